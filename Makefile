@@ -1,0 +1,26 @@
+# Two entry points (see README): `make run` sets up and runs the app; `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+.PHONY: setup
+setup: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+.PHONY: run
+run: setup
+	$(BIN)/incentives evaluate examples/nanshan-seed-startup.json --format text
+
+.PHONY: test
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/incentives tables check
+	$(BIN)/python -m pytest
+
+.PHONY: bench
+bench: setup
+	$(BIN)/python benchmarks/engine.py

@@ -1,0 +1,3 @@
+"""Shenzhen AI incentive calculator."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,159 @@
+"""The ``incentives`` command: evaluate profiles, list the catalogue, check rule tables.
+
+Exit codes: 0 success; 1 rule tables broken; 2 bad input (a clear message, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from marshmallow import ValidationError
+
+from calculator.engine import TableError, assess, load_catalogue
+from calculator.engine.describe import describe_catalogue
+from calculator.engine.report import FAMILY_NAMES, to_document
+from schemas.messages import Msg, flatten_errors
+from schemas.profile import AssessmentInputSchema
+
+
+class InputError(Exception):
+    """Bad input from the user: printed as a message, exit code 2."""
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="incentives", description="Shenzhen AI incentive calculator")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ev = sub.add_parser("evaluate", help="assess a profile (JSON file, or - for standard input)")
+    ev.add_argument("profile")
+    ev.add_argument("--as-of", type=parse_date, default=None, help="assessment date (default today)")
+    ev.add_argument("--lang", choices=("zh", "en"), default="en")
+    ev.add_argument("--format", choices=("json", "text"), default="json")
+    pr = sub.add_parser("programs", help="list the program catalogue")
+    pr.add_argument("--format", choices=("json", "text"), default="text")
+    pr.add_argument("--lang", choices=("zh", "en"), default="en")
+    tb = sub.add_parser("tables", help="rule-table tools")
+    tsub = tb.add_subparsers(dest="tables_command", required=True)
+    ck = tsub.add_parser("check", help="validate rule tables (exit 1 with the error list when broken)")
+    ck.add_argument("dir", nargs="?", default=None)
+    return parser
+
+
+def read_profile(path: str, lang: str) -> dict[str, Any]:
+    try:
+        raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(("找不到文件：" if lang == "zh" else "File not found: ") + path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(("无法读取文件：" if lang == "zh" else "Cannot read the file: ") + f"{path} ({exc})") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        detail = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        raise InputError(Msg("not_json", detail=detail).render(lang)) from None
+    if not isinstance(data, dict):
+        raise InputError(Msg("not_object").render(lang))
+    return data
+
+
+def validation_message(exc: ValidationError, lang: str) -> str:
+    head = "输入有误：" if lang == "zh" else "The profile has errors:"
+    lines = [f"  {e['field']}: {e['message']}" for e in flatten_errors(exc.messages, lang)]
+    return "\n".join([head, *lines])
+
+
+def render_text(doc: dict[str, Any], lang: str) -> str:
+    zh = lang == "zh"
+    head = ("测算日期 " if zh else "As of ") + doc["as_of"]
+    lines = [head + ("  规则表版本 " if zh else "  tables ") + doc["tables_version"]]
+    current = None
+    for program in doc["programs"]:
+        who = program["person_ref"] or (f"#{program['person']}" if program["person"] is not None else None)
+        header = (program["family_name"] + (f" — {who}" if who else ""))
+        if header != current:
+            lines += ["", header, "-" * len(header)]
+            current = header
+        lines.append(f"[{program['status_text']}] {program['name']} ({program['id']}): {program['amount']}")
+        for reason in program["reasons"]:
+            lines.append(("    原因：" if zh else "    because: ") + reason)
+        if program["not_in_force_reason"]:
+            lines.append("    " + program["not_in_force_reason"])
+        if program["missing"]:
+            lines.append(("    需补充：" if zh else "    needs: ") + ", ".join(m["label"] for m in program["missing"]))
+        for gap in program["gaps"]:
+            lines.append(("    差距：" if zh else "    gap: ") + gap["text"])
+        if program["excluded_by"]:
+            lines.append(("    叠加规则：" if zh else "    stacking: ") + program["excluded_by"]["text"])
+        for item in program["flags"]:
+            lines.append("    ! " + item["text"])
+    lines += ["", ("合计（叠加规则后）" if zh else "Totals after stacking")]
+    for family, total in doc["totals"]["by_family"].items():
+        if total["programs"] or total["unknown_amounts"]:
+            lines.append(f"  {FAMILY_NAMES[family][lang]}: {total['text']}")
+    lines.append(("  总计：" if zh else "  Overall: ") + doc["totals"]["overall"]["text"])
+    lines += ["", doc["disclaimer"]]
+    return "\n".join(lines)
+
+
+def programs_text(catalogue: Any, lang: str) -> str:
+    lines = []
+    for entry in describe_catalogue(catalogue)["programs"]:
+        end = entry["effective"]["to"] or "…"
+        lines.append(f"{entry['id']:<40} {entry['family']:<18} {entry['certainty']:<13} "
+                     f"{entry['effective']['from']}–{end:<10} {entry['confidence']:<11} {entry['name'][lang]}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    lang = getattr(args, "lang", "en")
+    try:
+        if args.command == "tables":
+            catalogue = load_catalogue(args.dir)
+            print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
+                  f"tables_version {catalogue.tables_version}")
+            return 0
+        catalogue = load_catalogue()
+        if args.command == "programs":
+            if args.format == "json":
+                print(json.dumps(describe_catalogue(catalogue), ensure_ascii=False, indent=2))
+            else:
+                print(programs_text(catalogue, lang))
+            return 0
+        data = read_profile(args.profile, lang)
+        try:
+            loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
+        except ValidationError as exc:
+            raise InputError(validation_message(exc, lang)) from None
+        doc = to_document(catalogue, assess(catalogue, loaded, args.as_of), lang)
+        if args.format == "json":
+            print(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            print(render_text(doc, lang))
+        return 0
+    except TableError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except InputError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,108 @@
+"""Value getters: a profile input, or a derived quantity (ratio, percentage, time since a date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+Getter = Callable[[dict[str, Any], dt.date], Any]
+
+INFINITY = Decimal("Infinity")
+
+
+def completed_years(start: dt.date, end: dt.date) -> int:
+    """Whole years from ``start`` to ``end`` (an age: birthdays count on the day)."""
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def completed_months(start: dt.date, end: dt.date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """``day`` plus whole years; 29 February falls back to 28 February."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@dataclass(frozen=True)
+class Value:
+    """How to read one named value for a subject: the getter, its unit and the inputs it rests on."""
+
+    name: str
+    get: Getter
+    unit: str
+    inputs: tuple[str, ...]
+    kind: str  # input | ratio | percent | days_since | months_since | years_since
+    spec: dict[str, Any] | None = None
+
+
+def input_value(name: str, unit: str) -> Value:
+    return Value(name, lambda subject, as_of: subject.get(name), unit, (name,), "input")
+
+
+def derived_value(name: str, spec: dict[str, Any]) -> Value:
+    """Compile one entry of ``derived.toml``."""
+    kind = spec["kind"]
+    if kind == "ratio":
+        num, den = spec["numerator"], spec["denominator"]
+
+        def ratio(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+            a, b = subject.get(num), subject.get(den)
+            if a is None or b is None:
+                return None
+            if b == 0:
+                return Decimal(0) if a == 0 else INFINITY
+            return Decimal(a) / Decimal(b)
+
+        return Value(name, ratio, "ratio", (num, den), kind, spec)
+    source = spec["input"]
+    if kind == "percent":
+
+        def percent(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+            value = subject.get(source)
+            return None if value is None else Decimal(value) / 100
+
+        return Value(name, percent, "ratio", (source,), kind, spec)
+    if kind == "days_since":
+
+        def days(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+            day = subject.get(source)
+            return None if day is None else Decimal((as_of - day).days)
+
+        return Value(name, days, "days", (source,), kind, spec)
+    if kind == "months_since":
+
+        def months(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+            day = subject.get(source)
+            return None if day is None else Decimal(completed_months(day, as_of))
+
+        return Value(name, months, "months", (source,), kind, spec)
+
+    def years(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+        day = subject.get(source)
+        return None if day is None else Decimal(completed_years(day, as_of))
+
+    return Value(name, years, "years", (source,), kind, spec)

@@ -1,0 +1,213 @@
+"""Evaluate profiles against the compiled catalogue: status, estimate, reasons, gaps, stacking, totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from calculator.engine.benefits import Context
+from calculator.engine.criteria import combine_all, combine_any
+from calculator.engine.derived import add_years
+from calculator.engine.gaps import near_misses
+from calculator.engine.model import (
+    Assessment,
+    Catalogue,
+    CriterionResult,
+    Flag,
+    Program,
+    ProgramResult,
+    SubjectResult,
+    weakest,
+)
+from calculator.engine.stacking import apply_stacking
+from calculator.engine.texts import flag
+from calculator.engine.window import window_state
+from schemas.profile import field_catalogue
+
+log = logging.getLogger(__name__)
+INHERITED = (("employer_zone_flags", "zone_flags"), ("tax_year", "tax_year"))
+_UNITS = {subject: {name: meta["unit"] for name, meta in fields.items()}
+          for subject, fields in field_catalogue().items()}
+
+
+def assess(catalogue: Catalogue, data: dict[str, Any], as_of: dt.date | None = None,
+           programs: set[str] | None = None) -> Assessment:
+    """Assess a validated input (``{"company": {...} | None, "people": [...]}``) on ``as_of`` (default today).
+
+    ``programs`` optionally limits the assessment to some program ids (benchmarks, tests).
+    """
+    as_of = as_of or dt.date.today()
+    company = data.get("company")
+    company_result = None
+    if company is not None:
+        company_result = evaluate_subject(catalogue, "company", company, as_of, programs)
+        company_result.ref = company.get("name")
+    people = []
+    for person in data.get("people") or []:
+        subject, inherited = inherit(person, company)
+        result = evaluate_subject(catalogue, "person", subject, as_of, programs)
+        result.ref, result.department, result.inherited = person.get("ref"), person.get("department"), inherited
+        people.append(result)
+    return Assessment(as_of=as_of, tables_version=catalogue.tables_version, company=company_result,
+                      people=people, inputs=data)
+
+
+def inherit(person: dict[str, Any], company: dict[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+    """A nested person takes the employer's zones and tax year when they are not given for the person."""
+    if company is None:
+        return person, []
+    subject, inherited = dict(person), []
+    for own, from_company in INHERITED:
+        if subject.get(own) is None and company.get(from_company) is not None:
+            subject[own] = company[from_company]
+            inherited.append(own)
+    return subject, inherited
+
+
+def evaluate_subject(catalogue: Catalogue, kind: str, subject: dict[str, Any], as_of: dt.date,
+                     only: set[str] | None = None) -> SubjectResult:
+    """Every program for one subject, with stacking applied (dependencies see resolved results)."""
+    tax_year = subject.get("tax_year") or as_of.year - 1
+    results: dict[str, ProgramResult] = {}
+    ids = [pid for pid in catalogue.order if catalogue.programs[pid].subject == kind and (only is None or pid in only)]
+    dependent = [pid for pid in ids if catalogue.programs[pid].spec["depends_on"]]
+    for pid in ids:
+        if pid in dependent:
+            continue
+        results[pid] = safe_evaluate(catalogue, catalogue.programs[pid], subject, as_of, tax_year, {})
+    adjustments = apply_stacking(catalogue.stacking, results, subject)
+    if dependent:
+        for pid in dependent:
+            program = catalogue.programs[pid]
+            resolved = {dep: results[dep] for dep in program.spec["depends_on"] if dep in results}
+            results[pid] = safe_evaluate(catalogue, program, subject, as_of, tax_year, resolved)
+        adjustments = apply_stacking(catalogue.stacking, results, subject)
+    return SubjectResult(kind=kind, ref=None, results=list(results.values()), adjustments=adjustments)
+
+
+def safe_evaluate(catalogue: Catalogue, program: Program, subject: dict[str, Any], as_of: dt.date,
+                  tax_year: int, resolved: dict[str, ProgramResult]) -> ProgramResult:
+    """One program; an unexpected failure is reported on that program and hides no other result."""
+    try:
+        return evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
+    except Exception as exc:
+        log.exception("evaluation of %s failed", program.id)
+        return ProgramResult(program=program, status="needs_info", criteria=[], missing=[],
+                             flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
+                             confidence="UNCONFIRMED", window=window_state(program.spec["window"], as_of))
+
+
+def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, Any], as_of: dt.date,
+                     tax_year: int, resolved: dict[str, ProgramResult], with_gaps: bool = True) -> ProgramResult:
+    spec = program.spec
+    eff = spec["effective"]
+    flags: list[Flag] = []
+    window = window_state(spec["window"], as_of)
+    start, end = eff["start"], eff.get("end")
+
+    def closed(reason: str, confidence: str, **params: Any) -> ProgramResult:
+        result = ProgramResult(program=program, status="not_in_force", criteria=[], missing=[], flags=flags,
+                               benefit=None, confidence=confidence, window=window,
+                               reason={"code": reason, **params})  # rendered by the report
+        add_confidence_flag(result)
+        return result
+
+    if eff["basis"] == "tax_year":
+        year_start, year_end = dt.date(tax_year, 1, 1), dt.date(tax_year, 12, 31)
+        if year_end < start:
+            return closed("tax_year_before", eff["confidence"], tax_year=tax_year, start_date=start)
+        if end is not None and year_start > end:
+            return closed("tax_year_after", eff["end_confidence"], tax_year=tax_year, end_date=end)
+        day = max(year_start, start)
+    else:
+        if as_of < start:
+            return closed("before_start", eff["confidence"], as_of_date=as_of, start_date=start)
+        if end is not None and as_of > end:
+            return closed("after_end", eff["end_confidence"], as_of_date=as_of, end_date=end)
+        day = as_of
+    confidence_used = [eff["confidence"]]
+    if eff.get("valid_for_years"):
+        last_day = add_years(start, eff["valid_for_years"]) - dt.timedelta(days=1)
+        if as_of > last_day:
+            flags.append(flag("may_have_expired", years=eff["valid_for_years"], start_date=start, end_date=last_day))
+            confidence_used.append(eff["valid_for_confidence"])
+    missing: list[str] = []
+    cohort = spec.get("cohort")
+    if cohort:
+        value = subject.get(cohort["field"])
+        if value is None:
+            missing.append(cohort["field"])
+        elif value >= cohort["closed_from"]:
+            return closed("cohort_closed", cohort["confidence"], text=cohort["text"], field=cohort["field"],
+                          value_date=value, start_date=cohort["closed_from"])
+    criteria = [c.evaluate(subject, as_of) for c in program.criteria if c.in_force(day)]
+    overall, relevant = decide(criteria)
+    for item, condition in program.flags:
+        if condition.evaluate(subject, as_of).result:
+            flags.append(Flag(code=item["code"], text=item["text"]))
+    for crit in relevant:
+        if crit.result is None:
+            missing.extend(name for name in crit.missing if name not in missing)
+    if overall is False:
+        failed = [c.confidence for c in criteria if c.result is False]
+        result = ProgramResult(program=program, status="not_eligible", criteria=criteria, missing=[], flags=flags,
+                               benefit=None, confidence=weakest(*failed), window=window)
+        add_confidence_flag(result)
+        if with_gaps:
+            compiled = {c.id: c for c in program.criteria}
+
+            def again(changed: dict[str, Any]) -> ProgramResult:
+                return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
+
+            result.gaps = near_misses(compiled, result, subject, as_of, _UNITS[program.subject], again)
+        return result
+    ctx = Context(as_of=as_of, tax_year=tax_year, day=day, reference=catalogue.reference, resolved=resolved)
+    benefit = program.benefit.compute(subject, ctx)
+    for name in benefit.missing:
+        if name not in missing:
+            missing.append(name)
+    flags.extend(benefit.flags)
+    status = "eligible" if overall is True and not missing else "needs_info"
+    if status == "eligible" and spec.get("outcome"):
+        status = "needs_info"
+        flags.append(Flag(code=spec["outcome"]["code"], text=spec["outcome"]["text"]))
+    met = [b for b in spec["branches"] if all(c.result is True for c in criteria if c.branch == b["id"])]
+    if overall is True and met and met[0].get("flag"):
+        flags.append(Flag(code=met[0]["flag"], text=met[0].get("flag_text") or met[0]["text"]))
+    used = [c.confidence for c in criteria if c.confidence != "UNCONFIRMED"] + confidence_used
+    confidence = weakest(benefit.confidence, *used)
+    if spec["certainty"] == "competitive" and benefit.kind == "money":
+        flags.append(flag("competitive_up_to"))
+    result = ProgramResult(program=program, status=status, criteria=criteria, missing=missing, flags=flags,
+                           benefit=benefit, confidence=confidence, window=window)
+    add_confidence_flag(result)
+    return result
+
+
+def decide(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult]]:
+    """All common criteria, and (when there are branches) all criteria of at least one branch.
+
+    Also returns the criteria whose unknowns matter: common ones, plus those of still-open branches
+    when no branch is already met (an answered branch makes the others' questions moot).
+    """
+    common = [c for c in criteria if c.branch is None]
+    branches: dict[str, list[CriterionResult]] = {}
+    for c in criteria:
+        if c.branch is not None:
+            branches.setdefault(c.branch, []).append(c)
+    results = [c.result for c in common]
+    relevant = list(common)
+    if branches:
+        outcomes = {name: combine_all([c.result for c in items]) for name, items in branches.items()}
+        results.append(combine_any(list(outcomes.values())))
+        if True not in outcomes.values():
+            relevant += [c for name, items in branches.items() if outcomes[name] is None for c in items]
+    return combine_all(results), relevant
+
+
+def add_confidence_flag(result: ProgramResult) -> None:
+    if result.confidence == "SECONDARY":
+        result.flags.insert(0, flag("secondary_source"))
+    elif result.confidence == "UNCONFIRMED":
+        result.flags.insert(0, flag("unconfirmed_basis"))

@@ -1,0 +1,107 @@
+"""Near misses: for each failed numeric criterion, the exact change needed and what it would unlock.
+
+The unlock is not guessed: the program is evaluated again on the profile with that one input changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
+
+from calculator.engine.derived import add_months, add_years
+from calculator.engine.model import CriterionResult, Gap, ProgramResult
+
+NUMERIC_OPS = ("ge", "gt", "le", "lt")
+WHOLE_UNITS = {"CNY": Decimal(1), "people": Decimal(1), "year": Decimal(1), "months": Decimal(1), "days": Decimal(1)}
+
+
+def _step(unit: str) -> Decimal:
+    return WHOLE_UNITS.get(unit, Decimal("0.01"))
+
+
+def _round(value: Decimal, unit: str, up: bool) -> Decimal:
+    step = _step(unit)
+    return (value / step).to_integral_value(rounding=ROUND_CEILING if up else ROUND_FLOOR) * step
+
+
+def _target(op: str, required: Decimal, unit: str) -> Decimal:
+    """The nearest input value that meets ``op required``."""
+    if op == "ge":
+        return _round(required, unit, up=True)
+    if op == "gt":
+        return _round(required, unit, up=False) + _step(unit)
+    if op == "le":
+        return _round(required, unit, up=False)
+    return _round(required, unit, up=True) - _step(unit)
+
+
+def near_misses(compiled: dict[str, Any], result: ProgramResult, subject: dict[str, Any], as_of: dt.date,
+                units: dict[str, str], reevaluate: Callable[[dict[str, Any]], ProgramResult]) -> list[Gap]:
+    """Gaps for a ``not_eligible`` result; ``reevaluate`` runs the same program on a changed profile."""
+    gaps: list[Gap] = []
+    for crit in result.criteria:
+        if crit.result is not False or crit.op not in NUMERIC_OPS:
+            continue
+        if not isinstance(crit.actual, Decimal | int) or not isinstance(crit.required, Decimal | int):
+            continue
+        value = compiled[crit.id].value
+        gap = _gap(crit, value, subject, as_of, units)
+        if gap is None:
+            continue
+        changed = gap.pop("changed", None)
+        record = Gap(criterion=crit.id, criterion_text=crit.text, text=crit.text, **gap)
+        if changed is not None:
+            after = reevaluate({**subject, **changed})
+            record.unlocks_status = after.status
+            if after.status in ("eligible", "needs_info") and after.benefit is not None:
+                record.unlocks = after.benefit.estimate
+            if after.status == "not_eligible":
+                record.also_needs = [c.id for c in after.criteria if c.result is False]
+        gaps.append(record)
+    return gaps
+
+
+def _gap(crit: CriterionResult, value: Any, subject: dict[str, Any], as_of: dt.date,
+         units: dict[str, str]) -> dict[str, Any] | None:
+    op, required = crit.op, Decimal(crit.required)
+    increase = op in ("ge", "gt")
+    if value.kind == "input":
+        unit = units.get(value.name, "")
+        current = Decimal(crit.actual)
+        target = _target(op, required, unit)
+        return {"input": value.name, "unit": unit, "current": current, "required": required,
+                "change": abs(target - current), "direction": "increase" if increase else "decrease",
+                "changed": {value.name: int(target) if unit == "people" else target}}
+    if value.kind == "ratio":
+        num, den = value.spec["numerator"], value.spec["denominator"]
+        numerator, denominator = subject.get(num), subject.get(den)
+        if numerator is None or not denominator:
+            return None
+        unit = units.get(num, "")
+        target = _target(op, required * Decimal(denominator), unit)
+        return {"input": num, "unit": unit, "current": Decimal(numerator), "required": target,
+                "change": abs(target - Decimal(numerator)), "direction": "increase" if increase else "decrease",
+                "changed": {num: int(target) if unit == "people" else target},
+                "ratio": {"name": value.name, "current": Decimal(crit.actual), "required": required,
+                          "other": den, "other_value": Decimal(denominator), "other_unit": units.get(den, "")}}
+    if value.kind == "percent":
+        name = value.spec["input"]
+        target = _target(op, required * 100, "")
+        return {"input": name, "unit": "%", "current": Decimal(subject[name]), "required": target,
+                "change": abs(target - Decimal(subject[name])), "direction": "increase" if increase else "decrease",
+                "changed": {name: target}}
+    if value.kind in ("days_since", "years_since", "months_since"):
+        start: dt.date = subject[value.spec["input"]]
+        amount = int(_target(op, required, "days"))
+        if value.kind == "days_since":
+            on_date = start + dt.timedelta(days=amount)
+        elif value.kind == "years_since":
+            on_date = add_years(start, amount)
+        else:
+            on_date = add_months(start, amount)
+        direction = "wait" if increase else "expired"
+        return {"input": value.spec["input"], "unit": value.unit, "current": Decimal(crit.actual), "required": required,
+                "change": None, "direction": direction, "on_date": on_date}
+    return None

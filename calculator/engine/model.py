@@ -1,0 +1,230 @@
+"""Data classes shared by the engine: the loaded catalogue and evaluation results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+CONFIDENCE_ORDER = {"CONFIRMED": 2, "SECONDARY": 1, "UNCONFIRMED": 0}
+STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
+
+
+def weakest(*levels: str) -> str:
+    """The weakest of several confidence levels (a result is as strong as its weakest figure)."""
+    return min(levels, key=CONFIDENCE_ORDER.__getitem__, default="CONFIRMED")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One dated row of a figure: its value, unit, confidence and source."""
+
+    name: str
+    value: Decimal
+    unit: str
+    confidence: str
+    source: tuple[str, ...]
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    instrument: str
+    note: dict[str, str] | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A range in CNY (low == high when determined)."""
+
+    low: Decimal
+    high: Decimal
+
+    def __add__(self, other: Estimate) -> Estimate:
+        return Estimate(self.low + other.low, self.high + other.high)
+
+
+ZERO = Estimate(Decimal(0), Decimal(0))
+
+
+@dataclass
+class Flag:
+    """A flag on a result: a stable code, raw parameters, and bilingual text when a table supplies it.
+
+    Engine flags are rendered from :mod:`calculator.engine.texts` at report time, so numbers in them
+    are formatted for the reader's language.
+    """
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    text: dict[str, str] | None = None
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    result: bool | None
+    actual: Any
+    required: Any
+    op: str
+    field: str
+    unit: str
+    text: dict[str, str]
+    confidence: str
+    branch: str | None = None
+    missing: tuple[str, ...] = ()
+    note: dict[str, str] | None = None
+
+
+@dataclass
+class Gap:
+    """A near miss: what to change, by how much, and what it would unlock."""
+
+    criterion: str
+    input: str
+    unit: str
+    current: Any
+    required: Any
+    change: Any
+    direction: str  # increase | decrease | wait | expired | condition
+    text: dict[str, str]
+    criterion_text: dict[str, str]
+    on_date: dt.date | None = None
+    ratio: dict[str, Any] | None = None  # for ratio criteria: current and required ratio, the other input
+    unlocks: Estimate | None = None
+    unlocks_status: str | None = None
+    also_needs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ExcludedBy:
+    group: str
+    kind: str
+    chosen: list[str]
+    text: dict[str, str]
+
+
+@dataclass
+class BenefitOutcome:
+    """What a benefit formula produced: a range, unknown, or non-monetary items."""
+
+    kind: str  # money | unknown | non_monetary
+    estimate: Estimate | None = None
+    cap: Decimal | None = None
+    missing: list[str] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    confidence: str = "CONFIRMED"
+    figures: list[str] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ProgramResult:
+    program: Any  # model.Program (kept untyped to avoid a cycle in dataclass evaluation)
+    status: str
+    criteria: list[CriterionResult]
+    missing: list[str]
+    flags: list[Flag]
+    benefit: BenefitOutcome | None
+    confidence: str
+    gaps: list[Gap] = field(default_factory=list)
+    excluded_by: ExcludedBy | None = None
+    window: dict[str, Any] = field(default_factory=dict)
+    reason: dict[str, str] | None = None  # why not_in_force
+
+    @property
+    def id(self) -> str:
+        return self.program.id
+
+    @property
+    def estimate(self) -> Estimate | None:
+        if self.status in ("not_eligible", "not_in_force") or self.benefit is None:
+            return None
+        return self.benefit.estimate
+
+    @property
+    def counts_in_totals(self) -> bool:
+        return self.status == "eligible" and self.excluded_by is None and self.estimate is not None
+
+
+@dataclass
+class Adjustment:
+    group: str
+    family: str
+    amount: Estimate
+    text: dict[str, str]
+
+
+@dataclass
+class SubjectResult:
+    """All program results for one subject: the company, or one person."""
+
+    kind: str  # company | person
+    ref: str | None
+    results: list[ProgramResult]
+    adjustments: list[Adjustment] = field(default_factory=list)
+    department: str | None = None
+    inherited: list[str] = field(default_factory=list)  # person fields taken from the company
+
+
+@dataclass
+class Assessment:
+    as_of: dt.date
+    tables_version: str
+    company: SubjectResult | None
+    people: list[SubjectResult]
+    inputs: dict[str, Any]
+
+
+@dataclass
+class Program:
+    """A loaded, validated and compiled program."""
+
+    id: str
+    spec: dict[str, Any]
+    file: str
+    criteria: list[Any]  # compiled criteria (calculator.engine.criteria.Compiled)
+    flags: list[Any]
+    benefit: Any  # compiled benefit (calculator.engine.benefits.Benefit)
+    figures: dict[str, list[Figure]]
+
+    @property
+    def family(self) -> str:
+        return self.spec["family"]
+
+    @property
+    def applies_to(self) -> str:
+        return self.spec["applies_to"]
+
+    @property
+    def subject(self) -> str:
+        return "person" if self.spec["applies_to"] == "person" else "company"
+
+    def figure(self, name: str, day: dt.date) -> Figure | None:
+        for row in self.figures.get(name, ()):
+            if row.covers(day):
+                return row
+        return None
+
+
+@dataclass
+class Catalogue:
+    """Everything loaded from ``incentive_tables/`` at start-up, compiled and ready to evaluate."""
+
+    root: str
+    programs: dict[str, Program]
+    reference: dict[str, Any]  # name -> reference.ReferenceTable
+    derived: dict[str, dict[str, Any]]
+    stacking: list[dict[str, Any]]
+    sources: dict[str, dict[str, Any]]
+    tables_version: str
+    order: list[str] = field(default_factory=list)  # evaluation order (dependencies last)
+
+    @property
+    def choices(self) -> dict[str, set[str]]:
+        """Allowed codes per enum table, for profile schemas."""
+        return {name: table.codes for name, table in self.reference.items() if table.kind == "enum"}

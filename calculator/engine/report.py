@@ -1,0 +1,313 @@
+"""The assessment as a JSON-ready document in one language: the contract every surface shares.
+
+See ``docs/contract.md`` for the keys. Money is given as numbers rounded half-up to 2 decimals
+(``low``/``high``) plus a display string for the chosen language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from calculator import __version__
+from calculator.engine import formatting
+from calculator.engine.model import Assessment, Catalogue, CriterionResult, Estimate, Gap, ProgramResult, SubjectResult
+from calculator.engine.texts import GAP, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, fill, render_flag
+from schemas.profile import field_catalogue
+
+FAMILIES = ("financial_support", "talent", "procurement", "regulatory")
+FAMILY_NAMES = {
+    "financial_support": {"zh": "资金支持", "en": "Financial support"},
+    "talent": {"zh": "人才住房与补贴", "en": "Talent housing and subsidies"},
+    "procurement": {"zh": "政府采购与率先应用", "en": "Government procurement and early adoption"},
+    "regulatory": {"zh": "监管许可与义务", "en": "Regulatory permissions and obligations"},
+}
+CERTAINTY = {
+    "determined": {"zh": "确定性（按公式计算）", "en": "Determined (follows from a formula)"},
+    "competitive": {"zh": "竞争性（最高额）", "en": "Competitive (\"up to\")"},
+    "not_monetary": {"zh": "非资金", "en": "Not monetary"},
+}
+FIELDS = field_catalogue()
+RESULT_CODES = {True: "met", False: "not_met", None: "unknown"}
+
+
+def cents(amount: Decimal) -> float:
+    return float(Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def estimate_doc(estimate: Estimate | None, lang: str) -> dict[str, Any] | None:
+    if estimate is None:
+        return None
+    return {"low": cents(estimate.low), "high": cents(estimate.high), "currency": "CNY",
+            "text": formatting.money_range(estimate.low, estimate.high, lang)}
+
+
+class Reporter:
+    """Renders results for one catalogue in one language."""
+
+    def __init__(self, catalogue: Catalogue, lang: str) -> None:
+        self.catalogue = catalogue
+        self.lang = "zh" if lang == "zh" else "en"
+
+    # --- labels -----------------------------------------------------------------------------------
+    def label(self, subject: str, name: str) -> str:
+        meta = FIELDS[subject].get(name)
+        if meta is not None:
+            return meta[self.lang]
+        derived = self.catalogue.derived.get(name)
+        return derived["name"][self.lang] if derived else name
+
+    def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
+        table = FIELDS[subject].get(name, {}).get("table")
+        return self.catalogue.reference[table].names if table in self.catalogue.reference else None
+
+    def show(self, subject: str, name: str, raw: Any, unit: str) -> str:
+        return formatting.value(raw, unit, self.lang, self.names(subject, name))
+
+    # --- pieces -----------------------------------------------------------------------------------
+    def criterion(self, subject: str, crit: CriterionResult) -> dict[str, Any]:
+        lang = self.lang
+        required = OPS[crit.op][lang].format(value=self.show(subject, crit.field, crit.required, crit.unit))
+        actual = self.show(subject, crit.field, crit.actual, crit.unit)
+        text = f"{crit.text[lang]}: {actual} → {RESULT[crit.result][lang]}" if lang == "en" else \
+            f"{crit.text[lang]}：{actual} → {RESULT[crit.result][lang]}"
+        doc = {"id": crit.id, "result": RESULT_CODES[crit.result], "required": required, "actual": actual,
+               "text": text, "condition": crit.text[lang], "input": crit.field,
+               "input_label": self.label(subject, crit.field), "branch": crit.branch, "confidence": crit.confidence}
+        if crit.note:
+            doc["note"] = crit.note[lang]
+        return doc
+
+    def gap(self, subject: str, gap: Gap) -> dict[str, Any]:
+        lang = self.lang
+        unit = gap.unit if gap.unit != "%" else "percent"
+
+        def fmt(value: Any) -> str:
+            if value is None:
+                return ""
+            if gap.unit == "%":
+                return f"{formatting.number(value, lang)}%"
+            return formatting.value(value, unit, lang)
+
+        label = self.label(subject, gap.input)
+        if gap.ratio is not None:
+            ratio = gap.ratio
+            spec = self.catalogue.derived[ratio["name"]]
+            params = {"label": self.label(subject, ratio["name"]),
+                      "current": formatting.percent(ratio["current"], lang),
+                      "required": formatting.percent(ratio["required"], lang), "change": fmt(gap.change),
+                      "more_less": GAP["more" if gap.direction == "increase" else "less"][lang],
+                      "input": spec.get("numerator_label", {}).get(lang, label),
+                      "other": spec.get("denominator_label", {}).get(lang, self.label(subject, ratio["other"])),
+                      "other_value": formatting.value(ratio["other_value"], ratio["other_unit"], lang)}
+            template = GAP["ratio"][lang]
+        elif gap.direction in ("wait", "expired"):
+            params = {"label": gap.criterion_text[lang], "current": formatting.value(gap.current, gap.unit, lang),
+                      "required": formatting.value(gap.required, gap.unit, lang), "on_date": gap.on_date}
+            template = GAP[gap.direction][lang]
+        else:
+            params = {"label": label, "current": fmt(gap.current), "required": fmt(gap.required),
+                      "change": fmt(gap.change)}
+            template = GAP[gap.direction][lang]
+        text = fill(template, params, lang)
+        if gap.unlocks is not None and gap.unlocks_status == "eligible":
+            key = "unlocks" if gap.unlocks.low == gap.unlocks.high else "unlocks_range"
+            text += GAP[key][lang].format(amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
+        if gap.also_needs:
+            text += GAP["also_needs"][lang].format(others=", ".join(gap.also_needs))
+        return {"criterion": gap.criterion, "input": gap.input, "input_label": label, "unit": gap.unit,
+                "current": _plain(gap.current), "required": _plain(gap.required), "change": _plain(gap.change),
+                "direction": gap.direction, "on_date": gap.on_date.isoformat() if gap.on_date else None,
+                "unlocks": estimate_doc(gap.unlocks, lang) if gap.unlocks_status == "eligible" else None,
+                "unlocks_status": gap.unlocks_status, "also_needs": gap.also_needs, "text": text}
+
+    def window(self, state: dict[str, Any]) -> dict[str, Any]:
+        lang = self.lang
+        key = state["state"]
+        if key == "open":
+            text = fill(WINDOW["open"][lang], {"opens_date": state["opens"], "closes_date": state["closes"]}, lang)
+        elif key == "upcoming":
+            nxt = state["next"]
+            text = fill(WINDOW["upcoming"][lang], {"opens_date": nxt["opens"], "closes_date": nxt["closes"]}, lang)
+        elif key == "closed":
+            text = fill(WINDOW["closed"][lang], {"closes_date": state["last"]["closes"]}, lang)
+        else:
+            text = WINDOW[state["mode"]][lang]
+        if state.get("text"):
+            text = f"{text} {state['text'][lang]}" if lang == "en" else f"{text}{state['text'][lang]}"
+
+        def period(p: dict[str, Any] | None) -> dict[str, str] | None:
+            return {"opens": p["opens"].isoformat(), "closes": p["closes"].isoformat()} if p else None
+
+        return {"state": key, "mode": state["mode"],
+                "opens": state["opens"].isoformat() if state["opens"] else None,
+                "closes": state["closes"].isoformat() if state["closes"] else None,
+                "next": period(state["next"]), "last": period(state["last"]), "text": text}
+
+    def sources(self, program: Any) -> list[dict[str, Any]]:
+        out = []
+        for key in program.spec["sources"]:
+            source = self.catalogue.sources[key]
+            out.append({"key": key, "title": source["title"], "type": source["type"], "urls": source["urls"],
+                        "github": source.get("github", [])})
+        return out
+
+    def program(self, subject: SubjectResult, result: ProgramResult, person: int | None) -> dict[str, Any]:
+        lang, spec = self.lang, result.program.spec
+        kind = "person" if subject.kind == "person" else "company"
+        benefit = result.benefit
+        benefit_doc: dict[str, Any] = {"kind": spec["benefit"]["kind"], "formula": spec["benefit"]["text"][lang]}
+        if benefit is not None:
+            benefit_doc["outcome"] = benefit.kind
+            if benefit.cap is not None:
+                benefit_doc["cap"] = cents(benefit.cap)
+            if benefit.items:
+                benefit_doc["items"] = [
+                    {"type": i["type"], "text": i["text"][lang], "article": i.get("article"),
+                     "applies": RESULT_CODES[i["applies"]]} for i in benefit.items]
+        if spec["benefit"].get("pool"):
+            benefit_doc["pool"] = spec["benefit"]["pool"][lang]
+        reasons = [c for c in result.criteria if c.result is False] if result.status == "not_eligible" else []
+        reason_text = None
+        if result.reason:
+            params = {k: v for k, v in result.reason.items() if k != "code"}
+            if "field" in params:
+                params["field"] = self.label(kind, params["field"])
+            reason_text = fill(NOT_IN_FORCE[result.reason["code"]][lang], params, lang)
+        return {
+            "id": result.id, "family": result.program.family, "family_name": FAMILY_NAMES[result.program.family][lang],
+            "name": spec["name"][lang], "applies_to": spec["applies_to"], "subject": kind,
+            "person": person, "person_ref": subject.ref if kind == "person" else None,
+            "status": result.status, "status_text": STATUS[result.status][lang],
+            "certainty": spec["certainty"], "certainty_text": CERTAINTY[spec["certainty"]][lang],
+            "confidence": result.confidence,
+            "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == "money" else None,
+            "amount": self.amount_text(result),
+            "benefit": benefit_doc,
+            "flags": [{"code": f.code, "text": render_flag(f, lang)} for f in result.flags],
+            "criteria": [self.criterion(kind, c) for c in result.criteria],
+            "reasons": [self.criterion(kind, c)["text"] for c in reasons],
+            "not_in_force_reason": reason_text,
+            "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
+            "gaps": [self.gap(kind, g) for g in result.gaps],
+            "excluded_by": None if result.excluded_by is None else {
+                "group": result.excluded_by.group, "kind": result.excluded_by.kind,
+                "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},
+            "window": self.window(result.window),
+            "summary": spec["summary"][lang], "issuer": spec["issuer"][lang], "instrument": spec["instrument"],
+            "effective": {"from": spec["effective"]["start"].isoformat(),
+                          "to": spec["effective"]["end"].isoformat() if spec["effective"].get("end") else None},
+            "official_text": spec.get("official_text"),
+            "advisories": [a["text"][lang] for a in spec["advisories"]],
+            "documents": [d[lang] for d in (spec.get("documents") or {}).get("items", [])],
+            "sources": self.sources(result.program),
+        }
+
+    def amount_text(self, result: ProgramResult) -> str:
+        lang = self.lang
+        if result.status in ("not_eligible", "not_in_force"):
+            return "—"
+        if result.benefit is None or result.benefit.kind == "unknown":
+            return "金额未知" if lang == "zh" else "amount unknown"
+        if result.benefit.kind == "non_monetary":
+            return "非资金" if lang == "zh" else "not monetary"
+        if result.benefit.estimate is None:
+            return "待补充信息" if lang == "zh" else "needs information"
+        est = result.benefit.estimate
+        text = formatting.money_range(est.low, est.high, lang)
+        if result.program.spec["certainty"] == "competitive":
+            text = f"最高 {text}" if lang == "zh" else f"up to {text}"
+        return text
+
+    # --- totals -----------------------------------------------------------------------------------
+    def totals(self, subjects: list[SubjectResult]) -> dict[str, Any]:
+        lang = self.lang
+        fam: dict[str, dict[str, Any]] = {f: {"low": Decimal(0), "high": Decimal(0), "programs": 0,
+                                             "unknown_amounts": 0, "needs_info": 0} for f in FAMILIES}
+        adjustments = []
+        for subject in subjects:
+            for result in subject.results:
+                family = fam[result.program.family]
+                if result.status == "needs_info":
+                    family["needs_info"] += 1
+                if result.status != "eligible" or result.excluded_by is not None:
+                    continue
+                if result.benefit is not None and result.benefit.kind == "unknown":
+                    family["unknown_amounts"] += 1
+                if result.counts_in_totals:
+                    family["low"] += result.estimate.low
+                    family["high"] += result.estimate.high
+                    family["programs"] += 1
+            for adj in subject.adjustments:
+                fam[adj.family]["low"] += adj.amount.low
+                fam[adj.family]["high"] += adj.amount.high
+                adjustments.append({"group": adj.group, "family": adj.family, "low": cents(adj.amount.low),
+                                    "high": cents(adj.amount.high), "text": adj.text[lang]})
+        by_family = {}
+        overall = {"low": Decimal(0), "high": Decimal(0), "programs": 0, "unknown_amounts": 0, "needs_info": 0}
+        for name, values in fam.items():
+            for key in overall:
+                overall[key] += values[key]
+            by_family[name] = self.total_doc(values, FAMILY_NAMES[name][lang])
+        return {"currency": "CNY", "by_family": by_family, "overall": self.total_doc(overall, None),
+                "adjustments": adjustments}
+
+    def total_doc(self, values: dict[str, Any], name: str | None) -> dict[str, Any]:
+        doc = {"low": cents(values["low"]), "high": cents(values["high"]),
+               "text": formatting.money_range(values["low"], values["high"], self.lang),
+               "programs": values["programs"], "unknown_amounts": values["unknown_amounts"],
+               "needs_info": values["needs_info"]}
+        if name:
+            doc["name"] = name
+        return doc
+
+    # --- whole document ---------------------------------------------------------------------------
+    def document(self, assessment: Assessment) -> dict[str, Any]:
+        subjects: list[SubjectResult] = []
+        programs: list[dict[str, Any]] = []
+        if assessment.company is not None:
+            subjects.append(assessment.company)
+            programs += [self.program(assessment.company, r, None) for r in assessment.company.results]
+        people = []
+        for index, person in enumerate(assessment.people):
+            subjects.append(person)
+            programs += [self.program(person, r, index) for r in person.results]
+            people.append({"index": index, "ref": person.ref, "department": person.department,
+                           "inherited_from_company": [
+                               {"field": name, "label": self.label("person", name)} for name in person.inherited],
+                           "totals": self.totals([person])})
+        return {
+            "as_of": assessment.as_of.isoformat(),
+            "tables_version": assessment.tables_version,
+            "engine_version": __version__,
+            "lang": self.lang,
+            "company": None if assessment.company is None else {"name": assessment.company.ref,
+                                                                 "totals": self.totals([assessment.company])},
+            "people": people,
+            "programs": programs,
+            "totals": self.totals(subjects),
+            "disclaimer": DISCLAIMER[self.lang],
+        }
+
+
+DISCLAIMER = {
+    "en": ("An estimate, not a decision: eligibility and amounts are decided by the issuing authorities. "
+           "Competitive programs are \"up to\" amounts. Figures marked as not yet checked against the official "
+           "text rest on secondary sources."),
+    "zh": "本结果为测算，并非审批决定：是否符合条件及金额以主管部门认定为准。竞争性项目金额为“最高”额度。"
+          "标注“尚未与官方原文核对”的数字来自二手来源。",
+}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value) if value.is_finite() else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en") -> dict[str, Any]:
+    """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``)."""
+    return Reporter(catalogue, lang).document(assessment)

@@ -1,0 +1,75 @@
+"""Stacking: choose-one and take-the-higher groups, combined limits; the best legal combination.
+
+Among eligible members of exclusive groups the engine searches every legal combination (they are few)
+and keeps the one worth most (by midpoint, then by low end); known amounts beat unknown ones.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import Any
+
+from calculator.engine.model import Adjustment, Estimate, ExcludedBy, ProgramResult
+from calculator.engine.texts import flag
+
+EXCLUSIVE = ("choose_one", "take_higher")
+
+
+def _worth(results: list[ProgramResult]) -> tuple[Decimal, Decimal, int]:
+    mid = sum(((r.estimate.low + r.estimate.high) / 2 for r in results if r.estimate), Decimal(0))
+    low = sum((r.estimate.low for r in results if r.estimate), Decimal(0))
+    known = sum(1 for r in results if r.estimate is not None)
+    return mid, low, known
+
+
+def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResult],
+                   subject: dict[str, Any]) -> list[Adjustment]:
+    """Mark excluded results (``excluded_by``), flag pending choices, and return total adjustments."""
+    for result in results.values():
+        result.excluded_by = None
+    exclusive = [g for g in groups if g["kind"] in EXCLUSIVE and all(m in results for m in g["members"])]
+    candidates = sorted({m for g in exclusive for m in g["members"] if results[m].status == "eligible"},
+                        key=list(results).index)
+    best: tuple[Any, ...] | None = None
+    best_set: set[str] = set(candidates)
+    for size in range(len(candidates), -1, -1):
+        for combo in itertools.combinations(candidates, size):
+            chosen = set(combo)
+            if any(len(chosen & set(g["members"])) > 1 for g in exclusive):
+                continue
+            if any(not (chosen & set(g["members"])) and any(m in candidates for m in g["members"]) for g in exclusive):
+                continue  # a group with an eligible member must keep one
+            worth = _worth([results[m] for m in combo])
+            if best is None or worth > best:
+                best, best_set = worth, chosen
+    for group in exclusive:
+        members = group["members"]
+        chosen = [m for m in members if m in best_set]
+        for member in members:
+            result = results[member]
+            if result.status == "eligible" and member not in best_set:
+                result.excluded_by = ExcludedBy(group=group["id"], kind=group["kind"], chosen=chosen,
+                                                text=group["text"])
+            elif result.status == "needs_info":
+                others = [m for m in members if m != member and results[m].status in ("eligible", "needs_info")]
+                if others:
+                    result.flags.append(flag("exclusive_pending", others=", ".join(others)))
+    adjustments = []
+    for group in groups:
+        if group["kind"] != "combined_limit" or not all(m in results for m in group["members"]):
+            continue
+        counted = [results[m] for m in group["members"] if results[m].counts_in_totals]
+        limits = [subject.get(name) for name in group["limit_inputs"] if subject.get(name) is not None]
+        if len(counted) < 2 or not limits:
+            continue
+        limit = max(Decimal(v) for v in limits)
+        total = sum((r.estimate for r in counted), Estimate(Decimal(0), Decimal(0)))
+        cut = Estimate(max(Decimal(0), total.low - limit), max(Decimal(0), total.high - limit))
+        for r in counted:
+            others = ", ".join(o.id for o in counted if o is not r)
+            r.flags.append(flag("combined_support_limited", others=others, limit_amount=limit))
+        if cut.high > 0:
+            adjustments.append(Adjustment(group=group["id"], family=counted[0].program.family,
+                                          amount=Estimate(-cut.low, -cut.high), text=group["text"]))
+    return adjustments

@@ -1,0 +1,268 @@
+"""Profile field types: money, percentages, tri-state answers, codes from reference tables, dates.
+
+Each raises :class:`schemas.messages.Msg` so errors can be shown in Chinese or English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from marshmallow import ValidationError, fields
+
+from schemas.messages import Msg
+
+MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, below float trouble
+_GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+_UNITS = {"万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(100_000_000), "亿元": Decimal(100_000_000)}
+
+
+def parse_number(value: Any) -> Decimal:
+    """Parse a user's number: ``1234567``, ``"1,234,567"``, full-width ``"１，２３４"``, ``"120万"``."""
+    if isinstance(value, bool):
+        raise ValidationError(Msg("not_number"))
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float | Decimal):
+        number = Decimal(str(value)) if isinstance(value, float) else value
+    elif isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip().replace(" ", "").replace("\u00a0", "")
+        text = text.removeprefix("¥").removeprefix("CN¥").removeprefix("￥")
+        multiplier = Decimal(1)
+        for suffix, factor in _UNITS.items():
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text, multiplier = text[: -len(suffix)], factor
+                break
+        text = text.removesuffix("元")
+        if not (_PLAIN.match(text) or _GROUPED.match(text)):
+            raise ValidationError(Msg("not_number"))
+        number = Decimal(text.replace(",", "")) * multiplier
+    else:
+        raise ValidationError(Msg("not_number"))
+    if not number.is_finite():
+        raise ValidationError(Msg("not_finite"))
+    return number
+
+
+class Money(fields.Field):
+    """An amount in CNY, as ``Decimal``. Negative only when ``allow_negative`` (e.g. a tax loss)."""
+
+    def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
+        self.allow_negative = allow_negative
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        number = parse_number(value)
+        if number < 0 and not self.allow_negative:
+            raise ValidationError(Msg("negative"))
+        if abs(number) > MAX_MONEY:
+            raise ValidationError(Msg("too_large", max="1e15"))
+        return number
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
+class Ratio(Money):
+    """A positive decimal such as an exchange rate (CNY per HKD)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if number <= 0:
+            raise ValidationError(Msg("too_small", min="0 (exclusive)"))
+        if number > 1000:
+            raise ValidationError(Msg("too_large", max=1000))
+        return number
+
+
+class Percent(Money):
+    """A percentage from 0 to 100, given as ``37.5`` (not ``0.375``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        number = parse_number(value.rstrip("%％") if isinstance(value, str) else value)
+        if number < 0 or number > 100:
+            raise ValidationError(Msg("percent_range"))
+        return number
+
+
+class Count(fields.Field):
+    """A whole, non-negative count (people, months)."""
+
+    def __init__(self, *, maximum: int = 10_000_000, **kwargs: Any) -> None:
+        self.maximum = maximum
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        number = parse_number(value)
+        if number != number.to_integral_value():
+            raise ValidationError(Msg("not_integer"))
+        if number < 0:
+            raise ValidationError(Msg("negative"))
+        if number > self.maximum:
+            raise ValidationError(Msg("too_large", max=self.maximum))
+        return int(number)
+
+
+class Year(Count):
+    """A calendar (tax) year."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        year = super()._deserialize(value, attr, data, **kwargs)
+        if year < 1980:
+            raise ValidationError(Msg("too_small", min=1980))
+        if year > 2100:
+            raise ValidationError(Msg("too_large", max=2100))
+        return year
+
+
+class TriState(fields.Field):
+    """A yes / no / unknown answer, loaded as ``True`` / ``False`` / ``None`` (unknown is not failure)."""
+
+    TRUE: ClassVar[frozenset[str]] = frozenset({"yes", "y", "true", "1", "是", "有"})
+    FALSE: ClassVar[frozenset[str]] = frozenset({"no", "n", "false", "0", "否", "无"})
+    UNKNOWN: ClassVar[frozenset[str]] = frozenset({"unknown", "", "不确定", "不知道", "未知"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool | None:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            text = value.strip().lower()
+            if text in self.TRUE:
+                return True
+            if text in self.FALSE:
+                return False
+            if text in self.UNKNOWN:
+                return None
+        raise ValidationError(Msg("not_tristate"))
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str:
+        return {True: "yes", False: "no"}.get(value, "unknown")
+
+
+class Code(fields.Field):
+    """A code from a reference table (district, degree, identity…); choices are checked by the schema."""
+
+    def __init__(self, *, table: str, **kwargs: Any) -> None:
+        self.table = table
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        if not isinstance(value, str):
+            raise ValidationError(Msg("not_text"))
+        value = value.strip()
+        return value or None
+
+
+class CodeList(fields.Field):
+    """A set of codes from a reference table (zone flags); duplicates rejected."""
+
+    def __init__(self, *, table: str, **kwargs: Any) -> None:
+        self.table = table
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        if isinstance(value, str):
+            value = [v for v in re.split(r"[,;，；、\s]+", value) if v]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(Msg("not_list"))
+        seen: list[str] = []
+        for item in value:
+            item = item.strip()
+            if item in seen:
+                raise ValidationError(Msg("duplicate_choice", value=item))
+            seen.append(item)
+        return seen
+
+
+class Day(fields.Date):
+    """A calendar date (YYYY-MM-DD); ``past_only`` refuses dates after today."""
+
+    default_error_messages: ClassVar[dict[str, str]] = {"invalid": Msg("not_date"), "format": Msg("not_date")}
+
+    def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
+        self.past_only = past_only
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            day = value
+        else:
+            if not isinstance(value, str):
+                raise ValidationError(Msg("not_date"))
+            day = super()._deserialize(unicodedata.normalize("NFKC", value).strip(), attr, data, **kwargs)
+        if day < dt.date(1900, 1, 1):
+            raise ValidationError(Msg("date_too_old", min="1900-01-01"))
+        if self.past_only and day > dt.date.today():
+            raise ValidationError(Msg("date_future", today=dt.date.today().isoformat()))
+        if day > dt.date(2100, 12, 31):
+            raise ValidationError(Msg("too_large", max="2100-12-31"))
+        return day
+
+
+class Text(fields.String):
+    """Free text with a length limit; control characters are refused by being stripped."""
+
+    def __init__(self, *, max_length: int = 200, **kwargs: Any) -> None:
+        self.max_length = max_length
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        if not isinstance(value, str):
+            raise ValidationError(Msg("not_text"))
+        text = "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch)[0] != "C").strip()
+        if len(text) > self.max_length:
+            raise ValidationError(Msg("too_long", max=self.max_length))
+        return text or None
+
+
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+
+
+def uscc_check_character(first17: str) -> str:
+    """The GB 32100-2015 check character for the first 17 characters of a unified social credit code."""
+    total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+class USCC(Text):
+    """Unified social credit code (统一社会信用代码), 18 characters with a GB 32100-2015 check character."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=18, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        if not isinstance(value, str):
+            raise ValidationError(Msg("not_text"))
+        code = unicodedata.normalize("NFKC", value).strip().upper()
+        if not code:
+            return None
+        if len(code) != 18 or any(ch not in USCC_CHARSET for ch in code):
+            raise ValidationError(Msg("uscc_format"))
+        expected = uscc_check_character(code[:17])
+        if code[17] != expected:
+            raise ValidationError(Msg("uscc_check", expected=expected))
+        return code
