@@ -27,6 +27,10 @@ from schemas.fields import (
     Year,
 )
 from schemas.messages import Msg
+from schemas.profile_financial import FinancialSupportFields
+from schemas.profile_procurement import ProcurementFields
+from schemas.profile_regulatory import RegulatoryFields
+from schemas.profile_talent import TalentFields
 
 MAX_PEOPLE = 500
 
@@ -64,7 +68,7 @@ class ProfileSchema(Schema):
             raise ValidationError(errors)
 
 
-class CompanySchema(ProfileSchema):
+class CompanySchema(ProfileSchema, FinancialSupportFields, ProcurementFields, RegulatoryFields):
     """A company (or university / research institute) applying for support."""
 
     # --- identity and location ---------------------------------------------------------------
@@ -95,6 +99,9 @@ class CompanySchema(ProfileSchema):
     independent_legal_person = TriState(metadata=info(
         "yes/no/unknown", "Independent legal person?", "是否具有独立法人资格？",
         "Required by the Longhua compute voucher.", "龙华区算力券要求独立法人。", "identity"))
+    industry_sector = Code(table="sme_sectors", metadata=info(
+        "code", "Industry sector (for the SME size class)", "所属行业（用于中小企业划型）",
+        "The size class thresholds differ by sector.", "中小企业划型标准因行业而异。", "identity"))
     in_ai_or_robotics_industry = TriState(metadata=info(
         "yes/no/unknown", "Are you in the AI or robotics industry?", "是否属于人工智能或机器人产业？",
         "District AI measures are limited to these industries.", "区级人工智能政策限于上述产业。", "identity"))
@@ -197,7 +204,7 @@ class CompanySchema(ProfileSchema):
             raise ValidationError(errors)
 
 
-class PersonSchema(ProfileSchema):
+class PersonSchema(ProfileSchema, TalentFields):
     """One person (employee or individual) assessed for talent and personal-tax programs."""
 
     ref = Text(max_length=100, metadata=info(

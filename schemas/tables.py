@@ -20,6 +20,8 @@ APPLIES_TO = ("company", "person", "product")
 CERTAINTY = ("determined", "competitive", "not_monetary")
 OPERATORS = ("eq", "ne", "gt", "ge", "lt", "le", "between", "in", "not_in", "is_true", "is_false",
              "contains", "not_contains", "is_known")
+REFERENCE_KINDS = ("enum", "figures", "brackets", "bands", "size_classes")
+STACKING_KINDS = ("choose_one", "take_higher", "combined_limit", "warning")
 UNITS = ("CNY", "HKD", "ratio", "years", "days", "months", "people")
 WINDOW_MODES = ("annual_guide", "at_filing", "rolling", "by_call", "none")
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -245,7 +247,7 @@ class RateRef(fields.Field):
 BENEFIT_KINDS: dict[str, tuple[set[str], set[str]]] = {
     "fixed": ({"amount"}, set()),
     "up_to": ({"cap"}, set()),
-    "percent_of_base": ({"base", "rate"}, {"cap", "floor"}),
+    "percent_of_base": ({"base", "rate"}, {"cap", "floor", "base_limit"}),
     "by_category": ({"category", "amounts"}, {"when_unknown"}),
     "per_head": ({"count", "amount"}, {"cap"}),
     "tiered": ({"base", "table"}, {"cap"}),
@@ -270,7 +272,8 @@ class BenefitSchema(Strict):
     rate = RateRef()
     category = fields.String()
     amounts = fields.Dict(keys=fields.String(), values=fields.String())
-    when_unknown = fields.String(validate=validate.OneOf(("range", "needs_info")))
+    when_unknown = fields.String(validate=validate.OneOf(("range", "up_to_max", "needs_info")))
+    base_limit = fields.Nested(lambda: BaseLimitSchema())
     count = fields.String()
     table = fields.String()
     from_rate = fields.String()
@@ -297,6 +300,13 @@ class BenefitSchema(Strict):
             errors[name] = [f"Benefit kind '{data['kind']}' does not take '{name}'."]
         if errors:
             raise ValidationError(errors)
+
+
+class BaseLimitSchema(Strict):
+    """Limit a formula's base to ``rate × input`` (e.g. premium counted up to 3% of the insured amount)."""
+
+    rate = fields.String(required=True)
+    of = fields.String(required=True)
 
 
 class NonMonetaryItemSchema(Strict):
@@ -353,6 +363,16 @@ class BracketRowSchema(Strict):
     quick_deduction = Number()
 
 
+class SizeClassRowSchema(Strict):
+    sector = fields.String(required=True)
+    employees_sme = Number(required=True)
+    revenue_sme = Number(required=True)
+    employees_medium = Number(required=True)
+    revenue_medium = Number(required=True)
+    employees_small = Number(required=True)
+    revenue_small = Number(required=True)
+
+
 class BandRowSchema(Strict):
     above = Number()
     upto = Number()
@@ -360,16 +380,23 @@ class BandRowSchema(Strict):
 
 
 class VersionSchema(DatedRowMixin):
-    effective_from = TableDate(required=True)
+    effective_from = TableDate()
+    label = fields.String()
     instrument = fields.String(required=True)
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
     rows = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1))
 
+    @validates_schema
+    def _dated_or_labelled(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("effective_from") and not data.get("label"):
+            raise ValidationError("A version needs effective_from (or, when the source gives no date, a label).",
+                                  "effective_from")
+
 
 class ReferenceTableSchema(Strict):
     name = fields.String(required=True, validate=validate.Regexp(NAME_PATTERN))
-    kind = fields.String(required=True, validate=validate.OneOf(("enum", "figures", "brackets", "bands")))
+    kind = fields.String(required=True, validate=validate.OneOf(REFERENCE_KINDS))
     title = bilingual_field(required=True)
     description = bilingual_field()
     confidence = confidence_field()
@@ -387,7 +414,7 @@ class ReferenceTableSchema(Strict):
         kind = data["kind"]
         if kind in ("enum", "figures") and not data.get("rows"):
             raise ValidationError(f"A '{kind}' table needs rows.", "rows")
-        if kind in ("brackets", "bands") and not data.get("versions"):
+        if kind in ("brackets", "bands", "size_classes") and not data.get("versions"):
             raise ValidationError(f"A '{kind}' table needs versions.", "versions")
         if kind == "brackets" and not data.get("method"):
             raise ValidationError("A brackets table needs a method.", "method")
@@ -405,8 +432,9 @@ class ReferenceTableSchema(Strict):
             if errors:
                 raise ValidationError({"rows": errors})
             data["rows"] = loaded
-        if kind in ("brackets", "bands"):
-            row_schema = BracketRowSchema if kind == "brackets" else BandRowSchema
+        if kind in ("brackets", "bands", "size_classes"):
+            row_schema = {"brackets": BracketRowSchema, "bands": BandRowSchema,
+                          "size_classes": SizeClassRowSchema}[kind]
             errors = {}
             for v_index, version in enumerate(data["versions"]):
                 loaded = []
@@ -423,17 +451,26 @@ class ReferenceTableSchema(Strict):
 class DerivedSchema(Strict):
     subject = fields.String(required=True, validate=validate.OneOf(("company", "person")))
     kind = fields.String(required=True, validate=validate.OneOf(
-        ("ratio", "percent", "days_since", "months_since", "years_since")))
+        ("ratio", "percent", "days_since", "months_since", "years_since", "size_class")))
     numerator = fields.String()
     denominator = fields.String()
     input = fields.String()
     name = bilingual_field(required=True)
     numerator_label = bilingual_field()
     denominator_label = bilingual_field()
+    table = fields.String()
+    names_table = fields.String()
+    sector = fields.String()
+    employees = fields.String()
+    revenue = fields.String()
 
     @validates_schema
     def _parameters(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data["kind"] == "ratio":
+        if data["kind"] == "size_class":
+            needed = {"table", "names_table", "sector", "employees", "revenue"}
+            if needed - set(data):
+                raise ValidationError(f"A size_class takes {', '.join(sorted(needed))}.", "kind")
+        elif data["kind"] == "ratio":
             if not (data.get("numerator") and data.get("denominator")) or data.get("input"):
                 raise ValidationError("A ratio takes numerator and denominator.", "kind")
         elif not data.get("input") or data.get("numerator") or data.get("denominator"):
@@ -442,7 +479,7 @@ class DerivedSchema(Strict):
 
 class StackingGroupSchema(Strict):
     id = fields.String(required=True, validate=validate.Regexp(ID_PATTERN))
-    kind = fields.String(required=True, validate=validate.OneOf(("choose_one", "take_higher", "combined_limit")))
+    kind = fields.String(required=True, validate=validate.OneOf(STACKING_KINDS))
     members = fields.List(fields.String(), required=True, validate=validate.Length(min=2))
     limit_inputs = fields.List(fields.String())
     confidence = confidence_field(required=True)

@@ -142,6 +142,16 @@ class PercentOfBase(Benefit):
         floor = self.product(self.spec["floor"], ctx.day, out) if self.spec.get("floor") else None
         if any(r is None for r in rates) or (self.spec.get("cap") and cap is None):
             return self.unknown_amount(out)
+        limit = self.spec.get("base_limit")
+        if limit is not None:
+            limit_rate = self.product(limit["rate"], ctx.day, out)
+            limit_of = self.read(limit["of"], subject, ctx, out)
+            if limit_rate is None:
+                return self.unknown_amount(out)
+            if base is not None and limit_of is not None:
+                base = min(base, limit_rate * limit_of)
+            elif base is not None:
+                base = None
         if base is None:
             return out
         amounts = [clamp(base * r, floor, cap) for r in rates]
@@ -163,7 +173,8 @@ class ByCategory(Benefit):
             if any(v is None for v in values):
                 return self.unknown_amount(out)
             out.flags.append(flag("range_unanswered", question=self.spec["category"]))
-            out.estimate = Estimate(min(values), max(values))
+            low = ZERO if self.spec.get("when_unknown") == "up_to_max" else min(values)
+            out.estimate = Estimate(low, max(values))
             out.cap = max(values)
             return out
         if category not in amounts:

@@ -63,7 +63,7 @@ def input_value(name: str, unit: str) -> Value:
     return Value(name, lambda subject, as_of: subject.get(name), unit, (name,), "input")
 
 
-def derived_value(name: str, spec: dict[str, Any]) -> Value:
+def derived_value(name: str, spec: dict[str, Any], reference: dict[str, Any]) -> Value:
     """Compile one entry of ``derived.toml``."""
     kind = spec["kind"]
     if kind == "ratio":
@@ -78,6 +78,8 @@ def derived_value(name: str, spec: dict[str, Any]) -> Value:
             return Decimal(a) / Decimal(b)
 
         return Value(name, ratio, "ratio", (num, den), kind, spec)
+    if kind == "size_class":
+        return size_class_value(name, spec, reference)
     source = spec["input"]
     if kind == "percent":
 
@@ -106,3 +108,28 @@ def derived_value(name: str, spec: dict[str, Any]) -> Value:
         return None if day is None else Decimal(completed_years(day, as_of))
 
     return Value(name, years, "years", (source,), kind, spec)
+
+
+def size_class_value(name: str, spec: dict[str, Any], reference: dict[str, Any]) -> Value:
+    """large / medium / small / micro by the sector's thresholds (SME if employees OR revenue below the line;
+    medium and small need employees AND revenue at or above theirs)."""
+    table = reference[spec["table"]]
+    sector_in, staff_in, revenue_in = spec["sector"], spec["employees"], spec["revenue"]
+
+    def classify(subject: dict[str, Any], as_of: dt.date) -> str | None:
+        sector, staff, revenue = subject.get(sector_in), subject.get(staff_in), subject.get(revenue_in)
+        if sector is None or staff is None or revenue is None:
+            return None
+        version = table.version(as_of)
+        row = next((r for r in version.rows if r["sector"] == sector), None) if version else None
+        if row is None:
+            return None
+        if not (staff < row["employees_sme"] or revenue < row["revenue_sme"]):
+            return "large"
+        if staff >= row["employees_medium"] and revenue >= row["revenue_medium"]:
+            return "medium"
+        if staff >= row["employees_small"] and revenue >= row["revenue_small"]:
+            return "small"
+        return "micro"
+
+    return Value(name, classify, "code", (sector_in, staff_in, revenue_in), "size_class", spec)

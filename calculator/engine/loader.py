@@ -209,8 +209,19 @@ class Loader:
             for param in ("numerator", "denominator", "input"):
                 if spec.get(param) and spec[param] not in self.fields[subject]:
                     self.error(f"{where}: derived '{name}'", param, f"'{spec[param]}' is not a {subject} profile field")
+            if spec["kind"] == "size_class":
+                table, names = self.reference.get(spec["table"]), self.reference.get(spec["names_table"])
+                if table is None or table.kind != "size_classes":
+                    self.error(f"{where}: derived '{name}'", "table", f"'{spec['table']}' is not a size_classes")
+                    continue
+                if names is None or names.kind != "enum":
+                    self.error(f"{where}: derived '{name}'", "names_table", f"'{spec['names_table']}' is not an enum")
+                    continue
+                for param in ("sector", "employees", "revenue"):
+                    if spec[param] not in self.fields[subject]:
+                        self.error(f"{where}: derived '{name}'", param, f"'{spec[param]}' is not a {subject} profile field")
             self.derived[name] = spec
-            self.values[subject][name] = derived_value(name, spec)
+            self.values[subject][name] = derived_value(name, spec, self.reference)
 
     def load_programs(self) -> dict[str, Program]:
         programs: dict[str, Program] = {}
@@ -244,8 +255,15 @@ class Loader:
     def field_type(self, subject: str, name: str) -> str:
         meta = self.fields[subject].get(name)
         if meta is None:
-            return "Derived:" + self.derived[name]["kind"]
+            kind = self.derived[name]["kind"]
+            return "Code" if kind == "size_class" else "Derived:" + kind
         return meta["type"]
+
+    def code_table(self, subject: str, name: str) -> str | None:
+        meta = self.fields[subject].get(name)
+        if meta is not None:
+            return meta.get("table")
+        return self.derived.get(name, {}).get("names_table")
 
     def check_condition(self, subject: str, cond: dict[str, Any], where: str, field: str) -> Value | None:
         value = self.value(subject, cond["field"], where, f"{field}.field")
@@ -260,7 +278,7 @@ class Loader:
         if op in ("gt", "ge", "lt", "le", "between") and not (numeric or ftype == "Day"):
             self.error(where, f"{field}.op", f"'{op}' needs a number or date; '{cond['field']}' is {ftype}")
         if ftype in ("Code", "CodeList") and literal is not None:
-            table = self.reference.get(self.fields[subject][cond["field"]]["table"])
+            table = self.reference.get(self.code_table(subject, cond["field"]) or "")
             items = literal if isinstance(literal, list) else [literal]
             for item in items:
                 if table is not None and item not in table.codes:
@@ -372,6 +390,9 @@ class Loader:
         for param in VALUE_PARAMS:
             if benefit.get(param):
                 self.value(subject, benefit[param], where, f"benefit.{param}")
+        if benefit.get("base_limit"):
+            self.check_figure_ref(benefit["base_limit"]["rate"], figures, where, "benefit.base_limit.rate")
+            self.value(subject, benefit["base_limit"]["of"], where, "benefit.base_limit.of")
         rate = benefit.get("rate")
         if isinstance(rate, str):
             self.check_figure_ref(rate, figures, where, "benefit.rate")
@@ -415,31 +436,34 @@ class Loader:
 
     # --- across programs ------------------------------------------------------------------------
     def load_stacking(self, programs: dict[str, Program]) -> list[dict[str, Any]]:
-        path = self.root / "stacking.toml"
-        if not path.exists():
-            return []
-        where = self.rel(path)
-        data = self.read(path, where)
-        if data is None:
-            return []
-        spec = self.validate(ts.StackingFileSchema(), data, where)
-        if spec is None:
-            return []
-        for group in spec["groups"]:
-            gwhere = f"{where}: group '{group['id']}'"
-            self.check_sources(group["source"], gwhere, "source")
-            subjects = set()
-            for member in group["members"]:
-                if member not in programs:
-                    self.error(gwhere, "members", f"unknown program '{member}'")
-                else:
-                    subjects.add(programs[member].subject)
-            if len(subjects) > 1:
-                self.error(gwhere, "members", "members must all apply to companies or all to people")
-            for name in group.get("limit_inputs") or ():
-                if subjects and name not in self.values[next(iter(subjects))]:
-                    self.error(gwhere, "limit_inputs", f"'{name}' is not a profile field")
-        return spec["groups"]
+        groups: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for path in sorted((self.root / "stacking").glob("*.toml")):
+            where = self.rel(path)
+            data = self.read(path, where)
+            spec = self.validate(ts.StackingFileSchema(), data, where) if data is not None else None
+            for group in (spec or {}).get("groups", []):
+                if group["id"] in seen:
+                    self.error(f"{where}: group '{group['id']}'", "id", "duplicate group id")
+                seen.add(group["id"])
+                self.check_group(group, where, programs)
+                groups.append(group)
+        return groups
+
+    def check_group(self, group: dict[str, Any], where: str, programs: dict[str, Program]) -> None:
+        gwhere = f"{where}: group '{group['id']}'"
+        self.check_sources(group["source"], gwhere, "source")
+        subjects = set()
+        for member in group["members"]:
+            if member not in programs:
+                self.error(gwhere, "members", f"unknown program '{member}'")
+            else:
+                subjects.add(programs[member].subject)
+        if len(subjects) > 1:
+            self.error(gwhere, "members", "members must all apply to companies or all to people")
+        for name in group.get("limit_inputs") or ():
+            if subjects and name not in self.values[next(iter(subjects))]:
+                self.error(gwhere, "limit_inputs", f"'{name}' is not a profile field")
 
     def check_dependencies(self, programs: dict[str, Program]) -> None:
         for pid, program in programs.items():

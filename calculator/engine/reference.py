@@ -12,7 +12,7 @@ from calculator.engine.model import Figure
 
 @dataclass
 class Version:
-    effective_from: dt.date
+    effective_from: dt.date | None
     effective_to: dt.date | None
     confidence: str
     source: tuple[str, ...]
@@ -20,7 +20,8 @@ class Version:
     rows: list[dict[str, Any]]
 
     def covers(self, day: dt.date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+        return (self.effective_from is None or self.effective_from <= day) and (
+            self.effective_to is None or day <= self.effective_to)
 
 
 class ReferenceTable:
@@ -33,7 +34,7 @@ class ReferenceTable:
         self.kind: str = spec["kind"]
         self.rows: list[dict[str, Any]] = spec.get("rows") or []
         self.versions = [
-            Version(v["effective_from"], v.get("effective_to"), v["confidence"], tuple(v["source"]),
+            Version(v.get("effective_from"), v.get("effective_to"), v["confidence"], tuple(v["source"]),
                     v["instrument"], v["rows"])
             for v in spec.get("versions") or []
         ]

@@ -59,7 +59,7 @@ class Reporter:
         return derived["name"][self.lang] if derived else name
 
     def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
-        table = FIELDS[subject].get(name, {}).get("table")
+        table = FIELDS[subject].get(name, {}).get("table") or self.catalogue.derived.get(name, {}).get("names_table")
         return self.catalogue.reference[table].names if table in self.catalogue.reference else None
 
     def show(self, subject: str, name: str, raw: Any, unit: str) -> str:

@@ -10,7 +10,7 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine.model import Adjustment, Estimate, ExcludedBy, ProgramResult
+from calculator.engine.model import Adjustment, Estimate, ExcludedBy, Flag, ProgramResult
 from calculator.engine.texts import flag
 
 EXCLUSIVE = ("choose_one", "take_higher")
@@ -55,6 +55,13 @@ def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResul
                 others = [m for m in members if m != member and results[m].status in ("eligible", "needs_info")]
                 if others:
                     result.flags.append(flag("exclusive_pending", others=", ".join(others)))
+    for group in groups:
+        if group["kind"] != "warning" or not all(m in results for m in group["members"]):
+            continue
+        eligible = [m for m in group["members"] if results[m].status in ("eligible", "needs_info")]
+        if len(eligible) > 1:
+            for member in eligible:
+                results[member].flags.append(Flag(code=f"stacking_{group['id']}", text=group["text"]))
     adjustments = []
     for group in groups:
         if group["kind"] != "combined_limit" or not all(m in results for m in group["members"]):

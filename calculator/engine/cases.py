@@ -1,0 +1,194 @@
+"""Golden cases: examples written next to each program (``programs/<id>.cases.toml``) and checked by tests.
+
+A case names itself in a sentence (the test id), gives a profile and an as-of date, and states what an analyst
+expects for that program: status, amount (``low``/``high``, or ``amount = "unknown"`` / ``"none"``), and
+optionally missing inputs, flags, the stacking group that excludes it, failed criteria and gaps.
+
+    [[case]]
+    name = "a Longhua AI firm buying 2,000,000 of compute gets 30% = 600,000"
+    as_of = 2026-11-21
+    company = { operating_district = "longhua", ... }   # and/or people = [ {...} ], person = 0
+    expect = { status = "eligible", low = 600000, high = 600000 }
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+from calculator.engine.evaluate import assess
+from calculator.engine.loader import read_toml
+from calculator.engine.model import Catalogue, ProgramResult
+from schemas.messages import flatten_errors
+from schemas.profile import AssessmentInputSchema
+from schemas.tables import Number, TableDate
+
+
+class GapExpectSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    criterion = fields.String(required=True)
+    input = fields.String()
+    change = Number()
+    on_date = TableDate()
+    unlocks_low = Number()
+    unlocks_high = Number()
+
+
+class ExpectSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    status = fields.String(required=True, validate=validate.OneOf(
+        ("eligible", "needs_info", "not_eligible", "not_in_force")))
+    low = Number()
+    high = Number()
+    amount = fields.String(validate=validate.OneOf(("unknown", "none", "non_monetary")))
+    missing = fields.List(fields.String())
+    flags = fields.List(fields.String())
+    not_flags = fields.List(fields.String())
+    failed = fields.List(fields.String())
+    excluded_by = fields.String()
+    included = fields.Boolean()
+    gaps = fields.List(fields.Nested(GapExpectSchema))
+    items = fields.List(fields.String())
+
+
+class CaseSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True)
+    note = fields.String()
+    as_of = TableDate(required=True)
+    company = fields.Dict()
+    people = fields.List(fields.Dict())
+    person = fields.Integer()
+    expect = fields.Nested(ExpectSchema, required=True)
+
+
+@dataclass
+class Case:
+    program: str
+    file: str
+    spec: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.spec["name"]
+
+
+def _jsonish(value: Any) -> Any:
+    """TOML values back to what a JSON profile would hold (Decimal → str, date → ISO)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonish(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonish(v) for v in value]
+    return value
+
+
+def load_cases(root: Path) -> list[Case]:
+    """Every case file under ``root/programs``; a malformed case raises ValueError naming file and case."""
+    cases = []
+    for path in sorted((root / "programs").glob("*.cases.toml")):
+        program = path.name.removesuffix(".cases.toml")
+        for index, raw in enumerate(read_toml(path).get("case", [])):
+            try:
+                spec = CaseSchema().load(raw)
+            except ValidationError as exc:
+                raise ValueError(f"{path.name}: case[{index}]: {exc.messages}") from None
+            cases.append(Case(program=program, file=path.name, spec=spec))
+    return cases
+
+
+def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult, list[str]]:
+    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes)."""
+    spec = case.spec
+    data: dict[str, Any] = {}
+    if "company" in spec:
+        data["company"] = _jsonish(spec["company"])
+    if "people" in spec:
+        data["people"] = _jsonish(spec["people"])
+    try:
+        loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
+    except ValidationError as exc:
+        raise AssertionError(f"case profile invalid: {flatten_errors(exc.messages, 'en')}") from None
+    assessment = assess(catalogue, loaded, spec["as_of"])
+    subject = assessment.people[spec.get("person", 0)] if catalogue.programs[case.program].subject == "person" \
+        else assessment.company
+    if subject is None:
+        raise AssertionError("the case gives no subject for this program")
+    result = next(r for r in subject.results if r.id == case.program)
+    return result, compare(result, spec["expect"])
+
+
+def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
+    problems = []
+    if result.status != expect["status"]:
+        problems.append(f"status {result.status!r}, expected {expect['status']!r} "
+                        f"(missing={result.missing}, failed={[c.id for c in result.criteria if c.result is False]})")
+    estimate = result.benefit.estimate if result.benefit else None
+    if "low" in expect or "high" in expect:
+        if estimate is None:
+            problems.append(f"no amount, expected {expect.get('low')}..{expect.get('high')}")
+        else:
+            for key in ("low", "high"):
+                if key in expect and round(getattr(estimate, key), 2) != round(expect[key], 2):
+                    problems.append(f"{key} {getattr(estimate, key)}, expected {expect[key]}")
+    amount = expect.get("amount")
+    if amount == "unknown" and (result.benefit is None or result.benefit.kind != "unknown"):
+        problems.append(f"amount should be unknown, got {estimate}")
+    if amount == "non_monetary" and (result.benefit is None or result.benefit.kind != "non_monetary"):
+        problems.append("benefit should be non-monetary")
+    if amount == "none" and result.estimate is not None:
+        problems.append(f"expected no amount, got {result.estimate}")
+    for name in expect.get("missing", []):
+        if name not in result.missing:
+            problems.append(f"missing should include {name!r}, got {result.missing}")
+    codes = [f.code for f in result.flags]
+    for code in expect.get("flags", []):
+        if code not in codes:
+            problems.append(f"flag {code!r} absent; flags {codes}")
+    for code in expect.get("not_flags", []):
+        if code in codes:
+            problems.append(f"flag {code!r} should be absent")
+    failed = [c.id for c in result.criteria if c.result is False]
+    if "failed" in expect and sorted(expect["failed"]) != sorted(failed):
+        problems.append(f"failed criteria {failed}, expected {expect['failed']}")
+    if "excluded_by" in expect and (result.excluded_by is None or result.excluded_by.group != expect["excluded_by"]):
+        problems.append(f"excluded_by {result.excluded_by and result.excluded_by.group!r}, "
+                        f"expected {expect['excluded_by']!r}")
+    if expect.get("included") and result.excluded_by is not None:
+        problems.append(f"should not be excluded, but excluded by {result.excluded_by.group}")
+    if "items" in expect:
+        got = sorted(i["text"]["en"] for i in (result.benefit.items if result.benefit else []))
+        for text in expect["items"]:
+            if not any(text in g for g in got):
+                problems.append(f"no item containing {text!r}; items {got}")
+    for gap in expect.get("gaps", []):
+        match = next((g for g in result.gaps if g.criterion == gap["criterion"]), None)
+        if match is None:
+            problems.append(f"no gap for {gap['criterion']!r}; gaps {[g.criterion for g in result.gaps]}")
+            continue
+        if "input" in gap and match.input != gap["input"]:
+            problems.append(f"gap input {match.input!r}, expected {gap['input']!r}")
+        if "change" in gap and (match.change is None or round(match.change, 2) != round(gap["change"], 2)):
+            problems.append(f"gap change {match.change}, expected {gap['change']}")
+        if "on_date" in gap and match.on_date != gap["on_date"]:
+            problems.append(f"gap date {match.on_date}, expected {gap['on_date']}")
+        for key, attr in (("unlocks_low", "low"), ("unlocks_high", "high")):
+            if key in gap:
+                got_value = getattr(match.unlocks, attr) if match.unlocks else None
+                if got_value is None or round(got_value, 2) != round(gap[key], 2):
+                    problems.append(f"gap {key} {got_value}, expected {gap[key]}")
+    return problems
