@@ -12,7 +12,7 @@ CASES = load_cases(default_root())
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c.program}: {c.name}" for c in CASES])
 def test_golden_case(catalogue, case):
-    result, problems = run_case(catalogue, case)
+    _result, problems = run_case(catalogue, case)
     assert not problems, "\n".join(problems)
 
 

@@ -219,7 +219,7 @@ class Loader:
                     continue
                 for param in ("sector", "employees", "revenue"):
                     if spec[param] not in self.fields[subject]:
-                        self.error(f"{where}: derived '{name}'", param, f"'{spec[param]}' is not a {subject} profile field")
+                        self.error(f"{where}: derived '{name}'", param, f"'{spec[param]}' is not a {subject} field")
             self.derived[name] = spec
             self.values[subject][name] = derived_value(name, spec, self.reference)
 
