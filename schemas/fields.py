@@ -15,6 +15,12 @@ from marshmallow import ValidationError, fields
 
 from schemas.messages import Msg
 
+
+def info(unit: str, en: str, zh: str, hint_en: str = "", hint_zh: str = "", section: str = "") -> dict[str, Any]:
+    """Field metadata: unit, bilingual label and hint, and the form section it belongs to."""
+    return {"unit": unit, "en": en, "zh": zh, "hint_en": hint_en, "hint_zh": hint_zh, "section": section}
+
+
 MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, below float trouble
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")

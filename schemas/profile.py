@@ -25,19 +25,16 @@ from schemas.fields import (
     Text,
     TriState,
     Year,
+    info,
 )
 from schemas.messages import Msg
 from schemas.profile_financial import FinancialSupportFields
 from schemas.profile_procurement import ProcurementFields
 from schemas.profile_regulatory import RegulatoryFields
 from schemas.profile_talent import TalentFields
+from schemas.profile_tax import TaxAndLabelFields
 
 MAX_PEOPLE = 500
-
-
-def info(unit: str, en: str, zh: str, hint_en: str = "", hint_zh: str = "", section: str = "") -> dict[str, Any]:
-    """Field metadata: unit, bilingual label and hint, and the form section it belongs to."""
-    return {"unit": unit, "en": en, "zh": zh, "hint_en": hint_en, "hint_zh": hint_zh, "section": section}
 
 
 class ProfileSchema(Schema):
@@ -68,7 +65,7 @@ class ProfileSchema(Schema):
             raise ValidationError(errors)
 
 
-class CompanySchema(ProfileSchema, FinancialSupportFields, ProcurementFields, RegulatoryFields):
+class CompanySchema(ProfileSchema, FinancialSupportFields, TaxAndLabelFields, ProcurementFields, RegulatoryFields):
     """A company (or university / research institute) applying for support."""
 
     # --- identity and location ---------------------------------------------------------------
