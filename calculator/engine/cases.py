@@ -136,7 +136,7 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
     problems = []
     if result.status != expect["status"]:
         problems.append(f"status {result.status!r}, expected {expect['status']!r} "
-                        f"(missing={result.missing}, failed={[c.id for c in result.criteria if c.result is False]})")
+                        f"(missing={result.missing}, failed={result.reasons})")
     estimate = result.benefit.estimate if result.benefit else None
     if "low" in expect or "high" in expect:
         if estimate is None:
@@ -162,7 +162,7 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
     for code in expect.get("not_flags", []):
         if code in codes:
             problems.append(f"flag {code!r} should be absent")
-    failed = [c.id for c in result.criteria if c.result is False]
+    failed = result.reasons
     if "failed" in expect and sorted(expect["failed"]) != sorted(failed):
         problems.append(f"failed criteria {failed}, expected {expect['failed']}")
     if "excluded_by" in expect and (result.excluded_by is None or result.excluded_by.group != expect["excluded_by"]):

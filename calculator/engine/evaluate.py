@@ -142,7 +142,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
             return closed("cohort_closed", cohort["confidence"], text=cohort["text"], field=cohort["field"],
                           value_date=value, start_date=cohort["closed_from"])
     criteria = [c.evaluate(subject, as_of) for c in program.criteria if c.in_force(day)]
-    overall, relevant = decide(criteria)
+    overall, relevant, reasons = decide(criteria)
     for item, condition in program.flags:
         if condition.evaluate(subject, as_of).result:
             flags.append(Flag(code=item["code"], text=item["text"]))
@@ -150,9 +150,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
         if crit.result is None:
             missing.extend(name for name in crit.missing if name not in missing)
     if overall is False:
-        failed = [c.confidence for c in criteria if c.result is False]
+        failed = [c.confidence for c in criteria if c.id in reasons]
         result = ProgramResult(program=program, status="not_eligible", criteria=criteria, missing=[], flags=flags,
-                               benefit=None, confidence=weakest(*failed), window=window)
+                               benefit=None, confidence=weakest(*failed), window=window, reasons=reasons)
         add_confidence_flag(result)
         if with_gaps:
             compiled = {c.id: c for c in program.criteria}
@@ -185,11 +185,12 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
     return result
 
 
-def decide(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult]]:
+def decide(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult], list[str]]:
     """All common criteria, and (when there are branches) all criteria of at least one branch.
 
-    Also returns the criteria whose unknowns matter: common ones, plus those of still-open branches
-    when no branch is already met (an answered branch makes the others' questions moot).
+    Also returns the criteria whose unknowns matter (common ones, plus those of still-open branches when
+    no branch is met: an answered branch makes the others' questions moot) and the reasons for a failure
+    (failed common criteria, plus the branches' failures only when every branch failed).
     """
     common = [c for c in criteria if c.branch is None]
     branches: dict[str, list[CriterionResult]] = {}
@@ -203,7 +204,10 @@ def decide(criteria: list[CriterionResult]) -> tuple[bool | None, list[Criterion
         results.append(combine_any(list(outcomes.values())))
         if True not in outcomes.values():
             relevant += [c for name, items in branches.items() if outcomes[name] is None for c in items]
-    return combine_all(results), relevant
+    reasons = [c.id for c in common if c.result is False]
+    if branches and all(outcome is False for outcome in outcomes.values()):
+        reasons += [c.id for items in branches.values() for c in items if c.result is False]
+    return combine_all(results), relevant, reasons
 
 
 def add_confidence_flag(result: ProgramResult) -> None:

@@ -42,7 +42,7 @@ def near_misses(compiled: dict[str, Any], result: ProgramResult, subject: dict[s
     """Gaps for a ``not_eligible`` result; ``reevaluate`` runs the same program on a changed profile."""
     gaps: list[Gap] = []
     for crit in result.criteria:
-        if crit.result is not False or crit.op not in NUMERIC_OPS:
+        if crit.id not in result.reasons or crit.op not in NUMERIC_OPS:
             continue
         if not isinstance(crit.actual, Decimal | int) or not isinstance(crit.required, Decimal | int):
             continue
@@ -58,7 +58,7 @@ def near_misses(compiled: dict[str, Any], result: ProgramResult, subject: dict[s
             if after.status in ("eligible", "needs_info") and after.benefit is not None:
                 record.unlocks = after.benefit.estimate
             if after.status == "not_eligible":
-                record.also_needs = [c.id for c in after.criteria if c.result is False]
+                record.also_needs = list(after.reasons)
         gaps.append(record)
     return gaps
 
@@ -94,7 +94,8 @@ def _gap(crit: CriterionResult, value: Any, subject: dict[str, Any], as_of: dt.d
                 "changed": {name: target}}
     if value.kind in ("days_since", "years_since", "months_since"):
         start: dt.date = subject[value.spec["input"]]
-        amount = int(_target(op, required, "days"))
+        # ge N / gt N: met from start + N (+1); lt N / le N: lapsed at start + N (+1)
+        amount = int(required) + (1 if op in ("gt", "le") else 0)
         if value.kind == "days_since":
             on_date = start + dt.timedelta(days=amount)
         elif value.kind == "years_since":

@@ -135,6 +135,7 @@ class ProgramResult:
     excluded_by: ExcludedBy | None = None
     window: dict[str, Any] = field(default_factory=dict)
     reason: dict[str, str] | None = None  # why not_in_force
+    reasons: list[str] = field(default_factory=list)  # ids of the criteria that make it not_eligible
 
     @property
     def id(self) -> str:

@@ -168,7 +168,7 @@ class Reporter:
                      "applies": RESULT_CODES[i["applies"]]} for i in benefit.items]
         if spec["benefit"].get("pool"):
             benefit_doc["pool"] = spec["benefit"]["pool"][lang]
-        reasons = [c for c in result.criteria if c.result is False] if result.status == "not_eligible" else []
+        reasons = [c for c in result.criteria if c.id in result.reasons]
         reason_text = None
         if result.reason:
             params = {k: v for k, v in result.reason.items() if k != "code"}
