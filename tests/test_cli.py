@@ -1,0 +1,123 @@
+"""The incentives command: the documented JSON for every example, clear errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calculator.cli import main
+from calculator.engine.loader import default_root
+from tests.conftest import EXAMPLES
+
+PROGRAM_KEYS = {"id", "family", "status", "certainty", "estimate", "flags", "criteria", "missing", "gaps",
+                "excluded_by", "window", "sources"}
+CRITERION_KEYS = {"id", "result", "required", "actual", "text"}
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.json")))
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_example_prints_the_documented_json(capsys, catalogue, example, lang):
+    code, out, err = run(capsys, "evaluate", str(EXAMPLES / example), "--as-of", "2026-11-21", "--lang", lang)
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["as_of"] == "2026-11-21" and doc["tables_version"] == catalogue.tables_version
+    assert {"programs", "totals", "people", "company"} <= set(doc)
+    assert doc["programs"], "no program results"
+    for program in doc["programs"]:
+        assert set(program) >= PROGRAM_KEYS, program["id"]
+        assert program["status"] in ("eligible", "needs_info", "not_eligible", "not_in_force")
+        for criterion in program["criteria"]:
+            assert set(criterion) >= CRITERION_KEYS
+            assert criterion["result"] in ("met", "not_met", "unknown")
+        if program["estimate"] is not None:
+            assert set(program["estimate"]) >= {"low", "high", "currency"}
+            assert program["estimate"]["low"] <= program["estimate"]["high"]
+        if program["status"] == "not_eligible":
+            assert program["reasons"], f"{program['id']} not eligible without a reason"
+        if program["status"] == "needs_info":
+            assert program["missing"] or program["flags"], program["id"]
+    assert set(doc["totals"]["by_family"]) == {"financial_support", "talent", "procurement", "regulatory"}
+
+
+def test_text_output_in_chinese_uses_wan(capsys):
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES / "futian-hightech-scaleup.json"), "--as-of", "2026-11-21",
+                       "--lang", "zh", "--format", "text")
+    assert code == 0
+    assert "万元" in out and "合计" in out
+
+
+def test_the_futian_scaleup_totals_add_up(capsys):
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES / "futian-hightech-scaleup.json"), "--as-of", "2026-11-21")
+    assert code == 0
+    doc = json.loads(out)
+    counted = [p for p in doc["programs"] if p["status"] == "eligible" and not p["excluded_by"] and p["estimate"]]
+    total_high = sum(p["estimate"]["high"] for p in counted) + sum(a["high"] for a in doc["totals"]["adjustments"])
+    assert doc["totals"]["overall"]["high"] == pytest.approx(total_high)
+    hnte = next(p for p in doc["programs"] if p["id"] == "cn-hnte-cit-rate")
+    assert hnte["estimate"]["low"] == 3_000_000  # 10% of taxable income 30,000,000
+
+
+@pytest.mark.parametrize(("content", "needle"), [
+    ("{not json", "not valid JSON"),
+    ("[1, 2]", "object"),
+    ('{"company": {"revenue_latest": -1, "founding_date": "2999-01-01"}}', "company.revenue_latest"),
+    ('{"people": [{"identity": "martian"}]}', "people[0].identity"),
+    ("{}", "company"),
+])
+def test_bad_input_gives_a_clear_message_and_exit_code_2(capsys, tmp_path, content, needle):
+    path = tmp_path / "profile.json"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "evaluate", str(path))
+    assert code == 2
+    assert needle in err and "Traceback" not in err and out == ""
+
+
+def test_errors_in_chinese(capsys, tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text('{"company": {"revenue_latest": -1}}', encoding="utf-8")
+    code, _, err = run(capsys, "evaluate", str(path), "--lang", "zh")
+    assert code == 2 and "不能为负数" in err and "输入有误" in err
+
+
+def test_a_missing_file_exits_2(capsys, tmp_path):
+    code, _, err = run(capsys, "evaluate", str(tmp_path / "nope.json"))
+    assert code == 2 and "File not found" in err
+
+
+def test_programs_json_lists_every_program_with_its_weakest_confidence(capsys, catalogue):
+    code, out, _ = run(capsys, "programs", "--format", "json")
+    listed = json.loads(out)["programs"]
+    assert code == 0 and {p["id"] for p in listed} == set(catalogue.programs)
+    for entry in listed:
+        assert {"id", "family", "name", "effective", "certainty", "confidence"} <= set(entry)
+        assert entry["name"]["zh"] and entry["name"]["en"]
+
+
+def test_tables_check_passes_and_fails_with_the_error_list(capsys, tmp_path):
+    assert run(capsys, "tables", "check")[0] == 0
+    broken = tmp_path / "t"
+    shutil.copytree(default_root(), broken)
+    target = broken / "programs/longhua-compute-voucher.toml"
+    target.write_text(target.read_text(encoding="utf-8").replace('op = "eq"', 'op = "equals"'), encoding="utf-8")
+    code, _, err = run(capsys, "tables", "check", str(broken))
+    assert code == 1 and "programs/longhua-compute-voucher.toml: program 'longhua-compute-voucher'" in err
+
+
+def test_the_installed_command_runs_without_a_traceback(tmp_path):
+    """The console script as installed (a real process), reading standard input."""
+    exe = Path(sys.executable).with_name("incentives")
+    assert exe.exists(), "the incentives entry point is not installed (pip install -e .)"
+    done = subprocess.run([str(exe), "evaluate", "-", "--format", "text"], input='{"company": {"employees": "x"}}',
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "company.employees" in done.stderr and "Traceback" not in done.stderr

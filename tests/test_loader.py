@@ -1,0 +1,133 @@
+"""A broken rule table stops loading with a message naming the file, the program and the field."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from calculator.engine import TableError, load_catalogue
+from calculator.engine.loader import default_root
+
+PROGRAM = "programs/longhua-compute-voucher.toml"
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> Path:
+    root = tmp_path / "tables"
+    shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return root
+
+
+def edit(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found in {relative}: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def load_errors(root: Path) -> list[str]:
+    with pytest.raises(TableError) as info:
+        load_catalogue(root)
+    return info.value.errors
+
+
+def test_the_shipped_tables_load(catalogue):
+    assert len(catalogue.programs) >= 7
+    assert re.fullmatch(r"[0-9a-f]{16}", catalogue.tables_version)
+
+
+@pytest.mark.parametrize(("old", "new", "field", "words"), [
+    ('op = "eq"', 'op = "equals"', "criteria[1].op", "Must be one of"),
+    ('value = 0.30', 'value = "thirty"', "figures[0].value", "Expected a number"),
+    ('field = "operating_district"', 'field = "operating_distrct"', "criteria[1] ('operates_in_longhua').field",
+     "not a company profile field"),
+    ('value = "longhua"', 'value = "longhau"', "criteria[1] ('operates_in_longhua').value", "not a code"),
+    ('source = ["LH-AI"]\n\n[[criteria]]', 'source = ["LH-NOPE"]\n\n[[criteria]]', "source", "unknown source key"),
+    ('family = "financial_support"', 'family = "grants"', "family", "Must be one of"),
+    ('certainty = "competitive"', 'certainty = "competitive"\ncolour = "red"', "colour", "Unknown field"),
+    ('confidence = "CONFIRMED"\nsource = ["LH-AI"]\n\n[[figures]]\nname = "cap"',
+     'confidence = "UNCONFIRMED"\nsource = ["LH-AI"]\n\n[[figures]]\nname = "cap"', "figures[0] ('rate').confidence",
+     "UNCONFIRMED figures never enter"),
+    ('rate = "rate"', 'rate = "rte"', "benefit.rate", "not a figure of this program"),
+    ('op = "is_true"', 'op = "ge"\nvalue = 3', "criteria[0] ('independent_legal_person').op", "needs a number or date"),
+])
+def test_a_broken_program_names_file_program_and_field(tables, old, new, field, words):
+    edit(tables, PROGRAM, old, new)
+    errors = load_errors(tables)
+    prefix = f"{PROGRAM}: program 'longhua-compute-voucher': "
+    matching = [e for e in errors if e.startswith(prefix) and words in e]
+    assert matching, errors
+    assert any(field in e for e in matching), (field, matching)
+
+
+def test_overlapping_dated_rows_fail(tables):
+    edit(tables, PROGRAM, '[[figures]]\nname = "cap"',
+         '[[figures]]\nname = "rate"\nvalue = 0.25\nunit = "ratio"\nconfidence = "CONFIRMED"\nsource = ["LH-AI"]\n'
+         'effective_from = 2025-01-01\n\n[[figures]]\nname = "cap"')
+    assert any("figures ('rate'): dated rows overlap" in e for e in load_errors(tables))
+
+
+def test_a_changed_figure_gets_a_new_dated_row_and_old_dates_stay_reproducible(tables):
+    edit(tables, PROGRAM, 'value = 0.30\nunit = "ratio"\nconfidence = "CONFIRMED"\nsource = ["LH-AI"]',
+         'value = 0.30\nunit = "ratio"\nconfidence = "CONFIRMED"\nsource = ["LH-AI"]\neffective_to = 2025-12-31\n\n'
+         '[[figures]]\nname = "rate"\nvalue = 0.40\nunit = "ratio"\nconfidence = "CONFIRMED"\nsource = ["LH-AI"]\n'
+         'effective_from = 2026-01-01')
+    import datetime as dt
+
+    from calculator.engine import assess
+
+    catalogue = load_catalogue(tables)
+    company = {"independent_legal_person": True, "operating_district": "longhua", "in_ai_or_robotics_industry": True,
+               "compute_purchase_amount": 1_000_000}
+    old = assess(catalogue, {"company": company}, dt.date(2025, 6, 1)).company.results
+    new = assess(catalogue, {"company": company}, dt.date(2026, 6, 1)).company.results
+    pick = {r.id: r for r in old}["longhua-compute-voucher"], {r.id: r for r in new}["longhua-compute-voucher"]
+    assert (pick[0].estimate.low, pick[1].estimate.low) == (300_000, 400_000)
+
+
+def test_an_unconfirmed_condition_may_not_sit_in_a_branch(tables):
+    edit(tables, "programs/cn-hnte-cit-rate.toml", 'field = "owns_core_ip"\nop = "is_true"\nconfidence = "CONFIRMED"',
+         'field = "owns_core_ip"\nop = "is_true"\nconfidence = "UNCONFIRMED"')
+    errors = load_errors(tables)
+    assert any("program 'cn-hnte-cit-rate'" in e and "could grant a benefit" in e for e in errors)
+
+
+def test_the_file_name_must_be_the_id(tables):
+    (tables / PROGRAM).rename(tables / "programs/longhua.toml")
+    assert any("programs/longhua.toml" in e and "id: must match the file name" in e for e in load_errors(tables))
+
+
+def test_invalid_toml_is_reported_with_its_file(tables):
+    (tables / PROGRAM).write_text("id = \n", encoding="utf-8")
+    assert any(e.startswith(PROGRAM) and "not valid TOML" in e for e in load_errors(tables))
+
+
+def test_duplicate_keys_are_refused(tables):
+    edit(tables, PROGRAM, 'family = "financial_support"', 'family = "financial_support"\nfamily = "talent"')
+    assert any(e.startswith(PROGRAM) and "not valid TOML" in e for e in load_errors(tables))
+
+
+def test_a_stacking_group_must_name_real_programs(tables):
+    edit(tables, "stacking/seed.toml", '"longhua-compute-voucher"]', '"longhua-compute-vouchr"]')
+    assert any("stacking/seed.toml: group 'compute-city-and-district': members" in e for e in load_errors(tables))
+
+
+def test_reference_tables_are_checked(tables):
+    edit(tables, "reference/iit_brackets.toml", 'confidence = "SECONDARY"', 'confidence = "UNCONFIRMED"')
+    assert any(e.startswith("reference/iit_brackets.toml: table 'iit_brackets'") and "UNCONFIRMED" in e
+               for e in load_errors(tables))
+
+
+def test_every_error_is_collected_not_just_the_first(tables):
+    edit(tables, PROGRAM, 'op = "eq"', 'op = "equals"')
+    edit(tables, "programs/gba-iit-subsidy.toml", 'value = 0.15', 'value = "x"')
+    errors = load_errors(tables)
+    assert any("longhua-compute-voucher" in e for e in errors) and any("gba-iit-subsidy" in e for e in errors)
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(TableError, match="not found"):
+        load_catalogue(tmp_path / "nowhere")

@@ -1,0 +1,116 @@
+"""Profile validation: what a user sees when the input is wrong, in both languages, field by field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from marshmallow import ValidationError
+
+from schemas.fields import uscc_check_character
+from schemas.messages import flatten_errors
+from schemas.profile import AssessmentInputSchema, CompanySchema, PersonSchema
+
+
+def errors_of(schema, data, lang="en"):
+    with pytest.raises(ValidationError) as info:
+        schema.load(data)
+    return {e["field"]: e["message"] for e in flatten_errors(info.value.messages, lang)}
+
+
+@pytest.fixture
+def company(catalogue):
+    return CompanySchema(choices=catalogue.choices)
+
+
+def test_money_accepts_what_people_type(company):
+    loaded = company.load({"revenue_latest": "1,234,567", "revenue_3y": "１，２３４，５６７", "rd_expense_3y": "120万",
+                           "taxable_income": "-2,500,000.50"})
+    assert loaded["revenue_latest"] == Decimal("1234567")
+    assert loaded["revenue_3y"] == Decimal("1234567")
+    assert loaded["rd_expense_3y"] == Decimal("1200000")
+    assert loaded["taxable_income"] == Decimal("-2500000.50")
+
+
+@pytest.mark.parametrize("text", ["12,34", "1.2.3", "abc", "1e5", "NaN", "Infinity", "--5", ""])
+def test_money_refuses_malformed_numbers_with_a_hint(company, text):
+    errs = errors_of(company, {"revenue_latest": text})
+    assert "revenue_latest" in errs
+    assert "1,234,567" in errs["revenue_latest"]
+
+
+def test_negative_revenue_is_refused_in_both_languages(company):
+    assert errors_of(company, {"revenue_latest": -5})["revenue_latest"] == "Cannot be negative."
+    assert errors_of(company, {"revenue_latest": -5}, "zh")["revenue_latest"] == "不能为负数。"
+
+
+def test_percentage_over_100_is_refused(company):
+    assert "between 0 and 100" in errors_of(company, {"rd_in_china_percent": 101})["rd_in_china_percent"]
+    assert company.load({"rd_in_china_percent": "100%"})["rd_in_china_percent"] == 100
+
+
+def test_founding_date_in_the_future_is_refused(company):
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    assert "future" in errors_of(company, {"founding_date": tomorrow})["founding_date"]
+    assert "日期" in errors_of(company, {"founding_date": "2020-13-01"}, "zh")["founding_date"]
+
+
+def test_uscc_check_character_is_verified():
+    assert uscc_check_character("91350100M000100Y4") == "3"
+
+
+def test_uscc_with_a_wrong_check_character_says_which_it_should_be(company):
+    message = errors_of(company, {"uscc": "91350100M000100Y44"})["uscc"]
+    assert "expected 3" in message and "GB 32100-2015" in message
+    assert "应为 3" in errors_of(company, {"uscc": "91350100M000100Y44"}, "zh")["uscc"]
+    assert "18 characters" in errors_of(company, {"uscc": "9135010"})["uscc"]
+    assert company.load({"uscc": "91350100m000100y43"})["uscc"] == "91350100M000100Y43"
+
+
+def test_tristate_answers(company):
+    loaded = company.load({"hnte_certified": "yes", "owns_core_ip": "否", "rd_excluded_industry": "unknown",
+                           "no_major_violation": False})
+    assert (loaded["hnte_certified"], loaded["owns_core_ip"], loaded["rd_excluded_industry"],
+            loaded["no_major_violation"]) == (True, False, None, False)
+    assert "yes, no or unknown" in errors_of(company, {"hnte_certified": "maybe"})["hnte_certified"]
+
+
+def test_codes_come_from_the_reference_tables(company):
+    message = errors_of(company, {"registration_district": "longhau"})["registration_district"]
+    assert "longhua" in message  # the list of allowed choices is shown
+    assert errors_of(company, {"zone_flags": ["qianhai", "qianhai"]})["zone_flags"].startswith("The same choice")
+
+
+def test_every_error_is_reported_at_once_with_its_field(company):
+    errs = errors_of(company, {"revenue_latest": -1, "registration_district": "x", "st_staff": 50, "employees": 10,
+                               "surprise": 1})
+    assert set(errs) == {"revenue_latest", "registration_district", "st_staff", "surprise"}
+    assert "cannot exceed" in errs["st_staff"]
+    assert errs["surprise"].startswith("Unknown field")
+
+
+def test_nested_errors_name_the_person(catalogue):
+    schema = AssessmentInputSchema(choices=catalogue.choices)
+    errs = errors_of(schema, {"people": [{"ref": "ok"}, {"identity": "martian"}]})
+    assert list(errs) == ["people[1].identity"]
+
+
+def test_an_empty_assessment_is_refused(catalogue):
+    errs = errors_of(AssessmentInputSchema(choices=catalogue.choices), {})
+    assert "company" in next(iter(errs.values())).lower()
+
+
+def test_control_characters_are_stripped_from_text(catalogue):
+    loaded = PersonSchema(choices=catalogue.choices).load({"ref": "Zhang\x00 Wei\x07"})
+    assert loaded["ref"] == "Zhang Wei"
+
+
+def test_every_profile_field_documents_unit_and_both_languages():
+    from schemas.profile import field_catalogue
+
+    for subject, fields in field_catalogue().items():
+        for name, meta in fields.items():
+            assert meta["unit"] and meta["en"] and meta["zh"], f"{subject}.{name} lacks unit or label"
+            if name not in ("name", "ref", "department"):
+                assert meta["hint_en"] and meta["hint_zh"], f"{subject}.{name} lacks a hint saying why it is asked"
