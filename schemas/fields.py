@@ -59,6 +59,8 @@ class Money(fields.Field):
 
     def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
         self.allow_negative = allow_negative
+        if allow_negative and "metadata" in kwargs:
+            kwargs["metadata"] = {**kwargs["metadata"], "allow_negative": True}
         kwargs.setdefault("allow_none", True)
         kwargs.setdefault("load_default", None)
         super().__init__(**kwargs)

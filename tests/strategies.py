@@ -23,7 +23,7 @@ def money(allow_negative: bool = False) -> st.SearchStrategy[Decimal]:
 def value_for(name: str, meta: dict[str, Any], choices: dict[str, set[str]]) -> st.SearchStrategy[Any]:
     kind = meta["type"]
     if kind == "Money":
-        return money(allow_negative=name == "taxable_income")
+        return money(allow_negative=meta.get("allow_negative", False))
     if kind == "Percent":
         return st.integers(0, 100).map(Decimal)
     if kind == "Ratio":

@@ -54,62 +54,75 @@ class Threshold:
         return value, version.confidence, ()
 
 
-@dataclass
 class Compiled:
-    """One criterion ready to run; ``evaluate`` returns a :class:`CriterionResult`."""
+    """One criterion ready to run; ``evaluate`` returns a :class:`CriterionResult`.
 
-    spec: dict[str, Any]
-    value: Value
-    required: Any  # literal, or Threshold
-    test: Test
-    unknown_values: frozenset[str]
-    rows: list[tuple[dt.date | None, dt.date | None]]
+    Everything that does not depend on the subject is read from the spec once, here.
+    """
+
+    __slots__ = (
+        "branch",
+        "confidence",
+        "end",
+        "field",
+        "id",
+        "op",
+        "required",
+        "spec",
+        "start",
+        "takes_no_value",
+        "test",
+        "text",
+        "unit",
+        "unknown_note",
+        "unknown_values",
+        "value",
+    )
+
+    def __init__(self, spec: dict[str, Any], value: Value, required: Any, test: Test,
+                 unknown_values: frozenset[str]) -> None:
+        self.spec, self.value, self.required, self.test = spec, value, required, test
+        self.unknown_values = unknown_values
+        self.id, self.op, self.text, self.confidence = spec["id"], spec["op"], spec["text"], spec["confidence"]
+        self.branch, self.unknown_note = spec.get("branch"), spec.get("unknown_note")
+        self.start, self.end = spec.get("effective_from"), spec.get("effective_to")
+        self.field, self.unit = value.name, value.unit
+        self.takes_no_value = self.op in ("is_true", "is_false", "is_known")
 
     @property
-    def id(self) -> str:
-        return self.spec["id"]
-
-    @property
-    def branch(self) -> str | None:
-        return self.spec.get("branch")
+    def dated(self) -> bool:
+        return self.start is not None or self.end is not None
 
     def in_force(self, day: dt.date) -> bool:
-        start, end = self.spec.get("effective_from"), self.spec.get("effective_to")
-        return (start is None or start <= day) and (end is None or day <= end)
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
     def evaluate(self, subject: dict[str, Any], as_of: dt.date) -> CriterionResult:
-        spec = self.spec
         actual = self.value.get(subject, as_of)
         required = self.required
-        confidence = spec["confidence"]
+        confidence = self.confidence
         missing: tuple[str, ...] = ()
         note = None
         if isinstance(required, Threshold):
-            required, threshold_confidence, threshold_missing = required.resolve(subject, as_of)
+            required, threshold_confidence, missing = required.resolve(subject, as_of)
             if threshold_confidence != "CONFIRMED" and confidence == "CONFIRMED":
                 confidence = threshold_confidence
-            missing = threshold_missing
         if actual is None:
             result = None
             missing = tuple(name for name in self.value.inputs if subject.get(name) is None) + missing
-        elif required is None and spec["op"] not in ("is_true", "is_false", "is_known"):
+        elif required is None and not self.takes_no_value:
             result = None
         elif self.unknown_values and isinstance(actual, str) and actual in self.unknown_values:
-            result, note = None, spec.get("unknown_note")
+            result, note = None, self.unknown_note
         else:
             result = self.test(actual, required)
-        return CriterionResult(
-            id=spec["id"], result=result, actual=actual, required=required, op=spec["op"],
-            field=self.value.name, unit=self.value.unit, text=spec["text"], confidence=confidence,
-            branch=spec.get("branch"), missing=missing, note=note)
+        return CriterionResult(self, result, actual, required, confidence, missing, note)
 
 
 def compile_criterion(spec: dict[str, Any], value: Value, threshold: Threshold | None) -> Compiled:
     required = threshold if threshold is not None else spec.get("value")
     if spec["op"] in ("in", "not_in") and isinstance(required, list):
         required = frozenset(required)
-    return Compiled(spec=spec, value=value, required=required, test=TESTS[spec["op"]],
-                    unknown_values=frozenset(spec.get("unknown_values") or ()), rows=[])
+    return Compiled(spec, value, required, TESTS[spec["op"]], frozenset(spec.get("unknown_values") or ()))
 
 
 def combine_all(results: list[bool | None]) -> bool | None:

@@ -8,7 +8,6 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.criteria import combine_all, combine_any
-from calculator.engine.derived import add_years
 from calculator.engine.gaps import near_misses
 from calculator.engine.model import (
     Assessment,
@@ -18,11 +17,11 @@ from calculator.engine.model import (
     Program,
     ProgramResult,
     SubjectResult,
+    strongest,
     weakest,
 )
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
-from calculator.engine.window import window_state
 from schemas.profile import field_catalogue
 
 log = logging.getLogger(__name__)
@@ -76,13 +75,15 @@ def evaluate_subject(catalogue: Catalogue, kind: str, subject: dict[str, Any], a
         if pid in dependent:
             continue
         results[pid] = safe_evaluate(catalogue, catalogue.programs[pid], subject, as_of, tax_year, {})
-    adjustments = apply_stacking(catalogue.stacking, results, subject)
+    first, second = catalogue.stacking_phases(kind, ids, dependent)
+    adjustments = apply_stacking(first, results, subject) if first else []
     if dependent:
         for pid in dependent:
             program = catalogue.programs[pid]
             resolved = {dep: results[dep] for dep in program.spec["depends_on"] if dep in results}
             results[pid] = safe_evaluate(catalogue, program, subject, as_of, tax_year, resolved)
-        adjustments = apply_stacking(catalogue.stacking, results, subject)
+        if second:
+            adjustments += apply_stacking(second, results, subject)
     return SubjectResult(kind=kind, ref=None, results=list(results.values()), adjustments=adjustments)
 
 
@@ -95,7 +96,7 @@ def safe_evaluate(catalogue: Catalogue, program: Program, subject: dict[str, Any
         log.exception("evaluation of %s failed", program.id)
         return ProgramResult(program=program, status="needs_info", criteria=[], missing=[],
                              flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
-                             confidence="UNCONFIRMED", window=window_state(program.spec["window"], as_of))
+                             confidence="UNCONFIRMED", window=program.window(as_of))
 
 
 def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, Any], as_of: dt.date,
@@ -103,35 +104,30 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
     spec = program.spec
     eff = spec["effective"]
     flags: list[Flag] = []
-    window = window_state(spec["window"], as_of)
-    start, end = eff["start"], eff.get("end")
+    window = program.window(as_of)
+    basis, start, end, last_day = program.effective
 
-    def closed(reason: str, confidence: str, **params: Any) -> ProgramResult:
-        result = ProgramResult(program=program, status="not_in_force", criteria=[], missing=[], flags=flags,
-                               benefit=None, confidence=confidence, window=window,
-                               reason={"code": reason, **params})  # rendered by the report
-        add_confidence_flag(result)
-        return result
-
-    if eff["basis"] == "tax_year":
+    if basis == "tax_year":
         year_start, year_end = dt.date(tax_year, 1, 1), dt.date(tax_year, 12, 31)
         if year_end < start:
-            return closed("tax_year_before", eff["confidence"], tax_year=tax_year, start_date=start)
+            return closed(program, flags, window, "tax_year_before", eff["confidence"], tax_year=tax_year,
+                          start_date=start)
         if end is not None and year_start > end:
-            return closed("tax_year_after", eff["end_confidence"], tax_year=tax_year, end_date=end)
+            return closed(program, flags, window, "tax_year_after", eff["end_confidence"], tax_year=tax_year,
+                          end_date=end)
         day = max(year_start, start)
     else:
         if as_of < start:
-            return closed("before_start", eff["confidence"], as_of_date=as_of, start_date=start)
+            return closed(program, flags, window, "before_start", eff["confidence"], as_of_date=as_of,
+                          start_date=start)
         if end is not None and as_of > end:
-            return closed("after_end", eff["end_confidence"], as_of_date=as_of, end_date=end)
+            return closed(program, flags, window, "after_end", eff["end_confidence"], as_of_date=as_of,
+                          end_date=end)
         day = as_of
-    confidence_used = [eff["confidence"]]
-    if eff.get("valid_for_years"):
-        last_day = add_years(start, eff["valid_for_years"]) - dt.timedelta(days=1)
-        if as_of > last_day:
-            flags.append(flag("may_have_expired", years=eff["valid_for_years"], start_date=start, end_date=last_day))
-            confidence_used.append(eff["valid_for_confidence"])
+    confidence_used = [eff["confidence"]] if eff["confidence"] != "UNCONFIRMED" else []
+    if last_day is not None and as_of > last_day:
+        flags.append(flag("may_have_expired", years=eff["valid_for_years"], start_date=start, end_date=last_day))
+        confidence_used.append(eff["valid_for_confidence"])
     missing: list[str] = []
     cohort = spec.get("cohort")
     if cohort:
@@ -139,28 +135,29 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
         if value is None:
             missing.append(cohort["field"])
         elif value >= cohort["closed_from"]:
-            return closed("cohort_closed", cohort["confidence"], text=cohort["text"], field=cohort["field"],
-                          value_date=value, start_date=cohort["closed_from"])
-    criteria = [c.evaluate(subject, as_of) for c in program.criteria if c.in_force(day)]
-    overall, relevant, reasons = decide(criteria)
+            return closed(program, flags, window, "cohort_closed", cohort["confidence"], text=cohort["text"],
+                          field=cohort["field"], value_date=value, start_date=cohort["closed_from"])
+    if program.dated_criteria:
+        criteria = [c.evaluate(subject, as_of) for c in program.criteria if c.in_force(day)]
+    else:
+        criteria = [c.evaluate(subject, as_of) for c in program.criteria]
+    overall, relevant, reasons = decide(criteria) if program.has_branches else decide_all(criteria)
     for item, condition in program.flags:
         if condition.evaluate(subject, as_of).result:
-            flags.append(Flag(code=item["code"], text=item["text"]))
+            flags.append(Flag(item["code"], {}, item["text"]))
     for crit in relevant:
         if crit.result is None:
             missing.extend(name for name in crit.missing if name not in missing)
     if overall is False:
         failed = [c.confidence for c in criteria if c.id in reasons]
         result = ProgramResult(program=program, status="not_eligible", criteria=criteria, missing=[], flags=flags,
-                               benefit=None, confidence=weakest(*failed), window=window, reasons=reasons)
+                               benefit=None, confidence=strongest(*failed), window=window, reasons=reasons)
         add_confidence_flag(result)
         if with_gaps:
-            compiled = {c.id: c for c in program.criteria}
-
             def again(changed: dict[str, Any]) -> ProgramResult:
                 return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
 
-            result.gaps = near_misses(compiled, result, subject, as_of, _UNITS[program.subject], again)
+            result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
         return result
     ctx = Context(as_of=as_of, tax_year=tax_year, day=day, reference=catalogue.reference, resolved=resolved)
     benefit = program.benefit.compute(subject, ctx)
@@ -172,15 +169,25 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
     if status == "eligible" and spec.get("outcome"):
         status = "needs_info"
         flags.append(Flag(code=spec["outcome"]["code"], text=spec["outcome"]["text"]))
-    met = [b for b in spec["branches"] if all(c.result is True for c in criteria if c.branch == b["id"])]
-    if overall is True and met and met[0].get("flag"):
-        flags.append(Flag(code=met[0]["flag"], text=met[0].get("flag_text") or met[0]["text"]))
+    if overall is True and program.has_branches:
+        met = [b for b in spec["branches"] if all(c.result is True for c in criteria if c.branch == b["id"])]
+        if met and met[0].get("flag"):
+            flags.append(Flag(code=met[0]["flag"], text=met[0].get("flag_text") or met[0]["text"]))
     used = [c.confidence for c in criteria if c.confidence != "UNCONFIRMED"] + confidence_used
     confidence = weakest(benefit.confidence, *used)
-    if spec["certainty"] == "competitive" and benefit.kind == "money":
+    if program.competitive and benefit.kind == "money":
         flags.append(flag("competitive_up_to"))
     result = ProgramResult(program=program, status=status, criteria=criteria, missing=missing, flags=flags,
                            benefit=benefit, confidence=confidence, window=window)
+    add_confidence_flag(result)
+    return result
+
+
+def closed(program: Program, flags: list[Flag], window: dict[str, Any], reason: str, confidence: str,
+           **params: Any) -> ProgramResult:
+    """A ``not_in_force`` result, with the reason rendered later by the report."""
+    result = ProgramResult(program=program, status="not_in_force", criteria=[], missing=[], flags=flags,
+                           benefit=None, confidence=confidence, window=window, reason={"code": reason, **params})
     add_confidence_flag(result)
     return result
 
@@ -208,6 +215,14 @@ def decide(criteria: list[CriterionResult]) -> tuple[bool | None, list[Criterion
     if branches and all(outcome is False for outcome in outcomes.values()):
         reasons += [c.id for items in branches.values() for c in items if c.result is False]
     return combine_all(results), relevant, reasons
+
+
+def decide_all(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult], list[str]]:
+    """:func:`decide` for the common case of a program without branches."""
+    results = [c.result for c in criteria]
+    if False in results:
+        return False, criteria, [c.id for c in criteria if c.result is False]
+    return (None if None in results else True), criteria, []
 
 
 def add_confidence_flag(result: ProgramResult) -> None:

@@ -37,8 +37,8 @@ def _target(op: str, required: Decimal, unit: str) -> Decimal:
     return _round(required, unit, up=True) - _step(unit)
 
 
-def near_misses(compiled: dict[str, Any], result: ProgramResult, subject: dict[str, Any], as_of: dt.date,
-                units: dict[str, str], reevaluate: Callable[[dict[str, Any]], ProgramResult]) -> list[Gap]:
+def near_misses(result: ProgramResult, subject: dict[str, Any], as_of: dt.date, units: dict[str, str],
+                reevaluate: Callable[[dict[str, Any]], ProgramResult]) -> list[Gap]:
     """Gaps for a ``not_eligible`` result; ``reevaluate`` runs the same program on a changed profile."""
     gaps: list[Gap] = []
     for crit in result.criteria:
@@ -46,7 +46,7 @@ def near_misses(compiled: dict[str, Any], result: ProgramResult, subject: dict[s
             continue
         if not isinstance(crit.actual, Decimal | int) or not isinstance(crit.required, Decimal | int):
             continue
-        value = compiled[crit.id].value
+        value = crit.criterion.value
         gap = _gap(crit, value, subject, as_of, units)
         if gap is None:
             continue

@@ -5,15 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
+
+from calculator.engine.window import window_state
 
 CONFIDENCE_ORDER = {"CONFIRMED": 2, "SECONDARY": 1, "UNCONFIRMED": 0}
 STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
 
 
+def strongest(*levels: str) -> str:
+    """The strongest level: a refusal needs only one failed condition, so it is as sure as the surest one."""
+    if "CONFIRMED" in levels:
+        return "CONFIRMED"
+    return "SECONDARY" if "SECONDARY" in levels else "UNCONFIRMED"
+
+
 def weakest(*levels: str) -> str:
     """The weakest of several confidence levels (a result is as strong as its weakest figure)."""
-    return min(levels, key=CONFIDENCE_ORDER.__getitem__, default="CONFIRMED")
+    if "UNCONFIRMED" in levels:
+        return "UNCONFIRMED"
+    return "SECONDARY" if "SECONDARY" in levels else "CONFIRMED"
 
 
 @dataclass(frozen=True)
@@ -50,7 +62,7 @@ class Estimate:
 ZERO = Estimate(Decimal(0), Decimal(0))
 
 
-@dataclass
+@dataclass(slots=True)
 class Flag:
     """A flag on a result: a stable code, raw parameters, and bilingual text when a table supplies it.
 
@@ -63,20 +75,41 @@ class Flag:
     text: dict[str, str] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class CriterionResult:
-    id: str
+    """One criterion's outcome; the static parts (id, text, operator…) come from the compiled criterion."""
+
+    criterion: Any  # criteria.Compiled
     result: bool | None
     actual: Any
     required: Any
-    op: str
-    field: str
-    unit: str
-    text: dict[str, str]
     confidence: str
-    branch: str | None = None
     missing: tuple[str, ...] = ()
     note: dict[str, str] | None = None
+
+    @property
+    def id(self) -> str:
+        return self.criterion.id
+
+    @property
+    def op(self) -> str:
+        return self.criterion.op
+
+    @property
+    def field(self) -> str:
+        return self.criterion.field
+
+    @property
+    def unit(self) -> str:
+        return self.criterion.unit
+
+    @property
+    def text(self) -> dict[str, str]:
+        return self.criterion.text
+
+    @property
+    def branch(self) -> str | None:
+        return self.criterion.branch
 
 
 @dataclass
@@ -107,7 +140,7 @@ class ExcludedBy:
     text: dict[str, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class BenefitOutcome:
     """What a benefit formula produced: a range, unknown, or non-monetary items."""
 
@@ -192,6 +225,39 @@ class Program:
     flags: list[Any]
     benefit: Any  # compiled benefit (calculator.engine.benefits.Benefit)
     figures: dict[str, list[Figure]]
+    windows: dict[dt.date, dict[str, Any]] = field(default_factory=dict)
+
+    @cached_property
+    def dated_criteria(self) -> bool:
+        return any(c.dated for c in self.criteria)
+
+    @cached_property
+    def has_branches(self) -> bool:
+        return bool(self.spec["branches"])
+
+    @cached_property
+    def effective(self) -> tuple[str, dt.date, dt.date | None, dt.date | None]:
+        """(basis, start, end, last day of a 'valid for N years' period) read once from the spec."""
+        eff = self.spec["effective"]
+        last = None
+        if eff.get("valid_for_years"):
+            from calculator.engine.derived import add_years
+
+            last = add_years(eff["start"], eff["valid_for_years"]) - dt.timedelta(days=1)
+        return eff["basis"], eff["start"], eff.get("end"), last
+
+    @cached_property
+    def competitive(self) -> bool:
+        return self.spec["certainty"] == "competitive"
+
+    def window(self, as_of: dt.date) -> dict[str, Any]:
+        """Window state on ``as_of`` (cached: it depends on the date only)."""
+        state = self.windows.get(as_of)
+        if state is None:
+            if len(self.windows) > 512:
+                self.windows.clear()
+            state = self.windows[as_of] = window_state(self.spec["window"], as_of)
+        return state
 
     @property
     def family(self) -> str:
@@ -224,6 +290,22 @@ class Catalogue:
     sources: dict[str, dict[str, Any]]
     tables_version: str
     order: list[str] = field(default_factory=list)  # evaluation order (dependencies last)
+
+    phases: dict[tuple[str, tuple[str, ...]], tuple[list[Any], list[Any]]] = field(default_factory=dict)
+
+    def stacking_phases(self, kind: str, ids: list[str], dependent: list[str]) -> tuple[list[Any], list[Any]]:
+        """Stacking groups whose members were all evaluated: those resolved before the dependent programs run
+        (no dependent member), and those resolved after (cached per set of programs)."""
+        key = (kind, tuple(ids))
+        found = self.phases.get(key)
+        if found is None:
+            present = set(ids)
+            usable = [g for g in self.stacking if present.issuperset(g["members"])]
+            later = set(dependent)
+            found = ([g for g in usable if not later.intersection(g["members"])],
+                     [g for g in usable if later.intersection(g["members"])])
+            self.phases[key] = found
+        return found
 
     @property
     def choices(self) -> dict[str, set[str]]:

@@ -25,10 +25,11 @@ def _worth(results: list[ProgramResult]) -> tuple[Decimal, Decimal, int]:
 
 def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResult],
                    subject: dict[str, Any]) -> list[Adjustment]:
-    """Mark excluded results (``excluded_by``), flag pending choices, and return total adjustments."""
-    for result in results.values():
-        result.excluded_by = None
-    exclusive = [g for g in groups if g["kind"] in EXCLUSIVE and all(m in results for m in g["members"])]
+    """Mark excluded results (``excluded_by``), flag pending choices, and return total adjustments.
+
+    ``groups`` must only name programs present in ``results``.
+    """
+    exclusive = [g for g in groups if g["kind"] in EXCLUSIVE]
     candidates = sorted({m for g in exclusive for m in g["members"] if results[m].status == "eligible"},
                         key=list(results).index)
     best: tuple[Any, ...] | None = None
@@ -56,7 +57,7 @@ def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResul
                 if others:
                     result.flags.append(flag("exclusive_pending", others=", ".join(others)))
     for group in groups:
-        if group["kind"] != "warning" or not all(m in results for m in group["members"]):
+        if group["kind"] != "warning":
             continue
         eligible = [m for m in group["members"] if results[m].status in ("eligible", "needs_info")]
         if len(eligible) > 1:
@@ -64,7 +65,7 @@ def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResul
                 results[member].flags.append(Flag(code=f"stacking_{group['id']}", text=group["text"]))
     adjustments = []
     for group in groups:
-        if group["kind"] != "combined_limit" or not all(m in results for m in group["members"]):
+        if group["kind"] != "combined_limit":
             continue
         counted = [results[m] for m in group["members"] if results[m].counts_in_totals]
         limits = [subject.get(name) for name in group["limit_inputs"] if subject.get(name) is not None]

@@ -35,7 +35,7 @@ def mainland_iit(person: dict[str, Any], day: dt.date, reference: dict[str, Any]
     taxable = TaxFigures()
     given = person.get("taxable_income")
     if given is not None:
-        taxable.value = Decimal(given)
+        taxable.value = max(Decimal(0), Decimal(given))
     else:
         gross = person.get("annual_gross_income")
         if gross is None:

@@ -1,0 +1,85 @@
+"""Engine benchmark: generated profiles through the engine, against a hand-written evaluator in the same run.
+
+    python benchmarks/engine.py [--profiles 10000]
+
+Prints profiles/s and the median time per assessment for
+  1. the engine on the seven seed programs (full explanations: every criterion, reasons, priced gaps,
+     stacking) vs the hand-written evaluator for the same programs (benchmarks/handwritten.py) -> ratio;
+  2. the engine on every loaded program (no baseline exists for the whole catalogue);
+  3. rendering the JSON document (texts in a language), reported separately.
+Targets (issue #2): ratio <= 3.0 and a single company assessment under 2 ms median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import handwritten  # noqa: E402
+from benchmarks.profiles import generate  # noqa: E402
+from calculator.engine import assess, load_catalogue  # noqa: E402
+from calculator.engine.report import to_document  # noqa: E402
+
+SEED = {"sz-training-compute-voucher", "longhua-compute-voucher", "cn-hnte-cit-rate", "cn-rd-super-deduction",
+        "gba-iit-subsidy", "qianhai-hk-resident-iit-exemption", "sz-new-talent-living-subsidy"}
+AS_OF = dt.date(2026, 11, 21)
+
+
+def timed(fn, items) -> tuple[float, list[float]]:
+    gc.collect()
+    gc.disable()
+    try:
+        each = []
+        start = time.perf_counter()
+        for item in items:
+            t0 = time.perf_counter()
+            fn(item)
+            each.append(time.perf_counter() - t0)
+        return time.perf_counter() - start, each
+    finally:
+        gc.enable()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--profiles", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3, help="repeat and keep the best round of each")
+    args = parser.parse_args()
+    catalogue = load_catalogue()
+    profiles = generate(args.profiles, catalogue.choices)
+    companies_only = [{"company": p["company"], "people": []} for p in profiles]
+
+    def best(fn, items):
+        rounds = [timed(fn, items) for _ in range(args.rounds)]
+        return min(rounds, key=lambda r: r[0])
+
+    hand_total, hand_each = best(lambda p: handwritten.assess(p, AS_OF), profiles)
+    seed_total, seed_each = best(lambda p: assess(catalogue, p, AS_OF, programs=SEED), profiles)
+    full_total, full_each = best(lambda p: assess(catalogue, p, AS_OF), profiles)
+    company_total, company_each = best(lambda p: assess(catalogue, p, AS_OF), companies_only)
+    sample = [assess(catalogue, p, AS_OF) for p in profiles[:1000]]
+    doc_total, doc_each = best(lambda a: to_document(catalogue, a, "zh"), sample)
+
+    n = len(profiles)
+    ratio = seed_total / hand_total
+    print(f"profiles: {n} (each a company with one person), as of {AS_OF}, tables {catalogue.tables_version}")
+    print(f"hand-written, 7 seed programs : {n / hand_total:10.0f} profiles/s  median {statistics.median(hand_each) * 1e6:8.1f} us")
+    print(f"engine,       7 seed programs : {n / seed_total:10.0f} profiles/s  median {statistics.median(seed_each) * 1e6:8.1f} us")
+    print(f"ratio engine / hand-written   : {ratio:10.2f}x   (target <= 3.0)")
+    print(f"engine, all {len(catalogue.programs):>2} programs        : {n / full_total:10.0f} profiles/s  median {statistics.median(full_each) * 1e6:8.1f} us")
+    print(f"engine, one company, all programs: median {statistics.median(company_each) * 1e3:.3f} ms   (target < 2 ms)")
+    print(f"JSON document (zh), 1000 docs : {1000 / doc_total:10.0f} docs/s      median {statistics.median(doc_each) * 1e6:8.1f} us")
+    ok = ratio <= 3.0 and statistics.median(company_each) < 0.002
+    print("targets met" if ok else "TARGETS MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,458 @@
+"""A hand-written evaluator for the seven seed programs: the baseline the engine is measured against.
+
+It computes what the engine computes for those programs (status, amount range, per-criterion results with
+actual and required values, missing inputs, reasons, priced near-miss gaps, stacking) the way a developer
+would write it directly, with the figures typed in. It is not product code: policy figures belong in the
+rule tables; here they are deliberately inlined, because that is what "hand-written" means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+D = Decimal
+ZERO = D(0)
+IIT = [(D(36000), D("0.03"), D(0)), (D(144000), D("0.10"), D(2520)), (D(300000), D("0.20"), D(16920)),
+       (D(420000), D("0.25"), D(31920)), (D(660000), D("0.30"), D(52920)), (D(960000), D("0.35"), D(85920)),
+       (None, D("0.45"), D(181920))]
+HK_BANDS = [(D(50000), D("0.02")), (D(100000), D("0.06")), (D(150000), D("0.10")), (D(200000), D("0.14")),
+            (None, D("0.17"))]
+OVERSEAS = {"hk_permanent_resident", "macao_permanent_resident", "hk_entry_scheme_resident", "taiwan_resident",
+            "foreign_national", "overseas_chinese_foreign_pr"}
+
+
+def all3(values: list[bool | None]) -> bool | None:
+    if False in values:
+        return False
+    return None if None in values else True
+
+
+def any3(values: list[bool | None]) -> bool | None:
+    if True in values:
+        return True
+    return None if None in values else False
+
+
+def years_between(start: dt.date, end: dt.date) -> int:
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+class Crit:
+    __slots__ = ("actual", "field", "id", "required", "result")
+
+    def __init__(self, cid: str, result: bool | None, actual: Any, required: Any, field: str) -> None:
+        self.id, self.result, self.actual, self.required, self.field = cid, result, actual, required, field
+
+
+def check(cid: str, field: str, actual: Any, required: Any, test) -> Crit:
+    return Crit(cid, None if actual is None else test(actual), actual, required, field)
+
+
+def outcome(status: str, crits: list[Crit] | None = None, low: Decimal | None = None, high: Decimal | None = None,
+            missing: list[str] | None = None, reasons: list[str] | None = None, flags: list[str] | None = None,
+            confidence: str = "CONFIRMED", window: str = "unknown") -> dict[str, Any]:
+    return {"status": status, "criteria": crits or [], "low": low, "high": high, "missing": missing or [],
+            "reasons": reasons or [], "gaps": [], "excluded_by": None, "flags": flags or [],
+            "confidence": confidence, "window": window}
+
+
+def secondary(result: dict[str, Any]) -> dict[str, Any]:
+    """Mark a result resting on a secondary-source figure (the flag goes first, as the engine puts it)."""
+    result["confidence"] = "SECONDARY"
+    result["flags"].insert(0, "secondary_source")
+    return result
+
+
+def missing_of(crits: list[Crit]) -> list[str]:
+    return [c.field for c in crits if c.result is None]
+
+
+def training(c: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+    if as_of < dt.date(2024, 12, 18):
+        return outcome("not_in_force")
+    flags = ["may_have_expired"] if as_of > dt.date(2026, 12, 17) else []
+    if c["registration_district"] == "shenshan":
+        flags.append("shenshan_inclusion_unconfirmed")
+    crits = [
+        check("applicant_type", "entity_type", c["entity_type"], ("enterprise", "university", "research_institute"),
+              lambda v: v in ("enterprise", "university", "research_institute")),
+        check("rents_compute_for_training", "rents_compute_for_model_training", c["rents_compute_for_model_training"],
+              True, lambda v: v is True),
+        check("shenzhen_entity", "registration_district", c["registration_district"], "outside_shenzhen",
+              lambda v: v != "outside_shenzhen"),
+    ]
+    overall = all3([x.result for x in crits])
+    if overall is False:
+        reasons = [x.id for x in crits if x.result is False]
+        result = outcome("not_eligible", crits, reasons=reasons, flags=flags, window="unknown")
+        return secondary(result) if reasons == ["shenzhen_entity"] else result
+    missing = missing_of(crits)
+    base = c["compute_service_contract_amount"]
+    low = high = None
+    startup = c["is_startup_per_guide"]
+    if startup is None:
+        flags.append("range_unanswered")
+    if base is None:
+        missing.append("compute_service_contract_amount")
+    else:
+        rates = [D("0.60")] if startup else [D("0.50")] if startup is False else [D("0.50"), D("0.60")]
+        amounts = [min(base * r, D(10_000_000)) for r in rates]
+        low, high = min(amounts), max(amounts)
+    flags.append("competitive_up_to")
+    return secondary(outcome("eligible" if overall and not missing else "needs_info", crits, low, high, missing, flags=flags))
+
+
+def longhua(c: dict[str, Any], as_of: dt.date, gaps: bool = True) -> dict[str, Any]:
+    if as_of < dt.date(2024, 11, 27):
+        return outcome("not_in_force")
+    buys = c["compute_purchase_amount"]
+    crits = [
+        check("independent_legal_person", "independent_legal_person", c["independent_legal_person"], True,
+              lambda v: v is True),
+        check("operates_in_longhua", "operating_district", c["operating_district"], "longhua", lambda v: v == "longhua"),
+        check("ai_or_robotics_industry", "in_ai_or_robotics_industry", c["in_ai_or_robotics_industry"], True,
+              lambda v: v is True),
+        check("buys_compute", "compute_purchase_amount", buys, ZERO, lambda v: v > 0),
+    ]
+    overall = all3([x.result for x in crits])
+    if overall is False:
+        reasons = [x.id for x in crits if x.result is False]
+        result = outcome("not_eligible", crits, reasons=reasons)
+        if gaps and "buys_compute" in reasons:
+            after = longhua({**c, "compute_purchase_amount": D(1)}, as_of, gaps=False)
+            result["gaps"].append(("buys_compute", D(1), after["low"] if after["status"] == "eligible" else None,
+                                   after["status"]))
+        return result
+    missing = missing_of(crits)
+    low = high = None
+    if buys is not None:
+        low = high = min(buys * D("0.30"), D(3_000_000))
+    return outcome("eligible" if overall and not missing else "needs_info", crits, low, high, missing,
+                   flags=["competitive_up_to"])
+
+
+def hnte_band(revenue: Decimal) -> Decimal:
+    return D("0.05") if revenue <= 50_000_000 else D("0.04") if revenue <= 200_000_000 else D("0.03")
+
+
+def hnte(c: dict[str, Any], as_of: dt.date, tax_year: int, gaps: bool = True) -> dict[str, Any]:
+    if tax_year < 2008:
+        return outcome("not_in_force")
+    cert = c["hnte_cert_date"]
+    founded = c["founding_date"]
+    st, staff = c["st_staff"], c["employees"]
+    rd, rev3, rev = c["rd_expense_3y"], c["revenue_3y"], c["revenue_latest"]
+    share = None if st is None or staff is None else (D(st) / D(staff) if staff else (ZERO if st == 0 else D("Inf")))
+    intensity = None if rd is None or rev3 is None else (rd / rev3 if rev3 else (ZERO if rd == 0 else D("Inf")))
+    band = None if rev is None else hnte_band(rev)
+    branch_a = [
+        check("certified", "hnte_certified", c["hnte_certified"], True, lambda v: v is True),
+        check("certificate_valid", "hnte_cert_date", None if cert is None else years_between(cert, as_of), 3,
+              lambda v: v < 3),
+    ]
+    branch_b = [
+        check("registered_over_one_year", "founding_date", None if founded is None else (as_of - founded).days, 365,
+              lambda v: v >= 365),
+        check("owns_core_ip", "owns_core_ip", c["owns_core_ip"], True, lambda v: v is True),
+        check("supported_fields", "in_supported_high_tech_fields", c["in_supported_high_tech_fields"], True,
+              lambda v: v is True),
+        check("st_staff_share", "st_staff", share, D("0.10"), lambda v: v >= D("0.10")),
+        Crit("rd_intensity", None if intensity is None or band is None else intensity >= band, intensity, band,
+             "rd_expense_3y"),
+        check("rd_in_china", "rd_in_china_percent", c["rd_in_china_percent"], 60, lambda v: v / 100 >= D("0.60")),
+        check("high_tech_revenue", "high_tech_revenue_percent", c["high_tech_revenue_percent"], 60,
+              lambda v: v / 100 >= D("0.60")),
+        check("no_major_violation", "no_major_violation", c["no_major_violation"], True, lambda v: v is True),
+    ]
+    a, b = all3([x.result for x in branch_a]), all3([x.result for x in branch_b])
+    overall = any3([a, b])
+    crits = branch_a + branch_b
+    if overall is False:
+        failed = [x.id for x in crits if x.result is False]
+        result = outcome("not_eligible", crits, reasons=failed, window="continuous")
+        if set(failed) <= {"certificate_valid", "registered_over_one_year", "no_major_violation"}:
+            secondary(result)
+        if gaps:
+            result["gaps"] = hnte_gaps(c, as_of, tax_year, branch_b, band)
+            if branch_a[1].result is False:
+                result["gaps"].append(("certificate_valid", None, add_years(cert, 3), None))
+        return result
+    missing: list[str] = []
+    if overall is None:
+        for branch, value in ((branch_a, a), (branch_b, b)):
+            if value is None:
+                for x in branch:
+                    if x.result is None:
+                        missing += [name for name in hnte_inputs(x) if c[name] is None]
+    taxable = c["taxable_income"]
+    low = high = None
+    if taxable is None:
+        missing.append("taxable_income")
+    else:
+        low = high = max(ZERO, taxable) * D("0.10")
+    flags = ["requires_recognition"] if overall and a is not True else []
+    result = outcome("eligible" if overall and not missing else "needs_info", crits, low, high, missing, flags=flags,
+                     window="continuous")
+    if any(x.id in ("certificate_valid", "registered_over_one_year", "no_major_violation") and x.result is not None
+           for x in crits):
+        secondary(result)
+    return result
+
+
+def hnte_inputs(x: Crit) -> list[str]:
+    return {"st_staff_share": ["st_staff", "employees"], "rd_intensity": ["rd_expense_3y", "revenue_3y", "revenue_latest"],
+            "certificate_valid": ["hnte_cert_date"], "registered_over_one_year": ["founding_date"]}.get(x.id, [x.field])
+
+
+def hnte_gaps(c: dict[str, Any], as_of: dt.date, tax_year: int, branch_b: list[Crit], band: Decimal | None) -> list:
+    out = []
+    for x in branch_b:
+        if x.result is not False:
+            continue
+        changed = None
+        if x.id == "st_staff_share":
+            target = (D("0.10") * c["employees"]).to_integral_value(rounding=ROUND_CEILING)
+            changed = {"st_staff": int(target)}
+            change = target - c["st_staff"]
+        elif x.id == "rd_intensity":
+            target = (band * c["revenue_3y"]).to_integral_value(rounding=ROUND_CEILING)
+            changed, change = {"rd_expense_3y": target}, target - c["rd_expense_3y"]
+        elif x.id in ("rd_in_china", "high_tech_revenue"):
+            key = x.field
+            changed, change = {key: D(60)}, D(60) - c[key]
+        elif x.id == "registered_over_one_year":
+            out.append((x.id, None, c["founding_date"] + dt.timedelta(days=365), None))
+            continue
+        else:
+            continue
+        after = hnte({**c, **changed}, as_of, tax_year, gaps=False)
+        out.append((x.id, change, after["low"] if after["status"] == "eligible" else None, after["status"]))
+    return out
+
+
+def rd(c: dict[str, Any], tax_year: int, hnte_result: dict[str, Any]) -> dict[str, Any]:
+    if tax_year < 2023:
+        return outcome("not_in_force")
+    expensed, amortised = c["rd_expensed"], c["rd_intangible_amortisation"]
+    branch = [check("has_expensed_rd", "rd_expensed", expensed, ZERO, lambda v: v > 0),
+              check("has_rd_amortisation", "rd_intangible_amortisation", amortised, ZERO, lambda v: v > 0)]
+    common = [check("not_excluded_industry", "rd_excluded_industry", c["rd_excluded_industry"], False,
+                    lambda v: v is False)]
+    any_branch = any3([x.result for x in branch])
+    overall = all3([common[0].result, any_branch])
+    crits = branch + common
+    if overall is False:
+        reasons = [x.id for x in common if x.result is False]
+        if any_branch is False:
+            reasons += [x.id for x in branch if x.result is False]
+        result = outcome("not_eligible", crits, reasons=reasons, window="continuous")
+        if reasons == ["not_excluded_industry"]:
+            result["confidence"] = "UNCONFIRMED"
+            result["flags"].insert(0, "unconfirmed_basis")
+        return result
+    missing = missing_of(common) + (missing_of(branch) if any_branch is None else [])
+    if hnte_result["status"] == "eligible":
+        rates = [D("0.15")]
+    elif hnte_result["status"] == "needs_info":
+        rates = [D("0.25"), D("0.15")]
+    else:
+        rates = [D("0.25")]
+    low = high = None
+    flags = [] if amortised is not None else ["assumed_no_amortisation"]
+    taxable = c["taxable_income"]
+    if expensed is None:
+        missing.append("rd_expensed")
+        if taxable is None:
+            missing.append("taxable_income")
+    else:
+        deduction = expensed + (amortised or ZERO)
+        if taxable is None:
+            missing.append("taxable_income")
+            low, high = ZERO, deduction * max(rates)
+        else:
+            usable = min(deduction, max(ZERO, taxable))
+            low, high = usable * min(rates), deduction * max(rates)
+            if usable < deduction:
+                flags.append("carry_forward")
+            flags.append("rate_depends_on_regime" if len(rates) > 1 else "priced_at_rate")
+    return outcome("eligible" if overall and not missing else "needs_info", crits, low, high, missing, flags=flags,
+                   window="continuous")
+
+
+def iit_of(p: dict[str, Any], flags: list[str] | None = None) -> tuple[Decimal | None, Decimal | None]:
+    flags = [] if flags is None else flags
+    taxable = None if p["taxable_income"] is None else max(ZERO, p["taxable_income"])
+    if taxable is None and p["annual_gross_income"] is not None:
+        if p["special_deductions"] is None:
+            flags.append("assumed_no_special_deductions")
+        taxable = max(ZERO, p["annual_gross_income"] - 60000 - (p["special_deductions"] or ZERO))
+        flags.append("taxable_income_estimated")
+    iit = p["iit_paid"]
+    if iit is None and taxable is not None:
+        for upper, rate, quick in IIT:
+            if upper is None or taxable <= upper:
+                iit = taxable * rate - quick
+                break
+        flags.append("iit_estimated")
+    return taxable, iit
+
+
+def gba(p: dict[str, Any], tax_year: int) -> dict[str, Any]:
+    if not 2023 <= tax_year <= 2027:
+        return outcome("not_in_force")
+    crits = [check("overseas_identity", "identity", p["identity"], OVERSEAS, lambda v: v in OVERSEAS),
+             check("works_and_pays_iit_in_shenzhen", "pays_iit_in_shenzhen", p["pays_iit_in_shenzhen"], True,
+                   lambda v: v is True),
+             check("recognised_talent", "recognised_high_end_or_shortage_talent",
+                   p["recognised_high_end_or_shortage_talent"], True, lambda v: v is True)]
+    overall = all3([x.result for x in crits])
+    if overall is False:
+        return outcome("not_eligible", crits, reasons=[x.id for x in crits if x.result is False])
+    missing = missing_of(crits)
+    flags: list[str] = []
+    taxable, iit = iit_of(p, flags)
+    low = high = None
+    if taxable is None or iit is None:
+        missing.append("annual_gross_income")
+    else:
+        low = high = min(max(ZERO, iit - D("0.15") * taxable), D(5_000_000))
+    result = outcome("eligible" if overall and not missing else "needs_info", crits, low, high, missing, flags=flags)
+    return secondary(result) if "iit_estimated" in flags else result
+
+
+def hk_tax(gross: Decimal, fx: Decimal, tax_year: int) -> Decimal | None:
+    if not 2023 <= tax_year <= 2025:
+        return None
+    income = gross / fx
+    net = max(ZERO, income - 132000)
+    progressive, lower = ZERO, ZERO
+    for upper, rate in HK_BANDS:
+        if upper is None or net <= upper:
+            progressive += (net - lower) * rate
+            break
+        progressive += (upper - lower) * rate
+        lower = upper
+    if tax_year == 2023:
+        standard = income * D("0.15")
+    else:
+        standard = min(income, D(5_000_000)) * D("0.15") + max(ZERO, income - 5_000_000) * D("0.16")
+    return min(progressive, standard) * fx
+
+
+def qianhai(p: dict[str, Any], tax_year: int) -> dict[str, Any]:
+    if not 2023 <= tax_year <= 2027:
+        return outcome("not_in_force")
+    identity = p["identity"]
+    zones = p["employer_zone_flags"]
+    crits = [
+        Crit("hong_kong_resident", None if identity in (None, "hk_entry_scheme_resident")
+             else identity == "hk_permanent_resident", identity, "hk", "identity"),
+        check("employer_in_qianhai", "employer_zone_flags", zones, "qianhai", lambda v: "qianhai" in v),
+        check("works_in_qianhai", "works_in_zone", p["works_in_zone"], True, lambda v: v is True),
+        check("employer_substantive_operation", "employer_substantive_operation", p["employer_substantive_operation"],
+              True, lambda v: v is True),
+        check("compliance_lookback", "compliance_lookback_ok", p["compliance_lookback_ok"], True, lambda v: v is True),
+    ]
+    overall = all3([x.result for x in crits])
+    if overall is False:
+        reasons = [x.id for x in crits if x.result is False]
+        result = outcome("not_eligible", crits, reasons=reasons, window="continuous")
+        if reasons == ["compliance_lookback"]:
+            result["confidence"] = "UNCONFIRMED"
+            result["flags"].insert(0, "unconfirmed_basis")
+        return result
+    missing = [x.field for x in crits if x.result is None and x.actual is None]
+    flags: list[str] = []
+    _, iit = iit_of(p, flags)
+    low = high = None
+    priced = True
+    for name in ("annual_gross_income", "fx_cny_per_hkd"):
+        if p[name] is None:
+            missing.append(name)
+            priced = False
+    status = "eligible" if overall and not missing else "needs_info"
+    result = outcome(status, crits, None, None, missing, flags=flags, window="continuous")
+    if iit is not None and priced:
+        burden = hk_tax(p["annual_gross_income"], p["fx_cny_per_hkd"], tax_year)
+        if burden is None:
+            result["unknown_amount"] = True
+            result["flags"].append("hk_tables_missing")
+            result["confidence"] = "UNCONFIRMED"
+            result["flags"].insert(0, "unconfirmed_basis")
+        else:
+            low = high = max(ZERO, iit - burden)
+            result["flags"] += ["hk_burden_estimate", "hk_one_off_reductions_excluded"]
+            if "iit_estimated" in flags or tax_year in (2023, 2024):
+                secondary(result)
+    elif not priced:
+        result["flags"] = [f for f in flags if f != "iit_estimated"] if False else flags
+        if "iit_estimated" in flags:
+            secondary(result)
+    result["low"], result["high"] = low, high
+    return result
+
+
+def new_talent(p: dict[str, Any]) -> dict[str, Any]:
+    intro = p["introduction_date"]
+    if intro is None:
+        return outcome("needs_info", missing=["introduction_date"], flags=["amount_unknown"], window="not_applicable")
+    if intro >= dt.date(2021, 9, 1):
+        return outcome("not_in_force", flags=["unconfirmed_basis"], confidence="UNCONFIRMED", window="not_applicable")
+    return outcome("needs_info", flags=["amount_unknown", "legacy_intake"], window="not_applicable")
+
+
+def choose_one(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> None:
+    if a["status"] == "eligible" and b["status"] == "eligible":
+        def worth(r):
+            if r["low"] is None:
+                return (ZERO, ZERO, 0)
+            return ((r["low"] + r["high"]) / 2, r["low"], 1)
+        loser, winner = (a, names[1]) if worth(b) > worth(a) else (b, names[0])
+        loser["excluded_by"] = winner
+    else:
+        for one, other, name in ((a, b, names[1]), (b, a, names[0])):
+            if one["status"] == "needs_info" and other["status"] in ("eligible", "needs_info"):
+                one["flags"].append("exclusive_pending")
+                del name
+
+
+def assess(profile: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+    """The seven seed programs for a company and its people, with stacking."""
+    out: dict[str, Any] = {}
+    company = profile.get("company")
+    if company is not None:
+        tax_year = company["tax_year"] or as_of.year - 1
+        h = hnte(company, as_of, tax_year)
+        t, lh = training(company, as_of), longhua(company, as_of)
+        if t["status"] == lh["status"] == "eligible" and t["low"] is not None and lh["low"] is not None:
+            limits = [v for v in (company["compute_service_contract_amount"], company["compute_purchase_amount"])
+                      if v is not None]
+            if limits:
+                t["flags"].append("combined_support_limited")
+                lh["flags"].append("combined_support_limited")
+        out["company"] = {"sz-training-compute-voucher": t, "longhua-compute-voucher": lh,
+                          "cn-hnte-cit-rate": h, "cn-rd-super-deduction": rd(company, tax_year, h)}
+    people = []
+    for person in profile.get("people") or []:
+        p = dict(person)
+        if company is not None:
+            if p["employer_zone_flags"] is None:
+                p["employer_zone_flags"] = company["zone_flags"]
+            if p["tax_year"] is None:
+                p["tax_year"] = company["tax_year"]
+        tax_year = p["tax_year"] or as_of.year - 1
+        g, q = gba(p, tax_year), qianhai(p, tax_year)
+        choose_one(g, q, ("gba-iit-subsidy", "qianhai-hk-resident-iit-exemption"))
+        people.append({"gba-iit-subsidy": g, "qianhai-hk-resident-iit-exemption": q,
+                       "sz-new-talent-living-subsidy": new_talent(p)})
+    out["people"] = people
+    return out
