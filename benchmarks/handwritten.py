@@ -108,7 +108,8 @@ def training(c: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         amounts = [min(base * r, D(10_000_000)) for r in rates]
         low, high = min(amounts), max(amounts)
     flags.append("competitive_up_to")
-    return secondary(outcome("eligible" if overall and not missing else "needs_info", crits, low, high, missing, flags=flags))
+    status = "eligible" if overall and not missing else "needs_info"
+    return secondary(outcome(status, crits, low, high, missing, flags=flags))
 
 
 def longhua(c: dict[str, Any], as_of: dt.date, gaps: bool = True) -> dict[str, Any]:
@@ -118,7 +119,8 @@ def longhua(c: dict[str, Any], as_of: dt.date, gaps: bool = True) -> dict[str, A
     crits = [
         check("independent_legal_person", "independent_legal_person", c["independent_legal_person"], True,
               lambda v: v is True),
-        check("operates_in_longhua", "operating_district", c["operating_district"], "longhua", lambda v: v == "longhua"),
+        check("operates_in_longhua", "operating_district", c["operating_district"], "longhua",
+              lambda v: v == "longhua"),
         check("ai_or_robotics_industry", "in_ai_or_robotics_industry", c["in_ai_or_robotics_industry"], True,
               lambda v: v is True),
         check("buys_compute", "compute_purchase_amount", buys, ZERO, lambda v: v > 0),
@@ -209,8 +211,10 @@ def hnte(c: dict[str, Any], as_of: dt.date, tax_year: int, gaps: bool = True) ->
 
 
 def hnte_inputs(x: Crit) -> list[str]:
-    return {"st_staff_share": ["st_staff", "employees"], "rd_intensity": ["rd_expense_3y", "revenue_3y", "revenue_latest"],
-            "certificate_valid": ["hnte_cert_date"], "registered_over_one_year": ["founding_date"]}.get(x.id, [x.field])
+    inputs = {"st_staff_share": ["st_staff", "employees"],
+              "rd_intensity": ["rd_expense_3y", "revenue_3y", "revenue_latest"],
+              "certificate_valid": ["hnte_cert_date"], "registered_over_one_year": ["founding_date"]}
+    return inputs.get(x.id, [x.field])
 
 
 def hnte_gaps(c: dict[str, Any], as_of: dt.date, tax_year: int, branch_b: list[Crit], band: Decimal | None) -> list:

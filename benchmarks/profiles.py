@@ -19,7 +19,8 @@ def _value(rng: random.Random, kind_of: str, name: str, meta: dict[str, Any], ch
         return None
     if kind == "Money":
         low = -5_000_000 if (kind_of, name) == ("company", "taxable_income") else 0
-        return Decimal(rng.choice([rng.randint(low, 3_000_000), rng.randint(0, 80_000_000), rng.randint(0, 400_000_000)]))
+        spans = (rng.randint(low, 3_000_000), rng.randint(0, 80_000_000), rng.randint(0, 400_000_000))
+        return Decimal(rng.choice(spans))
     if kind == "Percent":
         return Decimal(rng.randint(30, 100))
     if kind == "Ratio":

@@ -39,7 +39,8 @@ def test_engine_matches_the_hand_written_evaluator(catalogue, as_of):
                     _, change, unlocks, _status = expected[gap.criterion]
                     if change is not None:
                         assert gap.change == change, (index, gap.criterion)
-                        assert (gap.unlocks.low if gap.unlocks and gap.unlocks_status == "eligible" else None) == unlocks
+                        got = gap.unlocks.low if gap.unlocks and gap.unlocks_status == "eligible" else None
+                        assert got == unlocks
         for p_index, person in enumerate(engine.people):
             for result in person.results:
                 _same(result, hand["people"][p_index][result.id], f"profile {index} person {p_index} {result.id}")
