@@ -109,7 +109,8 @@ def training(c: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         low, high = min(amounts), max(amounts)
     flags.append("competitive_up_to")
     status = "eligible" if overall and not missing else "needs_info"
-    return secondary(outcome(status, crits, low, high, missing, flags=flags))
+    result = outcome(status, crits, low, high, missing, flags=flags)
+    return secondary(result) if crits[2].result is not None else result
 
 
 def longhua(c: dict[str, Any], as_of: dt.date, gaps: bool = True) -> dict[str, Any]:

@@ -161,7 +161,10 @@ class TriState(fields.Field):
 
 
 class Code(fields.Field):
-    """A code from a reference table (district, degree, identity…); choices are checked by the schema."""
+    """A code from a reference table (district, degree, identity…); choices are checked by the schema.
+
+    ``unknown`` (or 不确定 / blank) is a legitimate answer and loads as ``None``, as for yes/no questions.
+    """
 
     def __init__(self, *, table: str, **kwargs: Any) -> None:
         self.table = table
@@ -173,7 +176,9 @@ class Code(fields.Field):
         if not isinstance(value, str):
             raise ValidationError(Msg("not_text"))
         value = value.strip()
-        return value or None
+        if value.lower() in TriState.UNKNOWN:
+            return None
+        return value
 
 
 class CodeList(fields.Field):

@@ -58,6 +58,7 @@ class ExpectSchema(Schema):
     included = fields.Boolean()
     gaps = fields.List(fields.Nested(GapExpectSchema))
     items = fields.List(fields.String())
+    not_items = fields.List(fields.String())
 
 
 class CaseSchema(Schema):
@@ -170,11 +171,13 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
                         f"expected {expect['excluded_by']!r}")
     if expect.get("included") and result.excluded_by is not None:
         problems.append(f"should not be excluded, but excluded by {result.excluded_by.group}")
-    if "items" in expect:
-        got = sorted(i["text"]["en"] for i in (result.benefit.items if result.benefit else []))
-        for text in expect["items"]:
-            if not any(text in g for g in got):
-                problems.append(f"no item containing {text!r}; items {got}")
+    got_items = sorted(i["text"]["en"] for i in (result.benefit.items if result.benefit else []))
+    for text in expect.get("items", []):
+        if not any(text in g for g in got_items):
+            problems.append(f"no item containing {text!r}; items {got_items}")
+    for text in expect.get("not_items", []):
+        if any(text in g for g in got_items):
+            problems.append(f"an item contains {text!r}, which should be absent")
     for gap in expect.get("gaps", []):
         match = next((g for g in result.gaps if g.criterion == gap["criterion"]), None)
         if match is None:

@@ -173,7 +173,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
         met = [b for b in spec["branches"] if all(c.result is True for c in criteria if c.branch == b["id"])]
         if met and met[0].get("flag"):
             flags.append(Flag(code=met[0]["flag"], text=met[0].get("flag_text") or met[0]["text"]))
-    used = [c.confidence for c in criteria if c.confidence != "UNCONFIRMED"] + confidence_used
+    # Only decided criteria used their figures; UNCONFIRMED ones can only have withheld, never granted.
+    used = [c.confidence for c in criteria if c.result is not None and c.confidence != "UNCONFIRMED"]
+    used += confidence_used
     confidence = weakest(benefit.confidence, *used)
     if program.competitive and benefit.kind == "money":
         flags.append(flag("competitive_up_to"))

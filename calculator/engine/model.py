@@ -294,13 +294,18 @@ class Catalogue:
     phases: dict[tuple[str, tuple[str, ...]], tuple[list[Any], list[Any]]] = field(default_factory=dict)
 
     def stacking_phases(self, kind: str, ids: list[str], dependent: list[str]) -> tuple[list[Any], list[Any]]:
-        """Stacking groups whose members were all evaluated: those resolved before the dependent programs run
-        (no dependent member), and those resolved after (cached per set of programs)."""
+        """Stacking groups restricted to the members that were evaluated (when at least two were): those
+        resolved before the dependent programs run (no dependent member), and those resolved after (cached
+        per set of programs)."""
         key = (kind, tuple(ids))
         found = self.phases.get(key)
         if found is None:
             present = set(ids)
-            usable = [g for g in self.stacking if present.issuperset(g["members"])]
+            usable = []
+            for group in self.stacking:
+                members = [m for m in group["members"] if m in present]
+                if len(members) >= 2:
+                    usable.append({**group, "members": members})
             later = set(dependent)
             found = ([g for g in usable if not later.intersection(g["members"])],
                      [g for g in usable if later.intersection(g["members"])])
