@@ -69,17 +69,13 @@ def evaluate_subject(catalogue: Catalogue, kind: str, subject: dict[str, Any], a
     """Every program for one subject, with stacking applied (dependencies see resolved results)."""
     tax_year = subject.get("tax_year") or as_of.year - 1
     results: dict[str, ProgramResult] = {}
-    ids = [pid for pid in catalogue.order if catalogue.programs[pid].subject == kind and (only is None or pid in only)]
-    dependent = [pid for pid in ids if catalogue.programs[pid].spec["depends_on"]]
-    for pid in ids:
-        if pid in dependent:
-            continue
-        results[pid] = safe_evaluate(catalogue, catalogue.programs[pid], subject, as_of, tax_year, {})
-    first, second = catalogue.stacking_phases(kind, ids, dependent)
+    _, independent, dependent, first, second = catalogue.plan(kind, only)
+    for program in independent:
+        results[program.id] = safe_evaluate(catalogue, program, subject, as_of, tax_year, {})
     adjustments = apply_stacking(first, results, subject) if first else []
     if dependent:
-        for pid in dependent:
-            program = catalogue.programs[pid]
+        for program in dependent:
+            pid = program.id
             resolved = {dep: results[dep] for dep in program.spec["depends_on"] if dep in results}
             results[pid] = safe_evaluate(catalogue, program, subject, as_of, tax_year, resolved)
         if second:
@@ -141,7 +137,12 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
         criteria = [c.evaluate(subject, as_of) for c in program.criteria if c.in_force(day)]
     else:
         criteria = [c.evaluate(subject, as_of) for c in program.criteria]
-    overall, relevant, reasons = decide(criteria) if program.has_branches else decide_all(criteria)
+    if not program.has_branches:
+        overall, relevant, reasons = decide_all(criteria)
+    elif program.dated_criteria:
+        overall, relevant, reasons = decide(criteria, [c.branch for c in criteria])
+    else:
+        overall, relevant, reasons = decide(criteria, program.branch_layout)
     for item, condition in program.flags:
         if condition.evaluate(subject, as_of).result:
             flags.append(Flag(item["code"], {}, item["text"]))
@@ -194,18 +195,21 @@ def closed(program: Program, flags: list[Flag], window: dict[str, Any], reason: 
     return result
 
 
-def decide(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult], list[str]]:
+def decide(criteria: list[CriterionResult], layout: list[str | None]) -> tuple[bool | None, list[CriterionResult],
+                                                                             list[str]]:
     """All common criteria, and (when there are branches) all criteria of at least one branch.
 
     Also returns the criteria whose unknowns matter (common ones, plus those of still-open branches when
     no branch is met: an answered branch makes the others' questions moot) and the reasons for a failure
     (failed common criteria, plus the branches' failures only when every branch failed).
     """
-    common = [c for c in criteria if c.branch is None]
+    common: list[CriterionResult] = []
     branches: dict[str, list[CriterionResult]] = {}
-    for c in criteria:
-        if c.branch is not None:
-            branches.setdefault(c.branch, []).append(c)
+    for c, branch in zip(criteria, layout, strict=True):
+        if branch is None:
+            common.append(c)
+        else:
+            branches.setdefault(branch, []).append(c)
     results = [c.result for c in common]
     relevant = list(common)
     if branches:

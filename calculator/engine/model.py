@@ -236,6 +236,11 @@ class Program:
         return bool(self.spec["branches"])
 
     @cached_property
+    def branch_layout(self) -> list[str | None]:
+        """The branch of each compiled criterion, in order (None: a common criterion)."""
+        return [c.branch for c in self.criteria]
+
+    @cached_property
     def effective(self) -> tuple[str, dt.date, dt.date | None, dt.date | None]:
         """(basis, start, end, last day of a 'valid for N years' period) read once from the spec."""
         eff = self.spec["effective"]
@@ -292,6 +297,21 @@ class Catalogue:
     order: list[str] = field(default_factory=list)  # evaluation order (dependencies last)
 
     phases: dict[tuple[str, tuple[str, ...]], tuple[list[Any], list[Any]]] = field(default_factory=dict)
+    plans: dict[tuple[str, frozenset[str] | None], tuple[Any, ...]] = field(default_factory=dict)
+
+    def plan(self, kind: str, only: set[str] | None) -> tuple[list[str], list[Program], list[Program], list[Any],
+                                                               list[Any]]:
+        """For a subject kind (and optional subset): the program ids, the independent and dependent programs
+        in evaluation order, and the two stacking phases. Computed once per kind and subset."""
+        key = (kind, frozenset(only) if only is not None else None)
+        found = self.plans.get(key)
+        if found is None:
+            ids = [pid for pid in self.order if self.programs[pid].subject == kind and (only is None or pid in only)]
+            independent = [self.programs[pid] for pid in ids if not self.programs[pid].spec["depends_on"]]
+            dependent = [self.programs[pid] for pid in ids if self.programs[pid].spec["depends_on"]]
+            first, second = self.stacking_phases(kind, ids, [p.id for p in dependent])
+            found = self.plans[key] = (ids, independent, dependent, first, second)
+        return found
 
     def stacking_phases(self, kind: str, ids: list[str], dependent: list[str]) -> tuple[list[Any], list[Any]]:
         """Stacking groups restricted to the members that were evaluated (when at least two were): those

@@ -1,0 +1,128 @@
+"""Generate ``docs/programs.md``: every program's conditions, figures, dates and sources, in zh and en.
+
+    python -m calculator.catalogue_doc            # writes docs/programs.md
+    python -m calculator.catalogue_doc --check    # exit 1 when docs/programs.md is out of date
+
+Analysts review the policy here without reading code; a test fails when it falls behind the tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from calculator.engine import load_catalogue
+from calculator.engine.describe import describe_program
+from calculator.engine.model import Catalogue
+
+OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "programs.md"
+FAMILIES = {
+    "financial_support": "资金支持 · Financial support",
+    "talent": "人才住房与补贴 · Talent housing and subsidies",
+    "procurement": "政府采购与率先应用 · Government procurement and early adoption",
+    "regulatory": "监管许可与义务 · Regulatory permissions and obligations",
+}
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict) and "lookup" in value:
+        return f"band from `{value['lookup']}` by `{value['key']}`"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def program_section(catalogue: Catalogue, pid: str) -> list[str]:
+    d = describe_program(catalogue, catalogue.programs[pid])
+    eff = d["effective"]
+    out = [f"### {d['name']['zh']} · {d['name']['en']}", "", f"`{d['id']}` · {d['applies_to']} · {d['certainty']} · "
+           f"rests on **{d['confidence']}**", ""]
+    out += [f"- 摘要：{d['summary']['zh']}", f"- Summary: {d['summary']['en']}",
+            f"- Issuer / 发布机关: {d['issuer']['zh']} · {d['issuer']['en']}",
+            f"- Instrument / 依据: {d['instrument']}",
+            f"- In force / 有效期: {eff['from']} → {eff['to'] or '(no end date / 未定)'} "
+            f"({eff['basis']}; {eff['confidence']} {', '.join(eff['source']) or '—'}"
+            + (f"; end {eff['end_confidence']}" if eff["end_confidence"] else "")
+            + (f"; valid for {eff['valid_for_years']} years, {eff['valid_for_confidence']}, flagged after"
+               if eff["valid_for_years"] else "") + ")"]
+    if d["cohort"]:
+        c = d["cohort"]
+        out.append(f"- Closed to / 截止: `{c['field']}` on or after {c['closed_from']} ({c['confidence']}): "
+                   f"{c['text']['en']} / {c['text']['zh']}")
+    window = d["window"]
+    periods = "; ".join(f"{p['opens']}–{p['closes']} ({p['confidence']})" for p in window["periods"])
+    out.append(f"- Window / 申报: {window['mode']}" + (f" — {periods}" if periods else "")
+               + (f" — {window['text']['en']}" if window["text"] else ""))
+    if d["sources"]:
+        out.append(f"- Sources / 来源: {', '.join(d['sources'])}" + (f" · official text: {d['official_text']}"
+                                                                     if d["official_text"] else ""))
+    if d["branches"]:
+        out.append("- Any one of these branches / 满足以下任一组: " + "; ".join(
+            f"`{b['id']}` ({b['text']['en']} / {b['text']['zh']})" for b in d["branches"]))
+    if d["criteria"]:
+        out += ["", "| criterion | condition / 条件 | test | confidence | source |", "|---|---|---|---|---|"]
+        for c in d["criteria"]:
+            test = f"`{c['input']}` {c['op']} {_value(c['value'])}".strip()
+            branch = f" (branch `{c['branch']}`)" if c["branch"] else ""
+            out.append(f"| `{c['id']}`{branch} | {_cell(c['text']['en'])}<br>{_cell(c['text']['zh'])} | "
+                       f"{_cell(test)} | {c['confidence']} | {', '.join(c['source']) or '—'} |")
+    out += ["", f"**Benefit / 待遇** (`{d['benefit']['kind']}`): {d['benefit']['text']['en']}  ",
+            f"{d['benefit']['text']['zh']}"]
+    if d["benefit"]["pool"]:
+        out.append(f"  Pool / 资金池: {d['benefit']['pool']['en']} / {d['benefit']['pool']['zh']}")
+    if d["figures"]:
+        out += ["", "| figure | value | unit | confidence | source | from | to |", "|---|---|---|---|---|---|---|"]
+        for f in d["figures"]:
+            out.append(f"| `{f['name']}` | {f['value']} | {f['unit']} | {f['confidence']} | {', '.join(f['source'])} | "
+                       f"{f['effective_from'] or '—'} | {f['effective_to'] or '—'} |")
+    if d["stacking"]:
+        out.append("")
+        for g in d["stacking"]:
+            out.append(f"- Stacking `{g['group']}` ({g['kind']}, {g['confidence']}): "
+                       f"{g['text']['en']} / {g['text']['zh']}")
+    for note in d["advisories"]:
+        out.append(f"- Note / 提示: {note['en']} / {note['zh']}")
+    out.append("")
+    return out
+
+
+def render(catalogue: Catalogue) -> str:
+    lines = ["# 政策目录 · Program catalogue", "",
+             "Generated from `incentive_tables/` by `python -m calculator.catalogue_doc`; do not edit by hand. "
+             "由规则表自动生成，请勿手工修改。", "",
+             f"Tables version / 规则表版本: `{catalogue.tables_version}` · {len(catalogue.programs)} programs", ""]
+    for family, title in FAMILIES.items():
+        ids = sorted(pid for pid, p in catalogue.programs.items() if p.family == family)
+        lines += [f"## {title}", ""]
+        lines += [f"- [`{pid}`](#{pid}) {catalogue.programs[pid].spec['name']['zh']} · "
+                  f"{catalogue.programs[pid].spec['name']['en']}" for pid in ids]
+        lines.append("")
+        for pid in ids:
+            lines += [f'<a id="{pid}"></a>', "", *program_section(catalogue, pid)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    text = render(load_catalogue())
+    if args.check:
+        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
+        if current != text:
+            print("docs/programs.md is out of date: run `python -m calculator.catalogue_doc`", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""The catalogue: all 41 program ids load, every figure is cited, nothing unconfirmed is priced, docs current."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from calculator.catalogue_doc import OUTPUT, render
+
+POLICY = Path(__file__).resolve().parents[2] / "shared" / "policy" / "programs.md"
+
+
+def catalogue_ids() -> set[str]:
+    assert POLICY.exists(), f"the policy reference is expected beside the project at {POLICY}"
+    return set(re.findall(r"^### ([a-z0-9-]+) — ", POLICY.read_text(encoding="utf-8"), re.M))
+
+
+def test_every_program_in_the_policy_reference_is_encoded_with_its_exact_id(catalogue):
+    ids = catalogue_ids()
+    assert len(ids) == 41
+    assert ids == set(catalogue.programs)
+
+
+def test_every_figure_carries_source_and_confidence_and_none_is_unconfirmed(catalogue):
+    for program in catalogue.programs.values():
+        for rows in program.figures.values():
+            for row in rows:
+                assert row.confidence in ("CONFIRMED", "SECONDARY"), (program.id, row.name)
+                assert row.source and all(key in catalogue.sources for key in row.source), (program.id, row.name)
+                assert row.effective_from is not None and row.instrument, (program.id, row.name)
+    for table in catalogue.reference.values():
+        for version in table.versions:
+            assert version.confidence != "UNCONFIRMED" and version.source, table.name
+        for rows in table.figures.values():
+            for row in rows:
+                assert row.confidence != "UNCONFIRMED" and row.source, table.name
+
+
+def test_no_unconfirmed_figure_is_ever_used_as_an_amount(catalogue, evaluate):
+    """Amounts come only from figures and reference rows; check every figure a benefit can reach."""
+    for program in catalogue.programs.values():
+        benefit = program.spec["benefit"]
+        refs = [benefit.get(k) for k in ("amount", "cap", "floor", "share", "extra_rate", "from_rate", "to_rate")]
+        refs += list((benefit.get("amounts") or {}).values()) + list((benefit.get("rates") or {}).values())
+        rate = benefit.get("rate")
+        refs += [rate] if isinstance(rate, str) else [rate["when_true"], rate["when_false"]] if rate else []
+        for ref in filter(None, refs):
+            for part in ref.split("*"):
+                if "." in part:
+                    table, key = part.split(".", 1)
+                    rows = catalogue.reference[table].figures[key]
+                else:
+                    rows = program.figures[part]
+                assert all(r.confidence != "UNCONFIRMED" for r in rows), (program.id, part)
+
+
+def test_each_family_and_seed_system_has_rows_that_evaluate(catalogue):
+    families = {p.family for p in catalogue.programs.values()}
+    assert families == {"financial_support", "talent", "procurement", "regulatory"}
+    systems = {
+        "financial support": "sz-training-compute-voucher", "tax": "cn-hnte-cit-rate",
+        "talent housing and subsidies": "sz-youth-talent-housing", "visas": "gd-talent-r-visa",
+        "early-adoption procurement": "sz-public-sector-early-adoption", "risk-tiered trials": "sz-low-risk-trial",
+        "public data": "sz-public-data-access", "cross-border data with Hong Kong": "gba-pi-standard-contract",
+        "ethics": "sz-ai-ethics-obligations", "medical AI": "sz-medical-ai-adoption",
+    }
+    for system, pid in systems.items():
+        assert pid in catalogue.programs, system
+
+
+def test_the_generated_catalogue_document_is_current(catalogue):
+    assert OUTPUT.exists(), "run: python -m calculator.catalogue_doc"
+    assert OUTPUT.read_text(encoding="utf-8") == render(catalogue), \
+        "docs/programs.md is out of date: run `python -m calculator.catalogue_doc`"
