@@ -32,27 +32,32 @@ def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResul
     exclusive = [g for g in groups if g["kind"] in EXCLUSIVE]
     candidates = sorted({m for g in exclusive for m in g["members"] if results[m].status == "eligible"},
                         key=list(results).index)
+    sets = [set(g["members"]) for g in exclusive]
     best: tuple[Any, ...] | None = None
     best_set: set[str] = set(candidates)
     for size in range(len(candidates), -1, -1):
         for combo in itertools.combinations(candidates, size):
             chosen = set(combo)
-            if any(len(chosen & set(g["members"])) > 1 for g in exclusive):
-                continue
-            if any(not (chosen & set(g["members"])) and any(m in candidates for m in g["members"]) for g in exclusive):
-                continue  # a group with an eligible member must keep one
+            if any(len(chosen & members) > 1 for members in sets):
+                continue  # two members of one exclusive group
+            if any(not any(m in members and chosen & members for members in sets)
+                   for m in candidates if m not in chosen):
+                continue  # not maximal: a left-out member conflicts with nothing chosen
             worth = _worth([results[m] for m in combo])
             if best is None or worth > best:
                 best, best_set = worth, chosen
+    for member in candidates:
+        if member in best_set:
+            continue
+        group = next(g for g, members in zip(exclusive, sets, strict=True) if member in members and best_set & members)
+        results[member].excluded_by = ExcludedBy(group=group["id"], kind=group["kind"],
+                                                 chosen=[m for m in group["members"] if m in best_set],
+                                                 text=group["text"])
     for group in exclusive:
         members = group["members"]
-        chosen = [m for m in members if m in best_set]
         for member in members:
             result = results[member]
-            if result.status == "eligible" and member not in best_set:
-                result.excluded_by = ExcludedBy(group=group["id"], kind=group["kind"], chosen=chosen,
-                                                text=group["text"])
-            elif result.status == "needs_info":
+            if result.status == "needs_info":
                 others = [m for m in members if m != member and results[m].status in ("eligible", "needs_info")]
                 if others:
                     result.flags.append(flag("exclusive_pending", others=", ".join(others)))
