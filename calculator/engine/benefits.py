@@ -20,7 +20,7 @@ from calculator.engine.texts import flag
 ZERO = Decimal(0)
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """What a formula may look at besides the subject: dates, tables, and dependency results."""
 
@@ -42,8 +42,20 @@ class Benefit(ABC):
         self.figures = figures
         self.reference = reference
         self.values = values
+        self._rows: dict[tuple[str, dt.date], Figure | None] = {}
 
     def figure(self, ref: str, day: dt.date) -> Figure | None:
+        """The row of a figure in force on ``day`` (tables are immutable once loaded, so look-ups are cached)."""
+        key = (ref, day)
+        try:
+            return self._rows[key]
+        except KeyError:
+            if len(self._rows) > 4096:
+                self._rows.clear()
+            row = self._rows[key] = self._find(ref, day)
+            return row
+
+    def _find(self, ref: str, day: dt.date) -> Figure | None:
         if "." in ref:
             table, key = ref.split(".", 1)
             return self.reference[table].figure(key, day)

@@ -64,6 +64,7 @@ class Compiled:
         "branch",
         "confidence",
         "end",
+        "fast",
         "field",
         "id",
         "op",
@@ -88,6 +89,7 @@ class Compiled:
         self.start, self.end = spec.get("effective_from"), spec.get("effective_to")
         self.field, self.unit = value.name, value.unit
         self.takes_no_value = self.op in ("is_true", "is_false", "is_known")
+        self.fast = self.evaluate  # replaced by generated code where possible (see specialise)
 
     @property
     def dated(self) -> bool:
@@ -118,11 +120,41 @@ class Compiled:
         return CriterionResult(self, result, actual, required, confidence, missing, note)
 
 
+# The comparison each operator makes, as Python source over the actual value ``a`` and required value ``R``.
+EXPRESSIONS = {
+    "eq": "a == R", "ne": "a != R", "gt": "a > R", "ge": "a >= R", "lt": "a < R", "le": "a <= R",
+    "between": "R[0] <= a <= R[1]", "in": "a in R", "not_in": "a not in R", "is_true": "a is True",
+    "is_false": "a is False", "contains": "R in a", "not_contains": "R not in a", "is_known": "True",
+}
+_TEMPLATE = """
+def evaluate(subject, as_of):
+    a = subject.get(FIELD)
+    if a is None:
+        return CR(SELF, None, None, R, CONF, MISSING, None)
+    return CR(SELF, {expression}, a, R, CONF, (), None)
+"""
+
+
+def specialise(compiled: Compiled) -> None:
+    """Replace the generic ``evaluate`` by generated code for the common case (a plain input compared with a
+    literal): the field read and the comparison inlined, as a hand-written check would be."""
+    if compiled.value.kind != "input" or isinstance(compiled.required, Threshold) or compiled.unknown_values:
+        return
+    if compiled.required is None and not compiled.takes_no_value:
+        return
+    namespace = {"CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
+                 "FIELD": compiled.field, "MISSING": (compiled.field,)}
+    exec(_TEMPLATE.format(expression=EXPRESSIONS[compiled.op]), namespace)  # source built from fixed templates
+    compiled.fast = namespace["evaluate"]
+
+
 def compile_criterion(spec: dict[str, Any], value: Value, threshold: Threshold | None) -> Compiled:
     required = threshold if threshold is not None else spec.get("value")
     if spec["op"] in ("in", "not_in") and isinstance(required, list):
         required = frozenset(required)
-    return Compiled(spec, value, required, TESTS[spec["op"]], frozenset(spec.get("unknown_values") or ()))
+    compiled = Compiled(spec, value, required, TESTS[spec["op"]], frozenset(spec.get("unknown_values") or ()))
+    specialise(compiled)
+    return compiled
 
 
 def combine_all(results: list[bool | None]) -> bool | None:

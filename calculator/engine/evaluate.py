@@ -134,9 +134,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
             return closed(program, flags, window, "cohort_closed", cohort["confidence"], text=cohort["text"],
                           field=cohort["field"], value_date=value, start_date=cohort["closed_from"])
     if program.dated_criteria:
-        criteria = [c.evaluate(subject, as_of) for c in program.criteria if c.in_force(day)]
+        criteria = [c.fast(subject, as_of) for c in program.criteria if c.in_force(day)]
     else:
-        criteria = [c.evaluate(subject, as_of) for c in program.criteria]
+        criteria = [c.fast(subject, as_of) for c in program.criteria]
     if not program.has_branches:
         overall, relevant, reasons = decide_all(criteria)
     elif program.dated_criteria:
@@ -160,7 +160,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
 
             result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
         return result
-    ctx = Context(as_of=as_of, tax_year=tax_year, day=day, reference=catalogue.reference, resolved=resolved)
+    ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
     benefit = program.benefit.compute(subject, ctx)
     for name in benefit.missing:
         if name not in missing:

@@ -48,7 +48,7 @@ class Figure:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Estimate:
     """A range in CNY (low == high when determined)."""
 
@@ -112,7 +112,7 @@ class CriterionResult:
         return self.criterion.branch
 
 
-@dataclass
+@dataclass(slots=True)
 class Gap:
     """A near miss: what to change, by how much, and what it would unlock."""
 
@@ -155,7 +155,7 @@ class BenefitOutcome:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgramResult:
     program: Any  # model.Program (kept untyped to avoid a cycle in dataclass evaluation)
     status: str
