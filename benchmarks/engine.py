@@ -27,8 +27,9 @@ from benchmarks.profiles import generate
 from calculator.engine import assess, load_catalogue
 from calculator.engine.report import to_document
 
-SEED = {"sz-training-compute-voucher", "longhua-compute-voucher", "cn-hnte-cit-rate", "cn-rd-super-deduction",
-        "gba-iit-subsidy", "qianhai-hk-resident-iit-exemption", "sz-new-talent-living-subsidy"}
+SEED = frozenset({"sz-training-compute-voucher", "longhua-compute-voucher", "cn-hnte-cit-rate",
+                  "cn-rd-super-deduction", "gba-iit-subsidy", "qianhai-hk-resident-iit-exemption",
+                  "sz-new-talent-living-subsidy"})
 AS_OF = dt.date(2026, 11, 21)
 
 

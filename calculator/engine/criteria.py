@@ -117,7 +117,7 @@ class Compiled:
             result, note = None, self.unknown_note
         else:
             result = self.test(actual, required)
-        return CriterionResult(self, result, actual, required, confidence, missing, note)
+        return CriterionResult(self, result, actual, required, confidence, missing, note, self.id)
 
 
 # The comparison each operator makes, as Python source over the actual value ``a`` and required value ``R``.
@@ -130,21 +130,33 @@ _TEMPLATE = """
 def evaluate(subject, as_of):
     a = subject.get(FIELD)
     if a is None:
-        return CR(SELF, None, None, R, CONF, MISSING, None)
-    return CR(SELF, {expression}, a, R, CONF, (), None)
+        return CR(SELF, None, None, R, CONF, MISSING, None, ID)
+    return CR(SELF, {expression}, a, R, CONF, (), None, ID)
+"""
+
+
+_DERIVED_TEMPLATE = """
+def evaluate(subject, as_of):
+    a = GET(subject, as_of)
+    if a is None:
+        return CR(SELF, None, None, R, CONF, tuple(n for n in INPUTS if subject.get(n) is None), None, ID)
+    return CR(SELF, {expression}, a, R, CONF, (), None, ID)
 """
 
 
 def specialise(compiled: Compiled) -> None:
-    """Replace the generic ``evaluate`` by generated code for the common case (a plain input compared with a
-    literal): the field read and the comparison inlined, as a hand-written check would be."""
-    if compiled.value.kind != "input" or isinstance(compiled.required, Threshold) or compiled.unknown_values:
+    """Replace the generic ``evaluate`` by generated code for the common cases (an input or derived value
+    compared with a literal): the read and the comparison inlined, as a hand-written check would be.
+    Thresholds looked up from tables and answers with unknown values keep the generic path."""
+    if isinstance(compiled.required, Threshold) or compiled.unknown_values:
         return
     if compiled.required is None and not compiled.takes_no_value:
         return
     namespace = {"CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
-                 "FIELD": compiled.field, "MISSING": (compiled.field,)}
-    exec(_TEMPLATE.format(expression=EXPRESSIONS[compiled.op]), namespace)  # source built from fixed templates
+                 "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id,
+                 "GET": compiled.value.get, "INPUTS": compiled.value.inputs}
+    template = _TEMPLATE if compiled.value.kind == "input" else _DERIVED_TEMPLATE
+    exec(template.format(expression=EXPRESSIONS[compiled.op]), namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
 
 

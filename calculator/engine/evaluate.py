@@ -138,23 +138,29 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
     else:
         criteria = [c.fast(subject, as_of) for c in program.criteria]
     if not program.has_branches:
-        overall, relevant, reasons = decide_all(criteria)
+        results = [c.result for c in criteria]
+        if False in results:
+            overall, relevant, reasons = False, criteria, [c.id for c in criteria if c.result is False]
+        else:
+            overall, relevant, reasons = (None if None in results else True), criteria, []
     elif program.dated_criteria:
         overall, relevant, reasons = decide(criteria, [c.branch for c in criteria])
     else:
-        overall, relevant, reasons = decide(criteria, program.branch_layout)
+        overall, relevant, reasons = decide_indexed(criteria, *program.branch_index)
     for item, condition in program.flags:
         if condition.evaluate(subject, as_of).result:
             flags.append(Flag(item["code"], {}, item["text"]))
     for crit in relevant:
         if crit.result is None:
-            missing.extend(name for name in crit.missing if name not in missing)
+            for name in crit.missing:
+                if name not in missing:
+                    missing.append(name)
     if overall is False:
         failed = [c.confidence for c in criteria if c.id in reasons]
-        result = ProgramResult(program=program, status="not_eligible", criteria=criteria, missing=[], flags=flags,
-                               benefit=None, confidence=strongest(*failed), window=window, reasons=reasons)
+        result = ProgramResult(program, "not_eligible", criteria, [], flags, None, strongest(*failed), [], None,
+                               window, None, reasons)
         add_confidence_flag(result)
-        if with_gaps:
+        if with_gaps and program.numeric_ops & {c.op for c in criteria if c.result is False}:
             def again(changed: dict[str, Any]) -> ProgramResult:
                 return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
 
@@ -180,10 +186,29 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
     confidence = weakest(benefit.confidence, *used)
     if program.competitive and benefit.kind == "money":
         flags.append(flag("competitive_up_to"))
-    result = ProgramResult(program=program, status=status, criteria=criteria, missing=missing, flags=flags,
-                           benefit=benefit, confidence=confidence, window=window)
+    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window)
     add_confidence_flag(result)
     return result
+
+
+def decide_indexed(criteria: list[CriterionResult], common: list[int],
+                   branches: list[list[int]]) -> tuple[bool | None, list[CriterionResult], list[str]]:
+    """:func:`decide` with the branch layout precomputed as index lists (the usual, undated case)."""
+    results = [c.result for c in criteria]
+    outcomes = []
+    for indexes in branches:
+        values = [results[i] for i in indexes]
+        outcomes.append(False if False in values else None if None in values else True)
+    values = [results[i] for i in common]
+    values.append(True if True in outcomes else None if None in outcomes else False)
+    overall = False if False in values else None if None in values else True
+    relevant = [criteria[i] for i in common]
+    if True not in outcomes:
+        relevant += [criteria[i] for indexes, o in zip(branches, outcomes, strict=True) if o is None for i in indexes]
+    reasons = [criteria[i].id for i in common if results[i] is False]
+    if False in outcomes and None not in outcomes and True not in outcomes:
+        reasons += [criteria[i].id for indexes in branches for i in indexes if results[i] is False]
+    return overall, relevant, reasons
 
 
 def closed(program: Program, flags: list[Flag], window: dict[str, Any], reason: str, confidence: str,
@@ -221,14 +246,6 @@ def decide(criteria: list[CriterionResult], layout: list[str | None]) -> tuple[b
     if branches and all(outcome is False for outcome in outcomes.values()):
         reasons += [c.id for items in branches.values() for c in items if c.result is False]
     return combine_all(results), relevant, reasons
-
-
-def decide_all(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult], list[str]]:
-    """:func:`decide` for the common case of a program without branches."""
-    results = [c.result for c in criteria]
-    if False in results:
-        return False, criteria, [c.id for c in criteria if c.result is False]
-    return (None if None in results else True), criteria, []
 
 
 def add_confidence_flag(result: ProgramResult) -> None:

@@ -86,10 +86,7 @@ class CriterionResult:
     confidence: str
     missing: tuple[str, ...] = ()
     note: dict[str, str] | None = None
-
-    @property
-    def id(self) -> str:
-        return self.criterion.id
+    id: str = ""
 
     @property
     def op(self) -> str:
@@ -232,13 +229,20 @@ class Program:
         return any(c.dated for c in self.criteria)
 
     @cached_property
+    def numeric_ops(self) -> frozenset[str]:
+        """The comparison operators this program uses (a near miss is only priced for these)."""
+        return frozenset(c.op for c in self.criteria) & {"ge", "gt", "le", "lt"}
+
+    @cached_property
     def has_branches(self) -> bool:
         return bool(self.spec["branches"])
 
     @cached_property
-    def branch_layout(self) -> list[str | None]:
-        """The branch of each compiled criterion, in order (None: a common criterion)."""
-        return [c.branch for c in self.criteria]
+    def branch_index(self) -> tuple[list[int], list[list[int]]]:
+        """Positions of the common criteria, and of each branch's criteria, in the compiled list."""
+        common = [i for i, c in enumerate(self.criteria) if c.branch is None]
+        order = list(dict.fromkeys(c.branch for c in self.criteria if c.branch is not None))
+        return common, [[i for i, c in enumerate(self.criteria) if c.branch == b] for b in order]
 
     @cached_property
     def effective(self) -> tuple[str, dt.date, dt.date | None, dt.date | None]:
@@ -303,13 +307,16 @@ class Catalogue:
                                                                list[Any]]:
         """For a subject kind (and optional subset): the program ids, the independent and dependent programs
         in evaluation order, and the two stacking phases. Computed once per kind and subset."""
-        key = (kind, frozenset(only) if only is not None else None)
+        subset = only if only is None or isinstance(only, frozenset) else frozenset(only)
+        key = (kind, subset)  # a frozenset caches its hash, so this look-up stays cheap
         found = self.plans.get(key)
         if found is None:
             ids = [pid for pid in self.order if self.programs[pid].subject == kind and (only is None or pid in only)]
             independent = [self.programs[pid] for pid in ids if not self.programs[pid].spec["depends_on"]]
             dependent = [self.programs[pid] for pid in ids if self.programs[pid].spec["depends_on"]]
             first, second = self.stacking_phases(kind, ids, [p.id for p in dependent])
+            if len(self.plans) > 64:
+                self.plans.clear()
             found = self.plans[key] = (ids, independent, dependent, first, second)
         return found
 

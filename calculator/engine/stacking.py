@@ -30,12 +30,12 @@ def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResul
     ``groups`` must only name programs present in ``results``.
     """
     exclusive = [g for g in groups if g["kind"] in EXCLUSIVE]
-    candidates = sorted({m for g in exclusive for m in g["members"] if results[m].status == "eligible"},
-                        key=list(results).index)
+    candidates = [m for m in results if results[m].status == "eligible" and any(m in g["members"] for g in exclusive)]
     sets = [set(g["members"]) for g in exclusive]
     best: tuple[Any, ...] | None = None
     best_set: set[str] = set(candidates)
-    for size in range(len(candidates), -1, -1):
+    sizes = range(len(candidates), -1, -1) if len(candidates) > 1 else ()  # 0 or 1 candidate: nothing to choose
+    for size in sizes:
         for combo in itertools.combinations(candidates, size):
             chosen = set(combo)
             if any(len(chosen & members) > 1 for members in sets):
