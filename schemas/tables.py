@@ -56,8 +56,11 @@ class Scalar(fields.Field):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if isinstance(value, dict):
+            if set(value) == {"figure"} and isinstance(value["figure"], str) and "." in value["figure"]:
+                return dict(value)
             if set(value) != {"lookup", "key"} or not all(isinstance(v, str) for v in value.values()):
-                raise ValidationError("A lookup is written { lookup = \"table\", key = \"input\" }.")
+                raise ValidationError("A threshold from a table is written { lookup = \"bands_table\", key = "
+                                      "\"input\" } or { figure = \"figures_table.key\" }.")
             return dict(value)
         items = value if isinstance(value, list) else [value]
         for item in items:

@@ -131,3 +131,10 @@ def test_every_error_is_collected_not_just_the_first(tables):
 def test_a_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(TableError, match="not found"):
         load_catalogue(tmp_path / "nowhere")
+
+
+def test_a_threshold_must_name_a_row_of_a_figures_table(tables):
+    edit(tables, "programs/cn-small-low-profit-relief.toml", 'small_low_profit_thresholds.employees_max',
+         'small_low_profit_thresholds.staff_max')
+    assert any("program 'cn-small-low-profit-relief'" in e and "value.figure" in e and "staff_max" in e
+               for e in load_errors(tables))

@@ -98,14 +98,15 @@ class Compiled:
     def in_force(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
-    def evaluate(self, subject: dict[str, Any], as_of: dt.date) -> CriterionResult:
+    def evaluate(self, subject: dict[str, Any], as_of: dt.date, day: dt.date | None = None) -> CriterionResult:
+        """Evaluate on ``as_of``; thresholds from tables are read for ``day`` (the tax year's, for tax reliefs)."""
         actual = self.value.get(subject, as_of)
         required = self.required
         confidence = self.confidence
         missing: tuple[str, ...] = ()
         note = None
-        if isinstance(required, Threshold):
-            required, threshold_confidence, missing = required.resolve(subject, as_of)
+        if isinstance(required, Threshold | FigureThreshold):
+            required, threshold_confidence, missing = required.resolve(subject, day or as_of)
             if threshold_confidence != "CONFIRMED" and confidence == "CONFIRMED":
                 confidence = threshold_confidence
         if actual is None:
@@ -127,7 +128,7 @@ EXPRESSIONS = {
     "is_false": "a is False", "contains": "R in a", "not_contains": "R not in a", "is_known": "True",
 }
 _TEMPLATE = """
-def evaluate(subject, as_of):
+def evaluate(subject, as_of, day=None):
     a = subject.get(FIELD)
     if a is None:
         return CR(SELF, None, None, R, CONF, MISSING, None, ID)
@@ -136,7 +137,7 @@ def evaluate(subject, as_of):
 
 
 _DERIVED_TEMPLATE = """
-def evaluate(subject, as_of):
+def evaluate(subject, as_of, day=None):
     a = GET(subject, as_of)
     if a is None:
         return CR(SELF, None, None, R, CONF, tuple(n for n in INPUTS if subject.get(n) is None), None, ID)
@@ -144,11 +145,25 @@ def evaluate(subject, as_of):
 """
 
 
+@dataclass
+class FigureThreshold:
+    """A right-hand side read from a dated figures table (``{ figure = "table.key" }``)."""
+
+    table: Any  # reference.ReferenceTable
+    key: str
+
+    def resolve(self, subject: dict[str, Any], as_of: dt.date) -> tuple[Decimal | None, str, tuple[str, ...]]:
+        row = self.table.figure(self.key, as_of)
+        if row is None:
+            return None, "UNCONFIRMED", ()
+        return row.value, row.confidence, ()
+
+
 def specialise(compiled: Compiled) -> None:
     """Replace the generic ``evaluate`` by generated code for the common cases (an input or derived value
     compared with a literal): the read and the comparison inlined, as a hand-written check would be.
     Thresholds looked up from tables and answers with unknown values keep the generic path."""
-    if isinstance(compiled.required, Threshold) or compiled.unknown_values:
+    if isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values:
         return
     if compiled.required is None and not compiled.takes_no_value:
         return

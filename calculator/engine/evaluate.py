@@ -134,9 +134,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
             return closed(program, flags, window, "cohort_closed", cohort["confidence"], text=cohort["text"],
                           field=cohort["field"], value_date=value, start_date=cohort["closed_from"])
     if program.dated_criteria:
-        criteria = [c.fast(subject, as_of) for c in program.criteria if c.in_force(day)]
+        criteria = [c.fast(subject, as_of, day) for c in program.criteria if c.in_force(day)]
     else:
-        criteria = [c.fast(subject, as_of) for c in program.criteria]
+        criteria = [c.fast(subject, as_of, day) for c in program.criteria]
     if not program.has_branches:
         results = [c.result for c in criteria]
         if False in results:

@@ -18,7 +18,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from calculator.engine.benefits import KINDS, NonMonetary
-from calculator.engine.criteria import Threshold, compile_criterion
+from calculator.engine.criteria import FigureThreshold, Threshold, compile_criterion
 from calculator.engine.derived import Value, derived_value, input_value
 from calculator.engine.model import Catalogue, Figure, Program
 from calculator.engine.reference import ReferenceTable
@@ -283,7 +283,12 @@ class Loader:
             for item in items:
                 if table is not None and item not in table.codes:
                     self.error(where, f"{field}.value", f"'{item}' is not a code of table '{table.name}'")
-        if isinstance(literal, dict):
+        if isinstance(literal, dict) and "figure" in literal:
+            table_name, key = literal["figure"].split(".", 1)
+            table = self.reference.get(table_name)
+            if table is None or table.kind != "figures" or key not in table.figures:
+                self.error(where, f"{field}.value.figure", f"'{literal['figure']}' is not a row of a figures table")
+        elif isinstance(literal, dict):
             table = self.reference.get(literal["lookup"])
             if table is None or table.kind != "bands":
                 self.error(where, f"{field}.value.lookup", f"'{literal['lookup']}' is not a bands reference table")
@@ -355,7 +360,10 @@ class Loader:
             if value is None:
                 continue
             threshold = None
-            if isinstance(crit.get("value"), dict):
+            if isinstance(crit.get("value"), dict) and "figure" in crit["value"]:
+                table_name, key = crit["value"]["figure"].split(".", 1)
+                threshold = FigureThreshold(self.reference[table_name], key)
+            elif isinstance(crit.get("value"), dict):
                 lookup = crit["value"]
                 key = self.values[subject].get(lookup["key"])
                 table = self.reference.get(lookup["lookup"])
