@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
 
 from schemas.fields import (
     USCC,
@@ -314,13 +314,6 @@ class AssessmentInputSchema(Schema):
         if errors:
             raise ValidationError(errors)
         return {"company": company, "people": people}
-
-
-class FormInputSchemaMixin:
-    """For HTML forms: ignore extra keys such as the CSRF token (see engineering notes)."""
-
-    class Meta:
-        unknown = EXCLUDE
 
 
 def field_catalogue() -> dict[str, dict[str, Any]]:

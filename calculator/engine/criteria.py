@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from calculator.engine.derived import Value
-from calculator.engine.model import CriterionResult, Figure
+from calculator.engine.model import CriterionResult
 
 Test = Callable[[Any, Any], bool]
 
@@ -200,10 +200,3 @@ def combine_any(results: list[bool | None]) -> bool | None:
     if any(r is None for r in results):
         return None
     return False
-
-
-def figure_row(figures: list[Figure], day: dt.date) -> Figure | None:
-    for row in figures:
-        if row.covers(day):
-            return row
-    return None

@@ -10,9 +10,6 @@ from typing import Any
 
 from calculator.engine.window import window_state
 
-CONFIDENCE_ORDER = {"CONFIRMED": 2, "SECONDARY": 1, "UNCONFIRMED": 0}
-STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
-
 
 def strongest(*levels: str) -> str:
     """The strongest level: a refusal needs only one failed condition, so it is as sure as the surest one."""
