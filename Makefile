@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Debian packages the tests need (installed only when missing).
+SYSTEM_PACKAGES :=
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -11,12 +13,16 @@ $(BIN)/python:
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
+.PHONY: system
+system:
+	scripts/install-system-packages.sh $(SYSTEM_PACKAGES)
+
 .PHONY: run
 run: setup
 	$(BIN)/incentives evaluate examples/nanshan-seed-startup.json --format text
 
 .PHONY: test
-test: setup
+test: setup system
 	$(BIN)/ruff check .
 	$(BIN)/incentives tables check
 	$(BIN)/python -m pytest

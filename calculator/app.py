@@ -1,0 +1,36 @@
+"""The Flask application factory. Surfaces only translate: every answer comes from :mod:`calculator.engine`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from calculator import config as settings
+from calculator.engine import load_catalogue
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``INCENTIVES_*`` environment variables, then ``test_config``.
+
+    The rule tables are loaded and compiled here, once: a broken table stops start-up, never a request.
+    """
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.from_prefixed_env("INCENTIVES")
+    if test_config:
+        app.config.update(test_config)
+    settings.finish(app.config)
+    app.extensions["catalogue"] = load_catalogue(app.config["TABLES_DIR"])
+    for register in BLUEPRINTS:
+        register(app)
+    return app
+
+
+def catalogue(app: Flask) -> Any:
+    """The catalogue loaded at start-up."""
+    return app.extensions["catalogue"]
+
+
+# Each surface adds one registration function here (web pages, API, batch…).
+BLUEPRINTS: list[Any] = []

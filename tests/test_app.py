@@ -1,0 +1,37 @@
+"""The app factory: configuration sources, start-up table loading, production safety."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from calculator.app import create_app
+from calculator.config import ConfigError
+from calculator.engine import TableError
+from calculator.engine.loader import default_root
+
+
+def test_a_local_run_gets_a_random_secret_key_per_process():
+    assert create_app({"TESTING": True}).config["SECRET_KEY"] != create_app({"TESTING": True}).config["SECRET_KEY"]
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.setenv("INCENTIVES_ENV_NAME", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("INCENTIVES_SECRET_KEY", "x" * 64)
+    assert create_app().config["SECRET_KEY"] == "x" * 64
+
+
+def test_a_broken_table_stops_start_up_naming_the_file(tmp_path):
+    broken = tmp_path / "tables"
+    shutil.copytree(default_root(), broken)
+    (broken / "programs" / "gba-iit-subsidy.toml").write_text("id = \n", encoding="utf-8")
+    with pytest.raises(TableError, match=r"programs/gba-iit-subsidy\.toml"):
+        create_app({"TABLES_DIR": str(broken)})
+
+
+def test_the_catalogue_is_loaded_once_at_start_up():
+    app = create_app({"TESTING": True})
+    assert len(app.extensions["catalogue"].programs) == 41
