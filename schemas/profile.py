@@ -209,9 +209,6 @@ class PersonSchema(ProfileSchema, TalentFields):
         "Only used to label results.", "仅用于标注结果。", "person"))
     department = Text(max_length=100, metadata=info(
         "text", "Department", "部门", "Used for HR totals by department.", "用于按部门汇总。", "person"))
-    birth_date = Day(past_only=True, metadata=info(
-        "date", "Date of birth", "出生日期", "Talent programs may have age limits.", "人才政策可能有年龄限制。",
-        "person"))
     degree = Code(table="degrees", metadata=info(
         "code", "Highest degree", "最高学历", "Talent programs distinguish degrees.", "人才政策区分学历。",
         "education"))

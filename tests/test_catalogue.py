@@ -72,3 +72,16 @@ def test_the_generated_catalogue_document_is_current(catalogue):
     assert OUTPUT.exists(), "run: python -m calculator.catalogue_doc"
     assert OUTPUT.read_text(encoding="utf-8") == render(catalogue), \
         "docs/programs.md is out of date: run `python -m calculator.catalogue_doc`"
+
+
+def test_every_question_is_used_by_some_program(catalogue):
+    """Ask for what the rules need and nothing else: every profile field feeds at least one program."""
+    from calculator.engine.describe import field_usage
+    from schemas.profile import field_catalogue
+
+    usage = field_usage(catalogue)
+    # Labels and defaults, plus `degree`: reference-data.md says "keep the field for talent programs".
+    labels_only = {"name", "uscc", "ref", "department", "tax_year", "employer_zone_flags", "degree"}
+    for subject, fields in field_catalogue().items():
+        unused = [name for name in fields if name not in usage[subject] and name not in labels_only]
+        assert not unused, f"{subject} fields no program uses: {unused}"

@@ -94,3 +94,42 @@ def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def field_usage(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
+    """For each subject (company / person) and profile field: the ids of the programs that use it
+    (in criteria, flags, cohort, benefit inputs or item conditions, directly or through a derived value)."""
+    keys = ("numerator", "denominator", "input", "sector", "employees", "revenue")
+    derived_inputs = {name: [spec[k] for k in keys if spec.get(k)] for name, spec in catalogue.derived.items()}
+
+    def inputs(name: str | None) -> list[str]:
+        if not name:
+            return []
+        return derived_inputs.get(name, [name])
+
+    usage: dict[str, dict[str, list[str]]] = {"company": {}, "person": {}}
+    for program in catalogue.programs.values():
+        spec, names = program.spec, []
+        for crit in spec["criteria"]:
+            names += inputs(crit["field"])
+            if isinstance(crit.get("value"), dict) and "key" in crit["value"]:
+                names += inputs(crit["value"]["key"])
+        names += [n for item in spec["flags"] for n in inputs(item["when"]["field"])]
+        if spec.get("cohort"):
+            names.append(spec["cohort"]["field"])
+        benefit = spec["benefit"]
+        for key in ("base", "category", "count", "expensed", "amortised", "limit"):
+            names += inputs(benefit.get(key))
+        if isinstance(benefit.get("rate"), dict):
+            names.append(benefit["rate"]["by"])
+        if benefit.get("base_limit"):
+            names += inputs(benefit["base_limit"]["of"])
+        names += [n for item in benefit.get("items") or [] if item.get("when") for n in inputs(item["when"]["field"])]
+        if benefit["kind"] in ("iit_excess_over_share", "iit_excess_over_hk_burden"):
+            names += ["annual_gross_income", "special_deductions", "taxable_income", "iit_paid"]
+        if benefit["kind"] == "iit_excess_over_hk_burden":
+            names.append("fx_cny_per_hkd")
+        target = usage[program.subject]
+        for name in dict.fromkeys(names):
+            target.setdefault(name, []).append(program.id)
+    return usage
