@@ -12,6 +12,7 @@ $(BIN)/python:
 .PHONY: setup
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pybabel compile -d translations --statistics
 
 .PHONY: system
 system:

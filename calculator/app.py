@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 
 from calculator import config as settings
+from calculator import web
 from calculator.engine import load_catalogue
 
 
@@ -33,4 +34,4 @@ def catalogue(app: Flask) -> Any:
 
 
 # Each surface adds one registration function here (web pages, API, batch…).
-BLUEPRINTS: list[Any] = []
+BLUEPRINTS: list[Any] = [web.register]

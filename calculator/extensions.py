@@ -1,0 +1,9 @@
+"""Flask extensions, created here and bound in the app factory."""
+
+from __future__ import annotations
+
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+babel = Babel()
+csrf = CSRFProtect()

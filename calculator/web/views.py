@@ -1,0 +1,189 @@
+"""Web pages: home, company and talent forms, results, catalogue, how it works. Views only translate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError
+
+from calculator.engine import assess
+from calculator.engine.describe import describe_catalogue, field_usage
+from calculator.engine.report import FAMILY_NAMES, to_document
+from calculator.web import forms
+from calculator.web.chart import support_chart
+from calculator.web.i18n import HTML_LANG, current_lang
+from schemas.messages import flatten_errors
+from schemas.profile import AssessmentInputSchema
+
+bp = Blueprint("web", __name__)
+EXPIRED = {
+    "en": "This form was open too long or its security token was missing, so it was not sent. "
+          "Your answers are kept: please check them and submit again.",
+    "zh": "表单停留时间过长或缺少安全令牌，未能提交。您填写的内容已保留，请核对后重新提交。",
+}
+
+
+def catalogue() -> Any:
+    return current_app.extensions["catalogue"]
+
+
+def usage() -> dict[str, dict[str, list[str]]]:
+    found = current_app.extensions.get("field_usage")
+    if found is None:
+        found = current_app.extensions["field_usage"] = field_usage(catalogue())
+    return found
+
+
+@bp.app_context_processor
+def page_context() -> dict[str, Any]:
+    lang = current_lang()
+    return {"lang": lang, "html_lang": HTML_LANG[lang], "other_lang": "en" if lang == "zh" else "zh"}
+
+
+@bp.after_app_request
+def remember_language(response: Response) -> Response:
+    chosen = request.args.get("lang")
+    if chosen in ("zh", "en"):
+        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("home.html")
+
+
+@bp.get("/about")
+def about() -> str:
+    return render_template("about.html")
+
+
+@bp.get("/programs")
+def programs() -> str:
+    lang = current_lang()
+    family = request.args.get("family", "")
+    query = request.args.get("q", "").strip().lower()
+    entries = describe_catalogue(catalogue())["programs"]
+    if family:
+        entries = [e for e in entries if e["family"] == family]
+    if query:
+        entries = [e for e in entries if query in " ".join(
+            [e["id"], e["name"]["zh"], e["name"]["en"], e["summary"][lang]]).lower()]
+    return render_template("programs.html", entries=entries, family=family, query=request.args.get("q", ""),
+                           families={k: v[lang] for k, v in FAMILY_NAMES.items()}, sources=catalogue().sources)
+
+
+def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: int = 200,
+              notice: str | None = None) -> tuple[str, int]:
+    lang = current_lang()
+    if kind == "company":
+        sections = forms.build_sections("company", lang, catalogue(), usage(), raw.get("company", {}), errors)
+        people = []
+    else:
+        sections = []
+        people = [forms.build_sections("person", lang, catalogue(), usage(), person, errors, index)
+                  for index, person in enumerate(raw.get("people") or [{}])]
+    summary = [(target, message) for target, message in errors.items()]
+    return render_template(f"{kind}.html", sections=sections, people=people, errors=summary, notice=notice,
+                           as_of=raw.get("as_of", "")), status
+
+
+def read_form(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    form = request.form
+    if kind == "company":
+        data, raw = forms.read_subject(form, "company")
+        return {"company": data}, {"company": raw, "as_of": form.get("as_of", "")}
+    count = forms.people_count(form)
+    people_data, people_raw = [], []
+    for index in range(count):
+        data, raw = forms.read_subject(form, "person", index)
+        people_data.append(data)
+        people_raw.append(raw)
+    return {"people": people_data}, {"people": people_raw, "as_of": form.get("as_of", "")}
+
+
+def parse_as_of(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def handle(kind: str) -> tuple[str, int]:
+    if request.method == "GET":
+        return form_page(kind, {}, {})
+    data, raw = read_form(kind)
+    if "switch_lang" in request.form:  # the language switch keeps every answer
+        return form_page(kind, raw, {})
+    if kind == "talent" and "add_person" in request.form:
+        raw["people"].append({})
+        return form_page(kind, raw, {})
+    if kind == "talent" and "remove_person" in request.form and len(raw["people"]) > 1:
+        raw["people"].pop(int(request.form.get("remove_person", "0") or 0))
+        return form_page(kind, raw, {})
+    lang = current_lang()
+    try:
+        loaded = AssessmentInputSchema(choices=catalogue().choices).load(data)
+    except ValidationError as exc:
+        return form_page(kind, raw, forms.error_targets(flatten_errors(exc.messages, lang)), status=422)
+    as_of = parse_as_of(raw["as_of"])
+    doc = to_document(catalogue(), assess(catalogue(), loaded, as_of), lang)
+    chart = support_chart(doc["programs"], "Estimated support by program" if lang == "en" else "各项目预计支持金额")
+    subjects = list(dict.fromkeys((p["person"], p["person_ref"]) for p in doc["programs"]))
+    return render_template("results.html", doc=doc, chart=chart, kind=kind, subjects=subjects,
+                           form_items=list(request.form.items(multi=True)),
+                           families={k: v[lang] for k, v in FAMILY_NAMES.items()}), 200
+
+
+@bp.route("/company", methods=["GET", "POST"])
+def company() -> tuple[str, int]:
+    return handle("company")
+
+
+@bp.route("/talent", methods=["GET", "POST"])
+def talent() -> tuple[str, int]:
+    return handle("talent")
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_expired(error: CSRFError) -> tuple[str, int]:
+    """An expired or missing token: show the form again with every answer kept and a fresh token."""
+    kind = "talent" if request.path.startswith("/talent") else "company"
+    if request.method == "POST" and request.path in ("/company", "/talent"):
+        _, raw = read_form(kind)
+        lang = current_lang()
+        notice = EXPIRED[lang]
+        return form_page(kind, raw, {}, status=400, notice=notice)
+    return render_template("error.html", code=400), 400
+
+
+@bp.app_errorhandler(404)
+def not_found(error: Exception) -> tuple[str, int]:
+    return render_template("error.html", code=404), 404
+
+
+@bp.app_errorhandler(413)
+def too_large(error: Exception) -> tuple[str, int]:
+    return render_template("error.html", code=413), 413
+
+
+def security_headers(response: Response) -> Response:
+    """Headers on every response: a CSP without inline script, nosniff, no referrer leaks, no framing."""
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def make_plain(text: str, status: int) -> Response:
+    response = make_response(text, status)
+    response.mimetype = "text/plain"
+    return response

@@ -1,0 +1,197 @@
+"""Web pages through the test client: language, forms, errors, results equal to the engine's, safety."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from werkzeug.datastructures import MultiDict
+
+from calculator.app import create_app
+from tests.conftest import AS_OF, EXAMPLES, ROOT
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def company_form(name: str) -> dict[str, str]:
+    company = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))["company"]
+    form = {}
+    for key, value in company.items():
+        if isinstance(value, list):
+            continue
+        form[f"company-{key}"] = str(value)
+    form["company-zone_flags__present"] = "1"
+    form["as_of"] = AS_OF.isoformat()
+    return form
+
+
+def zones(name: str) -> list[tuple[str, str]]:
+    company = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))["company"]
+    return [("company-zone_flags", z) for z in company.get("zone_flags", [])]
+
+
+@pytest.mark.parametrize(("header", "lang", "marker"), [
+    ("zh-CN,zh;q=0.9", "zh-Hans-CN", "深圳人工智能产业政策测算器"),
+    ("zh-TW", "zh-Hans-CN", "深圳人工智能产业政策测算器"),
+    ("en-GB,en;q=0.8", "en", "Shenzhen AI incentive calculator"),
+    ("fr-FR", "en", "Shenzhen AI incentive calculator"),
+])
+def test_accept_language_maps_any_chinese_to_chinese(client, header, lang, marker):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page and marker in page
+
+
+def test_lang_parameter_overrides_and_is_remembered(client):
+    response = client.get("/?lang=zh", headers={"Accept-Language": "en"})
+    assert "深圳" in response.get_data(as_text=True)
+    assert "lang=zh" in response.headers["Set-Cookie"]
+    assert "深圳" in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("example", "lang"), [("futian-hightech-scaleup.json", "en"),
+                                               ("nanshan-seed-startup.json", "zh")])
+def test_company_results_show_the_engines_statuses_and_amounts(client, evaluate, example, lang):
+    data = MultiDict(list(company_form(example).items()) + zones(example))
+    page = client.post(f"/company?lang={lang}", data=data).get_data(as_text=True)
+    doc = evaluate(json.loads((EXAMPLES / example).read_text(encoding="utf-8")), AS_OF, lang)
+    assert doc["totals"]["overall"]["text"] in page
+    for program in doc["programs"]:
+        card = re.search(rf'<article class="program status-(\w+)" id="{program["id"]}">(.*?)</article>', page, re.S)
+        assert card, program["id"]
+        assert card.group(1) == program["status"], program["id"]
+        assert program["amount"] in card.group(2), program["id"]
+
+
+def test_amounts_in_wan_give_the_same_result_as_in_yuan(client):
+    form = company_form("futian-hightech-scaleup.json")
+    in_yuan = client.post("/company?lang=en", data=form).get_data(as_text=True)
+    form["company-taxable_income"], form["company-taxable_income__unit"] = "3,000", "wan"
+    in_wan = client.post("/company?lang=en", data=form).get_data(as_text=True)
+    total = re.search(r'<p class="total">(.*?)</p>', in_yuan).group(1)
+    assert total in in_wan and "CNY 3,000,000" in in_wan
+
+
+def test_errors_follow_the_summary_pattern_and_keep_every_answer(client):
+    form = {"company-revenue_latest": "-5", "company-employees": "12", "company-st_staff": "40",
+            "company-name": "Keep Me Ltd", "company-uscc": "91350100M000100Y44", "as_of": ""}
+    response = client.post("/company?lang=en", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in page and "There is a problem" in page
+    for field in ("company-revenue_latest", "company-st_staff", "company-uscc"):
+        assert f'href="#{field}"' in page and f'id="{field}-error"' in page
+    assert 'value="Keep Me Ltd"' in page and 'value="-5"' in page and "expected 3" in page
+    assert page.startswith("<!doctype html>") and "<title>Error:" in page
+
+
+def test_errors_are_in_the_pages_language(client):
+    page = client.post("/company?lang=zh", data={"company-revenue_latest": "-5"}).get_data(as_text=True)
+    assert "不能为负数" in page and "存在问题" in page
+
+
+def test_blank_answers_are_unknown_and_still_give_results(client):
+    page = client.post("/company?lang=en", data={"company-name": "Blank Co"}).get_data(as_text=True)
+    assert "Needs information" in page and "To find out:" in page
+
+
+def test_the_language_switch_keeps_the_answers(client):
+    form = {"company-name": "Switch Ltd", "company-revenue_latest": "1,234,567", "company-hnte_certified": "yes",
+            "switch_lang": "1"}
+    page = client.post("/company?lang=zh", data=form).get_data(as_text=True)
+    assert '<html lang="zh-Hans-CN">' in page and 'value="Switch Ltd"' in page and 'value="1,234,567"' in page
+    assert re.search(r'name="company-hnte_certified" value="yes" checked', page)
+
+
+def test_talent_form_adds_people_and_assesses_each(client, evaluate):
+    page = client.post("/talent?lang=en", data={"people-count": "1", "add_person": "1"}).get_data(as_text=True)
+    assert 'name="person-1-identity"' in page
+    data = {"people-count": "2", "as_of": AS_OF.isoformat(),
+            "person-0-ref": "A", "person-0-identity": "hk_permanent_resident", "person-0-annual_gross_income": "150",
+            "person-0-annual_gross_income__unit": "wan", "person-0-special_deductions": "0",
+            "person-0-pays_iit_in_shenzhen": "yes", "person-0-recognised_high_end_or_shortage_talent": "yes",
+            "person-0-tax_year": "2025", "person-1-ref": "B", "person-1-identity": "mainland"}
+    page = client.post("/talent?lang=en", data=data).get_data(as_text=True)
+    assert "CNY 250,080" in page  # 1,500,000 gross: IIT 466,080 - 15% x 1,440,000
+    assert "Person 2: B" in page
+
+
+def test_csrf_is_enforced_and_an_expired_form_keeps_the_answers():
+    app = create_app({"TESTING": True})
+    client = app.test_client()
+    response = client.post("/company?lang=en", data={"company-name": "Kept Co", "company-revenue_latest": "5"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "answers are kept" in page and 'value="Kept Co"' in page and 'name="csrf_token"' in page
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/", "/company", "/programs", "/about", "/static/site.css", "/nowhere"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_no_inline_script_anywhere(client):
+    for path in ("/", "/company", "/talent", "/programs", "/about"):
+        page = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page), path
+        assert " on" + "click=" not in page
+
+
+def test_the_catalogue_page_lists_searches_and_filters(client, catalogue):
+    page = client.get("/programs?lang=en").get_data(as_text=True)
+    assert page.count('<article class="program"') == len(catalogue.programs) == 41
+    talent = client.get("/programs?lang=en&family=talent").get_data(as_text=True)
+    assert talent.count('<article class="program"') == sum(p.family == "talent" for p in catalogue.programs.values())
+    found = client.get("/programs?lang=zh&q=训力券").get_data(as_text=True)
+    assert 'id="sz-training-compute-voucher"' in found and found.count('<article class="program"') == 1
+
+
+def test_every_question_says_why_it_is_asked_and_which_programs_use_it(client):
+    page = client.get("/company?lang=en").get_data(as_text=True)
+    assert page.count('class="hint"') >= 90
+    assert "Used by:" in page and "Training-Compute Voucher" in page
+
+
+def test_the_page_says_nothing_is_stored(client):
+    assert "nothing you enter is stored" in client.get("/?lang=en").get_data(as_text=True)
+    assert "不会保存在服务器上" in client.get("/?lang=zh").get_data(as_text=True)
+
+
+def test_too_large_a_request_is_refused_with_a_page():
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "MAX_CONTENT_LENGTH": 1000})
+    response = app.test_client().post("/company", data={"company-name": "x" * 5000})
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
+
+
+def test_translation_catalogue_is_complete_and_current():
+    po_path = ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle)
+    assert not catalog.fuzzy
+    problems = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
+    assert not problems, f"untranslated or fuzzy: {problems}"
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = Path(tmp) / "messages.pot"
+        subprocess.run([str(Path(__import__("sys").executable).with_name("pybabel")), "extract", "-F", "babel.cfg",
+                        "-o", str(pot), "--no-location", "--omit-header", "."], cwd=ROOT, check=True,
+                       capture_output=True)
+        with pot.open("rb") as handle:
+            extracted = {m.id for m in read_po(handle) if m.id}
+    missing = extracted - {m.id for m in catalog if m.id}
+    assert not missing, f"strings in pages with no translation entry: {missing}"
