@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the tests need (installed only when missing).
-SYSTEM_PACKAGES :=
+SYSTEM_PACKAGES := chromium fonts-noto-cjk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,7 @@ $(BIN)/python:
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/pybabel compile -d translations --statistics
+	npm ci --no-audit --no-fund --silent
 
 .PHONY: system
 system:

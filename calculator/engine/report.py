@@ -133,7 +133,8 @@ class Reporter:
         elif key == "closed":
             text = fill(WINDOW["closed"][lang], {"closes_date": state["last"]["closes"]}, lang)
         else:
-            text = WINDOW[state["mode"]][lang]
+            text = state["text"][lang] if state.get("text") else WINDOW[state["mode"]][lang]
+            state = {**state, "text": None}
         if state.get("text"):
             text = f"{text} {state['text'][lang]}" if lang == "en" else f"{text}{state['text'][lang]}"
 

@@ -11,9 +11,19 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from schemas.profile import field_catalogue
+from schemas.profile import CompanySchema, PersonSchema, field_catalogue
 
-FIELDS = field_catalogue()
+
+def _ordered(schema: type, catalogue: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The schema's own questions first, then those the wider catalogue added through mixins."""
+    added = {name for base in schema.__mro__[1:] if base.__name__.endswith("Fields")
+             for name in getattr(base, "_declared_fields", {})}
+    own = [n for n in catalogue if n not in added]
+    return {name: catalogue[name] for name in own + [n for n in catalogue if n in added]}
+
+
+FIELDS = {"company": _ordered(CompanySchema, field_catalogue()["company"]),
+          "person": _ordered(PersonSchema, field_catalogue()["person"])}
 SECTIONS = {
     "company": [
         ("identity", {"en": "Identity and location", "zh": "主体与所在地"}),

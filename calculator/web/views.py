@@ -87,7 +87,9 @@ def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: in
         sections = []
         people = [forms.build_sections("person", lang, catalogue(), usage(), person, errors, index)
                   for index, person in enumerate(raw.get("people") or [{}])]
-    summary = [(target, message) for target, message in errors.items()]
+    labels = {q.html_id: q.label for group in ([sections] if sections else people) for s in group for q in s.questions}
+    summary = [(target, f"{labels[target]}: {message}" if target in labels else message)
+               for target, message in errors.items()]
     return render_template(f"{kind}.html", sections=sections, people=people, errors=summary, notice=notice,
                            as_of=raw.get("as_of", "")), status
 

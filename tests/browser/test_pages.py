@@ -1,0 +1,125 @@
+"""The site in a real browser: fill forms in both languages, fix errors, switch language, scan with axe."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.browser.conftest import axe_violations, screenshot
+from tests.conftest import AS_OF, EXAMPLES
+
+
+def fill_company(page, company: dict) -> None:
+    for key, value in company.items():
+        if isinstance(value, list):
+            for code in value:
+                page.check(f'input[type=checkbox][name="company-{key}"][value="{code}"]')
+            continue
+        radio = page.locator(f'input[type=radio][name="company-{key}"][value="{value}"]')
+        if radio.count():
+            radio.check()
+        elif page.locator(f"select#company-{key}").count():
+            page.select_option(f"#company-{key}", str(value))
+        else:
+            page.fill(f"#company-{key}", str(value))
+    page.fill("#as_of", AS_OF.isoformat())
+
+
+@pytest.mark.parametrize("example", ["futian-hightech-scaleup.json", "qianhai-hk-staff.json"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_company_gets_the_engines_answer_in_the_browser(page, live_server, evaluate, example, lang):
+    profile = json.loads((EXAMPLES / example).read_text(encoding="utf-8"))
+    page.goto(f"{live_server}/company?lang={lang}")
+    fill_company(page, profile["company"])
+    page.click("button.primary")
+    page.wait_for_selector(".totals")
+    doc = evaluate({"company": profile["company"]}, AS_OF, lang)
+    assert page.locator(".total").inner_text().strip() == doc["totals"]["overall"]["text"]
+    for program in doc["programs"]:
+        card = page.locator(f'article#{program["id"]}')
+        assert card.get_attribute("class").endswith(f"status-{program['status']}"), program["id"]
+        assert program["amount"] in card.locator(".amount").inner_text(), program["id"]
+    screenshot(page, f"results-{example.removesuffix('.json')}-{lang}")
+
+
+def test_errors_are_shown_focused_and_can_be_fixed(page, live_server):
+    page.goto(f"{live_server}/company?lang=en")
+    page.fill("#company-name", "Fix Me Ltd")
+    page.fill("#company-revenue_latest", "-5")
+    page.fill("#company-rd_in_china_percent", "120")
+    page.click("button.primary")
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert page.title().startswith("Error:")
+    screenshot(page, "company-errors-en")
+    page.click('#error-summary a[href="#company-revenue_latest"]')
+    assert page.input_value("#company-name") == "Fix Me Ltd"
+    page.fill("#company-revenue_latest", "1,234,567")
+    page.fill("#company-rd_in_china_percent", "80")
+    page.click("button.primary")
+    page.wait_for_selector(".totals")
+    assert page.locator("#error-summary").count() == 0
+
+
+def test_switching_language_midway_keeps_the_answers(page, live_server):
+    page.goto(f"{live_server}/company?lang=en")
+    page.fill("#company-name", "Bilingual Ltd")
+    page.fill("#company-revenue_latest", "250")
+    page.select_option("select[name='company-revenue_latest__unit']", "wan")
+    page.check('input[name="company-hnte_certified"][value="yes"]')
+    page.click("button[name=switch_lang]")
+    page.wait_for_selector("html[lang='zh-Hans-CN']")
+    assert page.input_value("#company-name") == "Bilingual Ltd"
+    assert page.input_value("#company-revenue_latest") == "250"
+    assert page.input_value("select[name='company-revenue_latest__unit']") == "wan"
+    assert page.is_checked('input[name="company-hnte_certified"][value="yes"]')
+    assert "企业测算" in page.locator("h1").inner_text()
+
+
+def test_questions_that_cannot_apply_are_hidden_with_script(page, live_server):
+    page.goto(f"{live_server}/talent?lang=en")
+    hk_question = page.locator('.question:has(#person-0-fx_cny_per_hkd)')
+    foreign_question = page.locator('.question:has(legend#person-0-holds_foreign_high_end_talent_letter)')
+    assert hk_question.is_hidden()
+    page.select_option("#person-0-identity", "hk_permanent_resident")
+    assert hk_question.is_visible()
+    assert foreign_question.is_hidden()
+    page.select_option("#person-0-identity", "foreign_national")
+    assert hk_question.is_hidden() and foreign_question.is_visible()
+
+
+def test_keyboard_users_can_skip_to_the_content(page, live_server):
+    page.goto(f"{live_server}/?lang=en")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_serious_accessibility_violations(browser, live_server, lang):
+    # axe is injected as a script, which the site's CSP rightly refuses; this context alone bypasses it.
+    context = browser.new_context(viewport={"width": 1100, "height": 1300}, bypass_csp=True)
+    page = context.new_page()
+    checks = {}
+    page.goto(f"{live_server}/?lang={lang}")
+    checks["home"] = axe_violations(page)
+    screenshot(page, f"home-{lang}")
+    page.goto(f"{live_server}/company?lang={lang}")
+    page.fill("#company-revenue_latest", "-1")
+    page.click("button.primary")
+    page.wait_for_selector("#error-summary")
+    checks["form-with-errors"] = axe_violations(page)
+    page.goto(f"{live_server}/company?lang={lang}")
+    fill_company(page, json.loads((EXAMPLES / "futian-hightech-scaleup.json").read_text(encoding="utf-8"))["company"])
+    page.click("button.primary")
+    page.wait_for_selector(".totals")
+    checks["results"] = axe_violations(page)
+    page.goto(f"{live_server}/talent?lang={lang}")
+    checks["talent"] = axe_violations(page)
+    page.goto(f"{live_server}/programs?lang={lang}")
+    checks["catalogue"] = axe_violations(page)
+    context.close()
+    problems = {name: [(v["id"], v["help"], len(v["nodes"])) for v in found] for name, found in checks.items() if found}
+    assert not problems, problems
