@@ -21,7 +21,8 @@ system:
 
 .PHONY: run
 run: setup
-	$(BIN)/incentives evaluate examples/nanshan-seed-startup.json --format text
+	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop); nothing you enter is stored."
+	$(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --worker-class sync wsgi:app
 
 .PHONY: test
 test: setup system

@@ -116,10 +116,16 @@ def test_no_serious_accessibility_violations(browser, live_server, lang):
     page.click("button.primary")
     page.wait_for_selector(".totals")
     checks["results"] = axe_violations(page)
+    screenshot(page, f"results-{lang}")
     page.goto(f"{live_server}/talent?lang={lang}")
     checks["talent"] = axe_violations(page)
+    screenshot(page, f"talent-{lang}")
     page.goto(f"{live_server}/programs?lang={lang}")
     checks["catalogue"] = axe_violations(page)
+    screenshot(page, f"catalogue-{lang}")
+    page.goto(f"{live_server}/about?lang={lang}")
+    checks["about"] = axe_violations(page)
+    screenshot(page, f"about-{lang}")
     context.close()
     problems = {name: [(v["id"], v["help"], len(v["nodes"])) for v in found] for name, found in checks.items() if found}
     assert not problems, problems
