@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+from calculator import api as api_surface
 from calculator import config as settings
 from calculator import web
 from calculator.engine import load_catalogue
@@ -34,4 +35,4 @@ def catalogue(app: Flask) -> Any:
 
 
 # Each surface adds one registration function here (web pages, API, batch…).
-BLUEPRINTS: list[Any] = [web.register]
+BLUEPRINTS: list[Any] = [web.register, api_surface.register]

@@ -1,4 +1,4 @@
-"""The ``incentives`` command: evaluate profiles, list the catalogue, check rule tables.
+"""The ``incentives`` command: evaluate profiles, export workbooks, list the catalogue, check rule tables.
 
 Exit codes: 0 success; 1 rule tables broken; 2 bad input (a clear message, never a traceback).
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--as-of", type=parse_date, default=None, help="assessment date (default today)")
     ev.add_argument("--lang", choices=("zh", "en"), default="en")
     ev.add_argument("--format", choices=("json", "text"), default="json")
+    ex = sub.add_parser("export", help="write the assessment workbook (.xlsx) for a profile (JSON file, or -)")
+    ex.add_argument("profile")
+    ex.add_argument("-o", "--output", default=None,
+                    help="the .xlsx file to write (default: the suggested file name, in the current directory; "
+                         "a directory: that name in it; - for standard output)")
+    ex.add_argument("--as-of", type=parse_date, default=None, help="assessment date (default today)")
+    ex.add_argument("--lang", choices=("zh", "en"), default="en")
     pr = sub.add_parser("programs", help="list the program catalogue")
     pr.add_argument("--format", choices=("json", "text"), default="text")
     pr.add_argument("--lang", choices=("zh", "en"), default="en")
@@ -115,6 +123,30 @@ def programs_text(catalogue: Any, lang: str) -> str:
     return "\n".join(lines)
 
 
+def export(catalogue: Any, assessment: Any, output: str | None, lang: str) -> int:
+    """Build the workbook and write it (atomically: a failed write leaves no partial file)."""
+    from calculator.workbook import build_workbook, download_name
+
+    data = build_workbook(catalogue, assessment, lang)
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    path = Path(output) if output else Path(download_name(assessment, lang))
+    if path.is_dir():
+        path = path / download_name(assessment, lang)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        head = "无法写入文件：" if lang == "zh" else "Cannot write the file: "
+        raise InputError(f"{head}{path} ({exc.strerror or exc})") from None
+    print(("已写入 " if lang == "zh" else "Wrote ") + str(path))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "en")
@@ -136,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
             loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
         except ValidationError as exc:
             raise InputError(validation_message(exc, lang)) from None
-        doc = to_document(catalogue, assess(catalogue, loaded, args.as_of), lang)
+        assessment = assess(catalogue, loaded, args.as_of)
+        if args.command == "export":
+            return export(catalogue, assessment, args.output, lang)
+        doc = to_document(catalogue, assessment, lang)
         if args.format == "json":
             print(json.dumps(doc, ensure_ascii=False, indent=2))
         else:

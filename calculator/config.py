@@ -11,6 +11,18 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bytes: a profile is a few kB; uploads get their own limit
     "TABLES_DIR": None,                  # None: the packaged incentive_tables/
     "JSON_SORT_KEYS": False,
+    # --- cookies and forms -------------------------------------------------------------------------
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,      # forced on in production (below)
+    "WTF_CSRF_TIME_LIMIT": None,         # a long form never times out (WCAG 2.2.1); the token lives with the session
+    # --- JSON API (/api/v1, flask-smorest) ---------------------------------------------------------
+    "API_TITLE": "Shenzhen AI incentive calculator API",
+    "API_VERSION": "v1",                 # the OpenAPI document's info.version (the URL carries v1 too)
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",     # serves /api/v1/openapi.json (the documentation page is /api/v1/docs)
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_CORS_ORIGINS": [],              # no CORS unless configured: exact origins, e.g. ["https://example.org"]
 }
 
 
@@ -24,3 +36,5 @@ def finish(config: dict[str, Any]) -> None:
         if config.get("ENV_NAME") == "production":
             raise ConfigError("INCENTIVES_SECRET_KEY must be set in production")
         config["SECRET_KEY"] = secrets.token_hex(32)
+    if config.get("ENV_NAME") == "production":
+        config["SESSION_COOKIE_SECURE"] = True

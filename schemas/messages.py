@@ -67,6 +67,7 @@ _BUILTIN = {
     "Field may not be null.": "null",
     "Unknown field.": "unknown_field",
     "Invalid input type.": "not_object",
+    "Not a valid mapping type.": "not_object",
     "Not a valid list.": "not_list",
     "Not a valid string.": "not_text",
     "Not a valid integer.": "not_integer",

@@ -195,3 +195,41 @@ def test_translation_catalogue_is_complete_and_current():
             extracted = {m.id for m in read_po(handle) if m.id}
     missing = extracted - {m.id for m in catalog if m.id}
     assert not missing, f"strings in pages with no translation entry: {missing}"
+
+
+def test_only_pages_set_the_language_cookie(client):
+    assert "lang=zh" in client.get("/?lang=zh").headers.get("Set-Cookie", "")
+    assert "Set-Cookie" not in client.get("/api/v1/version?lang=zh").headers
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_results_page_downloads_the_same_answer_as_a_workbook(client, evaluate, lang):
+    import io
+    from urllib.parse import unquote
+
+    from openpyxl import load_workbook
+
+    form = company_form("futian-hightech-scaleup.json")
+    page = client.post(f"/company?lang={lang}", data=form).get_data(as_text=True)
+    assert f'formaction="/company/workbook?lang={lang}"' in page
+    response = client.post(f"/company/workbook?lang={lang}", data=form)
+    assert response.status_code == 200
+    assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    disposition = response.headers["Content-Disposition"]
+    assert "filename*=UTF-8''" in disposition
+    name = unquote(disposition.split("filename*=UTF-8''")[1])
+    assert name.endswith("_2026-11-21.xlsx") and (name.startswith("激励测算_") if lang == "zh" else True)
+    book = load_workbook(io.BytesIO(response.data))
+    doc = evaluate(json.loads((EXAMPLES / "futian-hightech-scaleup.json").read_text(encoding="utf-8")), AS_OF, lang)
+    names = [str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert all(p["name"] in names for p in doc["programs"])
+
+
+def test_production_cookies_are_secure_httponly_and_samesite(monkeypatch):
+    monkeypatch.setenv("INCENTIVES_ENV_NAME", "production")
+    monkeypatch.setenv("INCENTIVES_SECRET_KEY", "s" * 64)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    cookie = app.test_client().get("/company").headers.get("Set-Cookie", "")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

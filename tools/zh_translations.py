@@ -110,6 +110,7 @@ ZH = {
     "with amount unknown": "项金额未知",
     "need information": "项需补充信息",
     "Change my answers": "修改我的回答",
+    "Download workbook (Excel)": "下载测算表（Excel）",
     "Person": "人员",
     "Permissions and obligations": "许可与义务",
     "Remove person": "删除人员",

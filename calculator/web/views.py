@@ -15,6 +15,7 @@ from calculator.engine.report import FAMILY_NAMES, to_document
 from calculator.web import forms
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, current_lang
+from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
 
@@ -43,8 +44,9 @@ def page_context() -> dict[str, Any]:
     return {"lang": lang, "html_lang": HTML_LANG[lang], "other_lang": "en" if lang == "zh" else "zh"}
 
 
-@bp.after_app_request
+@bp.after_request
 def remember_language(response: Response) -> Response:
+    """Remember a language chosen on a page (web pages only: API clients get no cookie)."""
     chosen = request.args.get("lang")
     if chosen in ("zh", "en"):
         response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax",
@@ -141,6 +143,32 @@ def handle(kind: str) -> tuple[str, int]:
                            families={k: v[lang] for k, v in FAMILY_NAMES.items()}), 200
 
 
+def workbook(kind: str) -> Response | tuple[str, int]:
+    """The same answers as the results page, as an Excel workbook (built on the fly; nothing is stored)."""
+    data, raw = read_form(kind)
+    lang = current_lang()
+    try:
+        loaded = AssessmentInputSchema(choices=catalogue().choices).load(data)
+    except ValidationError as exc:
+        return form_page(kind, raw, forms.error_targets(flatten_errors(exc.messages, lang)), status=422)
+    assessment = assess(catalogue(), loaded, parse_as_of(raw["as_of"]))
+    response = make_response(build_workbook(catalogue(), assessment, lang))
+    response.mimetype = XLSX_MIMETYPE
+    response.headers["Content-Disposition"] = content_disposition(download_name(assessment, lang))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/company/workbook")
+def company_workbook() -> Response | tuple[str, int]:
+    return workbook("company")
+
+
+@bp.post("/talent/workbook")
+def talent_workbook() -> Response | tuple[str, int]:
+    return workbook("talent")
+
+
 @bp.route("/company", methods=["GET", "POST"])
 def company() -> tuple[str, int]:
     return handle("company")
@@ -155,7 +183,7 @@ def talent() -> tuple[str, int]:
 def csrf_expired(error: CSRFError) -> tuple[str, int]:
     """An expired or missing token: show the form again with every answer kept and a fresh token."""
     kind = "talent" if request.path.startswith("/talent") else "company"
-    if request.method == "POST" and request.path in ("/company", "/talent"):
+    if request.method == "POST" and request.path in ("/company", "/talent", "/company/workbook", "/talent/workbook"):
         _, raw = read_form(kind)
         lang = current_lang()
         notice = EXPIRED[lang]

@@ -129,3 +129,21 @@ def test_no_serious_accessibility_violations(browser, live_server, lang):
     context.close()
     problems = {name: [(v["id"], v["help"], len(v["nodes"])) for v in found] for name, found in checks.items() if found}
     assert not problems, problems
+
+
+def test_the_results_page_downloads_a_workbook_with_a_chinese_file_name(page, live_server, tmp_path):
+    from openpyxl import load_workbook
+
+    profile = json.loads((EXAMPLES / "qianhai-hk-staff.json").read_text(encoding="utf-8"))
+    page.goto(f"{live_server}/company?lang=zh")
+    fill_company(page, profile["company"])
+    page.click("button.primary")
+    page.wait_for_selector(".totals")
+    with page.expect_download() as info:
+        page.click("text=下载测算表（Excel）")
+    download = info.value
+    assert download.suggested_filename == "激励测算_Qianhai-Cross-Border-AI-Services_2026-11-21.xlsx"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    book = load_workbook(target)
+    assert len(book.sheetnames) >= 6

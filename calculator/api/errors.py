@@ -1,0 +1,193 @@
+"""One error format for every API answer that is not a success, in the caller's language.
+
+``{"status": 422, "error": "validation_failed", "message": "...", "errors": [{"field": "company.revenue_latest",
+"message": "..."}]}``: ``status`` repeats the HTTP status, ``error`` is a stable code for programs, ``message``
+is for people (zh or en), ``errors`` lists field paths with their messages (empty when no field is at fault).
+Never an HTML page, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, request
+from werkzeug.exceptions import HTTPException, default_exceptions
+
+from calculator.api.lang import CONTENT_LANGUAGE, api_lang
+from schemas.messages import MESSAGES, flatten_errors
+
+TEXTS: dict[str, dict[str, str]] = {
+    "validation_failed": {"en": "The input has errors: see the fields listed.",
+                          "zh": "输入有误：请查看所列字段。"},
+    "malformed_json": {"en": "The request body is not valid JSON ({detail}).",
+                       "zh": "请求内容不是有效的 JSON（{detail}）。"},
+    "unsupported_media_type": {"en": "Send the body as JSON, with the header Content-Type: application/json.",
+                               "zh": "请以 JSON 格式发送请求内容，并设置请求头 Content-Type: application/json。"},
+    "payload_too_large": {"en": "The request body is too large: at most {limit} bytes.",
+                          "zh": "请求内容过大：最多 {limit} 字节。"},
+    "unknown_program": {"en": "There is no program with the id {id}.", "zh": "没有编号为 {id} 的政策。"},
+    "unknown_table": {"en": "There is no reference table named {name}.", "zh": "没有名为 {name} 的参考表。"},
+    "not_found": {"en": "Nothing is published at {path}.", "zh": "{path} 不存在。"},
+    "method_not_allowed": {"en": "{method} is not allowed here; allowed: {allowed}.",
+                           "zh": "此处不支持 {method} 方法；可用方法：{allowed}。"},
+    "bad_request": {"en": "The request could not be understood.", "zh": "无法理解该请求。"},
+    "internal_error": {"en": "Something went wrong on our side and nothing was stored. Please try again later.",
+                       "zh": "服务器内部错误，未保存任何数据。请稍后重试。"},
+    "http_error": {"en": "The request failed: {name}.", "zh": "请求失败：{name}。"},
+    # API-only validation messages (the profile's own messages live in schemas/messages.py)
+    "at_least_one_person": {"en": "Give at least one person.", "zh": "请至少填写一名人员。"},
+    "no_company_here": {"en": "This endpoint assesses people alone: send the company to /api/v1/assessments.",
+                        "zh": "此接口仅测算人员：含公司信息请使用 /api/v1/assessments。"},
+    "lang_choice": {"en": "Use zh or en.", "zh": "请使用 zh 或 en。"},
+    "as_of_range": {"en": "The assessment date must be between {min} and {max}.",
+                    "zh": "测算日期须在 {min} 至 {max} 之间。"},
+}
+
+# marshmallow built-ins that schemas/messages.py does not map yet (so they would stay English in zh).
+_EXTRA_BUILTIN = {"Not a valid mapping type.": "not_object"}
+
+CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
+         415: "unsupported_media_type", 422: "validation_failed", 500: "internal_error"}
+
+
+def text(key: str, lang: str, **params: Any) -> str:
+    return TEXTS[key]["zh" if lang == "zh" else "en"].format(**params)
+
+
+class ApiMessage(str):
+    """An API-only validation message: English text (like :class:`schemas.messages.Msg`) that renders in zh too."""
+
+    key: str
+    params: dict[str, Any]
+
+    def __new__(cls, key: str, **params: Any) -> ApiMessage:
+        obj = super().__new__(cls, text(key, "en", **params))
+        obj.key, obj.params = key, params
+        return obj
+
+    def render(self, lang: str) -> str:
+        return text(self.key, lang, **self.params)
+
+
+class ApiError(Exception):
+    """An error answer: HTTP status, stable code, a message key (rendered in the caller's language), field errors."""
+
+    def __init__(self, status: int, code: str, key: str | None = None, *, errors: Any = None,
+                 headers: dict[str, str] | None = None, **params: Any) -> None:
+        super().__init__(code)
+        self.status, self.code, self.key, self.params = status, code, key or code, params
+        self.field_errors = errors  # marshmallow-style nested messages, or None
+        self.headers = headers or {}
+
+
+def validation_error(messages: Any) -> ApiError:
+    return ApiError(422, "validation_failed", errors=messages)
+
+
+def field_errors(messages: Any, lang: str) -> list[dict[str, str]]:
+    """marshmallow's nested messages as ``[{field, message}]`` in ``lang`` (field paths like ``people[1].identity``)."""
+    out = []
+    for item in flatten_errors(messages, lang):
+        message = item["message"]
+        if isinstance(message, ApiMessage):
+            message = message.render(lang)
+        elif message in _EXTRA_BUILTIN:
+            message = MESSAGES[_EXTRA_BUILTIN[message]]["zh" if lang == "zh" else "en"]
+        out.append({"field": item["field"], "message": message})
+    return out
+
+
+def payload(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {"status": status, "error": code, "message": message, "errors": errors or []}
+
+
+def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer in document order, UTF-8, never NaN (a NaN would be a bug, not an answer)."""
+    body = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    response = current_app.response_class(body, status=status, mimetype="application/json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def error_response(error: ApiError) -> Response:
+    lang = api_lang()
+    body = payload(error.status, error.code, text(error.key, lang, **error.params),
+                   field_errors(error.field_errors, lang) if error.field_errors else [])
+    response = json_response(body, error.status, error.headers)
+    response.headers["Content-Language"] = CONTENT_LANGUAGE[lang]
+    return response
+
+
+def from_http_exception(exc: HTTPException) -> ApiError:
+    """The ApiError for a werkzeug HTTP error (404, 405, 413…)."""
+    status = exc.code or 500
+    headers = {}
+    if status == 405:
+        allowed = ", ".join(sorted(getattr(exc, "valid_methods", None) or []))
+        headers["Allow"] = allowed
+        return ApiError(405, "method_not_allowed", method=request.method, allowed=allowed or "—", headers=headers)
+    if status == 404:
+        return ApiError(404, "not_found", path=request.path)
+    if status == 413:
+        return ApiError(413, "payload_too_large", limit=current_app.config.get("MAX_CONTENT_LENGTH") or "?")
+    if status == 415:
+        return ApiError(415, "unsupported_media_type")
+    if status == 400:
+        return ApiError(400, "bad_request")
+    if status >= 500:
+        return ApiError(status, "internal_error")
+    return ApiError(status, CODES.get(status, "http_error"), "http_error", name=exc.name)
+
+
+def handle_api_error(error: ApiError) -> Response:
+    return error_response(error)
+
+
+def handle_http_exception(exc: HTTPException) -> Response:
+    return error_response(from_http_exception(exc))
+
+
+def handle_unexpected(exc: Exception) -> Response:
+    """A bug: log it with its traceback, answer 500 in the error format (no traceback to the client)."""
+    if isinstance(exc, HTTPException):
+        return handle_http_exception(exc)
+    current_app.logger.exception("Unhandled error in %s %s", request.method, request.path)
+    return error_response(ApiError(500, "internal_error"))
+
+
+def register_error_handlers(blueprint: Any) -> None:
+    """Blueprint-level handlers for every HTTP status werkzeug knows (a code-specific handler of another
+    surface, such as an HTML 404 page, would otherwise win over a generic one), for ApiError, and for bugs."""
+    blueprint.register_error_handler(ApiError, handle_api_error)
+    for code in default_exceptions:
+        blueprint.register_error_handler(code, handle_http_exception)
+    blueprint.register_error_handler(HTTPException, handle_http_exception)
+    blueprint.register_error_handler(Exception, handle_unexpected)
+
+
+def json_errors_under(prefix: str):
+    """An app-wide ``after_request`` hook: any error answered under ``prefix`` outside the API blueprint (an
+    unknown URL, a wrong method, the OpenAPI route) is rewritten into the error format, keeping its headers."""
+
+    def rewrite(response: Response) -> Response:
+        if response.status_code < 400 or not request.path.startswith(prefix):
+            return response
+        if response.mimetype == "application/json":
+            return response
+        status = response.status_code
+        exc_class = default_exceptions.get(status)
+        exc = exc_class() if exc_class else HTTPException()
+        if status == 405:
+            exc.valid_methods = [m.strip() for m in response.headers.get("Allow", "").split(",") if m.strip()]
+        exc.code = status
+        error = from_http_exception(exc)
+        lang = api_lang()
+        body = payload(status, error.code, text(error.key, lang, **error.params))
+        response.set_data(json.dumps(body, ensure_ascii=False, separators=(",", ":")))
+        response.mimetype = "application/json"
+        response.headers["Content-Language"] = CONTENT_LANGUAGE[lang]
+        return response
+
+    return rewrite

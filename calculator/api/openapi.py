@@ -1,0 +1,140 @@
+"""How the profile's own field types (money, yes/no/unknown, codes…) appear in the OpenAPI document.
+
+The request schemas are the profile schemas themselves (``schemas.profile.CompanySchema`` / ``PersonSchema``); this
+module teaches apispec what each custom field accepts, so the document says so and schemathesis generates bodies
+that reach the engine: money as a number or text such as "1,234,567" / "120万", codes from the loaded reference
+tables, dates within the accepted years. The server accepts a little more than documented (full-width digits,
+¥ prefixes, surrounding spaces, synonyms such as 是/否): lenient parsing for people typing figures.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.fields import (
+    MAX_MONEY,
+    USCC,
+    USCC_CHARSET,
+    Code,
+    CodeList,
+    Count,
+    Day,
+    Money,
+    Percent,
+    Ratio,
+    Text,
+    TriState,
+    Year,
+)
+
+_FRACTION = r"(?:\.[0-9]+)?"
+_DAY = r"^(?:19[0-9]{2}|20[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+_TRISTATE_ORDER = ("yes", "no", "unknown", "true", "false", "y", "n", "1", "0", "是", "否", "有", "无", "不确定",
+                   "不知道", "未知", "")
+
+
+_TYPE_WORDS = {"text", "date", "code", "codes", "yes/no/unknown", "year", "number"}
+
+
+def _digits(n: int) -> str:
+    """Up to ``n`` integer digits, plain (1234567) or grouped by thousands (1,234,567)."""
+    groups = (n - 1) // 3
+    head = n - 3 * groups
+    grouped = f"[0-9]{{1,{head}}}(?:,[0-9]{{3}}){{1,{groups}}}" if groups else None
+    plain = f"[0-9]{{1,{n}}}"
+    return f"(?:{plain}|{grouped})" if grouped else plain
+
+
+def money_pattern(negative: bool) -> str:
+    """Money as text, limited to amounts the server accepts (at most 1e15): plain or grouped digits with an
+    optional 元, or with a 万 (×10⁴) or 亿 (×10⁸) unit."""
+    sign = "-?" if negative else ""
+    limit = len(str(int(MAX_MONEY))) - 1  # 15 digits stay below 1e15
+    yuan = f"{_digits(limit)}{_FRACTION}元?"
+    wan = f"{_digits(limit - 4)}{_FRACTION}万元?"
+    yi = f"{_digits(limit - 8)}{_FRACTION}亿元?"
+    return f"^{sign}(?:{yuan}|{wan}|{yi})$"
+
+
+def _describe(field: Any) -> dict[str, Any]:
+    meta = field.metadata or {}
+    if not meta.get("en"):
+        return {}
+    unit = meta.get("unit")
+    shown = unit and unit not in _TYPE_WORDS
+    label = meta["en"] + (f" ({unit})" if shown else "")
+    parts = [label if label.endswith(("?", ".", "？", "。")) else label + "."]
+    if meta.get("hint_en"):
+        parts.append(meta["hint_en"])
+    out: dict[str, Any] = {"description": " ".join(parts), "x-label": {"en": meta["en"], "zh": meta.get("zh", "")}}
+    if meta.get("hint_zh"):
+        out["x-hint-zh"] = meta["hint_zh"]
+    if meta.get("section"):
+        out["x-section"] = meta["section"]
+    return out
+
+
+def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
+    """The JSON Schema of one profile field (empty for fields that are not profile types)."""
+    null = {"type": "null"}
+    if isinstance(field, Percent):
+        number = {"type": "number", "minimum": 0, "maximum": 100}
+        text = {"type": "string", "pattern": r"^(?:100(?:\.0+)?|[0-9]{1,2}" + _FRACTION + ")%?$"}
+        return {"anyOf": [number, text, null]}
+    if isinstance(field, Ratio):
+        number = {"type": "number", "exclusiveMinimum": 0, "maximum": 1000}
+        text = {"type": "string",
+                "pattern": r"^(?:[1-9][0-9]{0,2}" + _FRACTION + r"|0\.[0-9]*[1-9][0-9]*|1000(?:\.0+)?)$"}
+        return {"anyOf": [number, text, null]}
+    if isinstance(field, Money):
+        limit = float(MAX_MONEY)
+        number = {"type": "number", "minimum": -limit if field.allow_negative else 0, "maximum": limit}
+        text = {"type": "string", "pattern": money_pattern(field.allow_negative)}
+        return {"anyOf": [number, text, null]}
+    if isinstance(field, Year):
+        return {"anyOf": [{"type": "integer", "minimum": 1980, "maximum": 2100},
+                          {"type": "string", "pattern": r"^(?:19[89][0-9]|20[0-9]{2}|2100)$"}, null]}
+    if isinstance(field, Count):
+        digits = len(str(field.maximum)) - 1
+        return {"anyOf": [{"type": "integer", "minimum": 0, "maximum": field.maximum},
+                          {"type": "string", "pattern": f"^[0-9]{{1,{digits}}}$"}, null]}
+    if isinstance(field, TriState):
+        return {"enum": [True, False, *_TRISTATE_ORDER, None]}
+    if isinstance(field, Code):
+        codes = sorted(choices.get(field.table, ()))
+        return {"type": ["string", "null"], "enum": [*codes, "unknown", None]} if codes else {
+            "type": ["string", "null"]}
+    if isinstance(field, CodeList):
+        codes = sorted(choices.get(field.table, ()))
+        items = {"type": "string", "enum": codes} if codes else {"type": "string"}
+        return {"type": ["array", "null"], "items": items, "uniqueItems": True}
+    if isinstance(field, USCC):
+        return {"pattern": f"^(?:[{USCC_CHARSET}]{{18}})?$"}
+    if isinstance(field, Text):
+        return {"maxLength": field.max_length}
+    if isinstance(field, Day):
+        return {"pattern": _DAY}
+    return {}
+
+
+def profile_field_function(choices: dict[str, set[str]]):
+    """An apispec attribute function (runs after the built-in ones) for the profile's field types."""
+
+    def profile_field(self: Any, field: Any, **kwargs: Any) -> dict[str, Any]:
+        schema = field_schema(field, choices)
+        if not schema:
+            return {}
+        ret = kwargs.get("ret", {})
+        if "anyOf" in schema or "enum" in schema:
+            ret.pop("type", None)  # the built-ins typed nothing or a bare string; the union says it all
+        ret.pop("default", None)  # load_default=None is "unknown", not a value to send
+        extras = _describe(field)
+        if isinstance(field, Day) and getattr(field, "past_only", False):
+            extras["description"] = extras.get("description", "") + " Not after today; not before 1900-01-01."
+        if isinstance(field, Money) and field.allow_negative:
+            extras["description"] = extras.get("description", "") + " May be negative."
+        if isinstance(field, CodeList):
+            extras["description"] = extras.get("description", "") + " A comma-separated string is also accepted."
+        return {**schema, **extras}
+
+    return profile_field

@@ -1,0 +1,564 @@
+"""marshmallow schemas of the API contract: requests, the assessment document, the catalogue, reference tables,
+errors. flask-smorest turns them into the OpenAPI document; the contract tests and schemathesis check every real
+answer against that document.
+
+The views return documents built by the engine (``to_document``, ``describe_catalogue``), not dumps of these
+schemas, so the schemas cannot hide a difference: they are strict (no unknown keys) and every key that is always
+present is ``required``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from calculator.api.errors import ApiMessage
+from schemas.messages import Msg
+from schemas.profile import MAX_PEOPLE, CompanySchema, PersonSchema
+from schemas.tables import (
+    APPLIES_TO,
+    BENEFIT_KINDS,
+    CERTAINTY,
+    CONFIDENCE,
+    FAMILIES,
+    OPERATORS,
+    REFERENCE_KINDS,
+    STACKING_KINDS,
+    WINDOW_MODES,
+)
+
+STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
+RESULTS = ("met", "not_met", "unknown")
+WINDOW_STATES = ("open", "upcoming", "closed", "continuous", "unknown", "not_applicable")
+AS_OF_MIN, AS_OF_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+
+
+def _d(text: str) -> dict[str, str]:
+    return {"description": text}
+
+
+def req(field_class: type[fields.Field], *args: Any, description: str = "", **kwargs: Any) -> fields.Field:
+    """A key that is always present."""
+    return field_class(*args, required=True, metadata=_d(description) if description else {}, **kwargs)
+
+
+def opt(field_class: type[fields.Field], *args: Any, description: str = "", **kwargs: Any) -> fields.Field:
+    """A key that is always present and may be null."""
+    return field_class(*args, required=True, allow_none=True, metadata=_d(description) if description else {},
+                       **kwargs)
+
+
+def one_of(*choices: str, description: str = "") -> fields.String:
+    return req(fields.String, validate=validate.OneOf(choices), description=description)
+
+
+def strings(description: str = "") -> fields.List:
+    return req(fields.List, fields.String(), description=description)
+
+
+# --- shared pieces ----------------------------------------------------------------------------------------
+class BilingualSchema(Schema):
+    """A text in both languages."""
+
+    zh = req(fields.String)
+    en = req(fields.String)
+
+
+class FieldErrorSchema(Schema):
+    field = req(fields.String, description="Path of the input at fault: `company.revenue_latest`, "
+                                           "`people[1].identity`, `as_of`; `_schema` for the body as a whole.")
+    message = req(fields.String, description="What is wrong, in the requested language.")
+
+
+class ErrorSchema(Schema):
+    """Every error answer (4xx and 5xx) has this shape."""
+
+    status = req(fields.Integer, description="The HTTP status, repeated.")
+    error = req(fields.String, description="A stable code: validation_failed, malformed_json, "
+                                           "unsupported_media_type, payload_too_large, unknown_program, "
+                                           "unknown_table, not_found, method_not_allowed, internal_error…")
+    message = req(fields.String, description="For people, in the requested language (zh or en).")
+    errors = req(fields.List, fields.Nested(FieldErrorSchema),
+                 description="One entry per input at fault (empty when no field is at fault).")
+
+
+class GithubRefSchema(Schema):
+    repository = req(fields.String)
+    path = req(fields.String)
+    commit = req(fields.String)
+
+
+class SourceSchema(Schema):
+    """A cited source."""
+
+    key = req(fields.String)
+    title = req(fields.String)
+    type = one_of("official", "secondary", "official_draft")
+    urls = strings()
+    github = req(fields.List, fields.Nested(GithubRefSchema), description="Copies of the text kept on GitHub.")
+
+
+# --- the assessment document (docs/contract.md) -------------------------------------------------------------
+class MoneySchema(Schema):
+    """A range in CNY (equal ends when determined)."""
+
+    low = req(fields.Float, description="CNY, rounded half-up to 2 decimals.")
+    high = req(fields.Float, description="CNY, rounded half-up to 2 decimals.")
+    currency = one_of("CNY")
+    text = req(fields.String, description="The range as people read it, in the requested language.")
+
+
+class FlagSchema(Schema):
+    code = req(fields.String, description="e.g. secondary_source, amount_unknown, competitive_up_to, "
+                                          "may_have_expired, exclusive_pending, combined_support_limited")
+    text = req(fields.String)
+
+
+class CriterionSchema(Schema):
+    """One condition of a program and how the profile met it."""
+
+    id = req(fields.String)
+    result = one_of(*RESULTS)
+    required = req(fields.String, description="The condition's threshold as text.")
+    actual = req(fields.String, description="The profile's value as text.")
+    text = req(fields.String, description="The whole line: condition, value, result.")
+    condition = req(fields.String)
+    input = req(fields.String, description="The profile field (or derived value) the condition reads.")
+    input_label = req(fields.String)
+    branch = opt(fields.String, description="The alternative this condition belongs to, if any.")
+    confidence = one_of(*CONFIDENCE)
+    note = fields.String(metadata=_d("Only when the engine adds a remark."))
+
+
+class MissingInputSchema(Schema):
+    field = req(fields.String, description="A profile field name.")
+    label = req(fields.String)
+
+
+class GapSchema(Schema):
+    """A near miss: the change that would meet a failed numeric condition, and what it would unlock."""
+
+    criterion = req(fields.String)
+    input = req(fields.String)
+    input_label = req(fields.String)
+    unit = req(fields.String)
+    current = opt(fields.Float)
+    required = opt(fields.Float)
+    change = opt(fields.Float, description="Null for waiting periods (see on_date).")
+    direction = one_of("increase", "decrease", "wait", "expired")
+    on_date = opt(fields.Date, description="For wait/expired: the date the condition is met or lapsed.")
+    unlocks = opt(fields.Nested, MoneySchema, description="What the program would then be worth, when eligible.")
+    unlocks_status = opt(fields.String, validate=validate.OneOf(STATUSES))
+    also_needs = strings("Other failed conditions (criterion ids) that would still block it.")
+    text = req(fields.String)
+
+
+class BenefitItemSchema(Schema):
+    type = one_of("permission", "obligation", "label", "information")
+    text = req(fields.String)
+    article = opt(fields.String)
+    applies = one_of(*RESULTS)
+
+
+class BenefitSchema(Schema):
+    kind = one_of(*BENEFIT_KINDS)
+    formula = req(fields.String)
+    outcome = fields.String(validate=validate.OneOf(("money", "unknown", "non_monetary")),
+                            metadata=_d("Absent when the program was not priced (not eligible, not in force)."))
+    cap = fields.Float(metadata=_d("CNY; only when a cap applies."))
+    pool = fields.String(metadata=_d("Only for programs paid from a limited pool."))
+    items = fields.List(fields.Nested(BenefitItemSchema), metadata=_d("Only for non-monetary benefits."))
+
+
+class ExcludedBySchema(Schema):
+    group = req(fields.String)
+    kind = one_of(*STACKING_KINDS)
+    chosen = strings("The program ids kept instead.")
+    text = req(fields.String)
+
+
+class PeriodSchema(Schema):
+    opens = req(fields.Date)
+    closes = req(fields.Date)
+
+
+class WindowSchema(Schema):
+    state = one_of(*WINDOW_STATES)
+    mode = one_of(*WINDOW_MODES)
+    opens = opt(fields.Date)
+    closes = opt(fields.Date)
+    next = opt(fields.Nested, PeriodSchema)
+    last = opt(fields.Nested, PeriodSchema)
+    text = req(fields.String)
+
+
+class EffectiveSchema(Schema):
+    from_ = req(fields.Date, data_key="from")
+    to = opt(fields.Date)
+
+
+class ProgramResultSchema(Schema):
+    """One program for one subject (the company, or one person)."""
+
+    id = req(fields.String, description="Stable program id (public contract).")
+    family = one_of(*FAMILIES)
+    family_name = req(fields.String)
+    name = req(fields.String)
+    applies_to = one_of(*APPLIES_TO)
+    subject = one_of("company", "person")
+    person = opt(fields.Integer, description="Index in people[] when the subject is a person.")
+    person_ref = opt(fields.String)
+    status = one_of(*STATUSES)
+    status_text = req(fields.String)
+    certainty = one_of(*CERTAINTY)
+    certainty_text = req(fields.String)
+    confidence = one_of(*CONFIDENCE)
+    estimate = opt(fields.Nested, MoneySchema)
+    amount = req(fields.String)
+    benefit = req(fields.Nested, BenefitSchema)
+    flags = req(fields.List, fields.Nested(FlagSchema))
+    criteria = req(fields.List, fields.Nested(CriterionSchema))
+    reasons = strings("For not_eligible: the failed conditions that decide it.")
+    not_in_force_reason = opt(fields.String)
+    missing = req(fields.List, fields.Nested(MissingInputSchema), description="For needs_info: inputs to find out.")
+    gaps = req(fields.List, fields.Nested(GapSchema))
+    excluded_by = opt(fields.Nested, ExcludedBySchema)
+    window = req(fields.Nested, WindowSchema)
+    summary = req(fields.String)
+    issuer = req(fields.String)
+    instrument = req(fields.String)
+    effective = req(fields.Nested, EffectiveSchema)
+    official_text = opt(fields.String)
+    advisories = strings()
+    documents = strings()
+    sources = req(fields.List, fields.Nested(SourceSchema))
+
+
+class TotalSchema(Schema):
+    low = req(fields.Float)
+    high = req(fields.Float)
+    text = req(fields.String)
+    programs = req(fields.Integer, description="Programs counted in the sum.")
+    unknown_amounts = req(fields.Integer)
+    needs_info = req(fields.Integer)
+
+
+class FamilyTotalSchema(TotalSchema):
+    name = req(fields.String)
+
+
+class ByFamilySchema(Schema):
+    financial_support = req(fields.Nested, FamilyTotalSchema)
+    talent = req(fields.Nested, FamilyTotalSchema)
+    procurement = req(fields.Nested, FamilyTotalSchema)
+    regulatory = req(fields.Nested, FamilyTotalSchema)
+
+
+class AdjustmentSchema(Schema):
+    group = req(fields.String)
+    family = one_of(*FAMILIES)
+    low = req(fields.Float)
+    high = req(fields.Float)
+    text = req(fields.String)
+
+
+class TotalsSchema(Schema):
+    """Totals after stacking: only what can be had together."""
+
+    currency = one_of("CNY")
+    by_family = req(fields.Nested, ByFamilySchema)
+    overall = req(fields.Nested, TotalSchema)
+    adjustments = req(fields.List, fields.Nested(AdjustmentSchema), description="Combined limits applied.")
+
+
+class CompanySummarySchema(Schema):
+    name = opt(fields.String)
+    totals = req(fields.Nested, TotalsSchema)
+
+
+class PersonSummarySchema(Schema):
+    index = req(fields.Integer)
+    ref = opt(fields.String)
+    department = opt(fields.String)
+    inherited_from_company = req(fields.List, fields.Nested(MissingInputSchema),
+                                 description="Fields taken from the company (zones, tax year).")
+    totals = req(fields.Nested, TotalsSchema)
+
+
+class AssessmentSchema(Schema):
+    """The assessment document: the same document `incentives evaluate` prints (docs/contract.md)."""
+
+    as_of = req(fields.Date)
+    tables_version = req(fields.String, description="Content hash of the rule tables used.")
+    engine_version = req(fields.String)
+    lang = one_of("zh", "en")
+    company = opt(fields.Nested, CompanySummarySchema)
+    people = req(fields.List, fields.Nested(PersonSummarySchema))
+    programs = req(fields.List, fields.Nested(ProgramResultSchema))
+    totals = req(fields.Nested, TotalsSchema)
+    disclaimer = req(fields.String)
+
+
+# --- the catalogue (calculator.engine.describe) -----------------------------------------------------------------
+class CatalogueEffectiveSchema(Schema):
+    from_ = req(fields.Date, data_key="from")
+    to = opt(fields.Date)
+    basis = one_of("as_of", "tax_year")
+    confidence = one_of(*CONFIDENCE)
+    source = strings("Source keys.")
+    end_confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE))
+    valid_for_years = opt(fields.Integer)
+    valid_for_confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE))
+    note = opt(fields.Nested, BilingualSchema)
+
+
+class CohortSchema(Schema):
+    field = req(fields.String)
+    closed_from = req(fields.Date)
+    confidence = one_of(*CONFIDENCE)
+    text = req(fields.Nested, BilingualSchema)
+
+
+class CataloguePeriodSchema(Schema):
+    opens = req(fields.Date)
+    closes = req(fields.Date)
+    confidence = one_of(*CONFIDENCE)
+    source = strings()
+
+
+class CatalogueWindowSchema(Schema):
+    mode = one_of(*WINDOW_MODES)
+    text = opt(fields.Nested, BilingualSchema)
+    periods = req(fields.List, fields.Nested(CataloguePeriodSchema))
+
+
+class BranchSchema(Schema):
+    id = req(fields.String)
+    text = req(fields.Nested, BilingualSchema)
+
+
+class ConditionSchema(Schema):
+    """One condition as written in the rule table."""
+
+    id = req(fields.String)
+    text = req(fields.Nested, BilingualSchema)
+    input = req(fields.String)
+    op = one_of(*OPERATORS)
+    value = fields.Raw(required=True, allow_none=True, metadata=_d(
+        "A number, text, true/false, a date, a list of them, {figure: name} or {lookup: table, key: input}; "
+        "null for operators without a value."))
+    branch = opt(fields.String)
+    confidence = one_of(*CONFIDENCE)
+    source = strings()
+    effective_from = opt(fields.Date)
+    effective_to = opt(fields.Date)
+
+
+class CatalogueBenefitSchema(Schema):
+    kind = one_of(*BENEFIT_KINDS)
+    text = req(fields.Nested, BilingualSchema)
+    pool = opt(fields.Nested, BilingualSchema)
+
+
+class FigureSchema(Schema):
+    """One dated figure with its confidence and source."""
+
+    name = req(fields.String)
+    value = req(fields.Float)
+    unit = req(fields.String)
+    confidence = one_of(*CONFIDENCE)
+    source = strings()
+    effective_from = opt(fields.Date)
+    effective_to = opt(fields.Date)
+    instrument = opt(fields.String)
+    note = opt(fields.Nested, BilingualSchema)
+
+
+class DocumentsSchema(Schema):
+    confidence = one_of(*CONFIDENCE)
+    items = req(fields.List, fields.Nested(BilingualSchema))
+
+
+class StackingSchema(Schema):
+    group = req(fields.String)
+    kind = one_of(*STACKING_KINDS)
+    members = strings()
+    text = req(fields.Nested, BilingualSchema)
+    confidence = one_of(*CONFIDENCE)
+
+
+class ProgramEntrySchema(Schema):
+    """A program as the rule tables define it, in both languages: conditions, figures, dates and sources."""
+
+    id = req(fields.String)
+    family = one_of(*FAMILIES)
+    applies_to = one_of(*APPLIES_TO)
+    certainty = one_of(*CERTAINTY)
+    name = req(fields.Nested, BilingualSchema)
+    summary = req(fields.Nested, BilingualSchema)
+    issuer = req(fields.Nested, BilingualSchema)
+    instrument = req(fields.String)
+    effective = req(fields.Nested, CatalogueEffectiveSchema)
+    cohort = opt(fields.Nested, CohortSchema)
+    confidence = one_of(*CONFIDENCE)
+    window = req(fields.Nested, CatalogueWindowSchema)
+    branches = req(fields.List, fields.Nested(BranchSchema))
+    criteria = req(fields.List, fields.Nested(ConditionSchema))
+    benefit = req(fields.Nested, CatalogueBenefitSchema)
+    figures = req(fields.List, fields.Nested(FigureSchema))
+    advisories = req(fields.List, fields.Nested(BilingualSchema))
+    documents = opt(fields.Nested, DocumentsSchema)
+    depends_on = strings()
+    stacking = req(fields.List, fields.Nested(StackingSchema))
+    sources = strings("Source keys; the sources themselves are in `sources` next to the program.")
+    official_text = opt(fields.String)
+
+
+class CatalogueSchema(Schema):
+    """Every program, with the sources they cite."""
+
+    tables_version = req(fields.String)
+    programs = req(fields.List, fields.Nested(ProgramEntrySchema))
+    sources = req(fields.Dict, keys=fields.String(), values=fields.Nested(SourceSchema),
+                  description="Every source cited, by key.")
+
+
+class ProgramDetailSchema(Schema):
+    """One program, with the sources it cites."""
+
+    tables_version = req(fields.String)
+    program = req(fields.Nested, ProgramEntrySchema)
+    sources = req(fields.Dict, keys=fields.String(), values=fields.Nested(SourceSchema))
+
+
+# --- reference tables -------------------------------------------------------------------------------------------
+class ChoiceSchema(Schema):
+    code = req(fields.String, description="The value to send in a profile.")
+    name = req(fields.Nested, BilingualSchema)
+    note = opt(fields.Nested, BilingualSchema)
+
+
+class FigureRowSchema(Schema):
+    key = req(fields.String)
+    value = req(fields.Float)
+    unit = req(fields.String)
+    confidence = one_of(*CONFIDENCE)
+    source = strings()
+    effective_from = req(fields.Date)
+    effective_to = opt(fields.Date)
+    instrument = req(fields.String)
+    note = opt(fields.Nested, BilingualSchema)
+
+
+class VersionRowSchema(Schema):
+    """A row of a dated version: a tax bracket (upto, rate, quick_deduction), a band (above, upto, value) or an
+    SME size class (sector and its limits). Only the keys of the table's kind are present."""
+
+    above = fields.Float()
+    upto = fields.Float()
+    rate = fields.Float()
+    quick_deduction = fields.Float()
+    value = fields.Float()
+    sector = fields.String()
+    employees_sme = fields.Float()
+    revenue_sme = fields.Float()
+    employees_medium = fields.Float()
+    revenue_medium = fields.Float()
+    employees_small = fields.Float()
+    revenue_small = fields.Float()
+
+
+class VersionSchema(Schema):
+    effective_from = opt(fields.Date)
+    effective_to = opt(fields.Date)
+    label = opt(fields.String)
+    confidence = one_of(*CONFIDENCE)
+    source = strings()
+    instrument = req(fields.String)
+    note = opt(fields.Nested, BilingualSchema)
+    rows = req(fields.List, fields.Nested(VersionRowSchema))
+
+
+class ReferenceTableSchema(Schema):
+    """A reference table. Enum tables (districts, degrees, identities…) list their `choices` for building forms;
+    figure tables list dated `figures`; brackets, bands and size classes list dated `versions`."""
+
+    tables_version = req(fields.String)
+    name = req(fields.String)
+    kind = one_of(*REFERENCE_KINDS)
+    title = req(fields.Nested, BilingualSchema)
+    description = opt(fields.Nested, BilingualSchema)
+    confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE))
+    source = strings()
+    method = opt(fields.String)
+    unit = opt(fields.String)
+    basis = opt(fields.String)
+    key_unit = opt(fields.String)
+    value_unit = opt(fields.String)
+    used_by = strings("Profile fields answered from this table, e.g. company.registration_district.")
+    choices = req(fields.List, fields.Nested(ChoiceSchema),
+                  description="Enum tables: the allowed codes. A profile may also answer `unknown`.")
+    figures = req(fields.List, fields.Nested(FigureRowSchema))
+    versions = req(fields.List, fields.Nested(VersionSchema))
+
+
+class ReferenceSummarySchema(Schema):
+    name = req(fields.String)
+    kind = one_of(*REFERENCE_KINDS)
+    title = req(fields.Nested, BilingualSchema)
+    description = opt(fields.Nested, BilingualSchema)
+    used_by = strings()
+
+
+class ReferenceIndexSchema(Schema):
+    tables_version = req(fields.String)
+    tables = req(fields.List, fields.Nested(ReferenceSummarySchema))
+
+
+class VersionInfoSchema(Schema):
+    version = req(fields.String, description="Application version.")
+    api_version = one_of("v1")
+    tables_version = req(fields.String, description="Content hash of the rule tables loaded at start-up.")
+
+
+# --- requests ---------------------------------------------------------------------------------------------------
+class AssessmentRequestSchema(Schema):
+    """A company, its people, or both (the same input as `incentives evaluate`). Unknown is always allowed: leave
+    a field out, send null, or answer "unknown"."""
+
+    company = fields.Nested(CompanySchema, allow_none=True)
+    people = fields.List(fields.Nested(PersonSchema), allow_none=True, validate=validate.Length(max=MAX_PEOPLE),
+                         metadata=_d("People assessed for talent and personal-tax programs; a person takes the "
+                                     "company's zones and tax year unless given."))
+
+
+class PeopleRequestSchema(Schema):
+    """People assessed alone, without a company (an HR roster)."""
+
+    people = fields.List(fields.Nested(PersonSchema), required=True,
+                         validate=validate.Length(min=1, max=MAX_PEOPLE))
+
+
+def _check_as_of(value: dt.date) -> None:
+    if not AS_OF_MIN <= value <= AS_OF_MAX:
+        raise ValidationError(ApiMessage("as_of_range", min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat()))
+
+
+def _check_lang(value: str) -> None:
+    if value not in ("zh", "en"):
+        raise ValidationError(ApiMessage("lang_choice"))
+
+
+class AssessmentQuerySchema(Schema):
+    as_of = fields.Date(validate=_check_as_of, error_messages={"invalid": Msg("not_date")}, metadata={
+        "description": f"Assessment date (YYYY-MM-DD, {AS_OF_MIN} to {AS_OF_MAX}); default today.",
+        "x-minimum": AS_OF_MIN.isoformat(), "x-maximum": AS_OF_MAX.isoformat()})
+    lang = fields.String(validate=_check_lang, metadata={
+        "description": "Language of texts and messages; overrides Accept-Language.", "enum": ["zh", "en"]})
+
+
+class LanguageHeaderSchema(Schema):
+    accept_language = fields.String(data_key="Accept-Language", metadata=_d(
+        "Used when ?lang= is absent: any zh-* (zh-CN, zh-Hans, zh-TW…) gives Chinese; otherwise English."))

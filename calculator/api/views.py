@@ -1,0 +1,367 @@
+"""The endpoints under /api/v1. Views only translate: every answer comes from the engine, nothing is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+from marshmallow import ValidationError
+from webargs.flaskparser import FlaskParser
+
+from calculator import __version__
+from calculator.api import examples
+from calculator.api.errors import ApiError, ApiMessage, json_response, register_error_handlers, validation_error
+from calculator.api.lang import CONTENT_LANGUAGE, api_lang
+from calculator.api.schemas import (
+    AssessmentQuerySchema,
+    AssessmentRequestSchema,
+    AssessmentSchema,
+    CatalogueSchema,
+    ErrorSchema,
+    LanguageHeaderSchema,
+    PeopleRequestSchema,
+    ProgramDetailSchema,
+    ReferenceIndexSchema,
+    ReferenceTableSchema,
+    VersionInfoSchema,
+)
+from calculator.engine import assess
+from calculator.engine.describe import describe_catalogue, describe_program
+from calculator.engine.report import to_document
+from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
+from schemas.messages import Msg
+from schemas.profile import AssessmentInputSchema, field_catalogue
+
+API_PREFIX = "/api/v1"
+
+
+class ApiParser(FlaskParser):
+    """webargs parser for query strings and headers: errors in the API's own format and language."""
+
+    DEFAULT_VALIDATION_STATUS = 422
+
+    def handle_error(self, error: ValidationError, req: Any, schema: Any, *, error_status_code: int | None,
+                     error_headers: Any) -> None:
+        messages = error.messages
+        if isinstance(messages, dict):  # {"query": {"as_of": [...]}} -> {"as_of": [...]}
+            merged: dict[str, Any] = {}
+            for part in messages.values():
+                merged.update(part if isinstance(part, dict) else {"_schema": part})
+            messages = merged
+        raise validation_error(messages)
+
+
+class ApiBlueprint(Blueprint):
+    ARGUMENTS_PARSER = ApiParser()
+
+
+blp = ApiBlueprint("api", __name__, url_prefix=API_PREFIX,
+                   description="Assess profiles, download workbooks, read the catalogue and reference tables.")
+register_error_handlers(blp)
+
+ERRORS = {
+    400: "Malformed JSON (error `malformed_json`).",
+    413: "Body larger than the configured limit (error `payload_too_large`).",
+    415: "Body not sent as application/json (error `unsupported_media_type`).",
+    422: "Invalid input: `errors` lists each field path with its message (error `validation_failed`).",
+}
+
+
+def catalogue() -> Any:
+    return current_app.extensions["catalogue"]
+
+
+# --- request bodies ------------------------------------------------------------------------------------------
+def request_body(schema: type, examples_: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"required": True, "description": description,
+            "content": {"application/json": {"schema": schema, "examples": examples_}}}
+
+
+def read_json() -> Any:
+    """The body as JSON: 415 unless sent as JSON, 413 over the size limit, 400 when it does not parse."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type")
+    raw = request.get_data(cache=False)  # werkzeug raises 413 past MAX_CONTENT_LENGTH
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, "malformed_json", detail=f"not UTF-8 at byte {exc.start}") from None
+    if not text.strip():
+        raise ApiError(400, "malformed_json", detail="empty body")
+
+    def no_constants(name: str) -> Any:
+        raise ValueError(f"{name} is not a JSON number")
+
+    try:
+        return json.loads(text, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise ApiError(400, "malformed_json", detail=f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ApiError(400, "malformed_json", detail="nested too deeply") from None
+    except ValueError as exc:  # NaN / Infinity, integers past Python's digit limit
+        detail = str(exc) if "JSON number" in str(exc) else "a number has too many digits"
+        raise ApiError(400, "malformed_json", detail=detail) from None
+
+
+def load_assessment_input(data: Any) -> dict[str, Any]:
+    """Validate exactly as the CLI does (``AssessmentInputSchema``): the same input gives the same answer."""
+    try:
+        return AssessmentInputSchema(choices=catalogue().choices).load(data)
+    except ValidationError as exc:
+        raise validation_error(exc.messages) from None
+
+
+def load_people_input(data: Any) -> dict[str, Any]:
+    """People alone: a ``people`` list is required and a company is refused (it belongs in /assessments)."""
+    if not isinstance(data, dict):
+        raise validation_error({"_schema": [Msg("not_object")]})
+    errors: dict[str, Any] = {}
+    if "company" in data:
+        errors["company"] = [ApiMessage("no_company_here")]
+    people = data.get("people")
+    if people is None:
+        errors["people"] = [Msg("required")]
+    elif people == []:
+        errors["people"] = [ApiMessage("at_least_one_person")]
+    try:
+        loaded = AssessmentInputSchema(choices=catalogue().choices).load(
+            {key: value for key, value in data.items() if key != "company"})
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        for key, value in messages.items():
+            if key == "_schema" and "people" in errors:
+                continue  # "give a company or a person" is already said as "people: required"
+            errors.setdefault(key, value)
+        raise validation_error(errors) from None
+    if errors:
+        raise validation_error(errors)
+    return loaded
+
+
+def assessment_answer(doc: dict[str, Any], lang: str) -> Any:
+    return json_response(doc, headers={"Content-Language": CONTENT_LANGUAGE[lang], "Cache-Control": "no-store"})
+
+
+def common_doc(*codes: int) -> Any:
+    def decorate(func: Any) -> Any:
+        for code in codes:
+            func = blp.alt_response(code, schema=ErrorSchema, description=ERRORS[code])(func)
+        return func
+    return decorate
+
+
+# --- assessments -----------------------------------------------------------------------------------------------
+@blp.route("/assessments", methods=["POST"], tags=["assessments"])
+@blp.doc(requestBody=request_body(AssessmentRequestSchema, examples.ASSESSMENT_EXAMPLES,
+                                  "A company profile, people, or both (as for `incentives evaluate`)."))
+@blp.arguments(AssessmentQuerySchema, location="query")
+@blp.arguments(LanguageHeaderSchema, location="headers")
+@blp.response(200, AssessmentSchema, description="The assessment document (docs/contract.md).")
+@common_doc(400, 413, 415)
+def post_assessment(query: dict[str, Any], _headers: dict[str, Any]) -> Any:
+    """Assess a company profile (people optional)
+
+    Returns the same document the CLI prints for the same input, as of `as_of` (default today), with texts in
+    the requested language. Nothing is stored.
+    """
+    lang = api_lang()
+    loaded = load_assessment_input(read_json())
+    return assessment_answer(to_document(catalogue(), assess(catalogue(), loaded, query.get("as_of")), lang), lang)
+
+
+@blp.route("/assessments/people", methods=["POST"], tags=["assessments"])
+@blp.doc(requestBody=request_body(PeopleRequestSchema, examples.PEOPLE_EXAMPLES,
+                                  "People assessed alone, without a company."))
+@blp.arguments(AssessmentQuerySchema, location="query")
+@blp.arguments(LanguageHeaderSchema, location="headers")
+@blp.response(200, AssessmentSchema, description="The assessment document, with `company` null.")
+@common_doc(400, 413, 415)
+def post_people(query: dict[str, Any], _headers: dict[str, Any]) -> Any:
+    """Assess people alone
+
+    Talent and personal-tax programs for each person (an HR roster), without a company: nothing is inherited.
+    """
+    lang = api_lang()
+    loaded = load_people_input(read_json())
+    return assessment_answer(to_document(catalogue(), assess(catalogue(), loaded, query.get("as_of")), lang), lang)
+
+
+@blp.route("/workbooks", methods=["POST"], tags=["assessments"])
+@blp.doc(requestBody=request_body(AssessmentRequestSchema, examples.ASSESSMENT_EXAMPLES,
+                                  "The same input as POST /api/v1/assessments."))
+@blp.arguments(AssessmentQuerySchema, location="query")
+@blp.arguments(LanguageHeaderSchema, location="headers")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE,
+              description="The assessment workbook (.xlsx) in the requested language.",
+              headers={"Content-Disposition": {
+                  "description": "attachment, with the file name in ASCII and in UTF-8 (RFC 6266 / RFC 5987).",
+                  "schema": {"type": "string"}}})
+@common_doc(400, 413, 415)
+def post_workbook(query: dict[str, Any], _headers: dict[str, Any]) -> Any:
+    """Download the assessment as a workbook
+
+    The same assessment as POST /api/v1/assessments, as an .xlsx workbook (summary, programs, criteria, gaps,
+    people, sources, inputs) with live totals. Nothing is stored.
+    """
+    lang = api_lang()
+    loaded = load_assessment_input(read_json())
+    assessment = assess(catalogue(), loaded, query.get("as_of"))
+    response = current_app.response_class(build_workbook(catalogue(), assessment, lang), mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = content_disposition(download_name(assessment, lang))
+    response.headers["Content-Language"] = CONTENT_LANGUAGE[lang]
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- catalogue -------------------------------------------------------------------------------------------------
+def sources_for(keys: list[str]) -> dict[str, Any]:
+    out = {}
+    for key in keys:
+        source = catalogue().sources[key]
+        out[key] = {"key": key, "title": source["title"], "type": source["type"], "urls": source["urls"],
+                    "github": source.get("github", [])}
+    return out
+
+
+@blp.route("/programs", methods=["GET"], tags=["catalogue"])
+@blp.response(200, CatalogueSchema)
+def list_programs() -> Any:
+    """The program catalogue
+
+    Every program in both languages with its conditions, figures, dates, stacking groups and sources (the same
+    entries as `incentives programs --format json`), plus the sources they cite.
+    """
+    doc = describe_catalogue(catalogue())
+    cited = sorted({key for entry in doc["programs"] for key in entry["sources"]})
+    return json_response({**doc, "sources": sources_for(cited)})
+
+
+@blp.route("/programs/<program_id:program_id>", methods=["GET"], tags=["catalogue"])
+@blp.response(200, ProgramDetailSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such program (error `unknown_program`).")
+def get_program(program_id: str) -> Any:
+    """One program
+
+    The program's entry in the catalogue and the sources it cites.
+    """
+    program = catalogue().programs.get(program_id)
+    if program is None:
+        raise ApiError(404, "unknown_program", id=program_id)
+    entry = describe_program(catalogue(), program)
+    return json_response({"tables_version": catalogue().tables_version, "program": entry,
+                          "sources": sources_for(entry["sources"])})
+
+
+# --- reference tables ------------------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def used_by() -> dict[str, list[str]]:
+    """Reference table name -> the profile fields answered from it (``company.registration_district``…)."""
+    found = current_app.extensions.get("api_table_usage")
+    if found is None:
+        found = {}
+        for subject, names in field_catalogue().items():
+            for name, meta in names.items():
+                if meta.get("table"):
+                    found.setdefault(meta["table"], []).append(f"{subject}.{name}")
+        current_app.extensions["api_table_usage"] = found
+    return found
+
+
+def describe_table(table: Any) -> dict[str, Any]:
+    spec = table.spec
+    doc = {
+        "tables_version": catalogue().tables_version, "name": table.name, "kind": table.kind,
+        "title": spec["title"], "description": spec.get("description"), "confidence": spec.get("confidence"),
+        "source": list(spec.get("source") or []),
+        **{key: spec.get(key) for key in ("method", "unit", "basis", "key_unit", "value_unit")},
+        "used_by": used_by().get(table.name, []), "choices": [], "figures": [], "versions": [],
+    }
+    if table.kind == "enum":
+        doc["choices"] = [{"code": row["code"], "name": row["name"], "note": row.get("note")} for row in table.rows]
+    elif table.kind == "figures":
+        doc["figures"] = [
+            {"key": row["key"], "value": _plain(row["value"]), "unit": row["unit"], "confidence": row["confidence"],
+             "source": list(row["source"]), "effective_from": _plain(row["effective_from"]),
+             "effective_to": _plain(row.get("effective_to")), "instrument": row["instrument"], "note": row.get("note")}
+            for row in table.rows]
+    else:
+        doc["versions"] = [
+            {"effective_from": _plain(v.get("effective_from")), "effective_to": _plain(v.get("effective_to")),
+             "label": v.get("label"), "confidence": v["confidence"], "source": list(v["source"]),
+             "instrument": v["instrument"], "note": v.get("note"), "rows": _plain(v["rows"])}
+            for v in spec["versions"]]
+    return doc
+
+
+@blp.route("/reference", methods=["GET"], tags=["reference"])
+@blp.response(200, ReferenceIndexSchema)
+def list_reference() -> Any:
+    """The reference tables
+
+    Names, kinds and titles of the reference tables, and the profile fields each one answers.
+    """
+    tables = catalogue().reference
+    return json_response({"tables_version": catalogue().tables_version, "tables": [
+        {"name": name, "kind": tables[name].kind, "title": tables[name].spec["title"],
+         "description": tables[name].spec.get("description"), "used_by": used_by().get(name, [])}
+        for name in sorted(tables)]})
+
+
+@blp.route("/reference/<table_name:table>", methods=["GET"], tags=["reference"])
+@blp.response(200, ReferenceTableSchema)
+@blp.alt_response(404, schema=ErrorSchema, description="No such table (error `unknown_table`).")
+def get_reference(table: str) -> Any:
+    """One reference table
+
+    Districts, degrees, identities, zones… for building forms (`choices`, each with its names in both
+    languages), and the dated figures, tax brackets and bands the rules use.
+    """
+    found = catalogue().reference.get(table)
+    if found is None:
+        raise ApiError(404, "unknown_table", name=table)
+    return json_response(describe_table(found))
+
+
+# --- version ---------------------------------------------------------------------------------------------------
+@blp.route("/version", methods=["GET"], tags=["meta"])
+@blp.response(200, VersionInfoSchema)
+def get_version() -> Any:
+    """Application and rule-table versions
+
+    `tables_version` is the content hash of the rule tables loaded at start-up: an assessment is reproducible from
+    it, the inputs and `as_of`.
+    """
+    return json_response({"version": __version__, "api_version": "v1",
+                          "tables_version": catalogue().tables_version})
+
+
+@blp.after_request
+def api_headers(response: Any) -> Any:
+    """Every API answer varies by language; CORS only for configured origins."""
+    response.vary.add("Accept-Language")
+    origins = current_app.config.get("API_CORS_ORIGINS") or []
+    origin = request.headers.get("Origin")
+    if origin and (origin in origins or "*" in origins):
+        response.headers["Access-Control-Allow-Origin"] = "*" if "*" in origins else origin
+        response.vary.add("Origin")
+        response.headers["Access-Control-Expose-Headers"] = "Content-Language, Content-Disposition"
+        if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+            response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "GET, POST")
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept-Language"
+            response.headers["Access-Control-Max-Age"] = "600"
+    return response

@@ -1,0 +1,164 @@
+"""The Inputs sheet: the profile as given (company field by field, people as a roster), and reading it back.
+
+Values keep their type (numbers, dates); yes/no answers are written as the words the schema accepts in
+either language; code lists as comma-separated codes (an empty list as "none" / "无"). Unanswered fields
+(left out, or "unknown") are not listed: the engine treats both the same. :func:`read_inputs` turns the
+sheet back into a profile that ``AssessmentInputSchema`` loads, so a workbook reproduces its own result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+from calculator.engine import formatting
+from calculator.engine.report import FIELDS, Reporter
+from calculator.workbook.cells import Sheet, Typed
+from calculator.workbook.labels import SHEETS, WORDS, word
+
+SUBJECT = re.compile(r"people\[(\d+)\]")
+NONE_WORDS = {WORDS["none_given"]["en"], WORDS["none_given"]["zh"]}
+SUBJECT_HEADERS = {WORDS["subject_code"]["en"], WORDS["subject_code"]["zh"]}
+EXCEL_UNESCAPE = re.compile(r"_x005F_(x[0-9A-Fa-f]{4}_)")
+# Limits for reading a workbook someone sends back (see docs/workbook.md): a real export is far smaller.
+MAX_ENTRIES = 200
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_RATIO = 100
+
+
+def write_inputs(sheet: Sheet, inputs: dict[str, Any], reporter: Reporter, lang: str) -> int:
+    """The company as a list of fields (one row each); the people as a roster (one row per person).
+
+    Returns how many columns the sheet uses (the roster can be wider than the company's list).
+    """
+    company = inputs.get("company")
+    if company is not None:
+        for name, meta in FIELDS["company"].items():
+            raw = company.get(name)
+            if raw is None:
+                continue
+            value, reads_as = given(raw, meta, reporter, "company", name, lang)
+            sheet.row(["company", name, meta[lang], value, reads_as])
+    sheet.finish()
+    people = inputs.get("people") or []
+    if not people:
+        return len(sheet.columns)
+    fields = [name for name in FIELDS["person"] if any(p.get(name) is not None for p in people)]
+    widths = list(sheet.widths) + [18.0] * max(0, 1 + len(fields) - len(sheet.widths))
+    sheet.set_widths(widths)
+    sheet.blank()
+    sheet.row([word("people_inputs", lang)], ["heading"])
+    sheet.header([word("subject_code", lang), *fields])
+    sheet.row([word("label", lang), *(FIELDS["person"][name][lang] for name in fields)],
+              ["bold"] + ["wrap"] * len(fields))
+    for index, person in enumerate(people):
+        values: list[Any] = [f"people[{index}]"]
+        for name in fields:
+            raw = person.get(name)
+            values.append(None if raw is None else given(raw, FIELDS["person"][name], reporter, "person", name,
+                                                         lang)[0])
+        sheet.row(values, ["text"] * len(values))
+    return 1 + len(fields)
+
+
+def given(raw: Any, meta: dict[str, Any], reporter: Reporter, kind: str, name: str, lang: str) -> tuple[Any, Any]:
+    """The value as written (typed) and, for codes and yes/no, how it reads."""
+    if isinstance(raw, bool):
+        return word("yes" if raw else "no", lang), None
+    if isinstance(raw, list):
+        value = ", ".join(raw) if raw else word("none_given", lang)
+        return value, formatting.value(raw, meta["unit"], lang, reporter.names(kind, name)) if raw else None
+    if isinstance(raw, int | Decimal | float | dt.date):
+        return Typed(raw, meta["unit"], None, lang), None
+    if meta.get("table"):
+        return raw, formatting.value(raw, meta["unit"], lang, reporter.names(kind, name))
+    return raw, None
+
+
+def read_inputs(data: bytes) -> dict[str, Any]:
+    """The profile held by a workbook's Inputs sheet, ready for ``AssessmentInputSchema().load``.
+
+    Raises ``ValueError`` for something that is not one of these workbooks (or is suspiciously large).
+    """
+    check_zip(data)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise ValueError(f"not a readable workbook: {type(exc).__name__}") from None
+    names = {SHEETS["inputs"]["en"], SHEETS["inputs"]["zh"]}
+    title = next((t for t in wb.sheetnames if t in names), None)
+    if title is None:
+        raise ValueError("no Inputs sheet")
+    company: dict[str, Any] | None = None
+    people: dict[int, dict[str, Any]] = {}
+    roster: list[str] | None = None  # field codes of the people's roster, once its header row is seen
+    for row in wb[title].iter_rows(min_row=2, values_only=True):
+        cells = list(row)
+        key = cells[0] if cells else None
+        if not isinstance(key, str):
+            continue
+        if key in SUBJECT_HEADERS:
+            roster = [c for c in cells[1:] if isinstance(c, str)]
+            continue
+        if key == "company" and roster is None:
+            name, value = (cells + [None] * 4)[1], (cells + [None] * 4)[3]
+            if not isinstance(name, str):
+                continue
+            company = company if company is not None else {}
+            company[name] = read_value(value, field_meta("company", name))
+        elif (match := SUBJECT.fullmatch(key)) and roster is not None:
+            person = people.setdefault(int(match.group(1)), {})
+            for name, value in zip(roster, cells[1:], strict=False):
+                if value is not None:
+                    person[name] = read_value(value, field_meta("person", name))
+    wb.close()
+    out: dict[str, Any] = {}
+    if company is not None:
+        out["company"] = company
+    if people:
+        out["people"] = [people[i] for i in sorted(people)]
+    return out
+
+
+def field_meta(kind: str, name: str) -> dict[str, Any]:
+    meta = FIELDS[kind].get(name)
+    if meta is None:
+        raise ValueError(f"unknown field in the Inputs sheet: {name}")
+    return meta
+
+
+def read_value(value: Any, meta: dict[str, Any]) -> Any:
+    kind = meta["type"]
+    if isinstance(value, str):
+        value = EXCEL_UNESCAPE.sub(r"_\1", value)
+    if kind == "CodeList":
+        if value is None or value in NONE_WORDS:
+            return []
+        return [v.strip() for v in str(value).split(",") if v.strip()]
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if kind in ("Count", "Year") and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def check_zip(data: bytes) -> None:
+    """Refuse zip bombs before openpyxl parses anything: entry count, declared sizes, compression ratio."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ValueError("not an .xlsx file (not a zip archive)") from None
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise ValueError("too many entries for a workbook")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1):
+        raise ValueError("the workbook expands to too much data")
