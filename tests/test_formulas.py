@@ -126,3 +126,15 @@ def test_money_is_shown_half_up_and_in_wan_for_chinese_readers():
     assert formatting.money(D("1234567"), "zh") == "123.46万元"
     assert formatting.money(D("8000"), "zh") == "8,000元"
     assert formatting.money(D("123456789012"), "zh") == "12,345,678.9万元"
+
+
+@pytest.mark.parametrize("value", ["0", "0.5", "0.005", "1234567.895", "-2500000.125", "999999.999", "12.10", "1e6"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_fast_grouping_agrees_with_babel(value, lang):
+    from babel.numbers import format_decimal
+
+    from calculator.engine.formatting import LOCALES, grouped
+
+    expected = format_decimal(D(value).quantize(D("0.01"), rounding="ROUND_HALF_UP"), format="#,##0.##",
+                              locale=LOCALES[lang])
+    assert grouped(D(value), lang) == expected

@@ -1,4 +1,7 @@
-"""Number, money and date formatting for explanations, in zh or en (babel; display only).
+"""Number, money and date formatting for explanations, in zh or en (display only).
+
+Symbols and date formats come from Babel's CLDR data; numbers are grouped with Python's own formatting
+(a test pins it to Babel's output).
 
 Money is rounded half-up (四舍五入) to whole yuan for display; the engine keeps full precision.
 Chinese readers get large sums in 万元.
@@ -11,10 +14,27 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
 WAN = Decimal(10_000)
+# Grouping and decimal symbols from Babel's CLDR data, read once (formatting is on every rendered figure).
+SYMBOLS = {lang: (get_group_symbol(locale), get_decimal_symbol(locale)) for lang, locale in LOCALES.items()}
+
+
+def grouped(value: Decimal | int, lang: str, max_places: int = 2, min_places: int = 0) -> str:
+    """``1,234,567.5`` in the locale's symbols: rounded half-up to ``max_places``, trailing zeros trimmed to
+    ``min_places`` (the same as Babel's ``#,##0.##`` patterns, without Babel's per-call pattern parsing)."""
+    group, decimal = SYMBOLS[lang]
+    quantum = Decimal(1).scaleb(-max_places)
+    text = format(Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP), ",f")
+    if "." in text:
+        whole, fraction = text.split(".")
+        fraction = fraction.rstrip("0").ljust(min_places, "0")
+        text = f"{whole}.{fraction}" if fraction else whole
+    if (group, decimal) != (",", "."):
+        text = text.replace(",", "\0").replace(".", decimal).replace("\0", group)
+    return text
 
 
 def round_yuan(amount: Decimal) -> Decimal:
@@ -29,10 +49,9 @@ def money(amount: Decimal | None, lang: str) -> str:
     value = round_yuan(amount)
     if lang == "zh":
         if abs(value) >= WAN:
-            wan = (value / WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
-            return f"{format_decimal(wan, format='#,##0.##', locale=LOCALES['zh'])}万元"
-        return f"{format_decimal(value, format='#,##0', locale=LOCALES['zh'])}元"
-    return f"CNY {format_decimal(value, format='#,##0', locale='en')}"
+            return f"{grouped(value / WAN, 'zh')}万元"
+        return f"{grouped(value, 'zh', 0)}元"
+    return f"CNY {grouped(value, 'en', 0)}"
 
 
 def money_range(low: Decimal, high: Decimal, lang: str) -> str:
@@ -45,11 +64,11 @@ def percent(ratio: Decimal, lang: str) -> str:
     if not ratio.is_finite():
         return "—"
     value = (Decimal(ratio) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{format_decimal(value, format='#,##0.0##', locale=LOCALES[lang])}%"
+    return f"{grouped(value, lang, 3, 1)}%"
 
 
 def number(value: Decimal | int, lang: str) -> str:
-    return format_decimal(Decimal(value), format="#,##0.##", locale=LOCALES[lang])
+    return grouped(value, lang)
 
 
 def date(day: dt.date, lang: str) -> str:
