@@ -317,6 +317,15 @@ class NonMonetaryItemSchema(Strict):
     text = bilingual_field(required=True)
     article = fields.String()
     when = fields.Nested(ConditionSchema)
+    confidence = confidence_field()          # default: the program's; SECONDARY flags the result
+    source = sources_field()
+    effective_from = TableDate()             # an item that applies later (or earlier) than the program
+    effective_to = TableDate()
+
+    @validates_schema
+    def _sourced(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("confidence") == "SECONDARY" and not data.get("source"):
+            raise ValidationError("A SECONDARY item needs its source.", "source")
 
 
 class ProgramSchema(Strict):

@@ -362,13 +362,19 @@ class NonMonetary(Benefit):
 
     def compute(self, subject: dict[str, Any], ctx: Context) -> BenefitOutcome:
         items = []
+        confidence = "CONFIRMED"
         for item, condition in zip(self.spec["items"], self.conditions, strict=True):
+            start, end = item.get("effective_from"), item.get("effective_to")
+            if (start is not None and ctx.day < start) or (end is not None and ctx.day > end):
+                continue
             applies: bool | None = True
             if condition is not None:
                 applies = condition.evaluate(subject, ctx.as_of).result
             if applies is not False:
                 items.append({**item, "applies": applies})
-        return BenefitOutcome(kind="non_monetary", items=items)
+                if item.get("confidence") and item["confidence"] != "UNCONFIRMED":
+                    confidence = weakest(confidence, item["confidence"])
+        return BenefitOutcome(kind="non_monetary", items=items, confidence=confidence)
 
 
 def merge(out: BenefitOutcome, *parts: tax.TaxFigures) -> None:

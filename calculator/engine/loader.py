@@ -432,6 +432,7 @@ class Loader:
         if kind == "non_monetary":
             conditions = []
             for index, item in enumerate(benefit["items"]):
+                self.check_sources(item.get("source"), where, f"benefit.items[{index}].source")
                 when = item.get("when")
                 if when is None:
                     conditions.append(None)
