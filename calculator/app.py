@@ -10,6 +10,7 @@ from calculator import api as api_surface
 from calculator import config as settings
 from calculator import web
 from calculator.engine import load_catalogue
+from calculator.web import health
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -36,3 +37,13 @@ def catalogue(app: Flask) -> Any:
 
 # Each surface adds one registration function here (web pages, API, batch…).
 BLUEPRINTS: list[Any] = [web.register, api_surface.register]
+BLUEPRINTS.append(health.register)
+
+
+def _register_batch(app: Flask) -> None:
+    from calculator.web import batch
+
+    batch.register(app)
+
+
+BLUEPRINTS.append(_register_batch)

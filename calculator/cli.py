@@ -48,6 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
                          "a directory: that name in it; - for standard output)")
     ex.add_argument("--as-of", type=parse_date, default=None, help="assessment date (default today)")
     ex.add_argument("--lang", choices=("zh", "en"), default="en")
+    bt = sub.add_parser("batch", help="assess every row of a roster (.xlsx or .csv) into one workbook "
+                                      "(exit 0 all assessed, 3 some rows rejected, 2 file unusable)")
+    bt.add_argument("input")
+    bt.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+    bt.add_argument("--kind", choices=("companies", "people"), default=None,
+                    help="what the rows are (default: recognised from the header)")
+    bt.add_argument("--as-of", type=parse_date, default=None, help="assessment date (default today)")
+    bt.add_argument("--lang", choices=("zh", "en"), default="en")
+    bt.add_argument("--max-rows", type=int, default=None, help="refuse files with more data rows than this")
     pr = sub.add_parser("programs", help="list the program catalogue")
     pr.add_argument("--format", choices=("json", "text"), default="text")
     pr.add_argument("--lang", choices=("zh", "en"), default="en")
@@ -147,6 +156,40 @@ def export(catalogue: Any, assessment: Any, output: str | None, lang: str) -> in
     return 0
 
 
+def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
+    """``incentives batch``: a progress bar on a terminal, a summary line at the end; exit 0, 3 or 2."""
+    from calculator.batch import MAX_ROWS, BatchFileError, run_batch
+
+    bar = sys.stderr.isatty()
+
+    def progress(p: Any) -> None:
+        if not bar:
+            return
+        total = p.rows_total or 0
+        share = min(p.rows_done / total, 1.0) if total else 0.0
+        filled = int(share * 30)
+        word = "行，已拒绝" if lang == "zh" else " rows, rejected"
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {p.rows_done}/{total or '?'}{word} {p.rejected}")
+        sys.stderr.flush()
+
+    try:
+        summary = run_batch(catalogue, args.input, args.output, kind=args.kind, as_of=args.as_of, lang=lang,
+                            max_rows=args.max_rows or MAX_ROWS, on_progress=progress)
+    except BatchFileError as exc:
+        if bar:
+            sys.stderr.write("\n")
+        raise InputError(exc.render(lang)) from None
+    except OSError as exc:
+        raise InputError(("无法写入文件：" if lang == "zh" else "Cannot write the file: ")
+                         + f"{args.output} ({exc.strerror or exc})") from None
+    if bar:
+        sys.stderr.write("\n")
+    for note in summary.notes:
+        print(note, file=sys.stderr)
+    print(summary.line(lang) + (" 已写入 " if lang == "zh" else " Wrote ") + str(args.output))
+    return 3 if summary.rejected else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "en")
@@ -163,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print(programs_text(catalogue, lang))
             return 0
+        if args.command == "batch":
+            return batch(catalogue, args, lang)
         data = read_profile(args.profile, lang)
         try:
             loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)

@@ -1,0 +1,15 @@
+"""Batch mode (no Flask here): templates, reading rosters safely, streaming assessment, the result workbook.
+
+    summary = run_batch(catalogue, "roster.xlsx", "out.xlsx", kind="people", lang="zh")
+    summary.rows_in == summary.assessed + summary.rejected
+
+Design and limits: ``docs/batch.md``.
+"""
+
+from __future__ import annotations
+
+from calculator.batch.reader import MAX_FILE_BYTES, sniff
+from calculator.batch.run import MAX_ROWS, Progress, RowError, Summary, run_batch
+from calculator.batch.texts import BatchFileError
+
+__all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "BatchFileError", "Progress", "RowError", "Summary", "run_batch", "sniff"]

@@ -1,0 +1,293 @@
+"""One batch run, streamed: read a row, validate it with the forms' schema, assess it, write it; repeat.
+
+Nothing is held per row except counters and per-program / per-department sums, so memory does not grow
+with the number of rows. Every row read is either assessed or rejected (with every error: sheet, row,
+column, value, message in the reader's language); ``rows_in == assessed + rejected`` always.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from marshmallow import ValidationError
+from openpyxl.utils import get_column_letter
+
+from calculator import __version__
+from calculator.batch.columns import KINDS, TEXT_TYPES, Mapping, detect_kind, map_header
+from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
+from calculator.batch.texts import BatchFileError, text
+from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
+from calculator.engine.evaluate import evaluate_subject
+from calculator.engine.report import DISCLAIMER, Reporter
+from calculator.engine.texts import STATUS
+from schemas.messages import flatten_errors
+from schemas.profile import CompanySchema, PersonSchema
+
+MAX_ROWS = 100_000
+STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
+
+
+@dataclass
+class Progress:
+    rows_done: int = 0
+    rows_total: int | None = None   # an estimate until the end (declared dimension, or lines in a CSV)
+    rejected: int = 0
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    column: str | None    # spreadsheet column letter, or None for the whole row
+    header: str | None
+    field: str | None
+    value: Any
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        value = self.value
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif value is not None and not isinstance(value, int | float | str):
+            value = str(value)
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "header": self.header,
+                "field": self.field, "value": value, "message": self.message}
+
+
+@dataclass
+class Summary:
+    kind: str
+    sheet: str
+    format: str
+    encoding: str | None
+    rows_in: int = 0
+    assessed: int = 0
+    rejected: int = 0
+    notes: list[str] = field(default_factory=list)   # e.g. unknown columns ignored, the encoding used
+    tables_version: str = ""
+    as_of: str = ""
+
+    def line(self, lang: str) -> str:
+        if lang == "zh":
+            return f"读入 {self.rows_in} 行：已测算 {self.assessed} 行，被拒绝 {self.rejected} 行。"
+        return f"{self.rows_in} rows in: {self.assessed} assessed, {self.rejected} rejected."
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in ("kind", "sheet", "format", "encoding", "rows_in", "assessed",
+                                              "rejected", "notes", "tables_version", "as_of")}
+
+
+def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: str | os.PathLike[str], *,
+              kind: str | None = None, as_of: dt.date | None = None, lang: str = "en",
+              max_rows: int = MAX_ROWS, max_bytes: int = MAX_FILE_BYTES,
+              on_progress: Callable[[Progress], None] | None = None,
+              on_error: Callable[[RowError], None] | None = None, name: str | None = None) -> Summary:
+    """Assess every row of ``input_path`` and write the result workbook to ``output_path`` (atomically).
+
+    Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then).
+    """
+    lang = "zh" if lang == "zh" else "en"
+    as_of = as_of or dt.date.today()
+    source = open_source(Path(input_path), kind, max_bytes, name)
+    output = Path(output_path)
+    partial = output.with_name(f".{output.name}.{os.getpid()}.part")
+    try:
+        summary = _run(catalogue, source, partial, kind, as_of, lang, max_rows, on_progress, on_error)
+        os.replace(partial, output)
+        return summary
+    finally:
+        source.close()
+        partial.unlink(missing_ok=True)
+
+
+def _header(source: Source, rows: Any, kind: str | None, lang: str) -> tuple[int, Mapping, str]:
+    for number, cells in rows:
+        if any(c is not None for c in cells):
+            chosen = kind or detect_kind(cells)
+            if chosen is None:
+                raise BatchFileError("kind_unclear")
+            mapping, duplicates = map_header(cells, chosen)
+            if not mapping.columns:
+                raise BatchFileError("no_known_columns", columns=", ".join(mapping.unknown[:10]) or "—")
+            if duplicates:
+                name, shown = duplicates[0]
+                raise BatchFileError("duplicate_column", field=name, columns=" | ".join(shown))
+            return number, mapping, chosen
+    raise BatchFileError("no_header")
+
+
+def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.date, lang: str, max_rows: int,
+         on_progress: Callable[[Progress], None] | None, on_error: Callable[[RowError], None] | None) -> Summary:
+    rows = source.rows()
+    header_row, mapping, kind = _header(source, rows, kind, lang)
+    subject_kind = KINDS[kind]
+    programs = [p for p in catalogue.programs.values() if p.subject == subject_kind]
+    writer = ResultWriter(lang, kind, programs)
+    try:
+        return _rows(catalogue, source, out, rows, header_row, mapping, kind, as_of, lang, max_rows, on_progress,
+                     on_error, programs, writer)
+    except BaseException:
+        writer.discard()
+        raise
+
+
+def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int, mapping: Mapping, kind: str,
+          as_of: dt.date, lang: str, max_rows: int, on_progress: Callable[[Progress], None] | None,
+          on_error: Callable[[RowError], None] | None, programs: list[Any], writer: ResultWriter) -> Summary:
+    reporter = Reporter(catalogue, lang)
+    summary = Summary(kind=kind, sheet=source.sheet, format=source.format, encoding=source.encoding,
+                      tables_version=catalogue.tables_version, as_of=as_of.isoformat())
+    if source.encoding:
+        summary.notes.append(text("encoding_used", lang, encoding=source.encoding))
+    summary.notes += [text("unknown_column", lang, header=h) for h in mapping.unknown]
+    schema = (CompanySchema if kind == "companies" else PersonSchema)(choices=catalogue.choices)
+    types = mapping.types()
+    letters = {i: get_column_letter(i + 1) for i in mapping.columns}
+    by_field = {name: i for i, name in mapping.columns.items()}
+    per_program = {p.id: {s: 0 for s in (*STATUSES, "counted")} | {"low": Decimal(0), "high": Decimal(0)}
+                   for p in programs}
+    departments: dict[str, list[Any]] = {}
+    progress = Progress(rows_total=max(0, (source.estimated_rows or 0) - header_row) or None)
+    status_text = {s: STATUS[s][lang] for s in STATUSES}
+    people = kind == "people"
+
+    def reject(errors: list[RowError]) -> None:
+        summary.rejected += 1
+        for error in errors:
+            writer.row("rejected", [error.sheet, error.row, error.column, error.header, error.field,
+                                    _shown(error.value), error.message])
+            if on_error is not None:
+                on_error(error)
+
+    for number, cells in rows:
+        if not any(c is not None for c in cells):
+            continue  # blank lines are not rows
+        summary.rows_in += 1
+        if summary.rows_in > max_rows:
+            raise BatchFileError("too_many_rows", limit=max_rows)
+        raw: dict[str, Any] = {}
+        too_long: list[RowError] = []
+        for index, name in mapping.columns.items():
+            value = cells[index] if index < len(cells) else None
+            if value is None:
+                continue
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                too_long.append(RowError(source.sheet, number, letters[index], mapping.headers[index], name,
+                                         value[:50] + "…", text("cell_too_long", lang, limit=MAX_CELL)))
+                continue
+            if types[index] in TEXT_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
+                value = str(value)
+            raw[name] = value
+        errors = too_long
+        loaded = None
+        try:
+            loaded = schema.load(raw)
+        except ValidationError as exc:
+            for item in flatten_errors(exc.messages, lang):
+                name = item["field"].split(".")[0]
+                index = by_field.get(name)
+                errors.append(RowError(source.sheet, number, letters.get(index) if index is not None else None,
+                                       mapping.headers.get(index) if index is not None else None,
+                                       None if name == "_schema" else name, raw.get(name), item["message"]))
+        if errors or loaded is None:
+            reject(errors)
+        else:
+            summary.assessed += 1
+            _write_result(catalogue, reporter, writer, loaded, number, kind, as_of, lang, per_program, departments,
+                          status_text, people)
+        progress.rows_done = summary.rows_in
+        progress.rejected = summary.rejected
+        if on_progress is not None and summary.rows_in % 200 == 0:
+            on_progress(progress)
+    progress.rows_total = summary.rows_in
+    if on_progress is not None:
+        on_progress(progress)
+    _finish(catalogue, reporter, writer, summary, source, programs, per_program, departments, lang)
+    writer.save(out)
+    return summary
+
+
+def _shown(value: Any) -> Any:
+    return value if isinstance(value, int | float | str | dt.date) or value is None else str(value)
+
+
+def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, loaded: dict[str, Any], number: int,
+                  kind: str, as_of: dt.date, lang: str, per_program: dict[str, dict[str, Any]],
+                  departments: dict[str, list[Any]], status_text: dict[str, str], people: bool) -> None:
+    subject_kind = KINDS[kind]
+    result = evaluate_subject(catalogue, subject_kind, loaded, as_of)
+    ref = loaded.get("ref") if people else loaded.get("name")
+    department = loaded.get("department") if people else None
+    totals = reporter.totals([result])["overall"]
+    eligible = sum(1 for r in result.results if r.status == "eligible")
+    needs = sum(1 for r in result.results if r.status == "needs_info")
+    extra = [department] if people else []
+    writer.row("totals", [number, ref, *extra, totals["low"], totals["high"], totals["text"], eligible, needs])
+    statuses = {r.id: r.status for r in result.results}
+    writer.row("matrix", [number, ref, *extra,
+                          *(status_text[statuses[p.id]] if p.id in statuses else None for p in writer.programs)])
+    for r in result.results:
+        stats = per_program[r.id]
+        stats[r.status] += 1
+        if r.counts_in_totals:
+            stats["counted"] += 1
+            stats["low"] += r.estimate.low
+            stats["high"] += r.estimate.high
+        if r.status == "not_in_force":
+            continue
+        estimate = r.estimate if r.counts_in_totals or r.status == "eligible" else None
+        reasons = [reporter.criterion(subject_kind, c)["text"] for c in r.criteria if c.id in r.reasons]
+        missing = [reporter.label(subject_kind, name) for name in r.missing]
+        gaps = [reporter.gap(subject_kind, g)["text"] for g in r.gaps]
+        writer.row("detail", [number, ref, r.id, r.program.spec["name"][lang], status_text[r.status],
+                              reporter.amount_text(r), estimate.low if estimate else None,
+                              estimate.high if estimate else None, "\n".join(reasons) or None,
+                              "; ".join(missing) or None, "\n".join(gaps) or None,
+                              r.excluded_by.text[lang] if r.excluded_by else None])
+    if people:
+        key = department or w("no_department", lang)
+        if key not in departments and len(departments) >= MAX_DEPARTMENTS:
+            key = w("other_departments", lang)
+        entry = departments.setdefault(key, [0, 0, Decimal(0), Decimal(0)])
+        entry[0] += 1
+        entry[1] += eligible
+        entry[2] += Decimal(str(totals["low"]))
+        entry[3] += Decimal(str(totals["high"]))
+
+
+def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: Summary, source: Source,
+            programs: list[Any], per_program: dict[str, dict[str, Any]], departments: dict[str, list[Any]],
+            lang: str) -> None:
+    lines: list[tuple[str, Any]] = [
+        (w("rows_in", lang), summary.rows_in),
+        (w("assessed", lang), summary.assessed),
+        (w("rejected", lang), summary.rejected),
+        (w("equation", lang), f"{summary.rows_in} = {summary.assessed} + {summary.rejected}"),
+        (w("kind", lang), w("kind_" + summary.kind, lang)),
+        (w("input_file", lang), f"{source.name} ({source.format}) · {summary.sheet}"),
+    ]
+    if summary.encoding:
+        lines.append((w("encoding", lang), summary.encoding))
+    lines += [(w("as_of", lang), summary.as_of), (w("tables_version", lang), summary.tables_version),
+              (w("engine_version", lang), __version__)]
+    lines += [(w("notes", lang), note) for note in summary.notes]
+    lines.append((w("disclaimer", lang), DISCLAIMER[lang]))
+    table = [[p.id, p.spec["name"][lang], *(per_program[p.id][s] for s in (*STATUSES, "counted")),
+              per_program[p.id]["low"], per_program[p.id]["high"]] for p in programs]
+    per_department = None
+    if summary.kind == "people":
+        per_department = [[name, *values] for name, values in sorted(departments.items())]
+    writer.summary(lines, table, per_department)
+    ws = "sources"
+    writer.head(ws, [w("program_id", lang), w("source_key", lang), w("source_title", lang), w("urls", lang)])
+    for program in programs:
+        for source_doc in reporter.sources(program):
+            writer.row(ws, [program.id, source_doc["key"], source_doc["title"], "\n".join(source_doc["urls"])])
+    writer.row(ws, [])
+    writer.row(ws, [w("tables_version", lang), summary.tables_version])

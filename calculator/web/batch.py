@@ -1,0 +1,152 @@
+"""Batch pages: upload a roster, watch its progress, download the workbook (then it is deleted).
+
+The work runs in the background through :class:`calculator.batch.jobs.InProcessJobs` (replaceable by any
+:class:`~calculator.batch.jobs.JobRunner`); hostile files are refused before a job starts, with a page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+
+from calculator.batch import MAX_ROWS, BatchFileError, run_batch, sniff
+from calculator.batch.jobs import InProcessJobs
+from calculator.batch.template import build_template, template_name
+from calculator.web.i18n import current_lang
+from calculator.workbook import XLSX_MIMETYPE, content_disposition
+
+bp = Blueprint("batch", __name__)
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def register(app: Flask) -> None:
+    app.config.setdefault("BATCH_MAX_UPLOAD", MAX_UPLOAD)
+    app.config.setdefault("BATCH_MAX_ROWS", MAX_ROWS)
+    app.config.setdefault("BATCH_TTL", 900)
+    app.extensions["batch_jobs"] = app.config.get("BATCH_RUNNER") or InProcessJobs(ttl=app.config["BATCH_TTL"])
+    app.register_blueprint(bp)
+
+
+def jobs() -> InProcessJobs:
+    return current_app.extensions["batch_jobs"]
+
+
+def upload_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
+    limit = current_app.config["BATCH_MAX_UPLOAD"]
+    return render_template("batch/upload.html", error=error, limit_mb=f"{limit / 1e6:g}",
+                           max_rows=current_app.config["BATCH_MAX_ROWS"]), status
+
+
+@bp.get("/batch")
+def upload_form() -> tuple[str, int]:
+    return upload_page()
+
+
+@bp.post("/batch")
+def upload() -> Response | tuple[str, int]:
+    lang = current_lang()
+    limit = current_app.config["BATCH_MAX_UPLOAD"]
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        return upload_page(BatchFileError("too_big", size=f"{request.content_length / 1e6:.1f}",
+                                          limit=f"{limit / 1e6:g}").render(lang), 413)
+    request.max_content_length = limit + 64 * 1024
+    file = request.files.get("file")
+    kind = request.form.get("kind") or None
+    if kind not in (None, "companies", "people"):
+        kind = None
+    as_of = None
+    if request.form.get("as_of"):
+        try:
+            as_of = dt.date.fromisoformat(request.form["as_of"])
+        except ValueError:
+            as_of = None
+    if file is None or not file.filename:
+        return upload_page("Choose a file to upload." if lang == "en" else "请选择要上传的文件。", 400)
+    runner = jobs()
+    staging = runner.root / f"upload-{id(file)}"
+    staging.mkdir(mode=0o700, exist_ok=True)
+    path = staging / "input"
+    try:
+        file.save(path)
+        sniff(path, limit)  # format by content, zip inspected: hostile files are refused before any job
+    except BatchFileError as exc:
+        path.unlink(missing_ok=True)
+        staging.rmdir()
+        return upload_page(exc.render(lang), 400)
+    max_rows = current_app.config["BATCH_MAX_ROWS"]
+    filename = Path(file.filename).name[:200]
+    catalogue = current_app.extensions["catalogue"]
+
+    def prepare(directory: Path) -> None:
+        path.replace(directory / "input")
+        staging.rmdir()
+
+    def work(directory: Path, report: Any) -> dict[str, Any]:
+        with (directory / InProcessJobs.ERRORS).open("w", encoding="utf-8") as errors:
+            summary = run_batch(
+                catalogue, directory / "input", directory / InProcessJobs.RESULT, kind=kind, as_of=as_of,
+                lang=lang, max_rows=max_rows, max_bytes=limit, name=filename,
+                on_progress=lambda p: report(p.rows_done, p.rows_total, p.rejected),
+                on_error=lambda e: errors.write(json.dumps(e.as_dict(), ensure_ascii=False, default=str) + "\n"))
+        return summary.as_dict() | {"line": summary.line(lang)}
+
+    name = ("批量测算_" if lang == "zh" else "batch-assessment_") + dt.date.today().isoformat() + ".xlsx"
+    job_id = runner.submit(work, name=name, prepare=prepare)
+    return redirect(url_for("batch.job", job_id=job_id, lang=lang), 303)
+
+
+@bp.get("/batch/jobs/<job_id>")
+def job(job_id: str) -> Response | tuple[str, int]:
+    status = jobs().status(job_id)
+    if status is None:
+        return render_template("batch/gone.html"), 404
+    errors = jobs().errors(job_id) if status.state == "done" else []
+    running = status.state in ("queued", "running")
+    response = make_response(render_template("batch/job.html", job=status, errors=errors, job_id=job_id,
+                                             running=running))
+    response.headers["Cache-Control"] = "no-store"
+    if running:
+        response.headers["Refresh"] = "2"  # a plain refresh: no script (the CSP forbids inline script)
+    return response
+
+
+@bp.get("/batch/jobs/<job_id>/download")
+def download(job_id: str) -> Response | tuple[str, int]:
+    runner = jobs()
+    path = runner.result_path(job_id)
+    status = runner.status(job_id)
+    if path is None or status is None:
+        return render_template("batch/gone.html"), 404
+    data = path.read_bytes()
+    runner.cleanup(job_id)  # kept only until downloaded
+    response = send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = content_disposition(status.name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/batch/template/<kind>.xlsx")
+def template(kind: str) -> Response:
+    if kind not in ("companies", "people"):
+        abort(404)
+    response = send_file(io.BytesIO(build_template(current_app.extensions["catalogue"], kind)),
+                         mimetype=XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = content_disposition(template_name(kind))
+    return response

@@ -1,0 +1,293 @@
+"""Batch mode: templates round-trip, UTF-8 and GBK CSV, every row accounted for, hostile files refused
+quickly and in bounded memory, CLI exit codes, web upload → progress → download, expiry, CLI = web."""
+
+from __future__ import annotations
+
+import io
+import time
+import tracemalloc
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from calculator.app import create_app
+from calculator.batch import BatchFileError, run_batch
+from calculator.batch.jobs import InProcessJobs
+from calculator.batch.template import EXAMPLES_SHEET, build_template
+from calculator.cli import main
+from tests.conftest import AS_OF
+
+HEADER = "ref,department,degree,identity,annual_gross_income,pays_iit_in_shenzhen,introduction_date\n"
+GOOD = ["E1,R&D,phd,mainland,\"900,000\",yes,2019-07-01", "E3,研发,master,hk_permanent_resident,1200000,是,2020-05-01"]
+BAD = ["E2,R&D,doctor,mainland,abc,maybe,2019-07-01", "=HYPERLINK(\"http://x\"),Ops,phd,martian,1,yes,2019-07-01"]
+
+
+def write_csv(path: Path, lines: list[str], encoding: str) -> Path:
+    path.write_bytes((HEADER + "\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def sheets(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb}
+
+
+def summary_value(book: dict[str, list[tuple]], label: str):
+    return next(row[1] for row in book[next(iter(book))] if row[0] == label)
+
+
+# --- reading and accounting --------------------------------------------------------------------------------
+@pytest.mark.parametrize("encoding,shown", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"), ("gbk", "GB18030")])
+def test_csv_in_utf8_or_gbk_is_read_and_the_encoding_is_stated(catalogue, tmp_path, encoding, shown):
+    src = write_csv(tmp_path / "r.csv", GOOD + BAD, encoding)
+    summary = run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF)
+    assert summary.encoding.startswith(shown)
+    assert (summary.rows_in, summary.assessed, summary.rejected) == (4, 2, 2)
+    book = sheets(tmp_path / "o.xlsx")
+    assert any(shown in str(v) for row in book["Summary"] for v in row)
+    refs = {row[1] for row in book["Totals"][1:]}
+    assert refs == {"E1", "E3"}  # the Chinese department survived the GBK decoding
+    assert {row[2] for row in book["Totals"][1:]} == {"R&D", "研发"}
+
+
+def test_a_file_in_neither_encoding_is_refused_not_guessed(catalogue, tmp_path):
+    src = tmp_path / "r.csv"
+    src.write_bytes(HEADER.encode() + b"E1,\x81\x20\xff\xfe,phd\n")
+    with pytest.raises(BatchFileError) as caught:
+        run_batch(catalogue, src, tmp_path / "o.xlsx")
+    assert "UTF-8" in caught.value.render("en") and "GBK" in caught.value.render("zh")
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_every_bad_row_is_reported_with_sheet_row_column_value_and_message_in_chinese(catalogue, tmp_path):
+    src = write_csv(tmp_path / "名册.csv", GOOD + BAD, "gbk")
+    errors = []
+    summary = run_batch(catalogue, src, tmp_path / "o.xlsx", lang="zh", as_of=AS_OF, on_error=errors.append)
+    assert summary.rows_in == summary.assessed + summary.rejected == 4
+    by_cell = {(e.row, e.column): e for e in errors}
+    assert by_cell[(4, "E")].value == "abc" and "不是有效数字" in by_cell[(4, "E")].message
+    assert by_cell[(4, "F")].value == "maybe" and "是" in by_cell[(4, "F")].message
+    assert by_cell[(4, "C")].value == "doctor" and "不在可选范围内" in by_cell[(4, "C")].message
+    assert by_cell[(5, "D")].value == "martian"
+    rejected = sheets(tmp_path / "o.xlsx")["被拒绝的行"]
+    assert len(rejected) - 1 == len(errors)
+    assert {(r[1], r[2]) for r in rejected[1:]} == set(by_cell)
+    assert all(r[0] == "名册.csv" for r in rejected[1:])
+
+
+def test_user_text_never_becomes_a_formula(catalogue, tmp_path):
+    src = write_csv(tmp_path / "r.csv", ["=1+1,=cmd|' /C calc'!A0,phd,mainland,1,yes,2019-07-01"], "utf-8")
+    run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF)
+    with zipfile.ZipFile(tmp_path / "o.xlsx") as archive:
+        xml = b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    assert b"<f>" not in xml and b"<f " not in xml
+    wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
+    assert wb["Totals"]["B2"].value == "=1+1" and wb["Totals"]["B2"].data_type == "s"
+
+
+def test_the_people_workbook_has_every_sheet_and_totals_per_program_and_department(catalogue, tmp_path):
+    src = write_csv(tmp_path / "r.csv", GOOD * 3, "utf-8")
+    run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF)
+    book = sheets(tmp_path / "o.xlsx")
+    assert list(book) == ["Summary", "Totals", "Status matrix", "Detail", "Rejected rows", "Sources"]
+    summary = book["Summary"]
+    assert summary_value(book, "Rows in = rows assessed + rows rejected") == "6 = 6 + 0"
+    assert summary_value(book, "Rule-table version") == catalogue.tables_version
+    departments = summary[[r[0] for r in summary].index("Per department") + 2:]
+    assert {r[0]: r[1] for r in departments} == {"R&D": 3, "研发": 3}
+    gba = next(r for r in summary if r[0] == "gba-iit-subsidy")
+    assert sum(gba[2:6]) == 6  # every assessed person has one status for every program
+    assert len(book["Status matrix"]) == 7 and book["Detail"][0][8] == "Why not"
+    assert any(row[1] for row in book["Sources"][1:])
+
+
+# --- templates -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["companies", "people"])
+def test_templates_round_trip_with_their_examples(catalogue, tmp_path, kind):
+    wb = openpyxl.load_workbook(io.BytesIO(build_template(catalogue, kind)))
+    data = wb.worksheets[0]
+    header = [c.value for c in data[1]]
+    assert all("\n" in h for h in header)  # field name, Chinese label, English label with the unit
+    assert any("[CNY]" in h for h in header) and any("元" in h or "金额" in h for h in header)
+    lists = [v.formula1 for v in data.data_validations.dataValidation]
+    assert lists and all("Lists" in f for f in lists)
+    assert {"Instructions 说明", "Lists 代码表", EXAMPLES_SHEET} <= set(wb.sheetnames)
+    for row in wb[EXAMPLES_SHEET].iter_rows(min_row=2, values_only=True):
+        data.append(row)
+    wb.save(tmp_path / "filled.xlsx")
+    summary = run_batch(catalogue, tmp_path / "filled.xlsx", tmp_path / "o.xlsx", as_of=AS_OF)
+    assert (summary.kind, summary.rows_in, summary.rejected) == (kind, 2, 0)
+
+
+# --- hostile files --------------------------------------------------------------------------------------------
+def bounded(catalogue, path: Path, tmp_path: Path) -> BatchFileError | None:
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        run_batch(catalogue, path, tmp_path / "o.xlsx", kind="people")
+        error = None
+    except BatchFileError as exc:
+        error = exc
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 5 and peak < 50 * 1024 * 1024, (elapsed, peak)
+    return error
+
+
+def test_a_zip_bomb_is_refused_in_milliseconds(catalogue, tmp_path):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as handle:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(200):
+                handle.write(chunk)
+    started = time.perf_counter()
+    error = bounded(catalogue, bomb, tmp_path)
+    assert error is not None and "zip bomb" in error.render("en") and "压缩炸弹" in error.render("zh")
+    assert time.perf_counter() - started < 1
+
+
+def test_macro_workbooks_truncated_zips_and_other_formats_are_refused(catalogue, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["ref"])
+    wb.save(tmp_path / "ok.xlsx")
+    good = (tmp_path / "ok.xlsx").read_bytes()
+    xlsm = tmp_path / "macro.xlsx"  # named .xlsx, but with a macro part: refused by content
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(xlsm, "w") as out:
+        for info in src.infolist():
+            out.writestr(info, src.read(info))
+        out.writestr("xl/vbaProject.bin", b"\x00" * 100)
+    (tmp_path / "cut.xlsx").write_bytes(good[: len(good) // 2])
+    (tmp_path / "image.csv").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    expected = {"macro.xlsx": "Macro-enabled", "cut.xlsx": "damaged", "image.csv": "Only .xlsx",
+                "old.xlsx": "old .xls"}
+    for name, words in expected.items():
+        error = bounded(catalogue, tmp_path / name, tmp_path)
+        assert error is not None and words in error.render("en"), name
+
+
+def test_a_huge_declared_dimension_and_a_million_empty_rows_cost_neither_time_nor_memory(catalogue, tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ref", "degree"])
+    ws.append(["E1", "phd"])
+    wb.save(tmp_path / "base.xlsx")
+    path = tmp_path / "huge.xlsx"
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>')
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="B1048576" t="inlineStr">'
+                                    b"<is><t>phd</t></is></c></row></sheetData>")
+            out.writestr(info, data)
+    assert bounded(catalogue, path, tmp_path) is None
+    book = sheets(tmp_path / "o.xlsx")
+    assert summary_value(book, "Rows in") == 2  # the far-away row is counted, the empty ones are not rows
+
+
+def test_the_row_limit_gives_a_clear_message(catalogue, tmp_path):
+    src = write_csv(tmp_path / "r.csv", GOOD * 6, "utf-8")
+    with pytest.raises(BatchFileError) as caught:
+        run_batch(catalogue, src, tmp_path / "o.xlsx", max_rows=5)
+    assert "at most 5 data rows" in caught.value.render("en")
+
+
+# --- CLI ---------------------------------------------------------------------------------------------------------
+def test_cli_exit_codes_and_summary_line(tmp_path, capsys):
+    good = write_csv(tmp_path / "good.csv", GOOD, "utf-8")
+    mixed = write_csv(tmp_path / "mixed.csv", GOOD + BAD, "gbk")
+    assert main(["batch", str(good), "-o", str(tmp_path / "a.xlsx"), "--as-of", "2026-11-21"]) == 0
+    assert "2 rows in: 2 assessed, 0 rejected." in capsys.readouterr().out
+    assert main(["batch", str(mixed), "-o", str(tmp_path / "b.xlsx"), "--lang", "zh"]) == 3
+    assert "读入 4 行：已测算 2 行，被拒绝 2 行" in capsys.readouterr().out
+    assert (tmp_path / "b.xlsx").exists()
+    (tmp_path / "x.xlsm").write_bytes(b"PK\x03\x04garbage")
+    assert main(["batch", str(tmp_path / "x.xlsm"), "-o", str(tmp_path / "c.xlsx")]) == 2
+    assert "damaged" in capsys.readouterr().err and not (tmp_path / "c.xlsx").exists()
+
+
+# --- web -----------------------------------------------------------------------------------------------------------
+@pytest.fixture
+def app():
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+    yield app
+    app.extensions["batch_jobs"].shutdown()
+
+
+def wait_done(client, location: str) -> str:
+    for _ in range(200):
+        page = client.get(location)
+        if "Refresh" not in page.headers:
+            return page.get_data(as_text=True)
+        time.sleep(0.05)
+    raise AssertionError("the job did not finish")
+
+
+def test_web_upload_progress_download_and_the_same_workbook_as_the_cli(app, tmp_path):
+    client = app.test_client()
+    assert "batch" in client.get("/?lang=en").get_data(as_text=True)
+    src = write_csv(tmp_path / "mixed.csv", GOOD + BAD, "gbk")
+    response = client.post("/batch?lang=en", data={"file": (src.open("rb"), "mixed.csv"), "kind": "people",
+                                                   "as_of": "2026-11-21"})
+    assert response.status_code == 303
+    page = wait_done(client, response.headers["Location"])
+    assert "Rows in:" in page and "<strong>4</strong> = assessed: <strong>2</strong>" in page
+    for value in ("abc", "maybe", "doctor", "martian"):
+        assert f"<td>{value}</td>" in page
+    download = response.headers["Location"].split("?")[0] + "/download"
+    got = client.get(download)
+    assert got.status_code == 200 and got.data[:2] == b"PK"
+    (tmp_path / "web.xlsx").write_bytes(got.data)
+    assert client.get(download).status_code == 404  # deleted after download
+    assert main(["batch", str(src), "-o", str(tmp_path / "cli.xlsx"), "--kind", "people",
+                 "--as-of", "2026-11-21"]) == 3
+    web, cli = sheets(tmp_path / "web.xlsx"), sheets(tmp_path / "cli.xlsx")
+    assert web == cli
+
+
+def test_web_refuses_hostile_uploads_with_a_page_not_a_500(app, tmp_path):
+    client = app.test_client()
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 << 20))
+    bomb.seek(0)
+    response = client.post("/batch?lang=zh", data={"file": (bomb, "roster.xlsx")})
+    assert response.status_code == 400 and "压缩炸弹" in response.get_data(as_text=True)
+    response = client.post("/batch?lang=en", data={"file": (io.BytesIO(b"MZ\x90\x00\x03"), "roster.csv")})
+    assert response.status_code == 400 and "Only .xlsx workbooks and .csv" in response.get_data(as_text=True)
+    small = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "BATCH_MAX_UPLOAD": 1000})
+    response = small.test_client().post("/batch?lang=en", data={"file": (io.BytesIO(b"a," * 40000), "r.csv")})
+    assert response.status_code == 413 and "too large" in response.get_data(as_text=True)
+    small.extensions["batch_jobs"].shutdown()
+
+
+def test_templates_download_from_the_upload_page(app):
+    client = app.test_client()
+    page = client.get("/batch?lang=zh").get_data(as_text=True)
+    assert "下载模板" in page and "/batch/template/people.xlsx" in page
+    response = client.get("/batch/template/people.xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames[0] == "People 人员"
+
+
+def test_results_expire_and_their_files_are_deleted(tmp_path):
+    jobs = InProcessJobs(ttl=0.2, root=tmp_path)
+    job_id = jobs.submit(lambda directory, report: (directory / "result.xlsx").write_bytes(b"x") and {},
+                         name="r.xlsx")
+    for _ in range(100):
+        if jobs.status(job_id).state == "done":
+            break
+        time.sleep(0.01)
+    assert jobs.result_path(job_id) is not None
+    time.sleep(0.3)
+    assert jobs.status(job_id) is None and not jobs.job_dir(job_id).exists()
+    jobs.shutdown()
