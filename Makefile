@@ -22,7 +22,7 @@ system:
 .PHONY: run
 run: setup
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop); nothing you enter is stored."
-	$(BIN)/gunicorn --bind 127.0.0.1:8000 --workers 2 --worker-class sync wsgi:app
+	$(BIN)/gunicorn --preload --bind 127.0.0.1:8000 --workers 2 --worker-class sync wsgi:app
 
 .PHONY: test
 test: setup system

@@ -32,9 +32,9 @@ class ConfigError(RuntimeError):
 
 def finish(config: dict[str, Any]) -> None:
     """Fill derived settings and refuse unsafe combinations."""
+    if config.get("ENV_NAME") == "production" and len(str(config.get("SECRET_KEY") or "").strip()) < 32:
+        raise ConfigError("INCENTIVES_SECRET_KEY must be set in production (at least 32 characters)")
     if not config.get("SECRET_KEY"):
-        if config.get("ENV_NAME") == "production":
-            raise ConfigError("INCENTIVES_SECRET_KEY must be set in production")
         config["SECRET_KEY"] = secrets.token_hex(32)
     if config.get("ENV_NAME") == "production":
         config["SESSION_COOKIE_SECURE"] = True

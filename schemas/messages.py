@@ -107,6 +107,8 @@ def flatten_errors(errors: Any, lang: str, prefix: str = "") -> list[dict[str, s
     out: list[dict[str, str]] = []
     if isinstance(errors, dict):
         for key, value in errors.items():
+            if key == "":  # an unknown empty-named key: name it visibly rather than by an empty path
+                key = '""'
             path = f"{prefix}.{key}" if prefix and key != "_schema" else (prefix or str(key))
             if key == "_schema":
                 path = prefix or "_schema"

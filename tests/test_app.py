@@ -35,3 +35,10 @@ def test_a_broken_table_stops_start_up_naming_the_file(tmp_path):
 def test_the_catalogue_is_loaded_once_at_start_up():
     app = create_app({"TESTING": True})
     assert len(app.extensions["catalogue"].programs) == 41
+
+
+def test_production_refuses_a_weak_secret_key(monkeypatch):
+    monkeypatch.setenv("INCENTIVES_ENV_NAME", "production")
+    monkeypatch.setenv("INCENTIVES_SECRET_KEY", "short")
+    with pytest.raises(ConfigError, match="at least 32"):
+        create_app()

@@ -111,6 +111,8 @@ class Loader:
             return read_toml(path)
         except tomllib.TOMLDecodeError as exc:
             self.error(where, "(file)", f"not valid TOML: {exc}")
+        except UnicodeDecodeError as exc:
+            self.error(where, "(file)", f"not UTF-8 text (rule tables are UTF-8): {exc.reason} at byte {exc.start}")
         except OSError as exc:
             self.error(where, "(file)", f"cannot be read: {exc}")
         return None
@@ -134,6 +136,7 @@ class Loader:
             raise TableError([f"{self.root}: rule-table folder not found"])
         self.load_sources()
         self.load_reference()
+        self.check_profile_tables()
         self.load_derived()
         programs = self.load_programs()
         stacking = self.load_stacking(programs)
@@ -190,6 +193,15 @@ class Loader:
             if spec["kind"] == "enum" and len(table.codes) != len(spec["rows"]):
                 self.error(where, "rows", "duplicate codes")
             self.reference[spec["name"]] = table
+
+    def check_profile_tables(self) -> None:
+        """Every code a profile asks for must come from a loaded enum table (else codes would go unchecked)."""
+        for subject, fields in self.fields.items():
+            for name, meta in fields.items():
+                table = meta.get("table")
+                if table and (table not in self.reference or self.reference[table].kind != "enum"):
+                    self.error(f"reference/{table}.toml", "(file)",
+                               f"missing: the {subject} profile field '{name}' takes its choices from it")
 
     def load_derived(self) -> None:
         path = self.root / "derived.toml"
@@ -447,7 +459,11 @@ class Loader:
     def load_stacking(self, programs: dict[str, Program]) -> list[dict[str, Any]]:
         groups: list[dict[str, Any]] = []
         seen: set[str] = set()
-        for path in sorted((self.root / "stacking").glob("*.toml")):
+        folder = self.root / "stacking"
+        if not folder.is_dir() or not any(folder.glob("*.toml")):
+            self.error("stacking/", "(folder)", "missing: without it programs that cannot be combined would be summed")
+            return groups
+        for path in sorted(folder.glob("*.toml")):
             where = self.rel(path)
             data = self.read(path, where)
             spec = self.validate(ts.StackingFileSchema(), data, where) if data is not None else None

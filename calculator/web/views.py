@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 
@@ -16,7 +17,7 @@ from calculator.web import forms
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, current_lang
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
-from schemas.messages import flatten_errors
+from schemas.messages import MESSAGES, flatten_errors
 from schemas.profile import AssessmentInputSchema
 
 bp = Blueprint("web", __name__)
@@ -49,7 +50,7 @@ def remember_language(response: Response) -> Response:
     """Remember a language chosen on a page (web pages only: API clients get no cookie)."""
     chosen = request.args.get("lang")
     if chosen in ("zh", "en"):
-        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax",
+        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
 
@@ -110,11 +111,59 @@ def read_form(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"people": people_data}, {"people": people_raw, "as_of": form.get("as_of", "")}
 
 
-def parse_as_of(text: str) -> dt.date | None:
+AS_OF_MIN, AS_OF_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)  # the API's range (calculator/api/schemas.py)
+AS_OF_RANGE = {"en": "The assessment date must be between {min} and {max}.", "zh": "测算日期须在 {min} 至 {max} 之间。"}
+
+
+def card_words() -> dict[str, str]:
+    """The words every program card repeats, translated once per page (not once per card or row)."""
+    return {
+        "not_counted": _("Not counted:"), "why_not": _("Why not (on the answers given):"),
+        "what_would_change": _("What would change it:"), "to_find_out": _("To find out:"),
+        "application": _("Application:"), "details": _("Conditions, formula, documents and sources"),
+        "conditions": _("Conditions"), "condition": _("Condition"), "required": _("Required"),
+        "your_answer": _("Your answer"), "result": _("Result"), "met": _("met"), "not_met": _("not met"),
+        "unknown": _("unknown"), "formula": _("Formula:"), "documents": _("Documents usually required:"),
+        "sources": _("Sources:"), "official_text": _("Official text"),
+    }
+
+
+def parse_as_of(text: str, lang: str = "en") -> tuple[dt.date | None, str | None]:
+    """(date or None for today, error message or None). A date the rules cannot be applied on is an error on
+    the ``as_of`` field, never silently today and never a date the engine cannot compute with."""
+    if not text:
+        return None, None
     try:
-        return dt.date.fromisoformat(text) if text else None
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None, MESSAGES["not_date"][lang]
+    if not AS_OF_MIN <= day <= AS_OF_MAX:
+        return None, AS_OF_RANGE[lang].format(min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat())
+    return day, None
+
+
+def load_input(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dt.date | None,
+                                                                   dict[str, str]]:
+    """(validated input, assessment date, errors by form element id): every error at once, as_of included."""
+    lang = current_lang()
+    loaded, errors = None, {}
+    try:
+        loaded = AssessmentInputSchema(choices=catalogue().choices).load(data)
+    except ValidationError as exc:
+        errors = forms.error_targets(flatten_errors(exc.messages, lang))
+    as_of, problem = parse_as_of(raw["as_of"], lang)
+    if problem:
+        errors["as_of"] = problem
+    return loaded, as_of, errors
+
+
+def person_to_remove(value: str | None, count: int) -> int | None:
+    """The index a "Remove person" button sent, if it names a person on the page."""
+    try:
+        index = int(value or "")
     except ValueError:
         return None
+    return index if 0 <= index < count else None
 
 
 def handle(kind: str) -> tuple[str, int]:
@@ -126,19 +175,19 @@ def handle(kind: str) -> tuple[str, int]:
     if kind == "talent" and "add_person" in request.form:
         raw["people"].append({})
         return form_page(kind, raw, {})
-    if kind == "talent" and "remove_person" in request.form and len(raw["people"]) > 1:
-        raw["people"].pop(int(request.form.get("remove_person", "0") or 0))
+    if kind == "talent" and "remove_person" in request.form:
+        index = person_to_remove(request.form.get("remove_person"), len(raw["people"]))
+        if index is not None and len(raw["people"]) > 1:
+            raw["people"].pop(index)
         return form_page(kind, raw, {})
     lang = current_lang()
-    try:
-        loaded = AssessmentInputSchema(choices=catalogue().choices).load(data)
-    except ValidationError as exc:
-        return form_page(kind, raw, forms.error_targets(flatten_errors(exc.messages, lang)), status=422)
-    as_of = parse_as_of(raw["as_of"])
+    loaded, as_of, errors = load_input(data, raw)
+    if errors or loaded is None:
+        return form_page(kind, raw, errors, status=422)
     doc = to_document(catalogue(), assess(catalogue(), loaded, as_of), lang)
     chart = support_chart(doc["programs"], "Estimated support by program" if lang == "en" else "各项目预计支持金额")
     subjects = list(dict.fromkeys((p["person"], p["person_ref"]) for p in doc["programs"]))
-    return render_template("results.html", doc=doc, chart=chart, kind=kind, subjects=subjects,
+    return render_template("results.html", doc=doc, chart=chart, kind=kind, subjects=subjects, ui=card_words(),
                            form_items=list(request.form.items(multi=True)),
                            families={k: v[lang] for k, v in FAMILY_NAMES.items()}), 200
 
@@ -147,11 +196,10 @@ def workbook(kind: str) -> Response | tuple[str, int]:
     """The same answers as the results page, as an Excel workbook (built on the fly; nothing is stored)."""
     data, raw = read_form(kind)
     lang = current_lang()
-    try:
-        loaded = AssessmentInputSchema(choices=catalogue().choices).load(data)
-    except ValidationError as exc:
-        return form_page(kind, raw, forms.error_targets(flatten_errors(exc.messages, lang)), status=422)
-    assessment = assess(catalogue(), loaded, parse_as_of(raw["as_of"]))
+    loaded, as_of, errors = load_input(data, raw)
+    if errors or loaded is None:
+        return form_page(kind, raw, errors, status=422)
+    assessment = assess(catalogue(), loaded, as_of)
     response = make_response(build_workbook(catalogue(), assessment, lang))
     response.mimetype = XLSX_MIMETYPE
     response.headers["Content-Disposition"] = content_disposition(download_name(assessment, lang))

@@ -21,9 +21,11 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 
@@ -264,9 +266,24 @@ class Book:
         the default level for a file about a fifth larger)."""
         buffer = io.BytesIO()
         archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)
-        ExcelWriter(self.wb, archive).save()
+        MemoryExcelWriter(self.wb, archive).save()
         data = buffer.getvalue()
         return keep_carriage_returns(data) if self.has_carriage_return else data
+
+
+class MemoryExcelWriter(ExcelWriter):
+    """openpyxl's writer with each worksheet serialised in memory: its own writer puts every sheet in a
+    named temporary file first, which would put users' figures on disk (docs/security.md)."""
+
+    def write_worksheet(self, ws: Any) -> None:
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        ws._rels = writer._rels
+        self._archive.writestr(ws.path[1:], writer.read())
+        self.manifest.append(ws)
 
 
 class Sheet:
