@@ -270,6 +270,19 @@ class PersonSchema(ProfileSchema, TalentFields):
         "用于估算香港税负；未查到官方换算规则。", "tax"))
 
 
+_NESTED: dict[int, tuple[Any, CompanySchema, PersonSchema]] = {}
+
+
+def nested_schemas(choices: dict[str, set[str]]) -> tuple[CompanySchema, PersonSchema]:
+    """Company and person schemas for these choices, built once (building one deep-copies ~100 fields)."""
+    found = _NESTED.get(id(choices))
+    if found is None or found[0] is not choices:
+        if len(_NESTED) > 8:
+            _NESTED.clear()
+        found = _NESTED[id(choices)] = (choices, CompanySchema(choices=choices), PersonSchema(choices=choices))
+    return found[1], found[2]
+
+
 class AssessmentInputSchema(Schema):
     """One assessment: a company, its people, or both."""
 
@@ -287,9 +300,10 @@ class AssessmentInputSchema(Schema):
     def _load_parts(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
         errors: dict[str, Any] = {}
         company = None
+        company_schema, person_schema = nested_schemas(self.choices)
         if data.get("company") is not None:
             try:
-                company = CompanySchema(choices=self.choices).load(data["company"])
+                company = company_schema.load(data["company"])
             except ValidationError as exc:
                 errors["company"] = exc.messages
         people: list[dict[str, Any]] = []
@@ -297,7 +311,6 @@ class AssessmentInputSchema(Schema):
         if len(raw_people) > MAX_PEOPLE:
             errors["people"] = [Msg("too_many_people", max=MAX_PEOPLE)]
             raw_people = []
-        person_schema = PersonSchema(choices=self.choices)
         person_errors: dict[int, Any] = {}
         for index, raw in enumerate(raw_people):
             try:

@@ -336,7 +336,7 @@ class Catalogue:
             self.phases[key] = found
         return found
 
-    @property
+    @cached_property
     def choices(self) -> dict[str, set[str]]:
-        """Allowed codes per enum table, for profile schemas."""
+        """Allowed codes per enum table, for profile schemas (one object per catalogue, so schemas cache)."""
         return {name: table.codes for name, table in self.reference.items() if table.kind == "enum"}
