@@ -138,3 +138,29 @@ def test_fast_grouping_agrees_with_babel(value, lang):
     expected = format_decimal(D(value).quantize(D("0.01"), rounding="ROUND_HALF_UP"), format="#,##0.##",
                               locale=LOCALES[lang])
     assert grouped(D(value), lang) == expected
+
+
+def test_the_lean_batch_paths_say_exactly_what_the_document_says(catalogue):
+    """Batch mode renders refusals and totals through shortcuts; they must match the full document."""
+    import datetime as dt
+    import json
+
+    from calculator.engine import assess
+    from calculator.engine.report import Reporter
+    from schemas.profile import AssessmentInputSchema
+    from tests.conftest import EXAMPLES
+
+    for name in ("qianhai-hk-staff.json", "hr-roster-ten.json", "nanshan-seed-startup.json"):
+        data = AssessmentInputSchema(choices=catalogue.choices).load(
+            json.loads((EXAMPLES / name).read_text(encoding="utf-8")))
+        assessment = assess(catalogue, data, dt.date(2026, 11, 21))
+        for lang in ("zh", "en"):
+            reporter = Reporter(catalogue, lang)
+            for subject in ([assessment.company] if assessment.company else []) + assessment.people:
+                kind = subject.kind
+                total = reporter.totals([subject])["overall"]
+                low, high = reporter.overall(subject)
+                assert (round(float(low), 2), round(float(high), 2)) == (total["low"], total["high"])
+                for result in subject.results:
+                    for crit in result.criteria:
+                        assert reporter.sentence(kind, crit) == reporter.criterion(kind, crit)["text"]

@@ -24,7 +24,8 @@ from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_sourc
 from calculator.batch.texts import BatchFileError, text
 from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
 from calculator.engine.evaluate import evaluate_subject
-from calculator.engine.report import DISCLAIMER, Reporter
+from calculator.engine.formatting import money_range
+from calculator.engine.report import DISCLAIMER, Reporter, cents
 from calculator.engine.texts import STATUS
 from schemas.messages import flatten_errors
 from schemas.profile import CompanySchema, PersonSchema
@@ -224,7 +225,8 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
     result = evaluate_subject(catalogue, subject_kind, loaded, as_of)
     ref = loaded.get("ref") if people else loaded.get("name")
     department = loaded.get("department") if people else None
-    totals = reporter.totals([result])["overall"]
+    low, high = reporter.overall(result)
+    totals = {"low": cents(low), "high": cents(high), "text": money_range(low, high, lang)}
     eligible = sum(1 for r in result.results if r.status == "eligible")
     needs = sum(1 for r in result.results if r.status == "needs_info")
     extra = [department] if people else []
@@ -242,7 +244,7 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
         if r.status == "not_in_force":
             continue
         estimate = r.estimate if r.counts_in_totals or r.status == "eligible" else None
-        reasons = [reporter.criterion(subject_kind, c)["text"] for c in r.criteria if c.id in r.reasons]
+        reasons = [reporter.sentence(subject_kind, c) for c in r.criteria if c.id in r.reasons]
         missing = [reporter.label(subject_kind, name) for name in r.missing]
         gaps = [reporter.gap(subject_kind, g)["text"] for g in r.gaps]
         writer.row("detail", [number, ref, r.id, r.program.spec["name"][lang], status_text[r.status],

@@ -66,12 +66,19 @@ class Reporter:
         return formatting.value(raw, unit, self.lang, self.names(subject, name))
 
     # --- pieces -----------------------------------------------------------------------------------
+    def sentence(self, subject: str, crit: CriterionResult, actual: str | None = None) -> str:
+        """One criterion as a sentence: the condition, the value given, and the result."""
+        lang = self.lang
+        if actual is None:
+            actual = self.show(subject, crit.field, crit.actual, crit.unit)
+        separator = ": " if lang == "en" else "："
+        return f"{crit.text[lang]}{separator}{actual} → {RESULT[crit.result][lang]}"
+
     def criterion(self, subject: str, crit: CriterionResult) -> dict[str, Any]:
         lang = self.lang
         required = OPS[crit.op][lang].format(value=self.show(subject, crit.field, crit.required, crit.unit))
         actual = self.show(subject, crit.field, crit.actual, crit.unit)
-        text = f"{crit.text[lang]}: {actual} → {RESULT[crit.result][lang]}" if lang == "en" else \
-            f"{crit.text[lang]}：{actual} → {RESULT[crit.result][lang]}"
+        text = self.sentence(subject, crit, actual)
         doc = {"id": crit.id, "result": RESULT_CODES[crit.result], "required": required, "actual": actual,
                "text": text, "condition": crit.text[lang], "input": crit.field,
                "input_label": self.label(subject, crit.field), "branch": crit.branch, "confidence": crit.confidence}
@@ -253,6 +260,19 @@ class Reporter:
             by_family[name] = self.total_doc(values, FAMILY_NAMES[name][lang])
         return {"currency": "CNY", "by_family": by_family, "overall": self.total_doc(overall, None),
                 "adjustments": adjustments}
+
+    def overall(self, subject: SubjectResult) -> tuple[Decimal, Decimal]:
+        """One subject's overall (low, high) after stacking: what :meth:`totals` sums, without the per-family
+        documents (used per row by batch mode)."""
+        low = high = Decimal(0)
+        for result in subject.results:
+            if result.counts_in_totals:
+                low += result.estimate.low
+                high += result.estimate.high
+        for adj in subject.adjustments:
+            low += adj.amount.low
+            high += adj.amount.high
+        return low, high
 
     def total_doc(self, values: dict[str, Any], name: str | None) -> dict[str, Any]:
         doc = {"low": cents(values["low"]), "high": cents(values["high"]),
