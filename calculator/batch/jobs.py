@@ -93,6 +93,8 @@ class InProcessJobs:
             status.error = {"en": render("en"), "zh": render("zh")} if render else {
                 "en": "The batch could not be completed.", "zh": "批量测算未能完成。"}
             status.state = "failed"
+            # A failed job keeps nothing: not its partial error list, not a half-written result.
+            shutil.rmtree(directory, ignore_errors=True)
         finally:
             for leftover in directory.glob("input*"):
                 leftover.unlink(missing_ok=True)

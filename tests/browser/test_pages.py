@@ -147,3 +147,26 @@ def test_the_results_page_downloads_a_workbook_with_a_chinese_file_name(page, li
     download.save_as(target)
     book = load_workbook(target)
     assert len(book.sheetnames) >= 6
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_batch_pages_work_and_have_no_serious_accessibility_violations(browser, live_server, tmp_path, lang):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("ref,identity,annual_gross_income\nA,hk_permanent_resident,1500000\nB,martian,abc\n",
+                      encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1100, "height": 1300}, bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/batch?lang={lang}")
+    upload = axe_violations(page)
+    screenshot(page, f"batch-upload-{lang}")
+    page.set_input_files("input[type=file]", str(roster))
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_selector("a[href$='/download'], a[href*='/download?']", timeout=30_000)
+    text = page.locator("main").inner_text()
+    assert "martian" in text and "abc" in text  # every rejected value is listed
+    job = axe_violations(page)
+    screenshot(page, f"batch-job-{lang}")
+    context.close()
+    problems = {name: [(v["id"], v["help"]) for v in found] for name, found in
+                (("upload", upload), ("job", job)) if found}
+    assert not problems, problems

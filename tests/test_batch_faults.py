@@ -1,0 +1,74 @@
+"""Batch faults: a job that dies is marked failed and leaves nothing; a cut-off upload leaves nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from calculator.app import create_app
+from calculator.batch.jobs import InProcessJobs
+
+
+def wait(runner: InProcessJobs, job_id: str):
+    for _ in range(200):
+        status = runner.status(job_id)
+        if status.state in ("done", "failed"):
+            return status
+        time.sleep(0.02)
+    raise AssertionError("the job never finished")
+
+
+def test_a_job_whose_worker_dies_is_marked_failed_and_its_files_removed(tmp_path):
+    runner = InProcessJobs(ttl=60, root=tmp_path)
+
+    def prepare(directory):
+        (directory / "input").write_text("name\nSecret Co\n", encoding="utf-8")
+
+    def work(directory, report):
+        (directory / "errors.jsonl").write_text('{"value": "Secret Co"}\n', encoding="utf-8")
+        (directory / "partial.xlsx").write_bytes(b"PK half")
+        report(1, 10, 0)
+        raise RuntimeError("worker died")
+
+    job_id = runner.submit(work, name="x.xlsx", prepare=prepare)
+    status = wait(runner, job_id)
+    assert status.state == "failed"
+    assert status.error["en"] and status.error["zh"] and "worker died" not in status.error["en"]
+    assert not runner.job_dir(job_id).exists() or not any(runner.job_dir(job_id).iterdir())
+    assert runner.result_path(job_id) is None and runner.errors(job_id) == []
+    runner.shutdown()
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "BATCH_RUNNER": InProcessJobs(ttl=60, root=tmp_path)})
+    yield app
+    app.extensions["batch_jobs"].shutdown()
+
+
+def test_the_failed_job_page_says_so_without_a_500(app):
+    runner = app.extensions["batch_jobs"]
+
+    def work(directory, report):
+        raise RuntimeError("boom")
+
+    job_id = runner.submit(work, name="x.xlsx")
+    wait(runner, job_id)
+    page = app.test_client().get(f"/batch/jobs/{job_id}?lang=en")
+    assert page.status_code == 200 and "could not be completed" in page.get_data(as_text=True)
+    assert app.test_client().get(f"/batch/jobs/{job_id}/download").status_code == 404
+
+
+def test_a_client_that_disconnects_mid_upload_leaves_nothing_behind(app, tmp_path):
+    boundary = "XyZ"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"roster.csv\"\r\n"
+            "Content-Type: text/csv\r\n\r\n" + "ref,identity\r\n" + "A,mainland\r\n" * 5000).encode()
+    cut = body[: len(body) // 2]  # the connection drops half-way through the file
+    response = app.test_client().post(
+        "/batch?lang=en", input_stream=__import__("io").BytesIO(cut),
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Content-Length": str(len(body))})
+    assert response.status_code in (400, 413)
+    root = app.extensions["batch_jobs"].root
+    assert not root.exists() or list(root.iterdir()) == []
