@@ -49,6 +49,7 @@ class Reporter:
     def __init__(self, catalogue: Catalogue, lang: str) -> None:
         self.catalogue = catalogue
         self.lang = "zh" if lang == "zh" else "en"
+        self._sentences: dict[tuple[Any, Any, Any], str] = {}
 
     # --- labels -----------------------------------------------------------------------------------
     def label(self, subject: str, name: str) -> str:
@@ -67,12 +68,27 @@ class Reporter:
 
     # --- pieces -----------------------------------------------------------------------------------
     def sentence(self, subject: str, crit: CriterionResult, actual: str | None = None) -> str:
-        """One criterion as a sentence: the condition, the value given, and the result."""
-        lang = self.lang
+        """One criterion as a sentence: the condition, the value given, and the result.
+
+        Sentences for answers that recur (codes, yes/no, lists of codes) are remembered per reporter, so a
+        batch of thousands of rows renders each distinct one once.
+        """
+        key = None
         if actual is None:
+            value = crit.actual
+            if isinstance(value, list):
+                value = tuple(value)
+            if value is None or isinstance(value, str | bool | tuple):
+                key = (crit.criterion, value, crit.result)
+                found = self._sentences.get(key)
+                if found is not None:
+                    return found
             actual = self.show(subject, crit.field, crit.actual, crit.unit)
-        separator = ": " if lang == "en" else "："
-        return f"{crit.text[lang]}{separator}{actual} → {RESULT[crit.result][lang]}"
+        separator = ": " if self.lang == "en" else "："
+        text = f"{crit.text[self.lang]}{separator}{actual} → {RESULT[crit.result][self.lang]}"
+        if key is not None and len(self._sentences) < 50_000:
+            self._sentences[key] = text
+        return text
 
     def criterion(self, subject: str, crit: CriterionResult) -> dict[str, Any]:
         lang = self.lang
