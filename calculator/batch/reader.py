@@ -14,22 +14,18 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from calculator.batch.texts import BatchFileError
+from calculator.workbook.zipcheck import UnsafeWorkbook, inspect_xlsx
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_ENTRIES = 500
-MAX_UNCOMPRESSED = 600 * 1024 * 1024     # a 100,000-row roster expands to about 60 MB of sheet XML
-MAX_RATIO = 100                          # real exports compress 7–8:1; a zero-filled bomb 1000:1
 MAX_COLUMNS = 200
 MAX_CELL = 2000                          # characters: far above any field's length limit
 SNIFF = 8192
-MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"ms-office.activeX")
 SHEET_NAMES = {"companies": ("companies", "公司", "company"), "people": ("people", "人员", "person", "roster")}
 
 
@@ -78,39 +74,11 @@ def sniff(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
 
 
 def check_xlsx_zip(path: Path) -> None:
-    """Refuse before parsing: not a workbook, macros, too many entries, too large declared sizes or ratio."""
-    size = path.stat().st_size
+    """Refuse before parsing (see :mod:`calculator.workbook.zipcheck`), with the batch's bilingual message."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if len(infos) > MAX_ENTRIES:
-                raise BatchFileError("zip_entries", n=len(infos), limit=MAX_ENTRIES)
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos)
-            if total > MAX_UNCOMPRESSED:
-                raise BatchFileError("zip_size", size=f"{total / 1e6:.0f}", limit=f"{MAX_UNCOMPRESSED / 1e6:.0f}")
-            ratio = total / max(packed, size // 2, 1)
-            if ratio > MAX_RATIO or any(i.file_size > MAX_RATIO * max(i.compress_size, 1) and i.file_size > 1_000_000
-                                        for i in infos):
-                worst = max(i.file_size / max(i.compress_size, 1) for i in infos)
-                raise BatchFileError("zip_ratio", ratio=f"{max(ratio, worst):.0f}", limit=MAX_RATIO)
-            names = {i.filename for i in infos}
-            if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise BatchFileError("macro")
-            if "[Content_Types].xml" not in names:
-                raise BatchFileError("not_xlsx_zip")
-            types = archive.read("[Content_Types].xml") if archive.getinfo("[Content_Types].xml").file_size \
-                < 1_000_000 else b""
-            if any(marker in types for marker in MACRO_TYPES):
-                raise BatchFileError("macro")
-            if "xl/workbook.bin" in names:
-                raise BatchFileError("xlsb")
-            if "xl/workbook.xml" not in names:
-                raise BatchFileError("not_xlsx_zip")
-    except zipfile.BadZipFile:
-        raise BatchFileError("bad_zip") from None
-    except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError):
-        raise BatchFileError("bad_zip") from None
+        inspect_xlsx(path)
+    except UnsafeWorkbook as exc:
+        raise BatchFileError(exc.key, **exc.params) from None
 
 
 def open_source(path: Path, kind: str | None = None, max_bytes: int = MAX_FILE_BYTES,

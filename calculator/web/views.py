@@ -259,9 +259,3 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
-
-
-def make_plain(text: str, status: int) -> Response:
-    response = make_response(text, status)
-    response.mimetype = "text/plain"
-    return response

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -19,15 +18,13 @@ from calculator.engine import formatting
 from calculator.engine.report import FIELDS, Reporter
 from calculator.workbook.cells import Sheet, Typed
 from calculator.workbook.labels import SHEETS, WORDS, word
+from calculator.workbook.zipcheck import UnsafeWorkbook, inspect_xlsx
 
 SUBJECT = re.compile(r"people\[(\d+)\]")
 NONE_WORDS = {WORDS["none_given"]["en"], WORDS["none_given"]["zh"]}
 SUBJECT_HEADERS = {WORDS["subject_code"]["en"], WORDS["subject_code"]["zh"]}
 EXCEL_UNESCAPE = re.compile(r"_x005F_(x[0-9A-Fa-f]{4}_)")
 # Limits for reading a workbook someone sends back (see docs/workbook.md): a real export is far smaller.
-MAX_ENTRIES = 200
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
-MAX_RATIO = 100
 
 
 def write_inputs(sheet: Sheet, inputs: dict[str, Any], reporter: Reporter, lang: str) -> int:
@@ -151,14 +148,12 @@ def read_value(value: Any, meta: dict[str, Any]) -> Any:
 
 
 def check_zip(data: bytes) -> None:
-    """Refuse zip bombs before openpyxl parses anything: entry count, declared sizes, compression ratio."""
+    """Refuse what is not a plain .xlsx before openpyxl parses anything (the shared zip inspection)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ValueError("not an .xlsx file (not a zip archive)") from None
-    infos = archive.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise ValueError("too many entries for a workbook")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED or total > MAX_RATIO * max(len(data), 1):
-        raise ValueError("the workbook expands to too much data")
+        inspect_xlsx(data)
+    except UnsafeWorkbook as exc:
+        if exc.key == "bad_zip":
+            raise ValueError("not an .xlsx file (not a zip archive)") from None
+        if exc.key.startswith("zip_"):
+            raise ValueError("the workbook expands to too much data") from None
+        raise ValueError(f"not one of this calculator's workbooks ({exc.key})") from None
