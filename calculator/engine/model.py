@@ -298,6 +298,9 @@ class Catalogue:
     order: list[str] = field(default_factory=list)  # evaluation order (dependencies last)
 
     phases: dict[tuple[str, tuple[str, ...]], tuple[list[Any], list[Any]]] = field(default_factory=dict)
+    # Texts that depend on the catalogue alone (program names, conditions, sources, formatted thresholds), per
+    # language, filled by the reporter on first use. Never a company's data: keys are catalogue objects.
+    texts: dict[str, dict[Any, Any]] = field(default_factory=lambda: {"zh": {}, "en": {}})
     plans: dict[tuple[str, frozenset[str] | None], tuple[Any, ...]] = field(default_factory=dict)
 
     def plan(self, kind: str, only: set[str] | None) -> tuple[list[str], list[Program], list[Program], list[Any],

@@ -50,6 +50,7 @@ class Reporter:
         self.catalogue = catalogue
         self.lang = "zh" if lang == "zh" else "en"
         self._sentences: dict[tuple[Any, Any, Any], str] = {}
+        self._texts = catalogue.texts[self.lang]  # catalogue-only texts, shared by every reporter in this language
 
     # --- labels -----------------------------------------------------------------------------------
     def label(self, subject: str, name: str) -> str:
@@ -90,14 +91,38 @@ class Reporter:
             self._sentences[key] = text
         return text
 
+    def criterion_texts(self, subject: str, compiled: Any) -> tuple[str, str, dict[str, dict[str, str]] | None]:
+        """A criterion's condition, its input's label and the names of its codes: catalogue texts, made once."""
+        key = ("criterion", subject, compiled)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = (compiled.text[self.lang], self.label(subject, compiled.field),
+                                        self.names(subject, compiled.field))
+        return found
+
+    def required_text(self, subject: str, crit: CriterionResult, names: dict[str, dict[str, str]] | None) -> str:
+        """"at least CNY 5,000,000" and the like. The required value always comes from the tables (a literal, a
+        band or a dated figure), so the text is remembered per criterion and value."""
+        try:
+            key = ("required", crit.criterion, crit.required)
+            found = self._texts.get(key)
+        except TypeError:  # an unhashable value: format it every time
+            key, found = None, None
+        if found is None:
+            shown = formatting.value(crit.required, crit.criterion.unit, self.lang, names)
+            found = OPS[crit.criterion.op][self.lang].format(value=shown)
+            if key is not None:
+                self._texts[key] = found
+        return found
+
     def criterion(self, subject: str, crit: CriterionResult) -> dict[str, Any]:
-        lang = self.lang
-        required = OPS[crit.op][lang].format(value=self.show(subject, crit.field, crit.required, crit.unit))
-        actual = self.show(subject, crit.field, crit.actual, crit.unit)
-        text = self.sentence(subject, crit, actual)
-        doc = {"id": crit.id, "result": RESULT_CODES[crit.result], "required": required, "actual": actual,
-               "text": text, "condition": crit.text[lang], "input": crit.field,
-               "input_label": self.label(subject, crit.field), "branch": crit.branch, "confidence": crit.confidence}
+        lang, compiled = self.lang, crit.criterion
+        condition, input_label, names = self.criterion_texts(subject, compiled)
+        actual = formatting.value(crit.actual, compiled.unit, lang, names)
+        text = f"{condition}{': ' if lang == 'en' else '：'}{actual} → {RESULT[crit.result][lang]}"
+        doc = {"id": crit.id, "result": RESULT_CODES[crit.result], "required": self.required_text(subject, crit, names),
+               "actual": actual, "text": text, "condition": condition, "input": compiled.field,
+               "input_label": input_label, "branch": compiled.branch, "confidence": crit.confidence}
         if crit.note:
             doc["note"] = crit.note[lang]
         return doc
@@ -177,11 +202,32 @@ class Reporter:
                         "github": source.get("github", [])})
         return out
 
+    def program_texts(self, program: Any) -> dict[str, Any]:
+        """A program's catalogue texts in this language, made once and shared by every document (read-only)."""
+        key = ("program", program.id)
+        found = self._texts.get(key)
+        if found is None:
+            lang, spec = self.lang, program.spec
+            found = self._texts[key] = {
+                "family_name": FAMILY_NAMES[program.family][lang], "name": spec["name"][lang],
+                "certainty_text": CERTAINTY[spec["certainty"]][lang], "formula": spec["benefit"]["text"][lang],
+                "pool": spec["benefit"]["pool"][lang] if spec["benefit"].get("pool") else None,
+                "summary": spec["summary"][lang], "issuer": spec["issuer"][lang],
+                "effective": {"from": spec["effective"]["start"].isoformat(),
+                              "to": spec["effective"]["end"].isoformat() if spec["effective"].get("end") else None},
+                "advisories": [a["text"][lang] for a in spec["advisories"]],
+                "documents": [d[lang] for d in (spec.get("documents") or {}).get("items", [])],
+                "sources": self.sources(program),
+            }
+        return found
+
     def program(self, subject: SubjectResult, result: ProgramResult, person: int | None) -> dict[str, Any]:
-        lang, spec = self.lang, result.program.spec
+        lang, program = self.lang, result.program
+        spec = program.spec
+        static = self.program_texts(program)
         kind = "person" if subject.kind == "person" else "company"
         benefit = result.benefit
-        benefit_doc: dict[str, Any] = {"kind": spec["benefit"]["kind"], "formula": spec["benefit"]["text"][lang]}
+        benefit_doc: dict[str, Any] = {"kind": spec["benefit"]["kind"], "formula": static["formula"]}
         if benefit is not None:
             benefit_doc["outcome"] = benefit.kind
             if benefit.cap is not None:
@@ -190,9 +236,10 @@ class Reporter:
                 benefit_doc["items"] = [
                     {"type": i["type"], "text": i["text"][lang], "article": i.get("article"),
                      "applies": RESULT_CODES[i["applies"]]} for i in benefit.items]
-        if spec["benefit"].get("pool"):
-            benefit_doc["pool"] = spec["benefit"]["pool"][lang]
-        reasons = [c for c in result.criteria if c.id in result.reasons]
+        if static["pool"] is not None:
+            benefit_doc["pool"] = static["pool"]
+        criteria = [self.criterion(kind, c) for c in result.criteria]
+        reasons = [doc["text"] for doc, c in zip(criteria, result.criteria, strict=True) if c.id in result.reasons]
         reason_text = None
         if result.reason:
             params = {k: v for k, v in result.reason.items() if k != "code"}
@@ -200,18 +247,18 @@ class Reporter:
                 params["field"] = self.label(kind, params["field"])
             reason_text = fill(NOT_IN_FORCE[result.reason["code"]][lang], params, lang)
         return {
-            "id": result.id, "family": result.program.family, "family_name": FAMILY_NAMES[result.program.family][lang],
-            "name": spec["name"][lang], "applies_to": spec["applies_to"], "subject": kind,
+            "id": result.id, "family": program.family, "family_name": static["family_name"],
+            "name": static["name"], "applies_to": spec["applies_to"], "subject": kind,
             "person": person, "person_ref": subject.ref if kind == "person" else None,
             "status": result.status, "status_text": STATUS[result.status][lang],
-            "certainty": spec["certainty"], "certainty_text": CERTAINTY[spec["certainty"]][lang],
+            "certainty": spec["certainty"], "certainty_text": static["certainty_text"],
             "confidence": result.confidence,
             "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == "money" else None,
             "amount": self.amount_text(result),
             "benefit": benefit_doc,
             "flags": [{"code": f.code, "text": render_flag(f, lang)} for f in result.flags],
-            "criteria": [self.criterion(kind, c) for c in result.criteria],
-            "reasons": [self.criterion(kind, c)["text"] for c in reasons],
+            "criteria": criteria,
+            "reasons": reasons,
             "not_in_force_reason": reason_text,
             "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
             "gaps": [self.gap(kind, g) for g in result.gaps],
@@ -219,13 +266,12 @@ class Reporter:
                 "group": result.excluded_by.group, "kind": result.excluded_by.kind,
                 "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},
             "window": self.window(result.window),
-            "summary": spec["summary"][lang], "issuer": spec["issuer"][lang], "instrument": spec["instrument"],
-            "effective": {"from": spec["effective"]["start"].isoformat(),
-                          "to": spec["effective"]["end"].isoformat() if spec["effective"].get("end") else None},
+            "summary": static["summary"], "issuer": static["issuer"], "instrument": spec["instrument"],
+            "effective": static["effective"],
             "official_text": spec.get("official_text"),
-            "advisories": [a["text"][lang] for a in spec["advisories"]],
-            "documents": [d[lang] for d in (spec.get("documents") or {}).get("items", [])],
-            "sources": self.sources(result.program),
+            "advisories": static["advisories"],
+            "documents": static["documents"],
+            "sources": static["sources"],
         }
 
     def amount_text(self, result: ProgramResult) -> str:
