@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -73,6 +74,25 @@ def test_company_results_show_the_engines_statuses_and_amounts(client, evaluate,
         assert card, program["id"]
         assert card.group(1) == program["status"], program["id"]
         assert program["amount"] in card.group(2), program["id"]
+
+
+def test_each_card_shows_its_own_programs_formula_and_sources_in_the_pages_language(client, evaluate):
+    """A card's formula, documents and sources are rendered once per program and language and reused: pages
+    in both languages, one after the other, each show every program's own texts in their language only."""
+    example = "futian-hightech-scaleup.json"
+    data = MultiDict(list(company_form(example).items()) + zones(example))
+    for lang, other in (("en", "zh"), ("zh", "en"), ("en", "zh")):
+        page = client.post(f"/company?lang={lang}", data=data).get_data(as_text=True)
+        doc = evaluate(json.loads((EXAMPLES / example).read_text(encoding="utf-8")), AS_OF, lang)
+        other_doc = {p["id"]: p for p in evaluate(json.loads((EXAMPLES / example).read_text(encoding="utf-8")),
+                                                  AS_OF, other)["programs"]}
+        for program in doc["programs"]:
+            card = re.search(rf'<article class="program status-\w+" id="{program["id"]}">(.*?)</article>', page, re.S)
+            text = html.unescape(card.group(1))
+            assert program["benefit"]["formula"] in text, (lang, program["id"])
+            assert other_doc[program["id"]]["benefit"]["formula"] not in text, (lang, program["id"])
+            for source in program["sources"]:
+                assert f'{source["key"]}: ' in text and source["title"] in text, (lang, program["id"])
 
 
 def test_amounts_in_wan_give_the_same_result_as_in_yuan(client):

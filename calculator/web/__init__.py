@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from calculator.extensions import babel, csrf
-from calculator.web.i18n import select_locale
+from calculator.web.i18n import install_template_gettext, select_locale
 from calculator.web.views import bp, security_headers
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     babel.init_app(app, locale_selector=select_locale)
+    install_template_gettext(app)
     csrf.init_app(app)
     app.register_blueprint(bp)
     app.after_request(security_headers)

@@ -14,6 +14,7 @@ from calculator.engine import assess
 from calculator.engine.describe import describe_catalogue, field_usage
 from calculator.engine.report import FAMILY_NAMES, to_document
 from calculator.web import forms
+from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, current_lang
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
@@ -116,7 +117,16 @@ AS_OF_RANGE = {"en": "The assessment date must be between {min} and {max}.", "zh
 
 
 def card_words() -> dict[str, str]:
-    """The words every program card repeats, translated once per page (not once per card or row)."""
+    """The words every program card repeats, translated once per language (not once per card or row)."""
+    lang = current_lang()
+    cache = current_app.extensions.setdefault("card_words", {})
+    found = cache.get(lang)
+    if found is None:
+        found = cache[lang] = translate_card_words()
+    return found
+
+
+def translate_card_words() -> dict[str, str]:
     return {
         "not_counted": _("Not counted:"), "why_not": _("Why not (on the answers given):"),
         "what_would_change": _("What would change it:"), "to_find_out": _("To find out:"),
@@ -186,10 +196,12 @@ def handle(kind: str) -> tuple[str, int]:
         return form_page(kind, raw, errors, status=422)
     doc = to_document(catalogue(), assess(catalogue(), loaded, as_of), lang)
     chart = support_chart(doc["programs"], "Estimated support by program" if lang == "en" else "各项目预计支持金额")
-    subjects = list(dict.fromkeys((p["person"], p["person_ref"]) for p in doc["programs"]))
-    return render_template("results.html", doc=doc, chart=chart, kind=kind, subjects=subjects, ui=card_words(),
-                           form_items=list(request.form.items(multi=True)),
-                           families={k: v[lang] for k, v in FAMILY_NAMES.items()}), 200
+    families = {k: v[lang] for k, v in FAMILY_NAMES.items()}
+    ui = card_words()
+    return render_template("results.html", doc=doc, chart=chart, kind=kind, ui=ui,
+                           sections=group_cards(doc["programs"], families),
+                           tails=card_tails(doc["programs"], ui, lang),
+                           form_items=list(request.form.items(multi=True)), families=families), 200
 
 
 def workbook(kind: str) -> Response | tuple[str, int]:
