@@ -213,3 +213,36 @@ def test_building_workbooks_writes_nothing_to_disk(watched):
     WATCH["on"] = False
     assert [r.status_code for r in responses] == [200] * 3
     assert WATCH["writes"] == []
+
+
+def _strings(value: Any) -> list[str]:
+    """Every string inside a cache (keys and values, nested), for a search."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, list | tuple | set | frozenset):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def test_what_the_app_remembers_between_requests_holds_no_company_data():
+    """Pages and API answers reuse texts that depend on the catalogue alone (program names, conditions,
+    thresholds, sources, card parts): after assessing a company with distinctive answers in both languages,
+    none of its answers can be found in those caches."""
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    company = example("futian-hightech-scaleup.json")["company"]
+    company.update(name="Zq Privacy Marker Ltd", revenue_latest="987,654,321.37", rd_expense_3y="87,654,321.19",
+                   employees=4321)
+    form = MultiDict([(f"company-{k}", str(v)) for k, v in company.items() if not isinstance(v, list)]
+                     + [("as_of", AS_OF.isoformat())])
+    for lang in ("en", "zh"):
+        page = client.post(f"/company?lang={lang}", data=form)
+        answer = client.post(f"/api/v1/assessments?lang={lang}", json={"company": company})
+        assert page.status_code == answer.status_code == 200
+        assert "Zq Privacy Marker Ltd" in page.get_data(as_text=True) and "4,321" in answer.get_data(as_text=True)
+    remembered = _strings(app.extensions["catalogue"].texts) + _strings(dict(app.extensions))
+    assert remembered, "the caches are empty: the test would prove nothing"
+    markers = ["Zq Privacy", "987,654,321", "98,765.43", "87,654,321", "8,765.43", "4,321", "4321"]
+    assert [m for m in markers if any(m in text for text in remembered)] == []
