@@ -72,3 +72,26 @@ def test_a_client_that_disconnects_mid_upload_leaves_nothing_behind(app, tmp_pat
     assert response.status_code in (400, 413)
     root = app.extensions["batch_jobs"].root
     assert not root.exists() or list(root.iterdir()) == []
+
+
+def test_an_app_that_runs_no_batch_leaves_no_folder_and_shutdown_removes_the_jobs_folder(tmp_path):
+    """The job store's private folder exists only while there are jobs to keep: starting the app (as every
+    worker and every test does) writes nothing to the temporary folder, and shutting the runner down removes
+    the folder with anything still in it."""
+    runner = InProcessJobs(ttl=60, root=tmp_path)
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "BATCH_RUNNER": runner})
+    app.test_client().get("/batch?lang=en")
+    assert list(tmp_path.iterdir()) == []
+
+    def prepare(directory):
+        (directory / "input").write_text("name\nSecret Co\n", encoding="utf-8")
+
+    def work(directory, report):
+        (directory / "result.xlsx").write_bytes(b"PK")
+        return {"rows": 1}
+
+    job_id = runner.submit(work, name="x.xlsx", prepare=prepare)
+    assert wait(runner, job_id).state == "done"
+    assert [p.name for p in tmp_path.iterdir()] == [runner.root.name]
+    runner.shutdown()
+    assert list(tmp_path.iterdir()) == []

@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -57,10 +58,22 @@ class InProcessJobs:
 
     def __init__(self, ttl: float = 900.0, workers: int = 1, root: str | Path | None = None) -> None:
         self.ttl = ttl
-        self.root = Path(tempfile.mkdtemp(prefix="incentives-batch-", dir=root))  # mkdtemp: mode 0700
+        self._parent = root
+        self._root: Path | None = None
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
         self._jobs: dict[str, JobStatus] = {}
         self._lock = threading.Lock()
+
+    @property
+    def root(self) -> Path:
+        """The private folder for this runner's jobs (mode 0700), created with the first job and removed when
+        the runner is shut down or garbage-collected, or the process exits: an app that never runs a batch
+        leaves nothing in the temporary folder."""
+        with self._lock:
+            if self._root is None:
+                self._root = Path(tempfile.mkdtemp(prefix="incentives-batch-", dir=self._parent))
+                self._finalizer = weakref.finalize(self, shutil.rmtree, self._root, ignore_errors=True)
+            return self._root
 
     def job_dir(self, job_id: str) -> Path:
         return self.root / job_id
@@ -133,4 +146,5 @@ class InProcessJobs:
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=True)
-        shutil.rmtree(self.root, ignore_errors=True)
+        if self._root is not None:
+            self._finalizer()  # removes the folder, once
