@@ -169,6 +169,22 @@ def run_wrk(base: str, path: str, script: Path, duration: int, connections: int,
 
 
 # --- the server ----------------------------------------------------------------------------------------------
+def settle(base: str, timeout: float = 30.0) -> None:
+    """Wait until the server has finished the previous run's requests: wrk stops sending at its deadline, but
+    requests it already sent (up to one per connection, a workbook each ~180 ms) are still queued at the
+    workers and would otherwise be counted in the next endpoint's latencies. Settled means five /healthz
+    answers in a row each within 20 ms (a queued request ahead of them would delay them)."""
+    deadline = time.monotonic() + timeout
+    fast = 0
+    while fast < 5 and time.monotonic() < deadline:
+        started = time.monotonic()
+        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+            response.read()
+        fast = fast + 1 if time.monotonic() - started < 0.020 else 0
+    if fast < 5:
+        raise RuntimeError(f"the server did not settle within {timeout:.0f} s after a run")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -292,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"tables {tables}")
             results = []
             for spec in specs:
+                settle(base)
                 script = Path(tmp) / f"{spec['key']}.lua"
                 script.write_text(lua_single(spec), encoding="utf-8")
                 results.append((spec, run_wrk(base, spec["path"], script, args.duration, args.connections,
@@ -299,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             print(table(results))
             checks = verdicts({spec["key"]: r for spec, r in results})
             if args.soak:
+                settle(base)
                 checks += soak(base, server, specs, args, Path(tmp))
             print("targets:")
             for label, figure, met in checks:
