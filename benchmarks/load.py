@@ -244,6 +244,18 @@ def worker_pids(master: int) -> list[int]:
     return sorted(pids)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the worker processes have used so far (from /proc/<pid>/stat)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -254,10 +266,13 @@ def rss_kib(pid: int) -> int:
 # --- the report ----------------------------------------------------------------------------------------------
 def table(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
     trivial = results[0][1]["rps"]
-    lines = [f"{'endpoint':<30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'/ trivial':>11}"]
+    lines = [f"{'endpoint':<30}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'/ trivial':>11}"
+             f"{'CPU ms/req':>12}"]
     for spec, r in results:
         lines.append(f"{spec['name']:<30}{r['rps']:>9.1f}{r['p50_us'] / 1000:>9.2f}{r['p99_us'] / 1000:>9.2f}"
-                     f"{r['max_us'] / 1000:>9.1f}{r['errors']:>8}{r['rps'] / trivial:>11.3f}")
+                     f"{r['max_us'] / 1000:>9.1f}{r['errors']:>8}{r['rps'] / trivial:>11.3f}{r['cpu_ms']:>12.2f}")
+    lines.append("(CPU ms/req: the workers' user + system CPU time during the run divided by the requests served;\n"
+                 " steadier than req/s when other jobs share the machine; on 2 cores req/s is at most about 2000 / CPU ms/req)")
     return "\n".join(lines)
 
 
@@ -311,8 +326,11 @@ def main(argv: list[str] | None = None) -> int:
                 settle(base)
                 script = Path(tmp) / f"{spec['key']}.lua"
                 script.write_text(lua_single(spec), encoding="utf-8")
-                results.append((spec, run_wrk(base, spec["path"], script, args.duration, args.connections,
-                                              args.threads)))
+                pids = worker_pids(server.pid)
+                before = cpu_seconds(pids)
+                result = run_wrk(base, spec["path"], script, args.duration, args.connections, args.threads)
+                result["cpu_ms"] = (cpu_seconds(pids) - before) / max(result["requests"], 1) * 1000
+                results.append((spec, result))
             print(table(results))
             checks = verdicts({spec["key"]: r for spec, r in results})
             if args.soak:
