@@ -272,7 +272,8 @@ def table(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
         lines.append(f"{spec['name']:<30}{r['rps']:>9.1f}{r['p50_us'] / 1000:>9.2f}{r['p99_us'] / 1000:>9.2f}"
                      f"{r['max_us'] / 1000:>9.1f}{r['errors']:>8}{r['rps'] / trivial:>11.3f}{r['cpu_ms']:>12.2f}")
     lines.append("(CPU ms/req: the workers' user + system CPU time during the run divided by the requests served;\n"
-                 " steadier than req/s when other jobs share the machine; on 2 cores req/s is at most about 2000 / CPU ms/req)")
+                 " steadier than req/s when other jobs share the machine;\n"
+                 " on 2 cores req/s is at most about 2000 / CPU ms/req)")
     return "\n".join(lines)
 
 
