@@ -64,32 +64,33 @@ class Reporter:
         table = FIELDS[subject].get(name, {}).get("table") or self.catalogue.derived.get(name, {}).get("names_table")
         return self.catalogue.reference[table].names if table in self.catalogue.reference else None
 
-    def show(self, subject: str, name: str, raw: Any, unit: str) -> str:
-        return formatting.value(raw, unit, self.lang, self.names(subject, name))
-
     # --- pieces -----------------------------------------------------------------------------------
-    def sentence(self, subject: str, crit: CriterionResult, actual: str | None = None) -> str:
+    def sentence(self, subject: str, crit: CriterionResult) -> str:
         """One criterion as a sentence: the condition, the value given, and the result.
 
         Sentences for answers that recur (codes, yes/no, lists of codes) are remembered per reporter, so a
         batch of thousands of rows renders each distinct one once.
         """
+        condition, _label, names = self.criterion_texts(subject, crit.criterion)
         key = None
-        if actual is None:
-            value = crit.actual
-            if isinstance(value, list):
-                value = tuple(value)
-            if value is None or isinstance(value, str | bool | tuple):
-                key = (crit.criterion, value, crit.result)
-                found = self._sentences.get(key)
-                if found is not None:
-                    return found
-            actual = self.show(subject, crit.field, crit.actual, crit.unit)
-        separator = ": " if self.lang == "en" else "："
-        text = f"{crit.text[self.lang]}{separator}{actual} → {RESULT[crit.result][self.lang]}"
+        value = crit.actual
+        if isinstance(value, list):
+            value = tuple(value)
+        if value is None or isinstance(value, str | bool | tuple):
+            key = (crit.criterion, value, crit.result)
+            found = self._sentences.get(key)
+            if found is not None:
+                return found
+        text = self.sentence_text(condition, formatting.value(crit.actual, crit.criterion.unit, self.lang, names),
+                                  crit.result)
         if key is not None and len(self._sentences) < 50_000:
             self._sentences[key] = text
         return text
+
+    def sentence_text(self, condition: str, actual: str, result: bool | None) -> str:
+        """"condition: value → met" in this language (the one place the sentence is put together)."""
+        separator = ": " if self.lang == "en" else "："
+        return f"{condition}{separator}{actual} → {RESULT[result][self.lang]}"
 
     def criterion_texts(self, subject: str, compiled: Any) -> tuple[str, str, dict[str, dict[str, str]] | None]:
         """A criterion's condition, its input's label and the names of its codes: catalogue texts, made once."""
@@ -119,9 +120,9 @@ class Reporter:
         lang, compiled = self.lang, crit.criterion
         condition, input_label, names = self.criterion_texts(subject, compiled)
         actual = formatting.value(crit.actual, compiled.unit, lang, names)
-        text = f"{condition}{': ' if lang == 'en' else '：'}{actual} → {RESULT[crit.result][lang]}"
         doc = {"id": crit.id, "result": RESULT_CODES[crit.result], "required": self.required_text(subject, crit, names),
-               "actual": actual, "text": text, "condition": condition, "input": compiled.field,
+               "actual": actual, "text": self.sentence_text(condition, actual, crit.result), "condition": condition,
+               "input": compiled.field,
                "input_label": input_label, "branch": compiled.branch, "confidence": crit.confidence}
         if crit.note:
             doc["note"] = crit.note[lang]
