@@ -35,8 +35,10 @@ def group_cards(programs: list[dict[str, Any]], families: dict[str, str]) -> lis
 
 
 def card_tails(programs: list[dict[str, Any]], ui: dict[str, str], lang: str) -> dict[str, Markup]:
-    """Each program's own part of its card (formula, documents, notes, sources), by program id."""
-    cache: dict[tuple[str, str], Markup] = current_app.extensions.setdefault("card_tails", {})
+    """Each program's own part of its card (formula, documents, notes, sources), by program id. Kept for the
+    life of the app, except in debug mode, where an edited template shows at once."""
+    cache: dict[tuple[str, str], Markup] = {} if current_app.debug else current_app.extensions.setdefault(
+        "card_tails", {})
     macro = None
     out = {}
     for program in programs:
