@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -94,4 +97,27 @@ def test_an_app_that_runs_no_batch_leaves_no_folder_and_shutdown_removes_the_job
     assert wait(runner, job_id).state == "done"
     assert [p.name for p in tmp_path.iterdir()] == [runner.root.name]
     runner.shutdown()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_job_files_left_at_process_exit_are_removed(tmp_path):
+    """A worker process that exits with a finished job nobody downloaded (no shutdown call) still removes the
+    job's files: nothing with company data outlives the process that held its job state."""
+    script = f"""
+import sys, time
+sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
+from calculator.batch.jobs import InProcessJobs
+runner = InProcessJobs(ttl=900, root={str(tmp_path)!r})
+def prepare(directory):
+    (directory / "input").write_text("name\\nSecret Co\\n", encoding="utf-8")
+def work(directory, report):
+    (directory / "result.xlsx").write_bytes(b"PK Secret Co")
+    return {{"rows": 1}}
+job = runner.submit(work, name="x.xlsx", prepare=prepare)
+while runner.status(job).state != "done":
+    time.sleep(0.01)
+print(runner.result_path(job))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert str(tmp_path) in done.stdout  # the job really finished with a result file
     assert list(tmp_path.iterdir()) == []
