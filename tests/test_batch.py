@@ -4,6 +4,7 @@ quickly and in bounded memory, CLI exit codes, web upload → progress → downl
 from __future__ import annotations
 
 import io
+import re
 import time
 import tracemalloc
 import zipfile
@@ -291,3 +292,35 @@ def test_results_expire_and_their_files_are_deleted(tmp_path):
     time.sleep(0.3)
     assert jobs.status(job_id) is None and not jobs.job_dir(job_id).exists()
     jobs.shutdown()
+
+
+def test_a_long_error_list_is_shown_a_page_at_a_time_and_every_message_is_reachable(app, tmp_path):
+    """250 bad rows (several messages each): the job page lists 100 messages a page with links between pages;
+    walking the pages shows every message the workbook's Rejected sheet holds, once; a page number out of range
+    shows the nearest page."""
+    client = app.test_client()
+    bad = [f"B{i},Ops,doctor,mainland,abc{i},maybe,2019-07-01" for i in range(250)]
+    src = write_csv(tmp_path / "bad.csv", GOOD + bad, "utf-8")
+    response = client.post("/batch?lang=en", data={"file": (src.open("rb"), "bad.csv"), "kind": "people",
+                                                   "as_of": "2026-11-21"})
+    location = response.headers["Location"]
+    first = wait_done(client, location)
+    total = first.count("<td>abc")  # one "annual_gross_income" message per bad row
+    assert total <= 100 < 250
+    seen, page, pages = [], 1, []
+    while True:
+        html = client.get(f"{location}&page={page}").get_data(as_text=True)
+        pages.append(html)
+        seen += re.findall(r"<tr><td>[^<]*</td><td>(\d+)</td><td>([^<]*)</td>", html)
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    assert page > 1 and "Page 1 of" in pages[0] and 'rel="prev"' in pages[-1]
+    assert "Messages 1–100 of" in pages[0]
+    assert f"Page {page} of {page}" in client.get(f"{location}&page=999").get_data(as_text=True)
+    assert "Page 1 of" in client.get(f"{location}&page=abc").get_data(as_text=True)
+    (tmp_path / "r.xlsx").write_bytes(client.get(location.split("?")[0] + "/download").data)
+    rejected = sheets(tmp_path / "r.xlsx")["Rejected rows"][1:]
+    assert sorted(seen) == sorted((str(r[1]), r[2] or "") for r in rejected) and len(seen) == len(set(seen))
+    cells = {cell for html in pages for cell in re.findall(r"<td>([^<]*)</td>", html)}
+    assert {f"abc{i}" for i in range(250)} <= cells

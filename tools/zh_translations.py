@@ -155,6 +155,11 @@ ZH = {
     "Macro-enabled workbooks are refused.": "不接受含宏的工作簿。",
     "Upload and assess": "上传并测算",
     "The file and the results are kept only until you download the workbook, at most 15 minutes.": "文件和结果仅保留到您下载工作簿为止，最长 15 分钟。",
+    "Messages %(first)s–%(to)s of %(total)s. Every one is also in the workbook's “Rejected rows” sheet.": "第 %(first)s–%(to)s 条，共 %(total)s 条。全部内容也在工作簿的“被拒绝的行”工作表中。",
+    "Pages of rejected rows": "被拒绝的行的分页",
+    "Page %(page)s of %(last)s": "第 %(page)s 页，共 %(last)s 页",
+    "Previous": "上一页",
+    "Next": "下一页",
 }
 
 

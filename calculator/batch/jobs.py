@@ -13,6 +13,7 @@ sub-directory per job, deleted after download or after ``ttl`` seconds, whicheve
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 import shutil
@@ -124,12 +125,15 @@ class InProcessJobs:
         path = self.job_dir(job_id) / self.RESULT
         return path if path.exists() else None
 
-    def errors(self, job_id: str) -> list[dict[str, Any]]:
+    def errors(self, job_id: str, start: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+        """The job's rejected-row messages from ``start`` (0-based), at most ``limit`` of them: read line by line,
+        so a page of a 100,000-row error list costs neither the whole list in memory nor its parsing."""
         path = self.job_dir(job_id) / self.ERRORS
         if not path.exists():
             return []
+        stop = None if limit is None else start + limit
         with path.open(encoding="utf-8") as handle:
-            return [json.loads(line) for line in handle]
+            return [json.loads(line) for line in itertools.islice(handle, start, stop)]
 
     def cleanup(self, job_id: str | None = None) -> None:
         """Delete one job now, or every job older than ``ttl`` (finished or not)."""

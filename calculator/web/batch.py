@@ -34,6 +34,7 @@ from calculator.workbook import XLSX_MIMETYPE, content_disposition
 
 bp = Blueprint("batch", __name__)
 MAX_UPLOAD = 20 * 1024 * 1024
+ERRORS_PER_PAGE = 100  # rejected-row messages per page of a finished job (all of them are in the workbook)
 
 
 def register(app: Flask) -> None:
@@ -99,17 +100,36 @@ def upload() -> Response | tuple[str, int]:
         staging.rmdir()
 
     def work(directory: Path, report: Any) -> dict[str, Any]:
+        written = 0
+
+        def on_error(error: Any) -> None:
+            nonlocal written
+            errors.write(json.dumps(error.as_dict(), ensure_ascii=False, default=str) + "\n")
+            written += 1
+
         with (directory / InProcessJobs.ERRORS).open("w", encoding="utf-8") as errors:
             summary = run_batch(
                 catalogue, directory / "input", directory / InProcessJobs.RESULT, kind=kind, as_of=as_of,
                 lang=lang, max_rows=max_rows, max_bytes=limit, name=filename,
-                on_progress=lambda p: report(p.rows_done, p.rows_total, p.rejected),
-                on_error=lambda e: errors.write(json.dumps(e.as_dict(), ensure_ascii=False, default=str) + "\n"))
-        return summary.as_dict() | {"line": summary.line(lang)}
+                on_progress=lambda p: report(p.rows_done, p.rows_total, p.rejected), on_error=on_error)
+        return summary.as_dict() | {"line": summary.line(lang), "messages": written}
 
     name = ("批量测算_" if lang == "zh" else "batch-assessment_") + dt.date.today().isoformat() + ".xlsx"
     job_id = runner.submit(work, name=name, prepare=prepare)
     return redirect(url_for("batch.job", job_id=job_id, lang=lang), 303)
+
+
+def error_pages(total: int, asked: str | None) -> dict[str, int]:
+    """Which page of rejected-row messages to show: ``?page=N`` (1-based), kept within the pages there are (a
+    stale or mistyped link shows the nearest page rather than an error)."""
+    last = max(1, -(-total // ERRORS_PER_PAGE))
+    try:
+        page = min(max(1, int(asked or 1)), last)
+    except ValueError:
+        page = 1
+    first = (page - 1) * ERRORS_PER_PAGE + 1
+    return {"page": page, "last": last, "first": first, "to": min(total, first + ERRORS_PER_PAGE - 1),
+            "total": total}
 
 
 @bp.get("/batch/jobs/<job_id>")
@@ -117,10 +137,15 @@ def job(job_id: str) -> Response | tuple[str, int]:
     status = jobs().status(job_id)
     if status is None:
         return render_template("batch/gone.html"), 404
-    errors = jobs().errors(job_id) if status.state == "done" else []
     running = status.state in ("queued", "running")
+    pages = None
+    errors: list[dict[str, Any]] = []
+    if status.state == "done":
+        total = (status.summary or {}).get("messages", 0)
+        pages = error_pages(total, request.args.get("page"))
+        errors = jobs().errors(job_id, pages["first"] - 1, ERRORS_PER_PAGE) if total else []
     response = make_response(render_template("batch/job.html", job=status, errors=errors, job_id=job_id,
-                                             running=running))
+                                             running=running, pages=pages))
     response.headers["Cache-Control"] = "no-store"
     if running:
         response.headers["Refresh"] = "2"  # a plain refresh: no script (the CSP forbids inline script)
