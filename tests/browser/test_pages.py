@@ -152,8 +152,8 @@ def test_the_results_page_downloads_a_workbook_with_a_chinese_file_name(page, li
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_batch_pages_work_and_have_no_serious_accessibility_violations(browser, live_server, tmp_path, lang):
     roster = tmp_path / "roster.csv"
-    roster.write_text("ref,identity,annual_gross_income\nA,hk_permanent_resident,1500000\nB,martian,abc\n",
-                      encoding="utf-8")
+    bad = "".join(f"B{i},martian,abc\n" for i in range(60))  # 120 messages: two pages of them
+    roster.write_text("ref,identity,annual_gross_income\nA,hk_permanent_resident,1500000\n" + bad, encoding="utf-8")
     context = browser.new_context(viewport={"width": 1100, "height": 1300}, bypass_csp=True)
     page = context.new_page()
     page.goto(f"{live_server}/batch?lang={lang}")
@@ -166,7 +166,12 @@ def test_batch_pages_work_and_have_no_serious_accessibility_violations(browser, 
     assert "martian" in text and "abc" in text  # every rejected value is listed
     job = axe_violations(page)
     screenshot(page, f"batch-job-{lang}")
+    page.locator("nav.pager a[rel=next]").first.click()  # the second page of messages
+    page.wait_for_selector("nav.pager a[rel=prev]")
+    rows = page.locator("table tbody tr td:nth-child(2)").all_inner_texts()  # the file's row numbers
+    assert len(rows) == 20 and rows[0] == "53" and rows[-1] == "62"  # B50 … B59 (header row 1, A row 2)
+    second = axe_violations(page)
     context.close()
     problems = {name: [(v["id"], v["help"]) for v in found] for name, found in
-                (("upload", upload), ("job", job)) if found}
+                (("upload", upload), ("job", job), ("job page 2", second)) if found}
     assert not problems, problems
