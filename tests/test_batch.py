@@ -173,6 +173,13 @@ def test_macro_workbooks_truncated_zips_and_other_formats_are_refused(catalogue,
         assert error is not None and words in error.render("en"), name
 
 
+def declare_whole_sheet(xml: bytes) -> bytes:
+    """The sheet XML with its declared dimension set to the whole sheet (A1:XFD1048576)."""
+    changed, count = re.subn(rb'<dimension ref="[A-Z0-9:]+"\s*/>', b'<dimension ref="A1:XFD1048576"/>', xml)
+    assert count == 1, "the sheet has no dimension element to change"
+    return changed
+
+
 def test_a_huge_declared_dimension_and_a_million_empty_rows_cost_neither_time_nor_memory(catalogue, tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -184,13 +191,36 @@ def test_a_huge_declared_dimension_and_a_million_empty_rows_cost_neither_time_no
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<dimension ref="A1:B2"/>', b'<dimension ref="A1:XFD1048576"/>')
+                data = declare_whole_sheet(data)
                 data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="B1048576" t="inlineStr">'
                                     b"<is><t>phd</t></is></c></row></sheetData>")
             out.writestr(info, data)
     assert bounded(catalogue, path, tmp_path) is None
     book = sheets(tmp_path / "o.xlsx")
     assert summary_value(book, "Rows in") == 2  # the far-away row is counted, the empty ones are not rows
+
+
+def test_progress_shows_a_declared_size_only_when_it_is_believable(catalogue, tmp_path):
+    """While rows are read the page shows "rows done / total" from the sheet's declared size; a size past the
+    row limit (a column formatted to the bottom of the sheet) is shown as no total, not as 1,048,575 rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["ref", "degree"])
+    for i in range(250):
+        ws.append([f"E{i}", "phd"])
+    wb.save(tmp_path / "honest.xlsx")
+    path = tmp_path / "formatted.xlsx"
+    with zipfile.ZipFile(tmp_path / "honest.xlsx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = declare_whole_sheet(data)
+            out.writestr(info, data)
+    for name, first in (("honest.xlsx", 250), ("formatted.xlsx", None)):
+        totals = []
+        run_batch(catalogue, tmp_path / name, tmp_path / "o.xlsx", as_of=AS_OF,
+                  on_progress=lambda p, seen=totals: seen.append((p.rows_done, p.rows_total)))
+        assert totals[0] == (200, first) and totals[-1] == (250, 250), name
 
 
 def test_the_row_limit_gives_a_clear_message(catalogue, tmp_path):

@@ -154,7 +154,10 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     per_program = {p.id: {s: 0 for s in (*STATUSES, "counted")} | {"low": Decimal(0), "high": Decimal(0)}
                    for p in programs}
     departments: dict[str, list[Any]] = {}
-    progress = Progress(rows_total=max(0, (source.estimated_rows or 0) - header_row) or None)
+    # The total shown while rows are read: the sheet's declared size (or a CSV's lines). A declared size past
+    # the row limit is no estimate (a column formatted to the bottom of the sheet declares 1,048,576 rows).
+    estimate = max(0, (source.estimated_rows or 0) - header_row)
+    progress = Progress(rows_total=estimate if 0 < estimate <= max_rows else None)
     status_text = {s: STATUS[s][lang] for s in STATUSES}
     people = kind == "people"
 
