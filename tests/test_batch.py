@@ -153,6 +153,42 @@ def test_a_zip_bomb_is_refused_in_milliseconds(catalogue, tmp_path):
     assert time.perf_counter() - started < 1
 
 
+LAUGHS = b'<!ENTITY a "aaaaaaaaaa">' + b"".join(
+    b'<!ENTITY %s "%s">' % (chr(98 + i).encode(), f"&{chr(97 + i)};".encode() * 10) for i in range(9))  # 10**10 a's
+HOSTILE_XML = {
+    "entity expansion in a sheet": ("xl/worksheets/sheet1.xml", b"<!DOCTYPE worksheet [" + LAUGHS + b"]>", b"&j;"),
+    "external entity in a sheet": ("xl/worksheets/sheet1.xml",
+                                   b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>', b"&x;"),
+    "entity expansion in the workbook part": ("xl/workbook.xml", b"<!DOCTYPE workbook [" + LAUGHS + b"]>", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_XML))
+def test_xml_entities_are_refused_with_a_clear_message_in_bounded_time_and_memory(catalogue, tmp_path, case):
+    """A billion-laughs entity expansion or an external entity (which would read /etc/passwd into a cell)
+    inside the workbook: refused before any value is used, in milliseconds and a few MB, saying why."""
+    part, doctype, cell = HOSTILE_XML[case]
+    wb = openpyxl.Workbook()
+    wb.active.append(["ref", "degree"])
+    wb.active.append(["E1", "phd"])
+    wb.save(tmp_path / "base.xlsx")
+    path = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == part:
+                if not data.startswith(b"<?xml"):  # openpyxl writes some parts without a declaration
+                    data = b'<?xml version="1.0"?>' + data
+                declaration, body = data.split(b"?>", 1)
+                data = declaration + b"?>" + doctype + body
+                if cell is not None:
+                    data = data.replace(b"<t>E1</t>", b"<t>" + cell + b"</t>")
+            out.writestr(info, data)
+    error = bounded(catalogue, path, tmp_path)
+    assert error is not None and "declares entities" in error.render("en") and "声明了实体" in error.render("zh")
+    assert not (tmp_path / "o.xlsx").exists()
+
+
 def test_macro_workbooks_truncated_zips_and_other_formats_are_refused(catalogue, tmp_path):
     wb = openpyxl.Workbook()
     wb.active.append(["ref"])
@@ -281,6 +317,55 @@ def test_web_upload_progress_download_and_the_same_workbook_as_the_cli(app, tmp_
                  "--as-of", "2026-11-21"]) == 3
     web, cli = sheets(tmp_path / "web.xlsx"), sheets(tmp_path / "cli.xlsx")
     assert web == cli
+
+
+def roster_xlsx(path: Path, lines: list[str]) -> Path:
+    """The CSV roster's rows as an .xlsx workbook (as a user would save it from Excel)."""
+    wb = openpyxl.Workbook()
+    for line in [HEADER.strip(), *lines]:
+        wb.active.append(next(__import__("csv").reader([line])))
+    wb.save(path)
+    return path
+
+
+def test_web_upload_of_an_xlsx_workbook_gives_the_same_workbook_as_the_cli(app, tmp_path):
+    """The upload is stored under a neutral name and recognised by content: an Excel roster is assessed like
+    the same file given to the CLI (it once failed with "cannot be read" because the stored name had no .xlsx)."""
+    client = app.test_client()
+    src = roster_xlsx(tmp_path / "roster.xlsx", GOOD + BAD)
+    response = client.post("/batch?lang=en", data={"file": (src.open("rb"), "roster.xlsx"), "kind": "people",
+                                                   "as_of": "2026-11-21"})
+    page = wait_done(client, response.headers["Location"])
+    assert "<strong>4</strong> = assessed: <strong>2</strong>" in page and "martian" in page
+    (tmp_path / "web.xlsx").write_bytes(client.get(response.headers["Location"].split("?")[0] + "/download").data)
+    assert main(["batch", str(src), "-o", str(tmp_path / "cli.xlsx"), "--kind", "people",
+                 "--as-of", "2026-11-21"]) == 3
+    assert sheets(tmp_path / "web.xlsx") == sheets(tmp_path / "cli.xlsx")
+
+
+def test_a_workbook_is_recognised_by_content_whatever_its_name(catalogue, tmp_path):
+    src = roster_xlsx(tmp_path / "roster.xlsx", GOOD)
+    renamed = tmp_path / "roster export (final)"
+    renamed.write_bytes(src.read_bytes())
+    summary = run_batch(catalogue, renamed, tmp_path / "o.xlsx", kind="people", as_of=AS_OF)
+    assert (summary.rows_in, summary.rejected) == (2, 0)
+
+
+def test_a_hostile_workbook_uploaded_on_the_web_fails_its_job_with_the_reason(app, tmp_path):
+    client = app.test_client()
+    src = roster_xlsx(tmp_path / "roster.xlsx", GOOD)
+    hostile = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(src) as archive, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + \
+                    data.split(b"?>", 1)[-1].replace(b"<t>E1</t>", b"<t>&x;</t>")
+            out.writestr(info, data)
+    response = client.post("/batch?lang=zh", data={"file": (hostile.open("rb"), "roster.xlsx"), "kind": "people"})
+    page = wait_done(client, response.headers["Location"]) if response.status_code == 303 else \
+        response.get_data(as_text=True)
+    assert "声明了实体" in page and "root:" not in page
 
 
 def test_web_refuses_hostile_uploads_with_a_page_not_a_500(app, tmp_path):

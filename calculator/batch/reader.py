@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from defusedxml import DefusedXmlException
+
 from calculator.batch.texts import BatchFileError
 from calculator.workbook.zipcheck import UnsafeWorkbook, inspect_xlsx
 
@@ -93,18 +95,36 @@ def open_source(path: Path, kind: str | None = None, max_bytes: int = MAX_FILE_B
 
 
 # --- xlsx ------------------------------------------------------------------------------------------------
+def unreadable(exc: Exception) -> BatchFileError:
+    """The refusal for an exception openpyxl raised: XML entities (refused by defusedxml, which openpyxl uses
+    when it is installed) get their own message; anything else names the error's type."""
+    cause: BaseException | None = exc
+    while cause is not None:  # openpyxl wraps what the XML parser raised in a ValueError of its own
+        if isinstance(cause, DefusedXmlException):
+            return BatchFileError("xml_entities")
+        cause = cause.__cause__ or cause.__context__
+    return BatchFileError("unreadable", detail=type(exc).__name__)
+
+
 def open_xlsx(path: Path, kind: str | None) -> Source:
     from openpyxl import load_workbook
 
+    # Given an open file, not a path: openpyxl refuses a path whose name does not end in .xlsx, and the format
+    # was decided by content (an upload is stored as "input"; a user's file may be named anything).
+    handle = path.open("rb")
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except BatchFileError:
-        raise
+        wb = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise BatchFileError("unreadable", detail=type(exc).__name__) from None
+        handle.close()
+        raise unreadable(exc) from None
+
+    def close() -> None:
+        wb.close()
+        handle.close()
+
     sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"] or wb.worksheets
     if not sheets:
-        wb.close()
+        close()
         raise BatchFileError("no_sheet")
     ws = sheets[0]
     wanted = SHEET_NAMES.get(kind or "", SHEET_NAMES["companies"] + SHEET_NAMES["people"])
@@ -144,9 +164,9 @@ def open_xlsx(path: Path, kind: str | None) -> Source:
         except BatchFileError:
             raise
         except Exception as exc:
-            raise BatchFileError("unreadable", detail=type(exc).__name__) from None
+            raise unreadable(exc) from None
 
-    return Source(path=path, format="xlsx", sheet=ws.title, estimated_rows=estimated, _rows=rows, _close=wb.close)
+    return Source(path=path, format="xlsx", sheet=ws.title, estimated_rows=estimated, _rows=rows, _close=close)
 
 
 def normalise_cell(value: Any) -> Any:

@@ -33,6 +33,10 @@ TEXTS: dict[str, dict[str, str]] = {
                  "zh": "CSV 文件既不是 UTF-8 也不是 GBK/GB18030 编码：请另存为“CSV UTF-8”。"},
     "csv_broken": {"en": "The CSV file cannot be read: {detail}", "zh": "无法读取 CSV 文件：{detail}"},
     "unreadable": {"en": "The workbook cannot be read ({detail}).", "zh": "无法读取工作簿（{detail}）。"},
+    "xml_entities": {"en": "Refused: the workbook's XML declares entities, a way of attacking XML readers that Excel "
+                           "and WPS never write. Save the file again from Excel or WPS.",
+                     "zh": "已拒绝：工作簿的 XML 中声明了实体，这是一种针对 XML 解析器的攻击手法，"
+                           "Excel 和 WPS 保存的文件不会包含。请用 Excel 或 WPS 重新保存该文件。"},
     "no_sheet": {"en": "The workbook has no worksheet.", "zh": "工作簿中没有工作表。"},
     "no_header": {"en": "No header row found: the first non-empty row must name the columns (use the template).",
                   "zh": "未找到表头：第一行非空行应为列名（请使用模板）。"},
