@@ -56,9 +56,8 @@ def test_csv_in_utf8_or_gbk_is_read_and_the_encoding_is_stated(catalogue, tmp_pa
 def test_a_file_in_neither_encoding_is_refused_not_guessed(catalogue, tmp_path):
     src = tmp_path / "r.csv"
     src.write_bytes(HEADER.encode() + b"E1,\x81\x20\xff\xfe,phd\n")
-    with pytest.raises(BatchFileError) as caught:
-        run_batch(catalogue, src, tmp_path / "o.xlsx")
-    assert "UTF-8" in caught.value.render("en") and "GBK" in caught.value.render("zh")
+    error = bounded(catalogue, src, tmp_path)  # refused in bounded time and memory
+    assert error is not None and "UTF-8" in error.render("en") and "GBK" in error.render("zh")
     assert not (tmp_path / "o.xlsx").exists()
 
 
@@ -79,13 +78,18 @@ def test_every_bad_row_is_reported_with_sheet_row_column_value_and_message_in_ch
 
 
 def test_user_text_never_becomes_a_formula(catalogue, tmp_path):
-    src = write_csv(tmp_path / "r.csv", ["=1+1,=cmd|' /C calc'!A0,phd,mainland,1,yes,2019-07-01"], "utf-8")
-    run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF)
+    """CSV cells starting with = + - @ (formula injection) come out as text, in bounded time and memory."""
+    hostile = [("=1+1", "=cmd|' /C calc'!A0"), ("+1+1", "+A1"), ("-1+1", "-2+3"), ("@SUM(A1)", "@A1")]
+    src = write_csv(tmp_path / "r.csv", [f"{ref},{dept},phd,mainland,1,yes,2019-07-01" for ref, dept in hostile],
+                    "utf-8")
+    assert bounded(catalogue, src, tmp_path) is None
     with zipfile.ZipFile(tmp_path / "o.xlsx") as archive:
         xml = b"".join(archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
     assert b"<f>" not in xml and b"<f " not in xml
-    wb = openpyxl.load_workbook(tmp_path / "o.xlsx")
-    assert wb["Totals"]["B2"].value == "=1+1" and wb["Totals"]["B2"].data_type == "s"
+    totals = openpyxl.load_workbook(tmp_path / "o.xlsx")["Totals"]
+    shown = {(row[1].value, row[2].value) for row in totals.iter_rows(min_row=2)}
+    assert shown == set(hostile)
+    assert all(cell.data_type == "s" for row in totals.iter_rows(min_row=2) for cell in row[1:3])
 
 
 def test_the_people_workbook_has_every_sheet_and_totals_per_program_and_department(catalogue, tmp_path):
