@@ -347,6 +347,15 @@ def test_web_upload_of_an_xlsx_workbook_gives_the_same_workbook_as_the_cli(app, 
     assert sheets(tmp_path / "web.xlsx") == sheets(tmp_path / "cli.xlsx")
 
 
+def test_the_empty_template_uploaded_as_it_is_says_there_are_no_rows(app):
+    """A user who uploads the template without filling it in is told why nothing was assessed."""
+    client = app.test_client()
+    template = client.get("/batch/template/people.xlsx?lang=zh").data
+    response = client.post("/batch?lang=zh", data={"file": (io.BytesIO(template), "模板.xlsx"), "kind": "people"})
+    page = wait_done(client, response.headers["Location"])
+    assert "<strong>0</strong>" in page and "表头下方没有数据行" in page
+
+
 def test_a_workbook_is_recognised_by_content_whatever_its_name(catalogue, tmp_path):
     src = roster_xlsx(tmp_path / "roster.xlsx", GOOD)
     renamed = tmp_path / "roster export (final)"

@@ -212,6 +212,8 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     progress.rows_total = summary.rows_in
     if on_progress is not None:
         on_progress(progress)
+    if summary.rows_in == 0:
+        summary.notes.append(text("no_rows", lang))
     _finish(catalogue, reporter, writer, summary, source, programs, per_program, departments, lang)
     writer.save(out)
     return summary

@@ -51,6 +51,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "too_many_columns": {"en": "Too many columns: at most {limit}.", "zh": "列数过多：最多 {limit} 列。"},
     "unknown_column": {"en": "Unknown column, ignored: {header}", "zh": "无法识别的列，已忽略：{header}"},
     "encoding_used": {"en": "CSV read as {encoding}", "zh": "CSV 按 {encoding} 编码读取"},
+    "no_rows": {"en": "No data rows under the header: fill in one row per company or person below it (the "
+                      "template's second sheet has examples).",
+                "zh": "表头下方没有数据行：请在表头下方每行填写一家企业或一名人员（模板的第二个工作表有示例）。"},
     "cell_too_long": {"en": "The cell is too long (more than {limit} characters).",
                       "zh": "单元格内容过长（超过 {limit} 个字符）。"},
 }
