@@ -6,10 +6,10 @@ Exit codes: 0 success; 1 rule tables broken; 2 bad input (a clear message, never
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
+import signal
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,8 @@ from marshmallow import ValidationError
 from calculator.engine import TableError, assess, load_catalogue
 from calculator.engine.describe import describe_catalogue
 from calculator.engine.report import FAMILY_NAMES, to_document
+from calculator.files import write_output
+from schemas.as_of import parse_as_of
 from schemas.messages import Msg, flatten_errors
 from schemas.profile import AssessmentInputSchema
 
@@ -26,19 +28,12 @@ class InputError(Exception):
     """Bad input from the user: printed as a message, exit code 2."""
 
 
-def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="incentives", description="Shenzhen AI incentive calculator")
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="assess a profile (JSON file, or - for standard input)")
     ev.add_argument("profile")
-    ev.add_argument("--as-of", type=parse_date, default=None, help="assessment date (default today)")
+    ev.add_argument("--as-of", default=None, help="assessment date, YYYY-MM-DD (default today)")
     ev.add_argument("--lang", choices=("zh", "en"), default="en")
     ev.add_argument("--format", choices=("json", "text"), default="json")
     ex = sub.add_parser("export", help="write the assessment workbook (.xlsx) for a profile (JSON file, or -)")
@@ -46,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", default=None,
                     help="the .xlsx file to write (default: the suggested file name, in the current directory; "
                          "a directory: that name in it; - for standard output)")
-    ex.add_argument("--as-of", type=parse_date, default=None, help="assessment date (default today)")
+    ex.add_argument("--as-of", default=None, help="assessment date, YYYY-MM-DD (default today)")
     ex.add_argument("--lang", choices=("zh", "en"), default="en")
     bt = sub.add_parser("batch", help="assess every row of a roster (.xlsx or .csv) into one workbook "
                                       "(exit 0 all assessed, 3 some rows rejected, 2 file unusable)")
@@ -54,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
     bt.add_argument("--kind", choices=("companies", "people"), default=None,
                     help="what the rows are (default: recognised from the header)")
-    bt.add_argument("--as-of", type=parse_date, default=None, help="assessment date (default today)")
+    bt.add_argument("--as-of", default=None, help="assessment date, YYYY-MM-DD (default today)")
     bt.add_argument("--lang", choices=("zh", "en"), default="en")
     bt.add_argument("--max-rows", type=int, default=None, help="refuse files with more data rows than this")
     pr = sub.add_parser("programs", help="list the program catalogue")
@@ -90,16 +85,24 @@ def validation_message(exc: ValidationError, lang: str) -> str:
     return "\n".join([head, *lines])
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
 def render_text(doc: dict[str, Any], lang: str) -> str:
     zh = lang == "zh"
     head = ("测算日期 " if zh else "As of ") + doc["as_of"]
     lines = [head + ("  规则表版本 " if zh else "  tables ") + doc["tables_version"]]
     current = None
-    for program in doc["programs"]:
+    families = list(FAMILY_NAMES)
+    ordered = sorted(doc["programs"], key=lambda p: (-1 if p["person"] is None else p["person"],
+                                                      families.index(p["family"])))  # stable: catalogue order within
+    for program in ordered:
         who = program["person_ref"] or (f"#{program['person']}" if program["person"] is not None else None)
         header = (program["family_name"] + (f" — {who}" if who else ""))
         if header != current:
-            lines += ["", header, "-" * len(header)]
+            lines += ["", header, "-" * display_width(header)]
             current = header
         lines.append(f"[{program['status_text']}] {program['name']} ({program['id']}): {program['amount']}")
         for reason in program["reasons"]:
@@ -133,7 +136,7 @@ def programs_text(catalogue: Any, lang: str) -> str:
 
 
 def export(catalogue: Any, assessment: Any, output: str | None, lang: str) -> int:
-    """Build the workbook and write it (atomically: a failed write leaves no partial file)."""
+    """Build the workbook and write it (calculator.files.write_output: atomically, through links)."""
     from calculator.workbook import build_workbook, download_name
 
     data = build_workbook(catalogue, assessment, lang)
@@ -144,12 +147,9 @@ def export(catalogue: Any, assessment: Any, output: str | None, lang: str) -> in
     path = Path(output) if output else Path(download_name(assessment, lang))
     if path.is_dir():
         path = path / download_name(assessment, lang)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        write_output(path, lambda where: where.write_bytes(data))
     except OSError as exc:
-        temporary.unlink(missing_ok=True)
         head = "无法写入文件：" if lang == "zh" else "Cannot write the file: "
         raise InputError(f"{head}{path} ({exc.strerror or exc})") from None
     print(("已写入 " if lang == "zh" else "Wrote ") + str(path))
@@ -194,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "en")
     try:
+        if getattr(args, "as_of", None) is not None:
+            args.as_of, problem = parse_as_of(args.as_of, lang)  # the web's and the API's rule, in --lang
+            if problem:
+                raise InputError(f"--as-of: {problem}")
         if args.command == "tables":
             catalogue = load_catalogue(args.dir)
             print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
@@ -231,7 +235,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. A closed pipe (``incentives evaluate … | head``) ends the command quietly,
+    as it does other Unix tools (exit status 128 + SIGPIPE), rather than with a BrokenPipeError traceback."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     sys.exit(main())
 
 

@@ -452,3 +452,11 @@ def test_a_long_error_list_is_shown_a_page_at_a_time_and_every_message_is_reacha
     assert sorted(seen) == sorted((str(r[1]), r[2] or "") for r in rejected) and len(seen) == len(set(seen))
     cells = {cell for html in pages for cell in re.findall(r"<td>([^<]*)</td>", html)}
     assert {f"abc{i}" for i in range(250)} <= cells
+
+
+def test_a_bad_assessment_date_on_the_upload_is_an_error_not_today(app, tmp_path):
+    client = app.test_client()
+    src = write_csv(tmp_path / "r.csv", GOOD, "utf-8")
+    for as_of, needle in (("2026-02-30", "Not a valid date"), ("1900-01-01", "between 1990-01-01 and 2100-12-31")):
+        response = client.post("/batch?lang=en", data={"file": (src.open("rb"), "r.csv"), "as_of": as_of})
+        assert response.status_code == 400 and needle in response.get_data(as_text=True)

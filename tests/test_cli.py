@@ -121,3 +121,25 @@ def test_the_installed_command_runs_without_a_traceback(tmp_path):
     done = subprocess.run([str(exe), "evaluate", "-", "--format", "text"], input='{"company": {"employees": "x"}}',
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "company.employees" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("as_of", "lang", "needle"), [
+    ("1989-12-31", "en", "between 1990-01-01 and 2100-12-31"),
+    ("9999-12-31", "zh", "测算日期须在 1990-01-01 至 2100-12-31 之间"),
+    ("2026-02-30", "zh", "日期无效"),
+])
+def test_the_assessment_date_follows_the_web_and_api_rule_in_the_chosen_language(capsys, as_of, lang, needle):
+    code = main(["evaluate", str(EXAMPLES / "qianhai-hk-staff.json"), "--as-of", as_of, "--lang", lang])
+    _, err = capsys.readouterr()
+    assert code == 2 and needle in err and "--as-of" in err and "Traceback" not in err
+
+
+def test_text_output_groups_each_family_once_per_subject(capsys):
+    assert main(["evaluate", str(EXAMPLES / "qianhai-hk-staff.json"), "--format", "text", "--lang", "zh",
+                 "--as-of", "2026-11-21"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    headings = [lines[i - 1] for i, line in enumerate(lines) if line and set(line) == {"-"}]
+    assert len(headings) == len(set(headings)) >= 4
+    for i, line in enumerate(lines):
+        if line and set(line) == {"-"}:  # the underline is as wide as the heading on screen (CJK: 2 columns)
+            assert len(line) == sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in lines[i - 1])

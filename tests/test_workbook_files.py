@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
+import signal
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -104,3 +111,44 @@ def test_export_to_an_unwritable_place_exits_2_with_a_message(capsys, tmp_path):
     code = main(["export", QIANHAI, "-o", str(tmp_path / "missing" / "x.xlsx"), "--lang", "zh"])
     _, err = capsys.readouterr()
     assert code == 2 and "无法写入文件" in err and "Traceback" not in err
+
+
+def test_export_through_a_symbolic_link_replaces_the_target_and_keeps_the_link(capsys, tmp_path):
+    target = tmp_path / "shared" / "client.xlsx"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    link = tmp_path / "latest.xlsx"
+    link.symlink_to(target)
+    assert main(["export", QIANHAI, "-o", str(link), "--as-of", "2026-11-21"]) == 0
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert load_workbook(target).sheetnames[0] == "Summary"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["client.xlsx"]  # no partial file left
+
+
+def test_export_into_a_named_pipe_writes_into_it_and_leaves_the_pipe(capsys, tmp_path):
+    """A pipe (or a device such as /dev/stdout) is written into, never replaced by a regular file."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = {}
+
+    def read() -> None:
+        with fifo.open("rb") as handle:
+            received["data"] = handle.read()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    code = main(["export", QIANHAI, "-o", str(fifo), "--as-of", "2026-11-21"])
+    reader.join(timeout=30)
+    assert code == 0 and stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert load_workbook(io.BytesIO(received["data"])).sheetnames[0] == "Summary"
+
+
+def test_piping_the_cli_into_head_ends_quietly(tmp_path):
+    """`incentives evaluate … | head -1`: no BrokenPipeError traceback; the command ends as Unix tools do."""
+    command = [str(Path(sys.executable).with_name("incentives")), "evaluate", QIANHAI, "--as-of", "2026-11-21"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline().strip() == b"{"
+    process.stdout.close()  # the reader goes away, as head does after its line
+    _, err = process.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+    assert process.returncode in (0, -signal.SIGPIPE)

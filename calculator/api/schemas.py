@@ -15,6 +15,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from calculator.api.errors import ApiMessage
+from schemas.as_of import AS_OF_MAX, AS_OF_MIN
 from schemas.messages import Msg
 from schemas.profile import MAX_PEOPLE, CompanySchema, PersonSchema
 from schemas.tables import (
@@ -32,7 +33,6 @@ from schemas.tables import (
 STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
 RESULTS = ("met", "not_met", "unknown")
 WINDOW_STATES = ("open", "upcoming", "closed", "continuous", "unknown", "not_applicable")
-AS_OF_MIN, AS_OF_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 
 
 def _d(text: str) -> dict[str, str]:

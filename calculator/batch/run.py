@@ -27,6 +27,7 @@ from calculator.engine.evaluate import evaluate_subject
 from calculator.engine.formatting import money_range
 from calculator.engine.report import DISCLAIMER, Reporter, cents
 from calculator.engine.texts import STATUS
+from calculator.files import write_output
 from schemas.messages import flatten_errors
 from schemas.profile import CompanySchema, PersonSchema
 
@@ -96,15 +97,11 @@ def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: s
     lang = "zh" if lang == "zh" else "en"
     as_of = as_of or dt.date.today()
     source = open_source(Path(input_path), kind, max_bytes, name)
-    output = Path(output_path)
-    partial = output.with_name(f".{output.name}.{os.getpid()}.part")
     try:
-        summary = _run(catalogue, source, partial, kind, as_of, lang, max_rows, on_progress, on_error)
-        os.replace(partial, output)
-        return summary
+        return write_output(output_path, lambda where: _run(catalogue, source, where, kind, as_of, lang, max_rows,
+                                                            on_progress, on_error))
     finally:
         source.close()
-        partial.unlink(missing_ok=True)
 
 
 def _header(source: Source, rows: Any, kind: str | None, lang: str) -> tuple[int, Mapping, str]:

@@ -31,6 +31,7 @@ from calculator.batch.jobs import InProcessJobs
 from calculator.batch.template import build_template, template_name
 from calculator.web.i18n import current_lang
 from calculator.workbook import XLSX_MIMETYPE, content_disposition
+from schemas.as_of import parse_as_of
 
 bp = Blueprint("batch", __name__)
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -72,12 +73,9 @@ def upload() -> Response | tuple[str, int]:
     kind = request.form.get("kind") or None
     if kind not in (None, "companies", "people"):
         kind = None
-    as_of = None
-    if request.form.get("as_of"):
-        try:
-            as_of = dt.date.fromisoformat(request.form["as_of"])
-        except ValueError:
-            as_of = None
+    as_of, problem = parse_as_of(request.form.get("as_of"), lang)
+    if problem:  # never silently today: the whole batch would be assessed on the wrong date
+        return upload_page(problem, 400)
     if file is None or not file.filename:
         return upload_page("Choose a file to upload." if lang == "en" else "请选择要上传的文件。", 400)
     runner = jobs()

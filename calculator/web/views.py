@@ -18,7 +18,8 @@ from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, current_lang
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
-from schemas.messages import MESSAGES, flatten_errors
+from schemas.as_of import parse_as_of
+from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
 
 bp = Blueprint("web", __name__)
@@ -112,10 +113,6 @@ def read_form(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"people": people_data}, {"people": people_raw, "as_of": form.get("as_of", "")}
 
 
-AS_OF_MIN, AS_OF_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)  # the API's range (calculator/api/schemas.py)
-AS_OF_RANGE = {"en": "The assessment date must be between {min} and {max}.", "zh": "测算日期须在 {min} 至 {max} 之间。"}
-
-
 def card_words() -> dict[str, str]:
     """The words every program card repeats, translated once per language (not once per card or row)."""
     lang = current_lang()
@@ -136,20 +133,6 @@ def translate_card_words() -> dict[str, str]:
         "unknown": _("unknown"), "formula": _("Formula:"), "documents": _("Documents usually required:"),
         "sources": _("Sources:"), "official_text": _("Official text"),
     }
-
-
-def parse_as_of(text: str, lang: str = "en") -> tuple[dt.date | None, str | None]:
-    """(date or None for today, error message or None). A date the rules cannot be applied on is an error on
-    the ``as_of`` field, never silently today and never a date the engine cannot compute with."""
-    if not text:
-        return None, None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        return None, MESSAGES["not_date"][lang]
-    if not AS_OF_MIN <= day <= AS_OF_MAX:
-        return None, AS_OF_RANGE[lang].format(min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat())
-    return day, None
 
 
 def load_input(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dt.date | None,

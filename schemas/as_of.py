@@ -1,0 +1,28 @@
+"""The assessment date, the same on every surface (web forms, batch upload, API, CLI).
+
+YYYY-MM-DD, from 1990-01-01 to 2100-12-31: the span the rule tables and the tax computations can be applied on.
+A date outside it, or one that is not a date, is an error on the ``as_of`` field, never silently today.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from schemas.messages import MESSAGES
+
+AS_OF_MIN, AS_OF_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
+AS_OF_RANGE = {"en": "The assessment date must be between {min} and {max}.", "zh": "测算日期须在 {min} 至 {max} 之间。"}
+
+
+def parse_as_of(text: str | None, lang: str = "en") -> tuple[dt.date | None, str | None]:
+    """(date, or None for today when ``text`` is empty; error message in ``lang``, or None)."""
+    lang = "zh" if lang == "zh" else "en"
+    if not text:
+        return None, None
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None, MESSAGES["not_date"][lang]
+    if not AS_OF_MIN <= day <= AS_OF_MAX:
+        return None, AS_OF_RANGE[lang].format(min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat())
+    return day, None
