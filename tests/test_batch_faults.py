@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -38,7 +40,9 @@ def test_a_job_whose_worker_dies_is_marked_failed_and_its_files_removed(tmp_path
     status = wait(runner, job_id)
     assert status.state == "failed"
     assert status.error["en"] and status.error["zh"] and "worker died" not in status.error["en"]
-    assert not runner.job_dir(job_id).exists() or not any(runner.job_dir(job_id).iterdir())
+    # Only the job's state is kept (so any worker can show the failure); none of the file's data.
+    kept = list(runner.job_dir(job_id).iterdir())
+    assert [p.name for p in kept] == ["status.json"] and "Secret Co" not in kept[0].read_text(encoding="utf-8")
     assert runner.result_path(job_id) is None and runner.errors(job_id) == []
     runner.shutdown()
 
@@ -121,3 +125,30 @@ print(runner.result_path(job))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert str(tmp_path) in done.stdout  # the job really finished with a result file
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_job_whose_process_died_is_reported_failed_by_any_worker_and_its_files_removed(tmp_path):
+    """Another worker process ran the job and died mid-way (killed, out of memory): the page says so and the
+    job's data is deleted, instead of 'working…' for ever."""
+    runner = InProcessJobs(ttl=60, root=tmp_path)
+    gate = threading.Event()
+
+    def work(directory, report):
+        (directory / "errors.jsonl").write_text('{"value": "Secret Co"}\n', encoding="utf-8")
+        gate.wait(10)
+        return {}
+
+    job_id = runner.submit(work, name="x.xlsx")
+    for _ in range(200):
+        if runner.status(job_id).state == "running":
+            break
+        time.sleep(0.01)
+    dead = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True).stdout)  # a process that has ended
+    state = runner.job_dir(job_id) / "status.json"
+    state.write_text(json.dumps({**json.loads(state.read_text(encoding="utf-8")), "pid": dead}), encoding="utf-8")
+    status = runner.status(job_id)
+    assert status.state == "failed" and "server process" in status.error["en"] and "进程" in status.error["zh"]
+    assert [p.name for p in runner.job_dir(job_id).iterdir()] == ["status.json"]
+    gate.set()
+    runner.shutdown()

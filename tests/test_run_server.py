@@ -62,3 +62,67 @@ def test_both_workers_accept_a_form_made_by_either(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+
+
+def start(port: int, env: dict[str, str]) -> subprocess.Popen:
+    server = subprocess.Popen(run_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return server
+        except OSError:
+            assert time.monotonic() < deadline, "gunicorn did not start"
+            time.sleep(0.2)
+
+
+def upload(base: str, name: str, content: bytes) -> str:
+    """Upload a roster through the batch form (CSRF token and cookie included); the job page's URL."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/batch?lang=en", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    boundary = "----roster"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'.encode(),
+             f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\npeople\r\n'.encode(),
+             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+             f"Content-Type: text/csv\r\n\r\n".encode() + content + b"\r\n", f"--{boundary}--\r\n".encode()]
+    request = urllib.request.Request(f"{base}/batch?lang=en", data=b"".join(parts),
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    with opener.open(request, timeout=30) as response:  # follows the 303 to the job page
+        return response.url
+
+
+def test_a_batch_job_is_served_by_either_worker_and_nothing_is_left_when_the_server_stops(tmp_path):
+    """With the two workers of `make run`, the job page and the download work whichever worker answers (the
+    job's state is in files, not one worker's memory); jobs not downloaded are deleted when the server stops."""
+    port = free_port()
+    jobs = tmp_path / "jobs"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INCENTIVES_")}
+    env["INCENTIVES_BATCH_DIR"] = str(jobs)
+    server = start(port, env)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        roster = b"ref,identity,annual_gross_income\nA,hk_permanent_resident,1500000\nB,martian,abc\n"
+        job = upload(base, "roster.csv", roster)
+        statuses, pages = [], []
+        for _ in range(40):  # fresh connections: the two workers take turns
+            try:
+                with urllib.request.urlopen(job, timeout=10) as response:
+                    statuses.append(response.status)
+                    pages.append(response.read().decode())
+            except urllib.error.HTTPError as exc:
+                statuses.append(exc.code)
+            if len(statuses) >= 12 and "/download" in pages[-1]:
+                break
+            time.sleep(0.1)
+        assert set(statuses) == {200} and "martian" in pages[-1]
+        with urllib.request.urlopen(job.split("?")[0] + "/download", timeout=10) as response:
+            assert response.read()[:2] == b"PK"
+        upload(base, "second.csv", roster)  # never downloaded
+        assert len(list(jobs.iterdir())) == 1
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    assert not jobs.exists() or list(jobs.iterdir()) == []

@@ -1,34 +1,45 @@
-"""Background batch jobs behind a small interface, with an in-process (thread) default.
+"""Background batch jobs: the work runs on a thread of the process that took the upload; each job's state is a
+file in the job's folder, so every worker process of the app can report on it and serve its download.
 
-    runner = InProcessJobs(ttl=900)
-    job_id = runner.submit(work, input_path=…, name="…")   # work(job_dir, report) -> dict (the summary)
-    runner.status(job_id)        # JobStatus or None (unknown or expired)
+    runner = InProcessJobs(ttl=900, folder=…)      # folder shared by the app's workers (see calculator/web/batch.py)
+    job_id = runner.submit(work, name="…", prepare=…)   # work(job_dir, report) -> dict (the summary)
+    runner.status(job_id)        # JobStatus or None (unknown, expired, or deleted after download)
     runner.result_path(job_id)   # the finished workbook, or None
+    runner.errors(job_id, start, limit)   # a page of the rejected-row messages
     runner.cleanup(job_id)       # delete a job's files now (after download); cleanup() removes expired jobs
 
-A deployment with several processes replaces :class:`InProcessJobs` with a queue-backed class offering the
-same four methods (:class:`JobRunner`). Files live in a private temporary directory (mode 0700), one
-sub-directory per job, deleted after download or after ``ttl`` seconds, whichever comes first.
+Files live in a private folder (mode 0700, owned by this user), one sub-folder per job (the input, while the job
+runs; ``status.json``; ``result.xlsx``; ``errors.jsonl``), deleted after download or after ``ttl`` seconds,
+whichever comes first. A process that exits deletes the jobs it ran, finished or not: nothing with company data
+outlives the server. A job whose process died while running is reported failed and its files are deleted.
+A deployment across several machines replaces this class with a queue-backed one offering the same methods
+(:class:`JobRunner`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
+import os
 import secrets
 import shutil
+import stat
 import tempfile
 import threading
 import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 Report = Callable[[int, int | None, int], None]  # rows done, rows total (or None), rejected so far
 Work = Callable[[Path, Report], dict[str, Any]]
+FAILED = {"en": "The batch could not be completed.", "zh": "批量测算未能完成。"}
+STOPPED = {"en": "The batch stopped because the server process running it ended. Please upload the file again.",
+           "zh": "运行该批量测算的服务器进程已结束，测算中止。请重新上传文件。"}
 
 
 @dataclass
@@ -40,8 +51,9 @@ class JobStatus:
     rejected: int = 0
     summary: dict[str, Any] | None = None
     error: dict[str, str] | None = None   # {"en": …, "zh": …} when the file was unusable
-    created: float = field(default_factory=time.monotonic)
+    created: float = 0.0             # wall-clock time (shared by processes)
     name: str = "result.xlsx"
+    pid: int = 0                     # the process running the job
 
 
 class JobRunner(Protocol):
@@ -52,71 +64,119 @@ class JobRunner(Protocol):
 
 
 class InProcessJobs:
-    """Jobs run on a small thread pool in this process; state is kept in memory, files on disk."""
+    """Jobs run on a small thread pool in this process; their state is kept in files any process can read."""
 
     RESULT = "result.xlsx"
     ERRORS = "errors.jsonl"
+    STATUS = "status.json"
 
-    def __init__(self, ttl: float = 900.0, workers: int = 1, root: str | Path | None = None) -> None:
+    def __init__(self, ttl: float = 900.0, workers: int = 1, root: str | Path | None = None,
+                 folder: str | Path | None = None) -> None:
+        """``folder``: the jobs' folder, shared by every process given the same path (made on first use, and
+        refused unless it is a private folder of this user). Without it, a private folder of this runner's own
+        is made with the first job (inside ``root`` if given) and removed when the runner goes away."""
         self.ttl = ttl
         self._parent = root
+        self._folder = Path(folder) if folder is not None else None
         self._root: Path | None = None
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
-        self._jobs: dict[str, JobStatus] = {}
+        self._mine: set[str] = set()     # jobs this process ran: deleted when it exits
         self._lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, _remove, self._mine, None, os.getpid())
 
     @property
     def root(self) -> Path:
-        """The private folder for this runner's jobs (mode 0700), created with the first job and removed when
-        the runner is shut down or garbage-collected, or the process exits: an app that never runs a batch
-        leaves nothing in the temporary folder."""
+        """The folder holding the jobs (created on first use)."""
         with self._lock:
             if self._root is None:
-                self._root = Path(tempfile.mkdtemp(prefix="incentives-batch-", dir=self._parent))
-                self._finalizer = weakref.finalize(self, shutil.rmtree, self._root, ignore_errors=True)
+                if self._folder is None:
+                    self._root = Path(tempfile.mkdtemp(prefix="incentives-batch-", dir=self._parent))
+                    self._finalizer.detach()
+                    self._finalizer = weakref.finalize(self, _remove, self._mine, self._root, os.getpid(), True)
+                else:
+                    self._root = private_folder(self._folder)
+                    self._finalizer.detach()
+                    self._finalizer = weakref.finalize(self, _remove, self._mine, self._root, os.getpid())
             return self._root
 
     def job_dir(self, job_id: str) -> Path:
+        if not job_id or not all(c.isalnum() or c in "-_" for c in job_id):
+            raise ValueError("not a job id")
         return self.root / job_id
 
+    # --- state files --------------------------------------------------------------------------------------
+    def _save(self, status: JobStatus) -> None:
+        directory = self.job_dir(status.id)
+        partial = directory / f".{self.STATUS}.{os.getpid()}.{threading.get_ident()}"
+        try:
+            partial.write_text(json.dumps(asdict(status), ensure_ascii=False, default=str), encoding="utf-8")
+            os.replace(partial, directory / self.STATUS)
+        except FileNotFoundError:  # the job was deleted meanwhile (downloaded, expired)
+            partial.unlink(missing_ok=True)
+
+    def _load(self, job_id: str) -> JobStatus | None:
+        try:
+            return JobStatus(**json.loads((self.job_dir(job_id) / self.STATUS).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):  # no such job, being replaced, or not one of ours
+            return None
+
+    # --- the interface ------------------------------------------------------------------------------------
     def submit(self, work: Work, *, name: str, prepare: Callable[[Path], None] | None = None) -> str:
-        """Create the job's directory (``prepare`` writes the input there), then run ``work`` in the background."""
+        """Create the job's folder (``prepare`` writes the input there), then run ``work`` in the background."""
         self.cleanup()
         job_id = secrets.token_urlsafe(18)
         directory = self.job_dir(job_id)
         directory.mkdir(mode=0o700)
+        with self._lock:
+            self._mine.add(job_id)
         if prepare is not None:
             prepare(directory)
-        status = JobStatus(id=job_id, name=name)
-        with self._lock:
-            self._jobs[job_id] = status
+        status = JobStatus(id=job_id, name=name, created=time.time(), pid=os.getpid())
+        self._save(status)
         self._pool.submit(self._run, status, work, directory)
         return job_id
 
     def _run(self, status: JobStatus, work: Work, directory: Path) -> None:
         status.state = "running"
+        self._save(status)
 
         def report(done: int, total: int | None, rejected: int) -> None:
             status.rows_done, status.rows_total, status.rejected = done, total, rejected
+            self._save(status)
 
         try:
             status.summary = work(directory, report)
             status.state = "done"
+            self._save(status)
         except Exception as exc:  # the page shows a message; never a 500
             render = getattr(exc, "render", None)
-            status.error = {"en": render("en"), "zh": render("zh")} if render else {
-                "en": "The batch could not be completed.", "zh": "批量测算未能完成。"}
+            status.error = {"en": render("en"), "zh": render("zh")} if render else dict(FAILED)
             status.state = "failed"
-            # A failed job keeps nothing: not its partial error list, not a half-written result.
-            shutil.rmtree(directory, ignore_errors=True)
+            # A failed job keeps nothing but its state: not its partial error list, not a half-written result.
+            for item in directory.iterdir():
+                if item.name != self.STATUS:
+                    shutil.rmtree(item) if item.is_dir() else item.unlink(missing_ok=True)
+            self._save(status)
         finally:
             for leftover in directory.glob("input*"):
                 leftover.unlink(missing_ok=True)
 
     def status(self, job_id: str) -> JobStatus | None:
+        """The job's state as any process sees it; a job whose process died while running is failed."""
         self.cleanup()
-        with self._lock:
-            return self._jobs.get(job_id)
+        try:
+            status = self._load(job_id)
+        except ValueError:
+            return None
+        if status is None:
+            return None
+        if status.state in ("queued", "running") and status.pid != os.getpid() and not _alive(status.pid):
+            status.state, status.error = "failed", dict(STOPPED)
+            for item in self.job_dir(job_id).iterdir():
+                if item.name != self.STATUS:
+                    shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)
+            self._save(status)
+        return status
 
     def result_path(self, job_id: str) -> Path | None:
         status = self.status(job_id)
@@ -136,19 +196,63 @@ class InProcessJobs:
             return [json.loads(line) for line in itertools.islice(handle, start, stop)]
 
     def cleanup(self, job_id: str | None = None) -> None:
-        """Delete one job now, or every job older than ``ttl`` (finished or not)."""
-        now = time.monotonic()
-        with self._lock:
-            if job_id is not None:
-                doomed = [job_id] if job_id in self._jobs else []
-            else:
-                doomed = [j for j, s in self._jobs.items() if now - s.created > self.ttl]
-            for key in doomed:
-                self._jobs.pop(key, None)
-        for key in doomed:
-            shutil.rmtree(self.job_dir(key), ignore_errors=True)
+        """Delete one job now, or every job older than ``ttl`` (finished or not), whichever process ran it."""
+        if job_id is not None:
+            with contextlib.suppress(ValueError):
+                shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
+            return
+        if self._root is None and self._folder is None:
+            return  # no job was ever made here
+        now = time.time()
+        for directory in self.root.iterdir():
+            status = self._load(directory.name) if directory.is_dir() else None
+            created = status.created if status else _mtime(directory)
+            if now - created > self.ttl:
+                shutil.rmtree(directory, ignore_errors=True)
 
     def shutdown(self) -> None:
+        """Finish the running jobs, then delete this process's jobs (and a private folder of its own)."""
         self._pool.shutdown(wait=True)
-        if self._root is not None:
-            self._finalizer()  # removes the folder, once
+        self._finalizer()
+
+
+def private_folder(path: Path) -> Path:
+    """``path`` as a folder only this user can enter: made with mode 0700, or refused when it exists as something
+    else (a link, another user's folder, a folder others can read), so nobody can prepare it in advance."""
+    with contextlib.suppress(FileExistsError):
+        path.mkdir(mode=0o700)
+    info = path.lstat()
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise RuntimeError(f"{path} is not a private folder of this user: batch jobs are refused")
+    return path
+
+
+def _remove(mine: set[str], root: Path | None, owner: int, whole: bool = False) -> None:
+    """At exit (or shutdown), in the process that made them: delete the jobs this process ran; then the folder if
+    it is this runner's own, or if nothing else is left in a shared one."""
+    if root is None or os.getpid() != owner:
+        return  # a forked copy of the runner: the jobs belong to the process that made them
+    if whole:
+        shutil.rmtree(root, ignore_errors=True)
+        return
+    for job_id in list(mine):
+        shutil.rmtree(root / job_id, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        root.rmdir()  # only when empty: another process's jobs stay
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return time.time()

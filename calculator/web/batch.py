@@ -7,8 +7,10 @@ The work runs in the background through :class:`calculator.batch.jobs.InProcessJ
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +44,20 @@ def register(app: Flask) -> None:
     app.config.setdefault("BATCH_MAX_UPLOAD", MAX_UPLOAD)
     app.config.setdefault("BATCH_MAX_ROWS", MAX_ROWS)
     app.config.setdefault("BATCH_TTL", 900)
-    app.extensions["batch_jobs"] = app.config.get("BATCH_RUNNER") or InProcessJobs(ttl=app.config["BATCH_TTL"])
+    app.extensions["batch_jobs"] = app.config.get("BATCH_RUNNER") or InProcessJobs(
+        ttl=app.config["BATCH_TTL"], folder=jobs_folder(app))
     app.register_blueprint(bp)
+
+
+def jobs_folder(app: Flask) -> Path:
+    """Where batch jobs live: ``BATCH_DIR`` if set, else a folder in the temporary directory named from the
+    secret key, so that every worker process of the app (they share the key) finds every job, whichever
+    worker took the upload, and nobody without the key can guess the name."""
+    if app.config.get("BATCH_DIR"):
+        return Path(app.config["BATCH_DIR"])
+    key = app.secret_key if isinstance(app.secret_key, bytes) else str(app.secret_key).encode()
+    digest = hashlib.sha256(b"incentives batch folder\0" + key).hexdigest()[:24]
+    return Path(tempfile.gettempdir()) / f"incentives-batch-{digest}"
 
 
 def jobs() -> InProcessJobs:
