@@ -63,6 +63,25 @@ def test_errors_are_shown_focused_and_can_be_fixed(page, live_server):
     assert page.locator("#error-summary").count() == 0
 
 
+@pytest.mark.parametrize("form", ["company", "talent"])
+def test_pressing_enter_in_a_field_submits_the_answers(page, live_server, form):
+    """Enter in a text field gives the results: not the language switch, not "Remove person 1" (the browser
+    presses the form's first submit button)."""
+    page.goto(f"{live_server}/{form}?lang=en")
+    if form == "talent":
+        page.click("text=Add another person")
+        page.wait_for_selector("text=Remove person 2")
+        field = "#person-0-annual_gross_income"
+    else:
+        field = "#company-employees"
+    page.fill(field, "150")
+    page.press(field, "Enter")
+    page.wait_for_selector(".totals")
+    assert page.locator("html").get_attribute("lang") == "en"
+    if form == "talent":
+        assert page.locator("h2.person-title").count() == 2  # both people assessed, nobody removed
+
+
 def test_switching_language_midway_keeps_the_answers(page, live_server):
     page.goto(f"{live_server}/company?lang=en")
     page.fill("#company-name", "Bilingual Ltd")
