@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from calculator.catalogue_doc import OUTPUT, render
+from tests.conftest import AS_OF, EXAMPLES
 
 POLICY = Path(__file__).resolve().parents[2] / "shared" / "policy" / "programs.md"
 
@@ -85,3 +87,33 @@ def test_every_question_is_used_by_some_program(catalogue):
     for subject, fields in field_catalogue().items():
         unused = [name for name in fields if name not in usage[subject] and name not in labels_only]
         assert not unused, f"{subject} fields no program uses: {unused}"
+
+
+def _read_by_people(program: dict) -> list[str]:
+    """Every text of a program's result that the page, the workbook and the API show to a person."""
+    texts = [program["amount"], program["status_text"], program["window"]["text"], *program["reasons"],
+             *(g["text"] for g in program["gaps"]), *(f["text"] for f in program["flags"]),
+             *(i["text"] for i in program["benefit"].get("items", [])), *(m["label"] for m in program["missing"])]
+    if program["excluded_by"]:
+        texts.append(program["excluded_by"]["text"])
+    if program["not_in_force_reason"]:
+        texts.append(program["not_in_force_reason"])
+    return texts
+
+
+def test_texts_people_read_never_show_program_ids_or_field_names(catalogue, evaluate):
+    """Flags, gaps, reasons and items name programs by their names and questions by their labels, never by the
+    internal codes (sz-gov-ai-scenario-fund, employees_limit, gov_scenario_tier)."""
+    from schemas.profile import field_catalogue
+
+    fields = {name for kind in field_catalogue().values() for name in kind if "_" in name}
+    codes = set(catalogue.programs) | fields | {c.id for p in catalogue.programs.values() for c in p.criteria
+                                                if "_" in c.id}
+    found = []
+    for path in sorted(EXAMPLES.glob("*.json")):
+        for lang in ("zh", "en"):
+            for program in evaluate(json.loads(path.read_text(encoding="utf-8")), AS_OF, lang)["programs"]:
+                for text in _read_by_people(program):
+                    found += [(path.name, lang, program["id"], token) for token in
+                              re.findall(r"[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+", text) if token in codes]
+    assert found == []

@@ -11,6 +11,7 @@ from calculator.engine.stacking import apply_stacking
 class FakeProgram:
     def __init__(self, pid: str) -> None:
         self.id, self.family = pid, "talent"
+        self.spec = {"name": {"zh": f"项目{pid}", "en": f"Program {pid}"}}
 
 
 def result(pid: str, amount: int | None, status: str = "eligible") -> ProgramResult:
@@ -56,6 +57,7 @@ def test_pending_choices_are_flagged_not_excluded():
     apply_stacking([group("g", "a", "b")], results, {})
     assert results["b"].excluded_by is None and results["a"].excluded_by is None
     assert [f.code for f in results["a"].flags] == ["exclusive_pending"]
+    assert results["a"].flags[0].params["others"] == {"zh": "项目b", "en": "Program b"}  # named, not by id
 
 
 def test_combined_limit_caps_the_total_at_the_contract():

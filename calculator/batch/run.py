@@ -248,7 +248,7 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
         estimate = r.estimate if r.counts_in_totals or r.status == "eligible" else None
         reasons = [reporter.sentence(subject_kind, c) for c in r.criteria if c.id in r.reasons]
         missing = [reporter.label(subject_kind, name) for name in r.missing]
-        gaps = [reporter.gap(subject_kind, g)["text"] for g in r.gaps]
+        gaps = [reporter.gap(subject_kind, g, r.program)["text"] for g in r.gaps]
         writer.row("detail", [number, ref, r.id, r.program.spec["name"][lang], status_text[r.status],
                               reporter.amount_text(r), estimate.low if estimate else None,
                               estimate.high if estimate else None, "\n".join(reasons) or None,

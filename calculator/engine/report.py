@@ -7,12 +7,22 @@ See ``docs/contract.md`` for the keys. Money is given as numbers rounded half-up
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from calculator import __version__
 from calculator.engine import formatting
-from calculator.engine.model import Assessment, Catalogue, CriterionResult, Estimate, Gap, ProgramResult, SubjectResult
+from calculator.engine.model import (
+    Assessment,
+    Catalogue,
+    CriterionResult,
+    Estimate,
+    Flag,
+    Gap,
+    ProgramResult,
+    SubjectResult,
+)
 from calculator.engine.texts import GAP, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, fill, render_flag
 from schemas.profile import field_catalogue
 
@@ -128,7 +138,22 @@ class Reporter:
             doc["note"] = crit.note[lang]
         return doc
 
-    def gap(self, subject: str, gap: Gap) -> dict[str, Any]:
+    def conditions(self, program: Any) -> dict[str, str]:
+        """A program's condition texts by criterion id (for "also needs: …")."""
+        key = ("conditions", program.id)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = {c.id: c.text[self.lang] for c in program.criteria}
+        return found
+
+    def flag_text(self, subject: str, item: Flag) -> str:
+        """A flag in this language; a question named by its field is named by its label, as on the form."""
+        question = item.params.get("question")
+        if isinstance(question, str):
+            item = replace(item, params={**item.params, "question": self.label(subject, question)})
+        return render_flag(item, self.lang)
+
+    def gap(self, subject: str, gap: Gap, program: Any) -> dict[str, Any]:
         lang = self.lang
         unit = gap.unit if gap.unit != "%" else "percent"
 
@@ -164,7 +189,9 @@ class Reporter:
             key = "unlocks" if gap.unlocks.low == gap.unlocks.high else "unlocks_range"
             text += GAP[key][lang].format(amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
         if gap.also_needs:
-            text += GAP["also_needs"][lang].format(others=", ".join(gap.also_needs))
+            names = self.conditions(program)
+            others = ("；" if lang == "zh" else "; ").join(names.get(c, c) for c in gap.also_needs)
+            text += GAP["also_needs"][lang].format(others=others)
         return {"criterion": gap.criterion, "input": gap.input, "input_label": label, "unit": gap.unit,
                 "current": _plain(gap.current), "required": _plain(gap.required), "change": _plain(gap.change),
                 "direction": gap.direction, "on_date": gap.on_date.isoformat() if gap.on_date else None,
@@ -257,12 +284,12 @@ class Reporter:
             "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == "money" else None,
             "amount": self.amount_text(result),
             "benefit": benefit_doc,
-            "flags": [{"code": f.code, "text": render_flag(f, lang)} for f in result.flags],
+            "flags": [{"code": f.code, "text": self.flag_text(kind, f)} for f in result.flags],
             "criteria": criteria,
             "reasons": reasons,
             "not_in_force_reason": reason_text,
             "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
-            "gaps": [self.gap(kind, g) for g in result.gaps],
+            "gaps": [self.gap(kind, g, program) for g in result.gaps],
             "excluded_by": None if result.excluded_by is None else {
                 "group": result.excluded_by.group, "kind": result.excluded_by.kind,
                 "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},

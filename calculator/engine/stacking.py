@@ -58,9 +58,10 @@ def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResul
         for member in members:
             result = results[member]
             if result.status == "needs_info":
-                others = [m for m in members if m != member and results[m].status in ("eligible", "needs_info")]
+                others = [results[m] for m in members
+                          if m != member and results[m].status in ("eligible", "needs_info")]
                 if others:
-                    result.flags.append(flag("exclusive_pending", others=", ".join(others)))
+                    result.flags.append(flag("exclusive_pending", others=program_names(others)))
     for group in groups:
         if group["kind"] != "warning":
             continue
@@ -80,9 +81,15 @@ def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResul
         total = sum((r.estimate for r in counted), Estimate(Decimal(0), Decimal(0)))
         cut = Estimate(max(Decimal(0), total.low - limit), max(Decimal(0), total.high - limit))
         for r in counted:
-            others = ", ".join(o.id for o in counted if o is not r)
+            others = program_names([o for o in counted if o is not r])
             r.flags.append(flag("combined_support_limited", others=others, limit_amount=limit))
         if cut.high > 0:
             adjustments.append(Adjustment(group=group["id"], family=counted[0].program.family,
                                           amount=Estimate(-cut.low, -cut.high), text=group["text"]))
     return adjustments
+
+
+def program_names(results: list[Any]) -> dict[str, str]:
+    """The programs' names joined, in both languages (a flag parameter the report picks the language of)."""
+    return {"zh": "、".join(r.program.spec["name"]["zh"] for r in results),
+            "en": "; ".join(r.program.spec["name"]["en"] for r in results)}
