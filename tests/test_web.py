@@ -253,3 +253,25 @@ def test_production_cookies_are_secure_httponly_and_samesite(monkeypatch):
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     cookie = app.test_client().get("/company").headers.get("Set-Cookie", "")
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_catalogue_shows_words_not_codes_and_finds_the_same_programs_in_both_languages(client, lang):
+    page = client.get(f"/programs?lang={lang}").get_data(as_text=True)
+    meta = " ".join(re.findall(r'<p class="meta">(.*?)</p>', page, re.S))
+    spans = " ".join(re.findall(r'<span class="meta">(.*?)</span>', page, re.S))
+    cells = " ".join(re.findall(r"<td>(.*?)</td>", page, re.S))
+    for code in ("competitive", "determined", "not_monetary", "CONFIRMED", "SECONDARY", "UNCONFIRMED"):
+        assert not re.search(rf"\b{code}\b", meta + spans + cells), code
+    found = {lang: set(re.findall(r'<article class="program" id="([^"]+)"',
+                                  client.get(f"/programs?lang={lang}&q=compute").get_data(as_text=True)))
+             for lang in ("zh", "en")}
+    assert found["zh"] == found["en"] and found["en"]
+
+
+def test_benefit_items_show_their_type_in_the_pages_language(client, evaluate):
+    example = "qianhai-hk-staff.json"
+    data = MultiDict(list(company_form(example).items()) + zones(example))
+    page = client.post("/company?lang=zh", data=data).get_data(as_text=True)
+    types = re.findall(r'<span class="item-type">([^<]*)</span>', page)
+    assert types and set(types) <= {"许可", "义务", "认定", "信息"}

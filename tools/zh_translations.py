@@ -93,7 +93,6 @@ ZH = {
     "Family": "类别",
     "All": "全部",
     "Filter": "筛选",
-    "programs": "个项目",
     "in force from": "自",
     "to": "至",
     "rests on": "依据可信度",
@@ -158,6 +157,7 @@ ZH = {
     "Messages %(first)s–%(to)s of %(total)s. Every one is also in the workbook's “Rejected rows” sheet.": "第 %(first)s–%(to)s 条，共 %(total)s 条。全部内容也在工作簿的“被拒绝的行”工作表中。",
     "Pages of rejected rows": "被拒绝的行的分页",
     "Page %(page)s of %(last)s": "第 %(page)s 页，共 %(last)s 页",
+    "Programs found:": "找到的项目：",
     "Previous": "上一页",
     "Next": "下一页",
 }

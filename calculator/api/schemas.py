@@ -157,6 +157,7 @@ class GapSchema(Schema):
 
 class BenefitItemSchema(Schema):
     type = one_of("permission", "obligation", "label", "information")
+    type_text = req(fields.String, description="The type in the requested language.")
     text = req(fields.String)
     article = opt(fields.String)
     applies = one_of(*RESULTS)

@@ -23,7 +23,7 @@ from calculator.engine.model import (
     ProgramResult,
     SubjectResult,
 )
-from calculator.engine.texts import GAP, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, fill, render_flag
+from calculator.engine.texts import GAP, ITEM_TYPES, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, fill, render_flag
 from schemas.profile import field_catalogue
 
 FAMILIES = ("financial_support", "talent", "procurement", "regulatory")
@@ -262,8 +262,8 @@ class Reporter:
                 benefit_doc["cap"] = cents(benefit.cap)
             if benefit.items:
                 benefit_doc["items"] = [
-                    {"type": i["type"], "text": i["text"][lang], "article": i.get("article"),
-                     "applies": RESULT_CODES[i["applies"]]} for i in benefit.items]
+                    {"type": i["type"], "type_text": ITEM_TYPES[i["type"]][lang], "text": i["text"][lang],
+                     "article": i.get("article"), "applies": RESULT_CODES[i["applies"]]} for i in benefit.items]
         if static["pool"] is not None:
             benefit_doc["pool"] = static["pool"]
         criteria = [self.criterion(kind, c) for c in result.criteria]

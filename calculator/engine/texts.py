@@ -96,6 +96,19 @@ FLAGS: dict[str, dict[str, str]] = {
     },
 }
 
+ITEM_TYPES = {
+    "permission": {"en": "Permission", "zh": "许可"},
+    "obligation": {"en": "Obligation", "zh": "义务"},
+    "label": {"en": "Label", "zh": "认定"},
+    "information": {"en": "Information", "zh": "信息"},
+}
+
+CONFIDENCE = {
+    "CONFIRMED": {"en": "Confirmed", "zh": "已确认"},
+    "SECONDARY": {"en": "Secondary source", "zh": "二手来源"},
+    "UNCONFIRMED": {"en": "Unconfirmed", "zh": "未经确认"},
+}
+
 STATUS = {
     "eligible": {"en": "Likely eligible", "zh": "可能符合条件"},
     "needs_info": {"en": "Needs information", "zh": "需补充信息"},

@@ -12,7 +12,8 @@ from marshmallow import ValidationError
 
 from calculator.engine import assess
 from calculator.engine.describe import describe_catalogue, field_usage
-from calculator.engine.report import FAMILY_NAMES, to_document
+from calculator.engine.report import CERTAINTY, FAMILY_NAMES, to_document
+from calculator.engine.texts import CONFIDENCE
 from calculator.web import forms
 from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
@@ -75,11 +76,13 @@ def programs() -> str:
     entries = describe_catalogue(catalogue())["programs"]
     if family:
         entries = [e for e in entries if e["family"] == family]
-    if query:
+    if query:  # names and summaries in both languages: the same programs are found whatever the page's language
         entries = [e for e in entries if query in " ".join(
-            [e["id"], e["name"]["zh"], e["name"]["en"], e["summary"][lang]]).lower()]
+            [e["id"], e["name"]["zh"], e["name"]["en"], e["summary"]["zh"], e["summary"]["en"]]).lower()]
     return render_template("programs.html", entries=entries, family=family, query=request.args.get("q", ""),
-                           families={k: v[lang] for k, v in FAMILY_NAMES.items()}, sources=catalogue().sources)
+                           families={k: v[lang] for k, v in FAMILY_NAMES.items()}, sources=catalogue().sources,
+                           certainty={k: v[lang] for k, v in CERTAINTY.items()},
+                           confidence={k: v[lang] for k, v in CONFIDENCE.items()})
 
 
 def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: int = 200,

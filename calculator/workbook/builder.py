@@ -19,10 +19,10 @@ from openpyxl.worksheet.pagebreak import Break
 
 from calculator.engine.model import Assessment, Catalogue, ProgramResult
 from calculator.engine.report import FAMILIES, FAMILY_NAMES, Reporter
-from calculator.engine.texts import RESULT, STATUS
+from calculator.engine.texts import CONFIDENCE, RESULT, STATUS
 from calculator.workbook.cells import MONEY, Book, Column, Formula, Link, Sheet, Typed, text_lines
 from calculator.workbook.inputs import write_inputs
-from calculator.workbook.labels import APPLIES, CONFIDENCE, ITEM_TYPES, SOURCE_TYPES, sheet_name, word
+from calculator.workbook.labels import APPLIES, SOURCE_TYPES, sheet_name, word
 
 RESULT_TEXT = {"met": RESULT[True], "not_met": RESULT[False], "unknown": RESULT[None]}
 GOOD = PatternFill("solid", fgColor="E2EFDA")
@@ -487,7 +487,7 @@ class Builder:
         for entry in self.entries:
             p = entry.doc
             for item in p["benefit"].get("items", []):
-                kind = ITEM_TYPES.get(item["type"], {}).get(lang, item["type"])
+                kind = item["type_text"]
                 applies = APPLIES.get(item["applies"], {}).get(lang, item["applies"])
                 sheet.row([entry.subject, p["family_name"], p["name"], p["status_text"], kind, item["text"],
                            item["article"], applies])

@@ -136,11 +136,6 @@ WORDS = {
     "file_prefix": {"en": "incentive-assessment", "zh": "激励测算"},
 }
 
-CONFIDENCE = {
-    "CONFIRMED": {"en": "Confirmed", "zh": "已确认"},
-    "SECONDARY": {"en": "Secondary source", "zh": "二手来源"},
-    "UNCONFIRMED": {"en": "Unconfirmed", "zh": "未经确认"},
-}
 
 SOURCE_TYPES = {
     "official": {"en": "Official text", "zh": "官方原文"},
@@ -148,11 +143,6 @@ SOURCE_TYPES = {
     "secondary": {"en": "Secondary source", "zh": "二手来源"},
 }
 
-ITEM_TYPES = {
-    "permission": {"en": "Permission", "zh": "许可"},
-    "obligation": {"en": "Obligation", "zh": "义务"},
-    "label": {"en": "Label", "zh": "认定"},
-}
 
 APPLIES = {
     "met": {"en": "Applies", "zh": "适用"},
