@@ -439,3 +439,11 @@ def test_workbook_errors_use_the_error_format(client):
     assert_error(post(client, "/workbooks?lang=zh", {"company": {"employees": "many"}}), 422, "validation_failed")
     assert_error(client.post(f"{API}/workbooks", data="{", content_type="application/json"), 400, "malformed_json")
     assert_error(client.post(f"{API}/workbooks", data="{}", content_type="text/csv"), 415, "unsupported_media_type")
+
+
+def test_the_api_root_and_every_json_answer_follow_the_api_conventions(client):
+    root = client.get("/api/v1?lang=zh")
+    assert root.status_code == 404 and root.mimetype == "application/json" and root.get_json()["error"] == "not_found"
+    for path in ("/api/v1/programs?lang=zh", "/api/v1/version?lang=zh", "/api/v1/reference/districts?lang=zh"):
+        answer = client.get(path)
+        assert answer.status_code == 200 and answer.headers["Content-Language"] == "zh-CN", path

@@ -173,13 +173,17 @@ def register_error_handlers(blueprint: Any) -> None:
 
 
 def json_errors_under(prefix: str):
-    """An app-wide ``after_request`` hook: any error answered under ``prefix`` outside the API blueprint (an
-    unknown URL, a wrong method, the OpenAPI route) is rewritten into the error format, keeping its headers."""
+    """An app-wide ``after_request`` hook for every answer under ``prefix`` (``/api/v1`` itself included): an
+    error answered outside the API blueprint (an unknown URL, a wrong method, the OpenAPI route) is rewritten
+    into the error format, keeping its headers; a JSON answer without ``Content-Language`` gets one."""
 
     def rewrite(response: Response) -> Response:
-        if response.status_code < 400 or not request.path.startswith(prefix):
+        if not (request.path.startswith(prefix) or request.path == prefix.rstrip("/")):
             return response
         if response.mimetype == "application/json":
+            response.headers.setdefault("Content-Language", CONTENT_LANGUAGE[api_lang()])
+            return response
+        if response.status_code < 400:
             return response
         status = response.status_code
         exc_class = default_exceptions.get(status)
