@@ -190,8 +190,12 @@ class CodeList(fields.Field):
         kwargs.setdefault("load_default", None)
         super().__init__(**kwargs)
 
+    NONE = frozenset({"none", "无", "没有"})  # "none of them": an answer (an empty set), unlike a blank (unknown)
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
         if isinstance(value, str):
+            if value.strip().lower() in self.NONE:
+                return []
             value = [v for v in re.split(r"[,;，；、\s]+", value) if v]
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             raise ValidationError(Msg("not_list"))

@@ -460,3 +460,40 @@ def test_a_bad_assessment_date_on_the_upload_is_an_error_not_today(app, tmp_path
     for as_of, needle in (("2026-02-30", "Not a valid date"), ("1900-01-01", "between 1990-01-01 and 2100-12-31")):
         response = client.post("/batch?lang=en", data={"file": (src.open("rb"), "r.csv"), "as_of": as_of})
         assert response.status_code == 400 and needle in response.get_data(as_text=True)
+
+
+def test_a_people_roster_uploaded_as_companies_is_refused_saying_what_it_looks_like(catalogue, tmp_path):
+    src = write_csv(tmp_path / "r.csv", GOOD, "utf-8")
+    error = None
+    try:
+        run_batch(catalogue, src, tmp_path / "o.xlsx", kind="companies")
+    except BatchFileError as exc:
+        error = exc
+    assert error is not None and not (tmp_path / "o.xlsx").exists()
+    assert "those of people" in error.render("en") and "请选择“人员”" in error.render("zh")
+    assert run_batch(catalogue, src, tmp_path / "o.xlsx", kind="people", as_of=AS_OF).assessed == 2
+
+
+def test_none_in_a_zones_cell_means_no_zone_and_a_blank_means_unknown(catalogue, tmp_path, evaluate):
+    """A Futian company in no special zone gets the same answer from a batch row as from the form."""
+    from tests.conftest import example
+
+    company = example("futian-hightech-scaleup.json")["company"]
+    header = [k for k in company if k != "zone_flags"] + ["zone_flags"]
+    rows = [[str(company[k]) for k in header[:-1]] + [zones] for zones in ("none", "无", "")]
+    wb = openpyxl.Workbook()
+    for row in [header, *rows]:
+        wb.active.append(row)
+    wb.save(tmp_path / "c.xlsx")
+    summary = run_batch(catalogue, tmp_path / "c.xlsx", tmp_path / "o.xlsx", kind="companies", as_of=AS_OF)
+    assert (summary.rows_in, summary.rejected) == (3, 0)
+    matrix = sheets(tmp_path / "o.xlsx")["Status matrix"]
+    ids = [re.search(r"\(([a-z0-9-]+)\)$", str(h)).group(1) if h and "(" in str(h) else None for h in matrix[0]]
+    by_row = [{i: v for i, v in zip(ids, row, strict=True) if i} for row in matrix[1:4]]
+
+    def statuses(zones):
+        doc = evaluate({"company": {**company, "zone_flags": zones}}, AS_OF, "en")
+        return {p["id"]: p["status_text"] for p in doc["programs"]}
+
+    assert by_row[0] == by_row[1] == statuses([])  # "none" and "无": in no zone, as the form's example says
+    assert by_row[2] == statuses(None) != statuses([])  # blank: unknown, so zone programs need information

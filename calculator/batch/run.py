@@ -19,9 +19,9 @@ from marshmallow import ValidationError
 from openpyxl.utils import get_column_letter
 
 from calculator import __version__
-from calculator.batch.columns import KINDS, TEXT_TYPES, Mapping, detect_kind, map_header
+from calculator.batch.columns import KINDS, TEXT_TYPES, Mapping, detect_kind, map_header, score
 from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
-from calculator.batch.texts import BatchFileError, text
+from calculator.batch.texts import KIND_WORDS, BatchFileError, text
 from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
 from calculator.engine.evaluate import evaluate_subject
 from calculator.engine.formatting import money_range
@@ -110,6 +110,11 @@ def _header(source: Source, rows: Any, kind: str | None, lang: str) -> tuple[int
             chosen = kind or detect_kind(cells)
             if chosen is None:
                 raise BatchFileError("kind_unclear")
+            other = "people" if chosen == "companies" else "companies"
+            fits, fits_other = score(cells, chosen), score(cells, other)
+            if fits_other > fits:  # a people roster uploaded as companies (or the reverse): refuse, say which
+                raise BatchFileError("kind_mismatch", found=KIND_WORDS[other], chosen=KIND_WORDS[chosen],
+                                     found_count=fits_other, chosen_count=fits)
             mapping, duplicates = map_header(cells, chosen)
             if not mapping.columns:
                 raise BatchFileError("no_known_columns", columns=", ".join(mapping.unknown[:10]) or "—")

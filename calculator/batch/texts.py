@@ -44,8 +44,13 @@ TEXTS: dict[str, dict[str, str]] = {
                          "zh": "没有任何一列是画像字段；无法识别的列：{columns}。请使用模板。"},
     "duplicate_column": {"en": "Two columns are for the same field {field}: {columns}.",
                          "zh": "两列对应同一字段 {field}：{columns}。"},
-    "kind_unclear": {"en": "Cannot tell whether these are companies or people: give --kind.",
-                     "zh": "无法判断是公司还是人员：请指定 --kind。"},
+    "kind_unclear": {"en": "Cannot tell whether the rows are companies or people: say which (\"The rows are\" on the "
+                           "upload page, --kind in the command).",
+                     "zh": "无法判断各行是企业还是人员：请指定（上传页面的“各行是”，或命令行的 --kind）。"},
+    "kind_mismatch": {"en": "The columns are those of {found} ({found_count} recognised), not of {chosen} "
+                            "({chosen_count} recognised): choose {found}, or let the header decide.",
+                      "zh": "各列是{found}的字段（可识别 {found_count} 列），"
+                            "而不是{chosen}的字段（可识别 {chosen_count} 列）：请选择“{found}”，或由表头自动判断。"},
     "too_many_rows": {"en": "Too many rows: at most {limit} data rows in one file. Split the file.",
                       "zh": "行数过多：一个文件最多 {limit} 行数据，请拆分文件。"},
     "too_many_columns": {"en": "Too many columns: at most {limit}.", "zh": "列数过多：最多 {limit} 列。"},
@@ -60,7 +65,13 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def text(key: str, lang: str, **params: Any) -> str:
-    return TEXTS[key]["zh" if lang == "zh" else "en"].format(**params)
+    """A message in ``lang``; a parameter given in both languages (``{"zh": …, "en": …}``) is taken in ``lang``."""
+    lang = "zh" if lang == "zh" else "en"
+    shown = {k: v[lang] if isinstance(v, dict) and lang in v else v for k, v in params.items()}
+    return TEXTS[key][lang].format(**shown)
+
+
+KIND_WORDS = {"companies": {"en": "companies", "zh": "企业"}, "people": {"en": "people", "zh": "人员"}}
 
 
 class BatchFileError(ValueError):
