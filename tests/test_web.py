@@ -275,3 +275,20 @@ def test_benefit_items_show_their_type_in_the_pages_language(client, evaluate):
     page = client.post("/company?lang=zh", data=data).get_data(as_text=True)
     types = re.findall(r'<span class="item-type">([^<]*)</span>', page)
     assert types and set(types) <= {"许可", "义务", "认定", "信息"}
+
+
+def test_the_results_can_be_seen_in_the_other_language_with_the_same_answers(client):
+    form = company_form("futian-hightech-scaleup.json")
+    english = client.post("/company?lang=en", data=form).get_data(as_text=True)
+    assert "查看中文结果" in english
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', english))
+    chinese = client.post("/company?lang=zh", data={k: html.unescape(v) for k, v in hidden.items()})
+    page = chinese.get_data(as_text=True)
+    assert chinese.status_code == 200 and "测算结果" in page and 'class="total"' in page
+    assert "Futian Vision Systems" in page
+
+
+def test_the_talent_error_summary_says_whose_answer_is_wrong(client):
+    data = {"people-count": "3", "person-1-annual_gross_income": "-5", "as_of": AS_OF.isoformat()}
+    page = client.post("/talent?lang=zh", data=data).get_data(as_text=True)
+    assert "人员 2 · " in page and "：不能为负数" in page

@@ -21,7 +21,7 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 
-from calculator.batch.texts import BatchFileError
+from calculator.batch.texts import BatchFileError, megabytes
 from calculator.workbook.zipcheck import UnsafeWorkbook, inspect_xlsx
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -62,7 +62,7 @@ def sniff(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
     if size == 0:
         raise BatchFileError("empty_file")
     if size > max_bytes:
-        raise BatchFileError("too_big", size=f"{size / 1e6:.1f}", limit=f"{max_bytes / 1e6:g}")
+        raise BatchFileError("too_big", size=megabytes(size, 1), limit=megabytes(max_bytes))
     with path.open("rb") as handle:
         head = handle.read(SNIFF)
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):

@@ -83,3 +83,9 @@ class BatchFileError(ValueError):
 
     def render(self, lang: str) -> str:
         return text(self.key, lang, **self.params)
+
+
+def megabytes(size: int, places: int = 0) -> str:
+    """A size in MB (1 MB = 1,048,576 bytes, as file managers show it): ``20`` for the 20 MB limit."""
+    value = size / (1 << 20)
+    return f"{value:.{places}f}" if places else f"{value:g}"

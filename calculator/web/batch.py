@@ -31,6 +31,7 @@ from flask import (
 from calculator.batch import MAX_ROWS, BatchFileError, run_batch, sniff
 from calculator.batch.jobs import InProcessJobs
 from calculator.batch.template import build_template, template_name
+from calculator.batch.texts import megabytes
 from calculator.web.i18n import current_lang
 from calculator.workbook import XLSX_MIMETYPE, content_disposition
 from schemas.as_of import parse_as_of
@@ -66,7 +67,7 @@ def jobs() -> InProcessJobs:
 
 def upload_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
     limit = current_app.config["BATCH_MAX_UPLOAD"]
-    return render_template("batch/upload.html", error=error, limit_mb=f"{limit / 1e6:g}",
+    return render_template("batch/upload.html", error=error, limit_mb=megabytes(limit),
                            max_rows=current_app.config["BATCH_MAX_ROWS"]), status
 
 
@@ -80,8 +81,8 @@ def upload() -> Response | tuple[str, int]:
     lang = current_lang()
     limit = current_app.config["BATCH_MAX_UPLOAD"]
     if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        return upload_page(BatchFileError("too_big", size=f"{request.content_length / 1e6:.1f}",
-                                          limit=f"{limit / 1e6:g}").render(lang), 413)
+        return upload_page(BatchFileError("too_big", size=megabytes(request.content_length, 1),
+                                          limit=megabytes(limit)).render(lang), 413)
     request.max_content_length = limit + 64 * 1024
     file = request.files.get("file")
     kind = request.form.get("kind") or None

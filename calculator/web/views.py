@@ -95,8 +95,15 @@ def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: in
         sections = []
         people = [forms.build_sections("person", lang, catalogue(), usage(), person, errors, index)
                   for index, person in enumerate(raw.get("people") or [{}])]
-    labels = {q.html_id: q.label for group in ([sections] if sections else people) for s in group for q in s.questions}
-    summary = [(target, f"{labels[target]}: {message}" if target in labels else message)
+    labels = {q.html_id: q.label for s in sections for q in s.questions}
+    if len(people) > 1:  # "Person 2 · Annual income: …": the summary says whose answer is wrong
+        word = _("Person")
+        labels |= {q.html_id: f"{word} {index + 1} · {q.label}"
+                   for index, group in enumerate(people) for s in group for q in s.questions}
+    else:
+        labels |= {q.html_id: q.label for group in people for s in group for q in s.questions}
+    colon = "：" if lang == "zh" else ": "
+    summary = [(target, f"{labels[target]}{colon}{message}" if target in labels else message)
                for target, message in errors.items()]
     return render_template(f"{kind}.html", sections=sections, people=people, errors=summary, notice=notice,
                            as_of=raw.get("as_of", "")), status
