@@ -72,7 +72,8 @@ def read_profile(path: str, lang: str) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
-        detail = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        detail = (f"第 {exc.lineno} 行第 {exc.colno} 列" if lang == "zh"
+                  else f"line {exc.lineno}, column {exc.colno}: {exc.msg}")
         raise InputError(Msg("not_json", detail=detail).render(lang)) from None
     if not isinstance(data, dict):
         raise InputError(Msg("not_object").render(lang))
@@ -174,7 +175,7 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
 
     try:
         summary = run_batch(catalogue, args.input, args.output, kind=args.kind, as_of=args.as_of, lang=lang,
-                            max_rows=args.max_rows or MAX_ROWS, on_progress=progress)
+                            max_rows=args.max_rows if args.max_rows is not None else MAX_ROWS, on_progress=progress)
     except BatchFileError as exc:
         if bar:
             sys.stderr.write("\n")
@@ -198,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
             args.as_of, problem = parse_as_of(args.as_of, lang)  # the web's and the API's rule, in --lang
             if problem:
                 raise InputError(f"--as-of: {problem}")
+        if getattr(args, "max_rows", None) is not None and args.max_rows < 1:
+            raise InputError("--max-rows: " + ("至少为 1。" if lang == "zh" else "must be at least 1."))
         if args.command == "tables":
             catalogue = load_catalogue(args.dir)
             print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "

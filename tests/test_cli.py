@@ -143,3 +143,19 @@ def test_text_output_groups_each_family_once_per_subject(capsys):
     for i, line in enumerate(lines):
         if line and set(line) == {"-"}:  # the underline is as wide as the heading on screen (CJK: 2 columns)
             assert len(line) == sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in lines[i - 1])
+
+
+def test_a_broken_json_file_is_described_in_the_chosen_language(capsys, tmp_path):
+    profile = tmp_path / "p.json"
+    profile.write_text('{"company": {\n', encoding="utf-8")
+    assert main(["evaluate", str(profile), "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert "第 2 行第 1 列" in err and "Expecting" not in err
+
+
+@pytest.mark.parametrize("rows", ["0", "-5"])
+def test_the_row_limit_must_be_a_positive_number(capsys, tmp_path, rows):
+    roster = tmp_path / "r.csv"
+    roster.write_text("ref,identity\nA,mainland\n", encoding="utf-8")
+    assert main(["batch", str(roster), "-o", str(tmp_path / "o.xlsx"), "--max-rows", rows]) == 2
+    assert "--max-rows: must be at least 1." in capsys.readouterr().err and not (tmp_path / "o.xlsx").exists()
