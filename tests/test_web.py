@@ -292,3 +292,19 @@ def test_the_talent_error_summary_says_whose_answer_is_wrong(client):
     data = {"people-count": "3", "person-1-annual_gross_income": "-5", "as_of": AS_OF.isoformat()}
     page = client.post("/talent?lang=zh", data=data).get_data(as_text=True)
     assert "人员 2 · " in page and "：不能为负数" in page
+
+
+@pytest.mark.parametrize("typed", ["1200万", "1200万元", "0.12亿"])
+def test_an_amount_that_says_its_unit_is_read_as_written_whatever_the_unit_chosen(client, typed):
+    """"1200万" typed with 万元 selected means 1200万, not an error (the unit was said twice)."""
+    base = company_form("futian-hightech-scaleup.json")
+    as_typed = client.post("/company?lang=zh", data={**base, "company-rd_expensed": typed,
+                                                     "company-rd_expensed__unit": "wan"})
+    in_yuan = client.post("/company?lang=zh", data={**base, "company-rd_expensed": "12000000",
+                                                    "company-rd_expensed__unit": "yuan"})
+    assert as_typed.status_code == in_yuan.status_code == 200
+
+    def amounts(page: str) -> list[str]:
+        return re.findall(r'<p class="amount">([^<]*)', page)
+
+    assert amounts(as_typed.get_data(as_text=True)) == amounts(in_yuan.get_data(as_text=True))

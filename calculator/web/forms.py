@@ -6,6 +6,7 @@ Field names in HTML: ``company-<field>`` and ``person-<index>-<field>``; money f
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,7 +139,9 @@ def read_subject(form: MultiDict, subject: str, index: int | None = None) -> tup
             unit = form.get(f"{key}__unit", "yuan")
             raw[f"{name}__unit"] = unit
             if value:
-                data[name] = value + "万" if unit == "wan" else value
+                # "1200万" typed with 万元 selected says its unit itself: read it as written, not as 1200万万
+                says_unit = unicodedata.normalize("NFKC", value).rstrip("元 ").endswith(("万", "亿"))
+                data[name] = value + "万" if unit == "wan" and not says_unit else value
             continue
         if value:
             data[name] = value
