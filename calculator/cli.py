@@ -19,7 +19,7 @@ from calculator.engine import TableError, assess, load_catalogue
 from calculator.engine.describe import describe_catalogue
 from calculator.engine.report import FAMILY_NAMES, to_document
 from calculator.files import write_output
-from schemas.as_of import parse_as_of
+from schemas.as_of import before_founding, parse_as_of
 from schemas.messages import Msg, flatten_errors
 from schemas.profile import AssessmentInputSchema
 
@@ -220,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
             loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
         except ValidationError as exc:
             raise InputError(validation_message(exc, lang)) from None
+        too_early = before_founding(args.as_of, loaded)
+        if too_early:
+            raise InputError(f"--as-of: {too_early.render(lang)}")
         assessment = assess(catalogue, loaded, args.as_of)
         if args.command == "export":
             return export(catalogue, assessment, args.output, lang)

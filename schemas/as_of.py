@@ -7,8 +7,9 @@ A date outside it, or one that is not a date, is an error on the ``as_of`` field
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from schemas.messages import MESSAGES
+from schemas.messages import MESSAGES, Msg
 
 AS_OF_MIN, AS_OF_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
 AS_OF_RANGE = {"en": "The assessment date must be between {min} and {max}.", "zh": "测算日期须在 {min} 至 {max} 之间。"}
@@ -26,3 +27,12 @@ def parse_as_of(text: str | None, lang: str = "en") -> tuple[dt.date | None, str
     if not AS_OF_MIN <= day <= AS_OF_MAX:
         return None, AS_OF_RANGE[lang].format(min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat())
     return day, None
+
+
+def before_founding(as_of: dt.date | None, loaded: dict[str, Any]) -> Msg | None:
+    """The error on ``as_of`` when it falls before the company's founding date (a company is not assessed on a
+    day it did not exist); None when there is no date to compare."""
+    founded = (loaded.get("company") or {}).get("founding_date")
+    if as_of is None or founded is None or as_of >= founded:
+        return None
+    return Msg("before_founding", as_of=as_of.isoformat(), founded=founded.isoformat())

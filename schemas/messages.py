@@ -28,6 +28,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "too_small": {"en": "Too small: at least {min}.", "zh": "数值过小：最小为 {min}。"},
     "percent_range": {"en": "A percentage must be between 0 and 100.", "zh": "百分比必须在 0 到 100 之间。"},
     "not_date": {"en": "Not a valid date: use YYYY-MM-DD.", "zh": "日期无效：请使用 YYYY-MM-DD 格式。"},
+    "before_founding": {"en": "The assessment date {as_of} is before the company was founded ({founded}).",
+                        "zh": "测算日期 {as_of} 早于企业成立日期（{founded}）。"},
     "date_future": {"en": "Cannot be in the future (after {today}).", "zh": "不能晚于今天（{today}）。"},
     "date_too_old": {"en": "Too far in the past (before {min}).", "zh": "日期过早（早于 {min}）。"},
     "not_tristate": {"en": "Answer yes, no or unknown.", "zh": "请回答“是”“否”或“不确定”。"},

@@ -151,7 +151,12 @@ def test_assessment_shape_for_every_example(client, conforms, name, lang):
 @pytest.mark.parametrize("as_of", ["2020-01-01", "2024-06-30", "2030-01-01", "1990-01-01", "2100-12-31"])
 def test_assessment_shape_on_other_dates(client, conforms, as_of):
     for name in EXAMPLE_FILES:
-        response = post(client, f"/assessments?as_of={as_of}", example(name))
+        profile = example(name)
+        founded = (profile.get("company") or {}).get("founding_date")
+        response = post(client, f"/assessments?as_of={as_of}", profile)
+        if founded and as_of < founded:  # a company is not assessed on a day it did not exist
+            assert response.status_code == 422 and response.get_json()["errors"][0]["field"] == "as_of"
+            continue
         assert response.status_code == 200
         conforms(response.get_json(), "Assessment")
 
@@ -447,3 +452,11 @@ def test_the_api_root_and_every_json_answer_follow_the_api_conventions(client):
     for path in ("/api/v1/programs?lang=zh", "/api/v1/version?lang=zh", "/api/v1/reference/districts?lang=zh"):
         answer = client.get(path)
         assert answer.status_code == 200 and answer.headers["Content-Language"] == "zh-CN", path
+
+
+def test_an_assessment_date_before_the_company_was_founded_is_an_error_on_as_of(client):
+    company = json.loads((EXAMPLES / "nanshan-seed-startup.json").read_text(encoding="utf-8"))
+    answer = client.post("/api/v1/assessments?as_of=2018-01-01&lang=zh", json=company)
+    assert answer.status_code == 422
+    expected = "测算日期 2018-01-01 早于企业成立日期（2025-06-01）。"
+    assert answer.get_json()["errors"] == [{"field": "as_of", "message": expected}]

@@ -3,6 +3,7 @@ quickly and in bounded memory, CLI exit codes, web upload → progress → downl
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import time
@@ -497,3 +498,15 @@ def test_none_in_a_zones_cell_means_no_zone_and_a_blank_means_unknown(catalogue,
 
     assert by_row[0] == by_row[1] == statuses([])  # "none" and "无": in no zone, as the form's example says
     assert by_row[2] == statuses(None) != statuses([])  # blank: unknown, so zone programs need information
+
+
+def test_a_company_founded_after_the_assessment_date_is_rejected_on_its_founding_date(catalogue, tmp_path):
+    src = tmp_path / "c.csv"
+    src.write_text("name,founding_date,registration_district\nOld Co,2015-01-01,nanshan\nNew Co,2025-06-01,nanshan\n",
+                   encoding="utf-8")
+    errors = []
+    summary = run_batch(catalogue, src, tmp_path / "o.xlsx", kind="companies", as_of=dt.date(2020, 1, 1),
+                        on_error=errors.append)
+    assert (summary.assessed, summary.rejected) == (1, 1)
+    assert [(e.row, e.column, e.field) for e in errors] == [(3, "B", "founding_date")]
+    assert "before the company was founded (2025-06-01)" in errors[0].message

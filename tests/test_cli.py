@@ -159,3 +159,8 @@ def test_the_row_limit_must_be_a_positive_number(capsys, tmp_path, rows):
     roster.write_text("ref,identity\nA,mainland\n", encoding="utf-8")
     assert main(["batch", str(roster), "-o", str(tmp_path / "o.xlsx"), "--max-rows", rows]) == 2
     assert "--max-rows: must be at least 1." in capsys.readouterr().err and not (tmp_path / "o.xlsx").exists()
+
+
+def test_an_assessment_date_before_the_company_was_founded_exits_2(capsys):
+    assert main(["evaluate", str(EXAMPLES / "nanshan-seed-startup.json"), "--as-of", "2018-01-01"]) == 2
+    assert "before the company was founded (2025-06-01)" in capsys.readouterr().err

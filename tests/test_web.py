@@ -308,3 +308,10 @@ def test_an_amount_that_says_its_unit_is_read_as_written_whatever_the_unit_chose
         return re.findall(r'<p class="amount">([^<]*)', page)
 
     assert amounts(as_typed.get_data(as_text=True)) == amounts(in_yuan.get_data(as_text=True))
+
+
+def test_an_assessment_date_before_the_company_was_founded_is_shown_on_the_date_field(client):
+    form = {**company_form("nanshan-seed-startup.json"), "as_of": "2018-01-01"}
+    response = client.post("/company?lang=en", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#as_of"' in page and "before the company was founded" in page

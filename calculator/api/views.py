@@ -33,6 +33,7 @@ from calculator.engine import assess
 from calculator.engine.describe import describe_catalogue, describe_program
 from calculator.engine.report import to_document
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
+from schemas.as_of import before_founding
 from schemas.messages import Msg
 from schemas.profile import AssessmentInputSchema, field_catalogue
 
@@ -107,12 +108,17 @@ def read_json() -> Any:
         raise ApiError(400, "malformed_json", detail=detail) from None
 
 
-def load_assessment_input(data: Any) -> dict[str, Any]:
-    """Validate exactly as the CLI does (``AssessmentInputSchema``): the same input gives the same answer."""
+def load_assessment_input(data: Any, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Validate exactly as the CLI does (``AssessmentInputSchema``, and an ``as_of`` not before the company's
+    founding date): the same input gives the same answer."""
     try:
-        return AssessmentInputSchema(choices=catalogue().choices).load(data)
+        loaded = AssessmentInputSchema(choices=catalogue().choices).load(data)
     except ValidationError as exc:
         raise validation_error(exc.messages) from None
+    too_early = before_founding(as_of, loaded)
+    if too_early:
+        raise validation_error({"as_of": [too_early]})
+    return loaded
 
 
 def load_people_input(data: Any) -> dict[str, Any]:
@@ -169,7 +175,7 @@ def post_assessment(query: dict[str, Any], _headers: dict[str, Any]) -> Any:
     the requested language. Nothing is stored.
     """
     lang = api_lang()
-    loaded = load_assessment_input(read_json())
+    loaded = load_assessment_input(read_json(), query.get("as_of"))
     return assessment_answer(to_document(catalogue(), assess(catalogue(), loaded, query.get("as_of")), lang), lang)
 
 
@@ -208,7 +214,7 @@ def post_workbook(query: dict[str, Any], _headers: dict[str, Any]) -> Any:
     people, sources, inputs) with live totals. Nothing is stored.
     """
     lang = api_lang()
-    loaded = load_assessment_input(read_json())
+    loaded = load_assessment_input(read_json(), query.get("as_of"))
     assessment = assess(catalogue(), loaded, query.get("as_of"))
     response = current_app.response_class(build_workbook(catalogue(), assessment, lang), mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(download_name(assessment, lang))

@@ -28,6 +28,7 @@ from calculator.engine.formatting import money_range
 from calculator.engine.report import DISCLAIMER, Reporter, cents
 from calculator.engine.texts import STATUS
 from calculator.files import write_output
+from schemas.as_of import before_founding
 from schemas.messages import flatten_errors
 from schemas.profile import CompanySchema, PersonSchema
 
@@ -201,6 +202,10 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                 errors.append(RowError(source.sheet, number, letters.get(index) if index is not None else None,
                                        mapping.headers.get(index) if index is not None else None,
                                        None if name == "_schema" else name, raw.get(name), item["message"]))
+        if loaded is not None and not people and (too_early := before_founding(as_of, {"company": loaded})):
+            index = by_field.get("founding_date")
+            errors.append(RowError(source.sheet, number, letters.get(index), mapping.headers.get(index),
+                                   "founding_date", raw.get("founding_date"), too_early.render(lang)))
         if errors or loaded is None:
             reject(errors)
         else:

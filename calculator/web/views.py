@@ -19,7 +19,7 @@ from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, current_lang
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
-from schemas.as_of import parse_as_of
+from schemas.as_of import before_founding, parse_as_of
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
 
@@ -157,6 +157,8 @@ def load_input(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any
     as_of, problem = parse_as_of(raw["as_of"], lang)
     if problem:
         errors["as_of"] = problem
+    elif loaded is not None and (too_early := before_founding(as_of, loaded)):
+        errors["as_of"] = too_early.render(lang)
     return loaded, as_of, errors
 
 
