@@ -326,14 +326,25 @@ class AssessmentInputSchema(Schema):
         return {"company": company, "people": people}
 
 
+# The order in which a person meets the questions (form sections, template columns): who first, details after.
+SECTION_ORDER = {
+    "company": ("identity", "finances", "certifications", "ai", "procurement", "regulatory"),
+    "person": ("person", "identity", "education", "arrival", "tax"),
+}
+
+
 def field_catalogue() -> dict[str, dict[str, Any]]:
-    """Every profile input by subject (``company`` / ``person``): type, unit, labels, hints, code table."""
+    """Every profile input by subject (``company`` / ``person``): type, unit, labels, hints, code table; in
+    :data:`SECTION_ORDER` (declaration order within a section)."""
     out: dict[str, dict[str, Any]] = {}
     for subject, schema in (("company", CompanySchema), ("person", PersonSchema)):
-        out[subject] = {}
+        metas = {}
         for name, field in schema._declared_fields.items():
             meta = dict(field.metadata)
             meta["type"] = type(field).__name__
             meta["table"] = getattr(field, "table", None)
-            out[subject][name] = meta
+            metas[name] = meta
+        order = SECTION_ORDER[subject]
+        out[subject] = dict(sorted(metas.items(), key=lambda item: (order.index(item[1]["section"]),
+                                                                    item[0] not in ("name", "ref"))))
     return out

@@ -510,3 +510,12 @@ def test_a_company_founded_after_the_assessment_date_is_rejected_on_its_founding
     assert (summary.assessed, summary.rejected) == (1, 1)
     assert [(e.row, e.column, e.field) for e in errors] == [(3, "B", "founding_date")]
     assert "before the company was founded (2025-06-01)" in errors[0].message
+
+
+@pytest.mark.parametrize(("kind", "first"), [("companies", ["name", "in_restricted_or_prohibited_industry"]),
+                                             ("people", ["ref", "department", "identity"])])
+def test_the_template_starts_with_who_the_row_is(catalogue, kind, first):
+    """Columns follow the form's sections: the name (or reference) first, not the 63rd column."""
+    book = openpyxl.load_workbook(io.BytesIO(build_template(catalogue, kind)))
+    header = [str(c.value).splitlines()[0] for c in next(book.worksheets[0].iter_rows(max_row=1))]
+    assert header[: len(first)] == first

@@ -12,7 +12,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from schemas.profile import CompanySchema, PersonSchema, field_catalogue
+from schemas.profile import SECTION_ORDER, CompanySchema, PersonSchema, field_catalogue
 
 
 def _ordered(schema: type, catalogue: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -25,22 +25,22 @@ def _ordered(schema: type, catalogue: dict[str, dict[str, Any]]) -> dict[str, di
 
 FIELDS = {"company": _ordered(CompanySchema, field_catalogue()["company"]),
           "person": _ordered(PersonSchema, field_catalogue()["person"])}
-SECTIONS = {
-    "company": [
-        ("identity", {"en": "Identity and location", "zh": "主体与所在地"}),
-        ("finances", {"en": "Size and finances", "zh": "规模与财务"}),
-        ("certifications", {"en": "Certifications and labels", "zh": "资质与认定"}),
-        ("ai", {"en": "AI activities: compute, corpus, models, products", "zh": "人工智能业务：算力、语料、模型、产品"}),
-        ("procurement", {"en": "Government procurement", "zh": "政府采购"}),
-        ("regulatory", {"en": "Products, risk tier and data", "zh": "产品、风险等级与数据"}),
-    ],
-    "person": [
-        ("person", {"en": "Who", "zh": "人员"}),
-        ("identity", {"en": "Identity", "zh": "身份"}),
-        ("education", {"en": "Education", "zh": "学历"}),
-        ("arrival", {"en": "Arrival and talent status", "zh": "引进与人才身份"}),
-        ("tax", {"en": "Pay and tax", "zh": "收入与纳税"}),
-    ],
+SECTION_TITLES = {
+    "company": {
+        "identity": {"en": "Identity and location", "zh": "主体与所在地"},
+        "finances": {"en": "Size and finances", "zh": "规模与财务"},
+        "certifications": {"en": "Certifications and labels", "zh": "资质与认定"},
+        "ai": {"en": "AI activities: compute, corpus, models, products", "zh": "人工智能业务：算力、语料、模型、产品"},
+        "procurement": {"en": "Government procurement", "zh": "政府采购"},
+        "regulatory": {"en": "Products, risk tier and data", "zh": "产品、风险等级与数据"},
+    },
+    "person": {
+        "person": {"en": "Who", "zh": "人员"},
+        "identity": {"en": "Identity", "zh": "身份"},
+        "education": {"en": "Education", "zh": "学历"},
+        "arrival": {"en": "Arrival and talent status", "zh": "引进与人才身份"},
+        "tax": {"en": "Pay and tax", "zh": "收入与纳税"},
+    },
 }
 # Questions that cannot apply unless another answer says so (hidden by script; marked "skip if not
 # applicable" without it). field -> (controlling field, values that make it apply).
@@ -98,7 +98,8 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
     """The questions for one subject, grouped by section, with values and errors filled in."""
     head = prefix(subject, index)
     sections = []
-    for key, title in SECTIONS[subject]:
+    for key in SECTION_ORDER[subject]:
+        title = SECTION_TITLES[subject][key]
         questions = []
         for name, meta in FIELDS[subject].items():
             if meta["section"] != key:
