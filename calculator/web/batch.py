@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import secrets
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -94,7 +95,7 @@ def upload() -> Response | tuple[str, int]:
     if file is None or not file.filename:
         return upload_page("Choose a file to upload." if lang == "en" else "请选择要上传的文件。", 400)
     runner = jobs()
-    staging = runner.root / f"upload-{id(file)}"
+    staging = runner.root / f"upload-{secrets.token_hex(8)}"  # unique across the workers sharing the folder
     staging.mkdir(mode=0o700, exist_ok=True)
     path = staging / "input"
     try:
