@@ -82,6 +82,19 @@ def test_pressing_enter_in_a_field_submits_the_answers(page, live_server, form):
         assert page.locator("h2.person-title").count() == 2  # both people assessed, nobody removed
 
 
+def test_going_back_from_the_results_keeps_the_answers(page, live_server):
+    """The browser's Back button returns to the filled form (the fields let the browser restore them)."""
+    page.goto(f"{live_server}/company?lang=en")
+    page.fill("#company-name", "Back Button Ltd")
+    page.fill("#company-employees", "42")
+    page.click("button.primary")
+    page.wait_for_selector(".totals")
+    page.go_back()
+    page.wait_for_selector("#company-name")
+    page.wait_for_function("document.querySelector('#company-name').value !== ''", timeout=5000)
+    assert page.input_value("#company-name") == "Back Button Ltd" and page.input_value("#company-employees") == "42"
+
+
 def test_switching_language_midway_keeps_the_answers(page, live_server):
     page.goto(f"{live_server}/company?lang=en")
     page.fill("#company-name", "Bilingual Ltd")
