@@ -189,8 +189,9 @@ def test_every_question_says_why_it_is_asked_and_which_programs_use_it(client):
 
 
 def test_the_page_says_nothing_is_stored(client):
-    assert "nothing you enter is stored" in client.get("/?lang=en").get_data(as_text=True)
-    assert "不会保存在服务器上" in client.get("/?lang=zh").get_data(as_text=True)
+    english, chinese = client.get("/?lang=en").get_data(as_text=True), client.get("/?lang=zh").get_data(as_text=True)
+    assert "nothing you enter in the forms is stored" in english and "batch upload is the one exception" in english
+    assert "不会保存在服务器上" in chinese and "唯一的例外是批量上传" in chinese
 
 
 def test_too_large_a_request_is_refused_with_a_page():

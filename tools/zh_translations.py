@@ -67,8 +67,8 @@ ZH = {
     "Company check": "企业测算",
     "Talent check": "人才测算",
     "Program catalogue": "政策目录",
-    "Privacy: nothing you enter is stored on the server. Each result is computed from what you submit and is not kept.":
-        "隐私：您填写的任何内容都不会保存在服务器上。每次结果都根据您提交的内容即时计算，不予保留。",
+    "Privacy: nothing you enter in the forms is stored on the server; each result is computed from what you submit and is not kept. A batch upload is the one exception: its file and results are kept only until you download the workbook, at most 15 minutes.":
+        "隐私：您在表单中填写的任何内容都不会保存在服务器上，每次结果都根据您提交的内容即时计算，不予保留。唯一的例外是批量上传：文件和结果仅保留到您下载工作簿为止，最长 15 分钟。",
     "An estimate, not a decision: eligibility and amounts are decided by the issuing authorities.": "本结果为测算，并非审批决定：是否符合条件及金额以主管部门认定为准。",
     "Unknown is a fine answer: leave a question blank and the result will tell you what to find out. Amounts accept 1,234,567 or 1234567, in yuan or in 10,000 yuan.":
         "不确定也可以：留空的问题会在结果中提示需要确认的内容。金额可填写 1,234,567 或 1234567，单位可选元或万元。",
