@@ -99,7 +99,7 @@ FLAGS: dict[str, dict[str, str]] = {
 ITEM_TYPES = {
     "permission": {"en": "Permission", "zh": "许可"},
     "obligation": {"en": "Obligation", "zh": "义务"},
-    "label": {"en": "Label", "zh": "认定"},
+    "label": {"en": "Recognition", "zh": "认定"},
     "information": {"en": "Information", "zh": "信息"},
 }
 

@@ -250,7 +250,8 @@ class Builder:
                 k = sum(1 for e in entries if e.counts)
                 sheet.row([self.w("people_subject", n=n), p["family_name"], p["name"], pid,
                            self.people_status(entries), p["certainty_text"],
-                           ", ".join(dict.fromkeys(CONFIDENCE[e.doc["confidence"]][self.lang] for e in entries)),
+                           ("、" if self.lang == "zh" else ", ").join(
+                               dict.fromkeys(CONFIDENCE[e.doc["confidence"]][self.lang] for e in entries)),
                            *self.money_values(Formula(f"={low_ref}"), Formula(f"={high_ref}"), row, low_col),
                            Formula(f"={count_ref}"), self.w("people_counted", k=k, n=n),
                            self.people_flags(entries), p["window"]["text"], *self.window_dates(p["window"]),
