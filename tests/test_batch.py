@@ -519,3 +519,21 @@ def test_the_template_starts_with_who_the_row_is(catalogue, kind, first):
     book = openpyxl.load_workbook(io.BytesIO(build_template(catalogue, kind)))
     header = [str(c.value).splitlines()[0] for c in next(book.worksheets[0].iter_rows(max_row=1))]
     assert header[: len(first)] == first
+
+
+def test_codes_by_their_names_and_dates_as_spreadsheets_write_them_are_read(catalogue, tmp_path):
+    """南山区 / 南山 / Nanshan for nanshan, 前海 and 河套 for the zones, and 2019/1/2, 2019年1月2日 or a midnight
+    time for a date give the same answer as the codes; an ambiguous date (2/1/2019) is still refused."""
+    src = tmp_path / "c.csv"
+    src.write_text("name,founding_date,registration_district,zone_flags\n"
+                   "Codes,2019-01-02,nanshan,\"qianhai, hetao\"\n"
+                   "Names,2019/1/2,南山区,\"前海, 河套\"\n"
+                   "Short,2019年1月2日,南山,前海、河套\n"
+                   "English,2019-01-02 00:00:00,Nanshan,\"Qianhai, Hetao\"\n"
+                   "Ambiguous,2/1/2019,nanshan,none\n", encoding="utf-8")
+    errors = []
+    summary = run_batch(catalogue, src, tmp_path / "o.xlsx", kind="companies", as_of=AS_OF, on_error=errors.append)
+    assert (summary.assessed, summary.rejected) == (4, 1)
+    assert [(e.row, e.column, e.value) for e in errors] == [(6, "B", "2/1/2019")]
+    matrix = sheets(tmp_path / "o.xlsx")["Status matrix"]
+    assert matrix[1][3:] == matrix[2][3:] == matrix[3][3:] == matrix[4][3:]  # the same statuses for each row

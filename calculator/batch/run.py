@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +20,7 @@ from marshmallow import ValidationError
 from openpyxl.utils import get_column_letter
 
 from calculator import __version__
-from calculator.batch.columns import KINDS, TEXT_TYPES, Mapping, detect_kind, map_header, score
+from calculator.batch.columns import FIELDS, KINDS, TEXT_TYPES, Mapping, detect_kind, map_header, score
 from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
 from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
@@ -153,6 +154,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     schema = (CompanySchema if kind == "companies" else PersonSchema)(choices=catalogue.choices)
     types = mapping.types()
     letters = {i: get_column_letter(i + 1) for i in mapping.columns}
+    readable = cell_readers(catalogue, mapping)
     by_field = {name: i for i, name in mapping.columns.items()}
     per_program = {p.id: {s: 0 for s in (*STATUSES, "counted")} | {"low": Decimal(0), "high": Decimal(0)}
                    for p in programs}
@@ -190,6 +192,8 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                 continue
             if types[index] in TEXT_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
                 value = str(value)
+            if isinstance(value, str):
+                value = readable[index](value) if index in readable else value
             raw[name] = value
         errors = too_long
         loaded = None
@@ -305,3 +309,51 @@ def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: S
             writer.row(ws, [program.id, source_doc["key"], source_doc["title"], "\n".join(source_doc["urls"])])
     writer.row(ws, [])
     writer.row(ws, [w("tables_version", lang), summary.tables_version])
+
+
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?")
+
+
+def cell_readers(catalogue: Any, mapping: Mapping) -> dict[int, Callable[[str], str]]:
+    """Per column, how a text cell is read as people write it in a spreadsheet, before validation:
+    a code may be given by its name (南山区 or Nanshan for nanshan; several, comma-separated, for a list), and
+    a date as 2020/5/1, 2020.05.01, 2020年5月1日 or with a midnight time (a CSV saved from Excel). Anything
+    else is left as it is, so validation reports it."""
+    fields = FIELDS[KINDS[mapping.kind]]
+    readers: dict[int, Callable[[str], str]] = {}
+    for index, name in mapping.columns.items():
+        meta = fields[name]
+        if meta["type"] == "Day":
+            readers[index] = _read_date
+        elif meta.get("table") in catalogue.reference and meta["type"] in ("Code", "CodeList"):
+            names = {label.strip().lower(): code for code, labels in catalogue.reference[meta["table"]].names.items()
+                     for label in labels.values()}
+            readers[index] = _code_reader(names, meta["type"] == "CodeList")
+    return readers
+
+
+def _read_date(text: str) -> str:
+    found = _DATE.fullmatch(text.strip())
+    if found is None:
+        return text
+    year, month, day = (int(part) for part in found.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _code_reader(names: dict[str, str], several: bool) -> Callable[[str], str]:
+    """A code by its name, or by the start of exactly one code's name (南山 for 南山区, 前海 for the Qianhai zone)."""
+
+    def one(text: str) -> str:
+        key = text.strip().lower()
+        if key in names:
+            return names[key]
+        starting = {code for label, code in names.items() if len(key) >= 2 and label.startswith(key)}
+        return starting.pop() if len(starting) == 1 else text.strip()
+
+    def read(text: str) -> str:
+        if not several:
+            return one(text)
+        parts = [p for p in re.split(r"[,;，；、]+", text) if p.strip()]
+        return ", ".join(one(p) for p in parts) if parts else text
+
+    return read

@@ -51,7 +51,8 @@ INSTRUCTIONS = {
         "Keep the header row: the first line of each header is the field name; Chinese or English labels alone "
         "are also recognised. Columns may be removed or reordered; unknown columns are reported and ignored.",
         "Money in CNY (yuan): 1234567, 1,234,567 or 120万. Percentages as 37.5 (not 0.375). Dates as YYYY-MM-DD.",
-        "Yes/no questions: yes, no, unknown (or 是, 否, 不确定). Codes: pick from the dropdown (see the Lists sheet).",
+        "Yes/no questions: yes, no, unknown (or 是, 否, 不确定). Codes: pick from the dropdown (see the Lists sheet), "
+        "or write the name (南山区, Nanshan).",
         "Several zones: separate the codes with commas; none of them: write none (a blank cell means not known).",
         "The Examples sheet shows filled rows; it is not read. You may also save the first sheet as CSV "
         "(UTF-8 or GBK).",
@@ -62,7 +63,8 @@ INSTRUCTIONS = {
         "在第一个工作表的表头下方每行填写一个{subject}。不知道的单元格请留空。",
         "请保留表头：每个表头第一行为字段名；仅有中文或英文标签也可识别。可删除或调整列的顺序；无法识别的列会被提示并忽略。",
         "金额以元为单位：1234567、1,234,567 或 120万。百分比填 37.5（不是 0.375）。日期格式为 YYYY-MM-DD。",
-        "是/否题：填 是、否、不确定（或 yes、no、unknown）。代码：从下拉列表选择（见“代码表”工作表）。",
+        "是/否题：填 是、否、不确定（或 yes、no、unknown）。"
+        "代码：从下拉列表选择（见“代码表”工作表），或直接填写名称（如 南山区）。",
         "多个合作区：用逗号分隔代码；均不在：填写“无”（空白表示不清楚）。",
         "“示例”工作表为填写示例，不会被读取。也可将第一个工作表另存为 CSV（UTF-8 或 GBK）。",
         "每一行要么完成测算，要么被拒绝并列出错误（工作表、行、列、值、说明）。",
