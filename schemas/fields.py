@@ -70,7 +70,7 @@ class Money(fields.Field):
         if number < 0 and not self.allow_negative:
             raise ValidationError(Msg("negative"))
         if abs(number) > MAX_MONEY:
-            raise ValidationError(Msg("too_large", max="1e15"))
+            raise ValidationError(Msg("too_large", max="1,000,000,000,000,000"))
         return number
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
@@ -123,6 +123,8 @@ class Year(Count):
     """A calendar (tax) year."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str):
+            value = value.strip().removesuffix("年度").removesuffix("年")  # "2025年", as Chinese users write a year
         year = super()._deserialize(value, attr, data, **kwargs)
         if year < 1980:
             raise ValidationError(Msg("too_small", min=1980))

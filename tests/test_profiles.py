@@ -114,3 +114,12 @@ def test_every_profile_field_documents_unit_and_both_languages():
             assert meta["unit"] and meta["en"] and meta["zh"], f"{subject}.{name} lacks unit or label"
             if name not in ("name", "ref", "department"):
                 assert meta["hint_en"] and meta["hint_zh"], f"{subject}.{name} lacks a hint saying why it is asked"
+
+
+def test_a_year_as_chinese_users_write_it_and_a_readable_money_limit():
+    from schemas.fields import Money, Year
+
+    assert Year().deserialize("2025年") == Year().deserialize("2025年度") == 2025
+    with pytest.raises(ValidationError) as caught:
+        Money().deserialize("99999999999999999999")
+    assert "1,000,000,000,000,000" in str(caught.value)
