@@ -86,7 +86,8 @@ def programs() -> str:
 
 
 def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: int = 200,
-              notice: str | None = None) -> tuple[str, int]:
+              notice: str | None = None, focus: str | None = None) -> tuple[str, int]:
+    """The form again with the answers kept; ``focus``: the id of the field the keyboard should land on."""
     lang = current_lang()
     if kind == "company":
         sections = forms.build_sections("company", lang, catalogue(), usage(), raw.get("company", {}), errors)
@@ -106,7 +107,7 @@ def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: in
     summary = [(target, f"{labels[target]}{colon}{message}" if target in labels else message)
                for target, message in errors.items()]
     return render_template(f"{kind}.html", sections=sections, people=people, errors=summary, notice=notice,
-                           as_of=raw.get("as_of", "")), status
+                           as_of=raw.get("as_of", ""), focus=focus), status
 
 
 def read_form(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -177,14 +178,14 @@ def handle(kind: str) -> tuple[str, int]:
     data, raw = read_form(kind)
     if "switch_lang" in request.form:  # the language switch keeps every answer
         return form_page(kind, raw, {})
-    if kind == "talent" and "add_person" in request.form:
+    if kind == "talent" and "add_person" in request.form:  # the keyboard lands on the new person
         raw["people"].append({})
-        return form_page(kind, raw, {})
-    if kind == "talent" and "remove_person" in request.form:
+        return form_page(kind, raw, {}, focus=f"person-{len(raw['people']) - 1}-ref")
+    if kind == "talent" and "remove_person" in request.form:  # ... or on the person who took the removed place
         index = person_to_remove(request.form.get("remove_person"), len(raw["people"]))
         if index is not None and len(raw["people"]) > 1:
             raw["people"].pop(index)
-        return form_page(kind, raw, {})
+        return form_page(kind, raw, {}, focus=f"person-{min(index or 0, len(raw['people']) - 1)}-ref")
     lang = current_lang()
     loaded, as_of, errors = load_input(data, raw)
     if errors or loaded is None:

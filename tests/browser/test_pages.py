@@ -95,6 +95,19 @@ def test_going_back_from_the_results_keeps_the_answers(page, live_server):
     assert page.input_value("#company-name") == "Back Button Ltd" and page.input_value("#company-employees") == "42"
 
 
+def test_adding_or_removing_a_person_puts_the_keyboard_on_that_person(page, live_server):
+    page.goto(f"{live_server}/talent?lang=en")
+    page.click("text=Add another person")
+    page.wait_for_selector("text=Remove person 2")
+    assert page.evaluate("document.activeElement.id") == "person-1-ref"
+    page.keyboard.type("Second")
+    page.click("text=Add another person")
+    page.wait_for_selector("text=Remove person 3")
+    page.click("text=Remove person 2")
+    page.wait_for_selector("text=Remove person 2")
+    assert page.evaluate("document.activeElement.id") == "person-1-ref"  # the person now in second place
+
+
 def test_switching_language_midway_keeps_the_answers(page, live_server):
     page.goto(f"{live_server}/company?lang=en")
     page.fill("#company-name", "Bilingual Ltd")
