@@ -158,6 +158,23 @@ def test_a_zip_bomb_is_refused_in_milliseconds(catalogue, tmp_path):
     assert time.perf_counter() - started < 1
 
 
+def patched(source: Path, target: Path, part: str, change) -> Path:
+    """A copy of the workbook ``source`` with one part's XML changed (a hostile or odd file made at test time)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            out.writestr(info, change(data) if info.filename == part else data)
+    return target
+
+
+def with_doctype(xml: bytes, doctype: bytes) -> bytes:
+    """The XML with a DOCTYPE after its declaration (openpyxl writes some parts without one)."""
+    if not xml.startswith(b"<?xml"):
+        xml = b'<?xml version="1.0"?>' + xml
+    declaration, body = xml.split(b"?>", 1)
+    return declaration + b"?>" + doctype + body
+
+
 LAUGHS = b'<!ENTITY a "aaaaaaaaaa">' + b"".join(
     b'<!ENTITY %s "%s">' % (chr(98 + i).encode(), f"&{chr(97 + i)};".encode() * 10) for i in range(9))  # 10**10 a's
 HOSTILE_XML = {
@@ -177,18 +194,8 @@ def test_xml_entities_are_refused_with_a_clear_message_in_bounded_time_and_memor
     wb.active.append(["ref", "degree"])
     wb.active.append(["E1", "phd"])
     wb.save(tmp_path / "base.xlsx")
-    path = tmp_path / "hostile.xlsx"
-    with zipfile.ZipFile(tmp_path / "base.xlsx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == part:
-                if not data.startswith(b"<?xml"):  # openpyxl writes some parts without a declaration
-                    data = b'<?xml version="1.0"?>' + data
-                declaration, body = data.split(b"?>", 1)
-                data = declaration + b"?>" + doctype + body
-                if cell is not None:
-                    data = data.replace(b"<t>E1</t>", b"<t>" + cell + b"</t>")
-            out.writestr(info, data)
+    path = patched(tmp_path / "base.xlsx", tmp_path / "hostile.xlsx", part, lambda xml: with_doctype(
+        xml if cell is None else xml.replace(b"<t>E1</t>", b"<t>" + cell + b"</t>"), doctype))
     error = bounded(catalogue, path, tmp_path)
     assert error is not None and "declares entities" in error.render("en") and "声明了实体" in error.render("zh")
     assert not (tmp_path / "o.xlsx").exists()
@@ -227,15 +234,9 @@ def test_a_huge_declared_dimension_and_a_million_empty_rows_cost_neither_time_no
     ws.append(["ref", "degree"])
     ws.append(["E1", "phd"])
     wb.save(tmp_path / "base.xlsx")
-    path = tmp_path / "huge.xlsx"
-    with zipfile.ZipFile(tmp_path / "base.xlsx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = declare_whole_sheet(data)
-                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="B1048576" t="inlineStr">'
-                                    b"<is><t>phd</t></is></c></row></sheetData>")
-            out.writestr(info, data)
+    far_row = b'<row r="1048576"><c r="B1048576" t="inlineStr"><is><t>phd</t></is></c></row></sheetData>'
+    path = patched(tmp_path / "base.xlsx", tmp_path / "huge.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda xml: declare_whole_sheet(xml).replace(b"</sheetData>", far_row))
     assert bounded(catalogue, path, tmp_path) is None
     book = sheets(tmp_path / "o.xlsx")
     assert summary_value(book, "Rows in") == 2  # the far-away row is counted, the empty ones are not rows
@@ -250,13 +251,7 @@ def test_progress_shows_a_declared_size_only_when_it_is_believable(catalogue, tm
     for i in range(250):
         ws.append([f"E{i}", "phd"])
     wb.save(tmp_path / "honest.xlsx")
-    path = tmp_path / "formatted.xlsx"
-    with zipfile.ZipFile(tmp_path / "honest.xlsx") as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = declare_whole_sheet(data)
-            out.writestr(info, data)
+    patched(tmp_path / "honest.xlsx", tmp_path / "formatted.xlsx", "xl/worksheets/sheet1.xml", declare_whole_sheet)
     for name, first in (("honest.xlsx", 250), ("formatted.xlsx", None)):
         totals = []
         run_batch(catalogue, tmp_path / name, tmp_path / "o.xlsx", as_of=AS_OF,
@@ -368,14 +363,8 @@ def test_a_workbook_is_recognised_by_content_whatever_its_name(catalogue, tmp_pa
 def test_a_hostile_workbook_uploaded_on_the_web_fails_its_job_with_the_reason(app, tmp_path):
     client = app.test_client()
     src = roster_xlsx(tmp_path / "roster.xlsx", GOOD)
-    hostile = tmp_path / "hostile.xlsx"
-    with zipfile.ZipFile(src) as archive, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in archive.infolist():
-            data = archive.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = b'<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + \
-                    data.split(b"?>", 1)[-1].replace(b"<t>E1</t>", b"<t>&x;</t>")
-            out.writestr(info, data)
+    hostile = patched(src, tmp_path / "hostile.xlsx", "xl/worksheets/sheet1.xml", lambda xml: with_doctype(
+        xml.replace(b"<t>E1</t>", b"<t>&x;</t>"), b'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'))
     response = client.post("/batch?lang=zh", data={"file": (hostile.open("rb"), "roster.xlsx"), "kind": "people"})
     page = wait_done(client, response.headers["Location"]) if response.status_code == 303 else \
         response.get_data(as_text=True)
