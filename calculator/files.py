@@ -9,6 +9,8 @@ never replaced by a regular file.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -20,7 +22,18 @@ def write_output(path: str | os.PathLike[str], produce: Callable[[Path], T]) -> 
     """Call ``produce(where)`` to write the file, then put it at ``path``; returns what ``produce`` returned."""
     target = Path(os.path.realpath(path))
     if target.exists() and not target.is_file():
-        return produce(target)
+        # Made in a private temporary file, then copied in: writers that open a path twice (openpyxl opens, finds
+        # it cannot seek, opens again) would block on a pipe whose reader has gone.
+        handle, name = tempfile.mkstemp(prefix="incentives-output-")
+        os.close(handle)
+        partial = Path(name)
+        try:
+            result = produce(partial)
+            with partial.open("rb") as source, target.open("wb") as sink:
+                shutil.copyfileobj(source, sink)
+            return result
+        finally:
+            partial.unlink(missing_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
         result = produce(partial)

@@ -193,9 +193,12 @@ class CodeList(fields.Field):
         super().__init__(**kwargs)
 
     NONE = frozenset({"none", "无", "没有"})  # "none of them": an answer (an empty set), unlike a blank (unknown)
+    UNKNOWN = frozenset({"", "unknown", "不确定", "不清楚"})  # as everywhere: unknown is an answer too
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str] | None:
         if isinstance(value, str):
+            if value.strip().lower() in self.UNKNOWN:
+                return None
             if value.strip().lower() in self.NONE:
                 return []
             value = [v for v in re.split(r"[,;，；、\s]+", value) if v]

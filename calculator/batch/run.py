@@ -181,6 +181,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
         if summary.rows_in > max_rows:
             raise BatchFileError("too_many_rows", limit=max_rows)
         raw: dict[str, Any] = {}
+        typed: dict[str, Any] = {}
         too_long: list[RowError] = []
         for index, name in mapping.columns.items():
             value = cells[index] if index < len(cells) else None
@@ -192,8 +193,9 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                 continue
             if types[index] in TEXT_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
                 value = str(value)
-            if isinstance(value, str):
-                value = readable[index](value) if index in readable else value
+            typed[name] = value  # what the user wrote: shown with any error, never the value as read
+            if isinstance(value, str) and index in readable:
+                value = readable[index](value)
             raw[name] = value
         errors = too_long
         loaded = None
@@ -205,11 +207,11 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                 index = by_field.get(name)
                 errors.append(RowError(source.sheet, number, letters.get(index) if index is not None else None,
                                        mapping.headers.get(index) if index is not None else None,
-                                       None if name == "_schema" else name, raw.get(name), item["message"]))
+                                       None if name == "_schema" else name, typed.get(name), item["message"]))
         if loaded is not None and not people and (too_early := before_founding(as_of, {"company": loaded})):
             index = by_field.get("founding_date")
             errors.append(RowError(source.sheet, number, letters.get(index), mapping.headers.get(index),
-                                   "founding_date", raw.get("founding_date"), too_early.render(lang)))
+                                   "founding_date", typed.get("founding_date"), too_early.render(lang)))
         if errors or loaded is None:
             reject(errors)
         else:
@@ -316,9 +318,9 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日
 
 def cell_readers(catalogue: Any, mapping: Mapping) -> dict[int, Callable[[str], str]]:
     """Per column, how a text cell is read as people write it in a spreadsheet, before validation:
-    a code may be given by its name (南山区 or Nanshan for nanshan; several, comma-separated, for a list), and
-    a date as 2020/5/1, 2020.05.01, 2020年5月1日 or with a midnight time (a CSV saved from Excel). Anything
-    else is left as it is, so validation reports it."""
+    a code may be given by its name (南山区, 南山 or Nanshan for nanshan; for a list such as the zones, also the
+    start of exactly one name: 前海, 河套), and a date as 2020/5/1, 2020.05.01, 2020年5月1日 or with a midnight
+    time (a CSV saved from Excel). Anything else is left as it is, so validation reports it."""
     fields = FIELDS[KINDS[mapping.kind]]
     readers: dict[int, Callable[[str], str]] = {}
     for index, name in mapping.columns.items():
@@ -326,9 +328,15 @@ def cell_readers(catalogue: Any, mapping: Mapping) -> dict[int, Callable[[str], 
         if meta["type"] == "Day":
             readers[index] = _read_date
         elif meta.get("table") in catalogue.reference and meta["type"] in ("Code", "CodeList"):
-            names = {label.strip().lower(): code for code, labels in catalogue.reference[meta["table"]].names.items()
-                     for label in labels.values()}
-            readers[index] = _code_reader(names, meta["type"] == "CodeList")
+            names: dict[str, str] = {}
+            for code, labels in catalogue.reference[meta["table"]].names.items():
+                for label in labels.values():
+                    label = label.strip().lower()
+                    names[label] = code
+                    for suffix in ("区", " district"):  # 南山区 / Nanshan District also as 南山 / Nanshan
+                        if label.endswith(suffix) and len(label) > len(suffix) + 1:
+                            names.setdefault(label.removesuffix(suffix), code)
+            readers[index] = _code_reader(names, several=meta["type"] == "CodeList")
     return readers
 
 
@@ -341,19 +349,32 @@ def _read_date(text: str) -> str:
 
 
 def _code_reader(names: dict[str, str], several: bool) -> Callable[[str], str]:
-    """A code by its name, or by the start of exactly one code's name (南山 for 南山区, 前海 for the Qianhai zone)."""
+    """A code by its name. In a list (zones, whose names are long and distinct) also by the start of exactly one
+    name, and names separated by spaces (前海 河套). A single code (a district) needs its name: 深圳 is not
+    taken for 深圳以外 (outside Shenzhen)."""
+    codes = set(names.values())
 
-    def one(text: str) -> str:
+    def one(text: str) -> str | None:
         key = text.strip().lower()
         if key in names:
             return names[key]
-        starting = {code for label, code in names.items() if len(key) >= 2 and label.startswith(key)}
-        return starting.pop() if len(starting) == 1 else text.strip()
+        if several and len(key) >= 2:
+            starting = {code for label, code in names.items() if label.startswith(key)}
+            if len(starting) == 1:
+                return starting.pop()
+        return key if key in codes else None
 
     def read(text: str) -> str:
         if not several:
-            return one(text)
-        parts = [p for p in re.split(r"[,;，；、]+", text) if p.strip()]
-        return ", ".join(one(p) for p in parts) if parts else text
+            return one(text) or text
+        found: list[str] = []
+        for part in (p for p in re.split(r"[,;，；、]+", text) if p.strip()):
+            code = one(part)
+            pieces = [one(piece) for piece in part.split()] if code is None and len(part.split()) > 1 else []
+            if code is None and pieces and all(pieces):
+                found += pieces
+            else:
+                found.append(code or part.strip())
+        return ", ".join(found) if found else text
 
     return read
