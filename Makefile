@@ -12,7 +12,6 @@ $(BIN)/python:
 .PHONY: setup
 setup: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	$(BIN)/pybabel compile -d translations --statistics
 	npm ci --no-audit --no-fund --silent
 
 .PHONY: system

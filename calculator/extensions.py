@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-babel = Babel()
 csrf = CSRFProtect()

@@ -118,7 +118,7 @@ def test_mainland_iit_estimate_from_gross(catalogue, gross, expected_iit):
 
 
 def test_money_is_shown_half_up_and_in_wan_for_chinese_readers():
-    from calculator.engine import formatting
+    from calculator.i18n import formatting
 
     assert formatting.money(D("2.5"), "en") == "CNY 3"          # half-up, not banker's rounding
     assert formatting.money(D("1234567.5"), "en") == "CNY 1,234,568"
@@ -133,7 +133,7 @@ def test_money_is_shown_half_up_and_in_wan_for_chinese_readers():
 def test_fast_grouping_agrees_with_babel(value, lang):
     from babel.numbers import format_decimal
 
-    from calculator.engine.formatting import LOCALES, grouped
+    from calculator.i18n.formatting import LOCALES, grouped
 
     expected = format_decimal(D(value).quantize(D("0.01"), rounding="ROUND_HALF_UP"), format="#,##0.##",
                               locale=LOCALES[lang])

@@ -201,7 +201,7 @@ def test_too_large_a_request_is_refused_with_a_page():
 
 
 def test_translation_catalogue_is_complete_and_current():
-    po_path = ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+    po_path = ROOT / "calculator" / "i18n" / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
     with po_path.open("rb") as handle:
         catalog = read_po(handle)
     assert not catalog.fuzzy

@@ -1,6 +1,6 @@
 """Chinese for the page strings (UI only; policy texts are bilingual in the rule tables).
 
-    python tools/zh_translations.py   # updates translations/zh_Hans_CN/LC_MESSAGES/messages.po from the .pot
+    python tools/zh_translations.py   # updates calculator/i18n/translations/zh_Hans_CN/LC_MESSAGES/messages.po from the .pot
 
 Untranslated or fuzzy entries make the test suite fail.
 """
@@ -163,7 +163,7 @@ ZH = {
 
 
 def main() -> None:
-    root = Path(__file__).resolve().parents[1] / "translations"
+    root = Path(__file__).resolve().parents[1] / "calculator" / "i18n" / "translations"
     with (root / "messages.pot").open("rb") as handle:
         template = read_po(handle)
     target = root / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"

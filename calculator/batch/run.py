@@ -25,10 +25,10 @@ from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_sourc
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
 from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
 from calculator.engine.evaluate import evaluate_subject
-from calculator.engine.formatting import money_range
 from calculator.engine.report import DISCLAIMER, Reporter, cents
 from calculator.engine.texts import STATUS
 from calculator.files import write_output
+from calculator.i18n.formatting import money_range
 from schemas.as_of import before_founding
 from schemas.messages import flatten_errors
 from schemas.profile import CompanySchema, PersonSchema

@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from calculator import __version__
-from calculator.engine import formatting
 from calculator.engine.model import (
     Assessment,
     Catalogue,
@@ -24,6 +23,7 @@ from calculator.engine.model import (
     SubjectResult,
 )
 from calculator.engine.texts import GAP, ITEM_TYPES, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, fill, render_flag
+from calculator.i18n import formatting
 from schemas.profile import field_catalogue
 
 FAMILIES = ("financial_support", "talent", "procurement", "regulatory")

@@ -10,8 +10,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine import formatting
 from calculator.engine.model import Flag
+from calculator.i18n import formatting
 
 FLAGS: dict[str, dict[str, str]] = {
     "secondary_source": {

@@ -5,13 +5,12 @@ Forms post to ``…?lang=xx`` so the language always travels in the query string
 
 from __future__ import annotations
 
-from typing import Any
-
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
-from flask_babel import get_translations
 
-LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+from calculator.i18n import TRANSLATIONS, Translations
+
+LOCALES = {"zh": "zh_Hans_CN", "en": "en"}  # the languages a request may choose
 HTML_LANG = {"zh": "zh-Hans-CN", "en": "en"}
 
 
@@ -47,26 +46,23 @@ def choose_lang() -> str:
     return "en"
 
 
-def select_locale() -> str:
-    """Flask-Babel's locale selector."""
-    return LOCALES[current_lang()]
+def request_translations() -> Translations:
+    """The gettext callables of this request's language (the one language layer, :mod:`calculator.i18n`)."""
+    return TRANSLATIONS[current_lang()]  # type: ignore[index]
 
 
-def request_translations() -> Any:
-    """This request's Flask-Babel translations, looked up once per request (a results page asks ~100 times)."""
-    found = g.get("_incentives_translations")
-    if found is None:
-        found = g._incentives_translations = get_translations()
-    return found
+def _(message: str) -> str:
+    """A page word in this request's language."""
+    return request_translations().gettext(message)
 
 
 def install_template_gettext(app: Flask) -> None:
-    """Templates' ``_()`` and ``gettext()`` read the request's translations once, not once per string
-    (Flask-Babel's own callables redo the locale and domain look-ups on every call)."""
+    """Templates' ``_()`` and ``gettext()`` look words up in :mod:`calculator.i18n` for the request's language."""
+    app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        gettext=lambda s: request_translations().gettext(s),
+        ngettext=lambda s, p, n: request_translations().ngettext(s, p, n),
         newstyle=True,
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        pgettext=lambda c, s: request_translations().pgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().npgettext(c, s, p, n),
     )

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, current_app, make_response, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 
@@ -17,7 +16,7 @@ from calculator.engine.texts import CONFIDENCE
 from calculator.web import forms
 from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
-from calculator.web.i18n import HTML_LANG, current_lang
+from calculator.web.i18n import HTML_LANG, _, current_lang
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
 from schemas.as_of import before_founding, parse_as_of
 from schemas.messages import flatten_errors

@@ -14,8 +14,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine import formatting
 from calculator.engine.report import FIELDS, Reporter
+from calculator.i18n import formatting
 from calculator.workbook.cells import Sheet, Typed
 from calculator.workbook.labels import SHEETS, WORDS, word
 from calculator.workbook.zipcheck import UnsafeWorkbook, inspect_xlsx

@@ -16,7 +16,8 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+from calculator.i18n import LOCALES
+
 WAN = Decimal(10_000)
 # Grouping and decimal symbols from Babel's CLDR data, read once (formatting is on every rendered figure).
 SYMBOLS = {lang: (get_group_symbol(locale), get_decimal_symbol(locale)) for lang, locale in LOCALES.items()}
