@@ -11,13 +11,17 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # This checkout in editable mode, with the app's packages (run) or also the test tools (test).
-# Stamp files: reinstalled when the package definition changes.
+# Stamp files: reinstalled when the package definition changes. setuptools' editable install always emits an
+# informational "Editable installation" notice (InformationOnly, nothing wrong with the package): it is filtered
+# so that a real build warning stands out.
+EDITABLE_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e
+
 $(VENV)/.installed-app: pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(EDITABLE_INSTALL) .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(EDITABLE_INSTALL) '.[test]'
 	touch $@
 
 # axe-core from npm, for the browser tests' accessibility scan only.
