@@ -1,3 +1,3 @@
 """gunicorn settings read automatically from the project directory (benchmarks/load.py): the packaged ones."""
 
-from calculator.gunicorn_conf import post_worker_init, worker_class  # noqa: F401
+from calculator.gunicorn_conf import *  # noqa: F403

@@ -6,6 +6,9 @@ Use with ``gunicorn --config python:calculator.gunicorn_conf 'calculator.app:cre
 import gc
 
 worker_class = "sync"  # CPU-bound pages: sync workers (gthread piled connections on one worker; engineering notes)
+# No runtime control socket (gunicorn >= 25.1): nothing here uses it, and every server of a user would share its
+# one default path (~/.gunicorn/gunicorn.ctl), each new one taking it over from the last. Older gunicorns ignore this.
+control_socket_disable = True
 
 
 def post_worker_init(worker):
