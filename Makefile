@@ -1,4 +1,5 @@
-# Two entry points (see README): `make run` sets up and runs the app; `make test` sets up and runs the tests.
+# Two entry points (see README): `make run` sets up and serves the app; `make test` sets up and runs the tests.
+# `make run` installs Python packages into .venv only; npm, apt and the test tools are for `make test`.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,10 +10,30 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-.PHONY: setup
-setup: $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+# This checkout in editable mode, with the app's packages (run) or also the test tools (test).
+# Stamp files: reinstalled when the package definition changes. setuptools' editable install always emits an
+# informational "Editable installation" notice (InformationOnly, nothing wrong with the package): it is filtered
+# so that a real build warning stands out.
+EDITABLE_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e
+
+$(VENV)/.installed-app: pyproject.toml setup.py | $(BIN)/python
+	$(EDITABLE_INSTALL) .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml setup.py | $(BIN)/python
+	$(EDITABLE_INSTALL) '.[test]'
+	touch $@
+
+# axe-core from npm, for the browser tests' accessibility scan only.
+node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
+	touch $@
+
+.PHONY: setup
+setup: $(VENV)/.installed-app
+
+.PHONY: setup-test
+setup-test: $(VENV)/.installed-test node_modules/.installed
 
 .PHONY: system
 system:
@@ -21,10 +42,10 @@ system:
 .PHONY: run
 run: setup
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop); nothing you enter is stored."
-	$(BIN)/gunicorn --preload --bind 127.0.0.1:8000 --workers 2 --worker-class sync wsgi:app
+	$(BIN)/gunicorn --config python:calculator.gunicorn_conf --preload --workers 2 --bind 127.0.0.1:8000 'calculator.app:create_app()'
 
 .PHONY: test
-test: setup system
+test: setup-test system
 	$(BIN)/ruff check .
 	$(BIN)/incentives tables check
 	$(BIN)/python -m pytest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -12,13 +13,21 @@ from calculator import web
 from calculator.engine import load_catalogue
 from calculator.web import health
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def asset_dir(name: str) -> Path:
+    """``templates`` or ``static``: inside the package in an installed wheel, else beside it in the checkout."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / name
+
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the app: defaults, then ``INCENTIVES_*`` environment variables, then ``test_config``.
 
     The rule tables are loaded and compiled here, once: a broken table stops start-up, never a request.
     """
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app = Flask(__name__, template_folder=asset_dir("templates"), static_folder=asset_dir("static"))
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_prefixed_env("INCENTIVES")
     if test_config:
