@@ -16,14 +16,11 @@ from typing import Any
 from calculator.engine import load_catalogue
 from calculator.engine.describe import describe_program
 from calculator.engine.model import Catalogue
+from calculator.engine.report import FAMILY_NAMES
+from calculator.i18n import gettext
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "programs.md"
-FAMILIES = {
-    "financial_support": "资金支持 · Financial support",
-    "talent": "人才住房与补贴 · Talent housing and subsidies",
-    "procurement": "政府采购与率先应用 · Government procurement and early adoption",
-    "regulatory": "监管许可与义务 · Regulatory permissions and obligations",
-}
+FAMILIES = {key: f"{gettext(name, 'zh')} · {gettext(name, 'en')}" for key, name in FAMILY_NAMES.items()}
 
 
 def _cell(text: Any) -> str:

@@ -19,6 +19,8 @@ from calculator.engine import TableError, assess, load_catalogue
 from calculator.engine.describe import describe_catalogue
 from calculator.engine.report import FAMILY_NAMES, to_document
 from calculator.files import write_output
+from calculator.i18n import LANGS, N_, gettext, t
+from calculator.i18n.words import joined, labelled, sentences
 from schemas.as_of import before_founding, parse_as_of
 from schemas.messages import Msg, flatten_errors
 from schemas.profile import AssessmentInputSchema
@@ -28,13 +30,33 @@ class InputError(Exception):
     """Bad input from the user: printed as a message, exit code 2."""
 
 
+TEXTS = {
+    "not_found": N_("File not found: {path}"),
+    "unreadable": N_("Cannot read the file: {path} ({error})"),
+    "json_at": N_("line {line}, column {column}: {problem}"),
+    "profile_errors": N_("The profile has errors:"),
+    "cannot_write": N_("Cannot write the file: {path} ({error})"),
+    "wrote": N_("Wrote {path}"),
+    "progress": N_("{done}/{total} rows, rejected {rejected}"),
+    "at_least_one": N_("must be at least 1."),
+    # the text report
+    "head": N_("As of {as_of}  tables {tables_version}"),
+    "because": N_("because: {reason}"),
+    "needs": N_("needs: {inputs}"),
+    "gap": N_("gap: {gap}"),
+    "stacking": N_("stacking: {text}"),
+    "totals": N_("Totals after stacking"),
+    "overall": N_("Overall"),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="incentives", description="Shenzhen AI incentive calculator")
     sub = parser.add_subparsers(dest="command", required=True)
     ev = sub.add_parser("evaluate", help="assess a profile (JSON file, or - for standard input)")
     ev.add_argument("profile")
     ev.add_argument("--as-of", default=None, help="assessment date, YYYY-MM-DD (default today)")
-    ev.add_argument("--lang", choices=("zh", "en"), default="en")
+    ev.add_argument("--lang", choices=LANGS, default="en")
     ev.add_argument("--format", choices=("json", "text"), default="json")
     ex = sub.add_parser("export", help="write the assessment workbook (.xlsx) for a profile (JSON file, or -)")
     ex.add_argument("profile")
@@ -42,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="the .xlsx file to write (default: the suggested file name, in the current directory; "
                          "a directory: that name in it; - for standard output)")
     ex.add_argument("--as-of", default=None, help="assessment date, YYYY-MM-DD (default today)")
-    ex.add_argument("--lang", choices=("zh", "en"), default="en")
+    ex.add_argument("--lang", choices=LANGS, default="en")
     bt = sub.add_parser("batch", help="assess every row of a roster (.xlsx or .csv) into one workbook "
                                       "(exit 0 all assessed, 3 some rows rejected, 2 file unusable)")
     bt.add_argument("input")
@@ -50,11 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--kind", choices=("companies", "people"), default=None,
                     help="what the rows are (default: recognised from the header)")
     bt.add_argument("--as-of", default=None, help="assessment date, YYYY-MM-DD (default today)")
-    bt.add_argument("--lang", choices=("zh", "en"), default="en")
+    bt.add_argument("--lang", choices=LANGS, default="en")
     bt.add_argument("--max-rows", type=int, default=None, help="refuse files with more data rows than this")
     pr = sub.add_parser("programs", help="list the program catalogue")
     pr.add_argument("--format", choices=("json", "text"), default="text")
-    pr.add_argument("--lang", choices=("zh", "en"), default="en")
+    pr.add_argument("--lang", choices=LANGS, default="en")
     tb = sub.add_parser("tables", help="rule-table tools")
     tsub = tb.add_subparsers(dest="tables_command", required=True)
     ck = tsub.add_parser("check", help="validate rule tables (exit 1 with the error list when broken)")
@@ -66,14 +88,13 @@ def read_profile(path: str, lang: str) -> dict[str, Any]:
     try:
         raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InputError(("找不到文件：" if lang == "zh" else "File not found: ") + path) from None
+        raise InputError(t(TEXTS["not_found"], lang, path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(("无法读取文件：" if lang == "zh" else "Cannot read the file: ") + f"{path} ({exc})") from None
+        raise InputError(t(TEXTS["unreadable"], lang, path=path, error=exc)) from None
     try:
         data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        detail = (f"第 {exc.lineno} 行第 {exc.colno} 列" if lang == "zh"
-                  else f"line {exc.lineno}, column {exc.colno}: {exc.msg}")
+    except json.JSONDecodeError as exc:  # json's own explanation is English: the Chinese names the place only
+        detail = t(TEXTS["json_at"], lang, line=exc.lineno, column=exc.colno, problem=exc.msg)
         raise InputError(Msg("not_json", detail=detail).render(lang)) from None
     if not isinstance(data, dict):
         raise InputError(Msg("not_object").render(lang))
@@ -81,7 +102,7 @@ def read_profile(path: str, lang: str) -> dict[str, Any]:
 
 
 def validation_message(exc: ValidationError, lang: str) -> str:
-    head = "输入有误：" if lang == "zh" else "The profile has errors:"
+    head = gettext(TEXTS["profile_errors"], lang)
     lines = [f"  {e['field']}: {e['message']}" for e in flatten_errors(exc.messages, lang)]
     return "\n".join([head, *lines])
 
@@ -92,9 +113,7 @@ def display_width(text: str) -> int:
 
 
 def render_text(doc: dict[str, Any], lang: str) -> str:
-    zh = lang == "zh"
-    head = ("测算日期 " if zh else "As of ") + doc["as_of"]
-    lines = [head + ("  规则表版本 " if zh else "  tables ") + doc["tables_version"]]
+    lines = [t(TEXTS["head"], lang, as_of=doc["as_of"], tables_version=doc["tables_version"])]
     current = None
     families = list(FAMILY_NAMES)
     ordered = sorted(doc["programs"], key=lambda p: (-1 if p["person"] is None else p["person"],
@@ -107,22 +126,23 @@ def render_text(doc: dict[str, Any], lang: str) -> str:
             current = header
         lines.append(f"[{program['status_text']}] {program['name']} ({program['id']}): {program['amount']}")
         for reason in program["reasons"]:
-            lines.append(("    原因：" if zh else "    because: ") + reason)
+            lines.append("    " + t(TEXTS["because"], lang, reason=reason))
         if program["not_in_force_reason"]:
             lines.append("    " + program["not_in_force_reason"])
         if program["missing"]:
-            lines.append(("    需补充：" if zh else "    needs: ") + ", ".join(m["label"] for m in program["missing"]))
+            inputs = joined((m["label"] for m in program["missing"]), lang)
+            lines.append("    " + t(TEXTS["needs"], lang, inputs=inputs))
         for gap in program["gaps"]:
-            lines.append(("    差距：" if zh else "    gap: ") + gap["text"])
+            lines.append("    " + t(TEXTS["gap"], lang, gap=gap["text"]))
         if program["excluded_by"]:
-            lines.append(("    叠加规则：" if zh else "    stacking: ") + program["excluded_by"]["text"])
+            lines.append("    " + t(TEXTS["stacking"], lang, text=program["excluded_by"]["text"]))
         for item in program["flags"]:
             lines.append("    ! " + item["text"])
-    lines += ["", ("合计（叠加规则后）" if zh else "Totals after stacking")]
+    lines += ["", gettext(TEXTS["totals"], lang)]
     for family, total in doc["totals"]["by_family"].items():
         if total["programs"] or total["unknown_amounts"]:
-            lines.append(f"  {FAMILY_NAMES[family][lang]}: {total['text']}")
-    lines.append(("  总计：" if zh else "  Overall: ") + doc["totals"]["overall"]["text"])
+            lines.append("  " + labelled(gettext(FAMILY_NAMES[family], lang), total["text"], lang))
+    lines.append("  " + labelled(gettext(TEXTS["overall"], lang), doc["totals"]["overall"]["text"], lang))
     lines += ["", doc["disclaimer"]]
     return "\n".join(lines)
 
@@ -151,9 +171,8 @@ def export(catalogue: Any, assessment: Any, output: str | None, lang: str) -> in
     try:
         write_output(path, lambda where: where.write_bytes(data))
     except OSError as exc:
-        head = "无法写入文件：" if lang == "zh" else "Cannot write the file: "
-        raise InputError(f"{head}{path} ({exc.strerror or exc})") from None
-    print(("已写入 " if lang == "zh" else "Wrote ") + str(path))
+        raise InputError(t(TEXTS["cannot_write"], lang, path=path, error=exc.strerror or exc)) from None
+    print(t(TEXTS["wrote"], lang, path=path))
     return 0
 
 
@@ -169,8 +188,8 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
         total = p.rows_total or 0
         share = min(p.rows_done / total, 1.0) if total else 0.0
         filled = int(share * 30)
-        word = "行，已拒绝" if lang == "zh" else " rows, rejected"
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {p.rows_done}/{total or '?'}{word} {p.rejected}")
+        counts = t(TEXTS["progress"], lang, done=p.rows_done, total=total or "?", rejected=p.rejected)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {counts}")
         sys.stderr.flush()
 
     try:
@@ -181,13 +200,12 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
             sys.stderr.write("\n")
         raise InputError(exc.render(lang)) from None
     except OSError as exc:
-        raise InputError(("无法写入文件：" if lang == "zh" else "Cannot write the file: ")
-                         + f"{args.output} ({exc.strerror or exc})") from None
+        raise InputError(t(TEXTS["cannot_write"], lang, path=args.output, error=exc.strerror or exc)) from None
     if bar:
         sys.stderr.write("\n")
     for note in summary.notes:
         print(note, file=sys.stderr)
-    print(summary.line(lang) + (" 已写入 " if lang == "zh" else " Wrote ") + str(args.output))
+    print(sentences(summary.line(lang), t(TEXTS["wrote"], lang, path=args.output), lang))
     return 3 if summary.rejected else 0
 
 
@@ -200,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
             if problem:
                 raise InputError(f"--as-of: {problem}")
         if getattr(args, "max_rows", None) is not None and args.max_rows < 1:
-            raise InputError("--max-rows: " + ("至少为 1。" if lang == "zh" else "must be at least 1."))
+            raise InputError("--max-rows: " + gettext(TEXTS["at_least_one"], lang))
         if args.command == "tables":
             catalogue = load_catalogue(args.dir)
             print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "

@@ -9,23 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from calculator.i18n import N_, gettext, t
 from schemas.messages import MESSAGES, Msg
 
 AS_OF_MIN, AS_OF_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
-AS_OF_RANGE = {"en": "The assessment date must be between {min} and {max}.", "zh": "测算日期须在 {min} 至 {max} 之间。"}
+AS_OF_RANGE = N_("The assessment date must be between {min} and {max}.")
 
 
 def parse_as_of(text: str | None, lang: str = "en") -> tuple[dt.date | None, str | None]:
     """(date, or None for today when ``text`` is empty; error message in ``lang``, or None)."""
-    lang = "zh" if lang == "zh" else "en"
     if not text:
         return None, None
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        return None, MESSAGES["not_date"][lang]
+        return None, gettext(MESSAGES["not_date"], lang)
     if not AS_OF_MIN <= day <= AS_OF_MAX:
-        return None, AS_OF_RANGE[lang].format(min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat())
+        return None, t(AS_OF_RANGE, lang, min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat())
     return day, None
 
 

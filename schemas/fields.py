@@ -16,9 +16,11 @@ from marshmallow import ValidationError, fields
 from schemas.messages import Msg
 
 
-def info(unit: str, en: str, zh: str, hint_en: str = "", hint_zh: str = "", section: str = "") -> dict[str, Any]:
-    """Field metadata: unit, bilingual label and hint, and the form section it belongs to."""
-    return {"unit": unit, "en": en, "zh": zh, "hint_en": hint_en, "hint_zh": hint_zh, "section": section}
+def info(unit: str, label: str, hint: str = "", section: str = "") -> dict[str, Any]:
+    """Field metadata: unit code, label and hint (English message ids, marked with ``N_``: their Chinese is in the
+    catalogue of :mod:`calculator.i18n`; show them with ``calculator.i18n.words.field_label`` / ``field_hint``),
+    and the form section the field belongs to."""
+    return {"unit": unit, "label": label, "hint": hint, "section": section}
 
 
 MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, below float trouble

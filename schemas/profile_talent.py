@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from marshmallow import Schema
 
+from calculator.i18n import N_
 from schemas.fields import Code, TriState, info
 
 
@@ -16,21 +17,16 @@ class TalentFields(Schema):
     """Person inputs used only by the wider talent catalogue (housing, awards, visas)."""
 
     newly_arrived_youth_talent = TriState(metadata=info(
-        "yes/no/unknown", "Newly arrived in Shenzhen for the first time as young talent?",
-        "是否为首次来深的新引进青年人才？",
-        "The youth talent housing support is reported for first-time young arrivals; its terms are not confirmed.",
-        "据报道，青年人才住房支持面向首次来深的青年人才；具体条件尚未确认。", "arrival"))
+        "yes/no/unknown", N_("Newly arrived in Shenzhen for the first time as young talent?"),
+        N_("The youth talent housing support is reported for first-time young arrivals; its terms are not confirmed."),
+        "arrival"))
     talent_category = Code(table="talent_categories", metadata=info(
-        "code", "High-level talent category recognised (legacy scheme)", "已认定的高层次人才类别（原有政策）",
-        "The legacy high-level talent award is by category; whether it is still paid is not confirmed.",
-        "原高层次人才奖励补贴按类别发放；目前是否仍发放尚未确认。", "arrival"))
+        "code", N_("High-level talent category recognised (legacy scheme)"),
+        N_("The legacy high-level talent award is by category; whether it is still paid is not confirmed."), "arrival"))
     holds_foreign_high_end_talent_letter = TriState(metadata=info(
-        "yes/no/unknown", "Do you hold a Foreign High-end Talent Confirmation Letter?",
-        "是否持有《外国高端人才确认函》？",
-        "Foreign high-end talent holding the letter can get an R visa (up to 10 years).",
-        "持确认函的外国高端人才可申请 R 字签证（最长 10 年）。", "arrival"))
+        "yes/no/unknown", N_("Do you hold a Foreign High-end Talent Confirmation Letter?"),
+        N_("Foreign high-end talent holding the letter can get an R visa (up to 10 years)."), "arrival"))
     independent_work_in_hetao = TriState(metadata=info(
-        "yes/no/unknown", "Do you provide independent personal services or run a business in the Hetao Shenzhen "
-        "Park (rather than as an employee)?", "是否在河套深圳园区提供独立个人劳务或从事生产经营（而非受雇）？",
-        "The Hetao exemption also covers independent service providers and business operators in the Park.",
-        "河套个税优惠同样适用于在园区提供独立个人劳务或从事生产经营的香港居民。", "tax"))
+        "yes/no/unknown", N_("Do you provide independent personal services or run a business in the Hetao Shenzhen "
+                             "Park (rather than as an employee)?"),
+        N_("The Hetao exemption also covers independent service providers and business operators in the Park."), "tax"))

@@ -107,13 +107,16 @@ def test_control_characters_are_stripped_from_text(catalogue):
 
 
 def test_every_profile_field_documents_unit_and_both_languages():
+    from calculator.i18n.words import field_hint, field_label
     from schemas.profile import field_catalogue
 
     for subject, fields in field_catalogue().items():
         for name, meta in fields.items():
-            assert meta["unit"] and meta["en"] and meta["zh"], f"{subject}.{name} lacks unit or label"
+            assert meta["unit"] and field_label(meta, "en"), f"{subject}.{name} lacks unit or label"
+            assert field_label(meta, "zh") != field_label(meta, "en"), f"{subject}.{name} has no Chinese label"
             if name not in ("name", "ref", "department"):
-                assert meta["hint_en"] and meta["hint_zh"], f"{subject}.{name} lacks a hint saying why it is asked"
+                assert field_hint(meta, "en") and field_hint(meta, "zh") != field_hint(meta, "en"), \
+                    f"{subject}.{name} lacks a hint saying why it is asked, in both languages"
 
 
 def test_a_year_as_chinese_users_write_it_and_a_readable_money_limit():

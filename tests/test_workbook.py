@@ -21,8 +21,10 @@ from calculator.engine import assess, load_catalogue
 from calculator.engine.model import Assessment
 from calculator.engine.report import FAMILY_NAMES, to_document
 from calculator.engine.texts import RESULT, STATUS
+from calculator.i18n import gettext
 from calculator.workbook import build_workbook, read_inputs
-from calculator.workbook.labels import SHEETS, WORDS
+from calculator.workbook.labels import sheet_name
+from calculator.workbook.labels import word as word_of
 from schemas.profile import AssessmentInputSchema
 from tests.conftest import AS_OF, EXAMPLES, example
 
@@ -57,11 +59,11 @@ def open_book(data: bytes, **kwargs: Any):
 
 
 def sheet(wb, key: str, lang: str):
-    return wb[SHEETS[key][lang]]
+    return wb[sheet_name(key, lang)]
 
 
 def word(key: str, lang: str) -> str:
-    return WORDS[key][lang]
+    return word_of(key, lang)
 
 
 def header(ws) -> dict[str, int]:
@@ -90,13 +92,13 @@ def find_row(ws, column: int, value: Any, start: int = 1) -> int:
 
 def summary_family_rows(ws, lang: str) -> dict[str, int]:
     start = find_row(ws, 1, word("family", lang))
-    return {family: find_row(ws, 1, FAMILY_NAMES[family][lang], start) for family in FAMILY_NAMES}
+    return {family: find_row(ws, 1, gettext(FAMILY_NAMES[family], lang), start) for family in FAMILY_NAMES}
 
 
 def subject_of(program: dict[str, Any], lang: str) -> str:
     if program["subject"] == "company":
         return word("company", lang)
-    return program["person_ref"] or WORDS["person"][lang].format(n=program["person"] + 1)
+    return program["person_ref"] or word_of("person", lang).format(n=program["person"] + 1)
 
 
 def counts(program: dict[str, Any]) -> bool:
@@ -110,7 +112,7 @@ def counts(program: dict[str, Any]) -> bool:
 def test_sheets_are_named_in_the_chosen_language(name, lang):
     _, doc, data = built(name, lang)
     wb = open_book(data)
-    expected = [SHEETS[k][lang] for k in ("summary", "programs", "criteria", "gaps", "people", "permissions",
+    expected = [sheet_name(k, lang) for k in ("summary", "programs", "criteria", "gaps", "people", "permissions",
                                           "sources", "inputs") if k != "people" or doc["people"]]
     assert wb.sheetnames == expected
 
@@ -148,7 +150,7 @@ def test_the_summary_has_a_bar_chart_of_support_by_program(name):
         chart = ws._charts[0]
         assert chart.tagname == "barChart" and len(chart.series) == 2
         refs = chart.series[0].val.numRef.f
-        assert refs.startswith(f"'{SHEETS['summary'][lang]}'!$C$")
+        assert refs.startswith(f"'{sheet_name('summary', lang)}'!$C$")
         numbers = [int(n) for n in re.findall(r"\$(\d+)", refs)]  # one cell, or a range
         first, last = numbers[0], numbers[-1]
         counted_ids = {p["id"] for p in doc["programs"] if counts(p)}
@@ -209,8 +211,8 @@ def test_programs_sheet_has_every_company_program_as_in_the_document(name, lang)
             assert word("low_wan", "en") not in cols  # the 万元 columns are for Chinese readers
     for pid in person_ids:  # one row per people's program, fed by the People sheet's totals
         row = rows[pid]
-        assert row[cols[word("low", lang)] - 1].value.startswith(f"='{SHEETS['people'][lang]}'!$G$")
-        assert row[cols[word("counts", lang)] - 1].value.startswith(f"='{SHEETS['people'][lang]}'!$F$")
+        assert row[cols[word("low", lang)] - 1].value.startswith(f"='{sheet_name('people', lang)}'!$G$")
+        assert row[cols[word("counts", lang)] - 1].value.startswith(f"='{sheet_name('people', lang)}'!$F$")
 
 
 def test_stacking_exclusion_is_shown_with_what_was_taken_instead():
@@ -259,7 +261,7 @@ def test_criteria_sheet_has_one_row_per_criterion_per_program(name, lang):
     for row, (subject, program, criterion) in zip(rows, expected, strict=True):
         assert row[0].value == subject and row[1].value == program
         assert row[2].value == criterion["condition"] and row[3].value == criterion["required"]
-        assert row[5].value == RESULT_TEXT[criterion["result"]][lang]
+        assert row[5].value == gettext(RESULT_TEXT[criterion["result"]], lang)
 
 
 def test_criteria_values_keep_their_type():
@@ -346,7 +348,7 @@ def test_people_sheet_one_row_per_person_and_program_then_totals(name, lang):
     assert len(rows) == len(person_programs)
     for row, p in zip(rows, person_programs, strict=True):
         assert row[0].value == p["person"] + 1
-        assert row[1].value == (p["person_ref"] or WORDS["person"][lang].format(n=p["person"] + 1))
+        assert row[1].value == (p["person_ref"] or word_of("person", lang).format(n=p["person"] + 1))
         assert row[2].value == doc["people"][p["person"]]["department"]
         assert row[cols[word("program_id", lang)] - 1].value == p["id"]
         assert row[cols[word("status", lang)] - 1].value == p["status_text"]
@@ -402,7 +404,7 @@ def test_tables_have_frozen_headers_filters_widths_and_landscape_fit_to_width(la
         setup = ws.page_setup
         assert setup.orientation == "landscape" and setup.fitToWidth == 1 and setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        if ws.title == SHEETS["summary"][lang]:
+        if ws.title == sheet_name("summary", lang):
             continue
         assert ws.freeze_panes == "A2" and ws.print_title_rows == "$1:$1"
         assert ws.auto_filter.ref.startswith("A1:")
@@ -499,5 +501,5 @@ def test_status_names_are_the_engines_in_chinese():
     _, doc, data = built("nanshan-seed-startup.json", "zh")
     ws = sheet(open_book(data), "programs", "zh")
     statuses = [r[header(ws)["状态"] - 1].value for r in table_rows(ws)]
-    assert statuses == [STATUS[p["status"]]["zh"] for p in doc["programs"]]
+    assert statuses == [gettext(STATUS[p["status"]], "zh") for p in doc["programs"]]
     assert "可能符合条件" in statuses and "按所填信息暂不符合" in statuses

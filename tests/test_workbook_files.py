@@ -20,7 +20,7 @@ from werkzeug.http import parse_options_header
 
 from calculator.cli import main
 from calculator.workbook import XLSX_MIMETYPE, content_disposition, download_name
-from calculator.workbook.labels import SHEETS
+from calculator.workbook.labels import sheet_name
 from tests.conftest import EXAMPLES, example
 from tests.test_workbook import assess_raw, hostile_assessment
 
@@ -77,7 +77,7 @@ def test_export_writes_the_workbook_in_the_chosen_language(capsys, tmp_path):
     code = main(["export", QIANHAI, "-o", str(out), "--lang", "zh", "--as-of", "2026-11-21"])
     assert code == 0 and str(out) in capsys.readouterr().out
     wb = load_workbook(out)
-    assert wb.sheetnames[0] == SHEETS["summary"]["zh"]
+    assert wb.sheetnames[0] == sheet_name("summary", "zh")
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left behind
 
 

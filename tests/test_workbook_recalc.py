@@ -19,8 +19,10 @@ from openpyxl import load_workbook
 
 from calculator.engine.model import Adjustment, Estimate
 from calculator.engine.report import FAMILY_NAMES, to_document
+from calculator.i18n import gettext
 from calculator.workbook import build_workbook
-from calculator.workbook.labels import SHEETS, WORDS
+from calculator.workbook.labels import sheet_name
+from calculator.workbook.labels import word as word_of
 from tests.conftest import example
 from tests.test_workbook import (
     EXAMPLE_NAMES,
@@ -81,7 +83,7 @@ def with_adjustment():
 def edited(data: bytes) -> bytes:
     """An advisor's edits: raise one company estimate, drop one person from the totals."""
     wb = load_workbook(io.BytesIO(data))
-    programs, people = wb[SHEETS["programs"]["en"]], wb[SHEETS["people"]["en"]]
+    programs, people = wb[sheet_name("programs", "en")], wb[sheet_name("people", "en")]
     cols = header(programs)
     row = next(r for r in table_rows(programs) if r[cols["Program ID"] - 1].value == "cn-rd-super-deduction")
     row[cols["Low (CNY)"] - 1].value = 100_000
@@ -109,7 +111,7 @@ def recalculated(tmp_path_factory) -> dict[str, Any]:
 
 
 def check_totals(wb, doc: dict[str, Any], lang: str) -> None:
-    ws = wb[SHEETS["summary"][lang]]
+    ws = wb[sheet_name("summary", lang)]
     rows = summary_family_rows(ws, lang)
     for family, row in rows.items():
         total = doc["totals"]["by_family"][family]
@@ -119,7 +121,7 @@ def check_totals(wb, doc: dict[str, Any], lang: str) -> None:
         if lang == "zh":
             assert ws.cell(row, 5).value == pytest.approx(total["low"] / 10_000, abs=1e-6)
             assert ws.cell(row, 6).value == pytest.approx(total["high"] / 10_000, abs=1e-6)
-    overall = find_row(ws, 1, WORDS["overall"][lang])
+    overall = find_row(ws, 1, word_of("overall", lang))
     assert ws.cell(overall, 2).value == doc["totals"]["overall"]["programs"]
     assert ws.cell(overall, 3).value == pytest.approx(doc["totals"]["overall"]["low"], abs=CENT)
     assert ws.cell(overall, 4).value == pytest.approx(doc["totals"]["overall"]["high"], abs=CENT)
@@ -148,20 +150,20 @@ def test_recalculated_totals_are_zero_when_nothing_counts(recalculated):
 def test_recalculated_people_totals_per_program_and_per_person(recalculated, name, lang):
     _, doc, _ = built(name, lang)
     wb = recalculated[f"{name}-{lang}"]
-    ws = wb[SHEETS["people"][lang]]
+    ws = wb[sheet_name("people", lang)]
     person_programs = [p for p in doc["programs"] if p["subject"] == "person"]
-    start = find_row(ws, 1, WORDS["per_program"][lang]) + 2
+    start = find_row(ws, 1, word_of("per_program", lang)) + 2
     for pid in dict.fromkeys(p["id"] for p in person_programs):
         row = find_row(ws, 5, pid, start)
         counted = [p for p in person_programs if p["id"] == pid and counts(p)]
         assert ws.cell(row, 6).value == len(counted)
         assert ws.cell(row, 7).value == pytest.approx(sum(p["estimate"]["low"] for p in counted), abs=CENT)
         assert ws.cell(row, 8).value == pytest.approx(sum(p["estimate"]["high"] for p in counted), abs=CENT)
-        programs = wb[SHEETS["programs"][lang]]
+        programs = wb[sheet_name("programs", lang)]
         cols = header(programs)
-        prow = find_row(programs, cols[WORDS["program_id"][lang]], pid)
-        assert programs.cell(prow, cols[WORDS["low"][lang]]).value == pytest.approx(ws.cell(row, 7).value)
-    start = find_row(ws, 1, WORDS["per_person"][lang]) + 2
+        prow = find_row(programs, cols[word_of("program_id", lang)], pid)
+        assert programs.cell(prow, cols[word_of("low", lang)]).value == pytest.approx(ws.cell(row, 7).value)
+    start = find_row(ws, 1, word_of("per_person", lang)) + 2
     for person in doc["people"]:
         row = find_row(ws, 1, person["index"] + 1, start)
         total = person["totals"]["overall"]
@@ -175,15 +177,15 @@ def test_combined_limit_adjustments_are_in_the_recalculated_totals(recalculated,
     doc = to_document(shared_catalogue(), with_adjustment(), lang)
     assert doc["totals"]["adjustments"], "the adjustment reaches the document"
     check_totals(recalculated[f"adjusted-{lang}"], doc, lang)
-    ws = recalculated[f"adjusted-{lang}"][SHEETS["summary"][lang]]
+    ws = recalculated[f"adjusted-{lang}"][sheet_name("summary", lang)]
     row = find_row(ws, 5, doc["totals"]["adjustments"][0]["text"])
-    assert ws.cell(row, 1).value == FAMILY_NAMES["financial_support"][lang]
+    assert ws.cell(row, 1).value == gettext(FAMILY_NAMES["financial_support"], lang)
     assert (ws.cell(row, 3).value, ws.cell(row, 4).value) == (-125_000.50, -250_000)
 
 
 def test_an_advisors_edits_flow_into_the_totals(recalculated):
     _, doc, _ = built("qianhai-hk-staff.json", "en")
-    ws = recalculated["edited"][SHEETS["summary"]["en"]]
+    ws = recalculated["edited"][sheet_name("summary", "en")]
     rows = summary_family_rows(ws, "en")
     financial = doc["totals"]["by_family"]["financial_support"]
     assert ws.cell(rows["financial_support"], 3).value == pytest.approx(financial["low"] + 20_000)
@@ -202,8 +204,8 @@ def test_an_advisors_edits_flow_into_the_totals(recalculated):
 def test_hostile_names_stay_text_in_libreoffice(recalculated, index):
     text = [*INJECTIONS, "Acme_x0041_Ltd"][index]
     wb = recalculated[f"hostile-{index}"]
-    summary = wb[SHEETS["summary"]["en"]]
+    summary = wb[sheet_name("summary", "en")]
     cell = summary.cell(find_row(summary, 1, "Company"), 2)
     assert cell.value == text and cell.data_type == "s"
-    person = wb[SHEETS["people"]["en"]].cell(2, 2)
+    person = wb[sheet_name("people", "en")].cell(2, 2)
     assert person.value == text and person.data_type == "s"

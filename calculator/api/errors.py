@@ -16,33 +16,27 @@ from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from calculator.api.lang import CONTENT_LANGUAGE, api_lang
+from calculator.i18n import N_, gettext, t
+from schemas.as_of import AS_OF_RANGE
 from schemas.messages import MESSAGES, flatten_errors
 
-TEXTS: dict[str, dict[str, str]] = {
-    "validation_failed": {"en": "The input has errors: see the fields listed.",
-                          "zh": "输入有误：请查看所列字段。"},
-    "malformed_json": {"en": "The request body is not valid JSON ({detail}).",
-                       "zh": "请求内容不是有效的 JSON（{detail}）。"},
-    "unsupported_media_type": {"en": "Send the body as JSON, with the header Content-Type: application/json.",
-                               "zh": "请以 JSON 格式发送请求内容，并设置请求头 Content-Type: application/json。"},
-    "payload_too_large": {"en": "The request body is too large: at most {limit} bytes.",
-                          "zh": "请求内容过大：最多 {limit} 字节。"},
-    "unknown_program": {"en": "There is no program with the id {id}.", "zh": "没有编号为 {id} 的政策。"},
-    "unknown_table": {"en": "There is no reference table named {name}.", "zh": "没有名为 {name} 的参考表。"},
-    "not_found": {"en": "Nothing is published at {path}.", "zh": "{path} 不存在。"},
-    "method_not_allowed": {"en": "{method} is not allowed here; allowed: {allowed}.",
-                           "zh": "此处不支持 {method} 方法；可用方法：{allowed}。"},
-    "bad_request": {"en": "The request could not be understood.", "zh": "无法理解该请求。"},
-    "internal_error": {"en": "Something went wrong on our side and nothing was stored. Please try again later.",
-                       "zh": "服务器内部错误，未保存任何数据。请稍后重试。"},
-    "http_error": {"en": "The request failed: {name}.", "zh": "请求失败：{name}。"},
+TEXTS: dict[str, str] = {
+    "validation_failed": N_("The input has errors: see the fields listed."),
+    "malformed_json": N_("The request body is not valid JSON ({detail})."),
+    "unsupported_media_type": N_("Send the body as JSON, with the header Content-Type: application/json."),
+    "payload_too_large": N_("The request body is too large: at most {limit} bytes."),
+    "unknown_program": N_("There is no program with the id {id}."),
+    "unknown_table": N_("There is no reference table named {name}."),
+    "not_found": N_("Nothing is published at {path}."),
+    "method_not_allowed": N_("{method} is not allowed here; allowed: {allowed}."),
+    "bad_request": N_("The request could not be understood."),
+    "internal_error": N_("Something went wrong on our side and nothing was stored. Please try again later."),
+    "http_error": N_("The request failed: {name}."),
     # API-only validation messages (the profile's own messages live in schemas/messages.py)
-    "at_least_one_person": {"en": "Give at least one person.", "zh": "请至少填写一名人员。"},
-    "no_company_here": {"en": "This endpoint assesses people alone: send the company to /api/v1/assessments.",
-                        "zh": "此接口仅测算人员：含公司信息请使用 /api/v1/assessments。"},
-    "lang_choice": {"en": "Use zh or en.", "zh": "请使用 zh 或 en。"},
-    "as_of_range": {"en": "The assessment date must be between {min} and {max}.",
-                    "zh": "测算日期须在 {min} 至 {max} 之间。"},
+    "at_least_one_person": N_("Give at least one person."),
+    "no_company_here": N_("This endpoint assesses people alone: send the company to /api/v1/assessments."),
+    "lang_choice": N_("Use zh or en."),
+    "as_of_range": AS_OF_RANGE,
 }
 
 # marshmallow built-ins that schemas/messages.py does not map yet (so they would stay English in zh).
@@ -53,7 +47,7 @@ CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "
 
 
 def text(key: str, lang: str, **params: Any) -> str:
-    return TEXTS[key]["zh" if lang == "zh" else "en"].format(**params)
+    return t(TEXTS[key], lang, **params)
 
 
 class ApiMessage(str):
@@ -94,7 +88,7 @@ def field_errors(messages: Any, lang: str) -> list[dict[str, str]]:
         if isinstance(message, ApiMessage):
             message = message.render(lang)
         elif message in _EXTRA_BUILTIN:
-            message = MESSAGES[_EXTRA_BUILTIN[message]]["zh" if lang == "zh" else "en"]
+            message = gettext(MESSAGES[_EXTRA_BUILTIN[message]], lang)
         out.append({"field": item["field"], "message": message})
     return out
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from calculator.i18n import bilingual
+from calculator.i18n.words import field_hint
 from schemas.fields import (
     MAX_MONEY,
     USCC,
@@ -58,17 +60,18 @@ def money_pattern(negative: bool) -> str:
 
 def _describe(field: Any) -> dict[str, Any]:
     meta = field.metadata or {}
-    if not meta.get("en"):
+    if not meta.get("label"):
         return {}
     unit = meta.get("unit")
     shown = unit and unit not in _TYPE_WORDS
-    label = meta["en"] + (f" ({unit})" if shown else "")
+    labels = bilingual(meta["label"])
+    label = labels["en"] + (f" ({unit})" if shown else "")
     parts = [label if label.endswith(("?", ".", "？", "。")) else label + "."]
-    if meta.get("hint_en"):
-        parts.append(meta["hint_en"])
-    out: dict[str, Any] = {"description": " ".join(parts), "x-label": {"en": meta["en"], "zh": meta.get("zh", "")}}
-    if meta.get("hint_zh"):
-        out["x-hint-zh"] = meta["hint_zh"]
+    if meta.get("hint"):
+        parts.append(meta["hint"])
+    out: dict[str, Any] = {"description": " ".join(parts), "x-label": {"en": labels["en"], "zh": labels["zh"]}}
+    if meta.get("hint"):
+        out["x-hint-zh"] = field_hint(meta, "zh")
     if meta.get("section"):
         out["x-section"] = meta["section"]
     return out

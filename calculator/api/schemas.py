@@ -15,6 +15,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from calculator.api.errors import ApiMessage
+from calculator.i18n import LANGS
 from schemas.as_of import AS_OF_MAX, AS_OF_MIN
 from schemas.messages import Msg
 from schemas.profile import MAX_PEOPLE, CompanySchema, PersonSchema
@@ -548,7 +549,7 @@ def _check_as_of(value: dt.date) -> None:
 
 
 def _check_lang(value: str) -> None:
-    if value not in ("zh", "en"):
+    if value not in LANGS:
         raise ValidationError(ApiMessage("lang_choice"))
 
 

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from calculator.i18n import bilingual
 from schemas.profile import field_catalogue
 
 FIELDS = field_catalogue()
@@ -27,14 +28,16 @@ def lookup(kind: str) -> dict[str, str]:
     """Normalised header text → field name, for one kind (``companies`` or ``people``)."""
     out: dict[str, str] = {}
     for name, meta in FIELDS[KINDS[kind]].items():
-        for candidate in (name, meta["en"], meta["zh"]):
+        labels = bilingual(meta["label"])  # a header matches in either language, whatever the reader's
+        for candidate in (name, labels["en"], labels["zh"]):
             out.setdefault(normalise(candidate), name)
     return out
 
 
 def header_text(name: str, meta: dict[str, Any]) -> str:
     """The template's header: field name, Chinese label, English label with the unit."""
-    return f"{name}\n{meta['zh']}\n{meta['en']} [{meta['unit']}]"
+    labels = bilingual(meta["label"])
+    return f"{name}\n{labels['zh']}\n{labels['en']} [{meta['unit']}]"
 
 
 def match_header(cell: Any, table: dict[str, str]) -> str | None:

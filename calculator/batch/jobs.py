@@ -35,11 +35,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from calculator.i18n import LANGS, N_, bilingual
+
 Report = Callable[[int, int | None, int], None]  # rows done, rows total (or None), rejected so far
 Work = Callable[[Path, Report], dict[str, Any]]
-FAILED = {"en": "The batch could not be completed.", "zh": "批量测算未能完成。"}
-STOPPED = {"en": "The batch stopped because the server process running it ended. Please upload the file again.",
-           "zh": "运行该批量测算的服务器进程已结束，测算中止。请重新上传文件。"}
+FAILED = N_("The batch could not be completed.")
+STOPPED = N_("The batch stopped because the server process running it ended. Please upload the file again.")
 
 
 @dataclass
@@ -150,7 +151,7 @@ class InProcessJobs:
             self._save(status)
         except Exception as exc:  # the page shows a message; never a 500
             render = getattr(exc, "render", None)
-            status.error = {"en": render("en"), "zh": render("zh")} if render else dict(FAILED)
+            status.error = {lang: render(lang) for lang in LANGS} if render else bilingual(FAILED)
             status.state = "failed"
             # A failed job keeps nothing but its state: not its partial error list, not a half-written result.
             for item in directory.iterdir():
@@ -171,7 +172,7 @@ class InProcessJobs:
         if status is None:
             return None
         if status.state in ("queued", "running") and status.pid != os.getpid() and not _alive(status.pid):
-            status.state, status.error = "failed", dict(STOPPED)
+            status.state, status.error = "failed", bilingual(STOPPED)
             for item in self.job_dir(job_id).iterdir():
                 if item.name != self.STATUS:
                     shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)

@@ -28,6 +28,7 @@ from calculator.engine.evaluate import evaluate_subject
 from calculator.engine.report import DISCLAIMER, Reporter, cents
 from calculator.engine.texts import STATUS
 from calculator.files import write_output
+from calculator.i18n import N_, bilingual, gettext, lang_of, t
 from calculator.i18n.formatting import money_range
 from schemas.as_of import before_founding
 from schemas.messages import flatten_errors
@@ -35,6 +36,7 @@ from schemas.profile import CompanySchema, PersonSchema
 
 MAX_ROWS = 100_000
 STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
+SUMMARY_LINE = N_("{rows_in} rows in: {assessed} assessed, {rejected} rejected.")
 
 
 @dataclass
@@ -78,9 +80,7 @@ class Summary:
     as_of: str = ""
 
     def line(self, lang: str) -> str:
-        if lang == "zh":
-            return f"读入 {self.rows_in} 行：已测算 {self.assessed} 行，被拒绝 {self.rejected} 行。"
-        return f"{self.rows_in} rows in: {self.assessed} assessed, {self.rejected} rejected."
+        return t(SUMMARY_LINE, lang, rows_in=self.rows_in, assessed=self.assessed, rejected=self.rejected)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("kind", "sheet", "format", "encoding", "rows_in", "assessed",
@@ -96,7 +96,7 @@ def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: s
 
     Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then).
     """
-    lang = "zh" if lang == "zh" else "en"
+    lang = lang_of(lang)
     as_of = as_of or dt.date.today()
     source = open_source(Path(input_path), kind, max_bytes, name)
     try:
@@ -115,7 +115,8 @@ def _header(source: Source, rows: Any, kind: str | None, lang: str) -> tuple[int
             other = "people" if chosen == "companies" else "companies"
             fits, fits_other = score(cells, chosen), score(cells, other)
             if fits_other > fits:  # a people roster uploaded as companies (or the reverse): refuse, say which
-                raise BatchFileError("kind_mismatch", found=KIND_WORDS[other], chosen=KIND_WORDS[chosen],
+                raise BatchFileError("kind_mismatch", found=bilingual(KIND_WORDS[other], "rows are"),
+                                     chosen=bilingual(KIND_WORDS[chosen], "rows are"),
                                      found_count=fits_other, chosen_count=fits)
             mapping, duplicates = map_header(cells, chosen)
             if not mapping.columns:
@@ -163,7 +164,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     # the row limit is no estimate (a column formatted to the bottom of the sheet declares 1,048,576 rows).
     estimate = max(0, (source.estimated_rows or 0) - header_row)
     progress = Progress(rows_total=estimate if 0 < estimate <= max_rows else None)
-    status_text = {s: STATUS[s][lang] for s in STATUSES}
+    status_text = {s: gettext(STATUS[s], lang) for s in STATUSES}
     people = kind == "people"
 
     def reject(errors: list[RowError]) -> None:
@@ -297,7 +298,7 @@ def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: S
     lines += [(w("as_of", lang), summary.as_of), (w("tables_version", lang), summary.tables_version),
               (w("engine_version", lang), __version__)]
     lines += [(w("notes", lang), note) for note in summary.notes]
-    lines.append((w("disclaimer", lang), DISCLAIMER[lang]))
+    lines.append((w("disclaimer", lang), gettext(DISCLAIMER, lang)))
     table = [[p.id, p.spec["name"][lang], *(per_program[p.id][s] for s in (*STATUSES, "counted")),
               per_program[p.id]["low"], per_program[p.id]["high"]] for p in programs]
     per_department = None

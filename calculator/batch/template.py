@@ -3,6 +3,7 @@
 The data sheet has one column per profile field, headed in both languages with the unit; codes and yes/no
 answers get dropdowns fed from the reference tables (the same source the forms and the schemas check);
 an Examples sheet shows filled rows, an Instructions sheet explains the rest, a Lists sheet holds the codes.
+A template is read in either language, so its words are in both (English, then Chinese, from the catalogue).
 """
 
 from __future__ import annotations
@@ -16,13 +17,23 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from calculator.batch.columns import FIELDS, KINDS, header_text
+from calculator.i18n import N_, NC_, bilingual, gettext, pgettext
+from calculator.i18n.words import answer, field_hint, field_label
 
-DATA_SHEET = {"companies": "Companies 公司", "people": "People 人员"}
-EXAMPLES_SHEET = "Examples 示例"
-LISTS_SHEET = "Lists 代码表"
-INSTRUCTIONS_SHEET = "Instructions 说明"
+
+def both(msgid: str, between: str = " ", context: str | None = None) -> str:
+    """English and Chinese together: ``Examples 示例``."""
+    texts = bilingual(msgid, context)
+    return f"{texts['en']}{between}{texts['zh']}"
+
+
+DATA_SHEET = {"companies": both(N_("Companies")), "people": both(N_("People"))}
+EXAMPLES_SHEET = both(NC_("template sheet", "Examples"), context="template sheet")
+LISTS_SHEET = both(NC_("template sheet", "Lists"), context="template sheet")
+INSTRUCTIONS_SHEET = both(NC_("template sheet", "Instructions"), context="template sheet")
 TEMPLATE_ROWS = 5000
-YES_NO = ["yes", "no", "unknown", "是", "否", "不确定"]
+# The answers a yes/no column offers, in English then Chinese (the schema reads both).
+YES_NO = [answer(value, lang) for lang in ("en", "zh") for value in (True, False, None)]
 EXAMPLES: dict[str, list[dict[str, Any]]] = {
     "people": [
         {"ref": "E01 Zhang Wei", "department": "R&D", "identity": "mainland", "degree": "phd",
@@ -44,33 +55,20 @@ EXAMPLES: dict[str, list[dict[str, Any]]] = {
          "hnte_certified": "yes", "hnte_cert_date": "2024-12-01", "in_ai_or_robotics_industry": "yes"},
     ],
 }
-INSTRUCTIONS = {
-    "en": [
-        "How to fill this template",
-        "One row per {subject}, below the header row of the first sheet. Leave a cell blank when you do not know.",
-        "Keep the header row: the first line of each header is the field name; Chinese or English labels alone "
-        "are also recognised. Columns may be removed or reordered; unknown columns are reported and ignored.",
-        "Money in CNY (yuan): 1234567, 1,234,567 or 120万. Percentages as 37.5 (not 0.375). Dates as YYYY-MM-DD.",
-        "Yes/no questions: yes, no, unknown (or 是, 否, 不确定). Codes: pick from the dropdown (see the Lists sheet), "
-        "or write the name (南山区, Nanshan).",
-        "Several zones: separate the codes with commas; none of them: write none (a blank cell means not known).",
-        "The Examples sheet shows filled rows; it is not read. You may also save the first sheet as CSV "
-        "(UTF-8 or GBK).",
-        "Every row is either assessed or rejected with its errors (sheet, row, column, value, message).",
-    ],
-    "zh": [
-        "填写说明",
-        "在第一个工作表的表头下方每行填写一个{subject}。不知道的单元格请留空。",
-        "请保留表头：每个表头第一行为字段名；仅有中文或英文标签也可识别。可删除或调整列的顺序；无法识别的列会被提示并忽略。",
-        "金额以元为单位：1234567、1,234,567 或 120万。百分比填 37.5（不是 0.375）。日期格式为 YYYY-MM-DD。",
-        "是/否题：填 是、否、不确定（或 yes、no、unknown）。"
-        "代码：从下拉列表选择（见“代码表”工作表），或直接填写名称（如 南山区）。",
-        "多个合作区：用逗号分隔代码；均不在：填写“无”（空白表示不清楚）。",
-        "“示例”工作表为填写示例，不会被读取。也可将第一个工作表另存为 CSV（UTF-8 或 GBK）。",
-        "每一行要么完成测算，要么被拒绝并列出错误（工作表、行、列、值、说明）。",
-    ],
-}
-SUBJECT_WORDS = {"companies": {"en": "company", "zh": "公司"}, "people": {"en": "person", "zh": "人员"}}
+INSTRUCTIONS = [
+    N_("How to fill this template"),
+    N_("One row per {subject}, below the header row of the first sheet. Leave a cell blank when you do not know."),
+    N_("Keep the header row: the first line of each header is the field name; Chinese or English labels alone are "
+       "also recognised. Columns may be removed or reordered; unknown columns are reported and ignored."),
+    N_("Money in CNY (yuan): 1234567, 1,234,567 or 120万. Percentages as 37.5 (not 0.375). Dates as YYYY-MM-DD."),
+    N_("Yes/no questions: yes, no, unknown (or 是, 否, 不确定). Codes: pick from the dropdown (see the Lists sheet), "
+       "or write the name (南山区, Nanshan)."),
+    N_("Several zones: separate the codes with commas; none of them: write none (a blank cell means not known)."),
+    N_("The Examples sheet shows filled rows; it is not read. You may also save the first sheet as CSV (UTF-8 or "
+       "GBK)."),
+    N_("Every row is either assessed or rejected with its errors (sheet, row, column, value, message)."),
+]
+SUBJECT_WORDS = {"companies": NC_("one row per", "company"), "people": NC_("one row per", "person")}
 
 
 def _text(ws: Any, row: int, column: int, value: Any) -> Any:
@@ -118,9 +116,11 @@ def build_template(catalogue: Any, kind: str) -> bytes:
         lists.column_dimensions[letter].width = 26
     # readable code names next to the lists, for people choosing
     offset = len(sources) + 2
-    _text(lists, 1, offset, "code / 代码").font = Font(bold=True)
-    _text(lists, 1, offset + 1, "中文").font = Font(bold=True)
-    _text(lists, 1, offset + 2, "English").font = Font(bold=True)
+    _text(lists, 1, offset, both(NC_("template column", "code"), " / ", "template column")).font = Font(bold=True)
+    _text(lists, 1, offset + 1, pgettext("written in that language", "English", "zh")).font = \
+        Font(bold=True)
+    _text(lists, 1, offset + 2, pgettext("written in that language", "English", "en")).font = \
+        Font(bold=True)
     row = 2
     for table in tables:
         reference = catalogue.reference.get(table)
@@ -137,21 +137,23 @@ def build_template(catalogue: Any, kind: str) -> bytes:
             continue
         letter = get_column_letter(column)
         rule = DataValidation(type="list", formula1=f"={ranges[source]}", allow_blank=True, showErrorMessage=True,
-                              errorTitle="Not in the list 不在列表中",
-                              error="Pick a value from the list. 请从列表中选择。")
+                              errorTitle=both(N_("Not in the list")), error=both(N_("Pick a value from the list.")))
         rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
         data.add_data_validation(rule)
-    lines = [line.format(subject=SUBJECT_WORDS[kind]["en"]) for line in INSTRUCTIONS["en"]]
-    lines += [""] + [line.format(subject=SUBJECT_WORDS[kind]["zh"]) for line in INSTRUCTIONS["zh"]]
-    lines += ["", "Columns 列:"]
+    lines: list[str] = []
+    for lang in ("en", "zh"):
+        subject = pgettext("one row per", SUBJECT_WORDS[kind], lang)
+        lines += [gettext(line, lang).format(subject=subject) for line in INSTRUCTIONS] + [""]
+    lines += [both(N_("Columns:"))]
     for row, line in enumerate(lines, 1):
         cell = _text(instructions, row, 1, line)
-        if row in (1, len(INSTRUCTIONS["en"]) + 2):
+        if row in (1, len(INSTRUCTIONS) + 2):
             cell.font = Font(bold=True, size=12)
     start = len(lines) + 1
     for offset_row, name in enumerate(names):
         meta = fields[name]
-        values = [name, meta["zh"], meta["en"], meta["unit"], meta.get("hint_zh", ""), meta.get("hint_en", "")]
+        values = [name, field_label(meta, "zh"), field_label(meta, "en"), meta["unit"], field_hint(meta, "zh"),
+                  field_hint(meta, "en")]
         for column, value in enumerate(values, 1):
             _text(instructions, start + offset_row, column, value)
     instructions.column_dimensions["A"].width = 40

@@ -17,79 +17,82 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from calculator.engine.texts import STATUS
+from calculator.i18n import N_, NC_, gettext, pgettext
 from calculator.workbook.cells import clean_text
 
+# Sheet names are in their own context: this workbook's "Summary" is a 汇总, the assessment workbook's a 摘要.
 SHEETS = {
-    "summary": {"en": "Summary", "zh": "汇总"},
-    "totals": {"en": "Totals", "zh": "合计"},
-    "matrix": {"en": "Status matrix", "zh": "状态矩阵"},
-    "detail": {"en": "Detail", "zh": "明细"},
-    "rejected": {"en": "Rejected rows", "zh": "被拒绝的行"},
-    "sources": {"en": "Sources", "zh": "来源"},
+    "summary": NC_("batch workbook", "Summary"),
+    "totals": NC_("batch workbook", "Totals"),
+    "matrix": NC_("batch workbook", "Status matrix"),
+    "detail": NC_("batch workbook", "Detail"),
+    "rejected": NC_("batch workbook", "Rejected rows"),
+    "sources": NC_("batch workbook", "Sources"),
 }
 WORDS = {
-    "row": {"en": "Row", "zh": "行号"},
-    "ref_companies": {"en": "Company", "zh": "公司"},
-    "ref_people": {"en": "Person", "zh": "人员"},
-    "department": {"en": "Department", "zh": "部门"},
-    "total_low": {"en": "Total after stacking, low (CNY)", "zh": "叠加后合计下限（元）"},
-    "total_high": {"en": "Total after stacking, high (CNY)", "zh": "叠加后合计上限（元）"},
-    "total_text": {"en": "Total", "zh": "合计"},
-    "eligible_n": {"en": "Eligible programs", "zh": "符合条件的项目数"},
-    "needs_info_n": {"en": "Programs needing information", "zh": "需补充信息的项目数"},
-    "program": {"en": "Program", "zh": "项目"},
-    "program_id": {"en": "Program id", "zh": "项目编号"},
-    "status": {"en": "Status", "zh": "状态"},
-    "amount": {"en": "Amount", "zh": "金额"},
-    "low": {"en": "Low (CNY)", "zh": "下限（元）"},
-    "high": {"en": "High (CNY)", "zh": "上限（元）"},
-    "reasons": {"en": "Why not", "zh": "原因"},
-    "missing": {"en": "To find out", "zh": "需补充"},
-    "gaps": {"en": "What would change it", "zh": "如何满足"},
-    "stacking": {"en": "Stacking", "zh": "叠加规则"},
-    "sheet": {"en": "Sheet", "zh": "工作表"},
-    "column": {"en": "Column", "zh": "列"},
-    "header": {"en": "Header", "zh": "表头"},
-    "field": {"en": "Field", "zh": "字段"},
-    "value": {"en": "Value", "zh": "值"},
-    "message": {"en": "Message", "zh": "说明"},
-    "title": {"en": "Batch assessment", "zh": "批量测算"},
-    "rows_in": {"en": "Rows in", "zh": "读入行数"},
-    "assessed": {"en": "Rows assessed", "zh": "已测算行数"},
-    "rejected": {"en": "Rows rejected", "zh": "被拒绝行数"},
-    "equation": {"en": "Rows in = rows assessed + rows rejected", "zh": "读入行数 = 已测算行数 + 被拒绝行数"},
-    "input_file": {"en": "Input file", "zh": "输入文件"},
-    "encoding": {"en": "Encoding", "zh": "编码"},
-    "as_of": {"en": "Assessment date", "zh": "测算日期"},
-    "tables_version": {"en": "Rule-table version", "zh": "规则表版本"},
-    "engine_version": {"en": "Engine version", "zh": "引擎版本"},
-    "kind": {"en": "Kind", "zh": "类型"},
-    "kind_companies": {"en": "Companies", "zh": "公司"},
-    "kind_people": {"en": "People", "zh": "人员"},
-    "notes": {"en": "Notes", "zh": "备注"},
-    "per_program": {"en": "Per program", "zh": "按项目"},
-    "per_department": {"en": "Per department", "zh": "按部门"},
-    "eligible": {"en": "Eligible", "zh": "符合条件"},
-    "needs_info": {"en": "Needs information", "zh": "需补充信息"},
-    "not_eligible": {"en": "Not eligible", "zh": "不符合条件"},
-    "not_in_force": {"en": "Not in force", "zh": "未生效或已停止"},
-    "counted": {"en": "Counted after stacking", "zh": "叠加后计入"},
-    "sum_low": {"en": "Sum low (CNY)", "zh": "合计下限（元）"},
-    "sum_high": {"en": "Sum high (CNY)", "zh": "合计上限（元）"},
-    "rows": {"en": "Rows", "zh": "行数"},
-    "source_title": {"en": "Source", "zh": "来源"},
-    "source_key": {"en": "Key", "zh": "编号"},
-    "urls": {"en": "Addresses", "zh": "网址"},
-    "disclaimer": {"en": "Disclaimer", "zh": "声明"},
-    "other_departments": {"en": "(other departments)", "zh": "（其他部门）"},
-    "no_department": {"en": "(no department)", "zh": "（未填部门）"},
+    "row": N_("Row"),
+    "ref_companies": N_("Company"),
+    "ref_people": N_("Person"),
+    "department": N_("Department"),
+    "total_low": N_("Total after stacking, low (CNY)"),
+    "total_high": N_("Total after stacking, high (CNY)"),
+    "total_text": N_("Total"),
+    "eligible_n": N_("Eligible programs"),
+    "needs_info_n": N_("Programs needing information"),
+    "program": N_("Program"),
+    "program_id": N_("Program id"),
+    "status": N_("Status"),
+    "amount": N_("Amount"),
+    "low": N_("Low (CNY)"),
+    "high": N_("High (CNY)"),
+    "reasons": N_("Why not"),
+    "missing": N_("To find out"),
+    "gaps": N_("What would change it"),
+    "stacking": N_("Stacking"),
+    "sheet": N_("Sheet"),
+    "column": N_("Column"),
+    "header": N_("Header"),
+    "field": N_("Field"),
+    "value": N_("Value"),
+    "message": N_("Message"),
+    "title": N_("Batch assessment"),
+    "rows_in": N_("Rows in"),
+    "assessed": N_("Rows assessed"),
+    "rejected": N_("Rows rejected"),
+    "equation": N_("Rows in = rows assessed + rows rejected"),
+    "input_file": N_("Input file"),
+    "encoding": N_("Encoding"),
+    "as_of": N_("Assessment date"),
+    "tables_version": N_("Rule-table version"),
+    "engine_version": N_("Engine version"),
+    "kind": N_("Kind"),
+    "kind_companies": N_("Companies"),
+    "kind_people": N_("People"),
+    "notes": N_("Notes"),
+    "per_program": N_("Per program"),
+    "per_department": N_("Per department"),
+    "counted": N_("Counted after stacking"),
+    "sum_low": N_("Sum low (CNY)"),
+    "sum_high": N_("Sum high (CNY)"),
+    "rows": N_("Rows"),
+    "source_title": N_("Source"),
+    "source_key": N_("Key"),
+    "urls": N_("Addresses"),
+    "disclaimer": N_("Disclaimer"),
+    "other_departments": N_("(other departments)"),
+    "no_department": N_("(no department)"),
 }
 BOLD = Font(bold=True)
 MAX_DEPARTMENTS = 1000
 
 
 def w(key: str, lang: str) -> str:
-    return WORDS[key]["zh" if lang == "zh" else "en"]
+    return gettext(WORDS[key], lang)
+
+
+def sheet_name(key: str, lang: str) -> str:
+    return pgettext("batch workbook", SHEETS[key], lang)
 
 
 class ResultWriter:
@@ -98,7 +101,7 @@ class ResultWriter:
     def __init__(self, lang: str, kind: str, programs: list[Any]) -> None:
         self.lang, self.kind, self.programs = lang, kind, programs
         self.wb = Workbook(write_only=True)
-        self.ws = {key: self.wb.create_sheet(names["zh" if lang == "zh" else "en"]) for key, names in SHEETS.items()}
+        self.ws = {key: self.wb.create_sheet(sheet_name(key, lang)) for key in SHEETS}
         for ws in self.ws.values():
             ws.freeze_panes = "A2"
         ref = w("ref_" + kind, lang)
@@ -162,16 +165,17 @@ class ResultWriter:
         ws.append([])
         ws.append([self.text_cell(ws, w("per_program", lang), bold=True)])
         ws.append([self.text_cell(ws, h, bold=True) for h in (
-            w("program_id", lang), w("program", lang), w("eligible", lang), w("needs_info", lang),
-            w("not_eligible", lang), w("not_in_force", lang), w("counted", lang), w("sum_low", lang),
-            w("sum_high", lang))])
+            w("program_id", lang), w("program", lang),
+            *(gettext(STATUS[s], lang) for s in ("eligible", "needs_info", "not_eligible", "not_in_force")),
+            w("counted", lang), w("sum_low", lang), w("sum_high", lang))])
         for row in per_program:
             ws.append(self.values(ws, row))
         if per_department is not None:
             ws.append([])
             ws.append([self.text_cell(ws, w("per_department", lang), bold=True)])
             ws.append([self.text_cell(ws, h, bold=True) for h in (
-                w("department", lang), w("rows", lang), w("eligible", lang), w("sum_low", lang), w("sum_high", lang))])
+                w("department", lang), w("rows", lang), gettext(STATUS["eligible"], lang), w("sum_low", lang),
+                w("sum_high", lang))])
             for row in per_department:
                 ws.append(self.values(ws, row))
 

@@ -7,6 +7,7 @@ See ``docs/contract.md`` for the keys. Money is given as numbers rounded half-up
 from __future__ import annotations
 
 import datetime as dt
+import string
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -22,24 +23,41 @@ from calculator.engine.model import (
     ProgramResult,
     SubjectResult,
 )
-from calculator.engine.texts import GAP, ITEM_TYPES, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, fill, render_flag
-from calculator.i18n import formatting
+from calculator.engine.texts import GAP, ITEM_TYPES, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, render_flag
+from calculator.i18n import N_, formatting, gettext, lang_of, t
+from calculator.i18n.words import clauses, field_label, sentences
 from schemas.profile import field_catalogue
 
 FAMILIES = ("financial_support", "talent", "procurement", "regulatory")
 FAMILY_NAMES = {
-    "financial_support": {"zh": "资金支持", "en": "Financial support"},
-    "talent": {"zh": "人才住房与补贴", "en": "Talent housing and subsidies"},
-    "procurement": {"zh": "政府采购与率先应用", "en": "Government procurement and early adoption"},
-    "regulatory": {"zh": "监管许可与义务", "en": "Regulatory permissions and obligations"},
+    "financial_support": N_("Financial support"),
+    "talent": N_("Talent housing and subsidies"),
+    "procurement": N_("Government procurement and early adoption"),
+    "regulatory": N_("Regulatory permissions and obligations"),
 }
 CERTAINTY = {
-    "determined": {"zh": "确定性（按公式计算）", "en": "Determined (follows from a formula)"},
-    "competitive": {"zh": "竞争性（最高额）", "en": "Competitive (\"up to\")"},
-    "not_monetary": {"zh": "非资金", "en": "Not monetary"},
+    "determined": N_("Determined (follows from a formula)"),
+    "competitive": N_("Competitive (\"up to\")"),
+    "not_monetary": N_("Not monetary"),
 }
+AMOUNT = {"not_monetary": N_("not monetary"), "needs_info": N_("needs information"), "up_to": N_("up to {amount}")}
+SENTENCE = N_("{condition}: {value} → {result}")  # one criterion: the condition, the answer, the result
+DISCLAIMER = N_("An estimate, not a decision: eligibility and amounts are decided by the issuing authorities. "
+                "Competitive programs are \"up to\" amounts. Figures marked as not yet checked against the official "
+                "text rest on secondary sources.")
 FIELDS = field_catalogue()
 RESULT_CODES = {True: "met", False: "not_met", None: "unknown"}
+
+
+def sentence_pattern(template: str) -> tuple[str, tuple[int, ...] | None]:
+    """A translated criterion sentence as a %-pattern, and where its fields come from in (condition, value,
+    result) when a translation orders them differently (None: in that order). It is filled for every criterion
+    of every document: ``%`` with a tuple is several times faster than ``str.format`` with names."""
+    parts = list(string.Formatter().parse(template))
+    pattern = "".join(literal.replace("%", "%%") + ("%s" if name is not None else "") for literal, name, _, _ in parts)
+    names = ("condition", "value", "result")
+    picks = tuple(names.index(name) for _, name, _, _ in parts if name is not None)
+    return pattern, None if picks == (0, 1, 2) else picks
 
 
 def cents(amount: Decimal) -> float:
@@ -58,17 +76,25 @@ class Reporter:
 
     def __init__(self, catalogue: Catalogue, lang: str) -> None:
         self.catalogue = catalogue
-        self.lang = "zh" if lang == "zh" else "en"
+        self.lang = lang_of(lang)
         self._sentences: dict[tuple[Any, Any, Any], str] = {}
         self._texts = catalogue.texts[self.lang]  # catalogue-only texts, shared by every reporter in this language
+        self._sentence = sentence_pattern(gettext(SENTENCE, self.lang))
+        self._results = {key: gettext(msgid, self.lang) for key, msgid in RESULT.items()}
+        self._status = {key: gettext(msgid, self.lang) for key, msgid in STATUS.items()}
 
     # --- labels -----------------------------------------------------------------------------------
     def label(self, subject: str, name: str) -> str:
-        meta = FIELDS[subject].get(name)
-        if meta is not None:
-            return meta[self.lang]
-        derived = self.catalogue.derived.get(name)
-        return derived["name"][self.lang] if derived else name
+        """An input's label (a profile field's, or a derived figure's from the tables), made once per language."""
+        key = ("label", subject, name)
+        found = self._texts.get(key)
+        if found is None:
+            meta = FIELDS[subject].get(name)
+            derived = self.catalogue.derived.get(name)
+            found = field_label(meta, self.lang) if meta is not None else \
+                derived["name"][self.lang] if derived else name
+            self._texts[key] = found
+        return found
 
     def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
         table = FIELDS[subject].get(name, {}).get("table") or self.catalogue.derived.get(name, {}).get("names_table")
@@ -99,8 +125,9 @@ class Reporter:
 
     def sentence_text(self, condition: str, actual: str, result: bool | None) -> str:
         """"condition: value → met" in this language (the one place the sentence is put together)."""
-        separator = ": " if self.lang == "en" else "："
-        return f"{condition}{separator}{actual} → {RESULT[result][self.lang]}"
+        pattern, picks = self._sentence
+        args = (condition, actual, self._results[result])
+        return pattern % (args if picks is None else tuple(args[i] for i in picks))
 
     def criterion_texts(self, subject: str, compiled: Any) -> tuple[str, str, dict[str, dict[str, str]] | None]:
         """A criterion's condition, its input's label and the names of its codes: catalogue texts, made once."""
@@ -121,7 +148,7 @@ class Reporter:
             key, found = None, None
         if found is None:
             shown = formatting.value(crit.required, crit.criterion.unit, self.lang, names)
-            found = OPS[crit.criterion.op][self.lang].format(value=shown)
+            found = gettext(OPS[crit.criterion.op], self.lang).format(value=shown)
             if key is not None:
                 self._texts[key] = found
         return found
@@ -171,27 +198,27 @@ class Reporter:
             params = {"label": self.label(subject, ratio["name"]),
                       "current": formatting.percent(ratio["current"], lang),
                       "required": formatting.percent(ratio["required"], lang), "change": fmt(gap.change),
-                      "more_less": GAP["more" if gap.direction == "increase" else "less"][lang],
                       "input": spec.get("numerator_label", {}).get(lang, label),
                       "other": spec.get("denominator_label", {}).get(lang, self.label(subject, ratio["other"])),
                       "other_value": formatting.value(ratio["other_value"], ratio["other_unit"], lang)}
-            template = GAP["ratio"][lang]
+            template = GAP["ratio_increase" if gap.direction == "increase" else "ratio_decrease"]
         elif gap.direction in ("wait", "expired"):
             params = {"label": gap.criterion_text[lang], "current": formatting.value(gap.current, gap.unit, lang),
                       "required": formatting.value(gap.required, gap.unit, lang), "on_date": gap.on_date}
-            template = GAP[gap.direction][lang]
+            template = GAP[gap.direction]
         else:
             params = {"label": label, "current": fmt(gap.current), "required": fmt(gap.required),
                       "change": fmt(gap.change)}
-            template = GAP[gap.direction][lang]
-        text = fill(template, params, lang)
+            template = GAP[gap.direction]
+        text = t(template, lang, **params)
         if gap.unlocks is not None and gap.unlocks_status == "eligible":
             key = "unlocks" if gap.unlocks.low == gap.unlocks.high else "unlocks_range"
-            text += GAP[key][lang].format(amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
+            text = t(GAP[key], lang, text=text,
+                     amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
         if gap.also_needs:
             names = self.conditions(program)
-            others = ("；" if lang == "zh" else "; ").join(names.get(c, c) for c in gap.also_needs)
-            text += GAP["also_needs"][lang].format(others=others)
+            others = clauses((names.get(c, c) for c in gap.also_needs), lang)
+            text = t(GAP["also_needs"], lang, text=text, others=others)
         return {"criterion": gap.criterion, "input": gap.input, "input_label": label, "unit": gap.unit,
                 "current": _plain(gap.current), "required": _plain(gap.required), "change": _plain(gap.change),
                 "direction": gap.direction, "on_date": gap.on_date.isoformat() if gap.on_date else None,
@@ -202,17 +229,17 @@ class Reporter:
         lang = self.lang
         key = state["state"]
         if key == "open":
-            text = fill(WINDOW["open"][lang], {"opens_date": state["opens"], "closes_date": state["closes"]}, lang)
+            text = t(WINDOW["open"], lang, opens_date=state["opens"], closes_date=state["closes"])
         elif key == "upcoming":
             nxt = state["next"]
-            text = fill(WINDOW["upcoming"][lang], {"opens_date": nxt["opens"], "closes_date": nxt["closes"]}, lang)
+            text = t(WINDOW["upcoming"], lang, opens_date=nxt["opens"], closes_date=nxt["closes"])
         elif key == "closed":
-            text = fill(WINDOW["closed"][lang], {"closes_date": state["last"]["closes"]}, lang)
+            text = t(WINDOW["closed"], lang, closes_date=state["last"]["closes"])
         else:
-            text = state["text"][lang] if state.get("text") else WINDOW[state["mode"]][lang]
+            text = state["text"][lang] if state.get("text") else gettext(WINDOW[state["mode"]], lang)
             state = {**state, "text": None}
         if state.get("text"):
-            text = f"{text} {state['text'][lang]}" if lang == "en" else f"{text}{state['text'][lang]}"
+            text = sentences(text, state["text"][lang], lang)
 
         def period(p: dict[str, Any] | None) -> dict[str, str] | None:
             return {"opens": p["opens"].isoformat(), "closes": p["closes"].isoformat()} if p else None
@@ -237,8 +264,8 @@ class Reporter:
         if found is None:
             lang, spec = self.lang, program.spec
             found = self._texts[key] = {
-                "family_name": FAMILY_NAMES[program.family][lang], "name": spec["name"][lang],
-                "certainty_text": CERTAINTY[spec["certainty"]][lang], "formula": spec["benefit"]["text"][lang],
+                "family_name": gettext(FAMILY_NAMES[program.family], lang), "name": spec["name"][lang],
+                "certainty_text": gettext(CERTAINTY[spec["certainty"]], lang), "formula": spec["benefit"]["text"][lang],
                 "pool": spec["benefit"]["pool"][lang] if spec["benefit"].get("pool") else None,
                 "summary": spec["summary"][lang], "issuer": spec["issuer"][lang],
                 "effective": {"from": spec["effective"]["start"].isoformat(),
@@ -262,7 +289,7 @@ class Reporter:
                 benefit_doc["cap"] = cents(benefit.cap)
             if benefit.items:
                 benefit_doc["items"] = [
-                    {"type": i["type"], "type_text": ITEM_TYPES[i["type"]][lang], "text": i["text"][lang],
+                    {"type": i["type"], "type_text": gettext(ITEM_TYPES[i["type"]], lang), "text": i["text"][lang],
                      "article": i.get("article"), "applies": RESULT_CODES[i["applies"]]} for i in benefit.items]
         if static["pool"] is not None:
             benefit_doc["pool"] = static["pool"]
@@ -273,12 +300,12 @@ class Reporter:
             params = {k: v for k, v in result.reason.items() if k != "code"}
             if "field" in params:
                 params["field"] = self.label(kind, params["field"])
-            reason_text = fill(NOT_IN_FORCE[result.reason["code"]][lang], params, lang)
+            reason_text = t(NOT_IN_FORCE[result.reason["code"]], lang, **params)
         return {
             "id": result.id, "family": program.family, "family_name": static["family_name"],
             "name": static["name"], "applies_to": spec["applies_to"], "subject": kind,
             "person": person, "person_ref": subject.ref if kind == "person" else None,
-            "status": result.status, "status_text": STATUS[result.status][lang],
+            "status": result.status, "status_text": self._status[result.status],
             "certainty": spec["certainty"], "certainty_text": static["certainty_text"],
             "confidence": result.confidence,
             "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == "money" else None,
@@ -307,15 +334,15 @@ class Reporter:
         if result.status in ("not_eligible", "not_in_force"):
             return "—"
         if result.benefit is None or result.benefit.kind == "unknown":
-            return "金额未知" if lang == "zh" else "amount unknown"
+            return formatting.money(None, lang)
         if result.benefit.kind == "non_monetary":
-            return "非资金" if lang == "zh" else "not monetary"
+            return gettext(AMOUNT["not_monetary"], lang)
         if result.benefit.estimate is None:
-            return "待补充信息" if lang == "zh" else "needs information"
+            return gettext(AMOUNT["needs_info"], lang)
         est = result.benefit.estimate
         text = formatting.money_range(est.low, est.high, lang)
         if result.program.spec["certainty"] == "competitive":
-            text = f"最高 {text}" if lang == "zh" else f"up to {text}"
+            text = t(AMOUNT["up_to"], lang, amount=text)
         return text
 
     # --- totals -----------------------------------------------------------------------------------
@@ -347,7 +374,7 @@ class Reporter:
         for name, values in fam.items():
             for key in overall:
                 overall[key] += values[key]
-            by_family[name] = self.total_doc(values, FAMILY_NAMES[name][lang])
+            by_family[name] = self.total_doc(values, gettext(FAMILY_NAMES[name], lang))
         return {"currency": "CNY", "by_family": by_family, "overall": self.total_doc(overall, None),
                 "adjustments": adjustments}
 
@@ -398,17 +425,8 @@ class Reporter:
             "people": people,
             "programs": programs,
             "totals": self.totals(subjects),
-            "disclaimer": DISCLAIMER[self.lang],
+            "disclaimer": gettext(DISCLAIMER, self.lang),
         }
-
-
-DISCLAIMER = {
-    "en": ("An estimate, not a decision: eligibility and amounts are decided by the issuing authorities. "
-           "Competitive programs are \"up to\" amounts. Figures marked as not yet checked against the official "
-           "text rest on secondary sources."),
-    "zh": "本结果为测算，并非审批决定：是否符合条件及金额以主管部门认定为准。竞争性项目金额为“最高”额度。"
-          "标注“尚未与官方原文核对”的数字来自二手来源。",
-}
 
 
 def _plain(value: Any) -> Any:

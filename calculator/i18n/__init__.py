@@ -6,13 +6,22 @@ see ``babel.cfg``). The catalogue is read with Babel when a word is first looked
 step and nothing to forget in a wheel. Policy texts (program names, conditions) stay bilingual in the rule
 tables.
 
-    from calculator.i18n import N_, gettext, t
+    from calculator.i18n import N_, NC_, gettext, pgettext, t
 
     STATUS = {"eligible": N_("Likely eligible")}       # marked for extraction, looked up later
     gettext(STATUS["eligible"], "zh")                 # "可能符合条件"
     t(N_("Ended {end_date}."), "zh", end_date=day)     # parameters formatted for the reader (see fill)
 
-A message id that means different things in different places takes a context: ``pgettext("unit", "year")``.
+A message id that means different things in different places takes a context: ``pgettext("unit", "year",
+lang)``, declared with ``NC_("unit", "year")``. Where the languages differ in punctuation or word order the
+whole pattern is the message id (``t(N_("{label}: {value}"), lang, …)`` is ``"{label}：{value}"`` in Chinese);
+code never chooses words by comparing a language. Shared words (units, list separators, field labels) are
+in :mod:`calculator.i18n.words`; numbers, money and dates in :mod:`calculator.i18n.formatting`.
+
+Words to translate in both languages at once: :func:`bilingual`. A new or changed word: run
+``python tools/zh_translations.py`` (extracts with the keywords in ``babel.cfg``: ``N_``, ``NC_``, ``gettext``,
+``pgettext``, ``t``, ``pt``, ``_``; merges into the catalogue; lists what has no Chinese yet), then write its Chinese
+in the ``.po``.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ from babel.messages.pofile import read_po
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 LOCALES: dict[Lang, str] = {"zh": "zh_Hans_CN", "en": "en"}
+LANGUAGE_TAGS: dict[Lang, str] = {"zh": "zh-CN", "en": "en"}  # for documents that name their language
 CATALOGUE = Path(__file__).resolve().parent / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
 _LOCK = threading.Lock()
 
@@ -38,8 +48,18 @@ def lang_of(value: Any) -> Lang:
     return "zh" if isinstance(value, str) and value[:2].lower() == "zh" else "en"
 
 
+def other_lang(lang: str) -> Lang:
+    """The language a reader of ``lang`` is offered to switch to."""
+    return "en" if lang_of(lang) == "zh" else "zh"
+
+
 def N_(msgid: str) -> str:
     """Mark a word for the catalogue without translating it now (it is looked up when shown)."""
+    return msgid
+
+
+def NC_(context: str, msgid: str) -> str:
+    """Mark a word with its context without translating it now (look it up with ``pgettext(context, msgid, …)``)."""
     return msgid
 
 
@@ -63,16 +83,22 @@ def _table() -> dict[tuple[str | None, str], str]:
     return table
 
 
+@cache
+def _plain() -> dict[str, str]:
+    """English → Chinese for the words without a context (most of them): one dictionary look-up per word."""
+    return {msgid: text for (context, msgid), text in _table().items() if context is None}
+
+
 def gettext(msgid: str, lang: str) -> str:
     """``msgid`` in ``lang`` (English is the message id itself)."""
-    if lang_of(lang) == "en":
+    if lang == "en" or (lang != "zh" and lang_of(lang) == "en"):  # the common spellings first: this is hot
         return msgid
-    return _table().get((None, msgid), msgid)
+    return _plain().get(msgid, msgid)
 
 
-def pgettext(context: str, msgid: str, lang: str) -> str:
-    """``msgid`` in ``lang``, for the meaning ``context`` gives it."""
-    if lang_of(lang) == "en":
+def pgettext(context: str | None, msgid: str, lang: str) -> str:
+    """``msgid`` in ``lang``, for the meaning ``context`` gives it (``None``: no context, as :func:`gettext`)."""
+    if lang == "en" or (lang != "zh" and lang_of(lang) == "en"):
         return msgid
     return _table().get((context, msgid), msgid)
 
@@ -84,17 +110,30 @@ def ngettext(singular: str, plural: str, n: int, lang: str) -> str:
     return _table().get((None, singular), singular if n == 1 else plural)
 
 
+def bilingual(msgid: str, context: str | None = None) -> dict[Lang, str]:
+    """``msgid`` in every language, ``{"zh": …, "en": …}``: for what must read in both (bilingual templates,
+    headers matched in either language, a parameter rendered later in the reader's language)."""
+    if context is None:
+        return {lang: gettext(msgid, lang) for lang in LANGS}
+    return {lang: pgettext(context, msgid, lang) for lang in LANGS}
+
+
 def t(msgid: str, lang: str, /, **params: Any) -> str:
     """``msgid`` translated, then its ``{parameters}`` filled in for the reader (see :func:`fill`)."""
     return fill(gettext(msgid, lang), params, lang)
 
 
+def pt(context: str, msgid: str, lang: str, /, **params: Any) -> str:
+    """:func:`t` for a message id with a context."""
+    return fill(pgettext(context, msgid, lang), params, lang)
+
+
 def fill(template: str, params: dict[str, Any], lang: str) -> str:
     """Format a template's parameters for ``lang`` by their names: ``…amount`` is money, ``…date`` a date,
     ``…ratio`` a percentage; a ``{"zh": …, "en": …}`` pair (policy text) gives its ``lang`` half."""
-    from calculator.i18n import formatting  # formatting needs the words of this module
-
     lang = lang_of(lang)
+    if not params:
+        return template.format()
     rendered: dict[str, str] = {}
     for key, raw in params.items():
         if isinstance(raw, dict) and set(raw) == {"zh", "en"}:
@@ -131,3 +170,7 @@ class Translations:
 
 
 TRANSLATIONS: dict[Lang, Translations] = {lang: Translations(lang) for lang in LANGS}
+
+
+# Last: formatting and the shared words are written with the functions above.
+from calculator.i18n import formatting  # noqa: E402

@@ -16,7 +16,8 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from calculator.i18n import LOCALES
+from calculator.i18n import LOCALES, N_, gettext, lang_of
+from calculator.i18n.words import COUNTED, answer, joined, quantity
 
 WAN = Decimal(10_000)
 # Grouping and decimal symbols from Babel's CLDR data, read once (formatting is on every rendered figure).
@@ -43,10 +44,23 @@ def round_yuan(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
 
 
+AMOUNT_UNKNOWN = N_("amount unknown")
+
+
+def shows_wan(lang: str) -> bool:
+    """Whether readers of ``lang`` read large sums in 万元 (Chinese), so tables give them 万元 columns too."""
+    return lang_of(lang) == "zh"
+
+
+def line_height(lang: str) -> float:
+    """The height in points of one line of wrapped text in a spreadsheet cell (Chinese characters are taller)."""
+    return 16.0 if lang_of(lang) == "zh" else 15.0
+
+
 def money(amount: Decimal | None, lang: str) -> str:
     """``CNY 1,234,568`` in English; ``123.46万元`` (or ``8,000元`` below 1万) in Chinese."""
     if amount is None:
-        return "金额未知" if lang == "zh" else "amount unknown"
+        return gettext(AMOUNT_UNKNOWN, lang)
     value = round_yuan(amount)
     if lang == "zh":
         if abs(value) >= WAN:
@@ -76,27 +90,23 @@ def date(day: dt.date, lang: str) -> str:
     return day.isoformat() if lang == "en" else format_date(day, format="long", locale=LOCALES["zh"])
 
 
-UNIT_WORDS = {
-    "days": {"zh": "天", "en": "days"},
-    "months": {"zh": "个月", "en": "months"},
-    "years": {"zh": "年", "en": "years"},
-    "people": {"zh": "人", "en": "people"},
-}
+NOT_GIVEN, NONE = N_("not given"), N_("none")
+WORDED = COUNTED - {"points"}  # counts shown with their unit word (points are shown as a bare number)
 
 
 def value(raw: Any, unit: str, lang: str, names: dict[str, dict[str, str]] | None = None) -> str:
     """Format a criterion value for people: money, percentages, dates, yes/no, codes by their names."""
     if raw is None:
-        return "未提供" if lang == "zh" else "not given"
+        return gettext(NOT_GIVEN, lang)
     if isinstance(raw, bool):
-        return ("是" if raw else "否") if lang == "zh" else ("yes" if raw else "no")
+        return answer(raw, lang)
     if isinstance(raw, dt.date):
         return date(raw, lang)
     if isinstance(raw, list | tuple | frozenset | set):
         items = sorted(raw) if isinstance(raw, frozenset | set) else list(raw)
         if not items:
-            return "无" if lang == "zh" else "none"
-        return ("、" if lang == "zh" else ", ").join(value(item, unit, lang, names) for item in items)
+            return gettext(NONE, lang)
+        return joined((value(item, unit, lang, names) for item in items), lang)
     if isinstance(raw, str):
         if names and raw in names:
             return names[raw][lang]
@@ -105,7 +115,6 @@ def value(raw: Any, unit: str, lang: str, names: dict[str, dict[str, str]] | Non
         return percent(Decimal(raw), lang)
     if unit == "CNY":
         return money(Decimal(raw), lang)
-    if unit in UNIT_WORDS:
-        sep = "" if lang == "zh" else " "
-        return f"{number(raw, lang)}{sep}{UNIT_WORDS[unit][lang]}"
+    if unit in WORDED:
+        return quantity(number(raw, lang), unit, lang)
     return number(raw, lang)

@@ -33,11 +33,14 @@ from calculator.batch import MAX_ROWS, BatchFileError, run_batch, sniff
 from calculator.batch.jobs import InProcessJobs
 from calculator.batch.template import build_template, template_name
 from calculator.batch.texts import megabytes
+from calculator.i18n import N_, gettext
 from calculator.web.i18n import current_lang
 from calculator.workbook import XLSX_MIMETYPE, content_disposition
 from schemas.as_of import parse_as_of
 
 bp = Blueprint("batch", __name__)
+NO_FILE = N_("Choose a file to upload.")
+RESULT_NAME = N_("batch-assessment")  # the downloaded workbook's name, before the date
 MAX_UPLOAD = 20 * 1024 * 1024
 ERRORS_PER_PAGE = 100  # rejected-row messages per page of a finished job (all of them are in the workbook)
 
@@ -93,7 +96,7 @@ def upload() -> Response | tuple[str, int]:
     if problem:  # never silently today: the whole batch would be assessed on the wrong date
         return upload_page(problem, 400)
     if file is None or not file.filename:
-        return upload_page("Choose a file to upload." if lang == "en" else "请选择要上传的文件。", 400)
+        return upload_page(gettext(NO_FILE, lang), 400)
     runner = jobs()
     staging = runner.root / f"upload-{secrets.token_hex(8)}"  # unique across the workers sharing the folder
     staging.mkdir(mode=0o700, exist_ok=True)
@@ -128,7 +131,7 @@ def upload() -> Response | tuple[str, int]:
                 on_progress=lambda p: report(p.rows_done, p.rows_total, p.rejected), on_error=on_error)
         return summary.as_dict() | {"line": summary.line(lang), "messages": written}
 
-    name = ("批量测算_" if lang == "zh" else "batch-assessment_") + dt.date.today().isoformat() + ".xlsx"
+    name = f"{gettext(RESULT_NAME, lang)}_{dt.date.today().isoformat()}.xlsx"
     job_id = runner.submit(work, name=name, prepare=prepare)
     return redirect(url_for("batch.job", job_id=job_id, lang=lang), 303)
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from calculator.i18n import N_, gettext, t
+from calculator.i18n.words import field_hint, field_label, unit_word
 from schemas.profile import SECTION_ORDER, CompanySchema, PersonSchema, field_catalogue
 
 
@@ -27,19 +29,19 @@ FIELDS = {"company": _ordered(CompanySchema, field_catalogue()["company"]),
           "person": _ordered(PersonSchema, field_catalogue()["person"])}
 SECTION_TITLES = {
     "company": {
-        "identity": {"en": "Identity and location", "zh": "主体与所在地"},
-        "finances": {"en": "Size and finances", "zh": "规模与财务"},
-        "certifications": {"en": "Certifications and labels", "zh": "资质与认定"},
-        "ai": {"en": "AI activities: compute, corpus, models, products", "zh": "人工智能业务：算力、语料、模型、产品"},
-        "procurement": {"en": "Government procurement", "zh": "政府采购"},
-        "regulatory": {"en": "Products, risk tier and data", "zh": "产品、风险等级与数据"},
+        "identity": N_("Identity and location"),
+        "finances": N_("Size and finances"),
+        "certifications": N_("Certifications and labels"),
+        "ai": N_("AI activities: compute, corpus, models, products"),
+        "procurement": N_("Government procurement"),
+        "regulatory": N_("Products, risk tier and data"),
     },
     "person": {
-        "person": {"en": "Who", "zh": "人员"},
-        "identity": {"en": "Identity", "zh": "身份"},
-        "education": {"en": "Education", "zh": "学历"},
-        "arrival": {"en": "Arrival and talent status", "zh": "引进与人才身份"},
-        "tax": {"en": "Pay and tax", "zh": "收入与纳税"},
+        "person": N_("Who"),
+        "identity": N_("Identity"),
+        "education": N_("Education"),
+        "arrival": N_("Arrival and talent status"),
+        "tax": N_("Pay and tax"),
     },
 }
 # Questions that cannot apply unless another answer says so (hidden by script; marked "skip if not
@@ -62,6 +64,8 @@ SHOW_WHEN = {
     },
 }
 TEXT_TYPES = {"Money", "Count", "Year", "Percent", "Ratio", "Text", "USCC"}
+UNITS_SAID_BY_THE_INPUT = {"text", "code", "codes", "yes/no/unknown", "date"}  # no "(unit)" after these labels
+UNIT_SHOWN = N_("({unit})")  # after a question's label
 
 
 @dataclass
@@ -74,6 +78,7 @@ class Question:
     label: str
     hint: str
     unit: str
+    unit_text: str  # "(people)" in the page's language; "" when the kind of input says the unit
     choices: list[tuple[str, str]] = field(default_factory=list)
     programs: list[str] = field(default_factory=list)
     value: Any = ""
@@ -99,7 +104,7 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
     head = prefix(subject, index)
     sections = []
     for key in SECTION_ORDER[subject]:
-        title = SECTION_TITLES[subject][key]
+        title = gettext(SECTION_TITLES[subject][key], lang)
         questions = []
         for name, meta in FIELDS[subject].items():
             if meta["section"] != key:
@@ -111,13 +116,16 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
             programs = [catalogue.programs[pid].spec["name"][lang] for pid in usage[subject].get(name, [])]
             controller = SHOW_WHEN[subject].get(name)
             questions.append(Question(
-                name=name, html_id=f"{head}{name}", kind=meta["type"], label=meta[lang],
-                hint=meta[f"hint_{lang}"], unit=meta["unit"], choices=choices, programs=programs,
+                name=name, html_id=f"{head}{name}", kind=meta["type"], label=field_label(meta, lang),
+                hint=field_hint(meta, lang), unit=meta["unit"],
+                unit_text="" if meta["unit"] in UNITS_SAID_BY_THE_INPUT else t(
+                    UNIT_SHOWN, lang, unit=unit_word(meta["unit"], lang)),
+                choices=choices, programs=programs,
                 value=raw.get(name, [] if meta["type"] == "CodeList" else ""),
                 money_unit=raw.get(f"{name}__unit", "yuan"), error=errors.get(f"{head}{name}"),
                 show_when=(f"{head}{controller[0]}", controller[1]) if controller else None))
         if questions:
-            sections.append(Section(key=key, title=title[lang], questions=questions))
+            sections.append(Section(key=key, title=title, questions=questions))
     return sections
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
 
-from calculator.i18n import TRANSLATIONS, Translations
+from calculator.i18n import TRANSLATIONS, Translations, formatting
+from calculator.i18n.words import labelled
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}  # the languages a request may choose
 HTML_LANG = {"zh": "zh-Hans-CN", "en": "en"}
@@ -57,7 +58,11 @@ def _(message: str) -> str:
 
 
 def install_template_gettext(app: Flask) -> None:
-    """Templates' ``_()`` and ``gettext()`` look words up in :mod:`calculator.i18n` for the request's language."""
+    """Templates' ``_()`` and ``gettext()`` look words up in :mod:`calculator.i18n` for the request's language;
+    ``labelled(label, value)`` joins a label and its value, ``value|value_text(unit)`` formats a figure (money,
+    percentages, counts with their unit word), both in that language."""
+    app.jinja_env.globals["labelled"] = lambda label, value: labelled(label, value, current_lang())
+    app.jinja_env.filters["value_text"] = lambda value, unit: formatting.value(value, unit, current_lang())
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().gettext(s),

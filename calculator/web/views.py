@@ -13,6 +13,8 @@ from calculator.engine import assess
 from calculator.engine.describe import describe_catalogue, field_usage
 from calculator.engine.report import CERTAINTY, FAMILY_NAMES, to_document
 from calculator.engine.texts import CONFIDENCE
+from calculator.i18n import LANGS, N_, NC_, gettext, other_lang, pgettext
+from calculator.i18n.words import labelled
 from calculator.web import forms
 from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
@@ -23,11 +25,19 @@ from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
 
 bp = Blueprint("web", __name__)
-EXPIRED = {
-    "en": "This form was open too long or its security token was missing, so it was not sent. "
-          "Your answers are kept: please check them and submit again.",
-    "zh": "表单停留时间过长或缺少安全令牌，未能提交。您填写的内容已保留，请核对后重新提交。",
-}
+EXPIRED = N_("This form was open too long or its security token was missing, so it was not sent. "
+             "Your answers are kept: please check them and submit again.")
+CHART_TITLE = N_("Estimated support by program")
+# The language switch is written in the language it switches to: "中文" on an English page.
+SWITCH = "written in that language"
+SWITCH_WORDS = {"site": NC_("written in that language", "English"),
+                "form": NC_("written in that language", "Switch to English (keeps your answers)"),
+                "results": NC_("written in that language", "See these results in English")}
+
+
+def translated(words: dict[str, str], lang: str) -> dict[str, str]:
+    """A table of message ids by key, in ``lang``."""
+    return {key: gettext(msgid, lang) for key, msgid in words.items()}
 
 
 def catalogue() -> Any:
@@ -44,14 +54,16 @@ def usage() -> dict[str, dict[str, list[str]]]:
 @bp.app_context_processor
 def page_context() -> dict[str, Any]:
     lang = current_lang()
-    return {"lang": lang, "html_lang": HTML_LANG[lang], "other_lang": "en" if lang == "zh" else "zh"}
+    other = other_lang(lang)
+    return {"lang": lang, "html_lang": HTML_LANG[lang], "other_lang": other, "other_html_lang": HTML_LANG[other],
+            "switch": {key: pgettext(SWITCH, msgid, other) for key, msgid in SWITCH_WORDS.items()}}
 
 
 @bp.after_request
 def remember_language(response: Response) -> Response:
     """Remember a language chosen on a page (web pages only: API clients get no cookie)."""
     chosen = request.args.get("lang")
-    if chosen in ("zh", "en"):
+    if chosen in LANGS:
         response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
@@ -79,9 +91,8 @@ def programs() -> str:
         entries = [e for e in entries if query in " ".join(
             [e["id"], e["name"]["zh"], e["name"]["en"], e["summary"]["zh"], e["summary"]["en"]]).lower()]
     return render_template("programs.html", entries=entries, family=family, query=request.args.get("q", ""),
-                           families={k: v[lang] for k, v in FAMILY_NAMES.items()}, sources=catalogue().sources,
-                           certainty={k: v[lang] for k, v in CERTAINTY.items()},
-                           confidence={k: v[lang] for k, v in CONFIDENCE.items()})
+                           families=translated(FAMILY_NAMES, lang), sources=catalogue().sources,
+                           certainty=translated(CERTAINTY, lang), confidence=translated(CONFIDENCE, lang))
 
 
 def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: int = 200,
@@ -102,8 +113,7 @@ def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: in
                    for index, group in enumerate(people) for s in group for q in s.questions}
     else:
         labels |= {q.html_id: q.label for group in people for s in group for q in s.questions}
-    colon = "：" if lang == "zh" else ": "
-    summary = [(target, f"{labels[target]}{colon}{message}" if target in labels else message)
+    summary = [(target, labelled(labels[target], message, lang) if target in labels else message)
                for target, message in errors.items()]
     return render_template(f"{kind}.html", sections=sections, people=people, errors=summary, notice=notice,
                            as_of=raw.get("as_of", ""), focus=focus), status
@@ -190,8 +200,8 @@ def handle(kind: str) -> tuple[str, int]:
     if errors or loaded is None:
         return form_page(kind, raw, errors, status=422)
     doc = to_document(catalogue(), assess(catalogue(), loaded, as_of), lang)
-    chart = support_chart(doc["programs"], "Estimated support by program" if lang == "en" else "各项目预计支持金额")
-    families = {k: v[lang] for k, v in FAMILY_NAMES.items()}
+    chart = support_chart(doc["programs"], gettext(CHART_TITLE, lang))
+    families = translated(FAMILY_NAMES, lang)
     ui = card_words()
     return render_template("results.html", doc=doc, chart=chart, kind=kind, ui=ui,
                            sections=group_cards(doc["programs"], families),
@@ -241,7 +251,7 @@ def csrf_expired(error: CSRFError) -> tuple[str, int]:
     if request.method == "POST" and request.path in ("/company", "/talent", "/company/workbook", "/talent/workbook"):
         _, raw = read_form(kind)
         lang = current_lang()
-        notice = EXPIRED[lang]
+        notice = gettext(EXPIRED, lang)
         return form_page(kind, raw, {}, status=400, notice=notice)
     return render_template("error.html", code=400), 400
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from calculator.engine.model import Assessment, Catalogue
 from calculator.engine.report import to_document
+from calculator.i18n import lang_of
 from calculator.workbook.builder import build
 from calculator.workbook.inputs import read_inputs
 from calculator.workbook.names import content_disposition, download_name
@@ -32,7 +33,7 @@ def build_workbook(catalogue: Catalogue, assessment: Assessment, lang: str, *,
     ``document`` may pass the already rendered ``to_document(catalogue, assessment, lang)`` to save
     rendering it again; it must be that document, in that language.
     """
-    lang = "zh" if lang == "zh" else "en"
+    lang = lang_of(lang)
     with _collection_paused():
         doc = document if document is not None else to_document(catalogue, assessment, lang)
         if doc.get("lang") != lang:

@@ -20,11 +20,14 @@ from openpyxl.worksheet.pagebreak import Break
 from calculator.engine.model import Assessment, Catalogue, ProgramResult
 from calculator.engine.report import FAMILIES, FAMILY_NAMES, Reporter
 from calculator.engine.texts import CONFIDENCE, RESULT, STATUS
+from calculator.i18n import LANGUAGE_TAGS, gettext
+from calculator.i18n.formatting import shows_wan
+from calculator.i18n.words import clauses, joined
 from calculator.workbook.cells import MONEY, Book, Column, Formula, Link, Sheet, Typed, text_lines
 from calculator.workbook.inputs import write_inputs
-from calculator.workbook.labels import APPLIES, SOURCE_TYPES, sheet_name, word
+from calculator.workbook.labels import SOURCE_TYPES, applies, sheet_name, word
 
-RESULT_TEXT = {"met": RESULT[True], "not_met": RESULT[False], "unknown": RESULT[None]}
+RESULT_TEXT = {"met": RESULT[True], "not_met": RESULT[False], "unknown": RESULT[None]}  # by result code
 GOOD = PatternFill("solid", fgColor="E2EFDA")
 BAD = PatternFill("solid", fgColor="FCE4D6")
 MAYBE = PatternFill("solid", fgColor="FFF2CC")
@@ -62,7 +65,7 @@ class Builder:
         self.catalogue, self.assessment, self.doc, self.lang = catalogue, assessment, doc, lang
         self.reporter = Reporter(catalogue, lang)
         self.book = Book(lang)
-        self.zh = lang == "zh"
+        self.wan = shows_wan(lang)  # 万元 columns beside the yuan ones
         self.layout = Layout()
         self.entries = self.pair()
         self.company_entries = [e for e in self.entries if e.doc["subject"] == "company"]
@@ -109,20 +112,20 @@ class Builder:
                 table.print_everything()
         inputs.print_everything(max(roster_columns, len(inputs.columns)))
         book.wb.properties.title = self.w("title")
-        book.wb.properties.language = "zh-CN" if self.zh else "en"
+        book.wb.properties.language = LANGUAGE_TAGS[lang]
         return book.to_bytes()
 
     # --- helpers ----------------------------------------------------------------------------------
     def money_columns(self) -> list[Column]:
         cols = [Column(self.w("low"), 15, "money"), Column(self.w("high"), 15, "money")]
-        if self.zh:
+        if self.wan:
             cols += [Column(self.w("low_wan"), 11, "wan"), Column(self.w("high_wan"), 11, "wan")]
         return cols
 
     def money_values(self, low: Any, high: Any, row: int, low_col: int) -> list[Any]:
         """Low, high and (in Chinese) the two 万元 columns as formulas over them."""
         values = [low, high]
-        if self.zh:
+        if self.wan:
             for col in (low_col, low_col + 1):
                 ref = f"{letter(col)}{row}"
                 values.append(Formula(f'=IF({ref}="","",{ref}/10000)'))
@@ -135,8 +138,8 @@ class Builder:
         """Colour a status column: likely eligible green, needs information yellow."""
         ref = f"{letter(column)}2:{letter(column)}{max(last, 2)}"
         for status, fill in (("eligible", GOOD), ("needs_info", MAYBE)):
-            sheet.ws.conditional_formatting.add(
-                ref, CellIsRule(operator="equal", formula=[excel_string(STATUS[status][self.lang])], fill=fill))
+            shown = excel_string(gettext(STATUS[status], self.lang))
+            sheet.ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[shown], fill=fill))
 
     # --- People -----------------------------------------------------------------------------------
     def people_columns(self) -> list[Column]:
@@ -171,12 +174,12 @@ class Builder:
             return Formula(f'=COUNTIFS({rng(key_col, last)},${letter(key_col)}{key_row},{rng(count_col, last)},">0")')
 
         width = low_col + 3
-        money_keys = ("low", "high", "low_wan", "high_wan") if self.zh else ("low", "high")
+        money_keys = ("low", "high", "low_wan", "high_wan") if self.wan else ("low", "high")
         kinds = ["wrap"] * width
         kinds[0] = "index"
         kinds[low_col - 2] = "int_total"
         kinds[low_col - 1] = kinds[low_col] = "money_total"
-        if self.zh:
+        if self.wan:
             kinds[low_col + 1] = kinds[low_col + 2] = "wan_total"
 
         def block(heading: str, heads: dict[int, str], rows: list[tuple[dict[int, Any], Any]]) -> None:
@@ -228,7 +231,7 @@ class Builder:
             row = sheet.row_count + 1
             est = p["estimate"] or {}
             sheet.row([entry.subject, p["family_name"], p["name"], p["id"], p["status_text"], p["certainty_text"],
-                       CONFIDENCE[p["confidence"]][self.lang],
+                       gettext(CONFIDENCE[p["confidence"]], self.lang),
                        *self.money_values(est.get("low"), est.get("high"), row, low_col),
                        1 if entry.counts else 0, p["amount"], self.flag_lines(p["flags"]), p["window"]["text"],
                        *self.window_dates(p["window"]), self.excluded_text(p, self.company_entries),
@@ -250,8 +253,8 @@ class Builder:
                 k = sum(1 for e in entries if e.counts)
                 sheet.row([self.w("people_subject", n=n), p["family_name"], p["name"], pid,
                            self.people_status(entries), p["certainty_text"],
-                           ("、" if self.lang == "zh" else ", ").join(
-                               dict.fromkeys(CONFIDENCE[e.doc["confidence"]][self.lang] for e in entries)),
+                           joined(dict.fromkeys(gettext(CONFIDENCE[e.doc["confidence"]], self.lang)
+                                                for e in entries), self.lang),
                            *self.money_values(Formula(f"={low_ref}"), Formula(f"={high_ref}"), row, low_col),
                            Formula(f"={count_ref}"), self.w("people_counted", k=k, n=n),
                            self.people_flags(entries), p["window"]["text"], *self.window_dates(p["window"]),
@@ -274,25 +277,22 @@ class Builder:
         if not excluded:
             return None
         names = {e.doc["id"]: e.doc["name"] for e in same_subject}
-        chosen = "、".join(names.get(c, c) for c in excluded["chosen"]) if self.zh else \
-            ", ".join(names.get(c, c) for c in excluded["chosen"])
-        return excluded["text"] + (self.w("taken_instead") + chosen if chosen else "")
+        chosen = joined((names.get(c, c) for c in excluded["chosen"]), self.lang)
+        return self.w("taken_instead", text=excluded["text"], chosen=chosen) if chosen else excluded["text"]
 
     def reasons(self, p: dict[str, Any]) -> str | None:
         lines = list(p["reasons"])
         if p["not_in_force_reason"]:
             lines.append(p["not_in_force_reason"])
         if p["missing"]:
-            sep = "、" if self.zh else ", "
-            lines.append(self.w("needs") + sep.join(m["label"] for m in p["missing"]))
+            lines.append(self.w("needs", items=joined((m["label"] for m in p["missing"]), self.lang)))
         return "\n".join(lines) or None
 
     def people_status(self, entries: list[Entry]) -> str:
         counts: dict[str, int] = {}
         for e in entries:
             counts[e.doc["status_text"]] = counts.get(e.doc["status_text"], 0) + 1
-        sep = "；" if self.zh else "; "
-        return sep.join(self.w("people_status", count=c, status=s) for s, c in counts.items())
+        return clauses((self.w("people_status", count=c, status=s) for s, c in counts.items()), self.lang)
 
     def people_flags(self, entries: list[Entry], limit: int = 8) -> str | None:
         texts = list(dict.fromkeys(f["text"] for e in entries for f in e.doc["flags"]))
@@ -310,13 +310,13 @@ class Builder:
 
     # --- Summary ----------------------------------------------------------------------------------
     def write_summary(self, sheet: Sheet, programs: Sheet) -> None:
-        doc, ws, zh = self.doc, sheet.ws, self.zh
-        widths = [42 if not zh else 30, 14, 18, 18] + ([13, 13] if zh else []) + [14, 14, 40]
+        doc, ws, wan = self.doc, sheet.ws, self.wan
+        widths = [42 if not wan else 30, 14, 18, 18] + ([13, 13] if wan else []) + [14, 14, 40]
         sheet.set_widths(widths)
         pcols = {c.header: i for i, c in enumerate(programs.columns, 1)}
         p_low, p_count, p_family = pcols[self.w("low")], pcols[self.w("counts")], pcols[self.w("family")]
         p_last = max(programs.row_count, 2)
-        money_n = 4 if zh else 2
+        money_n = 4 if wan else 2
         last_col = 2 + money_n + 2
 
         sheet.row([self.w("title")], ["title"])
@@ -342,7 +342,7 @@ class Builder:
         adjustments = doc["totals"]["adjustments"]
         sheet.row([self.w("totals_heading")], ["heading"])
         heads = [self.w("family"), self.w("programs_counted"), self.w("low"), self.w("high")]
-        if zh:
+        if wan:
             heads += [self.w("low_wan"), self.w("high_wan")]
         heads += [self.w("unknown_amounts"), self.w("needs_info")]
         sheet.header(heads)
@@ -361,10 +361,11 @@ class Builder:
             if adjustments:
                 low += f"+SUMIFS($C${adj_first}:$C${adj_last},$A${adj_first}:$A${adj_last},{crit})"
                 high += f"+SUMIFS($D${adj_first}:$D${adj_last},$A${adj_first}:$A${adj_last},{crit})"
-            values: list[Any] = [FAMILY_NAMES[family][self.lang], Formula(f"=SUMIFS({count_rng},{fam_rng},{crit})"),
-                                 Formula("=" + low), Formula("=" + high)]
+            values: list[Any] = [gettext(FAMILY_NAMES[family], self.lang),
+                                 Formula(f"=SUMIFS({count_rng},{fam_rng},{crit})"), Formula("=" + low),
+                                 Formula("=" + high)]
             kinds = ["text", "int", "money", "money"]
-            if zh:
+            if wan:
                 values += [Formula(f"=C{row}/10000"), Formula(f"=D{row}/10000")]
                 kinds += ["wan", "wan"]
             values += [total["unknown_amounts"], total["needs_info"]]
@@ -376,7 +377,7 @@ class Builder:
         for index in range(2, 2 + 1 + money_n + 2):
             col = letter(index)
             values.append(Formula(f"=SUM({col}{first_family}:{col}{last_family})"))
-            kinds.append("money_total" if index in (3, 4) else "wan_total" if index in (5, 6) and zh else "int_total")
+            kinds.append("money_total" if index in (3, 4) else "wan_total" if index in (5, 6) and wan else "int_total")
         sheet.row(values, kinds)
         sheet.blank()
         if adjustments:
@@ -385,7 +386,7 @@ class Builder:
             if sheet.row_count + 1 != adj_first:  # the family formulas above point at these rows
                 raise RuntimeError("summary layout: adjustment rows moved")
             for adj in adjustments:
-                sheet.row([FAMILY_NAMES[adj["family"]][self.lang], None, adj["low"], adj["high"], adj["text"]],
+                sheet.row([gettext(FAMILY_NAMES[adj["family"]], self.lang), None, adj["low"], adj["high"], adj["text"]],
                           ["text", "text", "money", "money", "text"])
             sheet.blank()
 
@@ -438,13 +439,13 @@ class Builder:
             p = entry.doc
             for c, raw in zip(p["criteria"], entry.result.criteria, strict=True):
                 sheet.row([entry.subject, p["name"], c["condition"], c["required"],
-                           Typed(raw.actual, raw.unit, c["actual"], lang), RESULT_TEXT[c["result"]][lang],
+                           Typed(raw.actual, raw.unit, c["actual"], lang), gettext(RESULT_TEXT[c["result"]], lang),
                            c.get("note")])
         sheet.finish()
         ref = f"F2:F{max(sheet.row_count, 2)}"
         for code, fill in (("met", GOOD), ("not_met", BAD), ("unknown", MAYBE)):
             sheet.ws.conditional_formatting.add(
-                ref, CellIsRule(operator="equal", formula=[excel_string(RESULT_TEXT[code][lang])], fill=fill))
+                ref, CellIsRule(operator="equal", formula=[excel_string(gettext(RESULT_TEXT[code], lang))], fill=fill))
 
     # --- Gaps -------------------------------------------------------------------------------------
     def gap_columns(self) -> list[Column]:
@@ -465,7 +466,7 @@ class Builder:
                 if unlocks:
                     what = unlocks["text"]
                 elif g["unlocks_status"]:
-                    what = STATUS[g["unlocks_status"]][lang] if g["unlocks_status"] in STATUS else None
+                    what = gettext(STATUS[g["unlocks_status"]], lang) if g["unlocks_status"] in STATUS else None
                 else:
                     what = None
                 sheet.row([entry.subject, p["name"], conditions.get(g["criterion"], g["criterion"]), g["input_label"],
@@ -489,9 +490,8 @@ class Builder:
             p = entry.doc
             for item in p["benefit"].get("items", []):
                 kind = item["type_text"]
-                applies = APPLIES.get(item["applies"], {}).get(lang, item["applies"])
                 sheet.row([entry.subject, p["family_name"], p["name"], p["status_text"], kind, item["text"],
-                           item["article"], applies])
+                           item["article"], applies(item["applies"], lang)])
         if sheet.row_count == 1:
             sheet.row([self.w("no_items")], ["text"])
         sheet.finish()
@@ -510,12 +510,12 @@ class Builder:
             for source in entry.doc["sources"]:
                 found.setdefault(source["key"], source)
                 cited.setdefault(source["key"], {})[entry.doc["name"]] = None
-        sep = "、" if self.zh else ", "
         for key, source in found.items():
             addresses = list(source["urls"]) + [github_url(g) for g in source.get("github", [])]
-            sheet.row([key, source["title"], SOURCE_TYPES.get(source["type"], {}).get(lang, source["type"]),
+            kind = gettext(SOURCE_TYPES[source["type"]], lang) if source["type"] in SOURCE_TYPES else source["type"]
+            sheet.row([key, source["title"], kind,
                        Link(addresses[0]) if addresses else None, "\n".join(addresses[1:]) or None,
-                       sep.join(cited[key])])
+                       joined(cited[key], lang)])
         sheet.finish()
 
     # --- Inputs -----------------------------------------------------------------------------------

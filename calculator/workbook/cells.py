@@ -29,6 +29,8 @@ from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 
+from calculator.i18n.formatting import line_height
+from calculator.i18n.words import unit_suffix
 from calculator.workbook.labels import word
 
 # openpyxl's write-only mode was measured slower here than the normal mode (styled cells take a detour
@@ -44,13 +46,6 @@ PARTIAL_ESCAPE = re.compile(r"_(?:x[0-9A-Fa-f_]{0,11})?$")
 MONEY = {"en": '"CNY "#,##0.00', "zh": '"¥"#,##0.00'}
 WAN = "#,##0.00"
 DATE = "yyyy-mm-dd"
-UNIT_WORDS = {
-    "days": {"zh": "天", "en": " days"},
-    "months": {"zh": "个月", "en": " months"},
-    "years": {"zh": "年", "en": " years"},
-    "people": {"zh": "人", "en": " people"},
-    "points": {"zh": "分", "en": " points"},
-}
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
 TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="8EA9C1")
@@ -294,7 +289,7 @@ class Sheet:
         self.row_count = 0
         self.lang = book.lang
         self.formats = {"money": MONEY[book.lang], "wan": WAN, "int": "0", "index": "0", "date": DATE}
-        self.line_height = 16.0 if book.lang == "zh" else 15.0
+        self.line_height = line_height(book.lang)
         self.widths: list[float] = []
         self.set_widths([c.width for c in columns])
         setup_print(ws)
@@ -470,9 +465,9 @@ def unit_format(unit: str | None, value: Any, lang: str) -> str | None:
         return f'{"0" if integral else "0.0##"}"%"'
     if unit in ("year", "CNY per HKD"):
         return "0" if integral else "0.0###"
-    words = UNIT_WORDS.get(unit or "")
-    if words:
-        return f'{base}"{words[lang]}"'
+    suffix = unit_suffix(unit, lang)
+    if suffix:
+        return f'{base}"{suffix}"'
     return base
 
 

@@ -15,14 +15,15 @@ from decimal import Decimal
 from typing import Any
 
 from calculator.engine.report import FIELDS, Reporter
-from calculator.i18n import formatting
+from calculator.i18n import bilingual, formatting
+from calculator.i18n.words import answer, field_label
 from calculator.workbook.cells import Sheet, Typed
 from calculator.workbook.labels import SHEETS, WORDS, word
 from calculator.workbook.zipcheck import UnsafeWorkbook, inspect_xlsx
 
 SUBJECT = re.compile(r"people\[(\d+)\]")
-NONE_WORDS = {WORDS["none_given"]["en"], WORDS["none_given"]["zh"]}
-SUBJECT_HEADERS = {WORDS["subject_code"]["en"], WORDS["subject_code"]["zh"]}
+NONE_WORDS = set(bilingual(WORDS["none_given"]).values())  # read back in either language
+SUBJECT_HEADERS = set(bilingual(WORDS["subject_code"]).values())
 EXCEL_UNESCAPE = re.compile(r"_x005F_(x[0-9A-Fa-f]{4}_)")
 # Limits for reading a workbook someone sends back (see docs/workbook.md): a real export is far smaller.
 
@@ -39,7 +40,7 @@ def write_inputs(sheet: Sheet, inputs: dict[str, Any], reporter: Reporter, lang:
             if raw is None:
                 continue
             value, reads_as = given(raw, meta, reporter, "company", name, lang)
-            sheet.row(["company", name, meta[lang], value, reads_as])
+            sheet.row(["company", name, field_label(meta, lang), value, reads_as])
     sheet.finish()
     people = inputs.get("people") or []
     if not people:
@@ -50,7 +51,7 @@ def write_inputs(sheet: Sheet, inputs: dict[str, Any], reporter: Reporter, lang:
     sheet.blank()
     sheet.row([word("people_inputs", lang)], ["heading"])
     sheet.header([word("subject_code", lang), *fields])
-    sheet.row([word("label", lang), *(FIELDS["person"][name][lang] for name in fields)],
+    sheet.row([word("label", lang), *(field_label(FIELDS["person"][name], lang) for name in fields)],
               ["bold"] + ["wrap"] * len(fields))
     for index, person in enumerate(people):
         values: list[Any] = [f"people[{index}]"]
@@ -65,7 +66,7 @@ def write_inputs(sheet: Sheet, inputs: dict[str, Any], reporter: Reporter, lang:
 def given(raw: Any, meta: dict[str, Any], reporter: Reporter, kind: str, name: str, lang: str) -> tuple[Any, Any]:
     """The value as written (typed) and, for codes and yes/no, how it reads."""
     if isinstance(raw, bool):
-        return word("yes" if raw else "no", lang), None
+        return answer(raw, lang), None
     if isinstance(raw, list):
         value = ", ".join(raw) if raw else word("none_given", lang)
         return value, formatting.value(raw, meta["unit"], lang, reporter.names(kind, name)) if raw else None
@@ -88,7 +89,7 @@ def read_inputs(data: bytes) -> dict[str, Any]:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise ValueError(f"not a readable workbook: {type(exc).__name__}") from None
-    names = {SHEETS["inputs"]["en"], SHEETS["inputs"]["zh"]}
+    names = set(bilingual(SHEETS["inputs"]).values())
     title = next((t for t in wb.sheetnames if t in names), None)
     if title is None:
         raise ValueError("no Inputs sheet")

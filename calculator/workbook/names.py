@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 from urllib.parse import quote
 
+from calculator.i18n import bilingual, lang_of
 from calculator.workbook.labels import WORDS, word
 
 # Characters Windows, macOS or Linux refuse (or that shells and headers trip on), and control characters.
@@ -16,7 +17,7 @@ MAX_NAME = 60  # characters kept from the company name
 
 def download_name(assessment: Any, lang: str) -> str:
     """``激励测算_公司名_2026-11-21.xlsx`` / ``incentive-assessment_Company_2026-11-21.xlsx``."""
-    lang = "zh" if lang == "zh" else "en"
+    lang = lang_of(lang)
     company = assessment.company.ref if assessment.company is not None else None
     parts = [word("file_prefix", lang)]
     name = safe_part(company or "")
@@ -39,7 +40,8 @@ def safe_part(text: str) -> str:
 def content_disposition(filename: str) -> str:
     """``attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded`` (RFC 6266 / RFC 5987)."""
     filename = "".join(ch for ch in filename if unicodedata.category(ch)[0] != "C").strip() or "workbook.xlsx"
-    readable = filename.replace(WORDS["file_prefix"]["zh"], WORDS["file_prefix"]["en"])
+    prefix = bilingual(WORDS["file_prefix"])
+    readable = filename.replace(prefix["zh"], prefix["en"])
     ascii_name = unicodedata.normalize("NFKD", readable).encode("ascii", "ignore").decode("ascii")
     ascii_name = re.sub(r'["\\]', "", ascii_name)
     stem, dot, ext = ascii_name.rpartition(".")
