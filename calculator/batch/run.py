@@ -265,7 +265,7 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
         reasons = [reporter.sentence(subject_kind, c) for c in r.criteria if c.id in r.reasons]
         missing = [reporter.label(subject_kind, name) for name in r.missing]
         gaps = [reporter.gap(subject_kind, g, r.program)["text"] for g in r.gaps]
-        writer.row("detail", [number, ref, r.id, r.program.spec["name"][lang], status_text[r.status],
+        writer.row("detail", [number, ref, r.id, r.program.spec.name[lang], status_text[r.status],
                               reporter.amount_text(r), estimate.low if estimate else None,
                               estimate.high if estimate else None, "\n".join(reasons) or None,
                               "; ".join(missing) or None, "\n".join(gaps) or None,
@@ -298,7 +298,7 @@ def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: S
               (w("engine_version", lang), __version__)]
     lines += [(w("notes", lang), note) for note in summary.notes]
     lines.append((w("disclaimer", lang), DISCLAIMER[lang]))
-    table = [[p.id, p.spec["name"][lang], *(per_program[p.id][s] for s in (*STATUSES, "counted")),
+    table = [[p.id, p.spec.name[lang], *(per_program[p.id][s] for s in (*STATUSES, "counted")),
               per_program[p.id]["low"], per_program[p.id]["high"]] for p in programs]
     per_department = None
     if summary.kind == "people":

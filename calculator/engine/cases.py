@@ -21,12 +21,13 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from calculator.engine.enums import Outcome, Status, Subject
 from calculator.engine.evaluate import assess
 from calculator.engine.loader import read_toml
 from calculator.engine.model import Catalogue, ProgramResult
+from calculator.engine.shape_fields import Choice, Number, TableDate
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
-from schemas.tables import Number, TableDate
 
 
 class GapExpectSchema(Schema):
@@ -45,8 +46,7 @@ class ExpectSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    status = fields.String(required=True, validate=validate.OneOf(
-        ("eligible", "needs_info", "not_eligible", "not_in_force")))
+    status = Choice(Status, required=True)
     low = Number()
     high = Number()
     amount = fields.String(validate=validate.OneOf(("unknown", "none", "non_monetary")))
@@ -125,7 +125,7 @@ def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult, list[str]
     except ValidationError as exc:
         raise AssertionError(f"case profile invalid: {flatten_errors(exc.messages, 'en')}") from None
     assessment = assess(catalogue, loaded, spec["as_of"])
-    subject = assessment.people[spec.get("person", 0)] if catalogue.programs[case.program].subject == "person" \
+    subject = assessment.people[spec.get("person", 0)] if catalogue.programs[case.program].subject == Subject.PERSON \
         else assessment.company
     if subject is None:
         raise AssertionError("the case gives no subject for this program")
@@ -147,9 +147,9 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
                 if key in expect and round(getattr(estimate, key), 2) != round(expect[key], 2):
                     problems.append(f"{key} {getattr(estimate, key)}, expected {expect[key]}")
     amount = expect.get("amount")
-    if amount == "unknown" and (result.benefit is None or result.benefit.kind != "unknown"):
+    if amount == "unknown" and (result.benefit is None or result.benefit.kind != Outcome.UNKNOWN):
         problems.append(f"amount should be unknown, got {estimate}")
-    if amount == "non_monetary" and (result.benefit is None or result.benefit.kind != "non_monetary"):
+    if amount == "non_monetary" and (result.benefit is None or result.benefit.kind != Outcome.NON_MONETARY):
         problems.append("benefit should be non-monetary")
     if amount == "none" and result.estimate is not None:
         problems.append(f"expected no amount, got {result.estimate}")
@@ -171,7 +171,7 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
                         f"expected {expect['excluded_by']!r}")
     if expect.get("included") and result.excluded_by is not None:
         problems.append(f"should not be excluded, but excluded by {result.excluded_by.group}")
-    got_items = sorted(i["text"]["en"] for i in (result.benefit.items if result.benefit else []))
+    got_items = sorted(i.item.text["en"] for i in (result.benefit.items if result.benefit else []))
     for text in expect.get("items", []):
         if not any(text in g for g in got_items):
             problems.append(f"no item containing {text!r}; items {got_items}")
