@@ -23,9 +23,9 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from calculator.engine.enums import Outcome, Status, Subject
 from calculator.engine.evaluate import assess
-from calculator.engine.loader import read_toml
 from calculator.engine.model import Catalogue, ProgramResult
 from calculator.engine.shape_fields import Choice, Number, TableDate
+from calculator.engine.validate import TableError
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
 
@@ -55,7 +55,7 @@ class ExpectSchema(Schema):
     not_flags = fields.List(fields.String())
     failed = fields.List(fields.String())
     excluded_by = fields.String()
-    included = fields.Boolean()
+    included = fields.Boolean(validate=validate.Equal(True, error="'false' checks nothing (write excluded_by)."))
     gaps = fields.List(fields.Nested(GapExpectSchema))
     items = fields.List(fields.String())
     not_items = fields.List(fields.String())
@@ -79,6 +79,7 @@ class Case:
     program: str
     file: str
     spec: dict[str, Any]
+    index: int = 0  # its position in the file
 
     @property
     def name(self) -> str:
@@ -99,27 +100,30 @@ def _jsonish(value: Any) -> Any:
 
 
 def load_cases(root: Path) -> list[Case]:
-    """Every case file under ``root/programs``; a malformed case raises ValueError naming file and case."""
-    cases = []
-    for path in sorted((root / "programs").glob("*.cases.toml")):
-        program = path.name.removesuffix(".cases.toml")
-        for index, raw in enumerate(read_toml(path).get("case", [])):
-            try:
-                spec = CaseSchema().load(raw)
-            except ValidationError as exc:
-                raise ValueError(f"{path.name}: case[{index}]: {exc.messages}") from None
-            cases.append(Case(program=program, file=path.name, spec=spec))
+    """Every case file under ``root/programs``; any malformed file or case raises TableError listing them all
+    (see :mod:`.case_check`, which also checks the cases against the loaded catalogue)."""
+    from calculator.engine.case_check import read_cases
+
+    cases, errors = read_cases(root)
+    if errors:
+        raise TableError(errors)
     return cases
 
 
-def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult, list[str]]:
-    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes)."""
-    spec = case.spec
+def case_input(spec: dict[str, Any]) -> dict[str, Any]:
+    """The case's profile as a JSON request would carry it."""
     data: dict[str, Any] = {}
     if "company" in spec:
         data["company"] = _jsonish(spec["company"])
     if "people" in spec:
         data["people"] = _jsonish(spec["people"])
+    return data
+
+
+def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult, list[str]]:
+    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes)."""
+    spec = case.spec
+    data = case_input(spec)
     try:
         loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
     except ValidationError as exc:
