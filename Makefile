@@ -26,6 +26,7 @@ run: setup
 .PHONY: test
 test: setup system
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/incentives tables check
 	$(BIN)/python -m pytest
 

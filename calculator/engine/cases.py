@@ -83,7 +83,7 @@ class Case:
 
     @property
     def name(self) -> str:
-        return self.spec["name"]
+        return str(self.spec["name"])
 
 
 def _jsonish(value: Any) -> Any:

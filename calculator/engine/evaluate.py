@@ -122,7 +122,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
             return closed(program, flags, window, "after_end", eff.end_confidence, as_of_date=as_of,
                           end_date=end)
         day = as_of
-    confidence_used = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
+    confidence_used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
     if last_day is not None and as_of > last_day:
         flags.append(flag("may_have_expired", years=eff.valid_for_years, start_date=start, end_date=last_day))
         confidence_used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
@@ -184,7 +184,8 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         if met and met[0].flag:
             flags.append(Flag(code=met[0].flag, text=met[0].flag_text or met[0].text))
     # Only decided criteria used their figures; UNCONFIRMED ones can only have withheld, never granted.
-    used = [c.confidence for c in criteria if c.result is not None and c.confidence != Confidence.UNCONFIRMED]
+    used: list[Confidence] = [c.confidence for c in criteria
+                              if c.result is not None and c.confidence != Confidence.UNCONFIRMED]
     used += confidence_used
     confidence = Confidence.weakest(benefit.confidence, *used)
     if program.competitive and benefit.kind == Outcome.MONEY:

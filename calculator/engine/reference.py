@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from calculator.engine.enums import ReferenceKind, TaxMethod
 from calculator.engine.model import Figure
-from calculator.engine.specs import BandRow, BracketRow, EnumRow, FigureRow, ReferenceTableSpec, Text, VersionSpec
+from calculator.engine.specs import BandRow, BracketRow, EnumRow, FigureRow, ReferenceTableSpec, VersionSpec
 
 
 class ReferenceTable:
@@ -26,7 +26,7 @@ class ReferenceTable:
                 source=row.source, effective_from=row.effective_from, effective_to=row.effective_to,
                 instrument=row.instrument, note=row.note))
         self.codes: set[str] = {row.code for row in spec.enum_rows}
-        self.names: dict[str, Text] = {row.code: row.name for row in spec.enum_rows}
+        self.names: dict[str, dict[str, str]] = {row.code: dict(row.name) for row in spec.enum_rows}
 
     @property
     def rows(self) -> tuple[EnumRow, ...] | tuple[FigureRow, ...]:

@@ -7,7 +7,6 @@ See ``docs/contract.md`` for the keys. Money is given as numbers rounded half-up
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -72,11 +71,11 @@ class Reporter:
     def label(self, subject: str, name: str) -> str:
         meta = FIELDS[subject].get(name)
         if meta is not None:
-            return meta[self.lang]
+            return str(meta[self.lang])
         derived = self.catalogue.derived.get(name)
         return derived.label[self.lang] if derived else name
 
-    def names(self, subject: str, name: str) -> Mapping[str, Mapping[str, str]] | None:
+    def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
         derived = self.catalogue.derived.get(name)
         table = FIELDS[subject].get(name, {}).get("table") or (derived.names_table if derived else None)
         return self.catalogue.reference[table].names if table in self.catalogue.reference else None
@@ -109,8 +108,7 @@ class Reporter:
         separator = ": " if self.lang == "en" else "："
         return f"{condition}{separator}{actual} → {RESULT[result][self.lang]}"
 
-    def criterion_texts(self, subject: str, compiled: Compiled) -> tuple[str, str,
-                                                                         Mapping[str, Mapping[str, str]] | None]:
+    def criterion_texts(self, subject: str, compiled: Compiled) -> tuple[str, str, dict[str, dict[str, str]] | None]:
         """A criterion's condition, its input's label and the names of its codes: catalogue texts, made once."""
         key = ("criterion", subject, compiled)
         found = self._texts.get(key)
@@ -119,7 +117,7 @@ class Reporter:
                                         self.names(subject, compiled.field))
         return found
 
-    def required_text(self, subject: str, crit: CriterionResult, names: Mapping[str, Mapping[str, str]] | None) -> str:
+    def required_text(self, subject: str, crit: CriterionResult, names: dict[str, dict[str, str]] | None) -> str:
         """"at least CNY 5,000,000" and the like. The required value always comes from the tables (a literal, a
         band or a dated figure), so the text is remembered per criterion and value."""
         try:
@@ -176,7 +174,7 @@ class Reporter:
         if gap.ratio is not None:
             ratio = gap.ratio
             spec = self.catalogue.derived[ratio.name]
-            params = {"label": self.label(subject, ratio.name),
+            params: dict[str, Any] = {"label": self.label(subject, ratio.name),
                       "current": formatting.percent(ratio.current, lang),
                       "required": formatting.percent(ratio.required, lang), "change": fmt(gap.change),
                       "more_less": GAP["more" if gap.direction == GapDirection.INCREASE else "less"][lang],
@@ -334,7 +332,7 @@ class Reporter:
     # --- totals -----------------------------------------------------------------------------------
     def totals(self, subjects: list[SubjectResult]) -> dict[str, Any]:
         lang = self.lang
-        fam: dict[str, dict[str, Any]] = {f: {"low": Decimal(0), "high": Decimal(0), "programs": 0,
+        fam: dict[Family, dict[str, Any]] = {f: {"low": Decimal(0), "high": Decimal(0), "programs": 0,
                                              "unknown_amounts": 0, "needs_info": 0} for f in FAMILIES}
         adjustments = []
         for subject in subjects:
@@ -356,7 +354,8 @@ class Reporter:
                 adjustments.append({"group": adj.group, "family": adj.family.value, "low": cents(adj.amount.low),
                                     "high": cents(adj.amount.high), "text": adj.text[lang]})
         by_family = {}
-        overall = {"low": Decimal(0), "high": Decimal(0), "programs": 0, "unknown_amounts": 0, "needs_info": 0}
+        overall: dict[str, Any] = {"low": Decimal(0), "high": Decimal(0), "programs": 0, "unknown_amounts": 0,
+                                   "needs_info": 0}
         for name, values in fam.items():
             for key in overall:
                 overall[key] += values[key]

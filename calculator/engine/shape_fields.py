@@ -32,7 +32,7 @@ class Strict(Schema):
         return self.spec(**{key: tuple(value) if isinstance(value, list) else value for key, value in data.items()})
 
 
-class TableDate(fields.Field):
+class TableDate(fields.Field[dt.date]):
     """A TOML date (``2024-12-18``), never a date-time."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
@@ -41,7 +41,7 @@ class TableDate(fields.Field):
         return value
 
 
-class Number(fields.Field):
+class Number(fields.Field[Decimal]):
     """An exact number: TOML integer or decimal (loaded as Decimal), never a bool."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
@@ -54,7 +54,7 @@ def _literal(value: Any) -> Literal:
     return Decimal(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-class Scalar(fields.Field):
+class Scalar(fields.Field[CriterionValue]):
     """A criterion value: number, text, bool, date, a list of those, or a reference-table look-up."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> CriterionValue:
@@ -74,7 +74,7 @@ class Scalar(fields.Field):
         return _literal(value)
 
 
-class Choice(fields.Field):
+class Choice(fields.Field[StrEnum]):
     """A code of a string enum, loaded as the enum member (the error lists the choices)."""
 
     def __init__(self, enum: type[StrEnum], choices: Iterable[str] | None = None, **kwargs: Any) -> None:
@@ -99,7 +99,7 @@ def bilingual_field(**kwargs: Any) -> fields.Nested:
     return fields.Nested(BilingualSchema, **kwargs)
 
 
-def sources_field(**kwargs: Any) -> fields.List:
+def sources_field(**kwargs: Any) -> fields.List[str]:
     return fields.List(fields.String(), **kwargs)
 
 

@@ -63,7 +63,9 @@ from calculator.engine.specs import (
     FigureRow,
     FigureSpec,
     FlagSpec,
+    NoParams,
     OutcomeSpec,
+    Params,
     PeriodSpec,
     ProgramSpec,
     ReferenceTableSpec,
@@ -231,7 +233,7 @@ class DocumentsSchema(Strict):
     items = fields.List(bilingual_field(), required=True)
 
 
-class BenefitField(fields.Field):
+class BenefitField(fields.Field[BenefitSpec]):
     """``[benefit]``: ``kind``, ``text``, ``unknown_note``, ``pool``, and the kind's own parameters, checked by
     the parameter schema of the kind's registry entry."""
 
@@ -249,7 +251,7 @@ class BenefitField(fields.Field):
         kind = common.get("kind")
         if kind is None:
             raise ValidationError(errors)
-        params = None
+        params: Params = NoParams()
         try:
             params = REGISTRY[kind].schema().load({k: v for k, v in value.items() if k not in self.COMMON})
         except ValidationError as exc:

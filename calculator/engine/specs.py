@@ -8,7 +8,7 @@ tuples, bilingual texts are ``{"zh": …, "en": …}`` mappings. Declarative dat
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, TypeAlias
@@ -200,13 +200,6 @@ class Params:
     """Base of the typed parameters of a benefit kind."""
 
     __slots__ = ()
-
-    def items(self) -> Iterator[tuple[str, Any]]:
-        """(name, value) of the parameters given."""
-        for item in fields(self):  # type: ignore[arg-type]  # every subclass is a dataclass
-            value = getattr(self, item.name)
-            if value is not None:
-                yield item.name, value
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,15 +77,15 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
         if group.kind != StackingKind.COMBINED_LIMIT:
             continue
         counted = [results[m] for m in group.members if results[m].counts_in_totals]
-        limits = [subject.get(name) for name in group.limit_inputs if subject.get(name) is not None]
+        limits = [Decimal(value) for name in group.limit_inputs if (value := subject.get(name)) is not None]
         if len(counted) < 2 or not limits:
             continue
-        limit = max(Decimal(v) for v in limits)
+        limit = max(limits)
         total = sum((r.estimate for r in counted if r.estimate is not None), Estimate(Decimal(0), Decimal(0)))
         cut = Estimate(max(Decimal(0), total.low - limit), max(Decimal(0), total.high - limit))
         for r in counted:
-            others = program_names([o for o in counted if o is not r])
-            r.flags.append(flag("combined_support_limited", others=others, limit_amount=limit))
+            names = program_names([o for o in counted if o is not r])
+            r.flags.append(flag("combined_support_limited", others=names, limit_amount=limit))
         if cut.high > 0:
             adjustments.append(Adjustment(group=group.id, family=counted[0].program.family,
                                           amount=Estimate(-cut.low, -cut.high), text=group.text))

@@ -93,7 +93,7 @@ def hk_salaries_tax_burden(person: Person, tax_year: int, reference: Tables) -> 
         out.missing.append("annual_gross_income")
     if fx is None:
         out.missing.append("fx_cny_per_hkd")
-    if out.missing:
+    if gross is None or fx is None:
         return out
     ya_start = dt.date(tax_year, 4, 1)
     income_hkd = Decimal(gross) / Decimal(fx)

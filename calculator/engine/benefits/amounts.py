@@ -104,7 +104,7 @@ class RateChoiceSchema(Strict):
     when_false = figure_field(required=True)
 
 
-class RateRef(fields.Field):
+class RateRef(fields.Field[str | RateChoice]):
     """A figure name, or a choice of figures by a yes/no input."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | RateChoice:
