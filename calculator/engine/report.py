@@ -139,7 +139,7 @@ class Reporter:
         doc = {"id": crit.id, "result": RESULT_CODES[crit.result], "required": self.required_text(subject, crit, names),
                "actual": actual, "text": self.sentence_text(condition, actual, crit.result), "condition": condition,
                "input": compiled.field,
-               "input_label": input_label, "branch": compiled.branch, "confidence": crit.confidence.value}
+               "input_label": input_label, "branch": compiled.branch, "confidence": str(crit.confidence)}
         if crit.note:
             doc["note"] = crit.note[lang]
         return doc
@@ -200,9 +200,9 @@ class Reporter:
             text += GAP["also_needs"][lang].format(others=others)
         return {"criterion": gap.criterion, "input": gap.input, "input_label": label, "unit": gap.unit,
                 "current": _plain(gap.current), "required": _plain(gap.required), "change": _plain(gap.change),
-                "direction": gap.direction.value, "on_date": gap.on_date.isoformat() if gap.on_date else None,
+                "direction": str(gap.direction), "on_date": gap.on_date.isoformat() if gap.on_date else None,
                 "unlocks": estimate_doc(gap.unlocks, lang) if gap.unlocks_status == Status.ELIGIBLE else None,
-                "unlocks_status": gap.unlocks_status.value if gap.unlocks_status else None,
+                "unlocks_status": str(gap.unlocks_status) if gap.unlocks_status else None,
                 "also_needs": gap.also_needs, "text": text}
 
     def window(self, state: WindowStatus) -> dict[str, Any]:
@@ -225,7 +225,7 @@ class Reporter:
         def period(p: Period | None) -> dict[str, str] | None:
             return {"opens": p.opens.isoformat(), "closes": p.closes.isoformat()} if p else None
 
-        return {"state": key.value, "mode": state.mode.value,
+        return {"state": str(key), "mode": str(state.mode),
                 "opens": state.opens.isoformat() if state.opens else None,
                 "closes": state.closes.isoformat() if state.closes else None,
                 "next": period(state.next), "last": period(state.last), "text": text}
@@ -234,7 +234,7 @@ class Reporter:
         out = []
         for key in program.spec.sources:
             source = self.catalogue.sources[key]
-            out.append({"key": key, "title": source.title, "type": source.type.value, "urls": list(source.urls),
+            out.append({"key": key, "title": source.title, "type": str(source.type), "urls": list(source.urls),
                         "github": [dict(item) for item in source.github]})
         return out
 
@@ -263,14 +263,14 @@ class Reporter:
         static = self.program_texts(program)
         kind = Subject.PERSON if subject.kind == Subject.PERSON else Subject.COMPANY
         benefit = result.benefit
-        benefit_doc: dict[str, Any] = {"kind": spec.benefit.kind.value, "formula": static["formula"]}
+        benefit_doc: dict[str, Any] = {"kind": str(spec.benefit.kind), "formula": static["formula"]}
         if benefit is not None:
-            benefit_doc["outcome"] = benefit.kind.value
+            benefit_doc["outcome"] = str(benefit.kind)
             if benefit.cap is not None:
                 benefit_doc["cap"] = cents(benefit.cap)
             if benefit.items:
                 benefit_doc["items"] = [
-                    {"type": i.item.type.value, "type_text": ITEM_TYPES[i.item.type][lang], "text": i.item.text[lang],
+                    {"type": str(i.item.type), "type_text": ITEM_TYPES[i.item.type][lang], "text": i.item.text[lang],
                      "article": i.item.article, "applies": RESULT_CODES[i.applies]} for i in benefit.items]
         if static["pool"] is not None:
             benefit_doc["pool"] = static["pool"]
@@ -285,12 +285,12 @@ class Reporter:
         if result.window is None:
             raise ValueError(f"{result.id}: a result without its window state")
         return {
-            "id": result.id, "family": program.family.value, "family_name": static["family_name"],
-            "name": static["name"], "applies_to": spec.applies_to.value, "subject": kind.value,
+            "id": result.id, "family": str(program.family), "family_name": static["family_name"],
+            "name": static["name"], "applies_to": str(spec.applies_to), "subject": str(kind),
             "person": person, "person_ref": subject.ref if kind == Subject.PERSON else None,
-            "status": result.status.value, "status_text": STATUS[result.status][lang],
-            "certainty": spec.certainty.value, "certainty_text": static["certainty_text"],
-            "confidence": result.confidence.value,
+            "status": str(result.status), "status_text": STATUS[result.status][lang],
+            "certainty": str(spec.certainty), "certainty_text": static["certainty_text"],
+            "confidence": str(result.confidence),
             "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == Outcome.MONEY
             else None,
             "amount": self.amount_text(result),
@@ -302,7 +302,7 @@ class Reporter:
             "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
             "gaps": [self.gap(kind, g, program) for g in result.gaps],
             "excluded_by": None if result.excluded_by is None else {
-                "group": result.excluded_by.group, "kind": result.excluded_by.kind.value,
+                "group": result.excluded_by.group, "kind": str(result.excluded_by.kind),
                 "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},
             "window": self.window(result.window),
             "summary": static["summary"], "issuer": static["issuer"], "instrument": spec.instrument,
@@ -351,7 +351,7 @@ class Reporter:
             for adj in subject.adjustments:
                 fam[adj.family]["low"] += adj.amount.low
                 fam[adj.family]["high"] += adj.amount.high
-                adjustments.append({"group": adj.group, "family": adj.family.value, "low": cents(adj.amount.low),
+                adjustments.append({"group": adj.group, "family": str(adj.family), "low": cents(adj.amount.low),
                                     "high": cents(adj.amount.high), "text": adj.text[lang]})
         by_family = {}
         overall: dict[str, Any] = {"low": Decimal(0), "high": Decimal(0), "programs": 0, "unknown_amounts": 0,
