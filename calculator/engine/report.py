@@ -210,12 +210,12 @@ class Reporter:
         key = state.state
         extra = state.text
         if key == WindowState.OPEN:
-            text = fill(WINDOW["open"][lang], {"opens_date": state.opens, "closes_date": state.closes}, lang)
+            text = fill(WINDOW[WindowState.OPEN][lang], {"opens_date": state.opens, "closes_date": state.closes}, lang)
         elif key == WindowState.UPCOMING and state.next is not None:
             nxt = state.next
-            text = fill(WINDOW["upcoming"][lang], {"opens_date": nxt.opens, "closes_date": nxt.closes}, lang)
+            text = fill(WINDOW[WindowState.UPCOMING][lang], {"opens_date": nxt.opens, "closes_date": nxt.closes}, lang)
         elif key == WindowState.CLOSED and state.last is not None:
-            text = fill(WINDOW["closed"][lang], {"closes_date": state.last.closes}, lang)
+            text = fill(WINDOW[WindowState.CLOSED][lang], {"closes_date": state.last.closes}, lang)
         else:
             text = state.text[lang] if state.text else WINDOW[state.mode][lang]
             extra = None
