@@ -47,6 +47,7 @@ run: setup
 .PHONY: test
 test: setup-test system
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/incentives tables check
 	$(BIN)/python -m pytest
 

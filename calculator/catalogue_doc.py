@@ -97,8 +97,8 @@ def render(catalogue: Catalogue) -> str:
     for family, title in FAMILIES.items():
         ids = sorted(pid for pid, p in catalogue.programs.items() if p.family == family)
         lines += [f"## {title}", ""]
-        lines += [f"- [`{pid}`](#{pid}) {catalogue.programs[pid].spec['name']['zh']} · "
-                  f"{catalogue.programs[pid].spec['name']['en']}" for pid in ids]
+        lines += [f"- [`{pid}`](#{pid}) {catalogue.programs[pid].spec.name['zh']} · "
+                  f"{catalogue.programs[pid].spec.name['en']}" for pid in ids]
         lines.append("")
         for pid in ids:
             lines += [f'<a id="{pid}"></a>', "", *program_section(catalogue, pid)]

@@ -16,7 +16,9 @@ from typing import Any
 from marshmallow import ValidationError
 
 from calculator.engine import TableError, assess, load_catalogue
+from calculator.engine.case_check import validate_cases
 from calculator.engine.describe import describe_catalogue
+from calculator.engine.loader import default_root
 from calculator.engine.report import FAMILY_NAMES, to_document
 from calculator.files import write_output
 from calculator.i18n import LANGS, N_, gettext, t
@@ -221,8 +223,11 @@ def main(argv: list[str] | None = None) -> int:
             raise InputError("--max-rows: " + gettext(TEXTS["at_least_one"], lang))
         if args.command == "tables":
             catalogue = load_catalogue(args.dir)
+            cases, errors = validate_cases(catalogue, Path(args.dir) if args.dir else default_root())
+            if errors:
+                raise TableError(errors)
             print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
-                  f"tables_version {catalogue.tables_version}")
+                  f"{len(cases)} golden cases, tables_version {catalogue.tables_version}")
             return 0
         catalogue = load_catalogue()
         if args.command == "programs":

@@ -56,7 +56,7 @@ def parse_number(value: Any) -> Decimal:
     return number
 
 
-class Money(fields.Field):
+class Money(fields.Field[Decimal]):
     """An amount in CNY, as ``Decimal``. Negative only when ``allow_negative`` (e.g. a tax loss)."""
 
     def __init__(self, *, allow_negative: bool = False, **kwargs: Any) -> None:
@@ -101,7 +101,7 @@ class Percent(Money):
         return number
 
 
-class Count(fields.Field):
+class Count(fields.Field[int]):
     """A whole, non-negative count (people, months)."""
 
     def __init__(self, *, maximum: int = 10_000_000, **kwargs: Any) -> None:
@@ -135,7 +135,7 @@ class Year(Count):
         return year
 
 
-class TriState(fields.Field):
+class TriState(fields.Field[bool | None]):
     """A yes / no / unknown answer, loaded as ``True`` / ``False`` / ``None`` (unknown is not failure)."""
 
     TRUE: ClassVar[frozenset[str]] = frozenset({"yes", "y", "true", "1", "是", "有"})
@@ -164,7 +164,7 @@ class TriState(fields.Field):
         return {True: "yes", False: "no"}.get(value, "unknown")
 
 
-class Code(fields.Field):
+class Code(fields.Field[str | None]):
     """A code from a reference table (district, degree, identity…); choices are checked by the schema.
 
     ``unknown`` (or 不确定 / blank) is a legitimate answer and loads as ``None``, as for yes/no questions.
@@ -179,13 +179,13 @@ class Code(fields.Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
         if not isinstance(value, str):
             raise ValidationError(Msg("not_text"))
-        value = value.strip()
-        if value.lower() in TriState.UNKNOWN:
+        text: str = value.strip()
+        if text.lower() in TriState.UNKNOWN:
             return None
-        return value
+        return text
 
 
-class CodeList(fields.Field):
+class CodeList(fields.Field[list[str] | None]):
     """A set of codes from a reference table (zone flags); duplicates rejected."""
 
     def __init__(self, *, table: str, **kwargs: Any) -> None:
@@ -218,7 +218,7 @@ class CodeList(fields.Field):
 class Day(fields.Date):
     """A calendar date (YYYY-MM-DD); ``past_only`` refuses dates after today."""
 
-    default_error_messages: ClassVar[dict[str, str]] = {"invalid": Msg("not_date"), "format": Msg("not_date")}
+    default_error_messages = {"invalid": Msg("not_date"), "format": Msg("not_date")}  # noqa: RUF012 (as marshmallow types it)
 
     def __init__(self, *, past_only: bool = False, **kwargs: Any) -> None:
         self.past_only = past_only
@@ -253,7 +253,7 @@ class Text(fields.String):
         kwargs.setdefault("load_default", None)
         super().__init__(**kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]  # blank is no answer
         if not isinstance(value, str):
             raise ValidationError(Msg("not_text"))
         text = "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch)[0] != "C").strip()
@@ -278,7 +278,7 @@ class USCC(Text):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(max_length=18, **kwargs)
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]  # blank is no answer
         if not isinstance(value, str):
             raise ValidationError(Msg("not_text"))
         code = unicodedata.normalize("NFKC", value).strip().upper()

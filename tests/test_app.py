@@ -32,9 +32,20 @@ def test_a_broken_table_stops_start_up_naming_the_file(tmp_path):
         create_app({"TABLES_DIR": str(broken)})
 
 
-def test_the_catalogue_is_loaded_once_at_start_up():
+def test_the_catalogue_is_loaded_once_at_start_up(monkeypatch):
+    """Loading (reading, validating, compiling every table) happens when the app is made, never per request."""
+    import calculator.app
+
+    loads = []
+    real = calculator.app.load_catalogue
+    monkeypatch.setattr(calculator.app, "load_catalogue", lambda *args: loads.append(args) or real(*args))
     app = create_app({"TESTING": True})
-    assert len(app.extensions["catalogue"].programs) == 41
+    assert len(loads) == 1 and len(app.extensions["catalogue"].programs) == 41
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/?lang=en").status_code == 200
+        assert client.post("/api/v1/assessments?lang=en", json={"company": {"name": "X"}}).status_code == 200
+    assert len(loads) == 1
 
 
 def test_production_refuses_a_weak_secret_key(monkeypatch):

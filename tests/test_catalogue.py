@@ -40,13 +40,13 @@ def test_every_figure_carries_source_and_confidence_and_none_is_unconfirmed(cata
 
 def test_no_unconfirmed_figure_is_ever_used_as_an_amount(catalogue, evaluate):
     """Amounts come only from figures and reference rows; check every figure a benefit can reach."""
+    from calculator.engine.benefits import REGISTRY, resolve
+
     for program in catalogue.programs.values():
-        benefit = program.spec["benefit"]
-        refs = [benefit.get(k) for k in ("amount", "cap", "floor", "share", "extra_rate", "from_rate", "to_rate")]
-        refs += list((benefit.get("amounts") or {}).values()) + list((benefit.get("rates") or {}).values())
-        rate = benefit.get("rate")
-        refs += [rate] if isinstance(rate, str) else [rate["when_true"], rate["when_false"]] if rate else []
-        for ref in filter(None, refs):
+        benefit = program.spec.benefit
+        refs = [ref for path in REGISTRY[benefit.kind].figures for _, ref in resolve(benefit.params, path)
+                if isinstance(ref, str)]
+        for ref in refs:
             for part in ref.split("*"):
                 if "." in part:
                     table, key = part.split(".", 1)

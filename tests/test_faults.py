@@ -86,7 +86,7 @@ def test_a_failing_program_is_reported_on_that_program_only(app, monkeypatch, ca
     assert after[BROKEN].status == "needs_info" and after[BROKEN].benefit is None
     assert "ZeroDivisionError" in str(after[BROKEN].flags[0])
     unaffected = [pid for pid in before if pid != BROKEN and BROKEN not in
-                  catalogue.programs[pid].spec.get("depends_on", [])]
+                  catalogue.programs[pid].spec.depends_on]
     assert len(unaffected) > 10
     for pid in unaffected:
         assert after[pid].status == before[pid].status, pid
@@ -111,7 +111,7 @@ def test_a_failing_program_through_the_api_is_a_200_with_that_program_flagged(ap
     after = statuses(app)
     assert after[BROKEN] == ("needs_info", True) and before[BROKEN] == ("eligible", False)
     depends = {pid for pid, p in app.extensions["catalogue"].programs.items()
-               if BROKEN in p.spec.get("depends_on", [])}
+               if BROKEN in p.spec.depends_on}
     assert {pid: v for pid, v in after.items() if pid != BROKEN and pid not in depends} == \
         {pid: v for pid, v in before.items() if pid != BROKEN and pid not in depends}
 

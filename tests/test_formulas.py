@@ -8,25 +8,29 @@ from decimal import Decimal
 import pytest
 
 from calculator.engine import tax
-from calculator.engine.benefits import KINDS, Context
+from calculator.engine.benefits import Built, Context, build
 from calculator.engine.derived import input_value
+from calculator.engine.enums import Confidence
 from calculator.engine.model import Figure
+from calculator.engine.shapes import BenefitField
 
 D = Decimal
 DAY = dt.date(2026, 1, 1)
 
 
 def figure(name, value):
-    return Figure(name=name, value=D(value), unit="CNY", confidence="CONFIRMED", source=("X",),
+    return Figure(name=name, value=D(value), unit="CNY", confidence=Confidence.CONFIRMED, source=("X",),
                   effective_from=None, effective_to=None, instrument="test")
 
 
 def compute(kind, spec, subject, figures, reference=None, resolved=None):
+    """The formula as production builds it: the [benefit] table read by the table schema, then the kind's class."""
     values = {name: input_value(name, "CNY") for name in subject}
-    benefit = KINDS[kind]({"kind": kind, "text": {"zh": "", "en": ""}, **spec},
-                          {name: [figure(name, v)] for name, v in figures.items()}, reference or {}, values)
+    benefit_spec = BenefitField().deserialize({"kind": kind, "text": {"zh": "公式", "en": "formula"}, **spec})
+    built = Built(figures={name: [figure(name, v)] for name, v in figures.items()}, reference=reference or {},
+                  values=values)
     ctx = Context(as_of=DAY, tax_year=2025, day=DAY, reference=reference or {}, resolved=resolved or {})
-    return benefit.compute(subject, ctx)
+    return build(benefit_spec, built).compute(subject, ctx)
 
 
 def test_fixed():

@@ -49,7 +49,7 @@ def cited_sources() -> tuple[list[str], re.Pattern]:
 
     sources = load_catalogue().sources
     keys = re.compile(r"\b(" + "|".join(sorted(map(re.escape, sources), key=len, reverse=True)) + r")\b")
-    return sorted((s["title"] for s in sources.values()), key=len, reverse=True), keys
+    return sorted((s.title for s in sources.values()), key=len, reverse=True), keys
 
 
 TITLES, SOURCE_KEYS = cited_sources()

@@ -138,3 +138,33 @@ def test_a_threshold_must_name_a_row_of_a_figures_table(tables):
          'small_low_profit_thresholds.staff_max')
     assert any("program 'cn-small-low-profit-relief'" in e and "value.figure" in e and "staff_max" in e
                for e in load_errors(tables))
+
+
+# --- benefit kinds: one registry entry each ------------------------------------------------------------------
+def test_every_benefit_kind_has_one_registry_entry_and_its_docs_row():
+    from calculator.engine.benefits import REGISTRY, kinds_table
+    from calculator.engine.enums import BenefitKind
+
+    assert list(REGISTRY) == list(BenefitKind)
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "tables.md").read_text(encoding="utf-8")
+    assert kinds_table() in docs, "docs/tables.md: paste calculator.engine.benefits.kinds_table()"
+
+
+@pytest.mark.parametrize(("old", "new", "field", "words"), [
+    ('rate = "rate"', 'rate = "rate"\ncount = "employees"', "benefit.count",
+     "Benefit kind 'percent_of_base' does not take 'count'"),
+    ('rate = "rate"', '', "benefit.rate", "Benefit kind 'percent_of_base' needs 'rate'"),
+    ('kind = "percent_of_base"', 'kind = "percent_of_bass"', "benefit.kind", "Must be one of"),
+    ('base = "compute_purchase_amount"', 'base = "compute_purchase_amont"', "benefit.base",
+     "'compute_purchase_amont' is not a company profile field"),
+])
+def test_a_benefit_is_checked_by_its_kinds_registry_entry(tables, old, new, field, words):
+    edit(tables, PROGRAM, old, new)
+    errors = load_errors(tables)
+    assert any(e.startswith(f"{PROGRAM}: program 'longhua-compute-voucher': {field}") and words in e
+               for e in errors), errors
+
+
+def test_a_brackets_table_keeps_its_rows_inside_versions(tables):
+    edit(tables, "reference/iit_brackets.toml", 'method = ', 'rows = [{ code = "x" }]\nmethod = ')
+    assert any(e.startswith("reference/iit_brackets.toml: table 'iit_brackets': rows") for e in load_errors(tables))

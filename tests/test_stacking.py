@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 
+from calculator.engine.enums import Confidence, Outcome, StackingKind, Status
 from calculator.engine.model import BenefitOutcome, Estimate, ProgramResult
+from calculator.engine.specs import StackingGroupSpec
 from calculator.engine.stacking import apply_stacking
 
 
 class FakeProgram:
     def __init__(self, pid: str) -> None:
         self.id, self.family = pid, "talent"
-        self.spec = {"name": {"zh": f"项目{pid}", "en": f"Program {pid}"}}
+        self.spec = SimpleNamespace(name={"zh": f"项目{pid}", "en": f"Program {pid}"})
 
 
 def result(pid: str, amount: int | None, status: str = "eligible") -> ProgramResult:
     estimate = None if amount is None else Estimate(Decimal(amount), Decimal(amount))
-    benefit = BenefitOutcome(kind="money", estimate=estimate)
-    return ProgramResult(program=FakeProgram(pid), status=status, criteria=[], missing=[], flags=[], benefit=benefit,
-                         confidence="CONFIRMED")
+    benefit = BenefitOutcome(kind=Outcome.MONEY, estimate=estimate)
+    return ProgramResult(program=FakeProgram(pid), status=Status(status), criteria=[], missing=[], flags=[],
+                         benefit=benefit, confidence=Confidence.CONFIRMED)
 
 
-def group(gid: str, *members: str, kind: str = "choose_one") -> dict:
-    return {"id": gid, "kind": kind, "members": list(members), "text": {"zh": "择一", "en": "choose one"}}
+def group(gid: str, *members: str, kind: str = "choose_one", limit_inputs: tuple[str, ...] = ()) -> StackingGroupSpec:
+    return StackingGroupSpec(id=gid, kind=StackingKind(kind), members=members, confidence=Confidence.CONFIRMED,
+                             source=(), text={"zh": "择一", "en": "choose one"}, limit_inputs=limit_inputs)
 
 
 def test_choose_one_keeps_the_larger():
@@ -64,7 +68,7 @@ def test_combined_limit_caps_the_total_at_the_contract():
     results = {"city": result("city", 1_200_000), "district": result("district", 900_000)}
     for r in results.values():
         r.program.family = "financial_support"
-    adjustments = apply_stacking([{**group("lim", "city", "district", kind="combined_limit"),
-                                   "limit_inputs": ["contract"]}], results, {"contract": Decimal(2_000_000)})
+    adjustments = apply_stacking([group("lim", "city", "district", kind="combined_limit", limit_inputs=("contract",))],
+                                 results, {"contract": Decimal(2_000_000)})
     assert adjustments[0].amount.high == -100_000
     assert all("combined_support_limited" in [f.code for f in r.flags] for r in results.values())

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from calculator.engine.enums import Family
 from calculator.engine.model import Adjustment, Estimate
 from calculator.engine.report import FAMILY_NAMES, to_document
 from calculator.i18n import gettext
@@ -74,7 +75,7 @@ def with_adjustment():
     assessment = assess_raw(example("futian-hightech-scaleup.json"))
     text = {"en": "City and district compute support together never exceed the contract amount.",
             "zh": "市级与区级算力支持合计不超过合同金额。"}
-    assessment.company.adjustments.append(Adjustment(group="compute-city-and-district", family="financial_support",
+    assessment.company.adjustments.append(Adjustment(group="compute-city-and-district", family=Family.FINANCIAL_SUPPORT,
                                                      amount=Estimate(Decimal("-125000.50"), Decimal("-250000")),
                                                      text=text))
     return assessment

@@ -15,23 +15,27 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate
 
 from calculator.api.errors import ApiMessage
+from calculator.engine.enums import (
+    AppliesTo,
+    BenefitKind,
+    Certainty,
+    Confidence,
+    Family,
+    Operator,
+    ReferenceKind,
+    StackingKind,
+    Status,
+    WindowMode,
+)
 from calculator.i18n import LANGS
 from schemas.as_of import AS_OF_MAX, AS_OF_MIN
 from schemas.messages import Msg
 from schemas.profile import MAX_PEOPLE, CompanySchema, PersonSchema
-from schemas.tables import (
-    APPLIES_TO,
-    BENEFIT_KINDS,
-    CERTAINTY,
-    CONFIDENCE,
-    FAMILIES,
-    OPERATORS,
-    REFERENCE_KINDS,
-    STACKING_KINDS,
-    WINDOW_MODES,
-)
 
-STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
+APPLIES_TO, BENEFIT_KINDS, CERTAINTY = tuple(AppliesTo), tuple(BenefitKind), tuple(Certainty)
+CONFIDENCE, FAMILIES, OPERATORS = tuple(Confidence), tuple(Family), tuple(Operator)
+REFERENCE_KINDS, STACKING_KINDS, WINDOW_MODES = tuple(ReferenceKind), tuple(StackingKind), tuple(WindowMode)
+STATUSES = tuple(Status)
 RESULTS = ("met", "not_met", "unknown")
 WINDOW_STATES = ("open", "upcoming", "closed", "continuous", "unknown", "not_applicable")
 

@@ -228,8 +228,8 @@ def sources_for(keys: list[str]) -> dict[str, Any]:
     out = {}
     for key in keys:
         source = catalogue().sources[key]
-        out[key] = {"key": key, "title": source["title"], "type": source["type"], "urls": source["urls"],
-                    "github": source.get("github", [])}
+        out[key] = {"key": key, "title": source.title, "type": source.type.value, "urls": list(source.urls),
+                    "github": [dict(item) for item in source.github]}
     return out
 
 
@@ -292,25 +292,25 @@ def describe_table(table: Any) -> dict[str, Any]:
     spec = table.spec
     doc = {
         "tables_version": catalogue().tables_version, "name": table.name, "kind": table.kind,
-        "title": spec["title"], "description": spec.get("description"), "confidence": spec.get("confidence"),
-        "source": list(spec.get("source") or []),
-        **{key: spec.get(key) for key in ("method", "unit", "basis", "key_unit", "value_unit")},
+        "title": spec.title, "description": spec.description, "confidence": spec.confidence,
+        "source": list(spec.source or []),
+        **{key: getattr(spec, key) for key in ("method", "unit", "basis", "key_unit", "value_unit")},
         "used_by": used_by().get(table.name, []), "choices": [], "figures": [], "versions": [],
     }
     if table.kind == "enum":
-        doc["choices"] = [{"code": row["code"], "name": row["name"], "note": row.get("note")} for row in table.rows]
+        doc["choices"] = [{"code": row.code, "name": row.name, "note": row.note} for row in spec.enum_rows]
     elif table.kind == "figures":
         doc["figures"] = [
-            {"key": row["key"], "value": _plain(row["value"]), "unit": row["unit"], "confidence": row["confidence"],
-             "source": list(row["source"]), "effective_from": _plain(row["effective_from"]),
-             "effective_to": _plain(row.get("effective_to")), "instrument": row["instrument"], "note": row.get("note")}
-            for row in table.rows]
+            {"key": row.key, "value": _plain(row.value), "unit": row.unit, "confidence": row.confidence,
+             "source": list(row.source), "effective_from": _plain(row.effective_from),
+             "effective_to": _plain(row.effective_to), "instrument": row.instrument, "note": row.note}
+            for row in spec.figure_rows]
     else:
         doc["versions"] = [
-            {"effective_from": _plain(v.get("effective_from")), "effective_to": _plain(v.get("effective_to")),
-             "label": v.get("label"), "confidence": v["confidence"], "source": list(v["source"]),
-             "instrument": v["instrument"], "note": v.get("note"), "rows": _plain(v["rows"])}
-            for v in spec["versions"]]
+            {"effective_from": _plain(v.effective_from), "effective_to": _plain(v.effective_to),
+             "label": v.label, "confidence": v.confidence, "source": list(v.source),
+             "instrument": v.instrument, "note": v.note, "rows": _plain([row.as_dict() for row in v.rows])}
+            for v in spec.versions]
     return doc
 
 
@@ -323,8 +323,8 @@ def list_reference() -> Any:
     """
     tables = catalogue().reference
     return json_response({"tables_version": catalogue().tables_version, "tables": [
-        {"name": name, "kind": tables[name].kind, "title": tables[name].spec["title"],
-         "description": tables[name].spec.get("description"), "used_by": used_by().get(name, [])}
+        {"name": name, "kind": tables[name].kind, "title": tables[name].spec.title,
+         "description": tables[name].spec.description, "used_by": used_by().get(name, [])}
         for name in sorted(tables)]})
 
 

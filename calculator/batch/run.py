@@ -24,6 +24,7 @@ from calculator.batch.columns import FIELDS, KINDS, TEXT_TYPES, Mapping, detect_
 from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
 from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
+from calculator.engine.enums import Status
 from calculator.engine.evaluate import evaluate_subject
 from calculator.engine.report import DISCLAIMER, Reporter, cents
 from calculator.engine.texts import STATUS
@@ -35,7 +36,7 @@ from schemas.messages import flatten_errors
 from schemas.profile import CompanySchema, PersonSchema
 
 MAX_ROWS = 100_000
-STATUSES = ("eligible", "needs_info", "not_eligible", "not_in_force")
+STATUSES = tuple(Status)
 SUMMARY_LINE = N_("{rows_in} rows in: {assessed} assessed, {rejected} rejected.")
 
 
@@ -246,8 +247,8 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
     department = loaded.get("department") if people else None
     low, high = reporter.overall(result)
     totals = {"low": cents(low), "high": cents(high), "text": money_range(low, high, lang)}
-    eligible = sum(1 for r in result.results if r.status == "eligible")
-    needs = sum(1 for r in result.results if r.status == "needs_info")
+    eligible = sum(1 for r in result.results if r.status == Status.ELIGIBLE)
+    needs = sum(1 for r in result.results if r.status == Status.NEEDS_INFO)
     extra = [department] if people else []
     writer.row("totals", [number, ref, *extra, totals["low"], totals["high"], totals["text"], eligible, needs])
     statuses = {r.id: r.status for r in result.results}
@@ -260,13 +261,13 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
             stats["counted"] += 1
             stats["low"] += r.estimate.low
             stats["high"] += r.estimate.high
-        if r.status == "not_in_force":
+        if r.status == Status.NOT_IN_FORCE:
             continue
-        estimate = r.estimate if r.counts_in_totals or r.status == "eligible" else None
+        estimate = r.estimate if r.counts_in_totals or r.status == Status.ELIGIBLE else None
         reasons = [reporter.sentence(subject_kind, c) for c in r.criteria if c.id in r.reasons]
         missing = [reporter.label(subject_kind, name) for name in r.missing]
         gaps = [reporter.gap(subject_kind, g, r.program)["text"] for g in r.gaps]
-        writer.row("detail", [number, ref, r.id, r.program.spec["name"][lang], status_text[r.status],
+        writer.row("detail", [number, ref, r.id, r.program.spec.name[lang], status_text[r.status],
                               reporter.amount_text(r), estimate.low if estimate else None,
                               estimate.high if estimate else None, "\n".join(reasons) or None,
                               "; ".join(missing) or None, "\n".join(gaps) or None,
@@ -299,7 +300,7 @@ def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: S
               (w("engine_version", lang), __version__)]
     lines += [(w("notes", lang), note) for note in summary.notes]
     lines.append((w("disclaimer", lang), gettext(DISCLAIMER, lang)))
-    table = [[p.id, p.spec["name"][lang], *(per_program[p.id][s] for s in (*STATUSES, "counted")),
+    table = [[p.id, p.spec.name[lang], *(per_program[p.id][s] for s in (*STATUSES, "counted")),
               per_program[p.id]["low"], per_program[p.id]["high"]] for p in programs]
     per_department = None
     if summary.kind == "people":

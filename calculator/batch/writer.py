@@ -110,7 +110,7 @@ class ResultWriter:
                              w("total_high", lang), w("total_text", lang), w("eligible_n", lang),
                              w("needs_info_n", lang)])
         self.head("matrix", [w("row", lang), ref, *([w("department", lang)] if people else []),
-                             *(f"{p.spec['name'][lang]} ({p.id})" for p in programs)])
+                             *(f"{p.spec.name[lang]} ({p.id})" for p in programs)])
         self.head("detail", [w("row", lang), ref, w("program_id", lang), w("program", lang), w("status", lang),
                              w("amount", lang), w("low", lang), w("high", lang), w("reasons", lang),
                              w("missing", lang), w("gaps", lang), w("stacking", lang)])

@@ -21,12 +21,13 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from calculator.engine.enums import Outcome, Status, Subject
 from calculator.engine.evaluate import assess
-from calculator.engine.loader import read_toml
 from calculator.engine.model import Catalogue, ProgramResult
+from calculator.engine.shape_fields import Choice, Number, TableDate
+from calculator.engine.validate import TableError
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
-from schemas.tables import Number, TableDate
 
 
 class GapExpectSchema(Schema):
@@ -45,8 +46,7 @@ class ExpectSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    status = fields.String(required=True, validate=validate.OneOf(
-        ("eligible", "needs_info", "not_eligible", "not_in_force")))
+    status = Choice(Status, required=True)
     low = Number()
     high = Number()
     amount = fields.String(validate=validate.OneOf(("unknown", "none", "non_monetary")))
@@ -55,7 +55,7 @@ class ExpectSchema(Schema):
     not_flags = fields.List(fields.String())
     failed = fields.List(fields.String())
     excluded_by = fields.String()
-    included = fields.Boolean()
+    included = fields.Boolean(validate=validate.Equal(True, error="'false' checks nothing (write excluded_by)."))
     gaps = fields.List(fields.Nested(GapExpectSchema))
     items = fields.List(fields.String())
     not_items = fields.List(fields.String())
@@ -79,10 +79,11 @@ class Case:
     program: str
     file: str
     spec: dict[str, Any]
+    index: int = 0  # its position in the file
 
     @property
     def name(self) -> str:
-        return self.spec["name"]
+        return str(self.spec["name"])
 
 
 def _jsonish(value: Any) -> Any:
@@ -99,33 +100,36 @@ def _jsonish(value: Any) -> Any:
 
 
 def load_cases(root: Path) -> list[Case]:
-    """Every case file under ``root/programs``; a malformed case raises ValueError naming file and case."""
-    cases = []
-    for path in sorted((root / "programs").glob("*.cases.toml")):
-        program = path.name.removesuffix(".cases.toml")
-        for index, raw in enumerate(read_toml(path).get("case", [])):
-            try:
-                spec = CaseSchema().load(raw)
-            except ValidationError as exc:
-                raise ValueError(f"{path.name}: case[{index}]: {exc.messages}") from None
-            cases.append(Case(program=program, file=path.name, spec=spec))
+    """Every case file under ``root/programs``; any malformed file or case raises TableError listing them all
+    (see :mod:`.case_check`, which also checks the cases against the loaded catalogue)."""
+    from calculator.engine.case_check import read_cases
+
+    cases, errors = read_cases(root)
+    if errors:
+        raise TableError(errors)
     return cases
 
 
-def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult, list[str]]:
-    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes)."""
-    spec = case.spec
+def case_input(spec: dict[str, Any]) -> dict[str, Any]:
+    """The case's profile as a JSON request would carry it."""
     data: dict[str, Any] = {}
     if "company" in spec:
         data["company"] = _jsonish(spec["company"])
     if "people" in spec:
         data["people"] = _jsonish(spec["people"])
+    return data
+
+
+def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult, list[str]]:
+    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes)."""
+    spec = case.spec
+    data = case_input(spec)
     try:
         loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
     except ValidationError as exc:
         raise AssertionError(f"case profile invalid: {flatten_errors(exc.messages, 'en')}") from None
     assessment = assess(catalogue, loaded, spec["as_of"])
-    subject = assessment.people[spec.get("person", 0)] if catalogue.programs[case.program].subject == "person" \
+    subject = assessment.people[spec.get("person", 0)] if catalogue.programs[case.program].subject == Subject.PERSON \
         else assessment.company
     if subject is None:
         raise AssertionError("the case gives no subject for this program")
@@ -147,9 +151,9 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
                 if key in expect and round(getattr(estimate, key), 2) != round(expect[key], 2):
                     problems.append(f"{key} {getattr(estimate, key)}, expected {expect[key]}")
     amount = expect.get("amount")
-    if amount == "unknown" and (result.benefit is None or result.benefit.kind != "unknown"):
+    if amount == "unknown" and (result.benefit is None or result.benefit.kind != Outcome.UNKNOWN):
         problems.append(f"amount should be unknown, got {estimate}")
-    if amount == "non_monetary" and (result.benefit is None or result.benefit.kind != "non_monetary"):
+    if amount == "non_monetary" and (result.benefit is None or result.benefit.kind != Outcome.NON_MONETARY):
         problems.append("benefit should be non-monetary")
     if amount == "none" and result.estimate is not None:
         problems.append(f"expected no amount, got {result.estimate}")
@@ -171,7 +175,7 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
                         f"expected {expect['excluded_by']!r}")
     if expect.get("included") and result.excluded_by is not None:
         problems.append(f"should not be excluded, but excluded by {result.excluded_by.group}")
-    got_items = sorted(i["text"]["en"] for i in (result.benefit.items if result.benefit else []))
+    got_items = sorted(i.item.text["en"] for i in (result.benefit.items if result.benefit else []))
     for text in expect.get("items", []):
         if not any(text in g for g in got_items):
             problems.append(f"no item containing {text!r}; items {got_items}")

@@ -8,31 +8,37 @@ resident counts as a Hong Kong resident), which also give unknown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from calculator.engine.derived import Value
+from calculator.engine.enums import NO_VALUE, Confidence, Operator
 from calculator.engine.model import CriterionResult
+from calculator.engine.specs import ConditionSpec, CriterionSpec, Text
 
-Test = Callable[[Any, Any], bool]
+if TYPE_CHECKING:
+    from calculator.engine.reference import ReferenceTable
 
-TESTS: dict[str, Test] = {
-    "eq": lambda a, b: a == b,
-    "ne": lambda a, b: a != b,
-    "gt": lambda a, b: a > b,
-    "ge": lambda a, b: a >= b,
-    "lt": lambda a, b: a < b,
-    "le": lambda a, b: a <= b,
-    "between": lambda a, b: b[0] <= a <= b[1],
-    "in": lambda a, b: a in b,
-    "not_in": lambda a, b: a not in b,
-    "is_true": lambda a, b: a is True,
-    "is_false": lambda a, b: a is False,
-    "contains": lambda a, b: b in a,
-    "not_contains": lambda a, b: b not in a,
-    "is_known": lambda a, b: True,
+Test = Callable[[Any, Any], bool]  # (the subject's answer, the required value) -> met?
+Subject = Mapping[str, Any]  # a validated profile: answers by field name
+
+TESTS: dict[Operator, Test] = {
+    Operator.EQ: lambda a, b: a == b,
+    Operator.NE: lambda a, b: a != b,
+    Operator.GT: lambda a, b: a > b,
+    Operator.GE: lambda a, b: a >= b,
+    Operator.LT: lambda a, b: a < b,
+    Operator.LE: lambda a, b: a <= b,
+    Operator.BETWEEN: lambda a, b: b[0] <= a <= b[1],
+    Operator.IN: lambda a, b: a in b,
+    Operator.NOT_IN: lambda a, b: a not in b,
+    Operator.IS_TRUE: lambda a, b: a is True,
+    Operator.IS_FALSE: lambda a, b: a is False,
+    Operator.CONTAINS: lambda a, b: b in a,
+    Operator.NOT_CONTAINS: lambda a, b: b not in a,
+    Operator.IS_KNOWN: lambda a, b: True,
 }
 
 
@@ -40,16 +46,16 @@ TESTS: dict[str, Test] = {
 class Threshold:
     """A right-hand side looked up from a bands table, keyed by another value."""
 
-    table: Any  # reference.ReferenceTable
+    table: ReferenceTable
     key: Value
 
-    def resolve(self, subject: dict[str, Any], as_of: dt.date) -> tuple[Decimal | None, str, tuple[str, ...]]:
+    def resolve(self, subject: Subject, as_of: dt.date) -> tuple[Decimal | None, Confidence, tuple[str, ...]]:
         key = self.key.get(subject, as_of)
         if key is None:
-            return None, "CONFIRMED", self.key.inputs
+            return None, Confidence.CONFIRMED, self.key.inputs
         found = self.table.band_value(Decimal(key), as_of)
         if found is None:
-            return None, "UNCONFIRMED", ()
+            return None, Confidence.UNCONFIRMED, ()
         value, version = found
         return value, version.confidence, ()
 
@@ -80,16 +86,17 @@ class Compiled:
         "value",
     )
 
-    def __init__(self, spec: dict[str, Any], value: Value, required: Any, test: Test,
+    def __init__(self, spec: CriterionSpec, value: Value, required: Any, test: Test,
                  unknown_values: frozenset[str]) -> None:
         self.spec, self.value, self.required, self.test = spec, value, required, test
         self.unknown_values = unknown_values
-        self.id, self.op, self.text, self.confidence = spec["id"], spec["op"], spec["text"], spec["confidence"]
-        self.branch, self.unknown_note = spec.get("branch"), spec.get("unknown_note")
-        self.start, self.end = spec.get("effective_from"), spec.get("effective_to")
+        self.id, self.op, self.text, self.confidence = spec.id, spec.op, spec.text, spec.confidence
+        self.branch, self.unknown_note = spec.branch, spec.unknown_note
+        self.start, self.end = spec.effective_from, spec.effective_to
         self.field, self.unit = value.name, value.unit
-        self.takes_no_value = self.op in ("is_true", "is_false", "is_known")
-        self.fast = self.evaluate  # replaced by generated code where possible (see specialise)
+        self.takes_no_value = self.op in NO_VALUE
+        self.fast: Callable[[Subject, dt.date, dt.date | None], CriterionResult] = self.evaluate
+        # ``fast`` is replaced by generated code where possible (see specialise)
 
     @property
     def dated(self) -> bool:
@@ -98,7 +105,7 @@ class Compiled:
     def in_force(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
 
-    def evaluate(self, subject: dict[str, Any], as_of: dt.date, day: dt.date | None = None) -> CriterionResult:
+    def evaluate(self, subject: Subject, as_of: dt.date, day: dt.date | None = None) -> CriterionResult:
         """Evaluate on ``as_of``; thresholds from tables are read for ``day`` (the tax year's, for tax reliefs)."""
         actual = self.value.get(subject, as_of)
         required = self.required
@@ -107,7 +114,7 @@ class Compiled:
         note = None
         if isinstance(required, Threshold | FigureThreshold):
             required, threshold_confidence, missing = required.resolve(subject, day or as_of)
-            if threshold_confidence != "CONFIRMED" and confidence == "CONFIRMED":
+            if threshold_confidence != Confidence.CONFIRMED and confidence == Confidence.CONFIRMED:
                 confidence = threshold_confidence
         if actual is None:
             result = None
@@ -122,10 +129,11 @@ class Compiled:
 
 
 # The comparison each operator makes, as Python source over the actual value ``a`` and required value ``R``.
-EXPRESSIONS = {
-    "eq": "a == R", "ne": "a != R", "gt": "a > R", "ge": "a >= R", "lt": "a < R", "le": "a <= R",
-    "between": "R[0] <= a <= R[1]", "in": "a in R", "not_in": "a not in R", "is_true": "a is True",
-    "is_false": "a is False", "contains": "R in a", "not_contains": "R not in a", "is_known": "True",
+EXPRESSIONS: dict[Operator, str] = {
+    Operator.EQ: "a == R", Operator.NE: "a != R", Operator.GT: "a > R", Operator.GE: "a >= R",
+    Operator.LT: "a < R", Operator.LE: "a <= R", Operator.BETWEEN: "R[0] <= a <= R[1]", Operator.IN: "a in R",
+    Operator.NOT_IN: "a not in R", Operator.IS_TRUE: "a is True", Operator.IS_FALSE: "a is False",
+    Operator.CONTAINS: "R in a", Operator.NOT_CONTAINS: "R not in a", Operator.IS_KNOWN: "True",
 }
 _TEMPLATE = """
 def evaluate(subject, as_of, day=None):
@@ -149,13 +157,13 @@ def evaluate(subject, as_of, day=None):
 class FigureThreshold:
     """A right-hand side read from a dated figures table (``{ figure = "table.key" }``)."""
 
-    table: Any  # reference.ReferenceTable
+    table: ReferenceTable
     key: str
 
-    def resolve(self, subject: dict[str, Any], as_of: dt.date) -> tuple[Decimal | None, str, tuple[str, ...]]:
+    def resolve(self, subject: Subject, as_of: dt.date) -> tuple[Decimal | None, Confidence, tuple[str, ...]]:
         row = self.table.figure(self.key, as_of)
         if row is None:
-            return None, "UNCONFIRMED", ()
+            return None, Confidence.UNCONFIRMED, ()
         return row.value, row.confidence, ()
 
 
@@ -167,19 +175,21 @@ def specialise(compiled: Compiled) -> None:
         return
     if compiled.required is None and not compiled.takes_no_value:
         return
-    namespace = {"CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
-                 "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id,
-                 "GET": compiled.value.get, "INPUTS": compiled.value.inputs}
-    template = _TEMPLATE if compiled.value.kind == "input" else _DERIVED_TEMPLATE
+    namespace: dict[str, Any] = {
+        "CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
+        "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id, "GET": compiled.value.get,
+        "INPUTS": compiled.value.inputs}
+    template = _TEMPLATE if compiled.value.kind is None else _DERIVED_TEMPLATE
     exec(template.format(expression=EXPRESSIONS[compiled.op]), namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
 
 
-def compile_criterion(spec: dict[str, Any], value: Value, threshold: Threshold | None) -> Compiled:
-    required = threshold if threshold is not None else spec.get("value")
-    if spec["op"] in ("in", "not_in") and isinstance(required, list):
+def compile_criterion(spec: CriterionSpec, value: Value, threshold: Threshold | FigureThreshold | None) -> Compiled:
+    """A criterion ready to run: ``fast`` is the generated code production runs, ``evaluate`` the generic path."""
+    required: Any = threshold if threshold is not None else spec.value
+    if spec.op in (Operator.IN, Operator.NOT_IN) and isinstance(required, tuple):
         required = frozenset(required)
-    compiled = Compiled(spec, value, required, TESTS[spec["op"]], frozenset(spec.get("unknown_values") or ()))
+    compiled = Compiled(spec, value, required, TESTS[spec.op], frozenset(spec.unknown_values))
     specialise(compiled)
     return compiled
 
@@ -200,3 +210,9 @@ def combine_any(results: list[bool | None]) -> bool | None:
     if any(r is None for r in results):
         return None
     return False
+
+
+def condition_criterion(cond: ConditionSpec, cid: str, text: Text) -> CriterionSpec:
+    """A flag's or an item's ``when`` as a criterion (it only decides whether something shows)."""
+    return CriterionSpec(id=cid, text=text, field=cond.field, op=cond.op, value=cond.value,
+                         confidence=Confidence.CONFIRMED, source=())

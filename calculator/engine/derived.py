@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-Getter = Callable[[dict[str, Any], dt.date], Any]
+from calculator.engine.enums import DerivedKind
+from calculator.engine.specs import DerivedSpec, SizeClassRow
+
+if TYPE_CHECKING:
+    from calculator.engine.reference import ReferenceTable
+
+Getter = Callable[[Mapping[str, Any], dt.date], Any]  # a subject's answer, or a quantity derived from answers
 
 INFINITY = Decimal("Infinity")
 
@@ -55,21 +61,21 @@ class Value:
     get: Getter
     unit: str
     inputs: tuple[str, ...]
-    kind: str  # input | ratio | percent | days_since | months_since | years_since
-    spec: dict[str, Any] | None = None
+    kind: DerivedKind | None  # None: a profile input
+    spec: DerivedSpec | None = None
 
 
 def input_value(name: str, unit: str) -> Value:
-    return Value(name, lambda subject, as_of: subject.get(name), unit, (name,), "input")
+    return Value(name, lambda subject, as_of: subject.get(name), unit, (name,), None)
 
 
-def derived_value(name: str, spec: dict[str, Any], reference: dict[str, Any]) -> Value:
+def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable]) -> Value:
     """Compile one entry of ``derived.toml``."""
-    kind = spec["kind"]
-    if kind == "ratio":
-        num, den = spec["numerator"], spec["denominator"]
+    kind, name = spec.kind, spec.name
+    if kind == DerivedKind.RATIO:
+        num, den = str(spec.numerator), str(spec.denominator)
 
-        def ratio(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+        def ratio(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
             a, b = subject.get(num), subject.get(den)
             if a is None or b is None:
                 return None
@@ -78,58 +84,59 @@ def derived_value(name: str, spec: dict[str, Any], reference: dict[str, Any]) ->
             return Decimal(a) / Decimal(b)
 
         return Value(name, ratio, "ratio", (num, den), kind, spec)
-    if kind == "size_class":
-        return size_class_value(name, spec, reference)
-    source = spec["input"]
-    if kind == "percent":
+    if kind == DerivedKind.SIZE_CLASS:
+        return size_class_value(spec, reference)
+    source = str(spec.input)
+    if kind == DerivedKind.PERCENT:
 
-        def percent(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+        def percent(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
             value = subject.get(source)
             return None if value is None else Decimal(value) / 100
 
         return Value(name, percent, "ratio", (source,), kind, spec)
-    if kind == "days_since":
+    if kind == DerivedKind.DAYS_SINCE:
 
-        def days(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+        def days(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
             day = subject.get(source)
             return None if day is None else Decimal((as_of - day).days)
 
         return Value(name, days, "days", (source,), kind, spec)
-    if kind == "months_since":
+    if kind == DerivedKind.MONTHS_SINCE:
 
-        def months(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+        def months(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
             day = subject.get(source)
             return None if day is None else Decimal(completed_months(day, as_of))
 
         return Value(name, months, "months", (source,), kind, spec)
 
-    def years(subject: dict[str, Any], as_of: dt.date) -> Decimal | None:
+    def years(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
         day = subject.get(source)
         return None if day is None else Decimal(completed_years(day, as_of))
 
     return Value(name, years, "years", (source,), kind, spec)
 
 
-def size_class_value(name: str, spec: dict[str, Any], reference: dict[str, Any]) -> Value:
+def size_class_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable]) -> Value:
     """large / medium / small / micro by the sector's thresholds (SME if employees OR revenue below the line;
     medium and small need employees AND revenue at or above theirs)."""
-    table = reference[spec["table"]]
-    sector_in, staff_in, revenue_in = spec["sector"], spec["employees"], spec["revenue"]
+    table = reference[str(spec.table)]
+    sector_in, staff_in, revenue_in = str(spec.sector), str(spec.employees), str(spec.revenue)
 
-    def classify(subject: dict[str, Any], as_of: dt.date) -> str | None:
+    def classify(subject: Mapping[str, Any], as_of: dt.date) -> str | None:
         sector, staff, revenue = subject.get(sector_in), subject.get(staff_in), subject.get(revenue_in)
         if sector is None or staff is None or revenue is None:
             return None
         version = table.version(as_of)
-        row = next((r for r in version.rows if r["sector"] == sector), None) if version else None
+        rows = [r for r in version.rows if isinstance(r, SizeClassRow)] if version else []
+        row = next((r for r in rows if r.sector == sector), None)
         if row is None:
             return None
-        if not (staff < row["employees_sme"] or revenue < row["revenue_sme"]):
+        if not (staff < row.employees_sme or revenue < row.revenue_sme):
             return "large"
-        if staff >= row["employees_medium"] and revenue >= row["revenue_medium"]:
+        if staff >= row.employees_medium and revenue >= row.revenue_medium:
             return "medium"
-        if staff >= row["employees_small"] and revenue >= row["revenue_small"]:
+        if staff >= row.employees_small and revenue >= row.revenue_small:
             return "small"
         return "micro"
 
-    return Value(name, classify, "code", (sector_in, staff_in, revenue_in), "size_class", spec)
+    return Value(spec.name, classify, "code", (sector_in, staff_in, revenue_in), DerivedKind.SIZE_CLASS, spec)

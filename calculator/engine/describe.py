@@ -2,76 +2,91 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-from calculator.engine.model import Catalogue, Program, weakest
+from calculator.engine.benefits import REGISTRY, resolve
+from calculator.engine.enums import Confidence
+from calculator.engine.model import Catalogue, Program
+from calculator.engine.specs import BandLookup, FigureRef, NonMonetaryParams, Text
 
 
-def _iso(day: Any) -> str | None:
+def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def rests_on(program: Program) -> str:
+def rests_on(program: Program) -> Confidence:
     """The weakest confidence among everything the program's rules use (dates, criteria, figures)."""
     spec = program.spec
-    levels = [spec["effective"]["confidence"]]
-    levels += [c["confidence"] for c in spec["criteria"]]
+    eff = spec.effective
+    levels = [eff.confidence, *(c.confidence for c in spec.criteria)]
     levels += [row.confidence for rows in program.figures.values() for row in rows]
-    for key in ("end_confidence", "valid_for_confidence"):
-        if spec["effective"].get(key):
-            levels.append(spec["effective"][key])
-    if spec.get("cohort"):
-        levels.append(spec["cohort"]["confidence"])
-    return weakest(*levels)
+    levels += [level for level in (eff.end_confidence, eff.valid_for_confidence) if level]
+    if spec.cohort:
+        levels.append(spec.cohort.confidence)
+    return Confidence.weakest(*levels)
+
+
+def _list(items: Sequence[str] | None) -> list[str] | None:
+    return None if items is None else list(items)
+
+
+def _text(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else dict(text)
 
 
 def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
     """Everything a reviewer needs about one program, bilingual, JSON-ready."""
     spec = program.spec
-    eff = spec["effective"]
+    eff = spec.effective
+    cohort = spec.cohort
     return {
         "id": program.id,
-        "family": program.family,
-        "applies_to": spec["applies_to"],
-        "certainty": spec["certainty"],
-        "name": spec["name"],
-        "summary": spec["summary"],
-        "issuer": spec["issuer"],
-        "instrument": spec["instrument"],
+        "family": program.family.value,
+        "applies_to": spec.applies_to.value,
+        "certainty": spec.certainty.value,
+        "name": dict(spec.name),
+        "summary": dict(spec.summary),
+        "issuer": dict(spec.issuer),
+        "instrument": spec.instrument,
         "effective": {
-            "from": _iso(eff["start"]), "to": _iso(eff.get("end")), "basis": eff["basis"],
-            "confidence": eff["confidence"], "source": eff["source"],
-            "end_confidence": eff.get("end_confidence"),
-            "valid_for_years": eff.get("valid_for_years"), "valid_for_confidence": eff.get("valid_for_confidence"),
-            "note": eff.get("note"),
+            "from": _iso(eff.start), "to": _iso(eff.end), "basis": eff.basis.value,
+            "confidence": eff.confidence.value, "source": list(eff.source),
+            "end_confidence": _value(eff.end_confidence),
+            "valid_for_years": eff.valid_for_years, "valid_for_confidence": _value(eff.valid_for_confidence),
+            "note": _text(eff.note),
         },
-        "cohort": None if not spec.get("cohort") else {
-            "field": spec["cohort"]["field"], "closed_from": _iso(spec["cohort"]["closed_from"]),
-            "confidence": spec["cohort"]["confidence"], "text": spec["cohort"]["text"]},
-        "confidence": rests_on(program),
-        "window": {"mode": spec["window"]["mode"], "text": spec["window"].get("text"),
-                   "periods": [{"opens": _iso(p["opens"]), "closes": _iso(p["closes"]), "confidence": p["confidence"],
-                                "source": p["source"]} for p in spec["window"]["periods"]]},
-        "branches": [{"id": b["id"], "text": b["text"]} for b in spec["branches"]],
+        "cohort": None if not cohort else {
+            "field": cohort.field, "closed_from": _iso(cohort.closed_from),
+            "confidence": cohort.confidence.value, "text": dict(cohort.text)},
+        "confidence": rests_on(program).value,
+        "window": {"mode": spec.window.mode.value, "text": _text(spec.window.text),
+                   "periods": [{"opens": _iso(p.opens), "closes": _iso(p.closes), "confidence": p.confidence.value,
+                                "source": list(p.source)} for p in spec.window.periods]},
+        "branches": [{"id": b.id, "text": dict(b.text)} for b in spec.branches],
         "criteria": [
-            {"id": c["id"], "text": c["text"], "input": c["field"], "op": c["op"], "value": _jsonable(c.get("value")),
-             "branch": c.get("branch"), "confidence": c["confidence"], "source": c["source"],
-             "effective_from": _iso(c.get("effective_from")), "effective_to": _iso(c.get("effective_to"))}
-            for c in spec["criteria"]],
-        "benefit": {"kind": spec["benefit"]["kind"], "text": spec["benefit"]["text"],
-                    "pool": spec["benefit"].get("pool")},
+            {"id": c.id, "text": dict(c.text), "input": c.field, "op": c.op.value, "value": _jsonable(c.value),
+             "branch": c.branch, "confidence": c.confidence.value, "source": list(c.source),
+             "effective_from": _iso(c.effective_from), "effective_to": _iso(c.effective_to)}
+            for c in spec.criteria],
+        "benefit": {"kind": spec.benefit.kind.value, "text": dict(spec.benefit.text),
+                    "pool": _text(spec.benefit.pool)},
         "figures": [
-            {"name": row.name, "value": _jsonable(row.value), "unit": row.unit, "confidence": row.confidence,
-             "source": list(row.source), "effective_from": _iso(row.effective_from),
-             "effective_to": _iso(row.effective_to), "instrument": row.instrument, "note": row.note}
+            {"name": row.name, "value": _jsonable(row.value), "unit": str(row.unit),
+             "confidence": row.confidence.value, "source": list(row.source), "effective_from": _iso(row.effective_from),
+             "effective_to": _iso(row.effective_to), "instrument": row.instrument, "note": _text(row.note)}
             for rows in program.figures.values() for row in rows],
-        "advisories": [a["text"] for a in spec["advisories"]],
-        "documents": spec.get("documents"),
-        "depends_on": spec["depends_on"],
-        "stacking": [{"group": g["id"], "kind": g["kind"], "members": g["members"], "text": g["text"],
-                      "confidence": g["confidence"]} for g in catalogue.stacking if program.id in g["members"]],
-        "sources": spec["sources"],
-        "official_text": spec.get("official_text"),
+        "advisories": [dict(a.text) for a in spec.advisories],
+        "documents": None if spec.documents is None else {
+            "confidence": spec.documents.confidence.value, "items": [dict(item) for item in spec.documents.items]},
+        "depends_on": list(spec.depends_on),
+        "stacking": [{"group": g.id, "kind": g.kind.value, "members": list(g.members), "text": dict(g.text),
+                      "confidence": g.confidence.value} for g in catalogue.stacking if program.id in g.members],
+        "sources": list(spec.sources),
+        "official_text": spec.official_text,
     }
 
 
@@ -82,16 +97,22 @@ def describe_catalogue(catalogue: Catalogue) -> dict[str, Any]:
     }
 
 
-def _jsonable(value: Any) -> Any:
-    from decimal import Decimal
+def _value(level: Confidence | None) -> str | None:
+    return None if level is None else level.value
 
+
+def _jsonable(value: object) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list | frozenset | set):
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, list | tuple | frozenset | set):
         return [_jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if hasattr(value, "isoformat"):
+    if isinstance(value, BandLookup):
+        return {"lookup": value.lookup, "key": value.key}
+    if isinstance(value, FigureRef):
+        return {"figure": value.figure}
+    if isinstance(value, dt.date):
         return value.isoformat()
     return value
 
@@ -99,8 +120,7 @@ def _jsonable(value: Any) -> Any:
 def field_usage(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
     """For each subject (company / person) and profile field: the ids of the programs that use it
     (in criteria, flags, cohort, benefit inputs or item conditions, directly or through a derived value)."""
-    keys = ("numerator", "denominator", "input", "sector", "employees", "revenue")
-    derived_inputs = {name: [spec[k] for k in keys if spec.get(k)] for name, spec in catalogue.derived.items()}
+    derived_inputs = {name: list(spec.inputs) for name, spec in catalogue.derived.items()}
 
     def inputs(name: str | None) -> list[str]:
         if not name:
@@ -110,25 +130,20 @@ def field_usage(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
     usage: dict[str, dict[str, list[str]]] = {"company": {}, "person": {}}
     for program in catalogue.programs.values():
         spec, names = program.spec, []
-        for crit in spec["criteria"]:
-            names += inputs(crit["field"])
-            if isinstance(crit.get("value"), dict) and "key" in crit["value"]:
-                names += inputs(crit["value"]["key"])
-        names += [n for item in spec["flags"] for n in inputs(item["when"]["field"])]
-        if spec.get("cohort"):
-            names.append(spec["cohort"]["field"])
-        benefit = spec["benefit"]
-        for key in ("base", "category", "count", "expensed", "amortised", "limit"):
-            names += inputs(benefit.get(key))
-        if isinstance(benefit.get("rate"), dict):
-            names.append(benefit["rate"]["by"])
-        if benefit.get("base_limit"):
-            names += inputs(benefit["base_limit"]["of"])
-        names += [n for item in benefit.get("items") or [] if item.get("when") for n in inputs(item["when"]["field"])]
-        if benefit["kind"] in ("iit_excess_over_share", "iit_excess_over_hk_burden"):
-            names += ["annual_gross_income", "special_deductions", "taxable_income", "iit_paid"]
-        if benefit["kind"] == "iit_excess_over_hk_burden":
-            names.append("fx_cny_per_hkd")
+        for crit in spec.criteria:
+            names += inputs(crit.field)
+            if isinstance(crit.value, BandLookup):
+                names += inputs(crit.value.key)
+        names += [n for item in spec.flags for n in inputs(item.when.field)]
+        if spec.cohort:
+            names.append(spec.cohort.field)
+        entry = REGISTRY[spec.benefit.kind]
+        params = spec.benefit.params
+        for path in entry.values:
+            names += [n for _, name in resolve(params, path) for n in inputs(name)]
+        if isinstance(params, NonMonetaryParams):
+            names += [n for item in params.items if item.when for n in inputs(item.when.field)]
+        names += entry.inputs
         target = usage[program.subject]
         for name in dict.fromkeys(names):
             target.setdefault(name, []).append(program.id)

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.criteria import combine_all, combine_any
+from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
 from calculator.engine.model import (
     Assessment,
     Catalogue,
     CriterionResult,
     Flag,
+    NotInForce,
     Program,
     ProgramResult,
     SubjectResult,
-    strongest,
-    weakest,
+    WindowStatus,
 )
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
@@ -30,8 +32,8 @@ _UNITS = {subject: {name: meta["unit"] for name, meta in fields.items()}
           for subject, fields in field_catalogue().items()}
 
 
-def assess(catalogue: Catalogue, data: dict[str, Any], as_of: dt.date | None = None,
-           programs: set[str] | None = None) -> Assessment:
+def assess(catalogue: Catalogue, data: Mapping[str, Any], as_of: dt.date | None = None,
+           programs: set[str] | frozenset[str] | None = None) -> Assessment:
     """Assess a validated input (``{"company": {...} | None, "people": [...]}``) on ``as_of`` (default today).
 
     ``programs`` optionally limits the assessment to some program ids (benchmarks, tests).
@@ -40,19 +42,19 @@ def assess(catalogue: Catalogue, data: dict[str, Any], as_of: dt.date | None = N
     company = data.get("company")
     company_result = None
     if company is not None:
-        company_result = evaluate_subject(catalogue, "company", company, as_of, programs)
+        company_result = evaluate_subject(catalogue, Subject.COMPANY, company, as_of, programs)
         company_result.ref = company.get("name")
     people = []
     for person in data.get("people") or []:
         subject, inherited = inherit(person, company)
-        result = evaluate_subject(catalogue, "person", subject, as_of, programs)
+        result = evaluate_subject(catalogue, Subject.PERSON, subject, as_of, programs)
         result.ref, result.department, result.inherited = person.get("ref"), person.get("department"), inherited
         people.append(result)
     return Assessment(as_of=as_of, tables_version=catalogue.tables_version, company=company_result,
                       people=people, inputs=data)
 
 
-def inherit(person: dict[str, Any], company: dict[str, Any] | None) -> tuple[dict[str, Any], list[str]]:
+def inherit(person: Mapping[str, Any], company: Mapping[str, Any] | None) -> tuple[Mapping[str, Any], list[str]]:
     """A nested person takes the employer's zones and tax year when they are not given for the person."""
     if company is None:
         return person, []
@@ -64,8 +66,8 @@ def inherit(person: dict[str, Any], company: dict[str, Any] | None) -> tuple[dic
     return subject, inherited
 
 
-def evaluate_subject(catalogue: Catalogue, kind: str, subject: dict[str, Any], as_of: dt.date,
-                     only: set[str] | None = None) -> SubjectResult:
+def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, Any], as_of: dt.date,
+                     only: set[str] | frozenset[str] | None = None) -> SubjectResult:
     """Every program for one subject, with stacking applied (dependencies see resolved results)."""
     tax_year = subject.get("tax_year") or as_of.year - 1
     results: dict[str, ProgramResult] = {}
@@ -76,67 +78,68 @@ def evaluate_subject(catalogue: Catalogue, kind: str, subject: dict[str, Any], a
     if dependent:
         for program in dependent:
             pid = program.id
-            resolved = {dep: results[dep] for dep in program.spec["depends_on"] if dep in results}
+            resolved = {dep: results[dep] for dep in program.spec.depends_on if dep in results}
             results[pid] = safe_evaluate(catalogue, program, subject, as_of, tax_year, resolved)
         if second:
             adjustments += apply_stacking(second, results, subject)
     return SubjectResult(kind=kind, ref=None, results=list(results.values()), adjustments=adjustments)
 
 
-def safe_evaluate(catalogue: Catalogue, program: Program, subject: dict[str, Any], as_of: dt.date,
+def safe_evaluate(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
                   tax_year: int, resolved: dict[str, ProgramResult]) -> ProgramResult:
     """One program; an unexpected failure is reported on that program and hides no other result."""
     try:
         return evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
     except Exception as exc:
         log.exception("evaluation of %s failed", program.id)
-        return ProgramResult(program=program, status="needs_info", criteria=[], missing=[],
+        return ProgramResult(program=program, status=Status.NEEDS_INFO, criteria=[], missing=[],
                              flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
-                             confidence="UNCONFIRMED", window=program.window(as_of))
+                             confidence=Confidence.UNCONFIRMED, window=program.window(as_of))
 
 
-def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, Any], as_of: dt.date,
+def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
                      tax_year: int, resolved: dict[str, ProgramResult], with_gaps: bool = True) -> ProgramResult:
     spec = program.spec
-    eff = spec["effective"]
+    eff = spec.effective
     flags: list[Flag] = []
     window = program.window(as_of)
     basis, start, end, last_day = program.effective
 
-    if basis == "tax_year":
+    if basis == EffectiveBasis.TAX_YEAR:
         year_start, year_end = dt.date(tax_year, 1, 1), dt.date(tax_year, 12, 31)
         if year_end < start:
-            return closed(program, flags, window, "tax_year_before", eff["confidence"], tax_year=tax_year,
+            return closed(program, flags, window, "tax_year_before", eff.confidence, tax_year=tax_year,
                           start_date=start)
         if end is not None and year_start > end:
-            return closed(program, flags, window, "tax_year_after", eff["end_confidence"], tax_year=tax_year,
+            return closed(program, flags, window, "tax_year_after", eff.end_confidence, tax_year=tax_year,
                           end_date=end)
         day = max(year_start, start)
     else:
         if as_of < start:
-            return closed(program, flags, window, "before_start", eff["confidence"], as_of_date=as_of,
+            return closed(program, flags, window, "before_start", eff.confidence, as_of_date=as_of,
                           start_date=start)
         if end is not None and as_of > end:
-            return closed(program, flags, window, "after_end", eff["end_confidence"], as_of_date=as_of,
+            return closed(program, flags, window, "after_end", eff.end_confidence, as_of_date=as_of,
                           end_date=end)
         day = as_of
-    confidence_used = [eff["confidence"]] if eff["confidence"] != "UNCONFIRMED" else []
+    confidence_used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
     if last_day is not None and as_of > last_day:
-        flags.append(flag("may_have_expired", years=eff["valid_for_years"], start_date=start, end_date=last_day))
-        confidence_used.append(eff["valid_for_confidence"])
+        flags.append(flag("may_have_expired", years=eff.valid_for_years, start_date=start, end_date=last_day))
+        confidence_used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
     missing: list[str] = []
-    cohort = spec.get("cohort")
+    cohort = spec.cohort
     if cohort:
-        value = subject.get(cohort["field"])
+        value = subject.get(cohort.field)
         if value is None:
-            missing.append(cohort["field"])
-        elif value >= cohort["closed_from"]:
-            return closed(program, flags, window, "cohort_closed", cohort["confidence"], text=cohort["text"],
-                          field=cohort["field"], value_date=value, start_date=cohort["closed_from"])
+            missing.append(cohort.field)
+        elif value >= cohort.closed_from:
+            return closed(program, flags, window, "cohort_closed", cohort.confidence, text=cohort.text,
+                          field=cohort.field, value_date=value, start_date=cohort.closed_from)
     if program.dated_criteria:
         criteria = [c.fast(subject, as_of, day) for c in program.criteria if c.in_force(day)]
     else:
         criteria = [c.fast(subject, as_of, day) for c in program.criteria]
+    overall: bool | None
     if not program.has_branches:
         results = [c.result for c in criteria]
         if False in results:
@@ -149,7 +152,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
         overall, relevant, reasons = decide_indexed(criteria, *program.branch_index)
     for item, condition in program.flags:
         if condition.evaluate(subject, as_of).result:
-            flags.append(Flag(item["code"], {}, item["text"]))
+            flags.append(Flag(item.code, {}, item.text))
     for crit in relevant:
         if crit.result is None:
             for name in crit.missing:
@@ -157,11 +160,11 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
                     missing.append(name)
     if overall is False:
         failed = [c.confidence for c in criteria if c.id in reasons]
-        result = ProgramResult(program, "not_eligible", criteria, [], flags, None, strongest(*failed), [], None,
-                               window, None, reasons)
+        result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None,
+                               Confidence.strongest(*failed), [], None, window, None, reasons)
         add_confidence_flag(result)
         if with_gaps and program.numeric_ops & {c.op for c in criteria if c.result is False}:
-            def again(changed: dict[str, Any]) -> ProgramResult:
+            def again(changed: Mapping[str, Any]) -> ProgramResult:
                 return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
 
             result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
@@ -172,19 +175,20 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: dict[str, 
         if name not in missing:
             missing.append(name)
     flags.extend(benefit.flags)
-    status = "eligible" if overall is True and not missing else "needs_info"
-    if status == "eligible" and spec.get("outcome"):
-        status = "needs_info"
-        flags.append(Flag(code=spec["outcome"]["code"], text=spec["outcome"]["text"]))
+    status = Status.ELIGIBLE if overall is True and not missing else Status.NEEDS_INFO
+    if status == Status.ELIGIBLE and spec.outcome:
+        status = spec.outcome.max_status
+        flags.append(Flag(code=spec.outcome.code, text=spec.outcome.text))
     if overall is True and program.has_branches:
-        met = [b for b in spec["branches"] if all(c.result is True for c in criteria if c.branch == b["id"])]
-        if met and met[0].get("flag"):
-            flags.append(Flag(code=met[0]["flag"], text=met[0].get("flag_text") or met[0]["text"]))
+        met = [b for b in spec.branches if all(c.result is True for c in criteria if c.branch == b.id)]
+        if met and met[0].flag:
+            flags.append(Flag(code=met[0].flag, text=met[0].flag_text or met[0].text))
     # Only decided criteria used their figures; UNCONFIRMED ones can only have withheld, never granted.
-    used = [c.confidence for c in criteria if c.result is not None and c.confidence != "UNCONFIRMED"]
+    used: list[Confidence] = [c.confidence for c in criteria
+                              if c.result is not None and c.confidence != Confidence.UNCONFIRMED]
     used += confidence_used
-    confidence = weakest(benefit.confidence, *used)
-    if program.competitive and benefit.kind == "money":
+    confidence = Confidence.weakest(benefit.confidence, *used)
+    if program.competitive and benefit.kind == Outcome.MONEY:
         flags.append(flag("competitive_up_to"))
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window)
     add_confidence_flag(result)
@@ -211,11 +215,12 @@ def decide_indexed(criteria: list[CriterionResult], common: list[int],
     return overall, relevant, reasons
 
 
-def closed(program: Program, flags: list[Flag], window: dict[str, Any], reason: str, confidence: str,
+def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: str, confidence: Confidence | None,
            **params: Any) -> ProgramResult:
     """A ``not_in_force`` result, with the reason rendered later by the report."""
-    result = ProgramResult(program=program, status="not_in_force", criteria=[], missing=[], flags=flags,
-                           benefit=None, confidence=confidence, window=window, reason={"code": reason, **params})
+    result = ProgramResult(program=program, status=Status.NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
+                           benefit=None, confidence=confidence or Confidence.UNCONFIRMED, window=window,
+                           reason=NotInForce(reason, params))
     add_confidence_flag(result)
     return result
 
@@ -249,7 +254,7 @@ def decide(criteria: list[CriterionResult], layout: list[str | None]) -> tuple[b
 
 
 def add_confidence_flag(result: ProgramResult) -> None:
-    if result.confidence == "SECONDARY":
+    if result.confidence == Confidence.SECONDARY:
         result.flags.insert(0, flag("secondary_source"))
-    elif result.confidence == "UNCONFIRMED":
+    elif result.confidence == Confidence.UNCONFIRMED:
         result.flags.insert(0, flag("unconfirmed_basis"))

@@ -6,14 +6,15 @@ The unlock is not guessed: the program is evaluated again on the profile with th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
-from calculator.engine.derived import add_months, add_years
-from calculator.engine.model import CriterionResult, Gap, ProgramResult
+from calculator.engine.derived import Value, add_months, add_years
+from calculator.engine.enums import COMPARISONS, DerivedKind, GapDirection, Operator, Status
+from calculator.engine.model import CriterionResult, Gap, ProgramResult, RatioGap
 
-NUMERIC_OPS = ("ge", "gt", "le", "lt")
+Subject = Mapping[str, Any]
 WHOLE_UNITS = {"CNY": Decimal(1), "people": Decimal(1), "year": Decimal(1), "months": Decimal(1), "days": Decimal(1)}
 
 
@@ -26,23 +27,23 @@ def _round(value: Decimal, unit: str, up: bool) -> Decimal:
     return (value / step).to_integral_value(rounding=ROUND_CEILING if up else ROUND_FLOOR) * step
 
 
-def _target(op: str, required: Decimal, unit: str) -> Decimal:
+def _target(op: Operator, required: Decimal, unit: str) -> Decimal:
     """The nearest input value that meets ``op required``."""
-    if op == "ge":
+    if op == Operator.GE:
         return _round(required, unit, up=True)
-    if op == "gt":
+    if op == Operator.GT:
         return _round(required, unit, up=False) + _step(unit)
-    if op == "le":
+    if op == Operator.LE:
         return _round(required, unit, up=False)
     return _round(required, unit, up=True) - _step(unit)
 
 
-def near_misses(result: ProgramResult, subject: dict[str, Any], as_of: dt.date, units: dict[str, str],
-                reevaluate: Callable[[dict[str, Any]], ProgramResult]) -> list[Gap]:
+def near_misses(result: ProgramResult, subject: Subject, as_of: dt.date, units: Mapping[str, str],
+                reevaluate: Callable[[Subject], ProgramResult]) -> list[Gap]:
     """Gaps for a ``not_eligible`` result; ``reevaluate`` runs the same program on a changed profile."""
     gaps: list[Gap] = []
     for crit in result.criteria:
-        if crit.id not in result.reasons or crit.op not in NUMERIC_OPS:
+        if crit.id not in result.reasons or crit.op not in COMPARISONS:
             continue
         if not isinstance(crit.actual, Decimal | int) or not isinstance(crit.required, Decimal | int):
             continue
@@ -55,54 +56,57 @@ def near_misses(result: ProgramResult, subject: dict[str, Any], as_of: dt.date, 
         if changed is not None:
             after = reevaluate({**subject, **changed})
             record.unlocks_status = after.status
-            if after.status in ("eligible", "needs_info") and after.benefit is not None:
+            if after.status in (Status.ELIGIBLE, Status.NEEDS_INFO) and after.benefit is not None:
                 record.unlocks = after.benefit.estimate
-            if after.status == "not_eligible":
+            if after.status == Status.NOT_ELIGIBLE:
                 record.also_needs = list(after.reasons)
         gaps.append(record)
     return gaps
 
 
-def _gap(crit: CriterionResult, value: Any, subject: dict[str, Any], as_of: dt.date,
-         units: dict[str, str]) -> dict[str, Any] | None:
+def _gap(crit: CriterionResult, value: Value, subject: Subject, as_of: dt.date,
+         units: Mapping[str, str]) -> dict[str, Any] | None:
     op, required = crit.op, Decimal(crit.required)
-    increase = op in ("ge", "gt")
-    if value.kind == "input":
+    increase = op in (Operator.GE, Operator.GT)
+    direction = GapDirection.INCREASE if increase else GapDirection.DECREASE
+    if value.kind is None:
         unit = units.get(value.name, "")
         current = Decimal(crit.actual)
         target = _target(op, required, unit)
         return {"input": value.name, "unit": unit, "current": current, "required": required,
-                "change": abs(target - current), "direction": "increase" if increase else "decrease",
+                "change": abs(target - current), "direction": direction,
                 "changed": {value.name: int(target) if unit == "people" else target}}
-    if value.kind == "ratio":
-        num, den = value.spec["numerator"], value.spec["denominator"]
+    spec = value.spec
+    if spec is None:
+        return None
+    if value.kind == DerivedKind.RATIO and spec.numerator and spec.denominator:
+        num, den = spec.numerator, spec.denominator
         numerator, denominator = subject.get(num), subject.get(den)
         if numerator is None or not denominator:
             return None
         unit = units.get(num, "")
         target = _target(op, required * Decimal(denominator), unit)
         return {"input": num, "unit": unit, "current": Decimal(numerator), "required": target,
-                "change": abs(target - Decimal(numerator)), "direction": "increase" if increase else "decrease",
+                "change": abs(target - Decimal(numerator)), "direction": direction,
                 "changed": {num: int(target) if unit == "people" else target},
-                "ratio": {"name": value.name, "current": Decimal(crit.actual), "required": required,
-                          "other": den, "other_value": Decimal(denominator), "other_unit": units.get(den, "")}}
-    if value.kind == "percent":
-        name = value.spec["input"]
+                "ratio": RatioGap(name=value.name, current=Decimal(crit.actual), required=required, other=den,
+                                  other_value=Decimal(denominator), other_unit=units.get(den, ""))}
+    if value.kind == DerivedKind.PERCENT and spec.input:
+        name = spec.input
         target = _target(op, required * 100, "")
         return {"input": name, "unit": "%", "current": Decimal(subject[name]), "required": target,
-                "change": abs(target - Decimal(subject[name])), "direction": "increase" if increase else "decrease",
-                "changed": {name: target}}
-    if value.kind in ("days_since", "years_since", "months_since"):
-        start: dt.date = subject[value.spec["input"]]
+                "change": abs(target - Decimal(subject[name])), "direction": direction, "changed": {name: target}}
+    if value.kind in (DerivedKind.DAYS_SINCE, DerivedKind.YEARS_SINCE, DerivedKind.MONTHS_SINCE) and spec.input:
+        start: dt.date = subject[spec.input]
         # ge N / gt N: met from start + N (+1); lt N / le N: lapsed at start + N (+1)
-        amount = int(required) + (1 if op in ("gt", "le") else 0)
-        if value.kind == "days_since":
+        amount = int(required) + (1 if op in (Operator.GT, Operator.LE) else 0)
+        if value.kind == DerivedKind.DAYS_SINCE:
             on_date = start + dt.timedelta(days=amount)
-        elif value.kind == "years_since":
+        elif value.kind == DerivedKind.YEARS_SINCE:
             on_date = add_years(start, amount)
         else:
             on_date = add_months(start, amount)
-        direction = "wait" if increase else "expired"
-        return {"input": value.spec["input"], "unit": value.unit, "current": Decimal(crit.actual), "required": required,
-                "change": None, "direction": direction, "on_date": on_date}
+        return {"input": spec.input, "unit": value.unit, "current": Decimal(crit.actual), "required": required,
+                "change": None, "direction": GapDirection.WAIT if increase else GapDirection.EXPIRED,
+                "on_date": on_date}
     return None

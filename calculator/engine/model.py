@@ -3,46 +3,58 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calculator.engine.window import window_state
+from calculator.engine.enums import (
+    COMPARISONS,
+    Confidence,
+    EffectiveBasis,
+    Family,
+    GapDirection,
+    Operator,
+    Outcome,
+    StackingKind,
+    Status,
+    Subject,
+    WindowMode,
+    WindowState,
+)
+from calculator.engine.specs import (
+    DerivedSpec,
+    ItemSpec,
+    ProgramSpec,
+    SourceSpec,
+    StackingGroupSpec,
+    Text,
+)
 
+if TYPE_CHECKING:
+    from calculator.engine.benefits.base import Benefit
+    from calculator.engine.criteria import Compiled
+    from calculator.engine.reference import ReferenceTable
+    from calculator.engine.specs import FlagSpec
 
-def strongest(*levels: str) -> str:
-    """The strongest level: a refusal needs only one failed condition, so it is as sure as the surest one."""
-    if "CONFIRMED" in levels:
-        return "CONFIRMED"
-    return "SECONDARY" if "SECONDARY" in levels else "UNCONFIRMED"
-
-
-def weakest(*levels: str) -> str:
-    """The weakest of several confidence levels (a result is as strong as its weakest figure)."""
-    if "UNCONFIRMED" in levels:
-        return "UNCONFIRMED"
-    return "SECONDARY" if "SECONDARY" in levels else "CONFIRMED"
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Figure:
     """One dated row of a figure: its value, unit, confidence and source."""
 
     name: str
     value: Decimal
     unit: str
-    confidence: str
+    confidence: Confidence
     source: tuple[str, ...]
     effective_from: dt.date | None
     effective_to: dt.date | None
     instrument: str
-    note: dict[str, str] | None = None
+    note: Text | None = None
 
     def covers(self, day: dt.date) -> bool:
         return (self.effective_from is None or self.effective_from <= day) and (
-            self.effective_to is None or day <= self.effective_to
-        )
+            self.effective_to is None or day <= self.effective_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,25 +80,25 @@ class Flag:
     """
 
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
-    text: dict[str, str] | None = None
+    params: dict[str, Any] = field(default_factory=dict)  # money, dates, ratios, names: formatted when rendered
+    text: Text | None = None
 
 
 @dataclass(slots=True)
 class CriterionResult:
     """One criterion's outcome; the static parts (id, text, operator…) come from the compiled criterion."""
 
-    criterion: Any  # criteria.Compiled
+    criterion: Compiled
     result: bool | None
-    actual: Any
-    required: Any
-    confidence: str
+    actual: Any  # the subject's answer: a number, text, yes/no, date or list of codes
+    required: Any  # the threshold: a literal, a set of codes, [low, high], or a figure read from a table
+    confidence: Confidence
     missing: tuple[str, ...] = ()
-    note: dict[str, str] | None = None
+    note: Text | None = None
     id: str = ""
 
     @property
-    def op(self) -> str:
+    def op(self) -> Operator:
         return self.criterion.op
 
     @property
@@ -98,12 +110,24 @@ class CriterionResult:
         return self.criterion.unit
 
     @property
-    def text(self) -> dict[str, str]:
+    def text(self) -> Text:
         return self.criterion.text
 
     @property
     def branch(self) -> str | None:
         return self.criterion.branch
+
+
+@dataclass(frozen=True, slots=True)
+class RatioGap:
+    """For a ratio criterion: the current and required ratio, and the other input at its current value."""
+
+    name: str
+    current: Decimal
+    required: Decimal
+    other: str
+    other_value: Decimal
+    other_unit: str
 
 
 @dataclass(slots=True)
@@ -113,55 +137,90 @@ class Gap:
     criterion: str
     input: str
     unit: str
-    current: Any
-    required: Any
-    change: Any
-    direction: str  # increase | decrease | wait | expired | condition
-    text: dict[str, str]
-    criterion_text: dict[str, str]
+    current: Decimal
+    required: Decimal
+    change: Decimal | None
+    direction: GapDirection
+    text: Text
+    criterion_text: Text
     on_date: dt.date | None = None
-    ratio: dict[str, Any] | None = None  # for ratio criteria: current and required ratio, the other input
+    ratio: RatioGap | None = None
     unlocks: Estimate | None = None
-    unlocks_status: str | None = None
+    unlocks_status: Status | None = None
     also_needs: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class ExcludedBy:
     group: str
-    kind: str
+    kind: StackingKind
     chosen: list[str]
-    text: dict[str, str]
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedItem:
+    """A non-monetary item shown for a subject; ``applies`` is None when its condition is not yet known."""
+
+    item: ItemSpec
+    applies: bool | None
 
 
 @dataclass(slots=True)
 class BenefitOutcome:
     """What a benefit formula produced: a range, unknown, or non-monetary items."""
 
-    kind: str  # money | unknown | non_monetary
+    kind: Outcome
     estimate: Estimate | None = None
     cap: Decimal | None = None
     missing: list[str] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
-    confidence: str = "CONFIRMED"
+    confidence: Confidence = Confidence.CONFIRMED
     figures: list[str] = field(default_factory=list)
-    items: list[dict[str, Any]] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)
+    items: list[AppliedItem] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)  # intermediate amounts, for reading results in tests
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    opens: dt.date
+    closes: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class WindowStatus:
+    """Where the as-of date falls among a program's known (cited) application periods."""
+
+    mode: WindowMode
+    state: WindowState
+    text: Text | None = None
+    opens: dt.date | None = None
+    closes: dt.date | None = None
+    next: Period | None = None
+    last: Period | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NotInForce:
+    """Why a program is not in force for a subject: a reason code and the values its sentence shows."""
+
+    code: str
+    params: Mapping[str, Any]
 
 
 @dataclass(slots=True)
 class ProgramResult:
-    program: Any  # model.Program (kept untyped to avoid a cycle in dataclass evaluation)
-    status: str
+    program: Program
+    status: Status
     criteria: list[CriterionResult]
     missing: list[str]
     flags: list[Flag]
     benefit: BenefitOutcome | None
-    confidence: str
+    confidence: Confidence
     gaps: list[Gap] = field(default_factory=list)
     excluded_by: ExcludedBy | None = None
-    window: dict[str, Any] = field(default_factory=dict)
-    reason: dict[str, str] | None = None  # why not_in_force
+    window: WindowStatus | None = None
+    reason: NotInForce | None = None  # why not_in_force
     reasons: list[str] = field(default_factory=list)  # ids of the criteria that make it not_eligible
 
     @property
@@ -170,28 +229,28 @@ class ProgramResult:
 
     @property
     def estimate(self) -> Estimate | None:
-        if self.status in ("not_eligible", "not_in_force") or self.benefit is None:
+        if self.status in (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE) or self.benefit is None:
             return None
         return self.benefit.estimate
 
     @property
     def counts_in_totals(self) -> bool:
-        return self.status == "eligible" and self.excluded_by is None and self.estimate is not None
+        return self.status == Status.ELIGIBLE and self.excluded_by is None and self.estimate is not None
 
 
 @dataclass
 class Adjustment:
     group: str
-    family: str
+    family: Family
     amount: Estimate
-    text: dict[str, str]
+    text: Text
 
 
 @dataclass
 class SubjectResult:
     """All program results for one subject: the company, or one person."""
 
-    kind: str  # company | person
+    kind: Subject
     ref: str | None
     results: list[ProgramResult]
     adjustments: list[Adjustment] = field(default_factory=list)
@@ -205,34 +264,37 @@ class Assessment:
     tables_version: str
     company: SubjectResult | None
     people: list[SubjectResult]
-    inputs: dict[str, Any]
+    inputs: Mapping[str, Any]
 
 
 @dataclass
 class Program:
     """A loaded, validated and compiled program."""
 
-    id: str
-    spec: dict[str, Any]
+    spec: ProgramSpec
     file: str
-    criteria: list[Any]  # compiled criteria (calculator.engine.criteria.Compiled)
-    flags: list[Any]
-    benefit: Any  # compiled benefit (calculator.engine.benefits.Benefit)
+    criteria: list[Compiled]
+    flags: list[tuple[FlagSpec, Compiled]]
+    benefit: Benefit[Any]
     figures: dict[str, list[Figure]]
-    windows: dict[dt.date, dict[str, Any]] = field(default_factory=dict)
+    windows: dict[dt.date, WindowStatus] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
 
     @cached_property
     def dated_criteria(self) -> bool:
         return any(c.dated for c in self.criteria)
 
     @cached_property
-    def numeric_ops(self) -> frozenset[str]:
+    def numeric_ops(self) -> frozenset[Operator]:
         """The comparison operators this program uses (a near miss is only priced for these)."""
-        return frozenset(c.op for c in self.criteria) & {"ge", "gt", "le", "lt"}
+        return frozenset(c.op for c in self.criteria) & COMPARISONS
 
     @cached_property
     def has_branches(self) -> bool:
-        return bool(self.spec["branches"])
+        return bool(self.spec.branches)
 
     @cached_property
     def branch_index(self) -> tuple[list[int], list[list[int]]]:
@@ -242,40 +304,40 @@ class Program:
         return common, [[i for i, c in enumerate(self.criteria) if c.branch == b] for b in order]
 
     @cached_property
-    def effective(self) -> tuple[str, dt.date, dt.date | None, dt.date | None]:
+    def effective(self) -> tuple[EffectiveBasis, dt.date, dt.date | None, dt.date | None]:
         """(basis, start, end, last day of a 'valid for N years' period) read once from the spec."""
-        eff = self.spec["effective"]
+        eff = self.spec.effective
         last = None
-        if eff.get("valid_for_years"):
+        if eff.valid_for_years:
             from calculator.engine.derived import add_years
 
-            last = add_years(eff["start"], eff["valid_for_years"]) - dt.timedelta(days=1)
-        return eff["basis"], eff["start"], eff.get("end"), last
+            last = add_years(eff.start, eff.valid_for_years) - dt.timedelta(days=1)
+        return eff.basis, eff.start, eff.end, last
 
     @cached_property
     def competitive(self) -> bool:
-        return self.spec["certainty"] == "competitive"
+        from calculator.engine.enums import Certainty
 
-    def window(self, as_of: dt.date) -> dict[str, Any]:
+        return self.spec.certainty == Certainty.COMPETITIVE
+
+    def window(self, as_of: dt.date) -> WindowStatus:
         """Window state on ``as_of`` (cached: it depends on the date only)."""
         state = self.windows.get(as_of)
         if state is None:
+            from calculator.engine.window import window_state
+
             if len(self.windows) > 512:
                 self.windows.clear()
-            state = self.windows[as_of] = window_state(self.spec["window"], as_of)
+            state = self.windows[as_of] = window_state(self.spec.window, as_of)
         return state
 
     @property
-    def family(self) -> str:
-        return self.spec["family"]
+    def family(self) -> Family:
+        return self.spec.family
 
     @property
-    def applies_to(self) -> str:
-        return self.spec["applies_to"]
-
-    @property
-    def subject(self) -> str:
-        return "person" if self.spec["applies_to"] == "person" else "company"
+    def subject(self) -> Subject:
+        return self.spec.subject
 
     def figure(self, name: str, day: dt.date) -> Figure | None:
         for row in self.figures.get(name, ()):
@@ -284,27 +346,30 @@ class Program:
         return None
 
 
+Plan = tuple[list[str], list[Program], list[Program], list[StackingGroupSpec], list[StackingGroupSpec]]
+
+
 @dataclass
 class Catalogue:
     """Everything loaded from ``incentive_tables/`` at start-up, compiled and ready to evaluate."""
 
     root: str
     programs: dict[str, Program]
-    reference: dict[str, Any]  # name -> reference.ReferenceTable
-    derived: dict[str, dict[str, Any]]
-    stacking: list[dict[str, Any]]
-    sources: dict[str, dict[str, Any]]
+    reference: dict[str, ReferenceTable]
+    derived: dict[str, DerivedSpec]
+    stacking: list[StackingGroupSpec]
+    sources: dict[str, SourceSpec]
     tables_version: str
     order: list[str] = field(default_factory=list)  # evaluation order (dependencies last)
 
-    phases: dict[tuple[str, tuple[str, ...]], tuple[list[Any], list[Any]]] = field(default_factory=dict)
+    phases: dict[tuple[str, tuple[str, ...]], tuple[list[StackingGroupSpec], list[StackingGroupSpec]]] = field(
+        default_factory=dict)
     # Texts that depend on the catalogue alone (program names, conditions, sources, formatted thresholds), per
     # language, filled by the reporter on first use. Never a company's data: keys are catalogue objects.
-    texts: dict[str, dict[Any, Any]] = field(default_factory=lambda: {"zh": {}, "en": {}})
-    plans: dict[tuple[str, frozenset[str] | None], tuple[Any, ...]] = field(default_factory=dict)
+    texts: dict[str, dict[tuple[Hashable, ...], Any]] = field(default_factory=lambda: {"zh": {}, "en": {}})
+    plans: dict[tuple[str, frozenset[str] | None], Plan] = field(default_factory=dict)
 
-    def plan(self, kind: str, only: set[str] | None) -> tuple[list[str], list[Program], list[Program], list[Any],
-                                                               list[Any]]:
+    def plan(self, kind: Subject, only: set[str] | frozenset[str] | None) -> Plan:
         """For a subject kind (and optional subset): the program ids, the independent and dependent programs
         in evaluation order, and the two stacking phases. Computed once per kind and subset."""
         subset = only if only is None or isinstance(only, frozenset) else frozenset(only)
@@ -312,15 +377,16 @@ class Catalogue:
         found = self.plans.get(key)
         if found is None:
             ids = [pid for pid in self.order if self.programs[pid].subject == kind and (only is None or pid in only)]
-            independent = [self.programs[pid] for pid in ids if not self.programs[pid].spec["depends_on"]]
-            dependent = [self.programs[pid] for pid in ids if self.programs[pid].spec["depends_on"]]
+            independent = [self.programs[pid] for pid in ids if not self.programs[pid].spec.depends_on]
+            dependent = [self.programs[pid] for pid in ids if self.programs[pid].spec.depends_on]
             first, second = self.stacking_phases(kind, ids, [p.id for p in dependent])
             if len(self.plans) > 64:
                 self.plans.clear()
             found = self.plans[key] = (ids, independent, dependent, first, second)
         return found
 
-    def stacking_phases(self, kind: str, ids: list[str], dependent: list[str]) -> tuple[list[Any], list[Any]]:
+    def stacking_phases(self, kind: str, ids: list[str], dependent: list[str]) -> tuple[list[StackingGroupSpec],
+                                                                                         list[StackingGroupSpec]]:
         """Stacking groups restricted to the members that were evaluated (when at least two were): those
         resolved before the dependent programs run (no dependent member), and those resolved after (cached
         per set of programs)."""
@@ -330,16 +396,18 @@ class Catalogue:
             present = set(ids)
             usable = []
             for group in self.stacking:
-                members = [m for m in group["members"] if m in present]
+                members = tuple(m for m in group.members if m in present)
                 if len(members) >= 2:
-                    usable.append({**group, "members": members})
+                    usable.append(replace(group, members=members))
             later = set(dependent)
-            found = ([g for g in usable if not later.intersection(g["members"])],
-                     [g for g in usable if later.intersection(g["members"])])
+            found = ([g for g in usable if not later.intersection(g.members)],
+                     [g for g in usable if later.intersection(g.members)])
             self.phases[key] = found
         return found
 
     @cached_property
     def choices(self) -> dict[str, set[str]]:
         """Allowed codes per enum table, for profile schemas (one object per catalogue, so schemas cache)."""
-        return {name: table.codes for name, table in self.reference.items() if table.kind == "enum"}
+        from calculator.engine.enums import ReferenceKind
+
+        return {name: table.codes for name, table in self.reference.items() if table.kind == ReferenceKind.ENUM}

@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from calculator import __version__
+from calculator.engine.criteria import Compiled
+from calculator.engine.enums import Family, GapDirection, Outcome, Status, Subject, WindowState
 from calculator.engine.model import (
     Assessment,
     Catalogue,
@@ -20,15 +22,18 @@ from calculator.engine.model import (
     Estimate,
     Flag,
     Gap,
+    Period,
+    Program,
     ProgramResult,
     SubjectResult,
+    WindowStatus,
 )
 from calculator.engine.texts import GAP, ITEM_TYPES, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, render_flag
 from calculator.i18n import N_, formatting, gettext, lang_of, t
 from calculator.i18n.words import clauses, field_label, sentences
 from schemas.profile import field_catalogue
 
-FAMILIES = ("financial_support", "talent", "procurement", "regulatory")
+FAMILIES = tuple(Family)
 FAMILY_NAMES = {
     "financial_support": N_("Financial support"),
     "talent": N_("Talent housing and subsidies"),
@@ -92,12 +97,13 @@ class Reporter:
             meta = FIELDS[subject].get(name)
             derived = self.catalogue.derived.get(name)
             found = field_label(meta, self.lang) if meta is not None else \
-                derived["name"][self.lang] if derived else name
+                derived.label[self.lang] if derived else name
             self._texts[key] = found
-        return found
+        return str(found)
 
     def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
-        table = FIELDS[subject].get(name, {}).get("table") or self.catalogue.derived.get(name, {}).get("names_table")
+        derived = self.catalogue.derived.get(name)
+        table = FIELDS[subject].get(name, {}).get("table") or (derived.names_table if derived else None)
         return self.catalogue.reference[table].names if table in self.catalogue.reference else None
 
     # --- pieces -----------------------------------------------------------------------------------
@@ -129,7 +135,7 @@ class Reporter:
         args = (condition, actual, self._results[result])
         return pattern % (args if picks is None else tuple(args[i] for i in picks))
 
-    def criterion_texts(self, subject: str, compiled: Any) -> tuple[str, str, dict[str, dict[str, str]] | None]:
+    def criterion_texts(self, subject: str, compiled: Compiled) -> tuple[str, str, dict[str, dict[str, str]] | None]:
         """A criterion's condition, its input's label and the names of its codes: catalogue texts, made once."""
         key = ("criterion", subject, compiled)
         found = self._texts.get(key)
@@ -160,12 +166,12 @@ class Reporter:
         doc = {"id": crit.id, "result": RESULT_CODES[crit.result], "required": self.required_text(subject, crit, names),
                "actual": actual, "text": self.sentence_text(condition, actual, crit.result), "condition": condition,
                "input": compiled.field,
-               "input_label": input_label, "branch": compiled.branch, "confidence": crit.confidence}
+               "input_label": input_label, "branch": compiled.branch, "confidence": str(crit.confidence)}
         if crit.note:
             doc["note"] = crit.note[lang]
         return doc
 
-    def conditions(self, program: Any) -> dict[str, str]:
+    def conditions(self, program: Program) -> dict[str, str]:
         """A program's condition texts by criterion id (for "also needs: …")."""
         key = ("conditions", program.id)
         found = self._texts.get(key)
@@ -180,7 +186,7 @@ class Reporter:
             item = replace(item, params={**item.params, "question": self.label(subject, question)})
         return render_flag(item, self.lang)
 
-    def gap(self, subject: str, gap: Gap, program: Any) -> dict[str, Any]:
+    def gap(self, subject: str, gap: Gap, program: Program) -> dict[str, Any]:
         lang = self.lang
         unit = gap.unit if gap.unit != "%" else "percent"
 
@@ -194,15 +200,15 @@ class Reporter:
         label = self.label(subject, gap.input)
         if gap.ratio is not None:
             ratio = gap.ratio
-            spec = self.catalogue.derived[ratio["name"]]
-            params = {"label": self.label(subject, ratio["name"]),
-                      "current": formatting.percent(ratio["current"], lang),
-                      "required": formatting.percent(ratio["required"], lang), "change": fmt(gap.change),
-                      "input": spec.get("numerator_label", {}).get(lang, label),
-                      "other": spec.get("denominator_label", {}).get(lang, self.label(subject, ratio["other"])),
-                      "other_value": formatting.value(ratio["other_value"], ratio["other_unit"], lang)}
-            template = GAP["ratio_increase" if gap.direction == "increase" else "ratio_decrease"]
-        elif gap.direction in ("wait", "expired"):
+            spec = self.catalogue.derived[ratio.name]
+            params: dict[str, Any] = {"label": self.label(subject, ratio.name),
+                      "current": formatting.percent(ratio.current, lang),
+                      "required": formatting.percent(ratio.required, lang), "change": fmt(gap.change),
+                      "input": (spec.numerator_label or {}).get(lang, label),
+                      "other": (spec.denominator_label or {}).get(lang, self.label(subject, ratio.other)),
+                      "other_value": formatting.value(ratio.other_value, ratio.other_unit, lang)}
+            template = GAP["ratio_increase" if gap.direction == GapDirection.INCREASE else "ratio_decrease"]
+        elif gap.direction in (GapDirection.WAIT, GapDirection.EXPIRED):
             params = {"label": gap.criterion_text[lang], "current": formatting.value(gap.current, gap.unit, lang),
                       "required": formatting.value(gap.required, gap.unit, lang), "on_date": gap.on_date}
             template = GAP[gap.direction]
@@ -211,7 +217,7 @@ class Reporter:
                       "change": fmt(gap.change)}
             template = GAP[gap.direction]
         text = t(template, lang, **params)
-        if gap.unlocks is not None and gap.unlocks_status == "eligible":
+        if gap.unlocks is not None and gap.unlocks_status == Status.ELIGIBLE:
             key = "unlocks" if gap.unlocks.low == gap.unlocks.high else "unlocks_range"
             text = t(GAP[key], lang, text=text,
                      amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
@@ -221,57 +227,59 @@ class Reporter:
             text = t(GAP["also_needs"], lang, text=text, others=others)
         return {"criterion": gap.criterion, "input": gap.input, "input_label": label, "unit": gap.unit,
                 "current": _plain(gap.current), "required": _plain(gap.required), "change": _plain(gap.change),
-                "direction": gap.direction, "on_date": gap.on_date.isoformat() if gap.on_date else None,
-                "unlocks": estimate_doc(gap.unlocks, lang) if gap.unlocks_status == "eligible" else None,
-                "unlocks_status": gap.unlocks_status, "also_needs": gap.also_needs, "text": text}
+                "direction": str(gap.direction), "on_date": gap.on_date.isoformat() if gap.on_date else None,
+                "unlocks": estimate_doc(gap.unlocks, lang) if gap.unlocks_status == Status.ELIGIBLE else None,
+                "unlocks_status": str(gap.unlocks_status) if gap.unlocks_status else None,
+                "also_needs": gap.also_needs, "text": text}
 
-    def window(self, state: dict[str, Any]) -> dict[str, Any]:
+    def window(self, state: WindowStatus) -> dict[str, Any]:
         lang = self.lang
-        key = state["state"]
-        if key == "open":
-            text = t(WINDOW["open"], lang, opens_date=state["opens"], closes_date=state["closes"])
-        elif key == "upcoming":
-            nxt = state["next"]
-            text = t(WINDOW["upcoming"], lang, opens_date=nxt["opens"], closes_date=nxt["closes"])
-        elif key == "closed":
-            text = t(WINDOW["closed"], lang, closes_date=state["last"]["closes"])
+        key = state.state
+        extra = state.text
+        if key == WindowState.OPEN:
+            text = t(WINDOW[WindowState.OPEN], lang, opens_date=state.opens, closes_date=state.closes)
+        elif key == WindowState.UPCOMING and state.next is not None:
+            nxt = state.next
+            text = t(WINDOW[WindowState.UPCOMING], lang, opens_date=nxt.opens, closes_date=nxt.closes)
+        elif key == WindowState.CLOSED and state.last is not None:
+            text = t(WINDOW[WindowState.CLOSED], lang, closes_date=state.last.closes)
         else:
-            text = state["text"][lang] if state.get("text") else gettext(WINDOW[state["mode"]], lang)
-            state = {**state, "text": None}
-        if state.get("text"):
-            text = sentences(text, state["text"][lang], lang)
+            text = state.text[lang] if state.text else gettext(WINDOW[state.mode], lang)
+            extra = None
+        if extra:
+            text = sentences(text, extra[lang], lang)
 
-        def period(p: dict[str, Any] | None) -> dict[str, str] | None:
-            return {"opens": p["opens"].isoformat(), "closes": p["closes"].isoformat()} if p else None
+        def period(p: Period | None) -> dict[str, str] | None:
+            return {"opens": p.opens.isoformat(), "closes": p.closes.isoformat()} if p else None
 
-        return {"state": key, "mode": state["mode"],
-                "opens": state["opens"].isoformat() if state["opens"] else None,
-                "closes": state["closes"].isoformat() if state["closes"] else None,
-                "next": period(state["next"]), "last": period(state["last"]), "text": text}
+        return {"state": str(key), "mode": str(state.mode),
+                "opens": state.opens.isoformat() if state.opens else None,
+                "closes": state.closes.isoformat() if state.closes else None,
+                "next": period(state.next), "last": period(state.last), "text": text}
 
-    def sources(self, program: Any) -> list[dict[str, Any]]:
+    def sources(self, program: Program) -> list[dict[str, Any]]:
         out = []
-        for key in program.spec["sources"]:
+        for key in program.spec.sources:
             source = self.catalogue.sources[key]
-            out.append({"key": key, "title": source["title"], "type": source["type"], "urls": source["urls"],
-                        "github": source.get("github", [])})
+            out.append({"key": key, "title": source.title, "type": str(source.type), "urls": list(source.urls),
+                        "github": [dict(item) for item in source.github]})
         return out
 
-    def program_texts(self, program: Any) -> dict[str, Any]:
+    def program_texts(self, program: Program) -> dict[str, Any]:
         """A program's catalogue texts in this language, made once and shared by every document (read-only)."""
         key = ("program", program.id)
         found = self._texts.get(key)
         if found is None:
             lang, spec = self.lang, program.spec
             found = self._texts[key] = {
-                "family_name": gettext(FAMILY_NAMES[program.family], lang), "name": spec["name"][lang],
-                "certainty_text": gettext(CERTAINTY[spec["certainty"]], lang), "formula": spec["benefit"]["text"][lang],
-                "pool": spec["benefit"]["pool"][lang] if spec["benefit"].get("pool") else None,
-                "summary": spec["summary"][lang], "issuer": spec["issuer"][lang],
-                "effective": {"from": spec["effective"]["start"].isoformat(),
-                              "to": spec["effective"]["end"].isoformat() if spec["effective"].get("end") else None},
-                "advisories": [a["text"][lang] for a in spec["advisories"]],
-                "documents": [d[lang] for d in (spec.get("documents") or {}).get("items", [])],
+                "family_name": gettext(FAMILY_NAMES[program.family], lang), "name": spec.name[lang],
+                "certainty_text": gettext(CERTAINTY[spec.certainty], lang), "formula": spec.benefit.text[lang],
+                "pool": spec.benefit.pool[lang] if spec.benefit.pool else None,
+                "summary": spec.summary[lang], "issuer": spec.issuer[lang],
+                "effective": {"from": spec.effective.start.isoformat(),
+                              "to": spec.effective.end.isoformat() if spec.effective.end else None},
+                "advisories": [a.text[lang] for a in spec.advisories],
+                "documents": [d[lang] for d in (spec.documents.items if spec.documents else ())],
                 "sources": self.sources(program),
             }
         return found
@@ -280,35 +288,39 @@ class Reporter:
         lang, program = self.lang, result.program
         spec = program.spec
         static = self.program_texts(program)
-        kind = "person" if subject.kind == "person" else "company"
+        kind = Subject.PERSON if subject.kind == Subject.PERSON else Subject.COMPANY
         benefit = result.benefit
-        benefit_doc: dict[str, Any] = {"kind": spec["benefit"]["kind"], "formula": static["formula"]}
+        benefit_doc: dict[str, Any] = {"kind": str(spec.benefit.kind), "formula": static["formula"]}
         if benefit is not None:
-            benefit_doc["outcome"] = benefit.kind
+            benefit_doc["outcome"] = str(benefit.kind)
             if benefit.cap is not None:
                 benefit_doc["cap"] = cents(benefit.cap)
             if benefit.items:
                 benefit_doc["items"] = [
-                    {"type": i["type"], "type_text": gettext(ITEM_TYPES[i["type"]], lang), "text": i["text"][lang],
-                     "article": i.get("article"), "applies": RESULT_CODES[i["applies"]]} for i in benefit.items]
+                    {"type": str(i.item.type), "type_text": gettext(ITEM_TYPES[i.item.type], lang),
+                     "text": i.item.text[lang],
+                     "article": i.item.article, "applies": RESULT_CODES[i.applies]} for i in benefit.items]
         if static["pool"] is not None:
             benefit_doc["pool"] = static["pool"]
         criteria = [self.criterion(kind, c) for c in result.criteria]
         reasons = [doc["text"] for doc, c in zip(criteria, result.criteria, strict=True) if c.id in result.reasons]
         reason_text = None
         if result.reason:
-            params = {k: v for k, v in result.reason.items() if k != "code"}
+            params = dict(result.reason.params)
             if "field" in params:
                 params["field"] = self.label(kind, params["field"])
-            reason_text = t(NOT_IN_FORCE[result.reason["code"]], lang, **params)
+            reason_text = t(NOT_IN_FORCE[result.reason.code], lang, **params)
+        if result.window is None:
+            raise ValueError(f"{result.id}: a result without its window state")
         return {
-            "id": result.id, "family": program.family, "family_name": static["family_name"],
-            "name": static["name"], "applies_to": spec["applies_to"], "subject": kind,
-            "person": person, "person_ref": subject.ref if kind == "person" else None,
-            "status": result.status, "status_text": self._status[result.status],
-            "certainty": spec["certainty"], "certainty_text": static["certainty_text"],
-            "confidence": result.confidence,
-            "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == "money" else None,
+            "id": result.id, "family": str(program.family), "family_name": static["family_name"],
+            "name": static["name"], "applies_to": str(spec.applies_to), "subject": str(kind),
+            "person": person, "person_ref": subject.ref if kind == Subject.PERSON else None,
+            "status": str(result.status), "status_text": self._status[result.status],
+            "certainty": str(spec.certainty), "certainty_text": static["certainty_text"],
+            "confidence": str(result.confidence),
+            "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == Outcome.MONEY
+            else None,
             "amount": self.amount_text(result),
             "benefit": benefit_doc,
             "flags": [{"code": f.code, "text": self.flag_text(kind, f)} for f in result.flags],
@@ -318,12 +330,12 @@ class Reporter:
             "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
             "gaps": [self.gap(kind, g, program) for g in result.gaps],
             "excluded_by": None if result.excluded_by is None else {
-                "group": result.excluded_by.group, "kind": result.excluded_by.kind,
+                "group": result.excluded_by.group, "kind": str(result.excluded_by.kind),
                 "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},
             "window": self.window(result.window),
-            "summary": static["summary"], "issuer": static["issuer"], "instrument": spec["instrument"],
+            "summary": static["summary"], "issuer": static["issuer"], "instrument": spec.instrument,
             "effective": static["effective"],
-            "official_text": spec.get("official_text"),
+            "official_text": spec.official_text,
             "advisories": static["advisories"],
             "documents": static["documents"],
             "sources": static["sources"],
@@ -331,50 +343,51 @@ class Reporter:
 
     def amount_text(self, result: ProgramResult) -> str:
         lang = self.lang
-        if result.status in ("not_eligible", "not_in_force"):
+        if result.status in (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE):
             return "—"
-        if result.benefit is None or result.benefit.kind == "unknown":
+        if result.benefit is None or result.benefit.kind == Outcome.UNKNOWN:
             return formatting.money(None, lang)
-        if result.benefit.kind == "non_monetary":
+        if result.benefit.kind == Outcome.NON_MONETARY:
             return gettext(AMOUNT["not_monetary"], lang)
         if result.benefit.estimate is None:
             return gettext(AMOUNT["needs_info"], lang)
         est = result.benefit.estimate
         text = formatting.money_range(est.low, est.high, lang)
-        if result.program.spec["certainty"] == "competitive":
+        if result.program.competitive:
             text = t(AMOUNT["up_to"], lang, amount=text)
         return text
 
     # --- totals -----------------------------------------------------------------------------------
     def totals(self, subjects: list[SubjectResult]) -> dict[str, Any]:
         lang = self.lang
-        fam: dict[str, dict[str, Any]] = {f: {"low": Decimal(0), "high": Decimal(0), "programs": 0,
+        fam: dict[Family, dict[str, Any]] = {f: {"low": Decimal(0), "high": Decimal(0), "programs": 0,
                                              "unknown_amounts": 0, "needs_info": 0} for f in FAMILIES}
         adjustments = []
         for subject in subjects:
             for result in subject.results:
                 family = fam[result.program.family]
-                if result.status == "needs_info":
+                if result.status == Status.NEEDS_INFO:
                     family["needs_info"] += 1
-                if result.status != "eligible" or result.excluded_by is not None:
+                if result.status != Status.ELIGIBLE or result.excluded_by is not None:
                     continue
-                if result.benefit is not None and result.benefit.kind == "unknown":
+                if result.benefit is not None and result.benefit.kind == Outcome.UNKNOWN:
                     family["unknown_amounts"] += 1
-                if result.counts_in_totals:
+                if result.counts_in_totals and result.estimate is not None:
                     family["low"] += result.estimate.low
                     family["high"] += result.estimate.high
                     family["programs"] += 1
             for adj in subject.adjustments:
                 fam[adj.family]["low"] += adj.amount.low
                 fam[adj.family]["high"] += adj.amount.high
-                adjustments.append({"group": adj.group, "family": adj.family, "low": cents(adj.amount.low),
+                adjustments.append({"group": adj.group, "family": str(adj.family), "low": cents(adj.amount.low),
                                     "high": cents(adj.amount.high), "text": adj.text[lang]})
         by_family = {}
-        overall = {"low": Decimal(0), "high": Decimal(0), "programs": 0, "unknown_amounts": 0, "needs_info": 0}
+        overall: dict[str, Any] = {"low": Decimal(0), "high": Decimal(0), "programs": 0, "unknown_amounts": 0,
+                                   "needs_info": 0}
         for name, values in fam.items():
             for key in overall:
                 overall[key] += values[key]
-            by_family[name] = self.total_doc(values, gettext(FAMILY_NAMES[name], lang))
+            by_family[name.value] = self.total_doc(values, gettext(FAMILY_NAMES[name], lang))
         return {"currency": "CNY", "by_family": by_family, "overall": self.total_doc(overall, None),
                 "adjustments": adjustments}
 
@@ -383,7 +396,7 @@ class Reporter:
         documents (used per row by batch mode)."""
         low = high = Decimal(0)
         for result in subject.results:
-            if result.counts_in_totals:
+            if result.counts_in_totals and result.estimate is not None:
                 low += result.estimate.low
                 high += result.estimate.high
         for adj in subject.adjustments:
@@ -413,7 +426,8 @@ class Reporter:
             programs += [self.program(person, r, index) for r in person.results]
             people.append({"index": index, "ref": person.ref, "department": person.department,
                            "inherited_from_company": [
-                               {"field": name, "label": self.label("person", name)} for name in person.inherited],
+                               {"field": name, "label": self.label(Subject.PERSON, name)}
+                               for name in person.inherited],
                            "totals": self.totals([person])})
         return {
             "as_of": assessment.as_of.isoformat(),
@@ -427,6 +441,7 @@ class Reporter:
             "totals": self.totals(subjects),
             "disclaimer": gettext(DISCLAIMER, self.lang),
         }
+
 
 
 def _plain(value: Any) -> Any:

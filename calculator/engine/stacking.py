@@ -7,32 +7,35 @@ and keeps the one worth most (by midpoint, then by low end); known amounts beat 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from calculator.engine.enums import EXCLUSIVE, StackingKind, Status
 from calculator.engine.model import Adjustment, Estimate, ExcludedBy, Flag, ProgramResult
+from calculator.engine.specs import StackingGroupSpec
 from calculator.engine.texts import flag
 
-EXCLUSIVE = ("choose_one", "take_higher")
+Worth = tuple[Decimal, Decimal, int]
 
 
-def _worth(results: list[ProgramResult]) -> tuple[Decimal, Decimal, int]:
+def _worth(results: list[ProgramResult]) -> Worth:
     mid = sum(((r.estimate.low + r.estimate.high) / 2 for r in results if r.estimate), Decimal(0))
     low = sum((r.estimate.low for r in results if r.estimate), Decimal(0))
     known = sum(1 for r in results if r.estimate is not None)
     return mid, low, known
 
 
-def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResult],
-                   subject: dict[str, Any]) -> list[Adjustment]:
+def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, ProgramResult],
+                   subject: Mapping[str, Any]) -> list[Adjustment]:
     """Mark excluded results (``excluded_by``), flag pending choices, and return total adjustments.
 
     ``groups`` must only name programs present in ``results``.
     """
-    exclusive = [g for g in groups if g["kind"] in EXCLUSIVE]
-    candidates = [m for m in results if results[m].status == "eligible" and any(m in g["members"] for g in exclusive)]
-    sets = [set(g["members"]) for g in exclusive]
-    best: tuple[Any, ...] | None = None
+    exclusive = [g for g in groups if g.kind in EXCLUSIVE]
+    candidates = [m for m in results if results[m].status == Status.ELIGIBLE and any(m in g.members for g in exclusive)]
+    sets = [set(g.members) for g in exclusive]
+    best: Worth | None = None
     best_set: set[str] = set(candidates)
     sizes = range(len(candidates), -1, -1) if len(candidates) > 1 else ()  # 0 or 1 candidate: nothing to choose
     for size in sizes:
@@ -50,46 +53,46 @@ def apply_stacking(groups: list[dict[str, Any]], results: dict[str, ProgramResul
         if member in best_set:
             continue
         group = next(g for g, members in zip(exclusive, sets, strict=True) if member in members and best_set & members)
-        results[member].excluded_by = ExcludedBy(group=group["id"], kind=group["kind"],
-                                                 chosen=[m for m in group["members"] if m in best_set],
-                                                 text=group["text"])
+        results[member].excluded_by = ExcludedBy(group=group.id, kind=group.kind,
+                                                 chosen=[m for m in group.members if m in best_set],
+                                                 text=group.text)
     for group in exclusive:
-        members = group["members"]
+        members = group.members
         for member in members:
             result = results[member]
-            if result.status == "needs_info":
+            if result.status == Status.NEEDS_INFO:
                 others = [results[m] for m in members
-                          if m != member and results[m].status in ("eligible", "needs_info")]
+                          if m != member and results[m].status in (Status.ELIGIBLE, Status.NEEDS_INFO)]
                 if others:
                     result.flags.append(flag("exclusive_pending", others=program_names(others)))
     for group in groups:
-        if group["kind"] != "warning":
+        if group.kind != StackingKind.WARNING:
             continue
-        eligible = [m for m in group["members"] if results[m].status in ("eligible", "needs_info")]
+        eligible = [m for m in group.members if results[m].status in (Status.ELIGIBLE, Status.NEEDS_INFO)]
         if len(eligible) > 1:
             for member in eligible:
-                results[member].flags.append(Flag(code=f"stacking_{group['id']}", text=group["text"]))
+                results[member].flags.append(Flag(code=f"stacking_{group.id}", text=group.text))
     adjustments = []
     for group in groups:
-        if group["kind"] != "combined_limit":
+        if group.kind != StackingKind.COMBINED_LIMIT:
             continue
-        counted = [results[m] for m in group["members"] if results[m].counts_in_totals]
-        limits = [subject.get(name) for name in group["limit_inputs"] if subject.get(name) is not None]
+        counted = [results[m] for m in group.members if results[m].counts_in_totals]
+        limits = [Decimal(value) for name in group.limit_inputs if (value := subject.get(name)) is not None]
         if len(counted) < 2 or not limits:
             continue
-        limit = max(Decimal(v) for v in limits)
-        total = sum((r.estimate for r in counted), Estimate(Decimal(0), Decimal(0)))
+        limit = max(limits)
+        total = sum((r.estimate for r in counted if r.estimate is not None), Estimate(Decimal(0), Decimal(0)))
         cut = Estimate(max(Decimal(0), total.low - limit), max(Decimal(0), total.high - limit))
         for r in counted:
-            others = program_names([o for o in counted if o is not r])
-            r.flags.append(flag("combined_support_limited", others=others, limit_amount=limit))
+            names = program_names([o for o in counted if o is not r])
+            r.flags.append(flag("combined_support_limited", others=names, limit_amount=limit))
         if cut.high > 0:
-            adjustments.append(Adjustment(group=group["id"], family=counted[0].program.family,
-                                          amount=Estimate(-cut.low, -cut.high), text=group["text"]))
+            adjustments.append(Adjustment(group=group.id, family=counted[0].program.family,
+                                          amount=Estimate(-cut.low, -cut.high), text=group.text))
     return adjustments
 
 
-def program_names(results: list[Any]) -> dict[str, str]:
+def program_names(results: list[ProgramResult]) -> dict[str, str]:
     """The programs' names joined, in both languages (a flag parameter the report picks the language of)."""
-    return {"zh": "、".join(r.program.spec["name"]["zh"] for r in results),
-            "en": "; ".join(r.program.spec["name"]["en"] for r in results)}
+    return {"zh": "、".join(r.program.spec.name["zh"] for r in results),
+            "en": "; ".join(r.program.spec.name["en"] for r in results)}

@@ -6,12 +6,20 @@ No rate, band or allowance lives here: every figure comes from ``incentive_table
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calculator.engine.model import Flag, weakest
+from calculator.engine.enums import Confidence
+from calculator.engine.model import Flag
 from calculator.engine.texts import flag
+
+if TYPE_CHECKING:
+    from calculator.engine.reference import ReferenceTable
+
+Person = Mapping[str, Any]  # a validated person profile
+Tables = Mapping[str, "ReferenceTable"]
 
 
 @dataclass
@@ -21,12 +29,12 @@ class TaxFigures:
     value: Decimal | None = None
     missing: list[str] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
-    confidence: str = "CONFIRMED"
+    confidence: Confidence = Confidence.CONFIRMED
     figures: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def mainland_iit(person: dict[str, Any], day: dt.date, reference: dict[str, Any]) -> tuple[TaxFigures, TaxFigures]:
+def mainland_iit(person: Person, day: dt.date, reference: Tables) -> tuple[TaxFigures, TaxFigures]:
     """(taxable comprehensive income, IIT) for a person in the tax year containing ``day``.
 
     Uses the figures the person gave; estimates what is missing from gross income, the 60,000 basic
@@ -44,14 +52,14 @@ def mainland_iit(person: dict[str, Any], day: dt.date, reference: dict[str, Any]
             basic = reference["iit_deductions"].figure("basic_annual_deduction", day)
             if basic is None:
                 taxable.flags.append(flag("no_figure_in_force", name="iit_deductions.basic_annual_deduction"))
-                taxable.confidence = "UNCONFIRMED"
+                taxable.confidence = Confidence.UNCONFIRMED
             else:
                 special = person.get("special_deductions")
                 if special is None:
                     special = Decimal(0)
                     taxable.flags.append(flag("assumed_no_special_deductions"))
                 taxable.value = max(Decimal(0), Decimal(gross) - basic.value - Decimal(special))
-                taxable.confidence = weakest(taxable.confidence, basic.confidence)
+                taxable.confidence = Confidence.weakest(taxable.confidence, basic.confidence)
                 taxable.figures.append(basic.name)
                 taxable.flags.append(flag("taxable_income_estimated"))
     iit = TaxFigures()
@@ -64,7 +72,7 @@ def mainland_iit(person: dict[str, Any], day: dt.date, reference: dict[str, Any]
         found = reference["iit_brackets"].tax(taxable.value, day)
         if found is None:
             iit.flags.append(flag("no_figure_in_force", name="iit_brackets"))
-            iit.confidence = "UNCONFIRMED"
+            iit.confidence = Confidence.UNCONFIRMED
         else:
             iit.value, version = found
             iit.confidence = version.confidence
@@ -73,7 +81,7 @@ def mainland_iit(person: dict[str, Any], day: dt.date, reference: dict[str, Any]
     return taxable, iit
 
 
-def hk_salaries_tax_burden(person: dict[str, Any], tax_year: int, reference: dict[str, Any]) -> TaxFigures:
+def hk_salaries_tax_burden(person: Person, tax_year: int, reference: Tables) -> TaxFigures:
     """Estimated Hong Kong salaries tax on the same income, in CNY (default method, flagged).
 
     Income converted at the user's rate; year of assessment starting in the calendar tax year; basic
@@ -85,7 +93,7 @@ def hk_salaries_tax_burden(person: dict[str, Any], tax_year: int, reference: dic
         out.missing.append("annual_gross_income")
     if fx is None:
         out.missing.append("fx_cny_per_hkd")
-    if out.missing:
+    if gross is None or fx is None:
         return out
     ya_start = dt.date(tax_year, 4, 1)
     income_hkd = Decimal(gross) / Decimal(fx)
@@ -95,11 +103,11 @@ def hk_salaries_tax_burden(person: dict[str, Any], tax_year: int, reference: dic
     label = f"{tax_year}/{(tax_year + 1) % 100:02d}"
     if allowance is None or progressive is None or standard is None:
         out.flags.append(flag("hk_tables_missing", year=label))
-        out.confidence = "UNCONFIRMED"
+        out.confidence = Confidence.UNCONFIRMED
         return out
     hk_tax = min(progressive[0], standard[0])
     out.value = hk_tax * Decimal(fx)
-    out.confidence = weakest(allowance.confidence, progressive[1].confidence, standard[1].confidence)
+    out.confidence = Confidence.weakest(allowance.confidence, progressive[1].confidence, standard[1].confidence)
     out.figures += [allowance.name, "hk_progressive_bands", "hk_standard_rate"]
     out.flags += [flag("hk_burden_estimate", year=label), flag("hk_one_off_reductions_excluded")]
     out.details = {"year_of_assessment": label, "income_hkd": income_hkd, "progressive_hkd": progressive[0],

@@ -3,29 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+
+from calculator.engine.enums import WindowMode, WindowState
+from calculator.engine.model import Period, WindowStatus
+from calculator.engine.specs import WindowSpec
 
 
-def window_state(spec: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+def window_state(spec: WindowSpec, as_of: dt.date) -> WindowStatus:
     """Where the as-of date falls among the program's known (cited) application periods."""
-    mode = spec["mode"]
-    periods = sorted(spec.get("periods") or [], key=lambda p: p["opens"])
-    state: dict[str, Any] = {"mode": mode, "state": "unknown", "opens": None, "closes": None, "next": None,
-                             "last": None, "text": spec.get("text")}
-    if mode in ("at_filing", "rolling"):
-        state["state"] = "continuous"
-    elif mode == "none":
-        state["state"] = "not_applicable"
-    for period in periods:
-        if period["opens"] <= as_of <= period["closes"]:
-            state.update(state="open", opens=period["opens"], closes=period["closes"])
-        elif period["opens"] > as_of and state["next"] is None:
-            state["next"] = {"opens": period["opens"], "closes": period["closes"]}
-        elif period["closes"] < as_of:
-            state["last"] = {"opens": period["opens"], "closes": period["closes"]}
-    if state["state"] != "open" and mode in ("annual_guide", "by_call"):
-        if state["next"] is not None:
-            state["state"] = "upcoming"
-        elif state["last"] is not None:
-            state["state"] = "closed"
-    return state
+    mode = spec.mode
+    state = WindowState.UNKNOWN
+    opens = closes = None
+    upcoming: Period | None = None
+    last: Period | None = None
+    if mode in (WindowMode.AT_FILING, WindowMode.ROLLING):
+        state = WindowState.CONTINUOUS
+    elif mode == WindowMode.NONE:
+        state = WindowState.NOT_APPLICABLE
+    for period in sorted(spec.periods, key=lambda p: p.opens):
+        if period.opens <= as_of <= period.closes:
+            state, opens, closes = WindowState.OPEN, period.opens, period.closes
+        elif period.opens > as_of and upcoming is None:
+            upcoming = Period(period.opens, period.closes)
+        elif period.closes < as_of:
+            last = Period(period.opens, period.closes)
+    if state != WindowState.OPEN and mode in (WindowMode.ANNUAL_GUIDE, WindowMode.BY_CALL):
+        if upcoming is not None:
+            state = WindowState.UPCOMING
+        elif last is not None:
+            state = WindowState.CLOSED
+    return WindowStatus(mode=mode, state=state, text=spec.text, opens=opens, closes=closes, next=upcoming, last=last)

@@ -13,7 +13,9 @@ from typing import Any
 from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
-STATUS_ORDER = {"eligible": 0, "needs_info": 1, "not_eligible": 2, "not_in_force": 3}
+from calculator.engine.enums import Status
+
+STATUS_ORDER = {status.value: index for index, status in enumerate(Status)}
 
 
 def group_cards(programs: list[dict[str, Any]], families: dict[str, str]) -> list[dict[str, Any]]:

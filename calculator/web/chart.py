@@ -6,12 +6,14 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from calculator.engine.enums import Status
+
 WIDTH, BAR, GAP, LABEL = 720, 22, 10, 300
 
 
 def support_chart(programs: list[dict[str, Any]], title: str) -> Markup:
     """Horizontal bars for the programs that count in the totals (high end, with the low end marked)."""
-    rows = [p for p in programs if p["status"] == "eligible" and not p["excluded_by"] and p["estimate"]
+    rows = [p for p in programs if p["status"] == Status.ELIGIBLE and not p["excluded_by"] and p["estimate"]
             and p["estimate"]["high"] > 0]
     rows.sort(key=lambda p: -p["estimate"]["high"])
     if not rows:

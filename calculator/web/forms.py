@@ -113,7 +113,7 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
             if meta["table"]:
                 table = catalogue.reference[meta["table"]]
                 choices = [(code, names[lang]) for code, names in table.names.items()]
-            programs = [catalogue.programs[pid].spec["name"][lang] for pid in usage[subject].get(name, [])]
+            programs = [catalogue.programs[pid].spec.name[lang] for pid in usage[subject].get(name, [])]
             controller = SHOW_WHEN[subject].get(name)
             questions.append(Question(
                 name=name, html_id=f"{head}{name}", kind=meta["type"], label=field_label(meta, lang),

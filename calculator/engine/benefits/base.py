@@ -1,0 +1,204 @@
+"""What every benefit kind shares: the formula base class, what it is built and run with, its registry entry.
+
+Every figure is read from the program's dated figures or a reference table (``table.key``) for the date
+being assessed. A figure that is not in force on that date makes the amount unknown, never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
+
+from calculator.engine import tax
+from calculator.engine.derived import Value
+from calculator.engine.enums import BenefitKind, Confidence, Outcome
+from calculator.engine.model import BenefitOutcome, Figure
+from calculator.engine.specs import BenefitSpec, ConditionSpec, Params, ProgramSpec, ReferenceTableSpec, Text
+from calculator.engine.texts import flag
+
+if TYPE_CHECKING:
+    from calculator.engine.criteria import Compiled
+    from calculator.engine.model import ProgramResult
+    from calculator.engine.reference import ReferenceTable
+    from calculator.engine.shape_fields import Strict
+
+ZERO = Decimal(0)
+P = TypeVar("P", bound=Params)
+
+
+@dataclass(slots=True)
+class Context:
+    """What a formula may look at besides the subject: dates, tables, and dependency results."""
+
+    as_of: dt.date
+    tax_year: int
+    day: dt.date  # the date figures are read for (as-of, or 1 January of the tax year)
+    reference: Mapping[str, ReferenceTable]
+    resolved: Mapping[str, ProgramResult]  # program id -> result after stacking (dependencies only)
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What a formula is built with, once, at load time."""
+
+    figures: Mapping[str, Sequence[Figure]]
+    reference: Mapping[str, ReferenceTable]
+    values: Mapping[str, Value]
+    condition: Callable[[ConditionSpec, str, Text], Compiled | None] = lambda cond, cid, text: None
+
+
+class Benefit(ABC, Generic[P]):
+    """Base: figure resolution and bookkeeping shared by all kinds."""
+
+    outcome = Outcome.MONEY
+
+    def __init__(self, spec: BenefitSpec, built: Built) -> None:
+        self.spec = spec
+        self.params: P = cast(P, spec.params)
+        self.figures = built.figures
+        self.reference = built.reference
+        self.values = built.values
+        self._rows: dict[tuple[str, dt.date], Figure | None] = {}
+
+    def figure(self, ref: str, day: dt.date) -> Figure | None:
+        """The row of a figure in force on ``day`` (tables are immutable once loaded, so look-ups are cached)."""
+        key = (ref, day)
+        try:
+            return self._rows[key]
+        except KeyError:
+            if len(self._rows) > 4096:
+                self._rows.clear()
+            row = self._rows[key] = self._find(ref, day)
+            return row
+
+    def _find(self, ref: str, day: dt.date) -> Figure | None:
+        if "." in ref:
+            table, key = ref.split(".", 1)
+            return self.reference[table].figure(key, day)
+        for row in self.figures.get(ref, ()):
+            if row.covers(day):
+                return row
+        return None
+
+    def product(self, ref: str, day: dt.date, out: BenefitOutcome) -> Decimal | None:
+        """A figure, or a product of figures written ``a*b``; records use and confidence on ``out``."""
+        result = Decimal(1)
+        for part in ref.split("*"):
+            row = self.figure(part, day)
+            if row is None:
+                out.flags.append(flag("no_figure_in_force", name=part))
+                return None
+            self.use(out, row)
+            result *= row.value
+        return result
+
+    def optional(self, ref: str | None, day: dt.date, out: BenefitOutcome) -> Decimal | None:
+        return None if ref is None else self.product(ref, day, out)
+
+    @staticmethod
+    def use(out: BenefitOutcome, row: Figure) -> None:
+        out.figures.append(row.name)
+        out.confidence = Confidence.weakest(out.confidence, row.confidence)
+
+    def read(self, name: str, subject: Mapping[str, Any], ctx: Context, out: BenefitOutcome) -> Decimal | None:
+        value = self.values[name]
+        raw = value.get(subject, ctx.as_of)
+        if raw is None:
+            out.missing.extend(n for n in value.inputs if subject.get(n) is None)
+            return None
+        return Decimal(raw)
+
+    def cap_value(self, cap_ref: str | None, out: BenefitOutcome, ctx: Context) -> Decimal | None:
+        if not cap_ref:
+            return None
+        cap = self.product(cap_ref, ctx.day, out)
+        out.cap = cap
+        return cap
+
+    @abstractmethod
+    def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
+        """The outcome of this formula for one subject."""
+
+    @staticmethod
+    def unknown_amount(out: BenefitOutcome) -> BenefitOutcome:
+        out.kind = Outcome.UNKNOWN
+        out.estimate = None
+        return out
+
+
+def clamp(amount: Decimal, floor: Decimal | None, cap: Decimal | None) -> Decimal:
+    if floor is not None and amount > 0:
+        amount = max(amount, floor)
+    if cap is not None:
+        amount = min(amount, cap)
+    return amount
+
+
+def merge(out: BenefitOutcome, *parts: tax.TaxFigures) -> None:
+    for part in parts:
+        for name in part.missing:
+            if name not in out.missing:
+                out.missing.append(name)
+        out.flags.extend(part.flags)
+        out.figures.extend(part.figures)
+        out.confidence = Confidence.weakest(out.confidence, part.confidence)
+
+
+class ProgramChecks(Protocol):
+    """What a kind's own cross-file check may ask of the validator (errors name file, program and field)."""
+
+    @property
+    def program(self) -> ProgramSpec: ...
+
+    def error(self, field: str, message: str) -> None: ...
+
+    def input_type(self, name: str) -> str | None: ...
+
+    def code_table(self, name: str) -> ReferenceTableSpec | None: ...
+
+    def table(self, name: str) -> ReferenceTableSpec | None: ...
+
+    def condition(self, cond: ConditionSpec, field: str) -> None: ...
+
+    def sources(self, keys: Sequence[str] | None, field: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class KindEntry:
+    """Everything about one benefit kind: adding a kind is adding one of these (and its name in BenefitKind).
+
+    ``figures`` and ``values`` are parameter paths the validator resolves (``rate.when_true``, ``amounts.*``):
+    figure references must name a figure in force somewhere, values a profile field or derived value.
+    """
+
+    kind: BenefitKind
+    schema: type[Strict]  # the parameters (strict: unknown keys are errors); load() gives the typed Params
+    benefit: type[Benefit[Any]]
+    parameters: str  # docs/tables.md: the parameters, as a reader writes them
+    amount: str  # docs/tables.md: what the formula gives
+    figures: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()  # reference tables the formula reads
+    inputs: tuple[str, ...] = ()  # profile fields the formula reads directly (the form shows which programs use them)
+    check: Callable[[ProgramChecks, Any], None] | None = None  # further cross-file checks of the parameters
+    conditions: tuple[str, ...] = field(default=())  # parameter paths holding ConditionSpecs (items.*.when)
+
+
+def resolve(params: object, path: str) -> Iterator[tuple[str, Any]]:
+    """The values at a dotted parameter path, with their field names (``*`` walks a mapping or a tuple)."""
+    items: list[tuple[str, Any]] = [("benefit", params)]
+    for part in path.split("."):
+        found: list[tuple[str, Any]] = []
+        for name, value in items:
+            if part == "*" and isinstance(value, Mapping):
+                found += [(f"{name}.{key}", item) for key, item in value.items()]
+            elif part == "*" and isinstance(value, tuple):
+                found += [(f"{name}[{index}]", item) for index, item in enumerate(value)]
+            elif part != "*" and getattr(value, part, None) is not None:
+                found.append((f"{name}.{part}", getattr(value, part)))
+        items = found
+    return iter(items)

@@ -1,0 +1,96 @@
+"""Benefit kinds without a priced amount: an unconfirmed amount (``unknown``) and permissions, obligations,
+labels and information (``non_monetary``). Each kind: its class, its parameter schema and its registry entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
+from calculator.engine.benefits.taxes import NoParamsSchema
+from calculator.engine.enums import BenefitKind, Confidence, ItemType, Outcome
+from calculator.engine.model import AppliedItem, BenefitOutcome
+from calculator.engine.shape_fields import (
+    Choice,
+    ConditionSchema,
+    Strict,
+    TableDate,
+    bilingual_field,
+    confidence_field,
+    sources_field,
+)
+from calculator.engine.specs import BenefitSpec, ItemSpec, NonMonetaryParams, NoParams
+from calculator.engine.texts import flag
+
+
+class Unknown(Benefit[NoParams]):
+    outcome = Outcome.UNKNOWN
+
+    def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
+        return BenefitOutcome(kind=Outcome.UNKNOWN, flags=[flag("amount_unknown")])
+
+
+class NonMonetary(Benefit[NonMonetaryParams]):
+    outcome = Outcome.NON_MONETARY
+
+    def __init__(self, spec: BenefitSpec, built: Built) -> None:
+        super().__init__(spec, built)
+        self.conditions = [None if item.when is None else built.condition(item.when, f"item_{index}", item.text)
+                           for index, item in enumerate(self.params.items)]
+
+    def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
+        items = []
+        confidence = Confidence.CONFIRMED
+        for item, condition in zip(self.params.items, self.conditions, strict=True):
+            start, end = item.effective_from, item.effective_to
+            if (start is not None and ctx.day < start) or (end is not None and ctx.day > end):
+                continue
+            applies: bool | None = True
+            if condition is not None:
+                applies = condition.evaluate(subject, ctx.as_of).result
+            if applies is not False:
+                items.append(AppliedItem(item, applies))
+                if item.confidence and item.confidence != Confidence.UNCONFIRMED:
+                    confidence = Confidence.weakest(confidence, item.confidence)
+        return BenefitOutcome(kind=Outcome.NON_MONETARY, items=items, confidence=confidence)
+
+
+class ItemSchema(Strict):
+    spec = ItemSpec
+    type = Choice(ItemType, required=True)
+    text = bilingual_field(required=True)
+    article = fields.String()
+    when = fields.Nested(ConditionSchema)
+    confidence = confidence_field()          # default: the program's; SECONDARY flags the result
+    source = sources_field()
+    effective_from = TableDate()             # an item that applies later (or earlier) than the program
+    effective_to = TableDate()
+
+    @validates_schema
+    def _sourced(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("confidence") == Confidence.SECONDARY and not data.get("source"):
+            raise ValidationError("A SECONDARY item needs its source.", "source")
+
+
+class NonMonetarySchema(Strict):
+    spec = NonMonetaryParams
+    items = fields.List(fields.Nested(ItemSchema), required=True)
+
+
+def check_items(checks: ProgramChecks, params: NonMonetaryParams) -> None:
+    for index, item in enumerate(params.items):
+        checks.sources(item.source, f"benefit.items[{index}].source")
+        if item.when is not None:
+            checks.condition(item.when, f"benefit.items[{index}].when")
+
+
+ENTRIES = (
+    KindEntry(BenefitKind.UNKNOWN, NoParamsSchema, Unknown, "—", "amount unknown (the figure is unconfirmed)"),
+    KindEntry(BenefitKind.NON_MONETARY, NonMonetarySchema, NonMonetary,
+              "`items = [{ type = permission / obligation / label / information, text, article, when, confidence, "
+              "source, effective_from, effective_to }]`",
+              "permissions and obligations; an item's own dates limit when it shows, and a SECONDARY item flags the "
+              "result", check=check_items),
+)
