@@ -36,6 +36,8 @@ def main(path: str) -> None:
         if len(cells) != 5:
             continue
         key, title, address, typ, supports = cells
+        title = re.sub(r"^\*\(new \d{4}-\d{2}-\d{2}\)\*\s*", "", title)  # the revision marker is not part of the title
+        row_commit = re.search(r"at commit\s+([0-9a-f]{40})", address)  # a row's own commit beats the file-wide one
         urls = re.findall(r"https?://[^\s;]+", address)
         repos = re.findall(r"GitHub ([\w.-]+/[\w.-]+), `([^`]+)`", address)
         out.append(f"[{key}]")
@@ -46,7 +48,8 @@ def main(path: str) -> None:
         if repos:
             out.append("github = [")
             for repo, rpath in repos:
-                commit = f", commit = {toml_str(pinned[repo])}" if repo in pinned else ""
+                pin = row_commit.group(1) if row_commit else pinned.get(repo)
+                commit = f", commit = {toml_str(pin)}" if pin else ""
                 out.append(f"  {{ repository = {toml_str(repo)}, path = {toml_str(rpath)}{commit} }},")
             out.append("]")
         out.append(f"supports = {toml_str(supports)}")
