@@ -59,6 +59,7 @@ def flag_codes(catalogue: Catalogue, program: Program) -> set[str]:
     flags and outcome code, and the warnings of the stacking groups it belongs to."""
     spec = program.spec
     codes = set(FLAGS) | {item.code for item in spec.flags} | {b.flag for b in spec.branches if b.flag}
+    codes |= {c.unknown_flag.code for c in spec.criteria if c.unknown_flag}
     if spec.outcome:
         codes.add(spec.outcome.code)
     return codes | {f"stacking_{group.id}" for group in catalogue.stacking if program.id in group.members}

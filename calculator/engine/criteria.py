@@ -121,7 +121,8 @@ class Compiled:
             missing = tuple(name for name in self.value.inputs if subject.get(name) is None) + missing
         elif required is None and not self.takes_no_value:
             result = None
-        elif self.unknown_values and isinstance(actual, str) and actual in self.unknown_values:
+        elif (self.unknown_values and isinstance(actual, str) and actual in self.unknown_values) or (
+                self.spec.boundary and actual == required):  # an answer the reference cannot judge, or an open edge
             result, note = None, self.unknown_note
         else:
             result = self.test(actual, required)
@@ -171,7 +172,7 @@ def specialise(compiled: Compiled) -> None:
     """Replace the generic ``evaluate`` by generated code for the common cases (an input or derived value
     compared with a literal): the read and the comparison inlined, as a hand-written check would be.
     Thresholds looked up from tables and answers with unknown values keep the generic path."""
-    if isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values:
+    if isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values or compiled.spec.boundary:
         return
     if compiled.required is None and not compiled.takes_no_value:
         return

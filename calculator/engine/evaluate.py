@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from calculator.engine.benefits import Context
@@ -139,17 +140,21 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         criteria = [c.fast(subject, as_of, day) for c in program.criteria if c.in_force(day)]
     else:
         criteria = [c.fast(subject, as_of, day) for c in program.criteria]
+    deciding = criteria
+    if program.flag_only_unknowns:
+        deciding, softened = soften(criteria)
+        flags += softened
     overall: bool | None
     if not program.has_branches:
-        results = [c.result for c in criteria]
+        results = [c.result for c in deciding]
         if False in results:
-            overall, relevant, reasons = False, criteria, [c.id for c in criteria if c.result is False]
+            overall, relevant, reasons = False, deciding, [c.id for c in deciding if c.result is False]
         else:
-            overall, relevant, reasons = (None if None in results else True), criteria, []
+            overall, relevant, reasons = (None if None in results else True), deciding, []
     elif program.dated_criteria:
-        overall, relevant, reasons = decide(criteria, [c.branch for c in criteria])
+        overall, relevant, reasons = decide(deciding, [c.branch for c in deciding])
     else:
-        overall, relevant, reasons = decide_indexed(criteria, *program.branch_index)
+        overall, relevant, reasons = decide_indexed(deciding, *program.branch_index)
     for item, condition in program.flags:
         if condition.evaluate(subject, as_of).result:
             flags.append(Flag(item.code, {}, item.text))
@@ -193,6 +198,21 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window)
     add_confidence_flag(result)
     return result
+
+
+def soften(criteria: list[CriterionResult]) -> tuple[list[CriterionResult], list[Flag]]:
+    """Criteria whose unanswered input only flags (``unknown_outcome = "flag"``) leave the decision: they count as
+    met for it (never as missing) and their flag is shown; the criteria list itself keeps them unknown."""
+    deciding: list[CriterionResult] = []
+    flags: list[Flag] = []
+    for crit in criteria:
+        spec = crit.criterion.spec
+        if crit.result is None and spec.unknown_outcome == "flag" and spec.unknown_flag is not None:
+            deciding.append(replace(crit, result=True, missing=()))
+            flags.append(Flag(spec.unknown_flag.code, {}, spec.unknown_flag.text))
+        else:
+            deciding.append(crit)
+    return deciding, flags
 
 
 def decide_indexed(criteria: list[CriterionResult], common: list[int],

@@ -288,6 +288,11 @@ class Program:
         return any(c.dated for c in self.criteria)
 
     @cached_property
+    def flag_only_unknowns(self) -> bool:
+        """Whether a criterion's unanswered input only flags (``unknown_outcome = "flag"``)."""
+        return any(c.spec.unknown_outcome == "flag" for c in self.criteria)
+
+    @cached_property
     def numeric_ops(self) -> frozenset[Operator]:
         """The comparison operators this program uses (a near miss is only priced for these)."""
         return frozenset(c.op for c in self.criteria) & COMPARISONS

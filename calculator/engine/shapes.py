@@ -72,6 +72,7 @@ from calculator.engine.specs import (
     SizeClassRow,
     SourceSpec,
     StackingGroupSpec,
+    UnknownFlagSpec,
     VersionSpec,
     WindowSpec,
 )
@@ -120,6 +121,12 @@ class FigureSchema(DatedRowMixin):
     source = sources_field(required=True)
 
 
+class UnknownFlagSchema(Strict):
+    spec = UnknownFlagSpec
+    code = name_field(required=True)
+    text = bilingual_field(required=True)
+
+
 class CriterionSchema(DatedRowMixin):
     spec = CriterionSpec
     id = name_field(required=True)
@@ -132,6 +139,27 @@ class CriterionSchema(DatedRowMixin):
     branch = fields.String()
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
+    boundary = fields.String(validate=validate.OneOf(("unknown",)))
+    unknown_outcome = fields.String(validate=validate.OneOf(("missing", "flag")))
+    unknown_flag = fields.Nested(UnknownFlagSchema)
+
+    @validates_schema
+    def _boundary_and_unknowns(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("boundary"):
+            if data["op"] not in COMPARISONS or not isinstance(data.get("value"), Decimal | dt.date):
+                raise ValidationError("boundary = \"unknown\" needs gt, ge, lt or le with a number or a date.",
+                                      "boundary")
+            if not data.get("unknown_note"):
+                raise ValidationError("boundary = \"unknown\" needs unknown_note (why the edge is open).",
+                                      "unknown_note")
+        if (data.get("unknown_outcome") == "flag") != bool(data.get("unknown_flag")):
+            raise ValidationError("unknown_flag goes with (and only with) unknown_outcome = \"flag\".", "unknown_flag")
+        if data.get("unknown_outcome") == "flag":
+            if data["op"] not in (Operator.IS_TRUE, Operator.IS_FALSE):
+                raise ValidationError("unknown_outcome = \"flag\" needs is_true or is_false.", "unknown_outcome")
+            if data.get("branch"):
+                raise ValidationError("unknown_outcome = \"flag\" cannot sit in a branch (it could grant).",
+                                      "unknown_outcome")
 
     @validates_schema
     def _value_matches_operator(self, data: dict[str, Any], **kwargs: Any) -> None:

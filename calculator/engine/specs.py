@@ -88,6 +88,14 @@ class ConditionSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class UnknownFlagSpec:
+    """The flag shown instead of asking, when a criterion's unknown answer only flags."""
+
+    code: str
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
 class CriterionSpec:
     id: str
     text: Text
@@ -103,6 +111,9 @@ class CriterionSpec:
     effective_to: dt.date | None = None
     instrument: str | None = None
     note: Text | None = None
+    boundary: str | None = None  # "unknown": a value exactly at the threshold is unknown, not met or failed
+    unknown_outcome: str | None = None  # "flag": an unanswered input only flags (no needs_info); default "missing"
+    unknown_flag: UnknownFlagSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
