@@ -45,8 +45,9 @@ class Compiler:
         self.values: dict[Subject, dict[str, Value]] = {
             subject: {name: input_value(name, meta["unit"]) for name, meta in fields[subject].items()}
             for subject in Subject}
+        units = {subject: {name: meta["unit"] for name, meta in fields[subject].items()} for subject in Subject}
         for name, spec in tables.derived.items():
-            self.values[spec.subject][name] = derived_value(spec, self.reference)
+            self.values[spec.subject][name] = derived_value(spec, self.reference, units[spec.subject])
 
     def criterion(self, spec: CriterionSpec, values: Mapping[str, Value]) -> Compiled:
         threshold: Threshold | FigureThreshold | None = None
@@ -64,9 +65,11 @@ class Compiler:
 
         figures = program_figures(spec)
         built = benefits.Built(figures=figures, reference=self.reference, values=values, condition=condition)
+        check = spec.self_check.criteria if spec.self_check else ()
         return Program(spec=spec, file=file, criteria=[self.criterion(c, values) for c in spec.criteria],
                        flags=[(item, condition(item.when, item.code, item.text)) for item in spec.flags],
-                       benefit=benefits.build(spec.benefit, built), figures=figures)
+                       benefit=benefits.build(spec.benefit, built), figures=figures,
+                       self_check=[self.criterion(c, values) for c in check])
 
     def catalogue(self) -> Catalogue:
         programs = {pid: self.program(spec, file) for pid, (spec, file) in self.tables.programs.items()}

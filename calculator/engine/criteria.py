@@ -107,6 +107,11 @@ class Compiled:
 
     def evaluate(self, subject: Subject, as_of: dt.date, day: dt.date | None = None) -> CriterionResult:
         """Evaluate on ``as_of``; thresholds from tables are read for ``day`` (the tax year's, for tax reliefs)."""
+        if self.value.explain is not None:  # a derived yes/no with its own reasons and missing inputs
+            found = self.value.explain(subject, as_of)
+            result = None if found.result is None else self.test(found.result, self.required)
+            return CriterionResult(self, result, found.result, self.required, self.confidence, found.missing,
+                                   found.note, self.id)
         actual = self.value.get(subject, as_of)
         required = self.required
         confidence = self.confidence
@@ -172,7 +177,8 @@ def specialise(compiled: Compiled) -> None:
     """Replace the generic ``evaluate`` by generated code for the common cases (an input or derived value
     compared with a literal): the read and the comparison inlined, as a hand-written check would be.
     Thresholds looked up from tables and answers with unknown values keep the generic path."""
-    if isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values or compiled.spec.boundary:
+    if (isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values
+            or compiled.value.explain or compiled.spec.boundary):
         return
     if compiled.required is None and not compiled.takes_no_value:
         return

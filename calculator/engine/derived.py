@@ -12,6 +12,7 @@ from calculator.engine.enums import DerivedKind
 from calculator.engine.specs import DerivedSpec, SizeClassRow
 
 if TYPE_CHECKING:
+    from calculator.engine.model import Flag
     from calculator.engine.reference import ReferenceTable
 
 Getter = Callable[[Mapping[str, Any], dt.date], Any]  # a subject's answer, or a quantity derived from answers
@@ -54,8 +55,20 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 @dataclass(frozen=True)
+class Explained:
+    """A derived yes/no/unknown with what it rests on: the inputs still needed, and a sentence saying why."""
+
+    result: bool | None
+    missing: tuple[str, ...] = ()
+    note: Flag | None = None
+
+
+@dataclass(frozen=True)
 class Value:
-    """How to read one named value for a subject: the getter, its unit and the inputs it rests on."""
+    """How to read one named value for a subject: the getter, its unit and the inputs it rests on.
+
+    ``explain`` (derived yes/no values with their own reasons, e.g. certificate coverage): the answer, the
+    inputs it still needs (only those that matter) and a sentence; criteria on such a value use it."""
 
     name: str
     get: Getter
@@ -63,15 +76,24 @@ class Value:
     inputs: tuple[str, ...]
     kind: DerivedKind | None  # None: a profile input
     spec: DerivedSpec | None = None
+    explain: Callable[[Mapping[str, Any], dt.date], Explained] | None = None
 
 
 def input_value(name: str, unit: str) -> Value:
     return Value(name, lambda subject, as_of: subject.get(name), unit, (name,), None)
 
 
-def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable]) -> Value:
-    """Compile one entry of ``derived.toml``."""
+def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable],
+                  units: Mapping[str, str] | None = None) -> Value:
+    """Compile one entry of ``derived.toml`` (``units``: the subject's input units, by field)."""
     kind, name = spec.kind, spec.name
+    if kind == DerivedKind.INPUT_DEFAULT:
+        found = input_default_value(spec)
+        return Value(found.name, found.get, (units or {}).get(str(spec.input), ""), found.inputs, kind, spec)
+    if kind == DerivedKind.CERTIFICATE_COVERAGE:
+        from calculator.engine.coverage import coverage_value
+
+        return coverage_value(spec, reference)
     if kind == DerivedKind.RATIO:
         num, den = str(spec.numerator), str(spec.denominator)
 
@@ -140,3 +162,20 @@ def size_class_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable])
         return "micro"
 
     return Value(spec.name, classify, "code", (sector_in, staff_in, revenue_in), DerivedKind.SIZE_CLASS, spec)
+
+
+def default_tax_year(subject: Mapping[str, Any], as_of: dt.date) -> int:
+    """The tax year a subject's figures are for: as given, else the last complete year before ``as_of``."""
+    year = subject.get("tax_year")
+    return int(year) if year else as_of.year - 1
+
+
+def input_default_value(spec: DerivedSpec) -> Value:
+    """One input, or another when it is not answered (the program using it is told, with a flag)."""
+    first, second = str(spec.input), str(spec.default)
+
+    def value(subject: Mapping[str, Any], as_of: dt.date) -> Any:
+        found = subject.get(first)
+        return subject.get(second) if found is None else found
+
+    return Value(spec.name, value, "", (first, second), DerivedKind.INPUT_DEFAULT, spec)

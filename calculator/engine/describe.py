@@ -11,7 +11,7 @@ from typing import Any
 from calculator.engine.benefits import REGISTRY, resolve
 from calculator.engine.enums import Confidence
 from calculator.engine.model import Catalogue, Program
-from calculator.engine.specs import BandLookup, FigureRef, NonMonetaryParams, Text
+from calculator.engine.specs import BandLookup, CriterionSpec, FigureRef, NonMonetaryParams, Text
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -67,13 +67,12 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
                    "periods": [{"opens": _iso(p.opens), "closes": _iso(p.closes), "confidence": p.confidence.value,
                                 "source": list(p.source)} for p in spec.window.periods]},
         "branches": [{"id": b.id, "text": dict(b.text)} for b in spec.branches],
-        "criteria": [
-            {"id": c.id, "text": dict(c.text), "input": c.field, "op": c.op.value, "value": _jsonable(c.value),
-             "branch": c.branch, "confidence": c.confidence.value, "source": list(c.source),
-             "effective_from": _iso(c.effective_from), "effective_to": _iso(c.effective_to)}
-            for c in spec.criteria],
-        "benefit": {"kind": spec.benefit.kind.value, "text": dict(spec.benefit.text),
-                    "pool": _text(spec.benefit.pool)},
+        "criteria": [_criterion(c) for c in spec.criteria],
+        "self_check": None if spec.self_check is None else {
+            "id": spec.self_check.id, "text": dict(spec.self_check.text), "if_certified": spec.self_check.if_certified,
+            "criteria": [_criterion(c) for c in spec.self_check.criteria]},
+        "benefit": {"kind": spec.benefit.kind.value, "money_kind": str(program.money_kind),
+                    "text": dict(spec.benefit.text), "pool": _text(spec.benefit.pool)},
         "figures": [
             {"name": row.name, "value": _jsonable(row.value), "unit": str(row.unit),
              "confidence": row.confidence.value, "source": list(row.source), "effective_from": _iso(row.effective_from),
@@ -88,6 +87,12 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
         "sources": list(spec.sources),
         "official_text": spec.official_text,
     }
+
+
+def _criterion(c: CriterionSpec) -> dict[str, Any]:
+    return {"id": c.id, "text": dict(c.text), "input": c.field, "op": c.op.value, "value": _jsonable(c.value),
+            "branch": c.branch, "confidence": c.confidence.value, "source": list(c.source),
+            "effective_from": _iso(c.effective_from), "effective_to": _iso(c.effective_to)}
 
 
 def describe_catalogue(catalogue: Catalogue) -> dict[str, Any]:
@@ -130,7 +135,7 @@ def field_usage(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
     usage: dict[str, dict[str, list[str]]] = {"company": {}, "person": {}}
     for program in catalogue.programs.values():
         spec, names = program.spec, []
-        for crit in spec.criteria:
+        for crit in (*spec.criteria, *(spec.self_check.criteria if spec.self_check else ())):
             names += inputs(crit.field)
             if isinstance(crit.value, BandLookup):
                 names += inputs(crit.value.key)

@@ -59,13 +59,35 @@ class Certainty(StrEnum):
 
 
 class MoneyKind(StrEnum):
-    """What kind of money a benefit is (for totals that do not add cash to tax saved in later years)."""
+    """What kind of money a benefit is (for totals that do not add cash to tax saved in later years).
+
+    A program's amount is ``cash`` or ``tax_this_year`` (or, without an amount, ``non_cash`` / ``obligation``);
+    ``tax_later_years`` is only ever a labelled side figure (:class:`SideKind`), never a program's amount.
+    """
 
     CASH = "cash"
     TAX_THIS_YEAR = "tax_this_year"
     TAX_LATER_YEARS = "tax_later_years"
     NON_CASH = "non_cash"
     OBLIGATION = "obligation"
+
+
+PRICED_KINDS = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)  # the kinds a total adds up (each on its own)
+
+
+class SideKind(StrEnum):
+    """A labelled figure beside a result that no total includes."""
+
+    LATER_YEARS = "later_years"  # tax value usable only in later years (carried-forward deduction, longer loss period)
+    IF_CERTIFIED = "if_certified"  # what a certificate would unlock (beside a recognition self-check)
+
+
+class SelfCheckOutcome(StrEnum):
+    """A forward-looking self-check (e.g. high-tech recognition): never priced, never in a total."""
+
+    LIKELY = "likely_to_qualify"
+    NOT_YET = "not_yet"
+    NEEDS_INFO = "needs_info"
 
 
 class BenefitKind(StrEnum):
@@ -83,6 +105,7 @@ class BenefitKind(StrEnum):
     IIT_EXCESS_OVER_HK_BURDEN = "iit_excess_over_hk_burden"
     UNKNOWN = "unknown"
     NON_MONETARY = "non_monetary"
+    LOSS_CARRY_FORWARD = "loss_carry_forward"
 
 
 class Outcome(StrEnum):
@@ -193,6 +216,8 @@ class DerivedKind(StrEnum):
     MONTHS_SINCE = "months_since"
     YEARS_SINCE = "years_since"
     SIZE_CLASS = "size_class"
+    CERTIFICATE_COVERAGE = "certificate_coverage"
+    INPUT_DEFAULT = "input_default"
 
 
 class Unit(StrEnum):
@@ -227,6 +252,7 @@ class Regime(StrEnum):
     STANDARD = "standard"
     HNTE = "hnte"
     SMALL_LOW_PROFIT = "small_low_profit"
+    QIANHAI = "qianhai"
 
 
 class TaxMethod(StrEnum):

@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from calculator.engine.enums import (
     COMPARISONS,
+    Certainty,
     Confidence,
     EffectiveBasis,
     Family,
     GapDirection,
+    MoneyKind,
     Operator,
     Outcome,
+    SelfCheckOutcome,
+    SideKind,
     StackingKind,
     Status,
     Subject,
@@ -51,6 +55,7 @@ class Figure:
     effective_to: dt.date | None
     instrument: str
     note: Text | None = None
+    carried: Flag | None = None  # a row carried forward into a period no enacted row covers: the flag to show
 
     def covers(self, day: dt.date) -> bool:
         return (self.effective_from is None or self.effective_from <= day) and (
@@ -94,7 +99,7 @@ class CriterionResult:
     required: Any  # the threshold: a literal, a set of codes, [low, high], or a figure read from a table
     confidence: Confidence
     missing: tuple[str, ...] = ()
-    note: Text | None = None
+    note: Text | Flag | None = None  # a policy note, or an engine sentence with values (e.g. certificate coverage)
     id: str = ""
 
     @property
@@ -160,10 +165,23 @@ class ExcludedBy:
 
 @dataclass(frozen=True, slots=True)
 class AppliedItem:
-    """A non-monetary item shown for a subject; ``applies`` is None when its condition is not yet known."""
+    """A non-monetary item shown for a subject; ``applies`` is None when its condition is not yet known.
+    ``params``: values its text quotes (``{window_first_year}`` …), filled when the text is rendered."""
 
     item: ItemSpec
     applies: bool | None
+    params: Mapping[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class SideFigure:
+    """A labelled figure beside a result that no amount and no total includes: value usable only in later years,
+    or what a certificate would unlock. ``code`` names its sentence (:data:`calculator.engine.texts.SIDE`)."""
+
+    kind: SideKind
+    estimate: Estimate
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -179,6 +197,7 @@ class BenefitOutcome:
     figures: list[str] = field(default_factory=list)
     items: list[AppliedItem] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # intermediate amounts, for reading results in tests
+    side: list[SideFigure] = field(default_factory=list)  # never part of ``estimate`` or of any total
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +228,19 @@ class NotInForce:
 
 
 @dataclass(slots=True)
+class SelfCheckResult:
+    """A forward-looking self-check beside a program (no amount; ``if_certified`` is labelled, never totalled)."""
+
+    outcome: SelfCheckOutcome
+    criteria: list[CriterionResult]
+    reasons: list[str]  # failed criteria
+    missing: list[str]
+    confidence: Confidence
+    gaps: list[Gap] = field(default_factory=list)
+    if_certified: Estimate | None = None
+
+
+@dataclass(slots=True)
 class ProgramResult:
     program: Program
     status: Status
@@ -222,10 +254,30 @@ class ProgramResult:
     window: WindowStatus | None = None
     reason: NotInForce | None = None  # why not_in_force
     reasons: list[str] = field(default_factory=list)  # ids of the criteria that make it not_eligible
+    self_check: SelfCheckResult | None = None
 
     @property
     def id(self) -> str:
         return self.program.id
+
+    @property
+    def money_kind(self) -> MoneyKind:
+        return self.program.money_kind
+
+    @property
+    def side_figures(self) -> list[SideFigure]:
+        """Labelled figures beside the result (never in its amount or any total): later years when the program
+        is priced (eligible or needing information), and the if-certified figure beside a self-check."""
+        out: list[SideFigure] = []
+        if self.status in (Status.ELIGIBLE, Status.NEEDS_INFO) and self.benefit is not None:
+            out += self.benefit.side
+        check = self.self_check
+        if check is not None and check.if_certified is not None:
+            out.append(SideFigure(SideKind.IF_CERTIFIED, check.if_certified, "if_certified"))
+        return out
+
+    def side(self, kind: SideKind) -> SideFigure | None:
+        return next((s for s in self.side_figures if s.kind == kind), None)
 
     @property
     def estimate(self) -> Estimate | None:
@@ -240,10 +292,14 @@ class ProgramResult:
 
 @dataclass
 class Adjustment:
+    """A cut to the combined total of some programs (a combined limit), counted with their kind of money."""
+
     group: str
     family: Family
     amount: Estimate
     text: Text
+    kind: MoneyKind = MoneyKind.CASH
+    certainty: Certainty = Certainty.COMPETITIVE
 
 
 @dataclass
@@ -278,6 +334,7 @@ class Program:
     benefit: Benefit[Any]
     figures: dict[str, list[Figure]]
     windows: dict[dt.date, WindowStatus] = field(default_factory=dict)
+    self_check: list[Compiled] = field(default_factory=list)  # the self-check's criteria, compiled
 
     @property
     def id(self) -> str:
@@ -321,9 +378,14 @@ class Program:
 
     @cached_property
     def competitive(self) -> bool:
-        from calculator.engine.enums import Certainty
-
         return self.spec.certainty == Certainty.COMPETITIVE
+
+    @cached_property
+    def money_kind(self) -> MoneyKind:
+        kind = self.spec.benefit.money_kind
+        if kind is None:
+            raise ValueError(f"{self.id}: benefit without a money kind (tables not validated)")
+        return kind
 
     def window(self, as_of: dt.date) -> WindowStatus:
         """Window state on ``as_of`` (cached: it depends on the date only)."""

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from calculator.engine.benefits import REGISTRY, resolve
-from calculator.engine.enums import COMPARISONS, BenefitKind, Certainty, Confidence, Operator, ReferenceKind
+from calculator.engine.enums import COMPARISONS, Certainty, Confidence, Operator, Outcome, ReferenceKind
 from calculator.engine.specs import (
     BandLookup,
     ConditionSpec,
@@ -88,6 +88,24 @@ class ProgramCheck:
         for index, item in enumerate(spec.flags):
             self.condition(item.when, f"flags[{index}].when")
         self.benefit()
+        self.self_check()
+
+    def self_check(self) -> None:
+        """A self-check's criteria are checked like the program's (they have no branches and never grant)."""
+        check = self.spec.self_check
+        if check is None:
+            return
+        ids = [c.id for c in check.criteria]
+        if len(set(ids)) != len(ids):
+            self.error("self_check.criteria", "duplicate criterion ids")
+        for index, crit in enumerate(check.criteria):
+            field = f"self_check.criteria[{index}] ('{crit.id}')"
+            self.sources(crit.source, f"{field}.source")
+            if crit.branch is not None:
+                self.error(f"{field}.branch", "a self-check has no branches")
+            self.condition(crit, field)
+        if check.if_certified and REGISTRY[self.spec.benefit.kind].benefit.outcome != Outcome.MONEY:
+            self.error("self_check.if_certified", "the program's benefit gives no amount to show 'if certified'")
 
     def figures(self) -> None:
         for index, row in enumerate(self.spec.figures):
@@ -179,5 +197,6 @@ class ProgramCheck:
                 self.error("benefit.kind", f"needs reference table '{table_name}'")
         if entry.check is not None:
             entry.check(self, benefit.params)
-        if self.spec.certainty == Certainty.NOT_MONETARY and benefit.kind != BenefitKind.NON_MONETARY:
-            self.error("certainty", "'not_monetary' programs need benefit kind 'non_monetary'")
+        if self.spec.certainty == Certainty.NOT_MONETARY and entry.benefit.outcome != Outcome.NON_MONETARY:
+            self.error("certainty", "'not_monetary' programs need a benefit kind without an amount "
+                                    "('non_monetary', 'loss_carry_forward')")

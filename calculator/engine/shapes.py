@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
@@ -24,6 +24,7 @@ from calculator.engine.enums import (
     DerivedKind,
     EffectiveBasis,
     Family,
+    MoneyKind,
     Operator,
     ReferenceKind,
     SourceType,
@@ -53,6 +54,7 @@ from calculator.engine.specs import (
     BenefitSpec,
     BracketRow,
     BranchSpec,
+    CarryForwardRowSpec,
     CohortSpec,
     CriterionSpec,
     DerivedSpec,
@@ -69,6 +71,8 @@ from calculator.engine.specs import (
     PeriodSpec,
     ProgramSpec,
     ReferenceTableSpec,
+    SelfCheckSpec,
+    SelfCheckTexts,
     SizeClassRow,
     SourceSpec,
     StackingGroupSpec,
@@ -262,10 +266,11 @@ class DocumentsSchema(Strict):
 
 
 class BenefitField(fields.Field[BenefitSpec]):
-    """``[benefit]``: ``kind``, ``text``, ``unknown_note``, ``pool``, and the kind's own parameters, checked by
-    the parameter schema of the kind's registry entry."""
+    """``[benefit]``: ``kind``, ``text``, ``unknown_note``, ``pool``, ``money_kind`` and the kind's own parameters,
+    checked by the parameter schema of the kind's registry entry. ``money_kind`` (what kind of money the amount is)
+    defaults to the kind's first; a table may choose another the kind allows."""
 
-    COMMON = ("kind", "text", "unknown_note", "pool")
+    COMMON = ("kind", "text", "unknown_note", "pool", "money_kind")
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> BenefitSpec:
         if not isinstance(value, dict):
@@ -286,9 +291,14 @@ class BenefitField(fields.Field[BenefitSpec]):
             for name, messages in exc.messages_dict.items():
                 errors[name] = [_kind_message(kind, name, m) for m in messages] if isinstance(messages, list) \
                     else messages
+        allowed = REGISTRY[kind].money_kinds
+        money_kind = common.pop("money_kind", None) or allowed[0]
+        if money_kind not in allowed:
+            errors["money_kind"] = [f"Benefit kind '{kind}' is money of kind {', '.join(allowed)}, "
+                                    f"not '{money_kind}'."]
         if errors:
             raise ValidationError(errors)
-        return BenefitSpec(params=params, **common)
+        return BenefitSpec(params=params, money_kind=money_kind, **common)
 
 
 def _kind_message(kind: BenefitKind, name: str, message: Any) -> Any:
@@ -304,6 +314,23 @@ class CommonBenefitSchema(Strict):
     text = bilingual_field(required=True)
     unknown_note = bilingual_field()
     pool = bilingual_field()
+    money_kind = Choice(MoneyKind, (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR, MoneyKind.NON_CASH, MoneyKind.OBLIGATION))
+
+
+class SelfCheckTextsSchema(Strict):
+    spec = SelfCheckTexts
+    likely_to_qualify = bilingual_field(required=True)
+    not_yet = bilingual_field(required=True)
+    needs_info = bilingual_field(required=True)
+
+
+class SelfCheckSchema(Strict):
+    spec = SelfCheckSpec
+    id = name_field(required=True)
+    text = bilingual_field(required=True)
+    outcome_text = fields.Nested(SelfCheckTextsSchema, required=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True, validate=validate.Length(min=1))
+    if_certified = fields.Boolean()
 
 
 class ProgramSchema(Strict):
@@ -330,6 +357,7 @@ class ProgramSchema(Strict):
     benefit = BenefitField(required=True)
     figures = fields.List(fields.Nested(FigureSchema))
     documents = fields.Nested(DocumentsSchema)
+    self_check = fields.Nested(SelfCheckSchema)
 
 
 # --- reference tables --------------------------------------------------------------------------------------
@@ -397,6 +425,21 @@ class VersionSchema(DatedRowMixin):
                                   "effective_from")
 
 
+class CarryForwardRowSchema(Strict):
+    spec = CarryForwardRowSpec
+    key = name_field(required=True)
+    start = TableDate(required=True, data_key="from")
+    end = TableDate(required=True, data_key="to")
+    use_row_in_force_on = TableDate(required=True)
+    flag = name_field(required=True)
+    text = bilingual_field(required=True)
+
+    @validates_schema
+    def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data["end"] < data["start"]:
+            raise ValidationError("'to' is before 'from'.", "to")
+
+
 class ReferenceTableSchema(Strict):
     """A reference table; its rows are checked by the row schema of its kind and land in ``enum_rows``,
     ``figure_rows`` or each version's ``rows``."""
@@ -415,6 +458,7 @@ class ReferenceTableSchema(Strict):
     value_unit = fields.String()
     rows = fields.List(fields.Dict())
     versions = fields.List(fields.Nested(VersionSchema))
+    carry_forward = fields.List(fields.Nested(CarryForwardRowSchema))
 
     @validates_schema
     def _shape_fits_kind(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -429,6 +473,8 @@ class ReferenceTableSchema(Strict):
             raise ValidationError("An enum table needs confidence and source (source may be []).", "confidence")
         if kind in VERSION_ROWS and data.get("rows"):
             raise ValidationError(f"A '{kind}' table has its rows inside versions.", "rows")
+        if kind != ReferenceKind.FIGURES and data.get("carry_forward"):
+            raise ValidationError("Only a 'figures' table carries rows forward.", "carry_forward")
         errors: dict[str, Any] = {}
         row_schema = {ReferenceKind.ENUM: EnumRowSchema, ReferenceKind.FIGURES: FigureRowSchema}.get(kind)
         if row_schema is not None:
@@ -473,18 +519,40 @@ class DerivedSchema(Strict):
     sector = input_field()
     employees = input_field()
     revenue = input_field()
+    default = input_field()
+    default_note = bilingual_field()
+    issue_date = input_field()
+    previous_issue_date = input_field()
+    previous_exists = input_field()
+    span = fields.String()
+
+    KIND_PARAMETERS: ClassVar[dict[DerivedKind, tuple[set[str], set[str]]]] = {
+        DerivedKind.SIZE_CLASS: ({"table", "names_table", "sector", "employees", "revenue"}, set()),
+        DerivedKind.INPUT_DEFAULT: ({"input", "default"}, {"default_note"}),
+        DerivedKind.CERTIFICATE_COVERAGE: ({"issue_date", "previous_issue_date", "previous_exists", "span"}, set()),
+    }
+    OWN: ClassVar[set[str]] = {"table", "names_table", "sector", "employees", "revenue", "default", "default_note",
+                               "issue_date", "previous_issue_date", "previous_exists", "span", "numerator",
+                               "denominator", "input"}
 
     @validates_schema
     def _parameters(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data["kind"] == DerivedKind.SIZE_CLASS:
-            needed = {"table", "names_table", "sector", "employees", "revenue"}
+        kind = data["kind"]
+        if kind in self.KIND_PARAMETERS:
+            needed, optional = self.KIND_PARAMETERS[kind]
             if needed - set(data):
-                raise ValidationError(f"A size_class takes {', '.join(sorted(needed))}.", "kind")
-        elif data["kind"] == DerivedKind.RATIO:
+                raise ValidationError(f"A {kind} takes {', '.join(sorted(needed))}.", "kind")
+            extra = (set(data) & self.OWN) - needed - optional
+            if extra:
+                raise ValidationError(f"A {kind} does not take {', '.join(sorted(extra))}.", "kind")
+            return
+        if set(data) & (self.OWN - {"numerator", "denominator", "input"}):
+            raise ValidationError(f"'{kind}' takes only its inputs.", "kind")
+        if kind == DerivedKind.RATIO:
             if not (data.get("numerator") and data.get("denominator")) or data.get("input"):
                 raise ValidationError("A ratio takes numerator and denominator.", "kind")
         elif not data.get("input") or data.get("numerator") or data.get("denominator"):
-            raise ValidationError(f"'{data['kind']}' takes one input.", "kind")
+            raise ValidationError(f"'{kind}' takes one input.", "kind")
 
 
 class StackingGroupSchema(Strict):

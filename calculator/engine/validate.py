@@ -20,6 +20,7 @@ from calculator.engine.enums import (
     Confidence,
     DerivedKind,
     ReferenceKind,
+    StackingKind,
     Subject,
 )
 from calculator.engine.program_check import UNCONFIRMED_FIGURE, Dates, ProgramCheck, overlaps
@@ -40,6 +41,10 @@ from calculator.engine.specs import (
     Tables,
 )
 from schemas.profile import field_catalogue
+
+DERIVED_TYPES = {DerivedKind.SIZE_CLASS: "Code", DerivedKind.CERTIFICATE_COVERAGE: "TriState"}
+# What the inputs of a derived value must be (the field types of schemas/fields.py).
+DERIVED_INPUT_TYPES = {"issue_date": ("Day",), "previous_issue_date": ("Day",), "previous_exists": ("TriState",)}
 
 
 class TableError(Exception):
@@ -140,7 +145,9 @@ class Validator:
         derived = self.derived.get(name)
         if derived is None or derived.subject != subject:
             return None
-        return "Code" if derived.kind == DerivedKind.SIZE_CLASS else f"Derived:{derived.kind}"
+        if derived.kind == DerivedKind.INPUT_DEFAULT:
+            return self.input_type(subject, str(derived.input))
+        return DERIVED_TYPES.get(derived.kind, f"Derived:{derived.kind}")
 
     def code_table(self, subject: Subject, name: str) -> ReferenceTableSpec | None:
         meta = self.fields[subject].get(name)
@@ -214,6 +221,17 @@ class Validator:
         for key, dates in rows.items():
             if overlaps(dates):
                 self.error(where, f"rows (key '{key}')", "dated rows overlap")
+        for index, carried in enumerate(spec.carry_forward):
+            field = f"carry_forward[{index}]"
+            real = [row for row in spec.figure_rows if row.key == carried.key]
+            if not real:
+                self.error(where, f"{field}.key", f"no row has key '{carried.key}'")
+            elif overlaps([*rows[carried.key], (carried.start, carried.end)]):
+                self.error(where, field, "overlaps a row of its key (carry a row forward only where none is in force)")
+            day = carried.use_row_in_force_on
+            if real and not any(row.effective_from <= day and (row.effective_to is None or day <= row.effective_to)
+                                for row in real):
+                self.error(where, f"{field}.use_row_in_force_on", f"no row of '{carried.key}' is in force on {day}")
         if len({row.code for row in spec.enum_rows}) != len(spec.enum_rows):
             self.error(where, "rows", "duplicate codes")
 
@@ -240,10 +258,18 @@ class Validator:
             if name in fields:
                 self.error(here, "name", "clashes with a profile field")
                 continue
-            for param in ("numerator", "denominator", "input", "sector", "employees", "revenue"):
+            for param in ("numerator", "denominator", "input", "sector", "employees", "revenue", "default",
+                          "issue_date", "previous_issue_date", "previous_exists"):
                 value = getattr(spec, param)
                 if value and value not in fields:
                     self.error(here, param, f"'{value}' is not a {spec.subject} profile field")
+                elif value and param in DERIVED_INPUT_TYPES and fields[value]["type"] not in DERIVED_INPUT_TYPES[param]:
+                    self.error(here, param, f"'{value}' is not a {' or '.join(DERIVED_INPUT_TYPES[param])} input")
+            if spec.kind == DerivedKind.INPUT_DEFAULT and spec.input in fields and spec.default in fields and (
+                    fields[str(spec.input)]["type"] != fields[str(spec.default)]["type"]):
+                self.error(here, "default", f"'{spec.default}' is not of the same type as '{spec.input}'")
+            if spec.span is not None and not self.figure_row(spec.span):
+                self.error(here, "span", f"'{spec.span}' is not a row of a figures reference table")
             if spec.kind == DerivedKind.SIZE_CLASS:
                 table, names = self.reference.get(spec.table or ""), self.reference.get(spec.names_table or "")
                 if table is None or table.kind != ReferenceKind.SIZE_CLASSES:
@@ -303,6 +329,9 @@ class Validator:
                 subjects.add(self.programs[member][0].subject)
         if len(subjects) > 1:
             self.error(where, "members", "members must all apply to companies or all to people")
+        kinds = {self.programs[m][0].benefit.money_kind for m in group.members if m in self.programs}
+        if group.kind == StackingKind.COMBINED_LIMIT and len(kinds) > 1:
+            self.error(where, "members", "a combined limit's members must be one kind of money (benefit.money_kind)")
         for name in group.limit_inputs:
             if subjects and name not in self.names(next(iter(subjects))):
                 self.error(where, "limit_inputs", f"'{name}' is not a profile field")

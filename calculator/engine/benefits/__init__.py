@@ -7,13 +7,13 @@ The table schemas, the validator, the compiler, ``describe`` and ``docs/tables.m
 
 from __future__ import annotations
 
-from calculator.engine.benefits import amounts, other, taxes
+from calculator.engine.benefits import amounts, carry, other, taxes
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks, resolve
 from calculator.engine.enums import BenefitKind
 from calculator.engine.specs import BenefitSpec
 
 REGISTRY: dict[BenefitKind, KindEntry] = {entry.kind: entry for entry in (*amounts.ENTRIES, *taxes.ENTRIES,
-                                                                         *other.ENTRIES)}
+                                                                         *other.ENTRIES, *carry.ENTRIES)}
 
 
 def build(spec: BenefitSpec, built: Built) -> Benefit:  # type: ignore[type-arg]  # any kind's parameters

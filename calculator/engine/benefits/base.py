@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from calculator.engine import tax
 from calculator.engine.derived import Value
-from calculator.engine.enums import BenefitKind, Confidence, Outcome
-from calculator.engine.model import BenefitOutcome, Figure
+from calculator.engine.enums import BenefitKind, Confidence, DerivedKind, MoneyKind, Outcome
+from calculator.engine.model import BenefitOutcome, Figure, Flag
 from calculator.engine.specs import BenefitSpec, ConditionSpec, Params, ProgramSpec, ReferenceTableSpec, Text
 from calculator.engine.texts import flag
 
@@ -103,13 +103,19 @@ class Benefit(ABC, Generic[P]):
     def use(out: BenefitOutcome, row: Figure) -> None:
         out.figures.append(row.name)
         out.confidence = Confidence.weakest(out.confidence, row.confidence)
+        if row.carried is not None:
+            out.flags.append(row.carried)
 
     def read(self, name: str, subject: Mapping[str, Any], ctx: Context, out: BenefitOutcome) -> Decimal | None:
         value = self.values[name]
         raw = value.get(subject, ctx.as_of)
         if raw is None:
-            out.missing.extend(n for n in value.inputs if subject.get(n) is None)
+            out.missing.extend(n for n in value.inputs if subject.get(n) is None and n not in out.missing)
             return None
+        spec = value.spec
+        if value.kind == DerivedKind.INPUT_DEFAULT and spec is not None and subject.get(str(spec.input)) is None:
+            out.flags.append(Flag("input_defaulted", {"question": spec.input, "default_field": spec.default},
+                                  spec.default_note))
         return Decimal(raw)
 
     def cap_value(self, cap_ref: str | None, out: BenefitOutcome, ctx: Context) -> Decimal | None:
@@ -186,6 +192,8 @@ class KindEntry:
     inputs: tuple[str, ...] = ()  # profile fields the formula reads directly (the form shows which programs use them)
     check: Callable[[ProgramChecks, Any], None] | None = None  # further cross-file checks of the parameters
     conditions: tuple[str, ...] = field(default=())  # parameter paths holding ConditionSpecs (items.*.when)
+    # The kinds of money its amount may be (a table's ``money_kind`` picks one; the first is the default).
+    money_kinds: tuple[MoneyKind, ...] = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)
 
 
 def resolve(params: object, path: str) -> Iterator[tuple[str, Any]]:

@@ -3,14 +3,14 @@ labels and information (``non_monetary``). Each kind: its class, its parameter s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError, fields, validates_schema
 
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
 from calculator.engine.benefits.taxes import NoParamsSchema
-from calculator.engine.enums import BenefitKind, Confidence, ItemType, Outcome
+from calculator.engine.enums import BenefitKind, Confidence, ItemType, MoneyKind, Outcome
 from calculator.engine.model import AppliedItem, BenefitOutcome
 from calculator.engine.shape_fields import (
     Choice,
@@ -24,6 +24,9 @@ from calculator.engine.shape_fields import (
 from calculator.engine.specs import BenefitSpec, ItemSpec, NonMonetaryParams, NoParams
 from calculator.engine.texts import flag
 
+if TYPE_CHECKING:
+    from calculator.engine.criteria import Compiled
+
 
 class Unknown(Benefit[NoParams]):
     outcome = Outcome.UNKNOWN
@@ -32,28 +35,40 @@ class Unknown(Benefit[NoParams]):
         return BenefitOutcome(kind=Outcome.UNKNOWN, flags=[flag("amount_unknown")])
 
 
+def item_conditions(items: Sequence[ItemSpec], built: Built) -> list[Compiled | None]:
+    """Each item's ``when``, compiled (None: always shown)."""
+    return [None if item.when is None else built.condition(item.when, f"item_{index}", item.text)
+            for index, item in enumerate(items)]
+
+
+def show_items(items: Sequence[ItemSpec], conditions: Sequence[Compiled | None], subject: Mapping[str, Any],
+               ctx: Context, confidence: Confidence,
+               params: Mapping[str, Any] | None = None) -> tuple[list[AppliedItem], Confidence]:
+    """The items in force on the day whose condition is not false, and the weakest confidence they add."""
+    shown = []
+    for item, condition in zip(items, conditions, strict=True):
+        start, end = item.effective_from, item.effective_to
+        if (start is not None and ctx.day < start) or (end is not None and ctx.day > end):
+            continue
+        applies: bool | None = True
+        if condition is not None:
+            applies = condition.evaluate(subject, ctx.as_of).result
+        if applies is not False:
+            shown.append(AppliedItem(item, applies, params))
+            if item.confidence and item.confidence != Confidence.UNCONFIRMED:
+                confidence = Confidence.weakest(confidence, item.confidence)
+    return shown, confidence
+
+
 class NonMonetary(Benefit[NonMonetaryParams]):
     outcome = Outcome.NON_MONETARY
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         super().__init__(spec, built)
-        self.conditions = [None if item.when is None else built.condition(item.when, f"item_{index}", item.text)
-                           for index, item in enumerate(self.params.items)]
+        self.conditions = item_conditions(self.params.items, built)
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        items = []
-        confidence = Confidence.CONFIRMED
-        for item, condition in zip(self.params.items, self.conditions, strict=True):
-            start, end = item.effective_from, item.effective_to
-            if (start is not None and ctx.day < start) or (end is not None and ctx.day > end):
-                continue
-            applies: bool | None = True
-            if condition is not None:
-                applies = condition.evaluate(subject, ctx.as_of).result
-            if applies is not False:
-                items.append(AppliedItem(item, applies))
-                if item.confidence and item.confidence != Confidence.UNCONFIRMED:
-                    confidence = Confidence.weakest(confidence, item.confidence)
+        items, confidence = show_items(self.params.items, self.conditions, subject, ctx, Confidence.CONFIRMED)
         return BenefitOutcome(kind=Outcome.NON_MONETARY, items=items, confidence=confidence)
 
 
@@ -79,7 +94,7 @@ class NonMonetarySchema(Strict):
     items = fields.List(fields.Nested(ItemSchema), required=True)
 
 
-def check_items(checks: ProgramChecks, params: NonMonetaryParams) -> None:
+def check_items(checks: ProgramChecks, params: NonMonetaryParams | Any) -> None:
     for index, item in enumerate(params.items):
         checks.sources(item.source, f"benefit.items[{index}].source")
         if item.when is not None:
@@ -92,5 +107,5 @@ ENTRIES = (
               "`items = [{ type = permission / obligation / label / information, text, article, when, confidence, "
               "source, effective_from, effective_to }]`",
               "permissions and obligations; an item's own dates limit when it shows, and a SECONDARY item flags the "
-              "result", check=check_items),
+              "result", check=check_items, money_kinds=(MoneyKind.NON_CASH, MoneyKind.OBLIGATION)),
 )
