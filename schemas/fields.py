@@ -215,6 +215,66 @@ class CodeList(fields.Field[list[str] | None]):
         return seen
 
 
+class YearAmounts(tuple[tuple[int, Decimal], ...]):
+    """Amounts by year, in year order (a loaded :class:`MoneyByYear`); reads as ``2021: 800000; 2023: 400000``."""
+
+    def __str__(self) -> str:
+        return "; ".join(f"{year}: {amount}" for year, amount in self)
+
+
+class MoneyByYear(fields.Field[YearAmounts]):
+    """Amounts in CNY by calendar year (e.g. unrelieved tax losses): a list of ``{year, amount}``, a mapping
+    ``{"2021": 800000}``, or text ``2021: 800000; 2023: 40万``. Years 1980–2100, each once, at most ``max_rows``;
+    amounts as :class:`Money` (not negative). Blank or "unknown" is no answer; "none" / 无 is an empty list."""
+
+    ROW = re.compile(r"^(\d{4})\s*年?(?:度)?\s*[:：=]\s*(.+)$")
+
+    def __init__(self, *, max_rows: int = 10, **kwargs: Any) -> None:
+        self.max_rows = max_rows
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> YearAmounts | None:  # type: ignore[override]  # blank is no answer
+        if isinstance(value, str):
+            text = unicodedata.normalize("NFKC", value).strip()
+            if text.lower() in TriState.UNKNOWN:
+                return None
+            if text.lower() in CodeList.NONE:
+                return YearAmounts()
+            pairs: list[tuple[Any, Any]] = []
+            for part in (p.strip() for p in re.split(r"[;；\n]+", text) if p.strip()):
+                match = self.ROW.match(part)
+                if match is None:
+                    raise ValidationError(Msg("not_year_amounts"))
+                pairs.append((match.group(1), match.group(2)))
+        elif isinstance(value, dict):
+            pairs = list(value.items())
+        elif isinstance(value, list | tuple):
+            pairs = []
+            for row in value:
+                if isinstance(row, dict) and set(row) == {"year", "amount"}:
+                    pairs.append((row["year"], row["amount"]))
+                elif isinstance(row, list | tuple) and len(row) == 2:
+                    pairs.append((row[0], row[1]))
+                else:
+                    raise ValidationError(Msg("not_year_amounts"))
+        else:
+            raise ValidationError(Msg("not_year_amounts"))
+        if len(pairs) > self.max_rows:
+            raise ValidationError(Msg("too_many_years", max=self.max_rows))
+        rows: dict[int, Decimal] = {}
+        for year_text, amount_text in pairs:
+            year = Year()._deserialize(year_text, attr, data)
+            if year in rows:
+                raise ValidationError(Msg("duplicate_year", year=year))
+            rows[year] = Money()._deserialize(amount_text, attr, data)
+        return YearAmounts(sorted(rows.items()))
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
 class Day(fields.Date):
     """A calendar date (YYYY-MM-DD); ``past_only`` refuses dates after today."""
 

@@ -131,10 +131,12 @@ class CompanySchema(ProfileSchema, FinancialSupportFields, TaxAndLabelFields, Pr
     # --- certifications ---------------------------------------------------------------------------
     hnte_certified = TriState(metadata=info(
         "yes/no/unknown", N_("Certified high and new technology enterprise?"),
-        N_("The 15% rate needs a valid certificate."), "certifications"))
+        N_("The 15% rate needs a certificate that covers the tax year; without one, the recognition self-check "
+           "says whether you are likely to qualify."), "certifications"))
     hnte_cert_date = Day(past_only=True, metadata=info(
-        "date", N_("Date on the high-tech enterprise certificate"), N_("A certificate is valid for three years."),
-        "certifications"))
+        "date", N_("Date on the most recent high-tech enterprise certificate"),
+        N_("A certificate covers its issue year and the next two tax years; in the year after that only if you are "
+           "re-certified within it."), "certifications"))
     owns_core_ip = TriState(metadata=info(
         "yes/no/unknown", N_("Do you own the IP behind your main products?"),
         N_("A high-tech enterprise recognition condition."), "certifications"))
@@ -174,6 +176,14 @@ class CompanySchema(ProfileSchema, FinancialSupportFields, TaxAndLabelFields, Pr
         founded, cert = data.get("founding_date"), data.get("hnte_cert_date")
         if founded and cert and cert < founded:
             errors["hnte_cert_date"] = [Msg("cert_before_founding")]
+        previous = data.get("hnte_previous_cert_date")
+        if previous and cert and previous >= cert:
+            errors["hnte_previous_cert_date"] = [Msg("previous_cert_not_earlier")]
+        elif previous and data.get("hnte_had_previous_cert") is False:
+            errors["hnte_previous_cert_date"] = [Msg("previous_cert_but_none")]
+        part, total = data.get("taxable_income_qianhai"), data.get("taxable_income")
+        if part is not None and total is not None and total >= 0 and part > total:
+            errors["taxable_income_qianhai"] = [Msg("qianhai_income_exceeds", part=part, total=total)]
         if errors:
             raise ValidationError(errors)
 

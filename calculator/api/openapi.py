@@ -22,6 +22,7 @@ from schemas.fields import (
     Count,
     Day,
     Money,
+    MoneyByYear,
     Percent,
     Ratio,
     Text,
@@ -111,6 +112,15 @@ def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
         codes = sorted(choices.get(field.table, ()))
         items = {"type": "string", "enum": codes} if codes else {"type": "string"}
         return {"type": ["array", "null"], "items": items, "uniqueItems": True}
+    if isinstance(field, MoneyByYear):
+        amount = {"anyOf": [{"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)},
+                            {"type": "string", "pattern": money_pattern(False)}]}
+        year = {"type": "integer", "minimum": 1980, "maximum": 2100}
+        rows = {"type": "array", "maxItems": field.max_rows, "items": {
+            "type": "object", "required": ["year", "amount"], "additionalProperties": False,
+            "properties": {"year": year, "amount": amount}}}
+        text = {"type": "string", "description": "e.g. \"2021: 800000; 2023: 40万\""}
+        return {"anyOf": [rows, text, null]}
     if isinstance(field, USCC):
         return {"pattern": f"^(?:[{USCC_CHARSET}]{{18}})?$"}
     if isinstance(field, Text):
@@ -138,6 +148,10 @@ def profile_field_function(choices: dict[str, set[str]]):
             extras["description"] = extras.get("description", "") + " May be negative."
         if isinstance(field, CodeList):
             extras["description"] = extras.get("description", "") + " A comma-separated string is also accepted."
+        if isinstance(field, MoneyByYear):
+            extras["description"] = extras.get("description", "") + (
+                f" A list of {{year, amount}} (at most {field.max_rows}, each year once) or text such as "
+                "\"2021: 800000; 2023: 400000\".")
         return {**schema, **extras}
 
     return profile_field

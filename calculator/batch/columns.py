@@ -17,7 +17,7 @@ from schemas.profile import field_catalogue
 FIELDS = field_catalogue()
 KINDS = {"companies": "company", "people": "person"}
 UNIT_SUFFIX = re.compile(r"\s*[\[（(【][^\]）)】]*[\]）)】]\s*$")
-TEXT_TYPES = frozenset({"Text", "USCC", "Code", "CodeList"})
+TEXT_TYPES = frozenset({"Text", "USCC", "Code", "CodeList", "MoneyByYear"})
 
 
 def normalise(text: str) -> str:

@@ -20,6 +20,7 @@ from calculator.i18n import N_, NC_, gettext, pgettext, pt, t
 UNITS: dict[str, str] = {
     "CNY": NC_("unit", "CNY"),
     "CNY per HKD": NC_("unit", "CNY per HKD"),
+    "CNY by year": NC_("unit", "CNY by year"),
     "%": NC_("unit", "%"),
     "percent": NC_("unit", "%"),
     "ratio": NC_("unit", "ratio"),
