@@ -62,15 +62,15 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
     if d["branches"]:
         out.append("- Any one of these branches / 满足以下任一组: " + "; ".join(
             f"`{b['id']}` ({b['text']['en']} / {b['text']['zh']})" for b in d["branches"]))
-    if d["criteria"]:
-        out += ["", "| criterion | condition / 条件 | test | confidence | source |", "|---|---|---|---|---|"]
-        for c in d["criteria"]:
-            test = f"`{c['input']}` {c['op']} {_value(c['value'])}".strip()
-            branch = f" (branch `{c['branch']}`)" if c["branch"] else ""
-            out.append(f"| `{c['id']}`{branch} | {_cell(c['text']['en'])}<br>{_cell(c['text']['zh'])} | "
-                       f"{_cell(test)} | {c['confidence']} | {', '.join(c['source']) or '—'} |")
-    out += ["", f"**Benefit / 待遇** (`{d['benefit']['kind']}`): {d['benefit']['text']['en']}  ",
-            f"{d['benefit']['text']['zh']}"]
+    out += criteria_table(d["criteria"])
+    check = d["self_check"]
+    if check:
+        beside = "; its formula shown beside it, labelled 'if certified'" if check["if_certified"] else ""
+        out += ["", f"**Self-check / 自查** (`{check['id']}`, shown when the program is not eligible or needs "
+                    f"information; never an amount{beside}): {check['text']['en']} / {check['text']['zh']}"]
+        out += criteria_table(check["criteria"])
+    out += ["", f"**Benefit / 待遇** (`{d['benefit']['kind']}`, money: `{d['benefit']['money_kind']}`): "
+                f"{d['benefit']['text']['en']}  ", f"{d['benefit']['text']['zh']}"]
     if d["benefit"]["pool"]:
         out.append(f"  Pool / 资金池: {d['benefit']['pool']['en']} / {d['benefit']['pool']['zh']}")
     if d["figures"]:
@@ -86,6 +86,18 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
     for note in d["advisories"]:
         out.append(f"- Note / 提示: {note['en']} / {note['zh']}")
     out.append("")
+    return out
+
+
+def criteria_table(criteria: list[dict[str, Any]]) -> list[str]:
+    if not criteria:
+        return []
+    out = ["", "| criterion | condition / 条件 | test | confidence | source |", "|---|---|---|---|---|"]
+    for c in criteria:
+        test = f"`{c['input']}` {c['op']} {_value(c['value'])}".strip()
+        branch = f" (branch `{c['branch']}`)" if c["branch"] else ""
+        out.append(f"| `{c['id']}`{branch} | {_cell(c['text']['en'])}<br>{_cell(c['text']['zh'])} | "
+                   f"{_cell(test)} | {c['confidence']} | {', '.join(c['source']) or '—'} |")
     return out
 
 

@@ -48,7 +48,13 @@ TEXTS = {
     "gap": N_("gap: {gap}"),
     "stacking": N_("stacking: {text}"),
     "totals": N_("Totals after stacking"),
-    "overall": N_("Overall"),
+    "cash": N_("Cash"),
+    "tax_this_year": N_("Tax saved this year"),
+    "beside": N_("Beside these, never added to them:"),
+    "later_years": N_("Later years (not added)"),
+    "if_certified": N_("If certified (not added)"),
+    "size_class": N_("SME size class"),
+    "not_classified": N_("not classified"),
 }
 
 
@@ -138,15 +144,49 @@ def render_text(doc: dict[str, Any], lang: str) -> str:
             lines.append("    " + t(TEXTS["gap"], lang, gap=gap["text"]))
         if program["excluded_by"]:
             lines.append("    " + t(TEXTS["stacking"], lang, text=program["excluded_by"]["text"]))
+        lines += side_lines(program, lang)
         for item in program["flags"]:
             lines.append("    ! " + item["text"])
-    lines += ["", gettext(TEXTS["totals"], lang)]
-    for family, total in doc["totals"]["by_family"].items():
-        if total["programs"] or total["unknown_amounts"]:
-            lines.append("  " + labelled(gettext(FAMILY_NAMES[family], lang), total["text"], lang))
-    lines.append("  " + labelled(gettext(TEXTS["overall"], lang), doc["totals"]["overall"]["text"], lang))
-    lines += ["", doc["disclaimer"]]
+    lines += ["", gettext(TEXTS["totals"], lang), *totals_lines(doc, lang), "", doc["disclaimer"]]
     return "\n".join(lines)
+
+
+def side_lines(program: dict[str, Any], lang: str) -> list[str]:
+    """A program's later-years figure and self-check (never part of its amount)."""
+    lines = []
+    if program["later_years"]:
+        lines.append("    " + labelled(gettext(TEXTS["later_years"], lang), program["later_years"]["note"], lang))
+    check = program["self_check"]
+    if check:
+        lines.append("    " + labelled(check["title"], check["text"], lang))
+        lines += ["      " + t(TEXTS["because"], lang, reason=reason) for reason in check["reasons"]]
+        lines += ["      " + t(TEXTS["gap"], lang, gap=gap["text"]) for gap in check["gaps"]]
+        if program["if_certified"]:
+            lines.append("      " + program["if_certified"]["note"])
+    return lines
+
+
+def totals_lines(doc: dict[str, Any], lang: str) -> list[str]:
+    """Cash and this year's tax apart, each with its certainty; later years and if-certified beside, never added."""
+    totals = doc["totals"]
+    lines = ["  " + labelled(gettext(TEXTS[kind], lang), totals[kind]["text"], lang)
+             for kind in ("cash", "tax_this_year")]
+    beside = [kind for kind in ("later_years", "if_certified") if totals[kind]["programs"]]
+    if beside:
+        lines.append("  " + gettext(TEXTS["beside"], lang))
+        lines += ["    " + labelled(gettext(TEXTS[kind], lang), totals[kind]["text"], lang) for kind in beside]
+    for family, total in totals["by_family"].items():
+        parts = [labelled(gettext(TEXTS[kind], lang), total[kind]["text"], lang) for kind in ("cash", "tax_this_year")
+                 if total[kind]["determined"]["programs"] or total[kind]["competitive"]["programs"]
+                 or total[kind]["unknown_amounts"]]
+        if parts:
+            lines.append("  " + labelled(gettext(FAMILY_NAMES[family], lang), joined(parts, lang), lang))
+    size = (doc["company"] or {}).get("size_class")
+    if size:
+        shown = size["text"] or gettext(TEXTS["not_classified"], lang)
+        lines += ["", labelled(gettext(TEXTS["size_class"], lang), shown,
+                               lang), "  " + size["why"]]
+    return lines
 
 
 def programs_text(catalogue: Any, lang: str) -> str:

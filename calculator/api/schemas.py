@@ -16,13 +16,16 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from calculator.api.errors import ApiMessage
 from calculator.engine.enums import (
+    PRICED_KINDS,
     AppliesTo,
     BenefitKind,
     Certainty,
     Confidence,
     Family,
+    MoneyKind,
     Operator,
     ReferenceKind,
+    SelfCheckOutcome,
     StackingKind,
     Status,
     WindowMode,
@@ -36,6 +39,8 @@ APPLIES_TO, BENEFIT_KINDS, CERTAINTY = tuple(AppliesTo), tuple(BenefitKind), tup
 CONFIDENCE, FAMILIES, OPERATORS = tuple(Confidence), tuple(Family), tuple(Operator)
 REFERENCE_KINDS, STACKING_KINDS, WINDOW_MODES = tuple(ReferenceKind), tuple(StackingKind), tuple(WindowMode)
 STATUSES = tuple(Status)
+MONEY_KINDS = tuple(k for k in MoneyKind if k != MoneyKind.TAX_LATER_YEARS)  # a program's amount is never later-years
+SELF_CHECK_OUTCOMES = tuple(SelfCheckOutcome)
 RESULTS = ("met", "not_met", "unknown")
 WINDOW_STATES = ("open", "upcoming", "closed", "continuous", "unknown", "not_applicable")
 
@@ -154,10 +159,33 @@ class GapSchema(Schema):
     change = opt(fields.Float, description="Null for waiting periods (see on_date).")
     direction = one_of("increase", "decrease", "wait", "expired")
     on_date = opt(fields.Date, description="For wait/expired: the date the condition is met or lapsed.")
-    unlocks = opt(fields.Nested, MoneySchema, description="What the program would then be worth, when eligible.")
+    unlocks = opt(fields.Nested, MoneySchema, description="What the program would then be worth, when eligible (in a "
+                                                           "self-check: the if-certified figure, never an amount).")
     unlocks_status = opt(fields.String, validate=validate.OneOf(STATUSES))
     also_needs = strings("Other failed conditions (criterion ids) that would still block it.")
     text = req(fields.String)
+
+
+class SideFigureSchema(MoneySchema):
+    """A labelled figure beside a result that no amount and no total includes (later years, if certified)."""
+
+    note = req(fields.String, description="Why it is shown apart, in the requested language.")
+
+
+class SelfCheckSchema(Schema):
+    """A forward-looking self-check beside a program (e.g. high-tech recognition): never an amount."""
+
+    id = req(fields.String)
+    title = req(fields.String)
+    outcome = one_of(*SELF_CHECK_OUTCOMES)
+    outcome_text = req(fields.String)
+    text = req(fields.String, description="What the outcome means for this program (next step).")
+    confidence = one_of(*CONFIDENCE)
+    criteria = req(fields.List, fields.Nested(CriterionSchema))
+    reasons = strings("The self-check conditions not met, as sentences.")
+    missing = req(fields.List, fields.Nested(MissingInputSchema))
+    gaps = req(fields.List, fields.Nested(GapSchema))
+    if_certified = opt(fields.Nested, SideFigureSchema, description="What a certificate would unlock; in no total.")
 
 
 class BenefitItemSchema(Schema):
@@ -220,9 +248,15 @@ class ProgramResultSchema(Schema):
     status_text = req(fields.String)
     certainty = one_of(*CERTAINTY)
     certainty_text = req(fields.String)
+    money_kind = one_of(*MONEY_KINDS, description="What kind of money the amount is (totals add each kind apart).")
+    money_kind_text = req(fields.String)
     confidence = one_of(*CONFIDENCE)
     estimate = opt(fields.Nested, MoneySchema)
     amount = req(fields.String)
+    later_years = opt(fields.Nested, SideFigureSchema, description="Value usable only in later years (\"up to\"); "
+                                                                    "never in the amount or any total.")
+    if_certified = opt(fields.Nested, SideFigureSchema, description="Beside a self-check: what a certificate would "
+                                                                     "unlock; never in the amount or any total.")
     benefit = req(fields.Nested, BenefitSchema)
     flags = req(fields.List, fields.Nested(FlagSchema))
     criteria = req(fields.List, fields.Nested(CriterionSchema))
@@ -230,6 +264,7 @@ class ProgramResultSchema(Schema):
     not_in_force_reason = opt(fields.String)
     missing = req(fields.List, fields.Nested(MissingInputSchema), description="For needs_info: inputs to find out.")
     gaps = req(fields.List, fields.Nested(GapSchema))
+    self_check = opt(fields.Nested, SelfCheckSchema)
     excluded_by = opt(fields.Nested, ExcludedBySchema)
     window = req(fields.Nested, WindowSchema)
     summary = req(fields.String)
@@ -242,16 +277,37 @@ class ProgramResultSchema(Schema):
     sources = req(fields.List, fields.Nested(SourceSchema))
 
 
-class TotalSchema(Schema):
+class SumSchema(Schema):
     low = req(fields.Float)
     high = req(fields.Float)
     text = req(fields.String)
     programs = req(fields.Integer, description="Programs counted in the sum.")
+
+
+class KindTotalSchema(Schema):
+    """One kind of money (cash, or tax saved this year): determined and competitive ("up to") apart."""
+
+    determined = req(fields.Nested, SumSchema)
+    competitive = req(fields.Nested, SumSchema, description="\"Up to\" amounts (reviewed or budget-limited).")
     unknown_amounts = req(fields.Integer)
+    text = req(fields.String, description="Both parts as one sentence.")
+
+
+class CountSchema(Schema):
+    programs = req(fields.Integer)
+
+
+class MoneyTotalsFields(Schema):
+    cash = req(fields.Nested, KindTotalSchema)
+    tax_this_year = req(fields.Nested, KindTotalSchema)
+    later_years = req(fields.Nested, SumSchema, description="Labelled, never added to anything.")
+    if_certified = req(fields.Nested, SumSchema, description="Labelled, never added to anything.")
+    non_cash = req(fields.Nested, CountSchema)
+    obligations = req(fields.Nested, CountSchema)
     needs_info = req(fields.Integer)
 
 
-class FamilyTotalSchema(TotalSchema):
+class FamilyTotalSchema(MoneyTotalsFields):
     name = req(fields.String)
 
 
@@ -265,23 +321,34 @@ class ByFamilySchema(Schema):
 class AdjustmentSchema(Schema):
     group = req(fields.String)
     family = one_of(*FAMILIES)
+    kind = one_of(*PRICED_KINDS)
+    certainty = one_of(Certainty.DETERMINED, Certainty.COMPETITIVE)
     low = req(fields.Float)
     high = req(fields.Float)
     text = req(fields.String)
 
 
-class TotalsSchema(Schema):
-    """Totals after stacking: only what can be had together."""
+class TotalsSchema(MoneyTotalsFields):
+    """Totals after stacking, each kind of money apart (docs/contract.md): only what can be had together."""
 
     currency = one_of("CNY")
     by_family = req(fields.Nested, ByFamilySchema)
-    overall = req(fields.Nested, TotalSchema)
     adjustments = req(fields.List, fields.Nested(AdjustmentSchema), description="Combined limits applied.")
+
+
+class SizeClassSchema(Schema):
+    code = opt(fields.String, validate=validate.OneOf(("micro", "small", "medium", "large")))
+    text = opt(fields.String)
+    why = req(fields.String)
+    standard = req(fields.String)
+    confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE))
+    missing = req(fields.List, fields.Nested(MissingInputSchema))
 
 
 class CompanySummarySchema(Schema):
     name = opt(fields.String)
     totals = req(fields.Nested, TotalsSchema)
+    size_class = opt(fields.Nested, SizeClassSchema, description="The SME size class (2011 standard) and why.")
 
 
 class PersonSummarySchema(Schema):
@@ -364,8 +431,18 @@ class ConditionSchema(Schema):
 
 class CatalogueBenefitSchema(Schema):
     kind = one_of(*BENEFIT_KINDS)
+    money_kind = one_of(*MONEY_KINDS, description="What kind of money the amount is.")
     text = req(fields.Nested, BilingualSchema)
     pool = opt(fields.Nested, BilingualSchema)
+
+
+class CatalogueSelfCheckSchema(Schema):
+    """A forward-looking self-check beside the program: its own conditions; never an amount."""
+
+    id = req(fields.String)
+    text = req(fields.Nested, BilingualSchema)
+    if_certified = req(fields.Boolean, description="Whether the program's formula is shown beside it, labelled.")
+    criteria = req(fields.List, fields.Nested(ConditionSchema))
 
 
 class FigureSchema(Schema):
@@ -412,6 +489,7 @@ class ProgramEntrySchema(Schema):
     window = req(fields.Nested, CatalogueWindowSchema)
     branches = req(fields.List, fields.Nested(BranchSchema))
     criteria = req(fields.List, fields.Nested(ConditionSchema))
+    self_check = opt(fields.Nested, CatalogueSelfCheckSchema)
     benefit = req(fields.Nested, CatalogueBenefitSchema)
     figures = req(fields.List, fields.Nested(FigureSchema))
     advisories = req(fields.List, fields.Nested(BilingualSchema))

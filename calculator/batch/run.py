@@ -23,14 +23,15 @@ from calculator import __version__
 from calculator.batch.columns import FIELDS, KINDS, TEXT_TYPES, Mapping, detect_kind, map_header, score
 from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
-from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
-from calculator.engine.enums import Status
+from calculator.batch.writer import MAX_DEPARTMENTS, MONEY_COLUMNS, ResultWriter, w
+from calculator.engine.enums import PRICED_KINDS, Status
 from calculator.engine.evaluate import evaluate_subject
 from calculator.engine.report import DISCLAIMER, Reporter, cents
-from calculator.engine.texts import STATUS
+from calculator.engine.texts import MONEY_KINDS, STATUS
+from calculator.engine.totals import MoneyTotals, compute_totals
 from calculator.files import write_output
 from calculator.i18n import N_, bilingual, gettext, lang_of, t
-from calculator.i18n.formatting import money_range
+from calculator.i18n.words import clauses, labelled
 from schemas.as_of import before_founding
 from schemas.messages import flatten_errors
 from schemas.profile import CompanySchema, PersonSchema
@@ -245,12 +246,14 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
     result = evaluate_subject(catalogue, subject_kind, loaded, as_of)
     ref = loaded.get("ref") if people else loaded.get("name")
     department = loaded.get("department") if people else None
-    low, high = reporter.overall(result)
-    totals = {"low": cents(low), "high": cents(high), "text": money_range(low, high, lang)}
+    found = compute_totals([result]).overall
+    money = money_columns(found)
+    text = clauses([labelled(gettext(MONEY_KINDS[kind], lang), reporter.kind_doc(found.kind(kind))["text"], lang)
+                    for kind in PRICED_KINDS], lang)
     eligible = sum(1 for r in result.results if r.status == Status.ELIGIBLE)
     needs = sum(1 for r in result.results if r.status == Status.NEEDS_INFO)
     extra = [department] if people else []
-    writer.row("totals", [number, ref, *extra, totals["low"], totals["high"], totals["text"], eligible, needs])
+    writer.row("totals", [number, ref, *extra, *(cents(m) for m in money), text, eligible, needs])
     statuses = {r.id: r.status for r in result.results}
     writer.row("matrix", [number, ref, *extra,
                           *(status_text[statuses[p.id]] if p.id in statuses else None for p in writer.programs)])
@@ -276,11 +279,20 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
         key = department or w("no_department", lang)
         if key not in departments and len(departments) >= MAX_DEPARTMENTS:
             key = w("other_departments", lang)
-        entry = departments.setdefault(key, [0, 0, Decimal(0), Decimal(0)])
+        entry = departments.setdefault(key, [0, 0, *(Decimal(0) for _ in MONEY_COLUMNS)])
         entry[0] += 1
         entry[1] += eligible
-        entry[2] += Decimal(str(totals["low"]))
-        entry[3] += Decimal(str(totals["high"]))
+        for index, value in enumerate(money, 2):
+            entry[index] += value
+
+
+def money_columns(totals: MoneyTotals) -> list[Decimal]:
+    """A row's money columns (batch MONEY_COLUMNS): cash and this year's tax apart, determined low/high and "up to",
+    then later years (never added to the others)."""
+    out: list[Decimal] = []
+    for kind in (totals.cash, totals.tax_this_year):
+        out += [kind.determined.low, kind.determined.high, kind.competitive.high]
+    return [*out, totals.later_years.high]
 
 
 def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: Summary, source: Source,

@@ -35,8 +35,13 @@ WORDS = {
     "ref_companies": N_("Company"),
     "ref_people": N_("Person"),
     "department": N_("Department"),
-    "total_low": N_("Total after stacking, low (CNY)"),
-    "total_high": N_("Total after stacking, high (CNY)"),
+    "cash_low": N_("Cash, determined, low (CNY)"),
+    "cash_high": N_("Cash, determined, high (CNY)"),
+    "cash_up_to": N_("Cash, up to (CNY)"),
+    "tax_low": N_("Tax saved this year, determined, low (CNY)"),
+    "tax_high": N_("Tax saved this year, determined, high (CNY)"),
+    "tax_up_to": N_("Tax saved this year, up to (CNY)"),
+    "later_years": N_("Later years, up to (CNY; not added)"),
     "total_text": N_("Total"),
     "eligible_n": N_("Eligible programs"),
     "needs_info_n": N_("Programs needing information"),
@@ -87,6 +92,11 @@ BOLD = Font(bold=True)
 MAX_DEPARTMENTS = 1000
 
 
+# The money columns of a row's totals (and a department's): cash and this year's tax apart, each determined and
+# "up to"; later years beside them (calculator.engine.totals computes them; nothing here adds money).
+MONEY_COLUMNS = ("cash_low", "cash_high", "cash_up_to", "tax_low", "tax_high", "tax_up_to", "later_years")
+
+
 def w(key: str, lang: str) -> str:
     return gettext(WORDS[key], lang)
 
@@ -106,8 +116,8 @@ class ResultWriter:
             ws.freeze_panes = "A2"
         ref = w("ref_" + kind, lang)
         people = kind == "people"
-        self.head("totals", [w("row", lang), ref, *([w("department", lang)] if people else []), w("total_low", lang),
-                             w("total_high", lang), w("total_text", lang), w("eligible_n", lang),
+        self.head("totals", [w("row", lang), ref, *([w("department", lang)] if people else []),
+                             *(w(key, lang) for key in MONEY_COLUMNS), w("total_text", lang), w("eligible_n", lang),
                              w("needs_info_n", lang)])
         self.head("matrix", [w("row", lang), ref, *([w("department", lang)] if people else []),
                              *(f"{p.spec.name[lang]} ({p.id})" for p in programs)])
@@ -174,8 +184,8 @@ class ResultWriter:
             ws.append([])
             ws.append([self.text_cell(ws, w("per_department", lang), bold=True)])
             ws.append([self.text_cell(ws, h, bold=True) for h in (
-                w("department", lang), w("rows", lang), gettext(STATUS["eligible"], lang), w("sum_low", lang),
-                w("sum_high", lang))])
+                w("department", lang), w("rows", lang), gettext(STATUS["eligible"], lang),
+                *(w(key, lang) for key in MONEY_COLUMNS))])
             for row in per_department:
                 ws.append(self.values(ws, row))
 

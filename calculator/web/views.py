@@ -152,6 +152,7 @@ def translate_card_words() -> dict[str, str]:
         "your_answer": _("Your answer"), "result": _("Result"), "met": _("met"), "not_met": _("not met"),
         "unknown": _("unknown"), "formula": _("Formula:"), "documents": _("Documents usually required:"),
         "sources": _("Sources:"), "official_text": _("Official text"),
+        "later_years": _("Later years (not added):"), "if_certified": _("If certified (not added):"),
     }
 
 

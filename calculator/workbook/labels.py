@@ -32,12 +32,37 @@ WORDS = {
     "please_note": N_("Please note"),
     "how_totals": N_("How the totals work"),
     "how_totals_text": N_(
-        "The totals below are formulas. They add the Low and High of every row on the Programs sheet whose "
-        "\"Counted in totals\" is above 0, plus any combined-limit adjustments. A row counts when the program is "
-        "likely eligible, has a known amount and is not excluded by stacking. People's programs are added up "
-        "per program on the People sheet. Edit an estimate, or set a count to 0 or 1, and every total follows. "
-        "The Inputs sheet holds the profile as given, so the result can be reproduced."),
-    "totals_heading": N_("Estimated support after stacking, by family"),
+        "The totals below are formulas over the Programs sheet. Cash and tax saved this year are never added "
+        "together, and each is split into determined amounts (a formula gives them) and \"up to\" amounts "
+        "(competitive). They add every row whose \"Counted in totals\" is above 0, plus any combined-limit "
+        "adjustments. A row counts when the program is likely eligible, has a known amount and is not excluded by "
+        "stacking. Value usable only in later years and what a certificate would unlock are shown beside them and "
+        "never added to anything. People's programs are added up per program on the People sheet. Edit an "
+        "estimate, or set a count to 0 or 1, and every total follows. The Inputs sheet holds the profile as "
+        "given, so the result can be reproduced."),
+    "totals_heading": N_("Estimated support after stacking, by kind of money"),
+    "money_kind": N_("Kind of money"),
+    "determined_low": N_("Determined, low (CNY)"),
+    "determined_high": N_("Determined, high (CNY)"),
+    "up_to": N_("Competitive, up to (CNY)"),
+    "determined_low_wan": N_("Determined, low (CNY 10,000)"),
+    "determined_high_wan": N_("Determined, high (CNY 10,000)"),
+    "up_to_wan": N_("Competitive, up to (CNY 10,000)"),
+    "beside_heading": N_("Beside these, never added to any total"),
+    "beside_what": N_("What"),
+    "beside_amount": N_("Up to / about (CNY)"),
+    "beside_amount_wan": N_("Up to / about (CNY 10,000)"),
+    "later_years": N_("Later years, up to (CNY; not added)"),
+    "if_certified": N_("If certified (CNY; not added)"),
+    "family_heading": N_("By family"),
+    "cash_determined_low": N_("Cash, determined, low (CNY)"),
+    "cash_determined_high": N_("Cash, determined, high (CNY)"),
+    "cash_up_to": N_("Cash, up to (CNY)"),
+    "tax_this_year_determined_low": N_("Tax this year, determined, low (CNY)"),
+    "tax_this_year_determined_high": N_("Tax this year, determined, high (CNY)"),
+    "tax_this_year_up_to": N_("Tax this year, up to (CNY)"),
+    "size_class": N_("SME size class"),
+    "not_classified": N_("not classified"),
     "family": N_("Family"),
     "programs_counted": N_("Programs counted"),
     "low": N_("Low (CNY)"),
@@ -46,7 +71,6 @@ WORDS = {
     "high_wan": N_("High (CNY 10,000)"),
     "unknown_amounts": N_("Likely eligible, amount unknown"),
     "needs_info": N_("Need information"),
-    "overall": N_("Overall"),
     "adjustments_heading": N_("Combined-limit adjustments (included in the totals above)"),
     "adjustment": N_("Why"),
     "chart_heading": N_("Estimated support by program (what the totals count)"),
@@ -86,6 +110,7 @@ WORDS = {
     "per_program": N_("Totals per program"),
     "per_person": N_("Totals per person"),
     "people_counted_col": N_("People counted"),
+    "kind_col": N_("Kind of money"),
     # criteria
     "criterion": N_("Criterion"),
     "requirement": N_("Requirement"),
@@ -102,6 +127,7 @@ WORDS = {
     "unlocks": N_("What it unlocks"),
     "explanation": N_("Explanation"),
     "no_gaps": N_("No near misses: no failed numeric condition could be priced."),
+    "self_check_gap": N_("{title}: {condition}"),
     # permissions
     "type": N_("Type"),
     "item": N_("Permission or obligation"),
