@@ -29,9 +29,10 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 DOCUMENT_KEYS = ["as_of", "tables_version", "engine_version", "lang", "company", "people", "programs", "totals",
                  "disclaimer"]
 PROGRAM_KEYS = ["id", "family", "family_name", "name", "applies_to", "subject", "person", "person_ref", "status",
-                "status_text", "certainty", "certainty_text", "confidence", "estimate", "amount", "benefit", "flags",
-                "criteria", "reasons", "not_in_force_reason", "missing", "gaps", "excluded_by", "window", "summary",
-                "issuer", "instrument", "effective", "official_text", "advisories", "documents", "sources"]
+                "status_text", "certainty", "certainty_text", "money_kind", "money_kind_text", "confidence",
+                "estimate", "amount", "later_years", "if_certified", "benefit", "flags", "criteria", "reasons",
+                "not_in_force_reason", "missing", "gaps", "self_check", "excluded_by", "window", "summary", "issuer",
+                "instrument", "effective", "official_text", "advisories", "documents", "sources"]
 ERROR_KEYS = ["status", "error", "message", "errors"]
 
 
@@ -144,7 +145,8 @@ def test_assessment_shape_for_every_example(client, conforms, name, lang):
     assert list(doc) == DOCUMENT_KEYS
     assert doc["as_of"] == AS_OF.isoformat() and doc["lang"] == lang and doc["engine_version"] == __version__
     assert all(list(program) == PROGRAM_KEYS for program in doc["programs"])
-    assert list(doc["totals"]) == ["currency", "by_family", "overall", "adjustments"]
+    assert list(doc["totals"]) == ["currency", "cash", "tax_this_year", "later_years", "if_certified", "non_cash",
+                                   "obligations", "needs_info", "by_family", "adjustments"]
     assert list(doc["totals"]["by_family"]) == ["financial_support", "talent", "procurement", "regulatory"]
 
 

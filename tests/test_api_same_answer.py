@@ -110,3 +110,72 @@ def test_api_cli_and_web_give_the_same_document(app, name, lang, tmp_path, capsy
         assert api_doc["programs"], name
         assert api_doc == by_cli(part, lang, tmp_path, capsys)
         assert api_doc == by_web(app, part, lang)
+
+
+# --- the split of the money, on every surface (batch included) -----------------------------------------------
+SPLIT = ("cash", "tax_this_year")
+
+
+def split(totals: dict[str, Any]) -> list[float]:
+    """What each surface must show alike: cash and this year's tax (determined low/high, "up to"), later years."""
+    out: list[float] = []
+    for kind in SPLIT:
+        out += [totals[kind]["determined"]["low"], totals[kind]["determined"]["high"],
+                totals[kind]["competitive"]["high"]]
+    return [*out, totals["later_years"]["high"]]
+
+
+def cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(value) if value else "none"
+    return str(value)
+
+
+def by_batch(subjects: list[dict[str, Any]], kind: str, lang: str, tmp_path: Path) -> list[list[float]]:
+    """Each subject as one row of a CSV roster through ``incentives batch``; the money columns of its Totals row."""
+    import csv
+
+    from calculator.batch.writer import MONEY_COLUMNS, sheet_name
+
+    names = list(dict.fromkeys(name for subject in subjects for name in subject))
+    source, target = tmp_path / f"{kind}.csv", tmp_path / f"{kind}-{lang}.xlsx"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        writer.writerows([[cell(subject[n]) if n in subject else "" for n in names] for subject in subjects])
+    assert cli.main(["batch", str(source), "-o", str(target), "--kind", kind, "--as-of", AS_OF.isoformat(),
+                     "--lang", lang]) == 0
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(target)[sheet_name("totals", lang)].iter_rows(values_only=True))
+    first = 3 if kind == "people" else 2  # row, who (and department)
+    assert len(rows) - 1 == len(subjects)
+    return [[float(v) for v in row[first:first + len(MONEY_COLUMNS)]] for row in rows[1:]]
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_money_split_is_the_same_on_every_surface_batch_included(app, name, lang, tmp_path, capsys):
+    """Cash, this year's tax (determined and "up to") and later years: the API, the CLI, the web page's document and
+    a batch row agree for each subject the batch can hold (a row is one company, or one person on their own)."""
+    data = example(name)
+    subjects = []
+    if data.get("company") is not None:
+        subjects.append(("companies", {"company": data["company"]}))
+    subjects += [("people", {"people": [person]}) for person in data.get("people") or []]
+    docs = []
+    for kind, part in subjects:
+        api_doc = by_api(app, part, lang)
+        assert split(api_doc["totals"]) == split(by_cli(part, lang, tmp_path, capsys)["totals"])
+        assert split(api_doc["totals"]) == split(by_web(app, part, lang)["totals"])
+        docs.append((kind, api_doc))
+    for kind in ("companies", "people"):
+        mine = [(doc, part) for (k, doc), (_, part) in zip(docs, subjects, strict=True) if k == kind]
+        if not mine:
+            continue
+        rows = [part["company"] if kind == "companies" else part["people"][0] for _, part in mine]
+        capsys.readouterr()
+        batch = by_batch(rows, kind, lang, tmp_path)
+        assert batch == [split(doc["totals"]) for doc, _ in mine], name

@@ -64,7 +64,8 @@ def test_company_results_show_the_engines_statuses_and_amounts(client, evaluate,
     data = MultiDict(list(company_form(example).items()) + zones(example))
     page = client.post(f"/company?lang={lang}", data=data).get_data(as_text=True)
     doc = evaluate(json.loads((EXAMPLES / example).read_text(encoding="utf-8")), AS_OF, lang)
-    assert doc["totals"]["overall"]["text"] in page
+    headline = re.search(r'<dl class="headline">(.*?)</dl>', page, re.S).group(1)
+    assert doc["totals"]["cash"]["text"] in headline and doc["totals"]["tax_this_year"]["text"] in headline
     for program in doc["programs"]:
         card = re.search(rf'<article class="program status-(\w+)" id="{program["id"]}">(.*?)</article>', page, re.S)
         assert card, program["id"]
@@ -96,8 +97,8 @@ def test_amounts_in_wan_give_the_same_result_as_in_yuan(client):
     in_yuan = client.post("/company?lang=en", data=form).get_data(as_text=True)
     form["company-taxable_income"], form["company-taxable_income__unit"] = "3,000", "wan"
     in_wan = client.post("/company?lang=en", data=form).get_data(as_text=True)
-    total = re.search(r'<p class="total">(.*?)</p>', in_yuan).group(1)
-    assert total in in_wan and "CNY 3,000,000" in in_wan
+    headline = re.search(r'<dl class="headline">(.*?)</dl>', in_yuan, re.S).group(1)
+    assert headline in in_wan and "CNY 3,000,000" in in_wan
 
 
 def test_errors_follow_the_summary_pattern_and_keep_every_answer(client):
@@ -171,7 +172,7 @@ def test_no_inline_script_anywhere(client):
 
 def test_the_catalogue_page_lists_searches_and_filters(client, catalogue):
     page = client.get("/programs?lang=en").get_data(as_text=True)
-    assert page.count('<article class="program"') == len(catalogue.programs) == 41
+    assert page.count('<article class="program"') == len(catalogue.programs) >= 41
     talent = client.get("/programs?lang=en&family=talent").get_data(as_text=True)
     assert talent.count('<article class="program"') == sum(p.family == "talent" for p in catalogue.programs.values())
     found = client.get("/programs?lang=zh&q=训力券").get_data(as_text=True)
@@ -263,7 +264,7 @@ def test_the_results_can_be_seen_in_the_other_language_with_the_same_answers(cli
     hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', english))
     chinese = client.post("/company?lang=zh", data={k: html.unescape(v) for k, v in hidden.items()})
     page = chinese.get_data(as_text=True)
-    assert chinese.status_code == 200 and "测算结果" in page and 'class="total"' in page
+    assert chinese.status_code == 200 and "测算结果" in page and 'class="total total-cash"' in page
     assert "Futian Vision Systems" in page
 
 
