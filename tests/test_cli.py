@@ -191,3 +191,20 @@ def test_the_row_limit_must_be_a_positive_number(capsys, tmp_path, rows):
 def test_an_assessment_date_before_the_company_was_founded_exits_2(capsys):
     assert main(["evaluate", str(EXAMPLES / "nanshan-seed-startup.json"), "--as-of", "2018-01-01"]) == 2
     assert "before the company was founded (2025-06-01)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("lang", "text", "words"), [
+    ("en", "Small", ["12 people", "CNY 800,000", "at least 100 people and CNY 10,000,000", "so small"]),
+    ("zh", "小型企业", ["从业人员 12人", "营业收入 80万元", "未达中型标准", "为小型企业"])])
+def test_the_document_gives_the_sme_size_class_and_why(capsys, lang, text, words):
+    """Issue #13.8: the size class is an output of the document (12 staff, revenue 800,000 in software and IT:
+    below the medium line of 100 staff and 10,000,000, at or above the small line of 10 and 500,000: small)."""
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES / "nanshan-seed-startup.json"), "--as-of", "2026-11-21",
+                       "--lang", lang)
+    assert code == 0
+    size = json.loads(out)["company"]["size_class"]
+    assert (size["code"], size["text"], size["missing"]) == ("small", text, [])
+    assert all(word in size["why"] for word in words), size["why"]
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES / "qianhai-hk-staff.json"), "--as-of", "2026-11-21")
+    unclassified = json.loads(out)["company"]["size_class"]
+    assert unclassified["code"] is None and [m["field"] for m in unclassified["missing"]] == ["industry_sector"]

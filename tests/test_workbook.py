@@ -153,6 +153,15 @@ def test_summary_says_who_when_which_tables_and_the_disclaimer(name, lang):
         assert ws.cell(row, 6).value == doc["totals"][kind]["unknown_amounts"]
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summary_gives_the_sme_size_class_and_why(lang):
+    _, doc, data = built("nanshan-seed-startup.json", lang)
+    ws = sheet(open_book(data), "summary", lang)
+    row = find_row(ws, 1, word("size_class", lang))
+    size = doc["company"]["size_class"]
+    assert ws.cell(row, 2).value == size["text"] and ws.cell(row + 1, 2).value == size["why"]
+
+
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_the_summary_has_a_bar_chart_of_support_by_program(name):
     for lang in LANGS:
