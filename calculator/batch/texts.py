@@ -8,6 +8,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "not_found": {"en": "File not found: {path}", "zh": "找不到文件：{path}"},
     "too_big": {"en": "The file is too large: {size} MB; at most {limit} MB.",
                 "zh": "文件过大：{size} MB；最大 {limit} MB。"},
+    "upload_too_big": {"en": "The upload is too large: at most {limit} MB per file.",
+                       "zh": "上传的文件过大：每个文件最多 {limit} MB。"},
     "empty_file": {"en": "The file is empty.", "zh": "文件为空。"},
     "macro": {"en": "Macro-enabled workbooks (.xlsm and similar) are refused: save the sheet as .xlsx "
                     "(Excel Workbook).",
@@ -59,6 +61,34 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_rows": {"en": "No data rows under the header: fill in one row per company or person below it (the "
                       "template's second sheet has examples).",
                 "zh": "表头下方没有数据行：请在表头下方每行填写一家企业或一名人员（模板的第二个工作表有示例）。"},
+    # Bounds on the work a file may cause (calculator/config.py BATCH_MAX_*; docs/security.md)
+    "row_cells": {"en": "Refused: row {row} holds more than {limit} cells (empty formatted cells included); at most "
+                        "{limit} cells in one row. Delete the unused columns to the right of your data.",
+                  "zh": "已拒绝：第 {row} 行的单元格超过 {limit} 个（含设置了格式的空单元格）；每行最多 {limit} 个单元格。"
+                        "请删除数据右侧未使用的列。"},
+    "too_many_cells": {"en": "Refused: the sheet holds more than {limit} cells (empty formatted cells included); at "
+                             "most {limit}. Split the file, or delete unused rows and columns.",
+                       "zh": "已拒绝：工作表的单元格超过 {limit} 个（含设置了格式的空单元格）；最多 {limit} 个。"
+                             "请拆分文件，或删除未使用的行和列。"},
+    "sheet_rows": {"en": "Refused: the sheet holds more than {limit} rows (empty formatted rows included); at most "
+                         "{limit}. Delete the unused rows below your data.",
+                   "zh": "已拒绝：工作表超过 {limit} 行（含设置了格式的空行）；最多 {limit} 行。请删除数据下方未使用的行。"},
+    "shared_strings": {"en": "Refused: the workbook's table of texts holds more than {limit} entries; at most {limit}.",
+                       "zh": "已拒绝：工作簿的文本表超过 {limit} 项；最多 {limit} 项。"},
+    "xml_elements": {"en": "Refused: {part} in the workbook holds more than {limit} XML elements in one row or "
+                           "outside the cells, which Excel and WPS never write. Save the file again from Excel or WPS.",
+                     "zh": "已拒绝：工作簿中的 {part} 在一行内或单元格之外含有超过 {limit} 个 XML 元素，"
+                           "Excel 和 WPS 保存的文件不会如此。请用 Excel 或 WPS 重新保存该文件。"},
+    "xml_gap": {"en": "Refused: {part} in the workbook holds more than {limit} MB of XML without a tag, which Excel "
+                      "and WPS never write. Save the file again from Excel or WPS.",
+                "zh": "已拒绝：工作簿中的 {part} 含有超过 {limit} MB 不含标签的 XML 内容，Excel 和 WPS 保存的文件"
+                      "不会如此。请用 Excel 或 WPS 重新保存该文件。"},
+    "zip_part": {"en": "Refused: the part {part} of the workbook would expand to {size} MB; at most {limit} MB.",
+                 "zh": "已拒绝：工作簿的部件 {part} 解压后将达 {size} MB；最多 {limit} MB。"},
+    "columns_beyond": {"en": "Refused: the header row has a value in column {column}; at most {limit} columns.",
+                       "zh": "已拒绝：表头在第 {column} 列仍有内容；最多 {limit} 列。"},
+    "row_too_long": {"en": "Refused: row {row} of the CSV file is longer than {limit} characters; at most {limit}.",
+                     "zh": "已拒绝：CSV 文件第 {row} 行超过 {limit} 个字符；最多 {limit} 个字符。"},
     "cell_too_long": {"en": "The cell is too long (more than {limit} characters).",
                       "zh": "单元格内容过长（超过 {limit} 个字符）。"},
 }
