@@ -35,6 +35,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "not_tristate": {"en": "Answer yes, no or unknown.", "zh": "请回答“是”“否”或“不确定”。"},
     "not_choice": {"en": "Not one of the allowed choices: {choices}.", "zh": "不在可选范围内：{choices}。"},
     "duplicate_choice": {"en": "The same choice is listed twice: {value}.", "zh": "同一选项重复出现：{value}。"},
+    "too_many_choices": {"en": "Too many choices: at most {max}, each listed once.",
+                         "zh": "选项过多：最多 {max} 项，每项只能列出一次。"},
     "uscc_format": {
         "en": "A unified social credit code has 18 characters: digits and capital letters except I, O, S, V, Z.",
         "zh": "统一社会信用代码应为 18 位，由数字和大写字母组成（不含 I、O、S、V、Z）。",
