@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the tests need (installed only when missing).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ system:
 run: setup
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop); nothing you enter is stored."
 	$(BIN)/gunicorn --preload --bind 127.0.0.1:8000 --workers 2 --worker-class sync wsgi:app
+
+.PHONY: serve
+serve: setup
+	scripts/install-system-packages.sh nginx
+	scripts/serve --port $(or $(PORT),8000)
 
 .PHONY: test
 test: setup system
