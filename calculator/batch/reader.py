@@ -94,7 +94,7 @@ def guarded(step: Callable[[], T]) -> T:
     try:
         return step()
     except UnsafeWorkbook as exc:
-        params = {k: f"{v:,}" if isinstance(v, int) and v >= 10_000 else v for k, v in exc.params.items()}
+        params = {k: f"{v:,}" if isinstance(v, int) and v >= 1000 else v for k, v in exc.params.items()}
         raise BatchFileError(exc.key, **params) from None
 
 

@@ -64,15 +64,16 @@ TEXTS: dict[str, dict[str, str]] = {
     # Bounds on the work a file may cause (calculator/config.py BATCH_MAX_*; docs/security.md)
     "row_cells": {"en": "Refused: row {row} holds more than {limit} cells (empty formatted cells included); at most "
                         "{limit} cells in one row. Delete the unused columns to the right of your data.",
-                  "zh": "已拒绝：第 {row} 行的单元格超过 {limit} 个（含设置了格式的空单元格）；每行最多 {limit} 个单元格。"
-                        "请删除数据右侧未使用的列。"},
+                  "zh": "已拒绝：第 {row} 行的单元格超过 {limit} 个（含设置了格式的空单元格）；"
+                        "每行最多 {limit} 个单元格。请删除数据右侧未使用的列。"},
     "too_many_cells": {"en": "Refused: the sheet holds more than {limit} cells (empty formatted cells included); at "
                              "most {limit}. Split the file, or delete unused rows and columns.",
                        "zh": "已拒绝：工作表的单元格超过 {limit} 个（含设置了格式的空单元格）；最多 {limit} 个。"
                              "请拆分文件，或删除未使用的行和列。"},
     "sheet_rows": {"en": "Refused: the sheet holds more than {limit} rows (empty formatted rows included); at most "
                          "{limit}. Delete the unused rows below your data.",
-                   "zh": "已拒绝：工作表超过 {limit} 行（含设置了格式的空行）；最多 {limit} 行。请删除数据下方未使用的行。"},
+                   "zh": "已拒绝：工作表超过 {limit} 行（含设置了格式的空行）；最多 {limit} 行。"
+                         "请删除数据下方未使用的行。"},
     "shared_strings": {"en": "Refused: the workbook's table of texts holds more than {limit} entries; at most {limit}.",
                        "zh": "已拒绝：工作簿的文本表超过 {limit} 项；最多 {limit} 项。"},
     "xml_elements": {"en": "Refused: {part} in the workbook holds more than {limit} XML elements in one row or "
