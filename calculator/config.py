@@ -52,3 +52,8 @@ def finish(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = secrets.token_hex(32)
     if config.get("ENV_NAME") == "production":
         config["SESSION_COOKIE_SECURE"] = True
+    for name in ("BATCH_MAX_UPLOAD", "BATCH_MAX_ROWS", "BATCH_MAX_COLUMNS", "BATCH_MAX_ROW_CELLS", "BATCH_MAX_CELLS",
+                 "BATCH_MAX_SHARED_STRINGS"):
+        value = config.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{name} must be a whole number of at least 1 (INCENTIVES_{name}), not {value!r}")

@@ -266,3 +266,13 @@ def test_the_csrf_check_still_holds_for_uploads_over_the_app_wide_limit():
     response = client.post("/batch?lang=en", data=body, content_type=content_type)
     assert response.status_code == 303 and "/batch/jobs/" in response.headers["Location"]
     runner.shutdown()
+
+
+def test_a_limit_that_is_not_a_positive_whole_number_stops_start_up_naming_the_setting():
+    import pytest
+
+    from calculator.config import ConfigError
+
+    for value in (0, -5, "many", 2.5, True):
+        with pytest.raises(ConfigError, match="BATCH_MAX_CELLS"):
+            create_app({"TESTING": True, "BATCH_MAX_CELLS": value})
