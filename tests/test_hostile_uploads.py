@@ -64,7 +64,7 @@ def xlsx(sheet_rows: list[str]) -> bytes:
 
 def text_row(number: int, values: list[object]) -> str:
     cells = "".join(f'<c t="inlineStr"><is><t>{escape(v)}</t></is></c>' if isinstance(v, str)
-                    else f"<c><v>{v}</v></c>" for v in values)
+                    else "<c/>" if v is None else f"<c><v>{v}</v></c>" for v in values)
     return f'<row r="{number}">{cells}</row>'
 
 
@@ -194,10 +194,13 @@ def test_a_file_one_row_over_the_limit_is_refused_before_any_row_is_assessed(tmp
         assert result["cpu"] < 40 and result["peak_mb"] < 300, (name, result)
 
 
-def test_the_bounds_hold_for_csv_too(tmp_path):
+def test_the_bounds_hold_for_csv_too_and_a_wide_header_is_refused_not_cut(tmp_path):
     """A CSV record of 5,000 fields, a record of 3 million characters, a header wider than 200 columns: each refused
-    by its own limit while the record is read, the csv module never holding more than one bounded record."""
+    by its own limit while the record is read, the csv module never holding more than one bounded record. A
+    workbook's header wider than 200 columns is refused too (it was cut at 200 without a word)."""
     cases = {
+        "wide.xlsx": (xlsx([text_row(1, ["ref"] + [None] * 248 + ["identity"]), text_row(2, ["A"])]),
+                      "value in column 250"),
         "fields.csv": (b"ref,identity\r\nA" + b"," * 5000 + b"\r\n", "row 2 holds more than 1,000 cells"),
         "long.csv": (b"ref,identity\r\nA," + b"x" * 3_000_000 + b"\r\n", "row 2 of the CSV file is longer than"),
         "wide.csv": (",".join(f"c{i}" for i in range(250)).encode() + b"\r\nA\r\n", "value in column 250"),

@@ -162,7 +162,9 @@ def open_xlsx(path: Path, kind: str | None, limits: SheetLimits | None = None) -
         try:
             width = limits.columns
             start = 1
-            for number, row in enumerate(ws.iter_rows(values_only=True, max_col=limits.columns + 1), 1):
+            # whole rows until the header (at most limits.row_cells cells each: counted above), so a header value
+            # past the column limit is refused, not cut off unseen
+            for number, row in enumerate(ws.iter_rows(values_only=True), 1):
                 if any(v is not None for v in row):  # the header: later rows are cut to its width
                     width = max(i for i, v in enumerate(row, 1) if v is not None)
                     if width > limits.columns:
