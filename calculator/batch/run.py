@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from calculator.batch.columns import FIELDS, KINDS, TEXT_TYPES, Mapping, detect_
 from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
 from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
+from calculator.config import BATCH_MAX_ROWS
 from calculator.engine.enums import Status
 from calculator.engine.evaluate import evaluate_subject
 from calculator.engine.report import DISCLAIMER, Reporter, cents
@@ -31,11 +32,12 @@ from calculator.engine.texts import STATUS
 from calculator.files import write_output
 from calculator.i18n import N_, bilingual, gettext, lang_of, t
 from calculator.i18n.formatting import money_range
+from calculator.workbook.zipcheck import SheetLimits
 from schemas.as_of import before_founding
 from schemas.messages import flatten_errors
 from schemas.profile import CompanySchema, PersonSchema
 
-MAX_ROWS = 100_000
+MAX_ROWS = BATCH_MAX_ROWS
 STATUSES = tuple(Status)
 SUMMARY_LINE = N_("{rows_in} rows in: {assessed} assessed, {rejected} rejected.")
 
@@ -92,14 +94,17 @@ def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: s
               kind: str | None = None, as_of: dt.date | None = None, lang: str = "en",
               max_rows: int = MAX_ROWS, max_bytes: int = MAX_FILE_BYTES,
               on_progress: Callable[[Progress], None] | None = None,
-              on_error: Callable[[RowError], None] | None = None, name: str | None = None) -> Summary:
+              on_error: Callable[[RowError], None] | None = None, name: str | None = None,
+              limits: SheetLimits | None = None) -> Summary:
     """Assess every row of ``input_path`` and write the result workbook to ``output_path`` (atomically).
 
-    Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then).
+    Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then), or over one of
+    ``limits`` (the configured ones when None; ``max_rows`` replaces their row limit) before any row is assessed.
     """
     lang = lang_of(lang)
     as_of = as_of or dt.date.today()
-    source = open_source(Path(input_path), kind, max_bytes, name)
+    limits = replace(limits or SheetLimits(), rows=max_rows)
+    source = open_source(Path(input_path), kind, max_bytes, name, limits)
     try:
         return write_output(output_path, lambda where: _run(catalogue, source, where, kind, as_of, lang, max_rows,
                                                             on_progress, on_error))

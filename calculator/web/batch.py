@@ -1,7 +1,12 @@
 """Batch pages: upload a roster, watch its progress, download the workbook (then it is deleted).
 
 The work runs in the background through :class:`calculator.batch.jobs.InProcessJobs` (replaceable by any
-:class:`~calculator.batch.jobs.JobRunner`); hostile files are refused before a job starts, with a page.
+:class:`~calculator.batch.jobs.JobRunner`); hostile files are refused before a job starts, with a page, and
+files over a bound (cells, rows, …: ``BATCH_MAX_*``) as the job's first step, before any row is built.
+
+Uploads may be ``BATCH_MAX_UPLOAD`` bytes, more than the app-wide ``MAX_CONTENT_LENGTH``: Flask-WTF would check
+the CSRF token in a ``before_request`` hook, parsing the body under the app-wide limit, so the upload view is
+exempt from that hook and checks the token itself, once it has raised the limit for this one request.
 """
 
 from __future__ import annotations
@@ -33,20 +38,22 @@ from calculator.batch import MAX_ROWS, BatchFileError, run_batch, sniff
 from calculator.batch.jobs import InProcessJobs
 from calculator.batch.template import build_template, template_name
 from calculator.batch.texts import megabytes
+from calculator.config import BATCH_MAX_UPLOAD
+from calculator.extensions import csrf
 from calculator.i18n import N_, gettext
 from calculator.web.i18n import current_lang
 from calculator.workbook import XLSX_MIMETYPE, content_disposition
+from calculator.workbook.zipcheck import SheetLimits
 from schemas.as_of import parse_as_of
 
 bp = Blueprint("batch", __name__)
 NO_FILE = N_("Choose a file to upload.")
 RESULT_NAME = N_("batch-assessment")  # the downloaded workbook's name, before the date
-MAX_UPLOAD = 20 * 1024 * 1024
 ERRORS_PER_PAGE = 100  # rejected-row messages per page of a finished job (all of them are in the workbook)
 
 
 def register(app: Flask) -> None:
-    app.config.setdefault("BATCH_MAX_UPLOAD", MAX_UPLOAD)
+    app.config.setdefault("BATCH_MAX_UPLOAD", BATCH_MAX_UPLOAD)
     app.config.setdefault("BATCH_MAX_ROWS", MAX_ROWS)
     app.config.setdefault("BATCH_TTL", 900)
     app.extensions["batch_jobs"] = app.config.get("BATCH_RUNNER") or InProcessJobs(
@@ -80,14 +87,33 @@ def upload_form() -> tuple[str, int]:
     return upload_page()
 
 
+def limits() -> SheetLimits:
+    """The bounds on an uploaded file, from the app's settings (``BATCH_MAX_*``)."""
+    config = current_app.config
+    return SheetLimits(rows=config["BATCH_MAX_ROWS"], row_cells=config["BATCH_MAX_ROW_CELLS"],
+                       cells=config["BATCH_MAX_CELLS"], shared_strings=config["BATCH_MAX_SHARED_STRINGS"],
+                       columns=config["BATCH_MAX_COLUMNS"])
+
+
+@bp.errorhandler(413)
+def upload_too_large(error: Exception) -> tuple[str, int]:
+    """A body that outgrew the limit while it was read (no Content-Length to refuse it by): the page, saying the
+    limit."""
+    limit = megabytes(current_app.config["BATCH_MAX_UPLOAD"])
+    return upload_page(BatchFileError("upload_too_big", limit=limit).render(current_lang()), 413)
+
+
+@csrf.exempt  # checked below, after the body limit is raised for this request (see the module's docstring)
 @bp.post("/batch")
 def upload() -> Response | tuple[str, int]:
     lang = current_lang()
     limit = current_app.config["BATCH_MAX_UPLOAD"]
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+    if request.content_length is not None and request.content_length > limit:
         return upload_page(BatchFileError("too_big", size=megabytes(request.content_length, 1),
                                           limit=megabytes(limit)).render(lang), 413)
-    request.max_content_length = limit + 64 * 1024
+    request.max_content_length = limit
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()  # a missing or wrong token raises CSRFError: the app's 400 page, nothing saved
     file = request.files.get("file")
     kind = request.form.get("kind") or None
     if kind not in (None, "companies", "people"):
@@ -109,6 +135,7 @@ def upload() -> Response | tuple[str, int]:
         staging.rmdir()
         return upload_page(exc.render(lang), 400)
     max_rows = current_app.config["BATCH_MAX_ROWS"]
+    bounds = limits()
     filename = Path(file.filename).name[:200]
     catalogue = current_app.extensions["catalogue"]
 
@@ -127,7 +154,7 @@ def upload() -> Response | tuple[str, int]:
         with (directory / InProcessJobs.ERRORS).open("w", encoding="utf-8") as errors:
             summary = run_batch(
                 catalogue, directory / "input", directory / InProcessJobs.RESULT, kind=kind, as_of=as_of,
-                lang=lang, max_rows=max_rows, max_bytes=limit, name=filename,
+                lang=lang, max_rows=max_rows, max_bytes=limit, name=filename, limits=bounds,
                 on_progress=lambda p: report(p.rows_done, p.rows_total, p.rejected), on_error=on_error)
         return summary.as_dict() | {"line": summary.line(lang), "messages": written}
 
