@@ -120,7 +120,7 @@ class ResultWriter:
 
     # --- writing mechanics (XlsxWriter) -----------------------------------------------------------------
     def _open(self, titles: list[str]) -> None:
-        self.tmpdir = tempfile.mkdtemp(prefix="incentives-batch-")
+        self.tmpdir = tempfile.mkdtemp(prefix="incentives-xlsx-")
         self.built = os.path.join(self.tmpdir, "result.xlsx")
         self.wb = xlsxwriter.Workbook(self.built, {**OPTIONS, "tmpdir": self.tmpdir})
         self.ws = {key: self.wb.add_worksheet(title) for key, title in zip(SHEETS, titles, strict=True)}

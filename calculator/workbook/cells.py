@@ -91,6 +91,8 @@ class Book:
         self.verbatim = Verbatim()
         self._styles: dict[tuple[str, str | None], Format] = {}
         self._fills: dict[str, Format] = {}
+        self._texts: dict[tuple[str, str], CellValue] = {}
+        self._lines: dict[tuple[str, float], int] = {}
 
     # --- formats ----------------------------------------------------------------------------------
     def style(self, kind: str, number_format: str | None = None) -> Format:
@@ -113,9 +115,16 @@ class Book:
 
     # --- cells (``ws`` is accepted for the callers' sake; the sheet writes the cell) ----------------
     def text(self, ws: Any, value: Any, kind: str = "text") -> CellValue | None:
-        """THE way user-supplied (and any other) text enters the workbook: always a text cell."""
+        """THE way user-supplied (and any other) text enters the workbook: always a text cell.
+
+        Made once per text and kind (the same conditions, names and statuses recur for every person).
+        """
         if value is None:
             return None
+        key = (value, kind) if type(value) is str else None
+        found = self._texts.get(key) if key is not None else None
+        if found is not None:
+            return found
         text = value if type(value) is str else str(value)
         if not text.isprintable() or "_x" in text or len(text) > 16_000 or text[:3] == "<r>":
             text = clean_text(text, self.lang)  # the fast test above passes only text needing no change
@@ -123,7 +132,18 @@ class Book:
                 text = self.verbatim.placeholder(text)
         if not text:
             return None
-        return (Worksheet.write_string, text, self.style(kind))
+        found = (Worksheet.write_string, text, self.style(kind))
+        if key is not None:
+            self._texts[key] = found
+        return found
+
+    def lines(self, text: str, width: float) -> int:
+        """:func:`text_lines`, remembered per text and width."""
+        key = (text, width)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = text_lines(text, width)
+        return found
 
     def number(self, ws: Any, value: Any, number_format: str | None = None,
                kind: str = "number") -> CellValue | None:
@@ -223,7 +243,7 @@ class Sheet:
         for text, column in texts:
             width = self.widths[column - 1] if column <= len(self.widths) else 10.0
             if len(text) * 1.6 >= width - 1 or "\n" in text:
-                lines = max(lines, text_lines(text, width))
+                lines = max(lines, self.book.lines(text, width))
         if lines > 1:
             self.set_height(row, self.line_height * lines + 2)
 
@@ -278,7 +298,7 @@ class Sheet:
             if text is not None and index < len(widths):
                 width = widths[index]
                 if len(text) * 1.6 >= width - 1 or "\n" in text:
-                    lines = max(lines, text_lines(text, width))
+                    lines = max(lines, book.lines(text, width))
         if lines > 1:
             self.set_height(number, self.line_height * lines + 2)
         return self.append(cells)
