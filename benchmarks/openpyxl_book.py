@@ -59,6 +59,8 @@ class Book(cells.Book):
             self.wb.remove(self.wb.active)
         self.verbatim = cells.Verbatim()
         self._styles: dict[tuple[str, str | None], Any] = {}
+        self._texts: dict[tuple[str, str], Any] = {}
+        self._lines: dict[tuple[str, float], int] = {}
 
     def style(self, kind: str, number_format: str | None = None) -> Any:
         key = (kind, number_format)
