@@ -341,6 +341,8 @@ class CatalogueEffectiveSchema(Schema):
     valid_for_years = opt(fields.Integer)
     valid_for_confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE))
     note = opt(fields.Nested, BilingualSchema)
+    start_reason = opt(fields.Nested, BilingualSchema, description="The program's own sentence when not yet in force.")
+    end_reason = opt(fields.Nested, BilingualSchema, description="The program's own sentence when no longer in force.")
 
 
 class CohortSchema(Schema):

@@ -57,7 +57,7 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
             "confidence": eff.confidence.value, "source": list(eff.source),
             "end_confidence": _value(eff.end_confidence),
             "valid_for_years": eff.valid_for_years, "valid_for_confidence": _value(eff.valid_for_confidence),
-            "note": _text(eff.note),
+            "note": _text(eff.note), "start_reason": _text(eff.start_reason), "end_reason": _text(eff.end_reason),
         },
         "cohort": None if not cohort else {
             "field": cohort.field, "closed_from": _iso(cohort.closed_from),
