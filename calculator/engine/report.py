@@ -309,7 +309,10 @@ class Reporter:
         kind = Subject.PERSON if subject.kind == Subject.PERSON else Subject.COMPANY
         benefit = result.benefit
         row = spec.benefit_on(result.day) if result.day is not None else None
-        formula = benefit.text[lang] if benefit is not None and benefit.text else static["formula"]
+        if benefit is not None and benefit.text:  # the dated row's or the case's own formula
+            formula = benefit.text[lang]
+        else:
+            formula = row.text[lang] if row is not None else static["formula"]
         benefit_doc: dict[str, Any] = {"kind": str((row or spec.benefit).kind), "formula": formula}
         if benefit is not None:
             benefit_doc["outcome"] = str(benefit.kind)
