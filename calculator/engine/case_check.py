@@ -63,8 +63,8 @@ def flag_codes(catalogue: Catalogue, program: Program) -> set[str]:
     if spec.outcome:
         codes.add(spec.outcome.code)
     for crit in spec.criteria:
-        if crit.if_unknown is not None:
-            codes.add(crit.if_unknown.code)
+        if crit.unknown_flag is not None:
+            codes.add(crit.unknown_flag.code)
         if crit.see_also is not None:
             codes.add("see_also")
         derived = catalogue.derived.get(crit.field)

@@ -200,15 +200,16 @@ def in_force(program: Program, as_of: dt.date, tax_year: int,
 def judge(program: Program, criteria: list[CriterionResult],
           flags: list[Flag]) -> tuple[bool | None, list[CriterionResult], list[str]]:
     """(overall result, the criteria whose unknowns matter, the failed criteria's ids). A criterion whose unknown
-    answer only flags (``if_unknown``) counts as met while unanswered, and its flag is added to ``flags``."""
+    input only flags (``unknown_outcome = "flag"``) counts as met while unanswered (never as missing), and its flag
+    is added to ``flags``; the criteria listed keep it unknown."""
     judged = criteria
     if program.soft_criteria:
         judged = []
         for crit in criteria:
-            soft = crit.criterion.spec.if_unknown
+            soft = crit.criterion.spec.unknown_flag
             if soft is not None and crit.result is None and crit.missing:
                 flags.append(Flag(soft.code, text=soft.text))
-                crit = replace(crit, result=True)
+                crit = replace(crit, result=True, missing=())
             judged.append(crit)
     if not program.has_branches:
         results = [c.result for c in judged]

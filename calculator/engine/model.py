@@ -301,8 +301,8 @@ class Program:
 
     @cached_property
     def soft_criteria(self) -> bool:
-        """Some criterion's unknown answer only flags (``if_unknown``)."""
-        return any(c.spec.if_unknown is not None for c in self.criteria)
+        """Some criterion's unanswered input only flags (``unknown_outcome = "flag"``)."""
+        return any(c.spec.unknown_outcome == "flag" for c in self.criteria)
 
     @cached_property
     def condition_gaps(self) -> frozenset[str]:

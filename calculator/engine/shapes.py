@@ -145,7 +145,8 @@ class CriterionSchema(DatedRowMixin):
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
     boundary = fields.String(validate=validate.OneOf(("unknown",)))
-    if_unknown = attached_flag_field()
+    unknown_outcome = fields.String(validate=validate.OneOf(("missing", "flag")))
+    unknown_flag = attached_flag_field()
     gap_text = bilingual_field()
     see_also = fields.Nested(SeeAlsoSchema)
 
@@ -154,15 +155,17 @@ class CriterionSchema(DatedRowMixin):
         op, value = data.get("op"), data.get("value")
         if data.get("boundary"):
             if op not in COMPARISONS or not isinstance(value, Decimal | dt.date):
-                raise ValidationError("boundary = \"unknown\" goes with gt, ge, lt or le and a number or date.",
+                raise ValidationError("boundary = \"unknown\" needs gt, ge, lt or le with a number or a date.",
                                       "boundary")
             if not data.get("unknown_note"):
                 raise ValidationError("boundary = \"unknown\" needs unknown_note (why the edge cannot be decided).",
                                       "unknown_note")
         yes_no = (Operator.IS_TRUE, Operator.IS_FALSE)
-        if data.get("if_unknown") and (op not in yes_no or data.get("branch")):
-            raise ValidationError("if_unknown goes with is_true / is_false on a criterion outside any branch (an "
-                                  "unknown treated as met inside a branch could grant).", "if_unknown")
+        if (data.get("unknown_outcome") == "flag") != bool(data.get("unknown_flag")):
+            raise ValidationError("unknown_flag goes with (and only with) unknown_outcome = \"flag\".", "unknown_flag")
+        if data.get("unknown_outcome") == "flag" and (op not in yes_no or data.get("branch")):
+            raise ValidationError("unknown_outcome = \"flag\" goes with is_true / is_false on a criterion outside any "
+                                  "branch (an unknown treated as met inside a branch could grant).", "unknown_outcome")
         if data.get("gap_text") and op not in yes_no:
             raise ValidationError("gap_text goes with is_true / is_false (numbers get computed gaps).", "gap_text")
 

@@ -139,7 +139,8 @@ class CriterionSpec:
     instrument: str | None = None
     note: Text | None = None
     boundary: str | None = None  # "unknown": a value exactly at the threshold is unknown, not decided
-    if_unknown: AttachedFlag | None = None  # an unanswered input only flags (it neither blocks nor asks)
+    unknown_outcome: str | None = None  # "flag": an unanswered input only flags (it neither blocks nor asks)
+    unknown_flag: AttachedFlag | None = None  # the flag shown then
     gap_text: Text | None = None  # a yes/no criterion's near miss: what to do
     see_also: SeeAlso | None = None  # when it fails: the program to look at instead
 
