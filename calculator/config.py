@@ -23,7 +23,14 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_URL_PREFIX": "/api/v1",     # serves /api/v1/openapi.json (the documentation page is /api/v1/docs)
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_CORS_ORIGINS": [],              # no CORS unless configured: exact origins, e.g. ["https://example.org"]
+    # --- batch jobs: lifetimes, caps and the queue (docs/batch.md, docs/security.md) -------------------------
+    "BATCH_TTL": 900,                    # seconds from upload until everything kept for a job is deleted
+    "BATCH_REAP_SECONDS": 10,            # how often each process (app and queue worker) deletes what is due
+    "BATCH_MAX_ERRORS": 10_000,          # rejected-row messages kept per job (the rest counted, not stored)
+    "BATCH_MAX_QUEUED": 10,              # jobs waiting or running at once (this server; with Redis: the queue)
+    "REDIS_URL": None,                   # e.g. redis://127.0.0.1:6379/0: jobs on Redis (RQ), see docs/batch.md
 }
+BATCH_POSITIVE = ("BATCH_TTL", "BATCH_REAP_SECONDS", "BATCH_MAX_ERRORS", "BATCH_MAX_QUEUED")
 
 
 class ConfigError(RuntimeError):
@@ -38,3 +45,7 @@ def finish(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = secrets.token_hex(32)
     if config.get("ENV_NAME") == "production":
         config["SESSION_COOKIE_SECURE"] = True
+    for name in BATCH_POSITIVE:
+        value = config.get(name)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+            raise ConfigError(f"{name} must be a number above 0 (INCENTIVES_{name}), not {value!r}")

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.worksheet._writer import ALL_TEMP_FILES, WorksheetWriter
 
 from calculator.engine.texts import STATUS
 from calculator.i18n import N_, NC_, gettext, pgettext
@@ -98,12 +100,20 @@ def sheet_name(key: str, lang: str) -> str:
 class ResultWriter:
     """Append rows to each sheet as results arrive; the Summary (first sheet) is filled at :meth:`close`."""
 
-    def __init__(self, lang: str, kind: str, programs: list[Any]) -> None:
+    def __init__(self, lang: str, kind: str, programs: list[Any], scratch: Path | None = None) -> None:
+        """``scratch``: the folder for each sheet's temporary file (a batch job's own folder, so the files go with
+        it whatever stops the job); default the system's temporary folder."""
         self.lang, self.kind, self.programs = lang, kind, programs
         self.wb = Workbook(write_only=True)
         self.ws = {key: self.wb.create_sheet(sheet_name(key, lang)) for key in SHEETS}
         for ws in self.ws.values():
             ws.freeze_panes = "A2"
+        if scratch is not None:
+            for number, ws in enumerate(self.ws.values()):
+                out = str(scratch / f"sheet{number}.xml")
+                ws._writer = WorksheetWriter(ws, out=out)  # openpyxl's stream, to a file of ours
+                ALL_TEMP_FILES.append(out)  # openpyxl removes it from this list when it deletes the file
+                ws._writer.write_top()
         ref = w("ref_" + kind, lang)
         people = kind == "people"
         self.head("totals", [w("row", lang), ref, *([w("department", lang)] if people else []), w("total_low", lang),
