@@ -91,9 +91,9 @@ class InProcessJobs:
     def _stop(self, directory: Path, status: JobStatus) -> None:
         """The process running the job ended: failed, and nothing of the file's data kept."""
         status.state, status.error = "failed", dict(bilingual(STOPPED))
-        _clear(directory)
         with contextlib.suppress(JobGone):
             self._save(directory, status)
+        _clear(directory)
 
     # --- the contract -----------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -239,6 +239,9 @@ class InProcessJobs:
             self._save(directory, status)
             status.summary = self.execute(request, directory, sink)
             sink.close()
+            current = self._load(directory)
+            if current is None or current.state != "running":
+                return  # deleted, or taken for dead meanwhile: its data is not brought back
             status.state = "done"
             self._save(directory, status)
         except JobGone:
