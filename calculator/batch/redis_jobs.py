@@ -214,7 +214,11 @@ class RedisJobs:
                 rq_state = None
             if rq_state not in (None, RQStatus.FAILED, RQStatus.STOPPED, RQStatus.CANCELED):
                 return False
-        return bool(self._fail(job_id, "lost-" + status.state, dict(bilingual(STOPPED))))
+        if not self._fail(job_id, "lost-" + status.state, dict(bilingual(STOPPED))):
+            return False
+        with contextlib.suppress(NoSuchJobError):  # what RQ kept of it (a dead worker's started job)
+            Job.fetch(self.rq_id(job_id), connection=self.redis).delete(remove_from_queue=True)
+        return True
 
     def _fail(self, job_id: str, mode: str, error: dict[str, str]) -> int:
         keys = self._keys(job_id)
