@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the tests need (installed only when missing).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui redis-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
