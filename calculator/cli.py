@@ -214,6 +214,17 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
     return 3 if summary.rejected else 0
 
 
+def tables(args: argparse.Namespace) -> int:
+    """``incentives tables check [DIR]``: validate the rule tables and the golden cases whole."""
+    catalogue = load_catalogue(args.dir)
+    cases, errors = validate_cases(catalogue, Path(args.dir) if args.dir else default_root())
+    if errors:
+        raise TableError(errors)
+    print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
+          f"{len(cases)} golden cases, tables_version {catalogue.tables_version}")
+    return 0
+
+
 def worker(args: argparse.Namespace) -> int:
     """``incentives worker``: a queue worker for batch jobs on Redis, with the app's settings and rule tables."""
     from calculator.app import create_app
@@ -240,16 +251,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise InputError(f"--as-of: {problem}")
         if getattr(args, "max_rows", None) is not None and args.max_rows < 1:
             raise InputError("--max-rows: " + gettext(TEXTS["at_least_one"], lang))
-        if args.command == "tables":
-            catalogue = load_catalogue(args.dir)
-            cases, errors = validate_cases(catalogue, Path(args.dir) if args.dir else default_root())
-            if errors:
-                raise TableError(errors)
-            print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
-                  f"{len(cases)} golden cases, tables_version {catalogue.tables_version}")
-            return 0
-        if args.command == "worker":
-            return worker(args)
+        if args.command in ("tables", "worker"):  # commands that load their own catalogue (or a whole app)
+            return tables(args) if args.command == "tables" else worker(args)
         catalogue = load_catalogue()
         if args.command == "programs":
             if args.format == "json":

@@ -102,9 +102,6 @@ class QueueFull(Exception):
 class JobRunner(Protocol):
     """Everything the web layer uses of a job runner (in-process or queue-backed)."""
 
-    ttl: float
-    max_queued: int
-
     def upload(self) -> AbstractContextManager[Path]: ...
     def submit(self, request: JobRequest, upload: Path, owner: str) -> str: ...
     def status(self, job_id: str, owner: str) -> JobStatus | None: ...

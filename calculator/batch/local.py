@@ -165,10 +165,15 @@ class LocalFolder:
         return entry
 
     def reap_entries(self, prefixes: tuple[str, ...], max_age: float) -> None:
-        """Delete ``<prefix>-<process>-…`` entries whose process died, or older than ``max_age`` seconds."""
+        """Delete ``<prefix>-<process>-…`` entries whose process died, or older than ``max_age`` seconds, and the
+        markers of dead processes."""
         if not self.exists():
             return
         now = time.time()
+        live = self.path / LIVE
+        for marker in list(live.iterdir()) if live.is_dir() else []:  # e.g. each of a queue worker's work horses
+            if not alive(marker.name.rsplit(".", 1)[0]):
+                marker.unlink(missing_ok=True)
         for entry in list(self.path.iterdir()):
             prefix, _, rest = entry.name.partition("-")
             if prefix not in prefixes:

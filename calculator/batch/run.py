@@ -82,6 +82,13 @@ class Summary:
     messages: int = 0        # rejected-row messages kept (on the page and in the workbook) …
     not_kept: int = 0        # … and those over the limit, counted only (max_errors)
 
+    def kept(self, errors: list[RowError], max_errors: int | None) -> list[RowError]:
+        """The messages of a rejected row that are kept (at most ``max_errors`` in all); the rest are counted."""
+        room = len(errors) if max_errors is None else max(0, min(len(errors), max_errors - self.messages))
+        self.messages += room
+        self.not_kept += len(errors) - room
+        return errors[:room]
+
     def line(self, lang: str) -> str:
         return t(SUMMARY_LINE, lang, rows_in=self.rows_in, assessed=self.assessed, rejected=self.rejected)
 
@@ -185,11 +192,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
 
     def reject(errors: list[RowError]) -> None:
         summary.rejected += 1
-        for error in errors:
-            if limits.max_errors is not None and summary.messages >= limits.max_errors:
-                summary.not_kept += 1  # counted, not stored: the row still counts as rejected
-                continue
-            summary.messages += 1
+        for error in summary.kept(errors, limits.max_errors):
             writer.row("rejected", [error.sheet, error.row, error.column, error.header, error.field,
                                     _shown(error.value), error.message])
             if on_error is not None:
@@ -248,8 +251,6 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
         on_progress(progress)
     if summary.rows_in == 0:
         summary.notes.append(text("no_rows", lang))
-    if summary.not_kept:
-        summary.notes.append(text("messages_not_kept", lang, count=summary.not_kept, limit=limits.max_errors))
     _finish(catalogue, reporter, writer, summary, source, programs, per_program, departments, lang)
     writer.save(out)
     return summary
@@ -307,6 +308,8 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
 def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: Summary, source: Source,
             programs: list[Any], per_program: dict[str, dict[str, Any]], departments: dict[str, list[Any]],
             lang: str) -> None:
+    if summary.not_kept:  # then exactly the limit was kept
+        summary.notes.append(text("messages_not_kept", lang, count=summary.not_kept, limit=summary.messages))
     lines: list[tuple[str, Any]] = [
         (w("rows_in", lang), summary.rows_in),
         (w("assessed", lang), summary.assessed),
