@@ -208,6 +208,8 @@ class RedisJobs:
         """Fail an unfinished job nobody will finish: running without a live lease, or queued while its RQ job
         is gone or failed (its worker died before starting it). True when it was failed now."""
         if status.state == "queued":
+            if time.time() - status.created < self.lease:
+                return False  # just submitted: RQ may not have it yet
             try:
                 rq_state = Job.fetch(self.rq_id(job_id), connection=self.redis).get_status()
             except NoSuchJobError:
