@@ -34,14 +34,18 @@ MESSAGES: dict[str, str] = {
     "not_tristate": N_("Answer yes, no or unknown."),
     "not_choice": N_("Not one of the allowed choices: {choices}."),
     "duplicate_choice": N_("The same choice is listed twice: {value}."),
-    "uscc_format": N_("A unified social credit code has 18 characters: digits and capital letters except I, O, S, V, Z."),
-    "uscc_check": N_("The check character (18th) is wrong: expected {expected} under GB 32100-2015. Please re-check the code."),
+    "uscc_format": N_("A unified social credit code has 18 characters: digits and capital letters except I, O, S, "
+                      "V, Z."),
+    "uscc_check": N_("The check character (18th) is wrong: expected {expected} under GB 32100-2015. Please re-check "
+                     "the code."),
     "st_staff_exceeds": N_("S&T staff ({st}) cannot exceed total employees ({total})."),
-    "rd_exceeds_revenue_3y": N_("Three-year R&D ({rd}) is more than ten times three-year revenue ({rev}); please check the units."),
+    "rd_exceeds_revenue_3y": N_("Three-year R&D ({rd}) is more than ten times three-year revenue ({rev}); please "
+                                "check the units."),
     "cert_before_founding": N_("The certificate date is before the founding date."),
     "empty_assessment": N_("Give a company, at least one person, or both."),
     "too_many_people": N_("At most {max} people in one assessment."),
     "not_json": N_("The file is not valid JSON: {detail}"),
+    "too_many_choices": N_("Too many choices: at most {max}, each listed once."),
 }
 
 # marshmallow's built-in English messages, mapped to keys above.

@@ -16,6 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, post_load, valid
 from calculator.i18n import N_
 from schemas.fields import (
     USCC,
+    BoundedList,
     Code,
     CodeList,
     Count,
@@ -258,7 +259,8 @@ class AssessmentInputSchema(Schema):
         unknown = RAISE
 
     company = fields.Dict(load_default=None, allow_none=True)
-    people = fields.List(fields.Dict(), load_default=None, allow_none=True)
+    people = BoundedList(fields.Dict(), max_items=MAX_PEOPLE, too_many="too_many_people", load_default=None,
+                         allow_none=True)
 
     def __init__(self, *args: Any, choices: dict[str, set[str]] | None = None, **kwargs: Any) -> None:
         self.choices = choices or {}

@@ -129,6 +129,19 @@ def test_messages_kept_per_job_are_capped_and_the_page_says_how_many_were_not(tm
     app.extensions["batch_jobs"].shutdown()
 
 
+def test_a_files_bounds_are_the_settings_of_the_process_doing_the_work(tmp_path):
+    """``BATCH_MAX_COLUMNS`` (like every ``BATCH_MAX_*`` bound) reaches the job: a roster one column too wide is
+    refused as the job's first step, naming the setting's limit in the upload's language."""
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "BATCH_MAX_COLUMNS": 3,
+                      "BATCH_DIR": str(tmp_path / "jobs")})
+    client = app.test_client()
+    english = wait_done(client, upload(client, roster(2)).headers["Location"])
+    assert "the header row has a value in column 4; at most 3 columns" in english
+    chinese = wait_done(client, upload(client, roster(2), lang="zh").headers["Location"])
+    assert "表头在第 4 列仍有内容；最多 3 列" in chinese
+    app.extensions["batch_jobs"].shutdown()
+
+
 @pytest.mark.parametrize("name", ["BATCH_TTL", "BATCH_REAP_SECONDS", "BATCH_MAX_ERRORS", "BATCH_MAX_QUEUED"])
 def test_a_batch_setting_that_is_not_above_zero_stops_start_up_naming_it(name):
     with pytest.raises(ConfigError, match=name):
@@ -189,7 +202,9 @@ def start_a_long_job(tmp: Path, port: int) -> tuple[Browser, str, Path, dict]:
 
     def midway():
         state = json.loads((directory / "status.json").read_text(encoding="utf-8"))
-        sheets = list((directory / "scratch").glob("sheet*.xml")) if (directory / "scratch").exists() else []
+        # the writer's private folder of per-sheet row files (XlsxWriter's constant_memory mode), in the job's folder
+        scratch = directory / "scratch"
+        sheets = list(scratch.glob("incentives-xlsx-*/*")) if scratch.exists() else []
         return state if state["state"] == "running" and state["rows_done"] >= 200 and sheets else None
 
     state = wait_for(midway, 120, "the job never got going")

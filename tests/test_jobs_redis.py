@@ -162,7 +162,8 @@ def test_a_worker_killed_mid_job_leaves_the_job_failed_with_its_data_removed(dep
     job = browser.upload(a, roster(3000))
     job_id = job_id_of(job)
     state = wait_for(lambda: running(deploy, job_id), 120, "the job never got going")
-    local = wait_for(lambda: list(machine.glob("incentives-batch-*/run-*/scratch/sheet*.xml")), 30, "no local copy")
+    local = wait_for(lambda: list(machine.glob("incentives-batch-*/run-*/scratch/incentives-xlsx-*/*")), 30,
+                     "no local copy")
     assert local and not deploy.redis.exists(f"{PREFIX}job:{job_id}:input")  # the worker took the input out
     # The machine goes: the work horse (its own process group) and the worker itself.
     os.kill(int(state["process"].split(".")[0]), signal.SIGKILL)

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from calculator.batch.columns import FIELDS, KINDS, TEXT_TYPES, Mapping, detect_
 from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
 from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
+from calculator.config import BATCH_MAX_ROWS
 from calculator.engine.enums import Status
 from calculator.engine.evaluate import evaluate_subject
 from calculator.engine.report import DISCLAIMER, Reporter, cents
@@ -31,11 +32,12 @@ from calculator.engine.texts import STATUS
 from calculator.files import write_output
 from calculator.i18n import N_, bilingual, gettext, lang_of, t
 from calculator.i18n.formatting import money_range
+from calculator.workbook.zipcheck import SheetLimits
 from schemas.as_of import before_founding
 from schemas.messages import flatten_errors
 from schemas.profile import CompanySchema, PersonSchema
 
-MAX_ROWS = 100_000
+MAX_ROWS = BATCH_MAX_ROWS
 STATUSES = tuple(Status)
 SUMMARY_LINE = N_("{rows_in} rows in: {assessed} assessed, {rejected} rejected.")
 
@@ -103,19 +105,22 @@ def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: s
               max_rows: int = MAX_ROWS, max_bytes: int = MAX_FILE_BYTES,
               on_progress: Callable[[Progress], None] | None = None,
               on_error: Callable[[RowError], None] | None = None, name: str | None = None,
-              max_errors: int | None = None, scratch: Path | None = None) -> Summary:
+              limits: SheetLimits | None = None, max_errors: int | None = None,
+              scratch: Path | None = None) -> Summary:
     """Assess every row of ``input_path`` and write the result workbook to ``output_path`` (atomically).
 
-    Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then). At most
-    ``max_errors`` rejected-row messages are kept (the rest counted); the writer's temporary files go to
+    Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then), or over one of
+    ``limits`` (the configured ones when None; ``max_rows`` replaces their row limit) before any row is assessed.
+    At most ``max_errors`` rejected-row messages are kept (the rest counted); the writer's temporary files go to
     ``scratch`` (default: the system's temporary folder).
     """
     lang = lang_of(lang)
     as_of = as_of or dt.date.today()
-    source = open_source(Path(input_path), kind, max_bytes, name)
+    limits = replace(limits or SheetLimits(), rows=max_rows)
+    source = open_source(Path(input_path), kind, max_bytes, name, limits)
     try:
-        limits = _Limits(max_rows, max_errors, scratch)
-        return write_output(output_path, lambda where: _run(catalogue, source, where, kind, as_of, lang, limits,
+        caps = _Caps(max_rows, max_errors, scratch)
+        return write_output(output_path, lambda where: _run(catalogue, source, where, kind, as_of, lang, caps,
                                                             on_progress, on_error))
     finally:
         source.close()
@@ -144,21 +149,21 @@ def _header(source: Source, rows: Any, kind: str | None, lang: str) -> tuple[int
 
 
 @dataclass(frozen=True)
-class _Limits:
+class _Caps:
     max_rows: int
     max_errors: int | None
     scratch: Path | None
 
 
-def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.date, lang: str, limits: _Limits,
+def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.date, lang: str, caps: _Caps,
          on_progress: Callable[[Progress], None] | None, on_error: Callable[[RowError], None] | None) -> Summary:
     rows = source.rows()
     header_row, mapping, kind = _header(source, rows, kind, lang)
     subject_kind = KINDS[kind]
     programs = [p for p in catalogue.programs.values() if p.subject == subject_kind]
-    writer = ResultWriter(lang, kind, programs, scratch=limits.scratch)
+    writer = ResultWriter(lang, kind, programs, scratch=caps.scratch)
     try:
-        return _rows(catalogue, source, out, rows, header_row, mapping, kind, as_of, lang, limits, on_progress,
+        return _rows(catalogue, source, out, rows, header_row, mapping, kind, as_of, lang, caps, on_progress,
                      on_error, programs, writer)
     except BaseException:
         writer.discard()
@@ -166,9 +171,9 @@ def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.
 
 
 def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int, mapping: Mapping, kind: str,
-          as_of: dt.date, lang: str, limits: _Limits, on_progress: Callable[[Progress], None] | None,
+          as_of: dt.date, lang: str, caps: _Caps, on_progress: Callable[[Progress], None] | None,
           on_error: Callable[[RowError], None] | None, programs: list[Any], writer: ResultWriter) -> Summary:
-    max_rows = limits.max_rows
+    max_rows = caps.max_rows
     reporter = Reporter(catalogue, lang)
     summary = Summary(kind=kind, sheet=source.sheet, format=source.format, encoding=source.encoding,
                       tables_version=catalogue.tables_version, as_of=as_of.isoformat())
@@ -192,7 +197,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
 
     def reject(errors: list[RowError]) -> None:
         summary.rejected += 1
-        for error in summary.kept(errors, limits.max_errors):
+        for error in summary.kept(errors, caps.max_errors):
             writer.row("rejected", [error.sheet, error.row, error.column, error.header, error.field,
                                     _shown(error.value), error.message])
             if on_error is not None:

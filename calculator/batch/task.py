@@ -8,14 +8,16 @@ the process doing the work (``BATCH_MAX_*``), never from the request.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from calculator.batch.jobs import FAILED, INPUT, RESULT, JobRequest, JobSink
 from calculator.batch.run import MAX_ROWS, run_batch
 from calculator.batch.texts import BatchFileError
+from calculator.config import BATCH_MAX_UPLOAD
 from calculator.i18n import LANGS, bilingual
+from calculator.workbook.zipcheck import SheetLimits
 
 SCRATCH = "scratch"
 
@@ -26,13 +28,18 @@ class BatchExecutor:
 
     catalogue: Any
     max_rows: int = MAX_ROWS
-    max_bytes: int = 20 * 1024 * 1024
+    max_bytes: int = BATCH_MAX_UPLOAD
     max_errors: int = 10_000
+    limits: SheetLimits = field(default_factory=SheetLimits)   # cells, rows, …: checked before any row is built
 
     @classmethod
     def from_config(cls, catalogue: Any, config: Any) -> BatchExecutor:
-        return cls(catalogue, max_rows=int(config["BATCH_MAX_ROWS"]), max_bytes=int(config["BATCH_MAX_UPLOAD"]),
-                   max_errors=int(config["BATCH_MAX_ERRORS"]))
+        limits = SheetLimits(rows=int(config["BATCH_MAX_ROWS"]), row_cells=int(config["BATCH_MAX_ROW_CELLS"]),
+                             cells=int(config["BATCH_MAX_CELLS"]),
+                             shared_strings=int(config["BATCH_MAX_SHARED_STRINGS"]),
+                             columns=int(config["BATCH_MAX_COLUMNS"]))
+        return cls(catalogue, max_rows=limits.rows, max_bytes=int(config["BATCH_MAX_UPLOAD"]),
+                   max_errors=int(config["BATCH_MAX_ERRORS"]), limits=limits)
 
     def __call__(self, request: JobRequest, folder: Path, sink: JobSink) -> dict[str, Any]:
         scratch = folder / SCRATCH
@@ -40,8 +47,9 @@ class BatchExecutor:
         as_of = dt.date.fromisoformat(request.as_of) if request.as_of else None
         summary = run_batch(
             self.catalogue, folder / INPUT, folder / RESULT, kind=request.kind, as_of=as_of, lang=request.lang,
-            max_rows=self.max_rows, max_bytes=self.max_bytes, name=request.filename, max_errors=self.max_errors,
-            scratch=scratch, on_progress=lambda p: sink.progress(p.rows_done, p.rows_total, p.rejected),
+            max_rows=self.max_rows, max_bytes=self.max_bytes, name=request.filename, limits=self.limits,
+            max_errors=self.max_errors, scratch=scratch,
+            on_progress=lambda p: sink.progress(p.rows_done, p.rows_total, p.rejected),
             on_error=lambda error: sink.error(error.as_dict()))
         return summary.as_dict() | {"line": summary.line(request.lang), "max_errors": self.max_errors}
 

@@ -3,7 +3,13 @@
 The work runs in the background through the app's :class:`~calculator.batch.jobs.JobRunner` (in this process by
 default, on Redis with ``INCENTIVES_REDIS_URL``), and this module uses nothing else of it. A job belongs to the
 browser session that uploaded it (a random id in the signed session cookie): another session gets the same "not
-here" page as for a job that never existed. Hostile files are refused before a job starts, with a page.
+here" page as for a job that never existed. Hostile files are refused before a job starts, with a page, and
+files over a bound (cells, rows, …: ``BATCH_MAX_*``, read by the process doing the work) as the job's first step,
+before any row is built.
+
+Uploads may be ``BATCH_MAX_UPLOAD`` bytes, more than the app-wide ``MAX_CONTENT_LENGTH``: Flask-WTF would check
+the CSRF token in a ``before_request`` hook, parsing the body under the app-wide limit, so the upload view is
+exempt from that hook and checks the token itself, once it has raised the limit for this one request.
 """
 
 from __future__ import annotations
@@ -36,6 +42,8 @@ from calculator.batch import MAX_ROWS, BatchFileError, sniff
 from calculator.batch.jobs import BUSY, INPUT, JobRequest, JobRunner, QueueFull, make_runner
 from calculator.batch.template import build_template, template_name
 from calculator.batch.texts import megabytes
+from calculator.config import BATCH_MAX_UPLOAD
+from calculator.extensions import csrf
 from calculator.i18n import N_, gettext, t
 from calculator.web.i18n import current_lang
 from calculator.workbook import XLSX_MIMETYPE, content_disposition
@@ -44,12 +52,11 @@ from schemas.as_of import parse_as_of
 bp = Blueprint("batch", __name__)
 NO_FILE = N_("Choose a file to upload.")
 RESULT_NAME = N_("batch-assessment")  # the downloaded workbook's name, before the date
-MAX_UPLOAD = 20 * 1024 * 1024
 ERRORS_PER_PAGE = 100  # rejected-row messages per page of a finished job (all of them are in the workbook)
 
 
 def register(app: Flask) -> None:
-    app.config.setdefault("BATCH_MAX_UPLOAD", MAX_UPLOAD)
+    app.config.setdefault("BATCH_MAX_UPLOAD", BATCH_MAX_UPLOAD)
     app.config.setdefault("BATCH_MAX_ROWS", MAX_ROWS)
     app.extensions["batch_jobs"] = app.config.get("BATCH_RUNNER") or make_runner(
         app.config, app.extensions["catalogue"], jobs_folder(app))
@@ -104,14 +111,25 @@ def upload_form() -> tuple[str, int]:
     return upload_page()
 
 
+@bp.errorhandler(413)
+def upload_too_large(error: Exception) -> tuple[str, int]:
+    """A body that outgrew the limit while it was read (no Content-Length to refuse it by): the page, saying the
+    limit."""
+    limit = megabytes(current_app.config["BATCH_MAX_UPLOAD"])
+    return upload_page(BatchFileError("upload_too_big", limit=limit).render(current_lang()), 413)
+
+
+@csrf.exempt  # checked below, after the body limit is raised for this request (see the module's docstring)
 @bp.post("/batch")
 def upload() -> Response | tuple[str, int]:
     lang = current_lang()
     limit = current_app.config["BATCH_MAX_UPLOAD"]
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+    if request.content_length is not None and request.content_length > limit:
         return upload_page(BatchFileError("too_big", size=megabytes(request.content_length, 1),
                                           limit=megabytes(limit)).render(lang), 413)
-    request.max_content_length = limit + 64 * 1024
+    request.max_content_length = limit
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        csrf.protect()  # a missing or wrong token raises CSRFError: the app's 400 page, nothing saved
     file = request.files.get("file")
     kind = request.form.get("kind") or None
     if kind not in (None, "companies", "people"):
@@ -123,8 +141,8 @@ def upload() -> Response | tuple[str, int]:
         return upload_page(gettext(NO_FILE, lang), 400)
     runner = jobs()
     asked = JobRequest(filename=Path(file.filename).name[:200], lang=lang, kind=kind,
-                          as_of=as_of.isoformat() if as_of else None,
-                          download=f"{gettext(RESULT_NAME, lang)}_{dt.date.today().isoformat()}.xlsx")
+                       as_of=as_of.isoformat() if as_of else None,
+                       download=f"{gettext(RESULT_NAME, lang)}_{dt.date.today().isoformat()}.xlsx")
     with runner.upload() as staging:  # a private folder, deleted with anything left in it
         path = staging / INPUT
         try:
