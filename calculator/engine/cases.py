@@ -23,12 +23,14 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from calculator.engine.enums import Outcome, SideKind, Status, Subject
 from calculator.engine.evaluate import assess
-from calculator.engine.model import Catalogue, Gap, ProgramResult
+from calculator.engine.model import Catalogue, Gap, ProgramResult, SubjectResult
 from calculator.engine.shape_fields import Choice, Number, TableDate
 from calculator.engine.validate import TableError
 from calculator.i18n import fill
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
+
+REASONS = ("before_start", "after_end", "tax_year_before", "tax_year_after", "cohort_closed")
 
 
 class GapExpectSchema(Schema):
@@ -41,6 +43,16 @@ class GapExpectSchema(Schema):
     on_date = TableDate()
     unlocks_low = Number()
     unlocks_high = Number()
+    unlocks_status = Choice(Status)
+
+
+class AdjustmentExpectSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    group = fields.String(required=True)
+    low = Number(required=True)
+    high = Number(required=True)
 
 
 class SelfCheckExpectSchema(Schema):
@@ -96,13 +108,15 @@ class ExpectSchema(Schema):
     gaps = fields.List(fields.Nested(GapExpectSchema))
     items = fields.List(fields.String())
     not_items = fields.List(fields.String())
-    reason = fields.String(validate=validate.OneOf(("before_start", "after_end", "tax_year_before", "tax_year_after",
-                                                    "cohort_closed")))
+    reason = fields.String(validate=validate.OneOf(REASONS))
     reason_text = fields.String()  # English: part of a reason, the not-in-force sentence, a flag or a side figure
     criteria_unknown = fields.List(fields.String())  # criteria reported unknown (without being asked, or asked)
     money_kind = fields.String(validate=validate.OneOf(("cash", "tax_this_year", "non_cash", "obligation")))
     later_years = Absent(SideExpectSchema)  # the side figure beside the amount, never in it
     self_check = Absent(SelfCheckExpectSchema)
+    adjustments = fields.List(fields.Nested(AdjustmentExpectSchema))
+    context = fields.List(fields.String())
+    input_error = fields.String()
 
 
 class CaseSchema(Schema):
@@ -164,31 +178,53 @@ def case_input(spec: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult, list[str]]:
-    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes)."""
+def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult | None, list[str]]:
+    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes). A case
+    expecting ``input_error`` passes when the profile is refused on that field (there is then no result)."""
     spec = case.spec
     data = case_input(spec)
+    expect = spec["expect"]
     try:
         loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
     except ValidationError as exc:
+        fields_refused = [e["field"] for e in flatten_errors(exc.messages, "en")]
+        if "input_error" in expect:
+            wanted = expect["input_error"]
+            if any(f == wanted or f.endswith("." + wanted) for f in fields_refused):
+                return None, []
+            return None, [f"refused on {fields_refused}, expected a refusal on {wanted!r}"]
         raise AssertionError(f"case profile invalid: {flatten_errors(exc.messages, 'en')}") from None
+    if "input_error" in expect:
+        return None, [f"the profile was accepted; expected a refusal on {expect['input_error']!r}"]
     assessment = assess(catalogue, loaded, spec["as_of"])
     subject = assessment.people[spec.get("person", 0)] if catalogue.programs[case.program].subject == Subject.PERSON \
         else assessment.company
     if subject is None:
         raise AssertionError("the case gives no subject for this program")
     result = next(r for r in subject.results if r.id == case.program)
-    problems = compare(result, spec["expect"])
-    wanted = spec["expect"].get("reason_text")
-    if wanted is not None:
-        from calculator.engine.report import Reporter
-
-        doc = Reporter(catalogue, "en").program(subject, result, None)
-        texts = [*doc["reasons"], doc["not_in_force_reason"] or "", *(f["text"] for f in doc["flags"]),
-                 *(doc[side]["note"] for side in ("later_years", "if_certified") if doc[side])]
-        if not any(wanted in text for text in texts):
-            problems.append(f"no reason, not-in-force sentence or flag contains {wanted!r}: {texts}")
+    problems = compare(result, expect)
+    if "adjustments" in expect:
+        got = sorted((a.group, round(a.amount.low, 2), round(a.amount.high, 2)) for a in subject.adjustments)
+        wanted = sorted((a["group"], round(a["low"], 2), round(a["high"], 2)) for a in expect["adjustments"])
+        if got != wanted:
+            problems.append(f"adjustments (group, low, high; a cut is negative) {got}, expected {wanted}")
+    if "reason_text" in expect:
+        problems += reason_text_problems(catalogue, subject, result, expect["reason_text"])
     return result, problems
+
+
+def reason_text_problems(catalogue: Catalogue, subject: SubjectResult, result: ProgramResult,
+                         wanted: str) -> list[str]:
+    """Whether a reason, the not-in-force sentence, a flag or a side figure's note (English, as shown) contains
+    ``wanted``."""
+    from calculator.engine.report import Reporter
+
+    doc = Reporter(catalogue, "en").program(subject, result, None)
+    texts = [*doc["reasons"], doc["not_in_force_reason"] or "", *(f["text"] for f in doc["flags"]),
+             *(doc[side]["note"] for side in ("later_years", "if_certified") if doc[side])]
+    if not any(wanted in text for text in texts):
+        return [f"no reason, not-in-force sentence or flag contains {wanted!r}: {texts}"]
+    return []
 
 
 def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
@@ -245,8 +281,11 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
 
 
 def compare_money(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
-    """The not-in-force reason, open criteria, the kind of money and the later-years side figure."""
+    """The not-in-force reason, open criteria, context figures, the kind of money and the later-years figure."""
     problems = []
+    context = [f.name for f in (result.benefit.context if result.benefit else [])]
+    if "context" in expect and sorted(context) != sorted(expect["context"]):
+        problems.append(f"context figures {context}, expected {expect['context']}")
     if "reason" in expect and (result.reason is None or result.reason.code != expect["reason"]):
         problems.append(f"not-in-force reason {result.reason and result.reason.code!r}, expected {expect['reason']!r}")
     unknown = [c.id for c in result.criteria if c.result is None]
@@ -312,4 +351,7 @@ def compare_gaps(gaps: list[Gap], wanted: list[dict[str, Any]]) -> list[str]:
                 got_value = getattr(match.unlocks, attr) if match.unlocks else None
                 if got_value is None or round(got_value, 2) != round(gap[key], 2):
                     problems.append(f"gap {key} {got_value}, expected {gap[key]}")
+        if "unlocks_status" in gap and match.unlocks_status != gap["unlocks_status"]:
+            problems.append(f"gap unlocks_status {match.unlocks_status}, expected {gap['unlocks_status']}")
     return problems
+

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from calculator.engine import benefits
 from calculator.engine.criteria import (
     Compiled,
+    CompiledWhen,
     FigureThreshold,
     Threshold,
     compile_criterion,
@@ -18,7 +19,16 @@ from calculator.engine.derived import Value, derived_value, input_value
 from calculator.engine.enums import Subject
 from calculator.engine.model import Catalogue, Figure, Program
 from calculator.engine.reference import ReferenceTable
-from calculator.engine.specs import BandLookup, ConditionSpec, CriterionSpec, FigureRef, ProgramSpec, Tables, Text
+from calculator.engine.specs import (
+    BandLookup,
+    CompoundConditionSpec,
+    CriterionSpec,
+    FigureRef,
+    ProgramSpec,
+    Tables,
+    Text,
+    When,
+)
 from schemas.profile import field_catalogue
 
 
@@ -60,15 +70,18 @@ class Compiler:
     def program(self, spec: ProgramSpec, file: str) -> Program:
         values = self.values[spec.subject]
 
-        def condition(cond: ConditionSpec, cid: str, text: Text) -> Compiled:
-            return self.criterion(condition_criterion(cond, cid, text), values)
+        def condition(when: When, cid: str, text: Text) -> CompiledWhen:
+            leaves = [self.criterion(condition_criterion(leaf, f"{cid}_{index}", text), values)
+                      for index, leaf in enumerate(when.leaves)]
+            return CompiledWhen(when.mode if isinstance(when, CompoundConditionSpec) else "all", leaves)
 
         figures = program_figures(spec)
         built = benefits.Built(figures=figures, reference=self.reference, values=values, condition=condition)
         check = spec.self_check.criteria if spec.self_check else ()
         return Program(spec=spec, file=file, criteria=[self.criterion(c, values) for c in spec.criteria],
-                       flags=[(item, condition(item.when, item.code, item.text)) for item in spec.flags],
-                       benefit=benefits.build(spec.benefit, built), figures=figures,
+                       flags=[(item, None if item.when is None else condition(item.when, item.code, item.text))
+                              for item in spec.flags],
+                       benefit=benefits.build_rows(spec.benefits, built), figures=figures,
                        self_check=[self.criterion(c, values) for c in check])
 
     def catalogue(self) -> Catalogue:

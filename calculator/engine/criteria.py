@@ -219,6 +219,30 @@ def combine_any(results: list[bool | None]) -> bool | None:
     return False
 
 
+@dataclass(frozen=True, slots=True)
+class WhenResult:
+    """A ``when`` decided for a subject: True / False / None (unknown), and the inputs an unknown waits for."""
+
+    result: bool | None
+    missing: tuple[str, ...] = ()
+
+
+class CompiledWhen:
+    """A ``when`` ready to run: one test, or several combined by ``any`` / ``all`` (Kleene logic)."""
+
+    __slots__ = ("leaves", "mode")
+
+    def __init__(self, mode: str, leaves: list[Compiled]) -> None:
+        self.mode, self.leaves = mode, leaves
+
+    def evaluate(self, subject: Subject, as_of: dt.date) -> WhenResult:
+        results = [leaf.evaluate(subject, as_of) for leaf in self.leaves]
+        values = [r.result for r in results]
+        combined = combine_any(values) if self.mode == "any" else combine_all(values)
+        missing = tuple(name for r in results if r.result is None for name in r.missing) if combined is None else ()
+        return WhenResult(combined, missing)
+
+
 def condition_criterion(cond: ConditionSpec, cid: str, text: Text) -> CriterionSpec:
     """A flag's or an item's ``when`` as a criterion (it only decides whether something shows)."""
     return CriterionSpec(id=cid, text=text, field=cond.field, op=cond.op, value=cond.value,

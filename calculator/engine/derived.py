@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from calculator.engine.enums import DerivedKind
+from calculator.engine.model import Flag
 from calculator.engine.specs import DerivedSpec, SizeClassRow
 
 if TYPE_CHECKING:
-    from calculator.engine.model import Flag
     from calculator.engine.reference import ReferenceTable
 
 Getter = Callable[[Mapping[str, Any], dt.date], Any]  # a subject's answer, or a quantity derived from answers
@@ -54,6 +54,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+def _no_stand_in(subject: Mapping[str, Any]) -> Flag | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Explained:
     """A derived yes/no/unknown with what it rests on: the inputs still needed, and a sentence saying why."""
@@ -68,7 +72,10 @@ class Value:
     """How to read one named value for a subject: the getter, its unit and the inputs it rests on.
 
     ``explain`` (derived yes/no values with their own reasons, e.g. certificate coverage): the answer, the
-    inputs it still needs (only those that matter) and a sentence; criteria on such a value use it."""
+    inputs it still needs (only those that matter) and a sentence; criteria on such a value use it.
+    ``stand_in`` gives the flag to attach when the value was read from a later input standing in for the first
+    (a ``first_known`` value with a ``flag``), else None.
+    """
 
     name: str
     get: Getter
@@ -77,19 +84,35 @@ class Value:
     kind: DerivedKind | None  # None: a profile input
     spec: DerivedSpec | None = None
     explain: Callable[[Mapping[str, Any], dt.date], Explained] | None = None
+    stand_in: Callable[[Mapping[str, Any]], Flag | None] = _no_stand_in
 
 
 def input_value(name: str, unit: str) -> Value:
     return Value(name, lambda subject, as_of: subject.get(name), unit, (name,), None)
 
 
+def first_known_value(spec: DerivedSpec, units: Mapping[str, str]) -> Value:
+    """The first answered of ``inputs`` (in order); a later one standing in attaches the entry's flag."""
+    names = spec.first_inputs
+    marker = spec.flag
+
+    def first(subject: Mapping[str, Any], as_of: dt.date) -> Any:
+        return next((subject[n] for n in names if subject.get(n) is not None), None)
+
+    def stand_in(subject: Mapping[str, Any]) -> Flag | None:
+        if marker is None or subject.get(names[0]) is not None or first(subject, dt.date.min) is None:
+            return None
+        return Flag(marker.code, text=marker.text)
+
+    return Value(spec.name, first, units.get(names[0], ""), names, DerivedKind.FIRST_KNOWN, spec, stand_in=stand_in)
+
+
 def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable],
                   units: Mapping[str, str] | None = None) -> Value:
-    """Compile one entry of ``derived.toml`` (``units``: the subject's input units, by field)."""
+    """Compile one entry of ``derived.toml`` (``units``: the profile fields' units, for ``first_known``)."""
     kind, name = spec.kind, spec.name
-    if kind == DerivedKind.INPUT_DEFAULT:
-        found = input_default_value(spec)
-        return Value(found.name, found.get, (units or {}).get(str(spec.input), ""), found.inputs, kind, spec)
+    if kind == DerivedKind.FIRST_KNOWN:
+        return first_known_value(spec, units or {})
     if kind == DerivedKind.CERTIFICATE_COVERAGE:
         from calculator.engine.coverage import coverage_value
 
@@ -109,6 +132,8 @@ def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable],
     if kind == DerivedKind.SIZE_CLASS:
         return size_class_value(spec, reference)
     source = str(spec.input)
+    inputs = (source,)  # what a missing answer asks for (the optional end date ``to`` is never asked)
+    as_of_or = _as_of if spec.to is None else _to_date(spec.to)
     if kind == DerivedKind.PERCENT:
 
         def percent(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
@@ -120,22 +145,36 @@ def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable],
 
         def days(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
             day = subject.get(source)
-            return None if day is None else Decimal((as_of - day).days)
+            return None if day is None else Decimal((as_of_or(subject, as_of) - day).days)
 
-        return Value(name, days, "days", (source,), kind, spec)
+        return Value(name, days, "days", inputs, kind, spec)
     if kind == DerivedKind.MONTHS_SINCE:
 
         def months(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
             day = subject.get(source)
-            return None if day is None else Decimal(completed_months(day, as_of))
+            return None if day is None else Decimal(completed_months(day, as_of_or(subject, as_of)))
 
-        return Value(name, months, "months", (source,), kind, spec)
+        return Value(name, months, "months", inputs, kind, spec)
 
     def years(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
         day = subject.get(source)
-        return None if day is None else Decimal(completed_years(day, as_of))
+        return None if day is None else Decimal(completed_years(day, as_of_or(subject, as_of)))
 
-    return Value(name, years, "years", (source,), kind, spec)
+    return Value(name, years, "years", inputs, kind, spec)
+
+
+def _as_of(subject: Mapping[str, Any], as_of: dt.date) -> dt.date:
+    return as_of
+
+
+def _to_date(name: str) -> Getter:
+    """The end of a "since" interval: the date input ``name`` when answered, else the as-of date."""
+
+    def end(subject: Mapping[str, Any], as_of: dt.date) -> dt.date:
+        day: dt.date | None = subject.get(name)
+        return as_of if day is None else day
+
+    return end
 
 
 def size_class_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable]) -> Value:
@@ -168,14 +207,3 @@ def default_tax_year(subject: Mapping[str, Any], as_of: dt.date) -> int:
     """The tax year a subject's figures are for: as given, else the last complete year before ``as_of``."""
     year = subject.get("tax_year")
     return int(year) if year else as_of.year - 1
-
-
-def input_default_value(spec: DerivedSpec) -> Value:
-    """One input, or another when it is not answered (the program using it is told, with a flag)."""
-    first, second = str(spec.input), str(spec.default)
-
-    def value(subject: Mapping[str, Any], as_of: dt.date) -> Any:
-        found = subject.get(first)
-        return subject.get(second) if found is None else found
-
-    return Value(spec.name, value, "", (first, second), DerivedKind.INPUT_DEFAULT, spec)

@@ -35,10 +35,11 @@ from calculator.engine.specs import (
     StackingGroupSpec,
     Text,
 )
+from schemas.limits import Choices, InputLimit
 
 if TYPE_CHECKING:
     from calculator.engine.benefits.base import Benefit
-    from calculator.engine.criteria import Compiled
+    from calculator.engine.criteria import Compiled, CompiledWhen
     from calculator.engine.reference import ReferenceTable
     from calculator.engine.specs import FlagSpec
 
@@ -87,6 +88,8 @@ class Flag:
     code: str
     params: dict[str, Any] = field(default_factory=dict)  # money, dates, ratios, names: formatted when rendered
     text: Text | None = None
+    confidence: Confidence | None = None  # a table flag's own confidence (shown with it; never weakens a result)
+    source: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -142,8 +145,8 @@ class Gap:
     criterion: str
     input: str
     unit: str
-    current: Decimal
-    required: Decimal
+    current: Decimal | None  # None for a yes/no condition (direction ``condition``)
+    required: Decimal | None
     change: Decimal | None
     direction: GapDirection
     text: Text
@@ -198,6 +201,9 @@ class BenefitOutcome:
     items: list[AppliedItem] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # intermediate amounts, for reading results in tests
     side: list[SideFigure] = field(default_factory=list)  # never part of ``estimate`` or of any total
+    text: Text | None = None  # the formula that produced it (a dated row's or a case's), when not the program's own
+    context: list[Figure] = field(default_factory=list)  # sourced figures shown beside it, never computed
+    money_kind: MoneyKind | None = None  # the kind of the row or case that produced it (None: the program's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,6 +231,7 @@ class NotInForce:
 
     code: str
     params: Mapping[str, Any]
+    text: Text | None = None  # the program's own sentence, shown after the engine's
 
 
 @dataclass(slots=True)
@@ -254,6 +261,7 @@ class ProgramResult:
     window: WindowStatus | None = None
     reason: NotInForce | None = None  # why not_in_force
     reasons: list[str] = field(default_factory=list)  # ids of the criteria that make it not_eligible
+    day: dt.date | None = None  # the day dated rows were read for (as-of date, or the tax year's first day)
     self_check: SelfCheckResult | None = None
 
     @property
@@ -262,7 +270,12 @@ class ProgramResult:
 
     @property
     def money_kind(self) -> MoneyKind:
-        return self.program.money_kind
+        """The kind of money of the dated row (or case) that priced it; else of the row in force on its day, else of
+        the program's current row."""
+        if self.benefit is not None and self.benefit.money_kind is not None:
+            return self.benefit.money_kind
+        row = self.program.spec.benefit_on(self.day) if self.day is not None else None
+        return row.money_kind if row is not None and row.money_kind is not None else self.program.money_kind
 
     @property
     def side_figures(self) -> list[SideFigure]:
@@ -330,7 +343,7 @@ class Program:
     spec: ProgramSpec
     file: str
     criteria: list[Compiled]
-    flags: list[tuple[FlagSpec, Compiled]]
+    flags: list[tuple[FlagSpec, CompiledWhen | None]]
     benefit: Benefit[Any]
     figures: dict[str, list[Figure]]
     windows: dict[dt.date, WindowStatus] = field(default_factory=dict)
@@ -345,14 +358,25 @@ class Program:
         return any(c.dated for c in self.criteria)
 
     @cached_property
-    def flag_only_unknowns(self) -> bool:
-        """Whether a criterion's unanswered input only flags (``unknown_outcome = "flag"``)."""
-        return any(c.spec.unknown_outcome == "flag" for c in self.criteria)
-
-    @cached_property
     def numeric_ops(self) -> frozenset[Operator]:
         """The comparison operators this program uses (a near miss is only priced for these)."""
         return frozenset(c.op for c in self.criteria) & COMPARISONS
+
+    @cached_property
+    def soft_criteria(self) -> bool:
+        """Some criterion's unanswered input only flags (``unknown_outcome = "flag"``)."""
+        return any(c.spec.unknown_outcome == "flag" for c in self.criteria)
+
+    @cached_property
+    def condition_gaps(self) -> frozenset[str]:
+        """Ids of the yes/no criteria whose failure is a near miss with a text (``gap_text``)."""
+        return frozenset(c.id for c in self.criteria if c.spec.gap_text is not None)
+
+    @cached_property
+    def notes_criteria(self) -> bool:
+        """Some criterion may add a flag: a pointer (``see_also``) or a value read from a stand-in input."""
+        return any(c.spec.see_also is not None or (c.value.spec is not None and c.value.spec.flag is not None)
+                   for c in self.criteria)
 
     @cached_property
     def has_branches(self) -> bool:
@@ -473,8 +497,24 @@ class Catalogue:
         return found
 
     @cached_property
-    def choices(self) -> dict[str, set[str]]:
-        """Allowed codes per enum table, for profile schemas (one object per catalogue, so schemas cache)."""
+    def choices(self) -> Choices:
+        """Allowed codes per enum table, for profile schemas (one object per catalogue, so schemas cache), with the
+        bounds program figures set on inputs (``[[input_limits]]``; a profile outside them is refused)."""
         from calculator.engine.enums import ReferenceKind
 
-        return {name: table.codes for name, table in self.reference.items() if table.kind == ReferenceKind.ENUM}
+        codes = {name: table.codes for name, table in self.reference.items() if table.kind == ReferenceKind.ENUM}
+        return Choices(codes, limits=self.input_limits())
+
+    def input_limits(self) -> dict[str, dict[str, list[InputLimit]]]:
+        """Per subject and field: each bound a program sets, from its figure (the loosest of the figure's dated
+        rows: an answer is refused only when no row allows it)."""
+        out: dict[str, dict[str, list[InputLimit]]] = {}
+        for program in self.programs.values():
+            for spec in program.spec.input_limits:
+                rows_max = program.figures.get(spec.max or "", [])
+                rows_min = program.figures.get(spec.min or "", [])
+                limit = InputLimit(field=spec.field, text=dict(spec.text),
+                                   max=max((r.value for r in rows_max), default=None),
+                                   min=min((r.value for r in rows_min), default=None))
+                out.setdefault(program.subject.value, {}).setdefault(spec.field, []).append(limit)
+        return out

@@ -12,7 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from calculator.engine.benefits import REGISTRY
 from calculator.engine.enums import (
@@ -37,13 +37,16 @@ from calculator.engine.enums import (
 )
 from calculator.engine.shape_fields import (
     Choice,
-    ConditionSchema,
+    DatedMixin,
     Number,
     Scalar,
     Strict,
     TableDate,
+    WhenField,
+    attached_flag_field,
     bilingual_field,
     confidence_field,
+    figure_field,
     input_field,
     sources_field,
 )
@@ -54,6 +57,7 @@ from calculator.engine.specs import (
     BenefitSpec,
     BracketRow,
     BranchSpec,
+    ByConditionParams,
     CarryForwardRowSpec,
     CohortSpec,
     CriterionSpec,
@@ -65,18 +69,20 @@ from calculator.engine.specs import (
     FigureRow,
     FigureSpec,
     FlagSpec,
+    InputLimitSpec,
     NoParams,
     OutcomeSpec,
     Params,
     PeriodSpec,
     ProgramSpec,
     ReferenceTableSpec,
+    SeeAlso,
     SelfCheckSpec,
     SelfCheckTexts,
     SizeClassRow,
     SourceSpec,
     StackingGroupSpec,
-    UnknownFlagSpec,
+    SumParams,
     VersionSpec,
     WindowSpec,
 )
@@ -123,11 +129,12 @@ class FigureSchema(DatedRowMixin):
     unit = Choice(Unit, required=True)
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
+    role = fields.String(validate=validate.OneOf(("context",)))
 
 
-class UnknownFlagSchema(Strict):
-    spec = UnknownFlagSpec
-    code = name_field(required=True)
+class SeeAlsoSchema(Strict):
+    spec = SeeAlso
+    program = fields.String(required=True, validate=validate.Regexp(ID_PATTERN))
     text = bilingual_field(required=True)
 
 
@@ -145,25 +152,28 @@ class CriterionSchema(DatedRowMixin):
     source = sources_field(required=True)
     boundary = fields.String(validate=validate.OneOf(("unknown",)))
     unknown_outcome = fields.String(validate=validate.OneOf(("missing", "flag")))
-    unknown_flag = fields.Nested(UnknownFlagSchema)
+    unknown_flag = attached_flag_field()
+    gap_text = bilingual_field()
+    see_also = fields.Nested(SeeAlsoSchema)
 
     @validates_schema
-    def _boundary_and_unknowns(self, data: dict[str, Any], **kwargs: Any) -> None:
+    def _special_cases(self, data: dict[str, Any], **kwargs: Any) -> None:
+        op, value = data.get("op"), data.get("value")
         if data.get("boundary"):
-            if data["op"] not in COMPARISONS or not isinstance(data.get("value"), Decimal | dt.date):
+            if op not in COMPARISONS or not isinstance(value, Decimal | dt.date):
                 raise ValidationError("boundary = \"unknown\" needs gt, ge, lt or le with a number or a date.",
                                       "boundary")
             if not data.get("unknown_note"):
-                raise ValidationError("boundary = \"unknown\" needs unknown_note (why the edge is open).",
+                raise ValidationError("boundary = \"unknown\" needs unknown_note (why the edge cannot be decided).",
                                       "unknown_note")
+        yes_no = (Operator.IS_TRUE, Operator.IS_FALSE)
         if (data.get("unknown_outcome") == "flag") != bool(data.get("unknown_flag")):
             raise ValidationError("unknown_flag goes with (and only with) unknown_outcome = \"flag\".", "unknown_flag")
-        if data.get("unknown_outcome") == "flag":
-            if data["op"] not in (Operator.IS_TRUE, Operator.IS_FALSE):
-                raise ValidationError("unknown_outcome = \"flag\" needs is_true or is_false.", "unknown_outcome")
-            if data.get("branch"):
-                raise ValidationError("unknown_outcome = \"flag\" cannot sit in a branch (it could grant).",
-                                      "unknown_outcome")
+        if data.get("unknown_outcome") == "flag" and (op not in yes_no or data.get("branch")):
+            raise ValidationError("unknown_outcome = \"flag\" goes with is_true / is_false on a criterion outside any "
+                                  "branch (an unknown treated as met inside a branch could grant).", "unknown_outcome")
+        if data.get("gap_text") and op not in yes_no:
+            raise ValidationError("gap_text goes with is_true / is_false (numbers get computed gaps).", "gap_text")
 
     @validates_schema
     def _value_matches_operator(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -190,17 +200,32 @@ class BranchSchema(Strict):
     flag_text = bilingual_field()
 
 
-class FlagSchema(Strict):
+class FlagSchema(DatedMixin):
     spec = FlagSpec
     code = name_field(required=True)
-    when = fields.Nested(ConditionSchema, required=True)
+    when = WhenField()
     text = bilingual_field(required=True)
+    confidence = confidence_field()
+    source = sources_field()
 
 
-class AdvisorySchema(Strict):
+class AdvisorySchema(DatedMixin):
     spec = AdvisorySpec
     text = bilingual_field(required=True)
     confidence = confidence_field()
+
+
+class InputLimitSchema(Strict):
+    spec = InputLimitSpec
+    field = input_field(required=True)
+    max = figure_field()
+    min = figure_field()
+    text = bilingual_field(required=True)
+
+    @validates_schema
+    def _bounded(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("max") and not data.get("min"):
+            raise ValidationError("An input limit needs max, min or both (program figures).", "max")
 
 
 class EffectiveSchema(Strict):
@@ -216,9 +241,13 @@ class EffectiveSchema(Strict):
     valid_for_source = sources_field()
     basis = Choice(EffectiveBasis)
     note = bilingual_field()
+    start_reason = bilingual_field()
+    end_reason = bilingual_field()
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("end_reason") and not data.get("end"):
+            raise ValidationError("end_reason goes with an end date ('to').", "end_reason")
         if data.get("end") and data["end"] < data["start"]:
             raise ValidationError("'to' is before 'from'.", "to")
         if data.get("end") and not data.get("end_confidence"):
@@ -267,38 +296,81 @@ class DocumentsSchema(Strict):
 
 class BenefitField(fields.Field[BenefitSpec]):
     """``[benefit]``: ``kind``, ``text``, ``unknown_note``, ``pool``, ``money_kind`` and the kind's own parameters,
-    checked by the parameter schema of the kind's registry entry. ``money_kind`` (what kind of money the amount is)
-    defaults to the kind's first; a table may choose another the kind allows."""
+    checked by the parameter schema of the kind's registry entry. A row of ``[[benefits]]`` (``dated``) also takes
+    ``effective_from`` / ``effective_to``. ``money_kind`` (what kind of money the amount is) defaults to the kind's
+    first; a table may choose another the kind allows (see :func:`settle_money_kind` for ``sum`` and
+    ``by_condition``)."""
 
     COMMON = ("kind", "text", "unknown_note", "pool", "money_kind")
+    DATES = ("effective_from", "effective_to")
+
+    def __init__(self, *, dated: bool = False, **kwargs: Any) -> None:
+        self.dated = dated
+        super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> BenefitSpec:
-        if not isinstance(value, dict):
-            raise ValidationError("Expected a table.")
-        errors: dict[str, Any] = {}
-        common: dict[str, Any] = {}
-        try:
-            common = CommonBenefitSchema().load({k: v for k, v in value.items() if k in self.COMMON})
-        except ValidationError as exc:
-            errors.update(exc.messages_dict)
-        kind = common.get("kind")
-        if kind is None:
-            raise ValidationError(errors)
-        params: Params = NoParams()
-        try:
-            params = REGISTRY[kind].schema().load({k: v for k, v in value.items() if k not in self.COMMON})
-        except ValidationError as exc:
-            for name, messages in exc.messages_dict.items():
-                errors[name] = [_kind_message(kind, name, m) for m in messages] if isinstance(messages, list) \
-                    else messages
-        allowed = REGISTRY[kind].money_kinds
-        money_kind = common.pop("money_kind", None) or allowed[0]
-        if money_kind not in allowed:
-            errors["money_kind"] = [f"Benefit kind '{kind}' is money of kind {', '.join(allowed)}, "
-                                    f"not '{money_kind}'."]
-        if errors:
-            raise ValidationError(errors)
-        return BenefitSpec(params=params, money_kind=money_kind, **common)
+        return load_benefit(value, self.dated)
+
+
+def load_benefit(value: Any, dated: bool = False) -> BenefitSpec:
+    """One benefit table (also a case of ``by_condition`` or a part of ``sum``), as a :class:`BenefitSpec`."""
+    if not isinstance(value, dict):
+        raise ValidationError("Expected a table.")
+    common_keys = BenefitField.COMMON + (BenefitField.DATES if dated else ())
+    errors: dict[str, Any] = {}
+    common: dict[str, Any] = {}
+    try:
+        schema = DatedBenefitSchema() if dated else CommonBenefitSchema()
+        common = schema.load({k: v for k, v in value.items() if k in common_keys})
+    except ValidationError as exc:
+        errors.update(exc.messages_dict)
+    kind = common.get("kind")
+    if kind is None:
+        raise ValidationError(errors)
+    params: Params = NoParams()
+    try:
+        params = REGISTRY[kind].schema().load({k: v for k, v in value.items() if k not in common_keys})
+    except ValidationError as exc:
+        for name, messages in exc.messages_dict.items():
+            errors[name] = [_kind_message(kind, name, m) for m in messages] if isinstance(messages, list) \
+                else messages
+    money_kind, params = settle_money_kind(kind, common.pop("money_kind", None), params, value, errors)
+    if errors:
+        raise ValidationError(errors)
+    return BenefitSpec(params=params, money_kind=money_kind, **common)
+
+
+def settle_money_kind(kind: BenefitKind, declared: MoneyKind | None, params: Params, raw: dict[str, Any],
+                      errors: dict[str, Any]) -> tuple[MoneyKind | None, Params]:
+    """The money kind of one benefit (and of its parts or cases). A formula: as declared, else its kind's default.
+    A ``sum`` or ``by_condition``: parts and cases that declare none take the one declared on it; a sum's parts
+    must all be that one kind (totals add a sum as one amount); a ``by_condition``'s cases may differ (the case
+    that applies decides), and it reads as its first case's kind where none is declared."""
+    if isinstance(params, SumParams | ByConditionParams):
+        key = "parts" if isinstance(params, SumParams) else "cases"
+        rows = raw.get(key) or []
+        children = [part.benefit for part in params.parts] if isinstance(params, SumParams) else \
+            [case.benefit for case in params.cases]
+        if declared is not None:
+            children = [replace(child, money_kind=declared) if isinstance(row, dict) and "money_kind" not in row
+                        and declared in REGISTRY[child.kind].money_kinds else child
+                        for row, child in zip(rows, children, strict=True)]
+        kinds = [child.money_kind for child in children]
+        if isinstance(params, SumParams):
+            params = SumParams(parts=tuple(replace(part, benefit=child)
+                                           for part, child in zip(params.parts, children, strict=True)))
+            if len(set(kinds) | ({declared} if declared else set())) > 1:
+                errors["money_kind"] = [f"The parts of a sum must be one kind of money (they are "
+                                        f"{', '.join(str(k) for k in kinds)})."]
+        else:
+            params = ByConditionParams(cases=tuple(replace(case, benefit=child)
+                                                   for case, child in zip(params.cases, children, strict=True)))
+        return declared or kinds[0], params
+    allowed = REGISTRY[kind].money_kinds
+    money_kind = declared or allowed[0]
+    if money_kind not in allowed:
+        errors["money_kind"] = [f"Benefit kind '{kind}' is money of kind {', '.join(allowed)}, not '{money_kind}'."]
+    return money_kind, params
 
 
 def _kind_message(kind: BenefitKind, name: str, message: Any) -> Any:
@@ -333,6 +405,10 @@ class SelfCheckSchema(Strict):
     if_certified = fields.Boolean()
 
 
+class DatedBenefitSchema(CommonBenefitSchema, DatedMixin):
+    pass
+
+
 class ProgramSchema(Strict):
     spec = ProgramSpec
     id = fields.String(required=True, validate=validate.Regexp(ID_PATTERN))
@@ -354,10 +430,25 @@ class ProgramSchema(Strict):
     criteria = fields.List(fields.Nested(CriterionSchema))
     flags = fields.List(fields.Nested(FlagSchema))
     advisories = fields.List(fields.Nested(AdvisorySchema))
-    benefit = BenefitField(required=True)
+    benefit = BenefitField()
+    benefits = fields.List(BenefitField(dated=True), validate=validate.Length(min=2))
     figures = fields.List(fields.Nested(FigureSchema))
     documents = fields.Nested(DocumentsSchema)
     self_check = fields.Nested(SelfCheckSchema)
+    input_limits = fields.List(fields.Nested(InputLimitSchema))
+
+    @validates_schema
+    def _one_benefit(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("benefit" in data) == ("benefits" in data):
+            raise ValidationError("Give either [benefit] or dated [[benefits]] rows (not both).", "benefit")
+
+    @post_load
+    def _build(self, data: dict[str, Any], **kwargs: Any) -> Any:
+        single = data.pop("benefit", None)
+        rows = [single] if single is not None else sorted(
+            data.pop("benefits"), key=lambda row: row.effective_from or dt.date.min)
+        data["benefits"] = rows
+        return super()._build(data, **kwargs)
 
 
 # --- reference tables --------------------------------------------------------------------------------------
@@ -519,34 +610,40 @@ class DerivedSchema(Strict):
     sector = input_field()
     employees = input_field()
     revenue = input_field()
-    default = input_field()
-    default_note = bilingual_field()
     issue_date = input_field()
     previous_issue_date = input_field()
     previous_exists = input_field()
     span = fields.String()
+    first_inputs = fields.List(input_field(), data_key="inputs", validate=validate.Length(min=2))
+    to = input_field()
+    flag = attached_flag_field()
 
+    SINCE = (DerivedKind.DAYS_SINCE, DerivedKind.MONTHS_SINCE, DerivedKind.YEARS_SINCE)
+    # Kinds with their own parameters: (needed, optional). Keys are attribute names (``first_inputs`` is ``inputs``).
     KIND_PARAMETERS: ClassVar[dict[DerivedKind, tuple[set[str], set[str]]]] = {
         DerivedKind.SIZE_CLASS: ({"table", "names_table", "sector", "employees", "revenue"}, set()),
-        DerivedKind.INPUT_DEFAULT: ({"input", "default"}, {"default_note"}),
+        DerivedKind.FIRST_KNOWN: ({"first_inputs"}, {"flag"}),
         DerivedKind.CERTIFICATE_COVERAGE: ({"issue_date", "previous_issue_date", "previous_exists", "span"}, set()),
     }
-    OWN: ClassVar[set[str]] = {"table", "names_table", "sector", "employees", "revenue", "default", "default_note",
+    OWN: ClassVar[set[str]] = {"table", "names_table", "sector", "employees", "revenue", "first_inputs", "flag",
                                "issue_date", "previous_issue_date", "previous_exists", "span", "numerator",
-                               "denominator", "input"}
+                               "denominator", "input", "to"}
 
     @validates_schema
     def _parameters(self, data: dict[str, Any], **kwargs: Any) -> None:
         kind = data["kind"]
+        if data.get("to") and kind not in self.SINCE:
+            raise ValidationError("'to' goes with days_since, months_since and years_since.", "to")
         if kind in self.KIND_PARAMETERS:
             needed, optional = self.KIND_PARAMETERS[kind]
             if needed - set(data):
-                raise ValidationError(f"A {kind} takes {', '.join(sorted(needed))}.", "kind")
+                raise ValidationError(f"A {kind} takes {', '.join(sorted(needed))}.".replace(
+                    "first_inputs", "inputs = [two or more, in order]"), "kind")
             extra = (set(data) & self.OWN) - needed - optional
             if extra:
                 raise ValidationError(f"A {kind} does not take {', '.join(sorted(extra))}.", "kind")
             return
-        if set(data) & (self.OWN - {"numerator", "denominator", "input"}):
+        if set(data) & (self.OWN - {"numerator", "denominator", "input", "to"}):
             raise ValidationError(f"'{kind}' takes only its inputs.", "kind")
         if kind == DerivedKind.RATIO:
             if not (data.get("numerator") and data.get("denominator")) or data.get("input"):
@@ -555,20 +652,27 @@ class DerivedSchema(Strict):
             raise ValidationError(f"'{kind}' takes one input.", "kind")
 
 
-class StackingGroupSchema(Strict):
+class StackingGroupSchema(DatedMixin):
     spec = StackingGroupSpec
     id = fields.String(required=True, validate=validate.Regexp(ID_PATTERN))
     kind = Choice(StackingKind, required=True)
     members = fields.List(fields.String(), required=True, validate=validate.Length(min=2))
     limit_inputs = fields.List(input_field())
+    limit_ratio = Number(validate=validate.Range(min=Decimal(0), max=Decimal(1), min_inclusive=False))
+    floor_at_largest_member = fields.Boolean()
+    flag_unknown_members = fields.Boolean()
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
     text = bilingual_field(required=True)
 
     @validates_schema
     def _limit(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if (data["kind"] == StackingKind.COMBINED_LIMIT) != bool(data.get("limit_inputs")):
+        combined = data["kind"] == StackingKind.COMBINED_LIMIT
+        if combined != bool(data.get("limit_inputs")):
             raise ValidationError("limit_inputs goes with (and only with) kind = 'combined_limit'.", "limit_inputs")
+        for key in ("limit_ratio", "floor_at_largest_member", "flag_unknown_members"):
+            if key in data and not combined:
+                raise ValidationError(f"{key} goes with kind = 'combined_limit'.", key)
 
 
 class StackingFileSchema(Strict):

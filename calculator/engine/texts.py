@@ -35,7 +35,10 @@ FLAGS: dict[str, str] = {
     "combined_support_limited": N_("Combined support with {others} may be limited; the total counts no more than {limit_amount}."),
     "evaluation_failed": N_("This program could not be evaluated ({error}); other results are unaffected. Please report it."),
     "regime_covers_part_of_income": N_("The reduced rate applies only to the part of taxable income in \"{question}\": the deduction is priced between that rate and the standard rate."),
-    "input_defaulted": N_("\"{question}\" was not given: \"{default_field}\" is used instead."),
+    "combined_support_unknown": N_("Combined support with {others} may be limited; this amount is unknown, so the limit cannot be applied to it."),
+    "combined_limit_floor": N_("The combined limit ({limit_amount}) is below a single program's own amount: the combined line keeps the largest single amount and cuts the others (which amount the limit binds is not stated)."),
+    "band_edge_lower_band_used": N_("Exactly on a band edge ({key_amount}): the source does not say which band applies; the lower one is used."),
+    "no_case_applies": N_("None of the cases of this benefit applies to the answers given: amount unknown."),
     "cap_not_confirmed_above": N_("The cap for this tax year was not read: the formula gives more than {limit_amount}, so the amount is shown as unknown."),
     # Certificate coverage by tax year (a criterion's note; also a flag while it leaves the result open).
     "certificate_covers": N_("The certificate issued on {issue_date} covers tax years {cert_year}–{last_year}, so tax year {tax_year}."),
@@ -76,6 +79,7 @@ ITEM_TYPES = {
     "obligation": N_("Obligation"),
     "label": N_("Recognition"),
     "information": N_("Information"),
+    "advisory": N_("Advisory"),
 }
 
 CONFIDENCE = {

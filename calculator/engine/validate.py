@@ -31,6 +31,7 @@ from calculator.engine.shapes import (
     ReferenceTableSchema,
     SourceSchema,
     StackingFileSchema,
+    StackingGroupSchema,
 )
 from calculator.engine.specs import (
     DerivedSpec,
@@ -44,7 +45,8 @@ from schemas.profile import field_catalogue
 
 DERIVED_TYPES = {DerivedKind.SIZE_CLASS: "Code", DerivedKind.CERTIFICATE_COVERAGE: "TriState"}
 # What the inputs of a derived value must be (the field types of schemas/fields.py).
-DERIVED_INPUT_TYPES = {"issue_date": ("Day",), "previous_issue_date": ("Day",), "previous_exists": ("TriState",)}
+DERIVED_INPUT_TYPES = {"to": ("Day", "date"), "issue_date": ("Day", "date"), "previous_issue_date": ("Day", "date"),
+                       "previous_exists": ("TriState", "yes/no")}  # parameter: (input type, its name in messages)
 
 
 class TableError(Exception):
@@ -145,8 +147,8 @@ class Validator:
         derived = self.derived.get(name)
         if derived is None or derived.subject != subject:
             return None
-        if derived.kind == DerivedKind.INPUT_DEFAULT:
-            return self.input_type(subject, str(derived.input))
+        if derived.kind == DerivedKind.FIRST_KNOWN:  # the inputs share one type (checked with the derived values)
+            return self.input_type(subject, derived.first_inputs[0]) if derived.first_inputs else None
         return DERIVED_TYPES.get(derived.kind, f"Derived:{derived.kind}")
 
     def code_table(self, subject: Subject, name: str) -> ReferenceTableSpec | None:
@@ -258,18 +260,23 @@ class Validator:
             if name in fields:
                 self.error(here, "name", "clashes with a profile field")
                 continue
-            for param in ("numerator", "denominator", "input", "sector", "employees", "revenue", "default",
+            for param in ("numerator", "denominator", "input", "sector", "employees", "revenue", "to",
                           "issue_date", "previous_issue_date", "previous_exists"):
                 value = getattr(spec, param)
                 if value and value not in fields:
                     self.error(here, param, f"'{value}' is not a {spec.subject} profile field")
-                elif value and param in DERIVED_INPUT_TYPES and fields[value]["type"] not in DERIVED_INPUT_TYPES[param]:
-                    self.error(here, param, f"'{value}' is not a {' or '.join(DERIVED_INPUT_TYPES[param])} input")
-            if spec.kind == DerivedKind.INPUT_DEFAULT and spec.input in fields and spec.default in fields and (
-                    fields[str(spec.input)]["type"] != fields[str(spec.default)]["type"]):
-                self.error(here, "default", f"'{spec.default}' is not of the same type as '{spec.input}'")
+                elif value and param in DERIVED_INPUT_TYPES and fields[value]["type"] != DERIVED_INPUT_TYPES[param][0]:
+                    self.error(here, param, f"'{value}' is not a {DERIVED_INPUT_TYPES[param][1]} input")
             if spec.span is not None and not self.figure_row(spec.span):
                 self.error(here, "span", f"'{spec.span}' is not a row of a figures reference table")
+            for index, value in enumerate(spec.first_inputs):
+                if value not in fields:
+                    self.error(here, f"inputs[{index}]", f"'{value}' is not a {spec.subject} profile field")
+            units = {fields[name]["unit"] for name in spec.first_inputs if name in fields}
+            types = {fields[name]["type"] for name in spec.first_inputs if name in fields}
+            if len(units) > 1 or len(types) > 1:
+                self.error(here, "inputs", f"the inputs must share one unit and one type (they have "
+                           f"{', '.join(sorted(units | types))})")
             if spec.kind == DerivedKind.SIZE_CLASS:
                 table, names = self.reference.get(spec.table or ""), self.reference.get(spec.names_table or "")
                 if table is None or table.kind != ReferenceKind.SIZE_CLASSES:
@@ -310,8 +317,18 @@ class Validator:
         for path in sorted(folder.glob("*.toml")):
             where = self.rel(path)
             data = self.read(path, where)
-            loaded = self.shape(StackingFileSchema(), data, where) if data is not None else None
-            for group in (loaded or {}).get("groups", []):
+            if data is None:
+                continue
+            if self.shape(StackingFileSchema(), {"groups": []} | {k: v for k, v in data.items() if k != "groups"},
+                          where) is None or not isinstance(data.get("groups"), list):
+                if not isinstance(data.get("groups"), list):
+                    self.error(where, "groups", "expected [[groups]] tables")
+                continue
+            for index, entry in enumerate(data["groups"]):
+                name = entry.get("id", index) if isinstance(entry, dict) else index
+                group = self.shape(StackingGroupSchema(), entry, f"{where}: group '{name}'")
+                if group is None:
+                    continue
                 if group.id in seen:
                     self.error(f"{where}: group '{group.id}'", "id", "duplicate group id")
                 seen.add(group.id)
@@ -329,7 +346,8 @@ class Validator:
                 subjects.add(self.programs[member][0].subject)
         if len(subjects) > 1:
             self.error(where, "members", "members must all apply to companies or all to people")
-        kinds = {self.programs[m][0].benefit.money_kind for m in group.members if m in self.programs}
+        kinds = {leaf.money_kind for m in group.members if m in self.programs  # every dated row, case and part
+                 for row in self.programs[m][0].benefits for leaf in row.nodes()}
         if group.kind == StackingKind.COMBINED_LIMIT and len(kinds) > 1:
             self.error(where, "members", "a combined limit's members must be one kind of money (benefit.money_kind)")
         for name in group.limit_inputs:
@@ -338,6 +356,10 @@ class Validator:
 
     def check_dependencies(self) -> None:
         for pid, (spec, file) in self.programs.items():
+            for index, crit in enumerate(spec.criteria):
+                if crit.see_also is not None and crit.see_also.program not in self.programs:
+                    self.error(f"{file}: program '{pid}'", f"criteria[{index}] ('{crit.id}').see_also.program",
+                               f"unknown program '{crit.see_also.program}'")
             for dep in spec.depends_on:
                 where = f"{file}: program '{pid}'"
                 if dep not in self.programs:

@@ -90,5 +90,5 @@ ENTRIES = (
               "no amount; beside it \"up to\" the window's unrelieved losses × this year's CIT rate over later years "
               "(never in a total)",
               figures=("window_years", "general_years", "extended_years", "rates.*"), values=("losses",),
-              check=check_losses, money_kinds=(MoneyKind.NON_CASH,)),
+              check=check_losses, conditions=("items.*.when",), money_kinds=(MoneyKind.NON_CASH,)),
 )
