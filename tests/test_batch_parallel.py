@@ -54,12 +54,23 @@ def parts(path: Path) -> dict[str, bytes]:
         return {name: package.read(name) for name in package.namelist() if name != "docProps/core.xml"}
 
 
+def pools(monkeypatch) -> list[str]:
+    """Chunks of 10 rows (so a small file is worth workers); returns the start method of every pool started."""
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", 10)
+    methods: list[str] = []
+    real = parallel.start_method
+    monkeypatch.setattr(parallel, "start_method", lambda: methods.append(real()) or methods[-1])
+    return methods
+
+
 def test_jobs_2_writes_the_same_workbook_and_row_errors_in_row_order_as_jobs_1(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(batch_run, "MAX_DEPARTMENTS", 4)  # the per-department cap applies the same way too
-    src = roster(tmp_path / "roster.xlsx", 260)           # three chunks of rows: both workers get some
+    methods = pools(monkeypatch)
+    src = roster(tmp_path / "roster.xlsx", 260)           # 26 chunks: both workers get many
     codes = [main(["batch", str(src), "-o", str(tmp_path / f"jobs{n}.xlsx"), "--as-of", AS_OF.isoformat(),
                    "--jobs", str(n)]) for n in (1, 2)]
     assert codes == [3, 3]  # some rows rejected, the workbook written
+    assert len(methods) == 1  # one pool, for --jobs 2
     one, two = parts(tmp_path / "jobs1.xlsx"), parts(tmp_path / "jobs2.xlsx")
     assert one.keys() == two.keys() and all(one[name] == two[name] for name in one)  # byte for byte
     book = openpyxl.load_workbook(tmp_path / "jobs2.xlsx", read_only=True)
@@ -73,7 +84,8 @@ def test_jobs_2_writes_the_same_workbook_and_row_errors_in_row_order_as_jobs_1(t
     assert "(other departments)" in departments and "Finance" not in departments
 
 
-def test_row_errors_reach_the_job_in_row_order_with_their_row_numbers(catalogue, tmp_path):
+def test_row_errors_reach_the_job_in_row_order_with_their_row_numbers(catalogue, tmp_path, monkeypatch):
+    methods = pools(monkeypatch)
     src = roster(tmp_path / "roster.xlsx", 120)
     seen: dict[int, list[dict[str, Any]]] = {}
     for processes in (1, 2):
@@ -81,7 +93,8 @@ def test_row_errors_reach_the_job_in_row_order_with_their_row_numbers(catalogue,
         summary = run_batch(catalogue, src, tmp_path / f"o{processes}.xlsx", as_of=AS_OF, processes=processes,
                             on_error=lambda error, n=processes: seen[n].append(error.as_dict()))
         assert (summary.rows_in, summary.rejected) == (120, sum(1 for i in range(120) if i % 7 == 3 or i % 14 == 10))
-    assert seen[1] == seen[2] and len(seen[2]) > summary.rejected  # a row with two bad cells has two messages
+    assert len(methods) == 1 and seen[1] == seen[2]
+    assert len(seen[2]) > summary.rejected  # a row with two bad cells has two messages
     numbers = [e["row"] for e in seen[2]]
     assert numbers == sorted(numbers)
     first_bad = next(e for e in seen[2] if e["field"] == "degree")
@@ -138,9 +151,7 @@ def test_rows_in_flight_never_exceed_the_bound(catalogue, tmp_path, monkeypatch,
 def test_the_web_runners_assess_with_batch_processes_the_same_way(catalogue, tmp_path, monkeypatch):
     """The executor every runner calls, run on a thread as the in-process runner does (so the workers start from
     a fork server and load the rule tables themselves), gives the same workbook as one process."""
-    methods: list[str] = []
-    real = parallel.start_method
-    monkeypatch.setattr(parallel, "start_method", lambda: methods.append(real()) or methods[-1])
+    methods = pools(monkeypatch)
     config = {**DEFAULTS, "BATCH_PROCESSES": 2}
     finish(config)
     executor = BatchExecutor.from_config(catalogue, config)
@@ -178,6 +189,14 @@ class Sink:
 
     def error(self, message: dict[str, Any]) -> None:
         self.errors.append(message)
+
+
+def test_a_file_within_the_rows_in_flight_is_assessed_without_starting_workers(catalogue, tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", None)  # starting workers would fail
+    src = roster(tmp_path / "roster.xlsx", 60)
+    assert parallel.rows_in_flight(2) > 60
+    summary = run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF, processes=2)
+    assert (summary.rows_in, summary.assessed + summary.rejected) == (60, 60)
 
 
 @pytest.mark.parametrize("value", [0, -1, 1.5, "2"])

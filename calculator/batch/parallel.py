@@ -9,8 +9,9 @@ The process running the batch reads the rows and writes the one workbook; worker
 
 Rows go out in chunks of :data:`CHUNK_ROWS`, and at most :data:`CHUNKS_PER_PROCESS` chunks per worker are out at
 once (read but not yet written), so the rows held never exceed :func:`rows_in_flight`, whatever the file's size.
-Each worker loads the rule tables once, when it starts (its initializer), never per row. With one process the
-same chunks are assessed in this process: no pool, no pickling, the same code path for every row.
+Each worker loads the rule tables once, when it starts (its initializer), never per row. With one process, or a
+file no bigger than the rows the workers would hold at once, the same chunks are assessed in this process: no
+pool, no pickling (starting workers would cost more than such a file), the same code path for every row.
 
 Workers are forked when this process runs no other thread (the CLI: nothing to load, the tables are inherited);
 otherwise (a web server, a queue worker with its lease thread: forking a process with threads can copy a lock
@@ -22,11 +23,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from typing import Any
 
 from calculator.batch.columns import Mapping
@@ -123,6 +126,7 @@ _assessor: _Assessor | None = None   # in a worker process: made by its initiali
 
 def _start(job: RowJob) -> None:
     global _assessor
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the process running the batch: it stops the pool
     _assessor = _Assessor(job)
 
 
@@ -152,24 +156,29 @@ def start_method() -> str:
 
 def assessed(job: RowJob, rows: Iterable[tuple[int, list[Any]]], processes: int,
              chunk_rows: int | None = None) -> Iterator[Chunk]:
-    """The rows assessed, chunk by chunk, in the order read; see the module's docstring."""
+    """The rows assessed, chunk by chunk, in the order read; see the module's docstring. A file that fits in the
+    chunks the workers would hold at once is assessed in this process: starting workers would cost more."""
     chunk_rows = chunk_rows or CHUNK_ROWS
-    if processes <= 1:
+    pieces = chunks(rows, chunk_rows)
+    limit = rows_in_flight(processes, chunk_rows) // chunk_rows
+    first = list(islice(pieces, limit))
+    if processes <= 1 or len(first) < limit:
         assess = _Assessor(job)
-        for rows_chunk in chunks(rows, chunk_rows):
+        for rows_chunk in chain(first, pieces):
             yield assess(rows_chunk)
         return
-    limit = rows_in_flight(processes, chunk_rows) // chunk_rows
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(start_method()),
-                               initializer=_start, initargs=(job,))
-    pending: deque[Future[Chunk]] = deque()
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver":  # the server imports the batch code once for all workers
+        context.set_forkserver_preload([__name__])
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(job,))
     try:
-        for rows_chunk in chunks(rows, chunk_rows):
-            pending.append(pool.submit(_work, rows_chunk))
-            if len(pending) >= limit:
-                yield pending.popleft().result()
-        while pending:
+        pending: deque[Future[Chunk]] = deque(pool.submit(_work, rows_chunk) for rows_chunk in first)
+        del first
+        while pending:  # one chunk handed back, then one more read: never more than `limit` out
             yield pending.popleft().result()
+            rows_chunk = next(pieces, None)
+            if rows_chunk is not None:
+                pending.append(pool.submit(_work, rows_chunk))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -259,7 +259,7 @@ class RowContext:
     readable: dict[int, Callable[[str], str]]
     by_field: dict[str, int]
     reporter: Reporter
-    status_text: dict[Status, str]
+    status_text: dict[Any, str]
 
     @classmethod
     def make(cls, catalogue: Any, sheet: str, mapping: Mapping, kind: str, as_of: dt.date, lang: str) -> RowContext:
