@@ -149,8 +149,8 @@ def test_rows_in_flight_never_exceed_the_bound(catalogue, tmp_path, monkeypatch,
 
 
 def test_the_web_runners_assess_with_batch_processes_the_same_way(catalogue, tmp_path, monkeypatch):
-    """The executor every runner calls, run on a thread as the in-process runner does (so the workers start from
-    a fork server and load the rule tables themselves), gives the same workbook as one process."""
+    """The executor every runner calls, run on a thread as the in-process runner does (so the workers start
+    afresh and load the rule tables themselves), gives the same workbook as one process."""
     methods = pools(monkeypatch)
     config = {**DEFAULTS, "BATCH_PROCESSES": 2}
     finish(config)
@@ -170,7 +170,7 @@ def test_the_web_runners_assess_with_batch_processes_the_same_way(catalogue, tmp
         assert sink.done and sink.done[0]["rows_in"] == 150
         folders[processes] = (folder, sink)
     (one, sink_one), (two, sink_two) = folders[1], folders[2]
-    assert methods == ["forkserver"]  # one pool, for the job with two processes; none for one process
+    assert methods == ["spawn"]  # one pool, for the job with two processes; none for one process
     assert sink_one.errors == sink_two.errors and sink_two.reports[-1] == sink_one.reports[-1]
     first, second = parts(one / RESULT), parts(two / RESULT)
     assert all(first[name] == second[name] for name in first)

@@ -15,8 +15,9 @@ pool, no pickling (starting workers would cost more than such a file), the same 
 
 Workers are forked when this process runs no other thread (the CLI: nothing to load, the tables are inherited);
 otherwise (a web server, a queue worker with its lease thread: forking a process with threads can copy a lock
-held by another thread) they start from a fork server and load the tables from the catalogue's folder, refusing
-to work if the tables there are not the version this process loaded.
+held by another thread) they are started afresh (``spawn``) and load the tables from the catalogue's folder,
+refusing to work if the tables there are not the version this process loaded. Not from a fork server: that keeps
+a socket in a folder of its own in the system's temporary folder, and a job makes no file outside its own folder.
 """
 
 from __future__ import annotations
@@ -147,11 +148,10 @@ def chunks(rows: Iterable[tuple[int, list[Any]]], size: int) -> Iterator[list[tu
 
 
 def start_method() -> str:
-    """``fork`` in a process with no other thread, else ``forkserver`` (or ``spawn`` where there is none)."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    """``fork`` in a process with no other thread, else ``spawn`` (see the module's docstring)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
+    return "spawn"
 
 
 def assessed(job: RowJob, rows: Iterable[tuple[int, list[Any]]], processes: int,
@@ -167,10 +167,8 @@ def assessed(job: RowJob, rows: Iterable[tuple[int, list[Any]]], processes: int,
         for rows_chunk in chain(first, pieces):
             yield assess(rows_chunk)
         return
-    context = multiprocessing.get_context(start_method())
-    if context.get_start_method() == "forkserver":  # the server imports the batch code once for all workers
-        context.set_forkserver_preload([__name__])
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(job,))
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(start_method()),
+                               initializer=_start, initargs=(job,))
     try:
         pending: deque[Future[Chunk]] = deque(pool.submit(_work, rows_chunk) for rows_chunk in first)
         del first
