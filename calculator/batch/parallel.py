@@ -36,7 +36,7 @@ from typing import Any
 from calculator.batch.columns import Mapping
 from calculator.batch.run import RowContext, RowError, assess_row, new_per_program
 
-CHUNK_ROWS = 100          # rows sent to a worker at once: a few hundred kB of results back
+CHUNK_ROWS = 100          # rows sent to a worker at once: about 100 kB of results back
 CHUNKS_PER_PROCESS = 2    # chunks out per worker: one being assessed, one waiting, so no worker idles
 
 RowOutcome = tuple[list[RowError] | None, list[tuple[str, list[Any]]], dict[str, list[Any]]]
