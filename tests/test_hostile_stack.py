@@ -274,7 +274,7 @@ def test_a_gateway_error_is_answered_in_the_apps_formats(tmp_path):
     """nginx's 502 when gunicorn is not there (a worker killed, a restart): the app's page or JSON error."""
     nginx_installed()
     from calculator.app import create_app
-    from deploy.front import nginx_conf, write_pages
+    from calculator.front.files import nginx_conf, write_pages
 
     run = tmp_path / "run"
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
