@@ -304,6 +304,27 @@ def test_a_gateway_error_is_answered_in_the_apps_formats(tmp_path):
         process.wait(timeout=20)
 
 
+def test_a_cross_site_post_through_the_front_is_refused_and_a_same_origin_one_answered(stack):
+    """The Origin check behind nginx, in production: nginx passes the browser's Host on, so a browser's own post
+    (Origin and Sec-Fetch-Site as a browser sends them, the session cookie and its token) is answered, and the
+    same post from another site is refused with the app's page, its headers and HSTS."""
+    status, headers, body = stack.request("GET", "/company")  # no ?lang=: the session is the one cookie set
+    cookie = headers["set-cookie"].split(";", 1)[0]
+    assert cookie.startswith("session=")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', body.decode()).group(1)
+    form = f"csrf_token={token}&company-name=Acme+Ltd&as_of=2026-11-21".encode()
+    base = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    own = {**base, "Origin": f"http://127.0.0.1:{stack.port}", "Sec-Fetch-Site": "same-origin"}
+    status, _, body = stack.request("POST", "/company?lang=en", form, own)
+    assert status == 200 and b"Acme Ltd" in body
+    for foreign in ({"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+                    {"Origin": "https://evil.example"}):
+        status, headers, body = stack.request("POST", "/company?lang=zh", form, {**base, **foreign})
+        page = body.decode()
+        assert status == 403 and "此表单是从其他网站发送到测算器的" in page and "Acme Ltd" not in page
+        assert "strict-transport-security" in headers and "default-src 'self'" in headers["content-security-policy"]
+
+
 def test_serve_runs_as_the_current_user_on_loopback_with_its_files_in_a_private_folder(stack):
     workers = stack.workers()
     assert len(workers) == 2
