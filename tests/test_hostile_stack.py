@@ -7,6 +7,7 @@ These tests need Debian's nginx (``make test`` installs it); without it they fai
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -268,6 +269,29 @@ def test_what_nginx_passes_never_meets_gunicorns_own_smaller_limits(stack):
     many = b"".join(b"X-H%d: v\r\n" % i for i in range(300))  # gunicorn's default limit is 100 headers
     status, headers, body = head_and_body(raw(stack.port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n"))
     assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def test_connections_per_address_are_capped_and_a_stalled_body_is_dropped(stack):
+    """64 connections from one address whose request bodies never come (nginx holds them, reading): the next request
+    from that address gets nginx's 503 in the app's format and language; nginx drops the stalled ones after
+    client_body_timeout (10 s), so they cannot be held longer (the socket's 40 s only stops a hung test)."""
+    held = []
+    try:
+        for _ in range(64):
+            sock = socket.create_connection(("127.0.0.1", stack.port), timeout=40)
+            sock.sendall(b"POST /api/v1/assessments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n{")
+            held.append(sock)
+        time.sleep(1)  # nginx has read every header
+        answer = raw(stack.port, b"GET /programs?lang=zh HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert_front_answer(*head_and_body(answer), 503, False, "来自您所在地址的同时连接过多")
+        for sock in held:
+            with contextlib.suppress(ConnectionResetError):  # reset_timedout_connection: dropped without a word
+                assert sock.recv(1024) == b"", "nginx answered a request whose body never came"
+    finally:
+        for sock in held:
+            sock.close()
+    assert stack.request("GET", "/healthz")[0] == 200
 
 
 def test_a_gateway_error_is_answered_in_the_apps_formats(tmp_path):
