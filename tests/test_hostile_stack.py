@@ -362,7 +362,8 @@ def test_serve_runs_as_the_current_user_on_loopback_with_its_files_in_a_private_
 
 
 def test_the_readme_production_instructions_start_what_these_tests_start():
-    """README's production section runs `make serve`, whose recipe runs scripts/serve (started above)."""
+    """README's production section runs `make serve`, whose recipe runs scripts/serve (started above), which runs
+    the packaged front (``python -m calculator.front``, ``incentives-serve`` from a wheel)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Running in production"):readme.index("---", readme.index("## Running in"))]
     assert "make serve" in section and "INCENTIVES_ENV_NAME=production" in section
@@ -370,3 +371,7 @@ def test_the_readme_production_instructions_start_what_these_tests_start():
     recipe = makefile[makefile.index("\nserve:"):].split("\n\n", 1)[0]
     assert "scripts/serve --port" in recipe and "nginx" in recipe
     assert re.search(r"^SYSTEM_PACKAGES :=.*\bnginx\b", makefile, re.M)
+    # scripts/serve runs the packaged front, the same one an installed wheel runs as incentives-serve (test_wheel)
+    assert re.search(r"^exec .* -m calculator\.front ", (ROOT / "scripts" / "serve").read_text(), re.M)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'incentives-serve = "calculator.front.serve:run"' in pyproject
