@@ -82,7 +82,10 @@ def sniff(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise BatchFileError("ole")
-    if wide_encoding(head) is not None:  # UTF-16 / UTF-32 text: NUL bytes are part of its characters
+    wide = wide_encoding(head)
+    if wide is not None:  # UTF-16 / UTF-32 text: NUL bytes are part of its characters
+        if not looks_like_text(head, wide):
+            raise BatchFileError("not_tabular")
         return "csv"
     if b"\x00" in head or head.startswith(b"PK"):
         raise BatchFileError("not_tabular")
@@ -229,6 +232,8 @@ WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32", "utf-32-le", "UTF-32 LE"), (codecs.
               "UTF-32 BE"), (codecs.BOM_UTF16_LE, "utf-16", "utf-16-le", "UTF-16 LE"),
              (codecs.BOM_UTF16_BE, "utf-16", "utf-16-be", "UTF-16 BE"))
 CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+BINARY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+BOMS = tuple(bom for bom, *_ in WIDE_BOMS)
 
 
 @dataclass(frozen=True)
@@ -262,6 +267,16 @@ def wide_encoding(head: bytes) -> Wide | None:
     if odd == 0 and even * 8 >= len(quads) // 2:
         return Wide("utf-16-be", "utf-16-be", "UTF-16 BE")
     return None
+
+
+def looks_like_text(head: bytes, wide: Wide) -> bool:
+    """Whether the file's start, read as ``wide``, is text: no control characters (C0 other than tab and line ends,
+    DEL, C1), so that binary data with NUL bytes where UTF-16 has them (an .exe's ``MZ\\x90\\x00``) is refused at
+    the upload, not in the job."""
+    unit = 4 if "32" in wide.plain else 2
+    text = head[: len(head) // unit * unit].decode(wide.codec if head.startswith(BOMS) else wide.plain,
+                                                   errors="replace")
+    return not BINARY.search(text)
 
 
 def check_wide(path: Path, wide: Wide) -> None:
