@@ -1,0 +1,18 @@
+"""OpenFisca's web API on its country template, as a WSGI app for gunicorn (``benchmarks/peer.py``).
+
+    gunicorn --config python:calculator.gunicorn_conf --preload 'benchmarks.openfisca_app:create_app()'
+
+Needs the ``bench`` extra (``pip install -e '.[bench]'``): ``openfisca-core[web-api]`` and
+``openfisca-country-template``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def create_app() -> Any:
+    from openfisca_country_template import CountryTaxBenefitSystem
+    from openfisca_web_api.app import create_app as openfisca_app
+
+    return openfisca_app(CountryTaxBenefitSystem())
