@@ -156,7 +156,7 @@ def page_sizes(base: str) -> list[tuple[str, str, int, int]]:
 
 
 # --- measuring ---------------------------------------------------------------------------------------------------
-def settle(base: str, timeout: float = 30.0) -> None:
+def settle(base: str, timeout: float = 30.0, path: str = "/healthz") -> None:
     """Wait until the server has finished earlier requests (five /healthz answers in a row within 20 ms each):
     wrk stops at its deadline with requests still queued at the workers, and they must not land in the next
     endpoint's figures."""
@@ -164,7 +164,7 @@ def settle(base: str, timeout: float = 30.0) -> None:
     fast = 0
     while fast < 5 and time.monotonic() < deadline:
         started = time.monotonic()
-        with urllib.request.urlopen(f"{base}/healthz", timeout=10) as response:
+        with urllib.request.urlopen(base + path, timeout=10) as response:
             response.read()
         fast = fast + 1 if time.monotonic() - started < 0.020 else 0
     if fast < 5:
@@ -174,13 +174,13 @@ def settle(base: str, timeout: float = 30.0) -> None:
 def measure(server: servers.Server, requests: list[Request], args: argparse.Namespace) -> dict[str, Any]:
     """One run of ``requests`` (in turn on every connection): figures plus CPU per request of the workers,
     nginx (when in front) and the client."""
-    settle(server.base)
+    settle(server.base, path=server.ready_path)
     workers, front = server.worker_pids(), server.front_pids()
     before = servers.cpu_seconds(workers), servers.cpu_seconds(front)
     load = os.getloadavg()[0]
     if getattr(args, "client", "keepalive") == "wrk":
         result = wrkload.run(server.base, requests, args.connections, args.duration)
-        settle(server.base)  # the requests wrk left queued are served (and their CPU counted) before reading
+        settle(server.base, path=server.ready_path)  # what wrk left queued is served (and counted) first
     else:
         result = httpload.run(servers.HOST, server.port, requests, args.connections, args.duration,
                               args.close_delay / 1000)
@@ -189,19 +189,21 @@ def measure(server: servers.Server, requests: list[Request], args: argparse.Name
     return {"requests": result.requests, "rps": result.rps, "p50": result.percentile(50),
             "p99": result.percentile(99), "errors": result.errors, "cpu_ms": (after[0] - before[0]) / n * 1000,
             "front_ms": (after[1] - before[1]) / n * 1000, "client_ms": result.client_cpu_s / n * 1000,
-            "reconnects": max(0, result.connections_opened - args.connections) / n, "load": load}
+            "reconnects": max(0, result.connections_opened - args.connections) / n, "load": load,
+            "busy": (after[0] - before[0]) / max(result.duration_s * len(workers), 1e-9)}
 
 
 # --- the report --------------------------------------------------------------------------------------------------
 def table(rows: list[tuple[str, dict[str, Any]]], trivial: dict[str, Any]) -> str:
     lines = [f"{'endpoint':<32}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>9}{'errors':>7}{'CPU ms/req':>11}"
-             f"{'/ trivial':>10}{'nginx ms':>9}{'client ms':>10}{'conn/req':>9}{'load':>6}"]
+             f"{'/ trivial':>10}{'busy':>6}{'nginx ms':>9}{'client ms':>10}{'conn/req':>9}{'load':>6}"]
     for name, r in rows:
         lines.append(f"{name:<32}{r['rps']:>8.1f}{r['p50']:>8.1f}{r['p99']:>9.1f}{r['errors']:>7}{r['cpu_ms']:>11.2f}"
-                     f"{r['cpu_ms'] / trivial['cpu_ms']:>10.1f}{r['front_ms']:>9.2f}{r['client_ms']:>10.2f}"
-                     f"{r['reconnects']:>9.2f}{r['load']:>6.1f}")
+                     f"{r['cpu_ms'] / trivial['cpu_ms']:>10.1f}{r['busy']:>6.0%}{r['front_ms']:>9.2f}"
+                     f"{r['client_ms']:>10.2f}{r['reconnects']:>9.2f}{r['load']:>6.1f}")
     lines.append("(CPU ms/req: the gunicorn workers' user + system time over the requests served; / trivial: that\n"
-                 " figure over /healthz's in this run; nginx ms, client ms: the same for nginx and for this client;\n"
+                 " figure over /healthz's in this run; busy: that CPU time over the run's length x workers\n"
+                 " (workers left waiting show here); nginx ms, client ms: the same for nginx and for this client;\n"
                  " conn/req: connections opened per request beyond the first ones;\n"
                  " load: the machine's 1-minute load average at the start)")
     return "\n".join(lines)

@@ -78,7 +78,7 @@ def check(base: str, request: Request, marker: str) -> bytes:
 def run_app(name: str, spec: tuple[str, Request, Request, str], args: argparse.Namespace) -> dict[str, Any]:
     app, trivial, work, marker = spec
     kind = args.server if app == servers.OUR_APP else "sync"
-    server = servers.Server(servers.Setup(kind), app=app)
+    server = servers.Server(servers.Setup(kind), app=app, ready_path=trivial.path)
     try:
         server.start()
         answer = check(server.base, work, marker)

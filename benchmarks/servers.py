@@ -69,9 +69,10 @@ def gunicorn_version(gunicorn_path: str | None) -> str:
 class Server:
     """One server under test: ``start()`` returns its base URL; ``stop()`` ends its whole process group."""
 
-    def __init__(self, setup: Setup, app: str = OUR_APP, log: Path | None = None) -> None:
+    def __init__(self, setup: Setup, app: str = OUR_APP, log: Path | None = None, ready_path: str = "/healthz") -> None:
         self.setup = setup
         self.app = app
+        self.ready_path = ready_path
         self.port = free_port()
         self.base = f"http://{HOST}:{self.port}"
         self.log = log
@@ -106,7 +107,7 @@ class Server:
 
     def answers(self) -> bool:
         try:
-            with urllib.request.urlopen(f"{self.base}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(self.base + self.ready_path, timeout=2) as response:
                 return response.status == 200
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             return False
