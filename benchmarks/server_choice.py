@@ -52,7 +52,7 @@ def run_setup(name: str, args: argparse.Namespace) -> dict[tuple[str, str], dict
             kind, delay = CLIENTS[client]
             options = argparse.Namespace(client=kind, close_delay=delay, connections=args.connections,
                                          duration=args.duration)
-            for key in ENDPOINTS:
+            for key in args.endpoints:
                 out[(client, key)] = load.measure(server, [specs[key].request], options)
     finally:
         server.stop()
@@ -66,6 +66,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--setups", nargs="+", default=["sync", "sync@23.0.0", "gthread", "nginx", "nginx@23.0.0"])
     parser.add_argument("--clients", nargs="+", choices=sorted(CLIENTS), default=["keepalive", "delay20", "wrk"])
+    parser.add_argument("--endpoints", nargs="+", choices=ENDPOINTS, default=list(ENDPOINTS))
     parser.add_argument("--versions", default="/tmp/gunicorn-versions",
                         help="DIR/VERSION holds gunicorn VERSION (pip install --target DIR/VERSION gunicorn==VERSION)")
     args = parser.parse_args()
@@ -89,19 +90,19 @@ def main() -> int:
     print(f"\n{args.connections} connections, 2 workers, {args.duration} s per figure, median of {args.rounds} rounds; "
           f"reference loop {servers.reference_loop_us():.0f} us CPU")
     print(f"{'setup':<34}{'client':<11}{'endpoint':<9}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>9}{'CPU ms':>8}"
-          f"{'nginx ms':>9}{'client ms':>10}{'errors':>7}{'load':>6}")
+          f"{'busy':>6}{'nginx ms':>9}{'client ms':>10}{'errors':>7}{'load':>6}")
     for name in args.setups:
         if name in failed:
             print(f"{labels[name]:<34}could not start: {failed[name]}")
             continue
         for client in args.clients:
-            for key in ENDPOINTS:
+            for key in args.endpoints:
                 runs = figures[(name, client, key)]
                 m = {f: statistics.median(r[f] for r in runs) for f in
-                     ("rps", "p50", "p99", "cpu_ms", "front_ms", "client_ms", "load")}
+                     ("rps", "p50", "p99", "cpu_ms", "busy", "front_ms", "client_ms", "load")}
                 errors = sum(r["errors"] for r in runs)
                 print(f"{labels[name]:<34}{client:<11}{key:<9}{m['rps']:>8.1f}{m['p50']:>8.1f}{m['p99']:>9.1f}"
-                      f"{m['cpu_ms']:>8.2f}{m['front_ms']:>9.2f}{m['client_ms']:>10.2f}{errors:>7}{m['load']:>6.1f}")
+                      f"{m['cpu_ms']:>8.2f}{m['busy']:>6.0%}{m['front_ms']:>9.2f}{m['client_ms']:>10.2f}{errors:>7}{m['load']:>6.1f}")
     return 0
 
 
