@@ -11,7 +11,8 @@ preparation and template, the JSON answer. "Flask and the rest" is the WSGI call
 CSRF and session, flask-smorest's arguments, response objects). Medians per request; the steps' medians need not
 add up to the total's. ``--cprofile N`` then prints the N functions with the most own time on each path (cProfile
 inflates Python-heavy code; use it for the ranking, the timers for the figures). The HTTP layer (gunicorn's
-parsing and writing, the socket) is what ``benchmarks/load.py``'s CPU per request adds to this total.
+parsing and writing, the socket) is what ``benchmarks/load.py``'s CPU per request adds to this total: compare
+``GET /healthz`` here (also measured) with its figure there.
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def requests(app: Any, example: Path, lang: str) -> dict[str, tuple[str, str, by
         "web": ("POST", f"/company?lang={lang}", form,
                 {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}),
         "api": ("POST", f"/api/v1/assessments?lang={lang}&as_of={AS_OF}", api, {"Content-Type": "application/json"}),
+        "trivial": ("GET", "/healthz", b"", {}),
     }
 
 
@@ -202,7 +204,8 @@ def main() -> int:
     print(f"reference loop {reference_loop_us():.0f} us CPU (the machine's speed now: docs/performance.md)")
     reqs = requests(app, EXAMPLES / f"{args.example}.json", args.lang)
     with paused_gc():
-        for name, module, steps in (("web", web_views, WEB_STEPS), ("api", api_views, API_STEPS)):
+        for name, module, steps in (("web", web_views, WEB_STEPS), ("api", api_views, API_STEPS),
+                                    ("trivial", web_views, {})):
             timers = Timers()
             originals = {n: getattr(module, n) for names in steps.values()
                          for n in ((names,) if isinstance(names, str) else names)}
@@ -213,7 +216,8 @@ def main() -> int:
             finally:
                 for n, func in originals.items():
                     setattr(module, n, func)
-            title = {"web": "POST /company (results page)", "api": "POST /api/v1/assessments"}[name]
+            title = {"web": "POST /company (results page)", "api": "POST /api/v1/assessments",
+                     "trivial": "GET /healthz (trivial)"}[name]
             report(f"{title}, {args.example}, {args.lang}", timers, len(body))
             if name == "web":
                 page_breakdown(body)
