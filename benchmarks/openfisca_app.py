@@ -2,8 +2,7 @@
 
     gunicorn --config python:calculator.gunicorn_conf --preload 'benchmarks.openfisca_app:create_app()'
 
-Needs the ``bench`` extra (``pip install -e '.[bench]'``): ``openfisca-core[web-api]`` and
-``openfisca-country-template``.
+Needs OpenFisca's web API and country template (``benchmarks/peer.py`` says how to install them).
 """
 
 from __future__ import annotations

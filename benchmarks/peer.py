@@ -2,8 +2,9 @@
 
     python benchmarks/peer.py [--rounds 3] [--duration 10] [--connections 32] [--server sync|nginx]
 
-Installs nothing: needs the ``bench`` extra (``pip install -e '.[bench]'``: ``openfisca-core[web-api]`` and
-``openfisca-country-template``) and says so when it is missing. Serves OpenFisca's web API on its country template
+Installs nothing: needs OpenFisca's web API and country template, and says so when they are missing. Install them
+with ``pip install -e '.[bench]'`` then ``pip install --no-deps 'openfisca-country-template>=8,<9'`` (the template's
+own requirements pin gunicorn<23, below ours: ``pyproject.toml``). Serves OpenFisca's web API on its country template
 (``benchmarks/openfisca_app.py``) and ours with the same gunicorn command and settings (``make run``'s: the
 settings of ``calculator/gunicorn_conf.py``, ``--preload``, 2 sync workers), one after the other, the order
 alternating over ``--rounds``, and measures each with the browser-like client (``httpload.py``):
@@ -102,8 +103,8 @@ def main() -> int:
     args = parser.parse_args()
     missing = [m for m in ("openfisca_web_api", "openfisca_country_template") if importlib.util.find_spec(m) is None]
     if missing:
-        print(f"not installed: {', '.join(missing)}. Install the bench extra: .venv/bin/pip install -e '.[bench]'",
-              file=sys.stderr)
+        print(f"not installed: {', '.join(missing)}. Install them: .venv/bin/pip install -e '.[bench]' && "
+              ".venv/bin/pip install --no-deps 'openfisca-country-template>=8,<9'", file=sys.stderr)
         return 2
     specs = requests()
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in specs}
