@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                     "--worker-class", "sync", "--bind", f"unix:{run}/gunicorn.sock",
                     # nginx bounds request lines, headers and their number (8000 bytes each, 32 kB in all): gunicorn's
                     # own, smaller limit on the number of headers would answer in its own format
-                    "--limit-request-fields", "32768", "--no-control-socket", "wsgi:app"]
+                    "--limit-request-fields", "32768", "wsgi:app"]
         processes.append(subprocess.Popen(gunicorn, cwd=ROOT))
         wait_for_socket(run / "gunicorn.sock", processes[0], 60)
         command = [nginx, "-p", str(run), "-c", str(run / "nginx.conf"), "-e", "stderr"]
