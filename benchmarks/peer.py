@@ -14,7 +14,8 @@ alternating over ``--rounds``, and measures each with the browser-like client (`
   household housing allowance, parenting allowance, housing tax, total benefits, total taxes and disposable income;
 * ours ``POST /api/v1/assessments``: the Futian example company (every program in the catalogue, each with its
   criteria, reasons, gaps and sources as sentences);
-* each app's trivial answer (``GET /`` for OpenFisca, ``GET /healthz`` for ours), for scale.
+* each app's trivial answer (``GET /entities``, 1.8 kB, for OpenFisca: its ``GET /`` answers 300; ``GET /healthz`` for
+  ours), for scale.
 
 Prints req/s, p50/p99 and the workers' CPU ms per request, medians over the rounds, and the ratio of our CPU per
 request to OpenFisca's (target <= 0.5, issue #16). ``--server nginx`` puts nginx in front of ours only
@@ -61,7 +62,7 @@ def requests() -> dict[str, tuple[str, Request, Request, str]]:
     body = json.dumps(household()).encode()
     ours = json.loads(load.EXAMPLE.read_text(encoding="utf-8"))
     return {
-        "OpenFisca /calculate": (OPENFISCA_APP, Request("GET", "/"), Request(
+        "OpenFisca /calculate": (OPENFISCA_APP, Request("GET", "/entities"), Request(
             "POST", "/calculate", {"Content-Type": "application/json"}, body), '"disposable_income"'),
         "ours /api/v1/assessments": (servers.OUR_APP, Request("GET", "/healthz"), Request(
             "POST", f"/api/v1/assessments?lang=en&as_of={load.AS_OF}", {"Content-Type": "application/json"},
