@@ -226,10 +226,11 @@ def test_talent_form_adds_people_and_assesses_each(client, evaluate):
 def test_csrf_is_enforced_and_an_expired_form_keeps_the_answers():
     app = create_app({"TESTING": True})
     client = app.test_client()
-    response = client.post("/company?lang=en", data={"company-name": "Kept Co", "company-revenue_latest": "5"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "answers are kept" in page and 'value="Kept Co"' in page and 'name="csrf_token"' in page
+    for path in ("/company?lang=en", "/company/program/sz-ai-application-demonstration?lang=en"):
+        response = client.post(path, data={"company-name": "Kept Co", "company-revenue_latest": "5"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, path
+        assert "answers are kept" in page and 'value="Kept Co"' in page and 'name="csrf_token"' in page, path
 
 
 def test_security_headers_on_every_response(client):
