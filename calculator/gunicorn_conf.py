@@ -14,10 +14,10 @@ from typing import Any
 # assessments, and has piled kept-alive connections on one worker (engineering notes, docs/performance.md).
 worker_class = "sync"
 # A sync worker answers one request per connection and closes it: `keepalive` does not apply. nginx in front
-# speaks keep-alive to browsers and opens a short connection to a worker per request (deploy/nginx.conf).
+# speaks keep-alive to browsers and opens a short connection to a worker per request (calculator/front/nginx.conf).
 timeout = 30           # a worker silent this long is killed and replaced (nginx, in front, answers that as a 502)
 # A sync worker serves one connection at a time: bare, two slow clients take the site down (docs/security.md).
-# In production nginx reads every request whole before gunicorn sees it (scripts/serve, deploy/nginx.conf), and
+# In production nginx reads every request whole before gunicorn sees it (incentives-serve, calculator/front), and
 # refuses request and header lines over 8000 bytes itself, in the app's formats: gunicorn, behind it, accepts a
 # little more (its maximum), so its own plain-text 414/400 never reaches anyone.
 limit_request_line = 8190
@@ -42,7 +42,7 @@ def post_worker_init(worker: Any) -> None:
 
 def when_ready(server: Any) -> None:
     """Warn when sync workers of a lingering-close gunicorn listen on an address other hosts can reach: put nginx in
-    front (``make serve``, ``scripts/serve``) rather than serving browsers from gunicorn directly."""
+    front (``make serve``, ``incentives-serve``) rather than serving browsers from gunicorn directly."""
     import gunicorn
 
     version = tuple(int(part) for part in gunicorn.__version__.split(".")[:2] if part.isdigit())
@@ -50,7 +50,7 @@ def when_ready(server: Any) -> None:
     if server.cfg.worker_class_str == "sync" and version >= LINGERING_CLOSE_SINCE and exposed:
         server.log.warning(
             "gunicorn %s sync workers listen on %s: each waits for the client to close after every answer "
-            "(a network round trip, up to 2 s). Serve browsers through nginx (make serve, scripts/serve); "
+            "(a network round trip, up to 2 s). Serve browsers through nginx (make serve, incentives-serve); "
             "see docs/performance.md.", gunicorn.__version__, ", ".join(exposed))
 
 
