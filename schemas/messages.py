@@ -42,6 +42,7 @@ MESSAGES: dict[str, str] = {
     "empty_assessment": N_("Give a company, at least one person, or both."),
     "too_many_people": N_("At most {max} people in one assessment."),
     "not_json": N_("The file is not valid JSON: {detail}"),
+    "as_of_range": N_("The assessment date must be between {min} and {max}."),
 }
 
 # marshmallow's built-in English messages, mapped to keys above.
@@ -76,9 +77,11 @@ class Msg(str):
 
 
 def render_message(message: str, lang: str) -> str:
-    """Render one validation message (a Msg, or a marshmallow built-in) in ``lang``."""
-    if isinstance(message, Msg):
-        return message.render(lang)
+    """Render one validation message (a Msg or any message that renders itself, or a marshmallow built-in) in
+    ``lang``."""
+    render = getattr(message, "render", None)
+    if callable(render):
+        return str(render(lang))
     key = _BUILTIN.get(message)
     if key is not None:
         return gettext(MESSAGES[key], lang)
