@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from calculator.engine.texts import STATUS
+from calculator.engine import STATUS
 from calculator.i18n import N_, NC_, gettext, pgettext
 from calculator.workbook.cells import clean_text
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Flask
 
 from calculator.extensions import csrf
+from calculator.service import service_for
 from calculator.web.i18n import install_template_gettext
 from calculator.web.views import bp, security_headers
 
 
 def register(app: Flask) -> None:
     """Bind page words (calculator.i18n) and CSRF protection, and add the pages."""
+    app.extensions.setdefault("service", service_for(app.extensions["catalogue"]))
     install_template_gettext(app)
     csrf.init_app(app)
     app.register_blueprint(bp)

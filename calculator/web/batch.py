@@ -29,14 +29,20 @@ from flask import (
     url_for,
 )
 
-from calculator.batch import MAX_ROWS, BatchFileError, run_batch, sniff
-from calculator.batch.jobs import InProcessJobs
-from calculator.batch.template import build_template, template_name
-from calculator.batch.texts import megabytes
+from calculator.batch import (
+    MAX_ROWS,
+    BatchFileError,
+    InProcessJobs,
+    build_template,
+    megabytes,
+    run_batch,
+    sniff,
+    template_name,
+)
 from calculator.i18n import N_, gettext
+from calculator.service import InputRejected, as_of_date
 from calculator.web.i18n import current_lang
 from calculator.workbook import XLSX_MIMETYPE, content_disposition
-from schemas.as_of import parse_as_of
 
 bp = Blueprint("batch", __name__)
 NO_FILE = N_("Choose a file to upload.")
@@ -92,9 +98,10 @@ def upload() -> Response | tuple[str, int]:
     kind = request.form.get("kind") or None
     if kind not in (None, "companies", "people"):
         kind = None
-    as_of, problem = parse_as_of(request.form.get("as_of"), lang)
-    if problem:  # never silently today: the whole batch would be assessed on the wrong date
-        return upload_page(problem, 400)
+    try:  # never silently today: the whole batch would be assessed on the wrong date
+        as_of = as_of_date(request.form.get("as_of"), lang)
+    except InputRejected as exc:
+        return upload_page(exc.errors[0].message, 400)
     if file is None or not file.filename:
         return upload_page(gettext(NO_FILE, lang), 400)
     runner = jobs()

@@ -17,9 +17,17 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-from calculator.engine.model import Assessment, Catalogue, ProgramResult
-from calculator.engine.report import FAMILIES, FAMILY_NAMES, Reporter
-from calculator.engine.texts import CONFIDENCE, RESULT, STATUS
+from calculator.engine import (
+    CONFIDENCE,
+    FAMILIES,
+    FAMILY_NAMES,
+    RESULT,
+    STATUS,
+    Assessment,
+    Catalogue,
+    ProgramResult,
+    Reporter,
+)
 from calculator.i18n import LANGUAGE_TAGS, gettext
 from calculator.i18n.formatting import shows_wan
 from calculator.i18n.words import clauses, joined
