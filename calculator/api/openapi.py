@@ -3,8 +3,9 @@
 The request schemas are the profile schemas themselves (``schemas.profile.CompanySchema`` / ``PersonSchema``); this
 module teaches apispec what each custom field accepts, so the document says so and schemathesis generates bodies
 that reach the engine: money as a number or text such as "1,234,567" / "120万", codes from the loaded reference
-tables, dates within the accepted years. The server accepts a little more than documented (full-width digits,
-¥ prefixes, surrounding spaces, synonyms such as 是/否): lenient parsing for people typing figures.
+tables, dates within the accepted years. The server accepts a little more than the patterns say (full-width digits,
+¥ prefixes, surrounding spaces, synonyms such as 是/否, codes by their names, dates as people write them): lenient
+parsing for people typing figures, the same on every surface, and said in each field's description.
 """
 
 from __future__ import annotations
@@ -137,7 +138,15 @@ def profile_field_function(choices: dict[str, set[str]]):
         if isinstance(field, Money) and field.allow_negative:
             extras["description"] = extras.get("description", "") + " May be negative."
         if isinstance(field, CodeList):
-            extras["description"] = extras.get("description", "") + " A comma-separated string is also accepted."
+            extras["description"] = extras.get("description", "") + (
+                " A comma-separated string is also accepted, and each code may be given by its name in Chinese or "
+                "English or by the start of exactly one name (前海, 河套).")
+        elif isinstance(field, Code):
+            extras["description"] = extras.get("description", "") + (
+                " The code may also be given by its name in Chinese or English (南山区, 南山, Nanshan).")
+        if isinstance(field, Day):
+            extras["description"] = extras.get("description", "") + (
+                " Also read: 2020/5/1, 2020.05.01, 2020年5月1日, 20200501, with or without a midnight time.")
         return {**schema, **extras}
 
     return profile_field
