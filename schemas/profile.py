@@ -19,7 +19,6 @@ from schemas.fields import (
     BoundedList,
     Code,
     CodeList,
-    CodeNames,
     Count,
     Day,
     Money,
@@ -36,6 +35,7 @@ from schemas.profile_procurement import ProcurementFields
 from schemas.profile_regulatory import RegulatoryFields
 from schemas.profile_talent import TalentFields
 from schemas.profile_tax import TaxAndLabelFields
+from schemas.reading import CodeNames
 
 MAX_PEOPLE = 500
 

@@ -11,7 +11,7 @@ import pytest
 
 from calculator.app import create_app
 from calculator.service import Checked, InputRejected, service_for
-from schemas.fields import CodeNames, read_day
+from schemas.reading import CodeNames, read_day
 from tests.conftest import AS_OF, example
 from tests.test_api_same_answer import by_api, by_cli, by_web
 
