@@ -13,11 +13,10 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from schemas.messages import MESSAGES, Msg, render_message
+from schemas.messages import Msg, render_message
 from schemas.reading import read_day
 
 AS_OF_MIN, AS_OF_MAX = dt.date(1990, 1, 1), dt.date(2100, 12, 31)
-AS_OF_RANGE = MESSAGES["as_of_range"]
 
 
 def read_as_of(value: str | dt.date | None) -> dt.date | None:

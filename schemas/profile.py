@@ -38,6 +38,7 @@ from schemas.profile_tax import TaxAndLabelFields
 from schemas.reading import CodeNames
 
 MAX_PEOPLE = 500
+NO_CHOICES: dict[str, set[str]] = {}  # a schema given no tables: codes are not checked (one object, so caches hold)
 
 
 _CODE_NAMES: dict[tuple[int, int], tuple[Any, Any, dict[str, CodeNames]]] = {}
@@ -66,7 +67,7 @@ class ProfileSchema(Schema):
                  names: dict[str, dict[str, dict[str, str]]] | None = None, **kwargs: Any) -> None:
         """``choices``: the codes of each enum table; ``names``: their names (table → code → language → name), so
         that a code may also be given by its name (:class:`schemas.fields.CodeNames`)."""
-        self.choices = choices or {}
+        self.choices = choices or NO_CHOICES
         self.names = names
         self.code_names = code_names(self.choices, names)
         super().__init__(*args, **kwargs)
@@ -277,13 +278,6 @@ def part_schema(kind: type[ProfileSchema], choices: Choices | None, names: Names
     return found[2]
 
 
-def nested_schemas(choices: Choices, names: Names | None = None) -> tuple[CompanySchema, PersonSchema]:
-    """Company and person schemas for these tables, built once."""
-    company, person = part_schema(CompanySchema, choices, names), part_schema(PersonSchema, choices, names)
-    assert isinstance(company, CompanySchema) and isinstance(person, PersonSchema)
-    return company, person
-
-
 class Part(fields.Nested):
     """A company or a person inside an assessment, read with the reference tables (codes and their names) of the
     schema that holds it."""
@@ -313,7 +307,7 @@ class AssessmentInputSchema(Schema):
 
     def __init__(self, *args: Any, choices: Choices | None = None, names: Names | None = None,
                  **kwargs: Any) -> None:
-        self.choices, self.names = choices or {}, names
+        self.choices, self.names = choices or NO_CHOICES, names
         super().__init__(*args, **kwargs)
 
     @validates_schema(skip_on_field_errors=True)
