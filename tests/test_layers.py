@@ -138,9 +138,10 @@ COMPOSITION_ROOT = "calculator.app"  # builds the app from every surface's regis
 # another surface's package (its public names, e.g. the web calling calculator.workbook.build_workbook).
 SURFACE_MAY_IMPORT = ("calculator.engine", "calculator.service", "calculator.i18n", "schemas", "calculator.config",
                       "calculator.extensions", "calculator.files", "calculator", *SURFACES)
-# Spreadsheet plumbing the batch surface builds on: reading an uploaded .xlsx safely and writing cells safely. The
-# only internals one surface shares with another, by name.
-SHARED_INTERNALS = {"calculator.batch": ("calculator.workbook.zipcheck", "calculator.workbook.cells")}
+# Spreadsheet plumbing the batch surface builds on: reading an uploaded .xlsx safely (zipcheck) and writing cells
+# safely (cells, verbatim). The only internals one surface shares with another, by name.
+SHARED_INTERNALS = {"calculator.batch": ("calculator.workbook.zipcheck", "calculator.workbook.cells",
+                                         "calculator.workbook.verbatim")}
 
 
 def surface_of(name: str) -> str | None:
