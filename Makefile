@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the tests need (installed only when missing).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui nginx redis-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ system:
 run: setup
 	@echo "Serving on http://127.0.0.1:8000 (Ctrl-C to stop); nothing you enter is stored."
 	$(BIN)/gunicorn --config python:calculator.gunicorn_conf --preload --workers 2 --bind 127.0.0.1:8000 'calculator.app:create_app()'
+
+.PHONY: serve
+serve: setup
+	scripts/install-system-packages.sh nginx
+	scripts/serve --port $(or $(PORT),8000)
 
 .PHONY: test
 test: setup-test system

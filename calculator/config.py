@@ -5,10 +5,24 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+# --- batch uploads: every limit is one number, used by the web app, the CLI and the nginx front (scripts/serve) ---
+BATCH_MAX_UPLOAD = 20 * 1024 * 1024     # bytes of one upload request (the file and its form); CLI files: 50 MB
+BATCH_MAX_ROWS = 100_000                # data rows in one file (rows holding a value, the header not counted)
+BATCH_MAX_COLUMNS = 200                 # columns with a value; a header wider than this is refused
+BATCH_MAX_ROW_CELLS = 1_000             # cells in one row of the sheet's XML, empty formatted ones included
+BATCH_MAX_CELLS = 10_000_000            # cells in the sheet (100,000 companies × every template column fits)
+BATCH_MAX_SHARED_STRINGS = 1_000_000    # entries of an .xlsx's shared text table (openpyxl keeps all in memory)
+
 DEFAULTS: dict[str, Any] = {
     "ENV_NAME": "development",           # "production" requires a real SECRET_KEY
     "SECRET_KEY": None,                  # random per process unless set (INCENTIVES_SECRET_KEY)
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bytes: a profile is a few kB; uploads get their own limit
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bytes: a profile is a few kB; uploads get their own limit (below)
+    "BATCH_MAX_UPLOAD": BATCH_MAX_UPLOAD,
+    "BATCH_MAX_ROWS": BATCH_MAX_ROWS,
+    "BATCH_MAX_COLUMNS": BATCH_MAX_COLUMNS,
+    "BATCH_MAX_ROW_CELLS": BATCH_MAX_ROW_CELLS,
+    "BATCH_MAX_CELLS": BATCH_MAX_CELLS,
+    "BATCH_MAX_SHARED_STRINGS": BATCH_MAX_SHARED_STRINGS,
     "TABLES_DIR": None,                  # None: the packaged incentive_tables/
     "JSON_SORT_KEYS": False,
     # --- cookies and forms -------------------------------------------------------------------------
@@ -23,7 +37,16 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_URL_PREFIX": "/api/v1",     # serves /api/v1/openapi.json (the documentation page is /api/v1/docs)
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_CORS_ORIGINS": [],              # no CORS unless configured: exact origins, e.g. ["https://example.org"]
+    # --- batch jobs: lifetimes, caps and the queue (docs/batch.md, docs/security.md) -------------------------
+    "BATCH_TTL": 900,                    # seconds from upload until everything kept for a job is deleted
+    "BATCH_REAP_SECONDS": 10,            # how often each process (app and queue worker) deletes what is due
+    "BATCH_MAX_ERRORS": 10_000,          # rejected-row messages kept per job (the rest counted, not stored)
+    "BATCH_MAX_QUEUED": 10,              # jobs waiting or running at once (this server; with Redis: the queue)
+    "REDIS_URL": None,                   # e.g. redis://127.0.0.1:6379/0: jobs on Redis (RQ), see docs/batch.md
 }
+BATCH_WHOLE = ("BATCH_MAX_UPLOAD", "BATCH_MAX_ROWS", "BATCH_MAX_COLUMNS", "BATCH_MAX_ROW_CELLS", "BATCH_MAX_CELLS",
+               "BATCH_MAX_SHARED_STRINGS")
+BATCH_POSITIVE = ("BATCH_TTL", "BATCH_REAP_SECONDS", "BATCH_MAX_ERRORS", "BATCH_MAX_QUEUED")
 
 
 class ConfigError(RuntimeError):
@@ -38,3 +61,11 @@ def finish(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = secrets.token_hex(32)
     if config.get("ENV_NAME") == "production":
         config["SESSION_COOKIE_SECURE"] = True
+    for name in BATCH_WHOLE:
+        value = config.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{name} must be a whole number of at least 1 (INCENTIVES_{name}), not {value!r}")
+    for name in BATCH_POSITIVE:
+        value = config.get(name)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+            raise ConfigError(f"{name} must be a number above 0 (INCENTIVES_{name}), not {value!r}")

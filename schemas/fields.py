@@ -26,6 +26,21 @@ def info(unit: str, label: str, hint: str = "", section: str = "") -> dict[str, 
 
 
 MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, below float trouble
+# Every text a field accepts is bounded before any work is done on it (a refusal names the limit), so a hostile
+# request costs time in proportion to these, not to its size:
+MAX_NUMBER_TEXT = 64         # characters of a number typed as text ("1,234,567.89万元" is 14)
+MAX_ANSWER_TEXT = 32         # characters of a yes / no / unknown answer
+MAX_CODE_TEXT = 64           # characters of one code (the longest code or name in the tables is under 40)
+MAX_DATE_TEXT = 40           # characters of a date ("2020-05-01" is 10)
+MAX_LIST_TEXT = 1000         # characters of a list of codes typed as one text ("qianhai, hetao")
+MAX_LIST_ITEMS = 50          # items of a list of codes when the schema was given no choices to count
+
+
+def capped(value: str, limit: int) -> str:
+    """``value`` unless it is longer than ``limit`` characters (then a refusal naming the limit)."""
+    if len(value) > limit:
+        raise ValidationError(Msg("too_long", max=limit))
+    return value
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
 _UNITS = {"万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(100_000_000), "亿元": Decimal(100_000_000)}
@@ -40,7 +55,8 @@ def parse_number(value: Any) -> Decimal:
     elif isinstance(value, float | Decimal):
         number = Decimal(str(value)) if isinstance(value, float) else value
     elif isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value).strip().replace(" ", "").replace("\u00a0", "")
+        text = unicodedata.normalize("NFKC", capped(value, MAX_NUMBER_TEXT)).strip()
+        text = text.replace(" ", "").replace("\u00a0", "")
         text = text.removeprefix("¥").removeprefix("CN¥").removeprefix("￥")
         multiplier = Decimal(1)
         for suffix, factor in _UNITS.items():
@@ -97,10 +113,43 @@ class Percent(Money):
     """A percentage from 0 to 100, given as ``37.5`` (not ``0.375``)."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        number = parse_number(value.rstrip("%％") if isinstance(value, str) else value)
+        number = parse_number(capped(value, MAX_NUMBER_TEXT).rstrip("%％") if isinstance(value, str) else value)
         if number < 0 or number > 100:
             raise ValidationError(Msg("percent_range"))
         return number
+
+
+class Area(fields.Field[Decimal]):
+    """A floor area in square metres, as ``Decimal`` (not necessarily whole): ``1200``, ``"1,200.5"``, ``"1200㎡"``,
+    ``"1200 m2"``, ``"1200平方米"``; never negative, at most :data:`MAX_AREA`."""
+
+    SUFFIXES = ("平方米", "平米", "m²", "m2", "sqm", "㎡")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, str):
+            text = value.strip()
+            for suffix in self.SUFFIXES:
+                if text.lower().endswith(suffix):
+                    text = text[: -len(suffix)].strip()
+                    break
+            value = text
+        number = parse_number(value)
+        if number < 0:
+            raise ValidationError(Msg("negative"))
+        if number > MAX_AREA:
+            raise ValidationError(Msg("too_large", max="10,000,000 m²"))
+        return number
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
+MAX_AREA = Decimal(10_000_000)  # square metres: far above any office, and a bound a refusal can name
 
 
 class Count(fields.Field[int]):
@@ -128,7 +177,8 @@ class Year(Count):
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
         if isinstance(value, str):
-            value = value.strip().removesuffix("年度").removesuffix("年")  # "2025年", as Chinese users write a year
+            # "2025年", as Chinese users write a year
+            value = capped(value, MAX_NUMBER_TEXT).strip().removesuffix("年度").removesuffix("年")
         year = super()._deserialize(value, attr, data, **kwargs)
         if year < 1980:
             raise ValidationError(Msg("too_small", min=1980))
@@ -153,7 +203,7 @@ class TriState(fields.Field[bool | None]):
         if isinstance(value, bool):
             return value
         if isinstance(value, str):
-            text = value.strip().lower()
+            text = capped(value, MAX_ANSWER_TEXT).strip().lower()
             if text in self.TRUE:
                 return True
             if text in self.FALSE:
@@ -173,20 +223,6 @@ def names_of(field: fields.Field[Any], table: str) -> CodeNames:
     return found
 
 
-class BoundedList(fields.List[Any]):
-    """A list refused by its length alone, before any item is deserialised (``too_many`` names the message, whose
-    ``max`` is the limit): a hostile list costs one ``len()``, not the work of its items."""
-
-    def __init__(self, inner: Any, *, max_items: int, too_many: str = "too_many_choices", **kwargs: Any) -> None:
-        self.max_items, self.too_many = max_items, too_many
-        super().__init__(inner, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
-        if isinstance(value, list | tuple) and len(value) > self.max_items:
-            raise ValidationError(Msg(self.too_many, max=self.max_items))
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
 class Code(fields.Field[str | None]):
     """A code from a reference table (district, degree, identity…); choices are checked by the schema.
 
@@ -202,14 +238,18 @@ class Code(fields.Field[str | None]):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
         if not isinstance(value, str):
             raise ValidationError(Msg("not_text"))
-        text: str = value.strip()
+        text: str = capped(value, MAX_CODE_TEXT).strip()
         if text.lower() in TriState.UNKNOWN:
             return None
         return names_of(self, self.table).code(text) or text  # not a code or a name: the schema says so
 
 
 class CodeList(fields.Field[list[str] | None]):
-    """A set of codes from a reference table (zone flags); duplicates rejected."""
+    """A set of codes from a reference table (zone flags); duplicates rejected.
+
+    Linear in the input and bounded: a list longer than the table's choices (the schema's ``choices``, which it
+    checks the codes against) must repeat or invent one, so it is refused before its items are looked at; a
+    list typed as one text is at most :data:`MAX_LIST_TEXT` characters; duplicates are found with a set."""
 
     def __init__(self, *, table: str, **kwargs: Any) -> None:
         self.table = table
@@ -220,24 +260,51 @@ class CodeList(fields.Field[list[str] | None]):
     NONE = frozenset({"none", "无", "没有"})  # "none of them": an answer (an empty set), unlike a blank (unknown)
     UNKNOWN = frozenset({"", "unknown", "不确定", "不清楚"})  # as everywhere: unknown is an answer too
 
+    def max_items(self) -> int:
+        """How many codes a list may hold: the number of choices the schema checks them against."""
+        choices = getattr(self.parent, "choices", None) or {}
+        allowed = choices.get(self.table)
+        return len(allowed) if allowed else MAX_LIST_ITEMS
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str] | None:
+        names = names_of(self, self.table)
+        limit = self.max_items()
         if isinstance(value, str):
-            if value.strip().lower() in self.UNKNOWN:
+            text = capped(value, MAX_LIST_TEXT).strip().lower()
+            if text in self.UNKNOWN:
                 return None
-            if value.strip().lower() in self.NONE:
+            if text in self.NONE:
                 return []
-            value = names_of(self, self.table).codes_in(value)
-        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            value = [names_of(self, self.table).code(v, prefix=True) or v for v in value]
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            value = names.codes_in(value)
+        elif isinstance(value, list | tuple) and len(value) <= limit and all(isinstance(v, str) for v in value):
+            value = [names.code(capped(v, MAX_CODE_TEXT), prefix=True) or v for v in value]
+        if not isinstance(value, list | tuple):
             raise ValidationError(Msg("not_list"))
-        seen: list[str] = []
-        for item in value:
-            item = item.strip()
+        if len(value) > limit:
+            raise ValidationError(Msg("too_many_choices", max=limit))
+        if not all(isinstance(v, str) for v in value):
+            raise ValidationError(Msg("not_list"))
+        items = [capped(v, MAX_CODE_TEXT).strip() for v in value]
+        seen: set[str] = set()
+        for item in items:
             if item in seen:
                 raise ValidationError(Msg("duplicate_choice", value=item))
-            seen.append(item)
-        return seen
+            seen.add(item)
+        return items
+
+
+class BoundedList(fields.List[Any]):
+    """A list refused by its length alone, before any item is deserialised (``too_many`` names the message, whose
+    ``max`` is the limit): a hostile list costs one ``len()``, not the work of its items."""
+
+    def __init__(self, inner: Any, *, max_items: int, too_many: str = "too_many_choices", **kwargs: Any) -> None:
+        self.max_items, self.too_many = max_items, too_many
+        super().__init__(inner, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        if isinstance(value, list | tuple) and len(value) > self.max_items:
+            raise ValidationError(Msg(self.too_many, max=self.max_items))
+        return super()._deserialize(value, attr, data, **kwargs)
 
 
 class Day(fields.Date):
@@ -260,7 +327,7 @@ class Day(fields.Date):
         else:
             if not isinstance(value, str):
                 raise ValidationError(Msg("not_date"))
-            found = read_day(value)
+            found = read_day(capped(value, MAX_DATE_TEXT))
             if found is None:
                 raise ValidationError(Msg("not_date"))
             day = found
@@ -285,6 +352,8 @@ class Text(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]  # blank is no answer
         if not isinstance(value, str):
             raise ValidationError(Msg("not_text"))
+        if len(value) > 2 * self.max_length + 100:  # too long even if most of it were control characters
+            raise ValidationError(Msg("too_long", max=self.max_length))
         text = "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch)[0] != "C").strip()
         if len(text) > self.max_length:
             raise ValidationError(Msg("too_long", max=self.max_length))
@@ -310,7 +379,7 @@ class USCC(Text):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]  # blank is no answer
         if not isinstance(value, str):
             raise ValidationError(Msg("not_text"))
-        code = unicodedata.normalize("NFKC", value).strip().upper()
+        code = unicodedata.normalize("NFKC", capped(value, MAX_CODE_TEXT)).strip().upper()
         if not code:
             return None
         if len(code) != 18 or any(ch not in USCC_CHARSET for ch in code):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from calculator.i18n import N_, gettext, t
+from calculator.i18n import N_, fill, gettext, t
 
 MESSAGES: dict[str, str] = {
     "required": N_("This field is required."),
@@ -34,15 +34,22 @@ MESSAGES: dict[str, str] = {
     "not_tristate": N_("Answer yes, no or unknown."),
     "not_choice": N_("Not one of the allowed choices: {choices}."),
     "duplicate_choice": N_("The same choice is listed twice: {value}."),
-    "uscc_format": N_("A unified social credit code has 18 characters: digits and capital letters except I, O, S, V, Z."),
-    "uscc_check": N_("The check character (18th) is wrong: expected {expected} under GB 32100-2015. Please re-check the code."),
+    "uscc_format": N_("A unified social credit code has 18 characters: digits and capital letters except I, O, S, "
+                      "V, Z."),
+    "uscc_check": N_("The check character (18th) is wrong: expected {expected} under GB 32100-2015. Please re-check "
+                     "the code."),
     "st_staff_exceeds": N_("S&T staff ({st}) cannot exceed total employees ({total})."),
-    "rd_exceeds_revenue_3y": N_("Three-year R&D ({rd}) is more than ten times three-year revenue ({rev}); please check the units."),
+    "rd_exceeds_revenue_3y": N_("Three-year R&D ({rd}) is more than ten times three-year revenue ({rev}); please "
+                                "check the units."),
     "cert_before_founding": N_("The certificate date is before the founding date."),
     "empty_assessment": N_("Give a company, at least one person, or both."),
     "too_many_people": N_("At most {max} people in one assessment."),
     "not_json": N_("The file is not valid JSON: {detail}"),
     "as_of_range": N_("The assessment date must be between {min} and {max}."),
+    "too_many_choices": N_("Too many choices: at most {max}, each listed once."),
+    "above_limit": N_("Too large: at most {max_amount}. {reason}"),
+    "below_limit": N_("Too small: at least {min_amount}. {reason}"),
+    "application_before_founding": N_("The application date is before the founding date."),
 }
 
 # marshmallow's built-in English messages, mapped to keys above.
@@ -67,7 +74,7 @@ class Msg(str):
     params: dict[str, Any]
 
     def __new__(cls, key: str, **params: Any) -> Msg:
-        obj = super().__new__(cls, MESSAGES[key].format(**params))
+        obj = super().__new__(cls, fill(MESSAGES[key], params, "en"))
         obj.key = key
         obj.params = params
         return obj

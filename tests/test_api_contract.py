@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from calculator.app import create_app
 from calculator.engine import load_catalogue
 from schemas.fields import Count
+from schemas.limits import limits_of
 from schemas.profile import CompanySchema, PersonSchema
 from tests.conftest import AS_OF
 from tests.strategies import assessment_input
@@ -54,20 +55,32 @@ def as_json(value: Any) -> Any:
 
 
 def within_limits(subject: dict[str, Any] | None, schema: type) -> None:
-    """Counts at most their field's maximum (the strategy draws counts up to 2,000 for every count field)."""
+    """Counts at most their field's maximum (the strategy draws counts up to 2,000 for every count field), and
+    answers within the bounds the rule tables set (``[[input_limits]]``)."""
+    if not subject:
+        return
     for name, field in schema._declared_fields.items():
-        if subject and isinstance(field, Count) and subject.get(name) is not None:
+        if isinstance(field, Count) and subject.get(name) is not None:
             subject[name] = min(subject[name], field.maximum)
+    for name, limits in limits_of(CHOICES, schema.subject).items():
+        for limit in limits:
+            if subject.get(name) is not None and limit.max is not None:
+                subject[name] = min(subject[name], limit.max)
+            if subject.get(name) is not None and limit.min is not None:
+                subject[name] = max(subject[name], limit.min)
 
 
 def sendable(data: dict[str, Any]) -> dict[str, Any]:
-    """Generated input within the profile's limits and cross-field rules (R&D at most ten times revenue)."""
+    """Generated input within the profile's limits and cross-field rules (R&D at most ten times revenue, no
+    application before the founding)."""
     company = data.get("company")
     within_limits(company, CompanySchema)
     for person in data["people"]:
         within_limits(person, PersonSchema)
     if company and company.get("rd_expense_3y") is not None and company.get("revenue_3y"):
         company["rd_expense_3y"] = min(company["rd_expense_3y"], company["revenue_3y"] * 10)
+    if company and company.get("application_date") and company.get("founding_date"):
+        company["application_date"] = max(company["application_date"], company["founding_date"])
     return {"company": as_json(company)} if not data["people"] else as_json(
         {"people": data["people"]} if company is None else data)
 
@@ -117,3 +130,27 @@ def test_the_documented_request_body_is_the_schema_the_service_loads_it_with(pat
     assert set(person["properties"]) == set(company.load_fields)
     if "company" in schema.load_fields:
         assert set(documented["Company"]["properties"]) == set(schema.fields["company"].schema.load_fields)
+
+
+def test_the_documented_bounds_of_the_rule_tables_are_the_enforced_ones():
+    """A bound a rule table sets on an input (``[[input_limits]]``) is the documented maximum (or minimum), and the
+    API accepts the bound itself and refuses one past it, naming the field."""
+    bounded = [(subject, name, limit) for subject in ("company", "person")
+               for name, limits in limits_of(CHOICES, subject).items() for limit in limits]
+    assert bounded  # the tables set at least one (model_voucher_quota)
+    for subject, name, limit in bounded:
+        documented = SPEC["components"]["schemas"][subject.title()]["properties"][name]
+        number = next(s for s in documented["anyOf"] if s.get("type") == "number")
+        for key, value, step in (("maximum", limit.max, 1), ("minimum", limit.min, -1)):
+            if value is None:
+                continue
+            assert number[key] == float(value)
+            for sent, status in ((value, 200), (value + step, 422)):
+                body = {"company": {name: int(sent)}} if subject == "company" else {"people": [{name: int(sent)}]}
+                path = "/assessments" if subject == "company" else "/assessments/people"
+                answer = APP.test_client().post(f"{API}{path}?as_of={AS_OF}", data=json.dumps(body),
+                                                content_type="application/json")
+                assert answer.status_code == status, (name, sent)
+                if status == 422:
+                    where = f"company.{name}" if subject == "company" else f"people[0].{name}"
+                    assert [e["field"] for e in answer.get_json()["errors"]] == [where]

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from calculator.app import create_app
+from calculator.batch import run_batch
 from calculator.service import Checked, InputRejected, service_for
 from schemas.reading import CodeNames, read_day
 from tests.conftest import AS_OF, example
-from tests.test_api_same_answer import by_api, by_cli, by_web
+from tests.test_api_same_answer import batch_results, by_api, by_cli, by_web, roster
 
 CODES = {"registration_district": "nanshan", "operating_district": "futian", "zone_flags": ["qianhai", "hetao"],
          "founding_date": "2019-01-02", "entity_type": "enterprise"}
@@ -162,3 +163,48 @@ def test_a_name_or_a_start_two_codes_share_is_no_answer():
 ])
 def test_read_day(text, day):
     assert read_day(text) == day
+
+
+# --- the 2026-12-03 inputs (rows) are read by the same fields, through the same service, on every surface ----------
+NEW_CODES = {"in_ai_or_robotics_industry": "yes", "zone_flags": ["qianhai"], "in_qianhai_ai_agglomeration_area": "yes",
+             "qianhai_operation_start_date": "2023-06-01", "registered_capital": 50_000_000,
+             "self_used_leased_office_m2_prior_year": 1000, "months_leased_prior_year": 12,
+             "qianhai_rent_subsidy_months_received": 0, "national_ai_challenge_role": "winner",
+             "national_challenge_funding": 3_000_000}
+NEW_AS_WRITTEN = {**NEW_CODES, "zone_flags": "前海", "in_qianhai_ai_agglomeration_area": "是",
+                  "qianhai_operation_start_date": "2023年6月1日", "registered_capital": "5000万",
+                  "self_used_leased_office_m2_prior_year": "1,000平方米",
+                  "national_ai_challenge_role": "揭榜成功（承担任务）", "national_challenge_funding": "300万元"}
+
+
+def test_the_new_inputs_are_read_alike_on_every_surface(app, catalogue, tmp_path, capsys):
+    """A company answering the 2026-12-03 questions as people write them (names, 万, m², 年月日) gets, from the API, a
+    web form, the CLI and a batch row, the answer its codes and plain figures get: the rent subsidy priced."""
+    expected = by_api(app, company(NEW_CODES), "zh")
+    rent = next(p for p in expected["programs"] if p["id"] == "qianhai-ai-office-rent")
+    assert rent["status"] == "eligible" and rent["estimate"]["low"] == 720_000
+    assert by_api(app, company(NEW_AS_WRITTEN), "zh") == expected
+    assert by_web(app, company(NEW_AS_WRITTEN), "zh") == expected
+    assert by_cli(company(NEW_AS_WRITTEN), "zh", tmp_path, capsys) == expected
+    source = roster(tmp_path / "companies.csv", [company(NEW_AS_WRITTEN)["company"]])
+    summary = run_batch(catalogue, source, tmp_path / "out.xlsx", kind="companies", as_of=AS_OF, lang="zh")
+    assert (summary.assessed, summary.rejected) == (1, 0)
+    statuses, details = batch_results(tmp_path / "out.xlsx")
+    assert statuses[2] == {p["id"]: p["status_text"] for p in expected["programs"]}
+    assert details[(2, "qianhai-ai-office-rent")] == (rent["status_text"], rent["amount"], 720_000, 720_000)
+
+
+def test_a_new_input_is_refused_alike_by_the_api_and_a_batch(app, catalogue, tmp_path):
+    """The same wrong answers to the new questions are refused on their fields by the API and by a batch row."""
+    wrong = {**NEW_AS_WRITTEN, "national_ai_challenge_role": "揭榜", "self_used_leased_office_m2_prior_year": "1000 亩"}
+    response = app.test_client().post("/api/v1/assessments?lang=en", data=json.dumps(company(wrong)),
+                                      content_type="application/json")
+    assert response.status_code == 422
+    refused = sorted(e["field"] for e in response.get_json()["errors"])
+    assert refused == ["company.national_ai_challenge_role", "company.self_used_leased_office_m2_prior_year"]
+    errors: list[Any] = []
+    source = roster(tmp_path / "companies.csv", [company(wrong)["company"]])
+    summary = run_batch(catalogue, source, tmp_path / "out.xlsx", kind="companies", as_of=AS_OF, lang="en",
+                        on_error=errors.append)
+    assert (summary.assessed, summary.rejected) == (0, 1)
+    assert sorted(f"company.{e.field}" for e in errors) == refused

@@ -32,7 +32,7 @@ EXAMPLE_NAMES = sorted(p.name for p in EXAMPLES.glob("*.json"))
 LANGS = ("zh", "en")
 RESULT_TEXT = {"met": RESULT[True], "not_met": RESULT[False], "unknown": RESULT[None]}
 INJECTIONS = ['=HYPERLINK("http://x","click")', "+1+1", "-2", "@SUM(A1)", "\tTabbed Ltd", "\rReturned Ltd",
-              "=1+1", "#N/A", "'quoted"]
+              "=1+1", "#N/A", "'quoted", "<r><t>rich-text XML</t></r>"]
 
 
 # --- helpers shared with the other workbook test files ----------------------------------------------
@@ -402,7 +402,8 @@ def test_tables_have_frozen_headers_filters_widths_and_landscape_fit_to_width(la
     wb = open_book(data)
     for ws in wb.worksheets:
         setup = ws.page_setup
-        assert setup.orientation == "landscape" and setup.fitToWidth == 1 and setup.fitToHeight == 0
+        # fitToWidth left out means 1 (ECMA-376's default), which is how XlsxWriter writes it
+        assert setup.orientation == "landscape" and (setup.fitToWidth or 1) == 1 and setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         if ws.title == sheet_name("summary", lang):
             continue
@@ -484,8 +485,9 @@ def test_control_characters_are_removed_and_overlong_text_is_cut_with_a_note():
 def test_text_that_looks_like_an_excel_escape_is_kept_literal():
     assessment = hostile_assessment("Acme_x0041_Ltd")
     data = build_workbook(shared_catalogue(), assessment, "en")
-    sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
-    assert "Acme_x005F_x0041_Ltd" in sheet_xml  # Excel would otherwise show "AcmeALtd"
+    package = zipfile.ZipFile(io.BytesIO(data))
+    text_xml = "".join(package.read(n).decode() for n in ("xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"))
+    assert "Acme_x005F_x0041_Ltd" in text_xml  # Excel would otherwise show "AcmeALtd"
     assert read_inputs(data)["company"]["name"] == "Acme_x0041_Ltd"
 
 

@@ -15,9 +15,11 @@ from typing import Any
 from calculator.i18n import bilingual
 from calculator.i18n.words import field_hint
 from schemas.fields import (
+    MAX_AREA,
     MAX_MONEY,
     USCC,
     USCC_CHARSET,
+    Area,
     Code,
     CodeList,
     Count,
@@ -29,6 +31,7 @@ from schemas.fields import (
     TriState,
     Year,
 )
+from schemas.limits import limits_of
 
 _FRACTION = r"(?:\.[0-9]+)?"
 _DAY = r"^(?:19[0-9]{2}|20[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
@@ -90,6 +93,10 @@ def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
         text = {"type": "string",
                 "pattern": r"^(?:[1-9][0-9]{0,2}" + _FRACTION + r"|0\.[0-9]*[1-9][0-9]*|1000(?:\.0+)?)$"}
         return {"anyOf": [number, text, null]}
+    if isinstance(field, Area):
+        number = {"type": "number", "minimum": 0, "maximum": float(MAX_AREA)}
+        text = {"type": "string", "pattern": f"^{_digits(7)}{_FRACTION}(?:m²|m2|㎡|平方米|平米)?$"}  # below 1e7 m²
+        return {"anyOf": [number, text, null]}
     if isinstance(field, Money):
         limit = float(MAX_MONEY)
         number = {"type": "number", "minimum": -limit if field.allow_negative else 0, "maximum": limit}
@@ -121,6 +128,24 @@ def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
     return {}
 
 
+def table_limits(field: Any, choices: Any, schema: dict[str, Any]) -> str:
+    """The bounds the rule tables set on this field (``[[input_limits]]``, enforced by the profile schemas), put on
+    the number ``schema`` allows; returns the sentence saying them, which also covers amounts typed as text."""
+    subject = getattr(field.parent, "subject", None)
+    found = limits_of(choices, subject).get(field.name, []) if subject else []
+    number = next((s for s in schema.get("anyOf", ()) if s.get("type") == "number"), None)
+    said = []
+    for limit in found:
+        if number is not None and limit.max is not None:
+            number["maximum"] = min(number["maximum"], float(limit.max))
+        if number is not None and limit.min is not None:
+            number["minimum"] = max(number["minimum"], float(limit.min))
+        bounds = ", ".join(f"{word} {value:,}" for word, value in (("at least", limit.min), ("at most", limit.max))
+                           if value is not None)
+        said.append(f" {bounds[0].upper()}{bounds[1:]}: {limit.text['en']}")
+    return "".join(said)
+
+
 def profile_field_function(choices: dict[str, set[str]]):
     """An apispec attribute function (runs after the built-in ones) for the profile's field types."""
 
@@ -133,6 +158,9 @@ def profile_field_function(choices: dict[str, set[str]]):
             ret.pop("type", None)  # the built-ins typed nothing or a bare string; the union says it all
         ret.pop("default", None)  # load_default=None is "unknown", not a value to send
         extras = _describe(field)
+        bounded = table_limits(field, choices, schema)
+        if bounded:
+            extras["description"] = extras.get("description", "") + bounded
         if isinstance(field, Day) and getattr(field, "past_only", False):
             extras["description"] = extras.get("description", "") + " Not after today; not before 1900-01-01."
         if isinstance(field, Money) and field.allow_negative:

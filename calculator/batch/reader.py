@@ -1,12 +1,19 @@
 """Read an uploaded roster: recognise the format by content, refuse hostile files cheaply, stream the rows.
 
+The work a file may cause is bounded by construction (:class:`SheetLimits`, the settings ``BATCH_MAX_*`` in
+:mod:`calculator.config`): cells per row, columns, data rows, cells in the sheet and, for xlsx, entries of the
+shared text table. They are counted in one fast streaming pass BEFORE any parser builds a row, so a hostile
+file is refused in milliseconds and a file over the row limit after one pass (seconds), not after assessing
+every row; the refusal names the limit.
+
 * xlsx: a zip holding ``[Content_Types].xml`` and ``xl/workbook.xml``, with no macro part or macro-enabled
   content type. The zip directory is inspected before any XML is parsed (entry count, declared sizes,
-  compression ratio), so a zip bomb is refused in milliseconds. Rows are streamed with openpyxl's
-  read-only mode (defusedxml guards the XML parser); the declared sheet dimension is ignored and rows are
-  cut to the header's width, so neither a huge declared dimension nor a million empty rows costs memory.
+  compression ratio), so a zip bomb is refused in milliseconds; then the XML is streamed through expat
+  (:mod:`calculator.workbook.zipcheck`). Rows are streamed with openpyxl's read-only mode (defusedxml guards
+  the XML parser); the declared sheet dimension is ignored and rows are cut to the header's width.
 * csv: decoded strictly as UTF-8 (with or without BOM), else strictly as GB18030 (a superset of GBK, what
   Chinese Excel saves); anything else is refused. The encoding used is reported, never guessed silently.
+  Lines are read with a length limit, so the csv module never holds more than one bounded record.
 """
 
 from __future__ import annotations
@@ -14,19 +21,21 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 from defusedxml import DefusedXmlException
 
 from calculator.batch.texts import BatchFileError, megabytes
-from calculator.workbook.zipcheck import UnsafeWorkbook, inspect_xlsx
+from calculator.config import BATCH_MAX_COLUMNS
+from calculator.workbook.zipcheck import SheetLimits, SheetScan, UnsafeWorkbook, inspect_xlsx, scan_package, scan_sheet
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_COLUMNS = 200
+MAX_COLUMNS = BATCH_MAX_COLUMNS
 MAX_CELL = 2000                          # characters: far above any field's length limit
+T = TypeVar("T")
 SNIFF = 8192
 SHEET_NAMES = {"companies": ("companies", "公司", "company"), "people": ("people", "人员", "person", "roster")}
 
@@ -77,17 +86,25 @@ def sniff(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
 
 def check_xlsx_zip(path: Path) -> None:
     """Refuse before parsing (see :mod:`calculator.workbook.zipcheck`), with the batch's bilingual message."""
+    guarded(lambda: inspect_xlsx(path))
+
+
+def guarded(step: Callable[[], T]) -> T:
+    """Run a zipcheck step, turning its refusal into the batch's bilingual one (large numbers grouped)."""
     try:
-        inspect_xlsx(path)
+        return step()
     except UnsafeWorkbook as exc:
-        raise BatchFileError(exc.key, **exc.params) from None
+        params = {k: f"{v:,}" if isinstance(v, int) and v >= 1000 else v for k, v in exc.params.items()}
+        raise BatchFileError(exc.key, **params) from None
 
 
 def open_source(path: Path, kind: str | None = None, max_bytes: int = MAX_FILE_BYTES,
-                name: str | None = None) -> Source:
-    """Open ``path``; ``name`` is the file name shown to the user (an upload's own name)."""
+                name: str | None = None, limits: SheetLimits | None = None) -> Source:
+    """Open ``path``; ``name`` is the file name shown to the user (an upload's own name). Refuses, naming the
+    limit, a file over any of ``limits`` (the configured defaults when None) before a row is built."""
+    limits = limits or SheetLimits()
     fmt = sniff(path, max_bytes)
-    source = open_xlsx(path, kind) if fmt == "xlsx" else open_csv(path)
+    source = open_xlsx(path, kind, limits) if fmt == "xlsx" else open_csv(path, limits)
     source.name = name or path.name
     if fmt == "csv":
         source.sheet = source.name
@@ -106,9 +123,11 @@ def unreadable(exc: Exception) -> BatchFileError:
     return BatchFileError("unreadable", detail=type(exc).__name__)
 
 
-def open_xlsx(path: Path, kind: str | None) -> Source:
+def open_xlsx(path: Path, kind: str | None, limits: SheetLimits | None = None) -> Source:
     from openpyxl import load_workbook
 
+    limits = limits or SheetLimits()
+    scans = guarded(lambda: scan_package(path, limits))  # all openpyxl parses on opening the workbook, bounded
     # Given an open file, not a path: openpyxl refuses a path whose name does not end in .xlsx, and the format
     # was decided by content (an upload is stored as "input"; a user's file may be named anything).
     handle = path.open("rb")
@@ -132,22 +151,24 @@ def open_xlsx(path: Path, kind: str | None) -> Source:
         if any(word in candidate.title.lower() for word in wanted):
             ws = candidate
             break
-    estimated = None
     try:
-        declared = ws.max_row
-        if declared and declared < 10_000_000:
-            estimated = declared
-    except Exception:  # a missing or malformed dimension: no estimate
-        estimated = None
+        scan = sheet_scan(path, ws, scans, limits)
+    except BatchFileError:
+        close()
+        raise
     ws.reset_dimensions()  # never trust the declared dimension for iteration
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            width = MAX_COLUMNS
+            width = limits.columns
             start = 1
-            for number, row in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), 1):
+            # whole rows until the header (at most limits.row_cells cells each: counted above), so a header value
+            # past the column limit is refused, not cut off unseen
+            for number, row in enumerate(ws.iter_rows(values_only=True), 1):
                 if any(v is not None for v in row):  # the header: later rows are cut to its width
                     width = max(i for i, v in enumerate(row, 1) if v is not None)
+                    if width > limits.columns:
+                        raise BatchFileError("columns_beyond", column=width, limit=limits.columns)
                     yield number, [normalise_cell(v) for v in row[:width]]
                     start = number + 1
                     break
@@ -166,7 +187,21 @@ def open_xlsx(path: Path, kind: str | None) -> Source:
         except Exception as exc:
             raise unreadable(exc) from None
 
-    return Source(path=path, format="xlsx", sheet=ws.title, estimated_rows=estimated, _rows=rows, _close=close)
+    return Source(path=path, format="xlsx", sheet=ws.title, estimated_rows=scan.last_row or None, _rows=rows,
+                  _close=close)
+
+
+def sheet_scan(path: Path, ws: Any, scans: dict[str, SheetScan], limits: SheetLimits) -> SheetScan:
+    """The count of the sheet that will be read, refused over the row limit: from :func:`scan_package` when that
+    read the sheet to its end, else one streaming pass of its own (:func:`scan_sheet`)."""
+    part = getattr(ws, "_worksheet_path", None)  # where openpyxl reads the sheet from (read-only mode)
+    if not isinstance(part, str):
+        raise BatchFileError("unreadable", detail="worksheet part")
+    scan = scans.get(part)
+    if scan is None or not scan.complete:
+        scan = guarded(lambda: scan_sheet(path, part, limits))
+    guarded(lambda: scan.check_rows(limits))
+    return scan
 
 
 def normalise_cell(value: Any) -> Any:
@@ -204,11 +239,11 @@ def detect_encoding(path: Path) -> tuple[str, str]:
     raise BatchFileError("encoding")
 
 
-def open_csv(path: Path) -> Source:
+def open_csv(path: Path, limits: SheetLimits | None = None) -> Source:
+    """A CSV file, counted in one pass of the csv module (bounded records) before its rows are handed out."""
+    limits = limits or SheetLimits()
     codec, shown = detect_encoding(path)
     handle = path.open("r", encoding=codec, newline="")
-    with path.open("rb") as counter:
-        estimated = sum(chunk.count(b"\n") for chunk in iter(lambda: counter.read(1 << 20), b""))
     sample = handle.read(4096)
     handle.seek(0)
     delimiter = ","
@@ -218,16 +253,63 @@ def open_csv(path: Path) -> Source:
     elif first.count("\t") > first.count(","):
         delimiter = "\t"
     csv.field_size_limit(MAX_CELL * 50)
+    try:
+        last = count_csv(handle, delimiter, limits)
+    except BaseException:
+        handle.close()
+        raise
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        reader = csv.reader(handle, delimiter=delimiter)
-        try:
-            for number, row in enumerate(reader, 1):
-                yield number, [(c.strip() or None) for c in row[:MAX_COLUMNS]]
-        except csv.Error as exc:
-            raise BatchFileError("csv_broken", detail=str(exc)) from None
+        handle.seek(0)
+        for number, row in csv_records(handle, delimiter, limits):
+            yield number, [(c.strip() or None) for c in row[:limits.columns]]
 
-    return Source(path=path, format="csv", sheet=path.name, encoding=shown, estimated_rows=estimated,
+    return Source(path=path, format="csv", sheet=path.name, encoding=shown, estimated_rows=last or None,
                   _rows=rows, _close=handle.close)
 
 
+def record_budget(limits: SheetLimits) -> int:
+    """Characters one CSV record may hold: every cell of the longest row at the longest cell length."""
+    return limits.row_cells * (MAX_CELL + 3)
+
+
+def csv_records(handle: IO[str], delimiter: str, limits: SheetLimits) -> Iterator[tuple[int, list[str]]]:
+    """``(record number, fields)``, each record refused past :func:`record_budget` characters while its lines are
+    read (so the csv module never buffers more) or past ``limits.row_cells`` fields."""
+    budget = record_budget(limits)
+    number, used = 0, 0
+
+    def lines() -> Iterator[str]:
+        nonlocal used
+        while line := handle.readline(budget + 1):
+            used += len(line)
+            if used > budget:
+                raise BatchFileError("row_too_long", row=number + 1, limit=f"{budget:,}")
+            yield line
+
+    try:
+        for number, row in enumerate(csv.reader(lines(), delimiter=delimiter), 1):
+            used = 0
+            if len(row) > limits.row_cells:
+                raise BatchFileError("row_cells", row=number, limit=f"{limits.row_cells:,}")
+            yield number, row
+    except csv.Error as exc:
+        raise BatchFileError("csv_broken", detail=str(exc)) from None
+
+
+def count_csv(handle: IO[str], delimiter: str, limits: SheetLimits) -> int:
+    """Count the file's records before any is assessed; refuse over the limits. Returns the number of the last
+    record holding a value (the progress total)."""
+    value_rows = cells = last = 0
+    for number, row in csv_records(handle, delimiter, limits):
+        cells += len(row)
+        if cells > limits.cells:
+            raise BatchFileError("too_many_cells", limit=f"{limits.cells:,}")
+        if "".join(row).strip():  # a field that is not blank (as the reader strips each one)
+            value_rows += 1
+            last = number
+            if value_rows == 1 and (width := max(i for i, c in enumerate(row, 1) if c.strip())) > limits.columns:
+                raise BatchFileError("columns_beyond", column=width, limit=limits.columns)
+            if value_rows - 1 > limits.rows:
+                raise BatchFileError("too_many_rows", limit=f"{limits.rows:,}")
+    return last

@@ -36,10 +36,27 @@ TEXTS: dict[str, str] = {
     "too_many_rows": N_("Too many rows: at most {limit} data rows in one file. Split the file."),
     "too_many_columns": N_("Too many columns: at most {limit}."),
     "unknown_column": N_("Unknown column, ignored: {header}"),
+    "messages_not_kept": N_("{count} more messages about rejected rows were not kept: at most {limit} are kept per "
+                            "file. Their rows are counted among the rejected rows."),
     "encoding_used": N_("CSV read as {encoding}"),
     "no_rows": N_("No data rows under the header: fill in one row per company or person below it (the template's "
                   "second sheet has examples)."),
     "cell_too_long": N_("The cell is too long (more than {limit} characters)."),
+    "upload_too_big": N_("The upload is too large: at most {limit} MB per file."),
+    "row_cells": N_("Refused: row {row} holds more than {limit} cells (empty formatted cells included); at most "
+                    "{limit} cells in one row. Delete the unused columns to the right of your data."),
+    "too_many_cells": N_("Refused: the sheet holds more than {limit} cells (empty formatted cells included); at "
+                         "most {limit}. Split the file, or delete unused rows and columns."),
+    "sheet_rows": N_("Refused: the sheet holds more than {limit} rows (empty formatted rows included); at most "
+                     "{limit}. Delete the unused rows below your data."),
+    "shared_strings": N_("Refused: the workbook's table of texts holds more than {limit} entries; at most {limit}."),
+    "xml_elements": N_("Refused: {part} in the workbook holds more than {limit} XML elements in one row or outside "
+                       "the cells, which Excel and WPS never write. Save the file again from Excel or WPS."),
+    "xml_gap": N_("Refused: {part} in the workbook holds more than {limit} MB of XML without a tag, which Excel and "
+                  "WPS never write. Save the file again from Excel or WPS."),
+    "zip_part": N_("Refused: the part {part} of the workbook would expand to {size} MB; at most {limit} MB."),
+    "columns_beyond": N_("Refused: the header row has a value in column {column}; at most {limit} columns."),
+    "row_too_long": N_("Refused: row {row} of the CSV file is longer than {limit} characters; at most {limit}."),
 }
 
 

@@ -1,25 +1,30 @@
-"""The batch result workbook, streamed with openpyxl's write-only mode: memory stays flat with rows.
+"""The batch result workbook, streamed with XlsxWriter's constant_memory mode: memory stays flat with rows.
 
 Sheets: Summary (rows in = assessed + rejected; per program counts and sums; per department for people),
 Totals (per row, after stacking), Status matrix (row × program), Detail (per row and program: amount,
 reasons, missing inputs, gaps, stacking), Rejected rows (sheet, row, column, value, message), Sources
-(with the rule-table version). Every string goes through :func:`text_cell`: it is stored as text, never as
-a formula, whatever it starts with.
+(with the rule-table version). Every string goes through :meth:`ResultWriter.text`: it is stored as text,
+never as a formula, whatever it starts with, and text starting like a formula (``= + - @``, a tab or a
+carriage return) carries Excel's quote prefix so that editing the cell does not make it live. Rows go to
+temporary files in a private directory (XlsxWriter's ``tmpdir``), removed after saving or discarding.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+import xlsxwriter
 
 from calculator.engine import STATUS
 from calculator.i18n import N_, NC_, gettext, pgettext
-from calculator.workbook.cells import clean_text
+from calculator.workbook.cells import DATE, clean_text
+from calculator.workbook.verbatim import Verbatim, needs_verbatim
 
 # Sheet names are in their own context: this workbook's "Summary" is a 汇总, the assessment workbook's a 摘要.
 SHEETS = {
@@ -83,8 +88,10 @@ WORDS = {
     "other_departments": N_("(other departments)"),
     "no_department": N_("(no department)"),
 }
-BOLD = Font(bold=True)
 MAX_DEPARTMENTS = 1000
+FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")  # OWASP's dangerous first characters
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+           "strings_to_numbers": False}
 
 
 def w(key: str, lang: str) -> str:
@@ -98,12 +105,12 @@ def sheet_name(key: str, lang: str) -> str:
 class ResultWriter:
     """Append rows to each sheet as results arrive; the Summary (first sheet) is filled at :meth:`close`."""
 
-    def __init__(self, lang: str, kind: str, programs: list[Any]) -> None:
+    def __init__(self, lang: str, kind: str, programs: list[Any], scratch: Path | None = None) -> None:
+        """``scratch``: the folder that holds the private directory of temporary files (a batch job's own folder,
+        so the files go with it whatever stops the job); default the system's temporary folder."""
         self.lang, self.kind, self.programs = lang, kind, programs
-        self.wb = Workbook(write_only=True)
-        self.ws = {key: self.wb.create_sheet(sheet_name(key, lang)) for key in SHEETS}
-        for ws in self.ws.values():
-            ws.freeze_panes = "A2"
+        self.verbatim = Verbatim()
+        self._open([sheet_name(key, lang) for key in SHEETS], scratch)
         ref = w("ref_" + kind, lang)
         people = kind == "people"
         self.head("totals", [w("row", lang), ref, *([w("department", lang)] if people else []), w("total_low", lang),
@@ -117,79 +124,93 @@ class ResultWriter:
         self.head("rejected", [w("sheet", lang), w("row", lang), w("column", lang), w("header", lang),
                                w("field", lang), w("value", lang), w("message", lang)])
 
-    # --- cells ---------------------------------------------------------------------------------------
-    def text_cell(self, ws: Any, value: Any, bold: bool = False) -> Any:
-        """THE way a string enters this workbook: a text cell (``=…`` stays text), cleaned of control characters."""
-        if value is None:
-            return None
+    # --- writing mechanics (XlsxWriter) -----------------------------------------------------------------
+    def _open(self, titles: list[str], scratch: Path | None) -> None:
+        self.tmpdir = tempfile.mkdtemp(prefix="incentives-xlsx-", dir=scratch)
+        self.built = os.path.join(self.tmpdir, "result.xlsx")
+        self.wb = xlsxwriter.Workbook(self.built, {**OPTIONS, "tmpdir": self.tmpdir})
+        self.ws = {key: self.wb.add_worksheet(title) for key, title in zip(SHEETS, titles, strict=True)}
+        self.next_row = dict.fromkeys(SHEETS, 0)
+        for ws in self.ws.values():
+            ws.freeze_panes(1, 0)
+        self.bold = self.wb.add_format({"bold": True})
+        self.quoted = self.wb.add_format({"quote_prefix": True})
+        self.date_format = self.wb.add_format({"num_format": DATE})
+
+    def text(self, value: Any) -> tuple[str, str] | None:
+        """THE way a string enters this workbook: cleaned of control characters and cut to a cell's limit.
+
+        Returns the text and what to store for it: the text itself, or a placeholder where XlsxWriter would
+        not store it exactly (``calculator.workbook.verbatim``).
+        """
         text = value if type(value) is str else str(value)
-        if not text.isprintable() or "_x" in text or len(text) > 16_000:
-            text = clean_text(text, self.lang)
-        if not text:
-            return None
-        cell = WriteOnlyCell(ws)
-        cell._value = text
-        cell.data_type = "s"
-        if bold:
-            cell.font = BOLD
-        return cell
+        stored = text
+        if not text.isprintable() or "_x" in text or len(text) > 16_000 or text[:3] == "<r>":
+            text = stored = clean_text(text, self.lang)
+            if needs_verbatim(text):
+                stored = self.verbatim.placeholder(text)
+        return (text, stored) if text else None
 
-    def values(self, ws: Any, values: list[Any]) -> list[Any]:
-        out = []
-        for value in values:
-            if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
-                out.append(value)
+    def _write_row(self, key: str, values: list[Any], bold: bool = False) -> None:
+        ws, row = self.ws[key], self.next_row[key]
+        self.next_row[key] = row + 1
+        for col, value in enumerate(values):
+            if value is None:
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                ws.write_number(row, col, value)
             elif isinstance(value, Decimal):
-                out.append(float(value) if value.is_finite() else None)
+                if value.is_finite():
+                    ws.write_number(row, col, float(value))
             elif isinstance(value, dt.date):
-                out.append(value)
-            else:
-                out.append(self.text_cell(ws, value))
-        return out
+                ws.write_datetime(row, col, value, self.date_format)
+            elif (found := self.text(value)) is not None:
+                text, stored = found
+                fmt = self.bold if bold else self.quoted if text[:1] in FORMULA_LIKE else None
+                ws.write_string(row, col, stored, fmt)
 
+    def save(self, path: Any) -> None:
+        """Write the workbook to ``path`` (built in the private directory, then moved or copied there)."""
+        try:
+            self.wb.close()
+            if self.verbatim:
+                with open(self.built, "rb") as source, open(path, "wb") as target:
+                    self.verbatim.substitute(source, target)
+            else:
+                shutil.move(self.built, path)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Abandon the workbook (or clean up after saving): remove the private directory and its files."""
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    # --- rows ----------------------------------------------------------------------------------------------
     def head(self, key: str, headers: list[str]) -> None:
-        ws = self.ws[key]
-        ws.append([self.text_cell(ws, h, bold=True) for h in headers])
+        self._write_row(key, headers, bold=True)
 
     def row(self, key: str, values: list[Any]) -> None:
-        ws = self.ws[key]
-        ws.append(self.values(ws, values))
+        self._write_row(key, values)
 
     # --- finishing -------------------------------------------------------------------------------------
     def summary(self, lines: list[tuple[str, Any]], per_program: list[list[Any]],
                 per_department: list[list[Any]] | None) -> None:
-        lang, ws = self.lang, self.ws["summary"]
-        ws.append([self.text_cell(ws, w("title", lang), bold=True)])
+        lang = self.lang
+        self.head("summary", [w("title", lang)])
         for label, value in lines:
-            ws.append(self.values(ws, [label, value]))
-        ws.append([])
-        ws.append([self.text_cell(ws, w("per_program", lang), bold=True)])
-        ws.append([self.text_cell(ws, h, bold=True) for h in (
-            w("program_id", lang), w("program", lang),
-            *(gettext(STATUS[s], lang) for s in ("eligible", "needs_info", "not_eligible", "not_in_force")),
-            w("counted", lang), w("sum_low", lang), w("sum_high", lang))])
+            self.row("summary", [label, value])
+        self.row("summary", [])
+        self.head("summary", [w("per_program", lang)])
+        self.head("summary", [w("program_id", lang), w("program", lang),
+                              *(gettext(STATUS[s], lang) for s in ("eligible", "needs_info", "not_eligible",
+                                                                  "not_in_force")),
+                              w("counted", lang), w("sum_low", lang), w("sum_high", lang)])
         for row in per_program:
-            ws.append(self.values(ws, row))
+            self.row("summary", row)
         if per_department is not None:
-            ws.append([])
-            ws.append([self.text_cell(ws, w("per_department", lang), bold=True)])
-            ws.append([self.text_cell(ws, h, bold=True) for h in (
-                w("department", lang), w("rows", lang), gettext(STATUS["eligible"], lang), w("sum_low", lang),
-                w("sum_high", lang))])
+            self.row("summary", [])
+            self.head("summary", [w("per_department", lang)])
+            self.head("summary", [w("department", lang), w("rows", lang), gettext(STATUS["eligible"], lang),
+                                  w("sum_low", lang), w("sum_high", lang)])
             for row in per_department:
-                ws.append(self.values(ws, row))
-
-    def save(self, path: Any) -> None:
-        self.wb.save(path)
-
-    def discard(self) -> None:
-        """Abandon the workbook (the file turned out unusable): close each sheet's stream, delete its temp file."""
-        for ws in self.wb.worksheets:
-            writer = getattr(ws, "_writer", None)
-            for step in (lambda ws=ws: ws._rows is not None and ws._rows.close(),
-                         lambda writer=writer: writer is not None and writer.close(),
-                         lambda writer=writer: writer is not None and writer.cleanup()):
-                try:
-                    step()
-                except Exception:  # best effort: a half-written temp file is all that can be left
-                    continue
+                self.row("summary", row)

@@ -11,11 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from openpyxl.chart import BarChart, Reference
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
 
 from calculator.engine import (
     CONFIDENCE,
@@ -36,9 +32,7 @@ from calculator.workbook.inputs import write_inputs
 from calculator.workbook.labels import SOURCE_TYPES, applies, sheet_name, word
 
 RESULT_TEXT = {"met": RESULT[True], "not_met": RESULT[False], "unknown": RESULT[None]}  # by result code
-GOOD = PatternFill("solid", fgColor="E2EFDA")
-BAD = PatternFill("solid", fgColor="FCE4D6")
-MAYBE = PatternFill("solid", fgColor="FFF2CC")
+GOOD, BAD, MAYBE = "#E2EFDA", "#FCE4D6", "#FFF2CC"  # conditional fills: met / not met / unknown
 PEOPLE_LOW = 7  # People sheet: column G holds Low, H High, I the count (F the count in the totals blocks)
 
 
@@ -119,8 +113,7 @@ class Builder:
             if table is not None:
                 table.print_everything()
         inputs.print_everything(max(roster_columns, len(inputs.columns)))
-        book.wb.properties.title = self.w("title")
-        book.wb.properties.language = LANGUAGE_TAGS[lang]
+        book.properties(title=self.w("title"), language=LANGUAGE_TAGS[lang])
         return book.to_bytes()
 
     # --- helpers ----------------------------------------------------------------------------------
@@ -146,8 +139,7 @@ class Builder:
         """Colour a status column: likely eligible green, needs information yellow."""
         ref = f"{letter(column)}2:{letter(column)}{max(last, 2)}"
         for status, fill in (("eligible", GOOD), ("needs_info", MAYBE)):
-            shown = excel_string(gettext(STATUS[status], self.lang))
-            sheet.ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[shown], fill=fill))
+            sheet.colour_when_equal(ref, excel_string(gettext(STATUS[status], self.lang)), fill)
 
     # --- People -----------------------------------------------------------------------------------
     def people_columns(self) -> list[Column]:
@@ -344,7 +336,7 @@ class Builder:
             row = sheet.row_count + 1
             sheet.set_height(row, sheet.line_height * text_lines(text, merged_width) + 4)
             sheet.append([self.book.text(ws, self.w(key), "bold"), self.book.text(ws, text, "wrap")])
-            ws.merged_cells.add(f"B{row}:{letter(last_col)}{row}")
+            sheet.merge(row, 2, last_col)
         sheet.blank()
 
         adjustments = doc["totals"]["adjustments"]
@@ -399,7 +391,7 @@ class Builder:
             sheet.blank()
 
         # Chart data: every row of the Programs sheet that counts, as live references; printed on a new page.
-        ws.row_breaks.append(Break(id=sheet.row_count))
+        sheet.page_break()
         sheet.row([self.w("chart_heading")], ["heading"])
         heads = [self.w("program"), None, self.w("low"), self.w("high")]
         sheet.header(heads)
@@ -417,22 +409,8 @@ class Builder:
         if not chart_rows:
             sheet.row([self.w("no_chart")], ["text"])
             return
-        chart = BarChart()
-        chart.type = "bar"
-        chart.style = 10
-        chart.title = self.w("chart_title")
-        chart.y_axis.numFmt = MONEY[self.lang]
-        chart.y_axis.majorGridlines = None
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.x_axis.scaling.orientation = "maxMin"  # first program on top, as in the table
-        chart.add_data(Reference(ws, min_col=3, max_col=4, min_row=header_row, max_row=sheet.row_count),
-                       titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=sheet.row_count))
-        chart.width = 24
-        chart.height = max(7.5, 2.5 + 1.1 * len(chart_rows))
-        chart.legend.position = "b"
-        ws.add_chart(chart, f"A{sheet.row_count + 2}")
+        sheet.bar_chart(self.w("chart_title"), header_row, values=(3, 4), categories=1,
+                        number_format=MONEY[self.lang], height_cm=max(7.5, 2.5 + 1.1 * len(chart_rows)))
 
     # --- Criteria ---------------------------------------------------------------------------------
     def criteria_columns(self) -> list[Column]:
@@ -452,8 +430,7 @@ class Builder:
         sheet.finish()
         ref = f"F2:F{max(sheet.row_count, 2)}"
         for code, fill in (("met", GOOD), ("not_met", BAD), ("unknown", MAYBE)):
-            sheet.ws.conditional_formatting.add(
-                ref, CellIsRule(operator="equal", formula=[excel_string(gettext(RESULT_TEXT[code], lang))], fill=fill))
+            sheet.colour_when_equal(ref, excel_string(gettext(RESULT_TEXT[code], lang)), fill)
 
     # --- Gaps -------------------------------------------------------------------------------------
     def gap_columns(self) -> list[Column]:

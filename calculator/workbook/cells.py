@@ -1,312 +1,242 @@
-"""Cells for an openpyxl workbook: the one place a string becomes a cell.
+"""Cells for an XlsxWriter workbook: the one place a string becomes a cell.
 
-Every string goes through :func:`clean_text` and :meth:`Book.text`, which stores it as text: openpyxl turns
-any string starting with ``=`` into a formula (and ``#N/A``-like strings into error cells), so the data type
-is forced to text after assignment, and the cell style carries Excel's *quote prefix* so that re-editing the
-cell in Excel or LibreOffice keeps it text as well. Formulas are written only through :class:`Formula`,
-which the builder creates itself. Control characters are removed; text longer than a cell can hold is cut
-with a visible note. Carriage returns survive (see :func:`keep_carriage_returns`).
+Every string goes through :func:`clean_text` and :meth:`Book.text`, which writes it with XlsxWriter's
+``write_string``: stored as text whatever it starts with (``=``, ``+``, ``-``, ``@``, a tab…), and every text
+format carries Excel's *quote prefix*, so re-editing the cell in Excel or LibreOffice keeps it text as well.
+Formulas are written only through :class:`Formula`, which the builder creates itself. Control characters are
+removed; text longer than a cell can hold is cut with a visible note; text XlsxWriter would store wrongly
+(carriage returns, ``_xHHHH_`` sequences, ``<r>…</r>``) is put in place exactly by
+:mod:`calculator.workbook.verbatim`. The workbook is built in memory (no temporary file: docs/security.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import zipfile
-from dataclasses import dataclass
+import math
 from decimal import Decimal
-from math import ceil
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import Cell
-from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._writer import WorksheetWriter
-from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from calculator.i18n.formatting import line_height
-from calculator.i18n.words import unit_suffix
-from calculator.workbook.labels import word
+from calculator.workbook.values import (  # re-exported: the builder and the Inputs sheet import them from here
+    CONTROL,
+    DATE,
+    MAX_CELL_TEXT,
+    MONEY,
+    WAN,
+    Column,
+    Formula,
+    Link,
+    Typed,
+    clean_text,
+    quote_sheet,
+    text_lines,
+    unit_format,
+)
+from calculator.workbook.verbatim import Verbatim, needs_verbatim
 
-# openpyxl's write-only mode was measured slower here than the normal mode (styled cells take a detour
-# through an exception there, and each sheet goes through a temporary file): docs/performance.md.
-WRITE_ONLY = False
-MAX_CELL_TEXT = 32_767  # Excel's limit, in UTF-16 code units
-# C0 and C1 controls except tab, line feed and carriage return; lone surrogates; the two XML non-characters.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-# Excel reads _xHHHH_ in cell text as an escaped character; a literal one is written as _x005F_xHHHH_.
-EXCEL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
-PARTIAL_ESCAPE = re.compile(r"_(?:x[0-9A-Fa-f_]{0,11})?$")
+# Build in memory (no temporary files); strings are only ever written as strings.
+OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
-MONEY = {"en": '"CNY "#,##0.00', "zh": '"¥"#,##0.00'}
-WAN = "#,##0.00"
-DATE = "yyyy-mm-dd"
-HEADER_FILL = PatternFill("solid", fgColor="DDE7F0")
-TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
-THIN = Side(style="thin", color="8EA9C1")
+HEADER_FILL = "#DDE7F0"
+TOTAL_FILL = "#F2F2F2"
+LINE = "#8EA9C1"
 TEXT_KINDS = frozenset({"text", "wrap", "bold", "title", "heading", "header", "link"})
 WRAPPING = frozenset({"wrap", "link"})
+TOP = {"valign": "top"}
+# Cell formats by kind (text kinds carry the quote prefix); a number format is added per cell kind.
+KIND_FORMATS: dict[str, dict[str, Any]] = {
+    "text": {**TOP, "quote_prefix": True},
+    "wrap": {**TOP, "text_wrap": True, "quote_prefix": True},
+    "link": {**TOP, "text_wrap": True, "quote_prefix": True, "font_color": "#0563C1", "underline": 1},
+    "header": {**TOP, "bold": True, "text_wrap": True, "quote_prefix": True, "pattern": 1, "bg_color": HEADER_FILL,
+               "bottom": 1, "bottom_color": LINE},
+    "title": {"bold": True, "font_size": 14, "quote_prefix": True},
+    "heading": {"bold": True, "font_size": 12, "quote_prefix": True},
+    "bold": {**TOP, "bold": True, "quote_prefix": True},
+    "total": {**TOP, "bold": True, "pattern": 1, "bg_color": TOTAL_FILL, "top": 1, "top_color": LINE},
+    "number": TOP,
+    "left": {**TOP, "align": "left"},
+    "center": {**TOP, "align": "center"},
+}
+
+# A cell waiting to be written: (how, value, format); ``how`` is called as how(ws, row, col, value, format).
+CellValue = tuple[Any, Any, Format | None]
 
 
-def clean_text(value: Any, lang: str) -> str:
-    """Text safe to store in a cell: no control characters, Excel escapes kept literal, within the limit."""
-    text = value if isinstance(value, str) else str(value)
-    text = CONTROL.sub("", text)
-    if "_x" in text:
-        text = EXCEL_ESCAPE.sub(r"_x005F_\1", text)
-    if len(text) * 2 > MAX_CELL_TEXT:  # cheap pre-check: only long text can be over the limit
-        units = len(text.encode("utf-16-le")) // 2
-        if units > MAX_CELL_TEXT:
-            note = word("cut", lang, n=len(text))
-            keep = MAX_CELL_TEXT - len(note.encode("utf-16-le")) // 2
-            head = text.encode("utf-16-le")[: keep * 2].decode("utf-16-le", errors="ignore")
-            text = PARTIAL_ESCAPE.sub("", head) + note
-    return text
+def _formula(ws: Worksheet, row: int, col: int, text: str, fmt: Format | None) -> int:
+    """A formula with an empty cached result: Excel and LibreOffice then compute it on opening (a cached 0,
+    XlsxWriter's default, is what LibreOffice shows until something forces a recalculation)."""
+    return ws.write_formula(row, col, text, fmt, "")
 
 
-@dataclass(frozen=True, slots=True)
-class Formula:
-    """A formula the builder wrote itself (never user text): ``Formula("=SUM(B2:B9)")``."""
-
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A clickable address (http or https only) shown as ``label`` (default: the address)."""
-
-    url: str
-    label: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column: header, width and kind (text, wrap, money, wan, date, int, number, link, bold)."""
-
-    header: str
-    width: float
-    kind: str = "text"
-
-
-class _Cell(Cell):
-    """A cell with a cheap ``repr``.
-
-    In write-only mode openpyxl first tries to assign an appended cell as a *value* and falls back to the
-    cell when that fails; the failure formats the cell's ``repr`` into an error message that is dropped.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<cell>"
-
-
-class _FrozenStyle(StyleArray):
-    """A style array that is never changed once made, so its hash is computed once.
-
-    openpyxl looks every cell's style up by hash when it writes the sheet; thousands of cells share a
-    handful of these arrays.
-    """
-
-    __slots__ = ("_hash",)
-
-    def __new__(cls, values: Any) -> _FrozenStyle:
-        self = super().__new__(cls, values)
-        self._hash = hash(tuple(self))
-        return self
-
-    def __hash__(self) -> int:
-        return self._hash
-
-
-class _StyleHost:
-    """Lets a detached template cell register styles with the workbook."""
-
-    def __init__(self, workbook: Workbook) -> None:
-        self.parent = workbook
+def _url(ws: Worksheet, row: int, col: int, value: tuple[str, str], fmt: Format | None) -> int:
+    url, label = value
+    if ws.write_url(row, col, url, fmt, label) < 0:  # refused (too long, too many links): the label as text
+        return ws.write_string(row, col, label, fmt)
+    return 0
 
 
 class Book:
-    """A workbook in one language, with a fixed set of cell styles."""
+    """A workbook in one language, built in memory, with a fixed set of cell formats."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.wb = Workbook(write_only=WRITE_ONLY)
-        if not WRITE_ONLY:
-            self.wb.remove(self.wb.active)
-        self.has_carriage_return = False
-        self._host = _StyleHost(self.wb)
-        self._styles: dict[tuple[str, str | None], Any] = {}
+        self._buffer = io.BytesIO()
+        self.wb = xlsxwriter.Workbook(self._buffer, OPTIONS)
+        self.verbatim = Verbatim()
+        self._styles: dict[tuple[str, str | None], Format] = {}
+        self._fills: dict[str, Format] = {}
+        self._texts: dict[tuple[str, str], CellValue] = {}
+        self._lines: dict[tuple[str, float], int] = {}
 
-    # --- styles -----------------------------------------------------------------------------------
-    def style(self, kind: str, number_format: str | None = None) -> Any:
-        """The style array for a kind of cell (and number format), created once per workbook."""
+    # --- formats ----------------------------------------------------------------------------------
+    def style(self, kind: str, number_format: str | None = None) -> Format:
+        """The format for a kind of cell (and number format), created once per workbook."""
         key = (kind, number_format)
         found = self._styles.get(key)
-        if found is not None:
-            return found
-        cell = Cell(self._host)
-        top = Alignment(vertical="top")
-        if kind == "text":
-            cell.alignment = top
-            cell.quotePrefix = True
-        if kind in ("wrap", "link"):
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.quotePrefix = True
-        if kind == "link":
-            cell.font = Font(color="0563C1", underline="single")
-        if kind == "header":
-            cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.border = Border(bottom=THIN)
-            cell.quotePrefix = True
-        if kind == "title":
-            cell.font = Font(bold=True, size=14)
-            cell.quotePrefix = True
-        if kind == "heading":
-            cell.font = Font(bold=True, size=12)
-            cell.quotePrefix = True
-        if kind == "bold":
-            cell.font = Font(bold=True)
-            cell.alignment = top
-            cell.quotePrefix = True
-        if kind == "total":
-            cell.font = Font(bold=True)
-            cell.fill = TOTAL_FILL
-            cell.alignment = top
-            cell.border = Border(top=THIN)
-        if kind == "number":
-            cell.alignment = top
-        if kind == "left":
-            cell.alignment = Alignment(vertical="top", horizontal="left")
-        if kind == "center":
-            cell.alignment = Alignment(vertical="top", horizontal="center")
-        if number_format is not None:
-            cell.number_format = number_format
-        frozen = _FrozenStyle(cell._style)
-        self._styles[key] = frozen
-        return frozen
+        if found is None:
+            props = dict(KIND_FORMATS.get(kind, TOP))
+            if number_format is not None:
+                props["num_format"] = number_format
+            found = self._styles[key] = self.wb.add_format(props)
+        return found
 
-    # --- cells ------------------------------------------------------------------------------------
-    def _cell(self, ws: Any, value: Any, data_type: str, style: Any) -> Cell:
-        """A detached cell with its value, type and style set directly.
+    def fill(self, colour: str) -> Format:
+        """A background colour for conditional formatting."""
+        found = self._fills.get(colour)
+        if found is None:
+            found = self._fills[colour] = self.wb.add_format({"bg_color": colour})
+        return found
 
-        The value is already checked (text by :func:`clean_text`), so openpyxl's type guessing, which
-        would turn ``=…`` text into a formula, is skipped; the style array is shared, never mutated.
+    # --- cells (``ws`` is accepted for the callers' sake; the sheet writes the cell) ----------------
+    def text(self, ws: Any, value: Any, kind: str = "text") -> CellValue | None:
+        """THE way user-supplied (and any other) text enters the workbook: always a text cell.
+
+        Made once per text and kind (the same conditions, names and statuses recur for every person).
         """
-        cell = _Cell(ws, row=1, column=1)
-        cell._value = value
-        cell.data_type = data_type
-        cell._style = style
-        return cell
-
-    def text(self, ws: Any, value: Any, kind: str = "text") -> Cell | None:
-        """THE way user-supplied (and any other) text enters the workbook: always a text cell."""
         if value is None:
             return None
+        key = (value, kind) if type(value) is str else None
+        found = self._texts.get(key) if key is not None else None
+        if found is not None:
+            return found
         text = value if type(value) is str else str(value)
-        if not text.isprintable() or "_x" in text or len(text) > 16_000:
+        if not text.isprintable() or "_x" in text or len(text) > 16_000 or text[:3] == "<r>":
             text = clean_text(text, self.lang)  # the fast test above passes only text needing no change
-            if "\r" in text:
-                self.has_carriage_return = True
+            if needs_verbatim(text):
+                text = self.verbatim.placeholder(text)
         if not text:
             return None
-        return self._cell(ws, text, "s", self.style(kind))
+        found = (Worksheet.write_string, text, self.style(kind))
+        if key is not None:
+            self._texts[key] = found
+        return found
 
-    def number(self, ws: Any, value: Any, number_format: str | None = None, kind: str = "number") -> Cell | None:
+    def lines(self, text: str, width: float) -> int:
+        """:func:`text_lines`, remembered per text and width."""
+        key = (text, width)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._lines[key] = text_lines(text, width)
+        return found
+
+    def number(self, ws: Any, value: Any, number_format: str | None = None,
+               kind: str = "number") -> CellValue | None:
         if value is None or isinstance(value, bool):
             return None
         if isinstance(value, Decimal):
-            if not value.is_finite():
-                return None
-            value = float(value)
+            value = float(value) if value.is_finite() else None
         elif not isinstance(value, int | float):
             raise TypeError(f"not a number: {value!r}")
-        return self._cell(ws, value, "n", self.style(kind, number_format))
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            return None
+        return (Worksheet.write_number, value, self.style(kind, number_format))
 
-    def date(self, ws: Any, value: Any, kind: str = "number") -> Cell | None:
+    def date(self, ws: Any, value: Any, kind: str = "number") -> CellValue | None:
         if value is None:
             return None
         if isinstance(value, str):
             value = dt.date.fromisoformat(value)
         if isinstance(value, dt.datetime):
             value = value.date()
-        return self._cell(ws, value, "d", self.style(kind, DATE))
+        return (Worksheet.write_datetime, value, self.style(kind, DATE))
 
-    def formula(self, ws: Any, formula: Formula, number_format: str | None = None, kind: str = "number") -> Cell:
-        return self._cell(ws, formula.text, "f", self.style(kind, number_format))
+    def formula(self, ws: Any, formula: Formula, number_format: str | None = None,
+                kind: str = "number") -> CellValue:
+        return (_formula, formula.text, self.style(kind, number_format))
 
-    def link(self, ws: Any, link: Link, row: int, column: int) -> Cell | None:
+    def link(self, ws: Any, link: Link, row: int = 0, column: int = 0) -> CellValue | None:
         url = CONTROL.sub("", link.url).strip()
         if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
             return self.text(ws, link.label or link.url)
         cell = self.text(ws, link.label or url, "link")
         if cell is None:
             return None
-        cell.row, cell.column = row, column
-        cell.hyperlink = Hyperlink(ref=cell.coordinate, target=url)
-        return cell
+        return (_url, (url, cell[1]), cell[2])
 
+    # --- the workbook -----------------------------------------------------------------------------
     def sheet(self, title: str, columns: list[Column] | None = None, freeze: bool = True) -> Sheet:
-        return Sheet(self, self.wb.create_sheet(title), columns or [], freeze)
+        return Sheet(self, self.wb.add_worksheet(title), columns or [], freeze)
+
+    def properties(self, title: str, language: str) -> None:
+        """Document properties: the title, and the language as a custom property (XlsxWriter has no
+        ``dc:language``)."""
+        self.wb.set_properties({"title": title})
+        self.wb.set_custom_property("Language", language)
 
     def to_bytes(self) -> bytes:
-        """The .xlsx bytes (openpyxl's own writer, into a zip compressed at level 1: a third of the time of
-        the default level for a file about a fifth larger)."""
-        buffer = io.BytesIO()
-        archive = zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1)
-        MemoryExcelWriter(self.wb, archive).save()
-        data = buffer.getvalue()
-        return keep_carriage_returns(data) if self.has_carriage_return else data
-
-
-class MemoryExcelWriter(ExcelWriter):
-    """openpyxl's writer with each worksheet serialised in memory: its own writer puts every sheet in a
-    named temporary file first, which would put users' figures on disk (docs/security.md)."""
-
-    def write_worksheet(self, ws: Any) -> None:
-        ws._drawing = SpreadsheetDrawing()
-        ws._drawing.charts = ws._charts
-        ws._drawing.images = ws._images
-        writer = WorksheetWriter(ws, out=io.BytesIO())
-        writer.write()
-        ws._rels = writer._rels
-        self._archive.writestr(ws.path[1:], writer.read())
-        self.manifest.append(ws)
+        """The .xlsx bytes (built in memory; text placed verbatim where needed)."""
+        self.wb.close()
+        data = self._buffer.getvalue()
+        if self.verbatim:
+            out = io.BytesIO()
+            self.verbatim.substitute(io.BytesIO(data), out, compresslevel=1)
+            data = out.getvalue()
+        return data
 
 
 class Sheet:
     """Rows written top to bottom; cells typed by the column kind unless a value says otherwise."""
 
-    def __init__(self, book: Book, ws: Any, columns: list[Column], freeze: bool) -> None:
+    def __init__(self, book: Book, ws: Worksheet, columns: list[Column], freeze: bool) -> None:
         self.book, self.ws, self.columns = book, ws, columns
         self.row_count = 0
         self.lang = book.lang
         self.formats = {"money": MONEY[book.lang], "wan": WAN, "int": "0", "index": "0", "date": DATE}
         self.line_height = line_height(book.lang)
         self.widths: list[float] = []
+        self._breaks: list[int] = []
+        self._last: list[Any] = []
         self.set_widths([c.width for c in columns])
         setup_print(ws)
         if columns:
             self.header([c.header for c in columns])
             if freeze:
-                ws.freeze_panes = "A2"
-                ws.print_title_rows = "1:1"
+                ws.freeze_panes(1, 0)
+                ws.repeat_rows(0)
 
     @property
     def kinds(self) -> list[str]:
         return [c.kind for c in self.columns]
 
+    @property
+    def title(self) -> str:
+        return self.ws.get_name()
+
     def set_widths(self, widths: list[float]) -> None:
         self.widths = list(widths)
-        for index, width in enumerate(widths, 1):
-            self.ws.column_dimensions[get_column_letter(index)].width = width
+        for index, width in enumerate(widths):
+            self.ws.set_column(index, index, width)
+
+    def set_height(self, row: int, points: float) -> None:
+        """Give a row (1-based) a fixed height."""
+        self.ws.set_row(row - 1, min(409.0, points))
 
     def fit_height(self, row: int, texts: list[tuple[str, int]]) -> None:
         """Set the row's height for its wrapped texts (LibreOffice does not fit rows on opening a file)."""
@@ -314,30 +244,32 @@ class Sheet:
         for text, column in texts:
             width = self.widths[column - 1] if column <= len(self.widths) else 10.0
             if len(text) * 1.6 >= width - 1 or "\n" in text:
-                lines = max(lines, text_lines(text, width))
+                lines = max(lines, self.book.lines(text, width))
         if lines > 1:
             self.set_height(row, self.line_height * lines + 2)
 
-    @property
-    def title(self) -> str:
-        return self.ws.title
-
     def ref(self, column: int, row: int, absolute: bool = True) -> str:
         """A cell reference on this sheet for formulas on other sheets: ``'Programs'!$H$2``."""
-        letter = get_column_letter(column)
+        letter = xl_col_to_name(column - 1)
         cell = f"${letter}${row}" if absolute else f"{letter}{row}"
         return f"{quote_sheet(self.title)}!{cell}"
 
     def range(self, column: int, first: int, last: int) -> str:
-        letter = get_column_letter(column)
+        letter = xl_col_to_name(column - 1)
         return f"{quote_sheet(self.title)}!${letter}${first}:${letter}${last}"
 
+    # --- rows -------------------------------------------------------------------------------------
     def header(self, values: list[Any], kind: str = "header") -> int:
         self.fit_height(self.row_count + 1, [(v, i) for i, v in enumerate(values, 1) if isinstance(v, str)])
         return self.append([self.book.text(self.ws, v, kind) for v in values])
 
-    def append(self, cells: list[Any]) -> int:
-        self.ws.append(cells)
+    def append(self, cells: list[CellValue | None]) -> int:
+        """Write one row of cells (from :class:`Book`'s methods; ``None`` leaves a cell empty)."""
+        ws, row = self.ws, self.row_count
+        for col, cell in enumerate(cells):
+            if cell is not None and cell[0](ws, row, col, cell[1], cell[2]) < 0:
+                raise ValueError(f"{self.title}!{xl_col_to_name(col)}{row + 1}: the cell could not be written")
+        self._last = cells
         self.row_count += 1
         return self.row_count
 
@@ -367,22 +299,12 @@ class Sheet:
             if text is not None and index < len(widths):
                 width = widths[index]
                 if len(text) * 1.6 >= width - 1 or "\n" in text:
-                    lines = max(lines, text_lines(text, width))
+                    lines = max(lines, book.lines(text, width))
         if lines > 1:
             self.set_height(number, self.line_height * lines + 2)
         return self.append(cells)
 
-    def set_height(self, row: int, points: float) -> None:
-        """Give a row a fixed height (before it is written).
-
-        openpyxl writes each row's dimension record as the attributes it iterates to, so a plain mapping
-        with the two attributes is written exactly like a ``RowDimension`` (``tests/test_workbook.py``
-        reads the heights back); building a full ``RowDimension`` per row costs about a twentieth of the
-        whole build.
-        """
-        self.ws.row_dimensions[row] = {"ht": f"{min(409.0, points):g}", "customHeight": "1"}
-
-    def cell(self, value: Any, kind: str, row: int, column: int) -> Any:
+    def cell(self, value: Any, kind: str, row: int, column: int) -> CellValue | None:
         """One cell. Kinds: text, wrap, bold, link, money, wan, int, number, date; ``…_total`` for a totals row."""
         if value is None:
             return None
@@ -406,117 +328,68 @@ class Sheet:
             return book.number(ws, value, fmt, style)
         return book.text(ws, value)
 
+    # --- whole-sheet features ---------------------------------------------------------------------
     def finish(self, filter_last_row: int | None = None) -> None:
         """Autofilter over the table (header row to ``filter_last_row``)."""
         if self.columns:
             last = filter_last_row if filter_last_row is not None else self.row_count
-            self.ws.auto_filter.ref = f"A1:{get_column_letter(len(self.columns))}{max(last, 1)}"
+            self.ws.autofilter(0, 0, max(last, 1) - 1, len(self.columns) - 1)
 
     def print_everything(self, columns: int | None = None) -> None:
         """Print every row written, up to the last column (unwrapped text would otherwise widen the page)."""
         columns = columns or max(len(self.columns), len(self.widths), 1)
-        self.ws.print_area = f"A1:{get_column_letter(columns)}{max(self.row_count, 1)}"
+        self.ws.print_area(0, 0, max(self.row_count, 1) - 1, columns - 1)
+
+    def merge(self, row: int, first: int, last: int) -> None:
+        """Merge columns ``first``..``last`` of the row just written (1-based), keeping its first cell."""
+        if row != self.row_count:
+            raise ValueError("only the row just written can be merged")
+        cell = self._last[first - 1] if first <= len(self._last) else None
+        self.ws.merge_range(row - 1, first - 1, row - 1, last - 1, "", cell[2] if cell else None)
+        if cell is not None:
+            cell[0](self.ws, row - 1, first - 1, cell[1], cell[2])
+
+    def page_break(self) -> None:
+        """Start a new printed page after the rows written so far."""
+        self._breaks.append(self.row_count)
+        self.ws.set_h_pagebreaks(self._breaks)
+
+    def colour_when_equal(self, cells: str, value: str, colour: str) -> None:
+        """Conditional formatting: fill ``cells`` (``F2:F40``) with ``colour`` where they equal ``value`` (an
+        Excel expression, e.g. a quoted string)."""
+        self.ws.conditional_format(cells, {"type": "cell", "criteria": "equal to", "value": value,
+                                           "format": self.book.fill(colour)})
+
+    def bar_chart(self, title: str, header_row: int, values: tuple[int, ...], categories: int, number_format: str,
+                  height_cm: float, width_cm: float = 24.0) -> None:
+        """A horizontal bar chart of the rows below ``header_row`` (to the last row written), one series per
+        column in ``values`` (named by its header), bars in table order, placed two rows below the table."""
+        first, last = header_row + 1, self.row_count
+        chart = self.book.wb.add_chart({"type": "bar"})
+        for column in values:
+            chart.add_series({"name": "=" + self.ref(column, header_row),
+                              "values": "=" + self.range(column, first, last),
+                              "categories": "=" + self.range(categories, first, last)})
+        chart.set_style(10)
+        chart.set_title({"name": title})
+        chart.set_x_axis({"num_format": number_format, "major_gridlines": {"visible": False}})
+        chart.set_y_axis({"reverse": True})  # first program on top, as in the table
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": round(width_cm / 2.54 * 96), "height": round(height_cm / 2.54 * 96)})
+        self.ws.insert_chart(last + 1, 0, chart)
 
 
-@dataclass(frozen=True, slots=True)
-class Typed:
-    """A raw value with its unit (money, ratio, percent, count, date…): a number or date cell where possible."""
-
-    value: Any
-    unit: str | None
-    fallback: str | None = None  # shown when the value cannot be a number or a date
-    lang: str = "en"
-
-    def cell(self, book: Book, ws: Any) -> Cell | None:
-        value, unit = self.value, self.unit
-        if value is None:
-            return None  # nothing given: an empty cell
-        if isinstance(value, bool):
-            return book.text(ws, self.fallback)
-        if isinstance(value, dt.date):
-            return book.date(ws, value)
-        if isinstance(value, str):
-            if unit == "date" or ISO_DATE.fullmatch(value):
-                try:
-                    return book.date(ws, dt.date.fromisoformat(value))
-                except ValueError:
-                    pass
-            return book.text(ws, self.fallback if self.fallback is not None else value)
-        if isinstance(value, int | float | Decimal):
-            return book.number(ws, value, unit_format(unit, value, self.lang))
-        return book.text(ws, self.fallback if self.fallback is not None else value)
+def setup_print(ws: Worksheet) -> None:
+    """Landscape A4, fitted to the page width (as many pages down as needed), the sheet name in the header and
+    page numbers in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
+    ws.set_header("&L&A", {"margin": 0.3})
+    ws.set_footer("&R&P / &N", {"margin": 0.3})
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-
-def unit_format(unit: str | None, value: Any, lang: str) -> str | None:
-    """A number format for a value in a unit: CNY, ratio (as %), percent, year, counts with their word."""
-    try:
-        integral = Decimal(value) == Decimal(value).to_integral_value()
-    except (ArithmeticError, ValueError):
-        integral = False
-    base = "#,##0" if integral else "#,##0.0##"
-    if unit == "CNY":
-        return MONEY[lang]
-    if unit == "ratio":
-        return "0.0%"
-    if unit in ("%", "percent"):
-        return f'{"0" if integral else "0.0##"}"%"'
-    if unit in ("year", "CNY per HKD"):
-        return "0" if integral else "0.0###"
-    suffix = unit_suffix(unit, lang)
-    if suffix:
-        return f'{base}"{suffix}"'
-    return base
-
-
-def text_lines(text: str, width: float) -> int:
-    """About how many lines ``text`` takes wrapped in a column ``width`` characters wide.
-
-    East Asian characters are wider than Latin ones (about 1.6 widths of "0" as rendered here): their count
-    is estimated from the UTF-8 length (three bytes each, against one for ASCII), which is much faster than
-    looking up every character. Errs on the tall side: a cut-off line is worse than a little white space.
-    """
-    usable = max(width - 1.0, 1.0)
-    lines = 0
-    for part in text.split("\n"):
-        n = len(part)
-        wide = (len(part.encode("utf-8")) - n) // 2
-        lines += max(1, ceil((n + 0.6 * wide) / usable))
-    return lines
-
-
-def quote_sheet(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
-
-
-def setup_print(ws: Any) -> None:
-    """Landscape A4, fitted to the page width (as many pages down as needed), page numbers in the footer."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.7
-    ws.page_margins.header = ws.page_margins.footer = 0.3
-    ws.oddHeader.left.text = "&A"
-    ws.oddFooter.right.text = "&P / &N"
-
-
-def keep_carriage_returns(data: bytes) -> bytes:
-    """Write carriage returns in sheet XML as ``&#13;``, so XML readers (Excel, openpyxl) keep them.
-
-    A literal CR in XML text is read back as a line feed (XML end-of-line handling). openpyxl's serialiser
-    writes it literally, and nothing else in the sheet XML contains one, so every CR byte there is text.
-    """
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info)
-            if info.filename.startswith("xl/worksheets/") and b"\r" in content:
-                content = content.replace(b"\r", b"&#13;")
-            target.writestr(info, content)
-    return out.getvalue()
+__all__ = ["CONTROL", "DATE", "MAX_CELL_TEXT", "MONEY", "WAN", "Book", "CellValue", "Column", "Formula", "Link",
+           "Sheet", "Typed", "clean_text", "quote_sheet", "text_lines", "unit_format"]

@@ -1,21 +1,67 @@
-"""One inspection of an .xlsx zip before anything parses it: used by batch uploads and by ``read_inputs``.
+"""Inspections of an .xlsx before openpyxl parses it: used by batch uploads and by ``read_inputs``.
 
-Refuses in milliseconds: not a zip, too many entries, declared sizes too large, a compression ratio no real
-export has (zip bombs), macros (xlsm, vbaProject, ActiveX), binary workbooks (xlsb), and zips that are not
-workbooks. ``UnsafeWorkbook.key`` names the reason (the batch messages use the same keys).
+Each step refuses in proportion to what it has read, naming the limit (``UnsafeWorkbook.key`` and ``params``;
+the batch messages use the same keys):
+
+* :func:`inspect_xlsx`, the zip directory only (milliseconds): not a zip, too many entries, declared sizes too
+  large, a compression ratio no real export has (zip bombs), macros (xlsm, vbaProject, ActiveX), binary
+  workbooks (xlsb), zips that are not workbooks.
+* :func:`scan_package`, everything openpyxl parses when it opens a workbook, streamed through expat: the parts
+  it reads whole must be small; the shared-string table (kept whole in memory) is counted; each worksheet is
+  read up to its ``<dimension>`` (where openpyxl stops sizing it) with the per-row bounds below.
+* :func:`scan_sheet`, the one worksheet that will be read, streamed through expat BEFORE openpyxl builds any
+  row (openpyxl's read-only reader materialises a whole ``<row>``, about 0.3 kB per ``<c>``, before any
+  ``max_col`` cut): cells per row, cells in the sheet, data rows (so a file over the row limit is refused after
+  one fast pass, not after assessing every row), rows, and XML elements per row and per sheet.
+
+Bytes without any markup are bounded too (a start tag or a text run longer than :data:`MAX_GAP`), and an XML
+entity declaration is refused (as defusedxml refuses it in openpyxl).
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.parsers import expat
+
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeTree
+
+from calculator.config import (
+    BATCH_MAX_CELLS,
+    BATCH_MAX_COLUMNS,
+    BATCH_MAX_ROW_CELLS,
+    BATCH_MAX_ROWS,
+    BATCH_MAX_SHARED_STRINGS,
+)
 
 MAX_ENTRIES = 500
 MAX_UNCOMPRESSED = 600 * 1024 * 1024     # a 100,000-row roster expands to about 60 MB of sheet XML
 MAX_RATIO = 100                          # real exports compress 7–8:1; a zero-filled bomb 1000:1
 MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"ms-office.activeX")
+MAX_PART = 10 * 1024 * 1024              # an XML part openpyxl parses whole (styles, workbook, rels…); real: < 1 MB
+MAX_GAP = 8 * 1024 * 1024                # bytes of XML without a start tag (Excel's longest cell text is 128 kB)
+ELEMENTS_PER_ROW_CELL = 10               # XML elements in one row or shared text, per cell of the row limit
+ELEMENTS_PER_CELL = 4                    # XML elements in a sheet, per cell of the cells limit
+MAX_OUTSIDE = 100_000                    # elements besides rows (columns, merges, links, validations…)
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+ROW, CELL, VALUE, INLINE, DIMENSION, SHARED = (MAIN + n for n in ("row", "c", "v", "is", "dimension", "si"))
+# sheetData's siblings: after the last row, these (and what they hold) are counted outside the rows
+SIBLINGS = frozenset(MAIN + n for n in (
+    "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios", "autoFilter", "sortState",
+    "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr", "conditionalFormatting", "dataValidations",
+    "hyperlinks", "printOptions", "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+    "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing", "legacyDrawing",
+    "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"))
+WORKSHEET_TYPE = "spreadsheetml.worksheet+xml"
+SHARED_STRINGS_TYPE = "spreadsheetml.sharedStrings+xml"
+CHUNK = 1 << 16
 
 
 class UnsafeWorkbook(ValueError):
@@ -24,6 +70,41 @@ class UnsafeWorkbook(ValueError):
     def __init__(self, key: str, **params: Any) -> None:
         self.key, self.params = key, params
         super().__init__(key)
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    """What one upload may hold (the defaults are the settings in :mod:`calculator.config`)."""
+
+    rows: int = BATCH_MAX_ROWS                      # data rows: rows holding a value, the header not counted
+    row_cells: int = BATCH_MAX_ROW_CELLS            # <c> elements in one row, empty formatted cells included
+    cells: int = BATCH_MAX_CELLS                    # <c> elements in the sheet
+    shared_strings: int = BATCH_MAX_SHARED_STRINGS  # <si> entries of the shared-string table
+    columns: int = BATCH_MAX_COLUMNS                # columns of the header (checked by the batch reader)
+
+    @property
+    def row_elements(self) -> int:
+        return self.row_cells * ELEMENTS_PER_ROW_CELL
+
+    @property
+    def sheet_rows(self) -> int:
+        """``<row>`` elements, empty formatted rows included (openpyxl keeps a record of each formatted one)."""
+        return 2 * self.rows + 1000
+
+
+@dataclass
+class SheetScan:
+    """What :func:`scan_sheet` counted."""
+
+    value_rows: int = 0      # rows holding a value (the header included)
+    last_row: int = 0        # the number of the last row holding a value
+    cells: int = 0
+    complete: bool = False   # the whole part was read (not stopped at its <dimension>)
+
+    def check_rows(self, limits: SheetLimits) -> None:
+        """Refuse a sheet with more data rows than ``limits.rows`` (the first row holding a value is the header)."""
+        if self.value_rows - 1 > limits.rows:
+            raise UnsafeWorkbook("too_many_rows", limit=limits.rows)
 
 
 def inspect_xlsx(source: Path | bytes) -> None:
@@ -61,3 +142,203 @@ def inspect_xlsx(source: Path | bytes) -> None:
     # zipfile raises NotImplementedError for a compression method it does not support: a refusal, not a stub.
     except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError):
         raise UnsafeWorkbook("bad_zip") from None
+
+
+# --- streaming scans -----------------------------------------------------------------------------------------
+class _Done(Exception):
+    """Raised by a handler to stop a scan early (nothing more to learn from the part)."""
+
+
+def _refuse_entities(*_args: Any) -> None:
+    raise UnsafeWorkbook("xml_entities")
+
+
+def _stream(handle: IO[bytes], part: str, start: Callable[[str, Any], None], progress: Callable[[], int]) -> bool:
+    """Feed ``handle`` through expat (namespaces resolved as ``uri}local``), calling ``start`` per start tag;
+    True when the part was read to its end, False when a handler stopped early (:class:`_Done`).
+
+    ``progress()`` grows with every element counted; MAX_GAP bytes without it growing is refused (expat holds a
+    whole start tag in memory, and openpyxl a whole text)."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = _refuse_entities
+    parser.UnparsedEntityDeclHandler = _refuse_entities
+    parser.ExternalEntityRefHandler = _refuse_entities
+    parser.StartElementHandler = start
+    seen, quiet = -1, 0
+    try:
+        while chunk := handle.read(CHUNK):
+            parser.Parse(chunk, False)
+            now = progress()
+            quiet = quiet + len(chunk) if now == seen else 0
+            seen = now
+            if quiet > MAX_GAP:
+                raise UnsafeWorkbook("xml_gap", part=part, limit=MAX_GAP // (1024 * 1024))
+        parser.Parse(b"", True)
+    except _Done:
+        return False
+    except expat.ExpatError as exc:
+        raise UnsafeWorkbook("unreadable", detail=f"XML: {expat.ErrorString(exc.code)}, {part} "
+                                                  f"line {exc.lineno}") from None
+    return True
+
+
+@contextmanager
+def _open(source: Path | bytes) -> Iterator[zipfile.ZipFile]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
+            yield archive
+    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile, NotImplementedError):
+        raise UnsafeWorkbook("bad_zip") from None
+
+
+def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part name (without the leading slash) → declared content type, from ``[Content_Types].xml``."""
+    info = archive.getinfo("[Content_Types].xml")
+    if info.file_size > MAX_PART:
+        raise UnsafeWorkbook("zip_part", part=info.filename, size=f"{info.file_size / 1e6:.0f}",
+                             limit=MAX_PART // (1024 * 1024))
+    try:
+        root = SafeTree.fromstring(archive.read(info))
+    except SafeTree.ParseError as exc:
+        raise UnsafeWorkbook("unreadable", detail=f"XML: [Content_Types].xml {exc}") from None
+    except DefusedXmlException:
+        raise UnsafeWorkbook("xml_entities") from None
+    return {node.get("PartName", "").lstrip("/"): node.get("ContentType", "") for node in root
+            if node.tag.endswith("Override")}
+
+
+def scan_package(source: Path | bytes, limits: SheetLimits | None = None) -> dict[str, SheetScan]:
+    """Bound everything openpyxl parses when it opens the workbook (call after :func:`inspect_xlsx`).
+
+    openpyxl finds worksheets through relationships, not content types, and sizes each one when it opens the
+    workbook (reading it to its ``<dimension>``, or to the end when there is none): so every XML part except the
+    shared strings is read here as a worksheet would be, up to its ``<dimension>``. A part that is not declared
+    a worksheet must also be small (openpyxl parses styles, the workbook and the like whole).
+
+    Returns what was counted per part: one read to its end (openpyxl's write-only mode writes no
+    ``<dimension>``) stands in for :func:`scan_sheet`."""
+    limits = limits or SheetLimits()
+    scans: dict[str, SheetScan] = {}
+    with _open(source) as archive:
+        types = _content_types(archive)
+        for info in archive.infolist():
+            kind = types.get(info.filename, "")
+            if kind.endswith(SHARED_STRINGS_TYPE):
+                with archive.open(info) as handle:
+                    _scan_shared_strings(handle, info.filename, limits)
+                continue
+            sheet = kind.endswith(WORKSHEET_TYPE)
+            if not sheet and info.file_size > MAX_PART and not info.filename.startswith("xl/media/"):
+                raise UnsafeWorkbook("zip_part", part=info.filename, size=f"{info.file_size / 1e6:.0f}",
+                                     limit=MAX_PART // (1024 * 1024))
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                scans[info.filename] = scan = SheetScan()
+                with archive.open(info) as handle:
+                    _scan_rows(handle, info.filename, limits, scan, whole=False,
+                               outside_limit=MAX_OUTSIDE if sheet else None)
+    return scans
+
+
+def scan_sheet(source: Path | bytes, part: str, limits: SheetLimits | None = None) -> SheetScan:
+    """Stream the worksheet ``part`` (a name inside the zip) and count it; refuse at the first limit passed."""
+    limits = limits or SheetLimits()
+    scan = SheetScan()
+    with _open(source) as archive:
+        try:
+            handle = archive.open(part)
+        except KeyError:
+            raise UnsafeWorkbook("not_xlsx_zip") from None
+        with handle:
+            _scan_rows(handle, part, limits, scan, whole=True)
+    return scan
+
+
+def _scan_shared_strings(handle: IO[bytes], part: str, limits: SheetLimits) -> None:
+    counts = [0, 0, 0]  # entries, elements in the current entry, elements in the part
+    per_entry, total = limits.row_elements, limits.shared_strings * ELEMENTS_PER_ROW_CELL
+
+    def start(name: str, _attrs: Any) -> None:
+        counts[2] += 1
+        if name == SHARED:
+            counts[0] += 1
+            counts[1] = 0
+            if counts[0] > limits.shared_strings:
+                raise UnsafeWorkbook("shared_strings", limit=limits.shared_strings)
+        else:
+            counts[1] += 1
+            if counts[1] > per_entry or counts[2] > total:
+                raise UnsafeWorkbook("xml_elements", part=part, limit=min(per_entry, total))
+
+    _stream(handle, part, start, lambda: counts[2])
+
+
+def _scan_rows(handle: IO[bytes], part: str, limits: SheetLimits, scan: SheetScan, *, whole: bool,
+               outside_limit: int | None = MAX_OUTSIDE) -> None:
+    """Count one worksheet's rows and cells as expat streams it. ``whole=False``: stop at ``<dimension>`` (where
+    openpyxl stops when sizing a sheet it may not read); the bounds on rows and cells still apply up to there.
+    ``outside_limit``: elements allowed outside rows (None: not bounded here, the part's size is).
+
+    The handler only counts (it runs once per element); the bounds are checked at every row and after every
+    64 kB chunk, so a refusal comes at most one chunk late, before openpyxl has seen any of it."""
+    elements = cells = row_number = rows = outside = 0
+    mark = cell_mark = 0              # elements and cells counted when the current row (or stretch outside) began
+    in_row = has_value = False
+
+    def check() -> int:
+        """The bounds on the current row (or stretch outside rows) and on the sheet; returns the element count."""
+        if in_row:
+            if cells - cell_mark > limits.row_cells:
+                raise UnsafeWorkbook("row_cells", row=row_number, limit=limits.row_cells)
+            if elements - mark > limits.row_elements:
+                raise UnsafeWorkbook("xml_elements", part=part, limit=limits.row_elements)
+        elif outside_limit is not None and outside + elements - mark > outside_limit:
+            raise UnsafeWorkbook("xml_elements", part=part, limit=outside_limit)
+        if cells > limits.cells:
+            raise UnsafeWorkbook("too_many_cells", limit=limits.cells)
+        if in_row and elements > limits.cells * ELEMENTS_PER_CELL:
+            raise UnsafeWorkbook("xml_elements", part=part, limit=limits.cells * ELEMENTS_PER_CELL)
+        return elements
+
+    def switch(to_row: bool, here: int) -> None:
+        """End the current row (or stretch outside rows) just before element number ``here``."""
+        nonlocal elements, in_row, mark, cell_mark, outside
+        counted, elements = elements, here
+        check()
+        elements = counted
+        if in_row and has_value:
+            scan.value_rows += 1
+            scan.last_row = row_number
+            if whole and scan.value_rows - 1 > limits.rows:
+                raise UnsafeWorkbook("too_many_rows", limit=limits.rows)
+        elif not in_row:
+            outside += here - mark
+        in_row, mark, cell_mark = to_row, here, cells
+
+    cell, value, inline, row, siblings, dimension = CELL, VALUE, INLINE, ROW, SIBLINGS, DIMENSION
+
+    def start(name: str, attrs: Any) -> None:  # the hot path: one call per element (names bound locally: faster)
+        nonlocal elements, cells, has_value, rows, row_number
+        elements += 1
+        if name == cell:
+            cells += 1
+        elif name in (value, inline):
+            has_value = True
+        elif name == row:
+            switch(True, elements)
+            has_value = False
+            rows += 1
+            if rows > limits.sheet_rows:
+                raise UnsafeWorkbook("sheet_rows", limit=limits.sheet_rows)
+            number = attrs.get("r")
+            row_number = int(number) if number and number.isdigit() and len(number) < 9 else row_number + 1
+        elif name in siblings and in_row:
+            switch(False, elements - 1)
+        elif name == dimension and not whole:
+            raise _Done
+
+    finished = _stream(handle, part, start, check)
+    scan.cells = cells
+    if finished:
+        switch(False, elements)
+        scan.complete = True
