@@ -13,11 +13,12 @@ Design and limits: ``docs/batch.md``.
 from __future__ import annotations
 
 from calculator.batch.jobs import BUSY, INPUT, JobRequest, JobRunner, QueueFull, make_runner
+from calculator.batch.parallel import default_processes
 from calculator.batch.reader import MAX_FILE_BYTES, sniff
 from calculator.batch.run import MAX_ROWS, Progress, RowError, Summary, run_batch
 from calculator.batch.template import build_template, template_name
 from calculator.batch.texts import BatchFileError, megabytes
 
 __all__ = ["BUSY", "INPUT", "MAX_FILE_BYTES", "MAX_ROWS", "BatchFileError", "JobRequest", "JobRunner", "Progress",
-           "QueueFull", "RowError", "Summary", "build_template", "make_runner", "megabytes", "run_batch", "sniff",
-           "template_name"]
+           "QueueFull", "RowError", "Summary", "build_template", "default_processes", "make_runner", "megabytes",
+           "run_batch", "sniff", "template_name"]
