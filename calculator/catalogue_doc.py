@@ -13,10 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calculator.engine import load_catalogue
-from calculator.engine.describe import describe_program
-from calculator.engine.model import Catalogue
-from calculator.engine.report import FAMILY_NAMES
+from calculator.engine import FAMILY_NAMES, Catalogue, describe_program, load_catalogue
 from calculator.i18n import gettext
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "programs.md"

@@ -13,19 +13,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from marshmallow import ValidationError
-
-from calculator.engine import TableError, assess, load_catalogue
-from calculator.engine.case_check import validate_cases
-from calculator.engine.describe import describe_catalogue
-from calculator.engine.loader import default_root
-from calculator.engine.report import FAMILY_NAMES, to_document
+from calculator.engine import FAMILY_NAMES, TableError, default_root, describe_catalogue, load_catalogue, validate_cases
 from calculator.files import write_output
 from calculator.i18n import LANGS, N_, gettext, t
 from calculator.i18n.words import joined, labelled, sentences
-from schemas.as_of import before_founding, parse_as_of
-from schemas.messages import Msg, flatten_errors
-from schemas.profile import AssessmentInputSchema
+from calculator.service import FieldError, InputRejected, as_of_date, service_for
+from schemas.messages import Msg
 
 
 class InputError(Exception):
@@ -116,9 +109,13 @@ def read_profile(path: str, lang: str) -> dict[str, Any]:
     return data
 
 
-def validation_message(exc: ValidationError, lang: str) -> str:
+def validation_message(errors: list[FieldError], lang: str) -> str:
+    """The service's errors as the CLI says them: the assessment date as the option it came from (``--as-of``),
+    the profile's errors under a heading, one field per line."""
+    if all(e.path == "as_of" for e in errors):
+        return "\n".join(f"--as-of: {e.message}" for e in errors)
     head = gettext(TEXTS["profile_errors"], lang)
-    lines = [f"  {e['field']}: {e['message']}" for e in flatten_errors(exc.messages, lang)]
+    lines = [f"  {'--as-of' if e.path == 'as_of' else e.path}: {e.message}" for e in errors]
     return "\n".join([head, *lines])
 
 
@@ -261,7 +258,7 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
 
 def processes(value: str | None, lang: str) -> int:
     """``--jobs``: a whole number of at least 1; by default every core this process may use."""
-    from calculator.batch.parallel import default_processes
+    from calculator.batch import default_processes
 
     if value is None:
         return default_processes()
@@ -302,10 +299,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "en")
     try:
-        if getattr(args, "as_of", None) is not None:
-            args.as_of, problem = parse_as_of(args.as_of, lang)  # the web's and the API's rule, in --lang
-            if problem:
-                raise InputError(f"--as-of: {problem}")
+        if getattr(args, "as_of", None) is not None:  # the web's and the API's rule, in --lang, before any work
+            try:
+                args.as_of = as_of_date(args.as_of, lang)
+            except InputRejected as exc:
+                raise InputError(validation_message(exc.errors, lang)) from None
         if getattr(args, "max_rows", None) is not None and args.max_rows < 1:
             raise InputError("--max-rows: " + gettext(TEXTS["at_least_one"], lang))
         if args.command == "batch":
@@ -322,17 +320,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "batch":
             return batch(catalogue, args, lang)
         data = read_profile(args.profile, lang)
+        service = service_for(catalogue)
         try:
-            loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
-        except ValidationError as exc:
-            raise InputError(validation_message(exc, lang)) from None
-        too_early = before_founding(args.as_of, loaded)
-        if too_early:
-            raise InputError(f"--as-of: {too_early.render(lang)}")
-        assessment = assess(catalogue, loaded, args.as_of)
+            checked = service.check(data, args.as_of, lang)
+        except InputRejected as exc:
+            raise InputError(validation_message(exc.errors, lang)) from None
+        assessment = service.assess(checked)
         if args.command == "export":
             return export(catalogue, assessment, args.output, lang)
-        doc = to_document(catalogue, assessment, lang)
+        doc = service.document(assessment, lang)
         if args.format == "json":
             print(json.dumps(doc, ensure_ascii=False, indent=2))
         else:

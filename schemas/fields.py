@@ -1,4 +1,5 @@
-"""Profile field types: money, percentages, tri-state answers, codes from reference tables, dates.
+"""Profile field types: money, percentages, tri-state answers, codes from reference tables, dates (codes and dates
+read as people write them: :mod:`schemas.reading`).
 
 Each raises :class:`schemas.messages.Msg` so errors can be shown in Chinese or English.
 """
@@ -14,6 +15,7 @@ from typing import Any, ClassVar
 from marshmallow import ValidationError, fields
 
 from schemas.messages import Msg
+from schemas.reading import NO_NAMES, CodeNames, read_day
 
 
 def info(unit: str, label: str, hint: str = "", section: str = "") -> dict[str, Any]:
@@ -214,6 +216,13 @@ class TriState(fields.Field[bool | None]):
         return {True: "yes", False: "no"}.get(value, "unknown")
 
 
+def names_of(field: fields.Field[Any], table: str) -> CodeNames:
+    """The names of ``table``'s codes that the schema holding ``field`` was built with (see
+    :class:`schemas.profile.ProfileSchema`); without them, codes are read as codes only."""
+    found: CodeNames = getattr(field.root, "code_names", {}).get(table, NO_NAMES)
+    return found
+
+
 class Code(fields.Field[str | None]):
     """A code from a reference table (district, degree, identity…); choices are checked by the schema.
 
@@ -232,7 +241,7 @@ class Code(fields.Field[str | None]):
         text: str = capped(value, MAX_CODE_TEXT).strip()
         if text.lower() in TriState.UNKNOWN:
             return None
-        return text
+        return names_of(self, self.table).code(text) or text  # not a code or a name: the schema says so
 
 
 class CodeList(fields.Field[list[str] | None]):
@@ -258,16 +267,20 @@ class CodeList(fields.Field[list[str] | None]):
         return len(allowed) if allowed else MAX_LIST_ITEMS
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str] | None:
+        names = names_of(self, self.table)
+        limit = self.max_items()
         if isinstance(value, str):
             text = capped(value, MAX_LIST_TEXT).strip().lower()
             if text in self.UNKNOWN:
                 return None
             if text in self.NONE:
                 return []
-            value = [v for v in re.split(r"[,;，；、\s]+", value) if v]
+            value = names.codes_in(value)
+        elif isinstance(value, list | tuple) and len(value) <= limit and all(isinstance(v, str) for v in value):
+            value = [names.code(capped(v, MAX_CODE_TEXT), prefix=True) or v for v in value]
         if not isinstance(value, list | tuple):
             raise ValidationError(Msg("not_list"))
-        if len(value) > (limit := self.max_items()):
+        if len(value) > limit:
             raise ValidationError(Msg("too_many_choices", max=limit))
         if not all(isinstance(v, str) for v in value):
             raise ValidationError(Msg("not_list"))
@@ -355,7 +368,8 @@ class MoneyByYear(fields.Field[YearAmounts]):
 
 
 class Day(fields.Date):
-    """A calendar date (YYYY-MM-DD); ``past_only`` refuses dates after today."""
+    """A calendar date as people write it (:func:`read_day`: 2020-05-01, 2020/5/1, 2020年5月1日…); ``past_only``
+    refuses dates after today."""
 
     default_error_messages = {"invalid": Msg("not_date"), "format": Msg("not_date")}  # noqa: RUF012 (as marshmallow types it)
 
@@ -373,8 +387,10 @@ class Day(fields.Date):
         else:
             if not isinstance(value, str):
                 raise ValidationError(Msg("not_date"))
-            day = super()._deserialize(unicodedata.normalize("NFKC", capped(value, MAX_DATE_TEXT)).strip(), attr, data,
-                                       **kwargs)
+            found = read_day(capped(value, MAX_DATE_TEXT))
+            if found is None:
+                raise ValidationError(Msg("not_date"))
+            day = found
         if day < dt.date(1900, 1, 1):
             raise ValidationError(Msg("date_too_old", min="1900-01-01"))
         if self.past_only and day > dt.date.today():

@@ -53,6 +53,7 @@ MESSAGES: dict[str, str] = {
     "empty_assessment": N_("Give a company, at least one person, or both."),
     "too_many_people": N_("At most {max} people in one assessment."),
     "not_json": N_("The file is not valid JSON: {detail}"),
+    "as_of_range": N_("The assessment date must be between {min} and {max}."),
     "too_many_choices": N_("Too many choices: at most {max}, each listed once."),
     "above_limit": N_("Too large: at most {max_amount}. {reason}"),
     "below_limit": N_("Too small: at least {min_amount}. {reason}"),
@@ -91,9 +92,11 @@ class Msg(str):
 
 
 def render_message(message: str, lang: str) -> str:
-    """Render one validation message (a Msg, or a marshmallow built-in) in ``lang``."""
-    if isinstance(message, Msg):
-        return message.render(lang)
+    """Render one validation message (a Msg or any message that renders itself, or a marshmallow built-in) in
+    ``lang``."""
+    render = getattr(message, "render", None)
+    if callable(render):
+        return str(render(lang))
     key = _BUILTIN.get(message)
     if key is not None:
         return gettext(MESSAGES[key], lang)

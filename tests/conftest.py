@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 
-from calculator.engine import assess, load_catalogue
-from calculator.engine.model import Catalogue
-from calculator.engine.report import to_document
-from schemas.profile import AssessmentInputSchema
+from calculator.engine import Catalogue, load_catalogue
+from calculator.service import service_for
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -26,11 +24,10 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="session")
 def evaluate(catalogue: Catalogue):
-    """Validate a raw profile like any surface would, assess it, return the JSON document."""
+    """Validate a raw profile, assess it and return the JSON document, through the service every surface calls."""
 
     def run(data: dict[str, Any], as_of: dt.date = AS_OF, lang: str = "en") -> dict[str, Any]:
-        loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
-        return to_document(catalogue, assess(catalogue, loaded, as_of), lang)
+        return service_for(catalogue).evaluate(data, as_of, lang)
 
     return run
 

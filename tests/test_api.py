@@ -241,6 +241,57 @@ def test_version(client, conforms, catalogue):
     assert doc == {"version": __version__, "api_version": "v1", "tables_version": catalogue.tables_version}
 
 
+# --- conditional GETs -------------------------------------------------------------------------------------------
+CACHEABLE = ("/programs", "/programs/gba-iit-subsidy", "/reference", "/reference/districts", "/openapi.json")
+
+
+@pytest.mark.parametrize("path", CACHEABLE)
+def test_tables_only_resources_answer_304_to_a_current_etag(client, catalogue, path):
+    first = client.get(API + path, headers={"Accept-Language": "zh-CN"})
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and first.data
+    assert catalogue.tables_version in tag and __version__ in tag and tag.endswith('-zh"')
+    assert first.headers["Cache-Control"] == "public, max-age=300" and "Accept-Language" in first.headers["Vary"]
+    again = client.get(API + path, headers={"Accept-Language": "zh-CN", "If-None-Match": tag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    weak = client.get(API + path, headers={"Accept-Language": "zh-CN", "If-None-Match": f'"other", W/{tag}'})
+    assert weak.status_code == 304
+    english = client.get(API + path, headers={"If-None-Match": tag})  # another language: another representation
+    assert english.status_code == 200 and english.headers["ETag"] != tag and english.data == first.data
+    stale = client.get(API + path, headers={"If-None-Match": '"an-old-deployment"'})
+    assert stale.status_code == 200 and stale.data == first.data
+
+
+def test_the_document_declares_the_conditional_gets(spec):
+    for path in ("/programs", "/programs/{program_id}", "/reference", "/reference/{table}"):
+        operation = spec["paths"][API + path]["get"]
+        assert {"name": "If-None-Match", "in": "header"}.items() <= operation["parameters"][0].items()
+        assert set(operation["responses"]["200"]["headers"]) == set(operation["responses"]["304"]["headers"]) == {
+            "ETag", "Cache-Control"}
+
+
+def test_the_etag_changes_with_the_tables(tmp_path):
+    import shutil
+
+    from calculator.engine import default_root
+
+    shutil.copytree(default_root(), tmp_path / "tables")
+    districts = tmp_path / "tables" / "reference" / "districts.toml"
+    districts.write_text(districts.read_text(encoding="utf-8").replace('en = "Futian"', 'en = "Futian District"'),
+                         encoding="utf-8")
+    tags = {create_app({"TESTING": True, **config}).test_client().get(f"{API}/reference/districts").headers["ETag"]
+            for config in ({}, {"TABLES_DIR": str(tmp_path / "tables")})}
+    assert len(tags) == 2
+
+
+def test_misses_and_assessments_carry_no_validator(client):
+    missing = client.get(f"{API}/programs/no-such-program", headers={"If-None-Match": "*"})
+    assert missing.status_code == 404 and "ETag" not in missing.headers
+    answer = post(client, "/assessments", example("nanshan-seed-startup.json"))
+    assert "ETag" not in answer.headers and answer.headers["Cache-Control"] == "no-store"
+
+
 # --- errors --------------------------------------------------------------------------------------------------------
 def test_validation_errors_name_field_paths(client):
     body = {"company": {"revenue_latest": "lots", "employees": 10, "st_staff": 20},
@@ -347,7 +398,7 @@ def test_a_bug_is_a_500_in_the_error_format_without_traceback(app, monkeypatch):
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr("calculator.api.views.assess", broken)
+    monkeypatch.setattr(app.extensions["service"], "assess", broken)
     response = post(app.test_client(), "/assessments", {"company": {}})
     body = assert_error(response, 500, "internal_error")
     assert "secret internal detail" not in response.get_data(as_text=True)

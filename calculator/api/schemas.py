@@ -1,21 +1,25 @@
 """marshmallow schemas of the API contract: requests, the assessment document, the catalogue, reference tables,
-errors. flask-smorest turns them into the OpenAPI document; the contract tests and schemathesis check every real
-answer against that document.
+errors. flask-smorest turns them into the OpenAPI document.
 
-The views return documents built by the engine (``to_document``, ``describe_catalogue``), not dumps of these
-schemas, so the schemas cannot hide a difference: they are strict (no unknown keys) and every key that is always
-present is ``required``.
+Requests are the profile input schema itself (``schemas.profile.AssessmentInputSchema``): declared with
+``@blp.arguments``, and loaded by the application service's instance of the same class (codes and names of the
+loaded catalogue), so the documented body is the validated one.
+
+Responses: the views return documents built by the engine (``to_document``, ``describe_catalogue``) as orjson
+bytes, not dumps of these schemas (a dump costs as much CPU as the whole assessment: benchmarks/api.py), so the
+schemas cannot hide a difference; they are strict (no unknown keys), every key that is always present is
+``required``, and the tests validate real answers against the served document (tests/test_api.py,
+tests/test_api_contract.py, schemathesis).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from calculator.api.errors import ApiMessage
-from calculator.engine.enums import (
+from calculator.engine import (
     PRICED_KINDS,
     AppliesTo,
     BenefitKind,
@@ -31,9 +35,9 @@ from calculator.engine.enums import (
     WindowMode,
 )
 from calculator.i18n import LANGS
-from schemas.as_of import AS_OF_MAX, AS_OF_MIN
-from schemas.messages import Msg
-from schemas.profile import MAX_PEOPLE, CompanySchema, PersonSchema
+from schemas.as_of import AS_OF_MAX, AS_OF_MIN, AsOf
+from schemas.fields import BoundedList
+from schemas.profile import MAX_PEOPLE, AssessmentInputSchema, Part, PersonSchema
 
 APPLIES_TO, BENEFIT_KINDS, CERTAINTY = tuple(AppliesTo), tuple(BenefitKind), tuple(Certainty)
 CONFIDENCE, FAMILIES, OPERATORS = tuple(Confidence), tuple(Family), tuple(Operator)
@@ -666,26 +670,35 @@ class VersionInfoSchema(Schema):
 
 
 # --- requests ---------------------------------------------------------------------------------------------------
-class AssessmentRequestSchema(Schema):
+# The request bodies are the profile input schema itself: flask-smorest documents these classes, and the API's
+# argument parser loads every body with the application service's instance of the same class, built with the loaded
+# catalogue's codes and their names (calculator/api/views.py, ApiParser).
+class AssessmentRequestSchema(AssessmentInputSchema):
     """A company, its people, or both (the same input as `incentives evaluate`). Unknown is always allowed: leave
-    a field out, send null, or answer "unknown"."""
-
-    company = fields.Nested(CompanySchema, allow_none=True)
-    people = fields.List(fields.Nested(PersonSchema), allow_none=True, validate=validate.Length(max=MAX_PEOPLE),
-                         metadata=_d("People assessed for talent and personal-tax programs; a person takes the "
-                                     "company's zones and tax year unless given."))
+    a field out, send null, or answer "unknown". Codes may also be given by their names in either language
+    (`南山区`, `Nanshan`), dates as people write them (`2020/5/1`, `2020年5月1日`), money as `120万`."""
 
 
-class PeopleRequestSchema(Schema):
+def _at_least_one(people: list[Any]) -> None:
+    if not people:
+        raise ValidationError(ApiMessage("at_least_one_person"))
+
+
+class PeopleRequestSchema(AssessmentInputSchema):
     """People assessed alone, without a company (an HR roster)."""
 
-    people = fields.List(fields.Nested(PersonSchema), required=True,
-                         validate=validate.Length(min=1, max=MAX_PEOPLE))
+    class Meta:
+        exclude = ("company",)
 
+    people = BoundedList(Part(PersonSchema), required=True, max_items=MAX_PEOPLE, too_many="too_many_people",
+                         validate=_at_least_one, metadata={"minItems": 1, "maxItems": MAX_PEOPLE})
 
-def _check_as_of(value: dt.date) -> None:
-    if not AS_OF_MIN <= value <= AS_OF_MAX:
-        raise ValidationError(ApiMessage("as_of_range", min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat()))
+    def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs: Any) -> None:
+        """A company sent here is named as such, not as an unknown field."""
+        messages = error.messages
+        if isinstance(messages, dict) and "company" in messages:
+            others = {key: value for key, value in messages.items() if key != "company"}
+            raise ValidationError({"company": [ApiMessage("no_company_here")], **others}) from None
 
 
 def _check_lang(value: str) -> None:
@@ -694,8 +707,9 @@ def _check_lang(value: str) -> None:
 
 
 class AssessmentQuerySchema(Schema):
-    as_of = fields.Date(validate=_check_as_of, error_messages={"invalid": Msg("not_date")}, metadata={
-        "description": f"Assessment date (YYYY-MM-DD, {AS_OF_MIN} to {AS_OF_MAX}); default today.",
+    as_of = AsOf(metadata={
+        "description": f"Assessment date (YYYY-MM-DD, {AS_OF_MIN} to {AS_OF_MAX}; 20261121, 2026/11/21 and "
+                       "2026年11月21日 are read too); default today.",
         "x-minimum": AS_OF_MIN.isoformat(), "x-maximum": AS_OF_MAX.isoformat()})
     lang = fields.String(validate=_check_lang, metadata={
         "description": "Language of texts and messages; overrides Accept-Language.", "enum": ["zh", "en"]})

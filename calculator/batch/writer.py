@@ -21,7 +21,7 @@ from typing import Any
 
 import xlsxwriter
 
-from calculator.engine.texts import STATUS
+from calculator.engine import STATUS
 from calculator.i18n import N_, NC_, gettext, pgettext
 from calculator.workbook.cells import DATE, clean_text
 from calculator.workbook.verbatim import Verbatim, needs_verbatim

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from calculator.extensions import csrf
+from calculator.service import service_for
 from calculator.web import origin
 from calculator.web.i18n import install_template_gettext
 from calculator.web.views import bp, security_headers
@@ -12,6 +13,7 @@ from calculator.web.views import bp, security_headers
 
 def register(app: Flask) -> None:
     """Bind page words (calculator.i18n), the origin check and CSRF protection, and add the pages."""
+    app.extensions.setdefault("service", service_for(app.extensions["catalogue"]))
     install_template_gettext(app)
     origin.register(app)  # before CSRF: a cross-site post is refused as such
     csrf.init_app(app)

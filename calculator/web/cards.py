@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app, get_template_attribute
 from markupsafe import Markup
 
-from calculator.engine.enums import Status
+from calculator.engine import Status
 
 STATUS_ORDER = {status.value: index for index, status in enumerate(Status)}
 

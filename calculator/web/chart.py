@@ -6,7 +6,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from calculator.engine.enums import Status
+from calculator.engine import Status
 
 WIDTH, BAR, GAP, LABEL = 720, 22, 10, 300
 

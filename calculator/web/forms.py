@@ -176,6 +176,8 @@ def error_targets(flat_errors: list[dict[str, str]]) -> dict[str, str]:
         elif path.startswith("people["):
             index, _, name = path[len("people["):].partition("].")
             target = f"person-{index}-{name}"
+        elif path == "as_of":
+            target = "as_of"
         else:
             target = "form"
         out.setdefault(target, item["message"])

@@ -13,10 +13,18 @@ from urllib.parse import quote, urlsplit
 
 from openpyxl.utils import get_column_letter
 
-from calculator.engine.enums import PRICED_KINDS, Status
-from calculator.engine.model import Assessment, Catalogue, ProgramResult
-from calculator.engine.report import Reporter
-from calculator.engine.texts import CONFIDENCE, MONEY_KINDS, RESULT, STATUS
+from calculator.engine import (
+    CONFIDENCE,
+    MONEY_KINDS,
+    PRICED_KINDS,
+    RESULT,
+    STATUS,
+    Assessment,
+    Catalogue,
+    ProgramResult,
+    Reporter,
+    Status,
+)
 from calculator.i18n import LANGUAGE_TAGS, gettext
 from calculator.i18n.formatting import shows_wan
 from calculator.i18n.words import clauses, joined, labelled

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine.report import FIELDS, Reporter
+from calculator.engine import FIELDS, Reporter
 from calculator.i18n import bilingual, formatting
 from calculator.i18n.words import answer, field_label
 from calculator.workbook.cells import Sheet, Typed

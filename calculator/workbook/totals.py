@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from calculator.engine.enums import PRICED_KINDS, Certainty, Family
-from calculator.engine.report import CERTAINTY, FAMILY_NAMES
-from calculator.engine.texts import MONEY_KINDS
+from calculator.engine import CERTAINTY, FAMILY_NAMES, MONEY_KINDS, PRICED_KINDS, Certainty, Family
 from calculator.i18n import gettext
 from calculator.workbook.cells import Formula, Sheet
 
