@@ -520,6 +520,7 @@ class ProgramSpec:
     effective: EffectiveSpec
     window: WindowSpec
     benefits: tuple[BenefitSpec, ...]  # ``[benefit]``, or the dated rows of ``[[benefits]]`` in date order
+    checked: dt.date  # when the program's sources were last checked (docs/tables.md "Freshness")
     official_text: str | None = None
     depends_on: tuple[str, ...] = ()
     cohort: CohortSpec | None = None
@@ -531,6 +532,7 @@ class ProgramSpec:
     figures: tuple[FigureSpec, ...] = ()
     documents: DocumentsSpec | None = None
     input_limits: tuple[InputLimitSpec, ...] = ()
+    added: dt.date | None = None  # the reference revision that added the program (absent: in it from the start)
 
     @property
     def benefit(self) -> BenefitSpec:
@@ -706,3 +708,4 @@ class Tables:
     derived: Mapping[str, DerivedSpec]
     programs: Mapping[str, tuple[ProgramSpec, str]]  # id -> (spec, file)
     stacking: tuple[StackingGroupSpec, ...]
+    reference_revision: dt.date | None = None  # revision.toml: the policy reference revision encoded
