@@ -18,8 +18,8 @@ from typing import Any
 
 from calculator.engine.derived import add_years
 from calculator.engine.model import Catalogue, Program
-from calculator.engine.specs import ProgramSpec, Sources, Text
-from calculator.i18n import N_, gettext
+from calculator.engine.specs import CriterionSpec, FigureSpec, ProgramSpec, Sources, Text
+from calculator.i18n import N_, gettext, t
 
 KINDS = {
     "program_added": N_("Program added to the tables"),
@@ -35,6 +35,9 @@ KINDS = {
     "window_opens": N_("Application window opens"),
     "window_closes": N_("Application window closes"),
 }
+NO_SOURCE = N_("No source for this date (unconfirmed)")
+DAY_FORMAT = N_("{label}: give a date written YYYY-MM-DD, from {min} to {max}.")
+FIRST_DAY, LAST_DAY = dt.date(1990, 1, 1), dt.date(2100, 12, 31)  # the span an assessment date may take
 ENDS = frozenset({"program_ends", "validity_ends", "benefit_ends", "condition_ends", "flag_ends", "window_closes"})
 
 
@@ -52,7 +55,8 @@ class Change:
 def _boundary_sources(spec: ProgramSpec, start: dt.date | None, end: dt.date | None) -> Sources:
     """Sources of the program's dated figures and conditions that share a row's boundary (else the program's)."""
     found: list[str] = []
-    for row in (*spec.figures, *spec.criteria):
+    rows: list[FigureSpec | CriterionSpec] = [*spec.figures, *spec.criteria]
+    for row in rows:
         if (start is not None and row.effective_from == start) or (end is not None and row.effective_to == end):
             found += [key for key in row.source if key not in found]
     return tuple(found) or spec.sources
@@ -130,3 +134,15 @@ def change_doc(catalogue: Catalogue, change: Change, lang: str) -> dict[str, Any
 def stale_doc(program: Program, as_of: dt.date, lang: str) -> dict[str, Any]:
     return {"program": program.id, "name": program.spec.name[lang], "checked": program.spec.checked.isoformat(),
             "days": (as_of - program.spec.checked).days}
+
+
+def parse_day(text: str, label: str, lang: str) -> tuple[dt.date | None, str | None]:
+    """(the day, None), or (None, an error in ``lang`` naming ``label`` and the format) for ``--changes SINCE``,
+    ``--as-of`` of the watch and the page's ``since``."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:
+        return None, t(DAY_FORMAT, lang, label=label, min=FIRST_DAY.isoformat(), max=LAST_DAY.isoformat())
+    return day, None
