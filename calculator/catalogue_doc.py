@@ -59,6 +59,8 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
     if d["sources"]:
         out.append(f"- Sources / 来源: {', '.join(d['sources'])}" + (f" · official text: {d['official_text']}"
                                                                      if d["official_text"] else ""))
+    out.append(f"- Sources last checked / 来源核对: {d['checked']}"
+               + (f" · added / 新增: {d['added']}" if d["added"] else ""))
     if d["branches"]:
         out.append("- Any one of these branches / 满足以下任一组: " + "; ".join(
             f"`{b['id']}` ({b['text']['en']} / {b['text']['zh']})" for b in d["branches"]))
@@ -121,7 +123,8 @@ def render(catalogue: Catalogue) -> str:
     lines = ["# 政策目录 · Program catalogue", "",
              "Generated from `incentive_tables/` by `python -m calculator.catalogue_doc`; do not edit by hand. "
              "由规则表自动生成，请勿手工修改。", "",
-             f"Tables version / 规则表版本: `{catalogue.tables_version}` · {len(catalogue.programs)} programs", ""]
+             f"Tables version / 规则表版本: `{catalogue.tables_version}` · {len(catalogue.programs)} programs · "
+             f"policy reference revision / 政策参考版本: {catalogue.reference_revision}", ""]
     for family, title in FAMILIES.items():
         ids = sorted(pid for pid, p in catalogue.programs.items() if p.family == family)
         lines += [f"## {title}", ""]

@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 rule tables broken; 2 bad input (a clear message, never
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import signal
 import sys
@@ -13,7 +14,21 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from calculator.engine import FAMILY_NAMES, TableError, default_root, describe_catalogue, load_catalogue, validate_cases
+from calculator.engine import (
+    FAMILY_NAMES,
+    NO_SOURCE,
+    TableError,
+    change_doc,
+    changes_since,
+    default_root,
+    describe_catalogue,
+    ending_within,
+    load_catalogue,
+    parse_day,
+    stale_doc,
+    stale_programs,
+    validate_cases,
+)
 from calculator.files import write_output
 from calculator.i18n import LANGS, N_, gettext, t
 from calculator.i18n.words import joined, labelled, sentences
@@ -49,7 +64,15 @@ TEXTS = {
     "if_certified": N_("If certified (not added)"),
     "size_class": N_("SME size class"),
     "not_classified": N_("not classified"),
+    # programs --changes and the expiry watch of tables check
+    "changes_head": N_("Changes on or after {since} (policy reference revision {revision}):"),
+    "watch_head": N_("Expiry watch: ends from {as_of} to {last} ({horizon} days):"),
+    "stale_head": N_("Sources last checked more than a year before {as_of}:"),
+    "stale_line": N_("{program}: checked {checked}, {days} days before"),
+    "none": N_("none"),
+    "horizon": N_("--horizon: give a number of days from 0 to {max}."),
 }
+MAX_HORIZON = 3660  # days the expiry watch may look ahead (ten years)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,10 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("programs", help="list the program catalogue")
     pr.add_argument("--format", choices=("json", "text"), default="text")
     pr.add_argument("--lang", choices=LANGS, default="en")
+    pr.add_argument("--changes", metavar="SINCE", default=None,
+                    help="list what the tables date on or after SINCE (YYYY-MM-DD): programs added, and rows, flags, "
+                         "windows and terms that start or end")
     tb = sub.add_parser("tables", help="rule-table tools")
     tsub = tb.add_subparsers(dest="tables_command", required=True)
     ck = tsub.add_parser("check", help="validate rule tables (exit 1 with the error list when broken)")
     ck.add_argument("dir", nargs="?", default=None)
+    ck.add_argument("--as-of", default=None, help="also list what ends within --horizon days after this date, and "
+                                                  "programs checked more than a year before it (warnings: exit 0)")
+    ck.add_argument("--horizon", type=int, default=60, help="days the expiry watch looks ahead (default 60)")
+    ck.add_argument("--lang", choices=LANGS, default="en")
     return parser
 
 
@@ -256,6 +286,42 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
     return 3 if summary.rejected else 0
 
 
+def change_line(entry: dict[str, Any], lang: str) -> str:
+    what = entry["kind_text"] + (f": {entry['text']}" if entry["text"] else "")
+    sources = "; ".join(f"{s['key']}: {s['title']}" for s in entry["sources"]) or gettext(NO_SOURCE, lang)
+    return f"{entry['date']}  {entry['program']}  {entry['name']}\n    {what}\n    [{sources}]"
+
+
+def changes(catalogue: Any, text: str, output: str, lang: str) -> int:
+    """``incentives programs --changes SINCE``: what the tables date on or after SINCE, as text or JSON."""
+    since, problem = parse_day(text, "--changes", lang)
+    if since is None:
+        raise InputError(problem)
+    entries = [change_doc(catalogue, item, lang) for item in changes_since(catalogue, since)]
+    revision = catalogue.reference_revision.isoformat() if catalogue.reference_revision else None
+    if output == "json":
+        print(json.dumps({"since": since.isoformat(), "reference_revision": revision, "changes": entries},
+                         ensure_ascii=False, indent=2))
+    else:
+        head = t(TEXTS["changes_head"], lang, since=since.isoformat(), revision=revision)
+        lines = [change_line(e, lang) for e in entries] or ["  " + gettext(TEXTS["none"], lang)]
+        print("\n".join([head, *lines]))
+    return 0
+
+
+def watch(catalogue: Any, as_of: dt.date, horizon: int, lang: str) -> list[str]:
+    """The expiry watch: every end within ``horizon`` days after ``as_of``, and every stale ``checked`` date."""
+    ending = [change_doc(catalogue, item, lang) for item in ending_within(catalogue, as_of, horizon)]
+    last = as_of + dt.timedelta(days=horizon)
+    lines = [t(TEXTS["watch_head"], lang, as_of=as_of.isoformat(), last=last.isoformat(), horizon=horizon)]
+    lines += [change_line(e, lang) for e in ending] or ["  " + gettext(TEXTS["none"], lang)]
+    lines.append(t(TEXTS["stale_head"], lang, as_of=as_of.isoformat()))
+    stale = [stale_doc(program, as_of, lang) for program in stale_programs(catalogue, as_of)]
+    lines += ["  " + t(TEXTS["stale_line"], lang, program=f"{s['program']} {s['name']}", checked=s["checked"],
+                       days=s["days"]) for s in stale] or ["  " + gettext(TEXTS["none"], lang)]
+    return lines
+
+
 def processes(value: str | None, lang: str) -> int:
     """``--jobs``: a whole number of at least 1; by default every core this process may use."""
     from calculator.batch import default_processes
@@ -269,13 +335,18 @@ def processes(value: str | None, lang: str) -> int:
 
 
 def tables(args: argparse.Namespace) -> int:
-    """``incentives tables check [DIR]``: validate the rule tables and the golden cases whole."""
+    """``incentives tables check [DIR] [--as-of DATE --horizon DAYS]``: validate the rule tables and the golden
+    cases whole; with ``--as-of``, also print the expiry watch (warnings only: the exit status stays 0)."""
+    if not 0 <= args.horizon <= MAX_HORIZON:
+        raise InputError(t(TEXTS["horizon"], args.lang, max=MAX_HORIZON))
     catalogue = load_catalogue(args.dir)
     cases, errors = validate_cases(catalogue, Path(args.dir) if args.dir else default_root())
     if errors:
         raise TableError(errors)
     print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
           f"{len(cases)} golden cases, tables_version {catalogue.tables_version}")
+    if args.as_of is not None:
+        print("\n".join(watch(catalogue, args.as_of, args.horizon, args.lang)))
     return 0
 
 
@@ -312,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
             return tables(args) if args.command == "tables" else worker(args)
         catalogue = load_catalogue()
         if args.command == "programs":
+            if args.changes is not None:
+                return changes(catalogue, args.changes, args.format, lang)
             if args.format == "json":
                 print(json.dumps(describe_catalogue(catalogue), ensure_ascii=False, indent=2))
             else:

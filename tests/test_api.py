@@ -26,13 +26,14 @@ API = "/api/v1"
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.json"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-DOCUMENT_KEYS = ["as_of", "tables_version", "engine_version", "lang", "company", "people", "programs", "totals",
-                 "disclaimer"]
+DOCUMENT_KEYS = ["as_of", "tables_version", "reference_revision", "engine_version", "lang", "company", "people",
+                 "programs", "totals", "disclaimer"]
 PROGRAM_KEYS = ["id", "family", "family_name", "name", "applies_to", "subject", "person", "person_ref", "status",
                 "status_text", "certainty", "certainty_text", "money_kind", "money_kind_text", "confidence",
                 "estimate", "amount", "later_years", "if_certified", "benefit", "flags", "criteria", "reasons",
                 "not_in_force_reason", "missing", "gaps", "self_check", "excluded_by", "window", "summary", "issuer",
-                "instrument", "effective", "official_text", "advisories", "documents", "sources"]
+                "instrument", "effective", "official_text", "advisories", "documents", "sources",
+                "checked", "checked_text"]
 ERROR_KEYS = ["status", "error", "message", "errors"]
 
 
@@ -192,7 +193,7 @@ def test_programs_list_is_the_cli_catalogue_with_its_sources(client, conforms, c
 
     doc = client.get(f"{API}/programs").get_json()
     conforms(doc, "Catalogue")
-    assert list(doc) == ["tables_version", "programs", "sources"]
+    assert list(doc) == ["tables_version", "reference_revision", "programs", "sources"]
     assert doc["programs"] == json.loads(json.dumps(describe_catalogue(catalogue)["programs"]))
     cited = {key for entry in doc["programs"] for key in entry["sources"]}
     assert set(doc["sources"]) == cited

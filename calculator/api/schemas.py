@@ -302,6 +302,8 @@ class ProgramResultSchema(Schema):
     advisories = strings()
     documents = strings()
     sources = req(fields.List, fields.Nested(SourceSchema))
+    checked = req(fields.Date, description="When the program's sources were last checked.")
+    checked_text = req(fields.String, description="The checked date and the policy reference revision, as read.")
 
 
 class SumSchema(Schema):
@@ -392,6 +394,7 @@ class AssessmentSchema(Schema):
 
     as_of = req(fields.Date)
     tables_version = req(fields.String, description="Content hash of the rule tables used.")
+    reference_revision = opt(fields.Date, description="The policy reference revision the rule tables encode.")
     engine_version = req(fields.String)
     lang = one_of("zh", "en")
     company = opt(fields.Nested, CompanySummarySchema)
@@ -560,12 +563,16 @@ class ProgramEntrySchema(Schema):
     stacking = req(fields.List, fields.Nested(StackingSchema))
     sources = strings("Source keys; the sources themselves are in `sources` next to the program.")
     official_text = opt(fields.String)
+    checked = req(fields.Date, description="When the program's sources were last checked.")
+    added = opt(fields.Date, description="The policy reference revision that added the program (null: from the "
+                                         "first revision).")
 
 
 class CatalogueSchema(Schema):
     """Every program, with the sources they cite."""
 
     tables_version = req(fields.String)
+    reference_revision = opt(fields.Date, description="The policy reference revision the rule tables encode.")
     programs = req(fields.List, fields.Nested(ProgramEntrySchema))
     sources = req(fields.Dict, keys=fields.String(), values=fields.Nested(SourceSchema),
                   description="Every source cited, by key.")

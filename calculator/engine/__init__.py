@@ -7,6 +7,15 @@ change without notice.
 """
 
 from calculator.engine.case_check import validate_cases
+from calculator.engine.changes import (
+    NO_SOURCE,
+    change_doc,
+    changes_since,
+    ending_within,
+    parse_day,
+    stale_doc,
+    stale_programs,
+)
 from calculator.engine.describe import describe_catalogue, describe_program, field_usage
 from calculator.engine.enums import (
     PRICED_KINDS,
@@ -39,6 +48,7 @@ __all__ = [
     "FAMILY_NAMES",
     "FIELDS",
     "MONEY_KINDS",
+    "NO_SOURCE",
     "PRICED_KINDS",
     "RESULT",
     "STATUS",
@@ -65,12 +75,18 @@ __all__ = [
     "WindowMode",
     "assess",
     "cents",
+    "change_doc",
+    "changes_since",
     "compute_totals",
     "default_root",
     "describe_catalogue",
     "describe_program",
+    "ending_within",
     "field_usage",
     "load_catalogue",
+    "parse_day",
+    "stale_doc",
+    "stale_programs",
     "to_document",
     "validate_cases",
 ]

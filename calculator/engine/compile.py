@@ -91,7 +91,7 @@ class Compiler:
         return Catalogue(root=self.tables.root, programs=programs, reference=self.reference,
                          derived=dict(self.tables.derived), stacking=list(self.tables.stacking),
                          sources=dict(self.tables.sources), tables_version=self.tables.version,
-                         order=independent + dependent)
+                         order=independent + dependent, reference_revision=self.tables.reference_revision)
 
 
 def compile_tables(tables: Tables) -> Catalogue:

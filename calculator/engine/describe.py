@@ -93,6 +93,7 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
                       "confidence": g.confidence.value} for g in catalogue.stacking if program.id in g.members],
         "sources": list(spec.sources),
         "official_text": spec.official_text,
+        "checked": _iso(spec.checked), "added": _iso(spec.added),
     }
 
 
@@ -114,6 +115,7 @@ def _role(spec: Any, name: str) -> str | None:
 def describe_catalogue(catalogue: Catalogue) -> dict[str, Any]:
     return {
         "tables_version": catalogue.tables_version,
+        "reference_revision": _iso(catalogue.reference_revision),
         "programs": [describe_program(catalogue, catalogue.programs[pid]) for pid in sorted(catalogue.programs)],
     }
 

@@ -452,6 +452,7 @@ class Catalogue:
     sources: dict[str, SourceSpec]
     tables_version: str
     order: list[str] = field(default_factory=list)  # evaluation order (dependencies last)
+    reference_revision: dt.date | None = None  # the policy reference revision the tables encode (revision.toml)
 
     phases: dict[tuple[str, tuple[str, ...]], tuple[list[StackingGroupSpec], list[StackingGroupSpec]]] = field(
         default_factory=dict)

@@ -74,6 +74,7 @@ SENTENCE = N_("{condition}: {value} → {result}")  # one criterion: the conditi
 DISCLAIMER = N_("An estimate, not a decision: eligibility and amounts are decided by the issuing authorities. "
                 "Competitive programs are \"up to\" amounts. Figures marked as not yet checked against the official "
                 "text rest on secondary sources.")
+CHECKED = N_("Sources checked {checked_date}")  # the reference revision is stated once per page and document
 FIELDS = field_catalogue()
 RESULT_CODES = {True: "met", False: "not_met", None: "unknown"}
 
@@ -329,6 +330,7 @@ class Reporter:
                 "advisories": [(a, a.text[lang]) for a in spec.advisories],
                 "documents": [d[lang] for d in (spec.documents.items if spec.documents else ())],
                 "sources": self.sources(program),
+                "checked_text": t(CHECKED, lang, checked_date=spec.checked),
             }
         return found
 
@@ -405,6 +407,7 @@ class Reporter:
                            if result.day is None or advisory.covers(result.day)],
             "documents": static["documents"],
             "sources": static["sources"],
+            "checked": spec.checked.isoformat(), "checked_text": static["checked_text"],
         }
 
     def amount_text(self, result: ProgramResult) -> str:
@@ -528,6 +531,7 @@ class Reporter:
         return {
             "as_of": assessment.as_of.isoformat(),
             "tables_version": assessment.tables_version,
+            "reference_revision": _plain(self.catalogue.reference_revision),
             "engine_version": __version__,
             "lang": self.lang,
             "company": None if assessment.company is None else {

@@ -421,6 +421,8 @@ class ProgramSchema(Strict):
     instrument = fields.String(required=True)
     sources = sources_field(required=True)
     official_text = fields.String(validate=validate.URL(require_tld=True))
+    checked = TableDate(required=True)
+    added = TableDate()
     depends_on = fields.List(fields.String())
     effective = fields.Nested(EffectiveSchema, required=True)
     cohort = fields.Nested(CohortSchema)
@@ -449,6 +451,12 @@ class ProgramSchema(Strict):
             data.pop("benefits"), key=lambda row: row.effective_from or dt.date.min)
         data["benefits"] = rows
         return super()._build(data, **kwargs)
+
+
+class RevisionSchema(Strict):
+    """``revision.toml``: the policy reference revision the tables encode."""
+
+    reference_revision = TableDate(required=True)
 
 
 # --- reference tables --------------------------------------------------------------------------------------

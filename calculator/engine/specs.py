@@ -570,6 +570,7 @@ class ProgramSpec:
     effective: EffectiveSpec
     window: WindowSpec
     benefits: tuple[BenefitSpec, ...]  # ``[benefit]``, or the dated rows of ``[[benefits]]`` in date order
+    checked: dt.date  # when the program's sources were last checked (docs/tables.md "Freshness")
     official_text: str | None = None
     depends_on: tuple[str, ...] = ()
     cohort: CohortSpec | None = None
@@ -582,6 +583,7 @@ class ProgramSpec:
     documents: DocumentsSpec | None = None
     self_check: SelfCheckSpec | None = None
     input_limits: tuple[InputLimitSpec, ...] = ()
+    added: dt.date | None = None  # the reference revision that added the program (absent: in it from the start)
 
     @property
     def benefit(self) -> BenefitSpec:
@@ -775,3 +777,4 @@ class Tables:
     derived: Mapping[str, DerivedSpec]
     programs: Mapping[str, tuple[ProgramSpec, str]]  # id -> (spec, file)
     stacking: tuple[StackingGroupSpec, ...]
+    reference_revision: dt.date | None = None  # revision.toml: the policy reference revision encoded

@@ -7,6 +7,7 @@ field, e.g. ``programs/x.toml: program 'x': criteria[2].op: Must be one of: eq, 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tomllib
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from calculator.engine.shapes import (
     DerivedSchema,
     ProgramSchema,
     ReferenceTableSchema,
+    RevisionSchema,
     SourceSchema,
     StackingFileSchema,
     StackingGroupSchema,
@@ -103,6 +105,7 @@ class Validator:
         self.reference: dict[str, ReferenceTableSpec] = {}
         self.derived: dict[str, DerivedSpec] = {}
         self.programs: dict[str, tuple[ProgramSpec, str]] = {}
+        self.revision: dt.date | None = None
 
     # --- helpers --------------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -168,6 +171,7 @@ class Validator:
     def run(self) -> Tables:
         if not self.root.is_dir():
             raise TableError([f"{self.root}: rule-table folder not found"])
+        self.load_revision()
         self.load_sources()
         self.load_reference()
         self.check_profile_tables()
@@ -178,7 +182,26 @@ class Validator:
         if self.errors:
             raise TableError(self.errors)
         return Tables(root=str(self.root), version=tables_version(self.root), sources=self.sources,
-                      reference=self.reference, derived=self.derived, programs=self.programs, stacking=stacking)
+                      reference=self.reference, derived=self.derived, programs=self.programs, stacking=stacking,
+                      reference_revision=self.revision)
+
+    def load_revision(self) -> None:
+        path = self.root / "revision.toml"
+        where = self.rel(path)
+        if not path.exists():
+            self.error(where, "(file)", "missing: it names the policy reference revision the tables encode")
+            return
+        loaded = self.shape(RevisionSchema(), self.read(path, where) or {}, where)
+        if loaded is not None:
+            self.revision = loaded["reference_revision"]
+
+    def check_freshness(self, spec: ProgramSpec, where: str) -> None:
+        """``checked`` and ``added`` cannot be later than the reference revision the tables encode."""
+        for name in ("checked", "added"):
+            day = getattr(spec, name)
+            if self.revision is not None and day is not None and day > self.revision:
+                self.error(where, name, f"{day.isoformat()} is after the policy reference revision "
+                                        f"{self.revision.isoformat()} (revision.toml)")
 
     def load_sources(self) -> None:
         path = self.root / "sources.toml"
@@ -303,6 +326,7 @@ class Validator:
                 self.error(where, "id", f"must match the file name '{path.stem}'")
             before = len(self.errors)
             ProgramCheck(self, spec, where).run()
+            self.check_freshness(spec, where)
             if len(self.errors) == before:
                 self.programs[spec.id] = (spec, self.rel(path))
 

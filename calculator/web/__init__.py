@@ -6,7 +6,7 @@ from flask import Flask
 
 from calculator.extensions import csrf
 from calculator.service import service_for
-from calculator.web import origin
+from calculator.web import changes, origin  # noqa: F401  (changes adds the "What changed" page to the blueprint)
 from calculator.web.i18n import install_template_gettext
 from calculator.web.views import bp, security_headers
 

@@ -5,6 +5,8 @@ Forms post to ``…?lang=xx`` so the language always travels in the query string
 
 from __future__ import annotations
 
+import datetime as dt
+
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
 
@@ -63,6 +65,7 @@ def install_template_gettext(app: Flask) -> None:
     percentages, counts with their unit word), both in that language."""
     app.jinja_env.globals["labelled"] = lambda label, value: labelled(label, value, current_lang())
     app.jinja_env.filters["value_text"] = lambda value, unit: formatting.value(value, unit, current_lang())
+    app.jinja_env.filters["day_text"] = lambda iso: formatting.date(dt.date.fromisoformat(iso), current_lang())
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().gettext(s),

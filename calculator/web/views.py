@@ -82,7 +82,8 @@ def programs() -> str:
     lang = current_lang()
     family = request.args.get("family", "")
     query = request.args.get("q", "").strip().lower()
-    entries = describe_catalogue(catalogue())["programs"]
+    describe = describe_catalogue(catalogue())
+    entries = describe["programs"]
     if family:
         entries = [e for e in entries if e["family"] == family]
     if query:  # names and summaries in both languages: the same programs are found whatever the page's language
@@ -90,7 +91,8 @@ def programs() -> str:
             [e["id"], e["name"]["zh"], e["name"]["en"], e["summary"]["zh"], e["summary"]["en"]]).lower()]
     return render_template("programs.html", entries=entries, family=family, query=request.args.get("q", ""),
                            families=translated(FAMILY_NAMES, lang), sources=catalogue().sources,
-                           certainty=translated(CERTAINTY, lang), confidence=translated(CONFIDENCE, lang))
+                           certainty=translated(CERTAINTY, lang), confidence=translated(CONFIDENCE, lang),
+                           revision=describe["reference_revision"])
 
 
 def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: int = 200,

@@ -233,7 +233,8 @@ class Builder:
                 Column(self.w("flags"), 44, "wrap"), Column(self.w("window"), 36, "wrap"),
                 Column(self.w("opens"), 11, "date"), Column(self.w("closes"), 11, "date"),
                 Column(self.w("excluded"), 32, "wrap"), Column(self.w("reasons"), 40, "wrap"),
-                Column(self.w("sources"), 16, "wrap"), Column(self.w("official_text"), 24, "link")]
+                Column(self.w("sources"), 16, "wrap"), Column(self.w("checked"), 11, "date"),
+                Column(self.w("official_text"), 24, "link")]
 
     def write_programs(self, sheet: Sheet, people: Sheet | None) -> None:
         cols = {c.header: i for i, c in enumerate(sheet.columns, 1)}
@@ -248,7 +249,7 @@ class Builder:
                        1 if entry.counts else 0, *self.side_values(entry), p["amount"], self.side_flag_lines(p),
                        p["window"]["text"],
                        *self.window_dates(p["window"]), self.excluded_text(p, self.company_entries),
-                       self.reasons(p), ", ".join(s["key"] for s in p["sources"]) or None,
+                       self.reasons(p), ", ".join(s["key"] for s in p["sources"]) or None, p["checked"],
                        official_link(p["official_text"])])
             self.layout.program_rows[p["id"]] = row
         if people is not None:
@@ -272,7 +273,7 @@ class Builder:
                            Formula(f"={count_ref}"), None, None, self.w("people_counted", k=k, n=n),
                            self.people_flags(entries), p["window"]["text"], *self.window_dates(p["window"]),
                            self.people_excluded(entries), self.w("see_criteria"),
-                           ", ".join(s["key"] for s in p["sources"]) or None,
+                           ", ".join(s["key"] for s in p["sources"]) or None, p["checked"],
                            official_link(p["official_text"])])
                 self.layout.program_rows[pid] = row
         sheet.finish()
@@ -358,6 +359,9 @@ class Builder:
         sheet.append([self.book.text(ws, self.w("as_of"), "bold"), self.book.date(ws, doc["as_of"], "left")])
         sheet.row([self.w("tables_version"), doc["tables_version"]], ["bold", "text"])
         sheet.row([self.w("engine_version"), doc["engine_version"]], ["bold", "text"])
+        if doc.get("reference_revision"):
+            sheet.append([self.book.text(ws, self.w("reference_revision"), "bold"),
+                          self.book.date(ws, doc["reference_revision"], "left")])
         sheet.blank()
         merged_width = sum(widths[1:last_col])
         for key, text in (("please_note", doc["disclaimer"]), ("how_totals", self.w("how_totals_text"))):

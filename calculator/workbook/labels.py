@@ -29,6 +29,7 @@ WORDS = {
     "as_of": N_("As of"),
     "tables_version": N_("Rule-table version"),
     "engine_version": N_("Engine version"),
+    "reference_revision": N_("Policy reference revision"),
     "please_note": N_("Please note"),
     "how_totals": N_("How the totals work"),
     "how_totals_text": N_(
@@ -96,6 +97,7 @@ WORDS = {
     "reasons": N_("Why / what is missing"),
     "sources": N_("Sources"),
     "official_text": N_("Official text"),
+    "checked": N_("Sources last checked"),
     "needs": N_("Needs: {items}"),
     "taken_instead": N_("{text} Taken instead: {chosen}"),
     "people_status": N_("{count} × {status}"),
