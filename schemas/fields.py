@@ -28,7 +28,7 @@ MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, be
 # request costs time in proportion to these, not to its size:
 MAX_NUMBER_TEXT = 64         # characters of a number typed as text ("1,234,567.89万元" is 14)
 MAX_ANSWER_TEXT = 32         # characters of a yes / no / unknown answer
-MAX_CODE_TEXT = 64           # characters of one code (the longest code or name in the tables is under 40)
+MAX_CODE_TEXT = 120          # characters of one code or name (the longest name in the tables has 80)
 MAX_DATE_TEXT = 40           # characters of a date ("2020-05-01" is 10)
 MAX_LIST_TEXT = 1000         # characters of a list of codes typed as one text ("qianhai, hetao")
 MAX_LIST_ITEMS = 50          # items of a list of codes when the schema was given no choices to count
