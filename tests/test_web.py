@@ -88,7 +88,8 @@ def test_each_card_shows_its_own_programs_formula_and_sources_in_the_pages_langu
             assert program["benefit"]["formula"] in text, (lang, program["id"])
             assert other_doc[program["id"]]["benefit"]["formula"] not in text, (lang, program["id"])
             for source in program["sources"]:
-                assert f'{source["key"]}: ' in text and source["title"] in text, (lang, program["id"])
+                assert source["title"] in text and source["quality_text"] in text, (lang, program["id"])
+                assert f'{source["key"]}: ' not in text, (lang, program["id"])  # no internal key beside it
 
 
 def test_amounts_in_wan_give_the_same_result_as_in_yuan(client):

@@ -30,7 +30,7 @@ from calculator.engine.model import (
 )
 from calculator.engine.texts import GAP, ITEM_TYPES, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, render_flag
 from calculator.i18n import N_, formatting, gettext, lang_of, t
-from calculator.i18n.words import clauses, field_label, sentences
+from calculator.i18n.words import SOURCE_QUALITY, clauses, field_label, sentences
 from schemas.profile import field_catalogue
 
 FAMILIES = tuple(Family)
@@ -279,7 +279,8 @@ class Reporter:
         out = []
         for key in program.spec.sources:
             source = self.catalogue.sources[key]
-            out.append({"key": key, "title": source.title, "type": str(source.type), "urls": list(source.urls),
+            out.append({"key": key, "title": source.title, "type": str(source.type), "quality": str(source.quality),
+                        "quality_text": gettext(SOURCE_QUALITY[source.quality], self.lang), "urls": list(source.urls),
                         "github": [dict(item) for item in source.github]})
         return out
 

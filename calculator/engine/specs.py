@@ -25,6 +25,7 @@ from calculator.engine.enums import (
     Operator,
     ReferenceKind,
     Regime,
+    SourceQuality,
     SourceType,
     StackingKind,
     Status,
@@ -46,6 +47,7 @@ class SourceSpec:
     title: str
     section: str
     type: SourceType
+    quality: SourceQuality
     urls: tuple[str, ...]
     github: tuple[Mapping[str, Any], ...]
     supports: str

@@ -19,6 +19,7 @@ from calculator.web import forms
 from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, _, current_lang
+from calculator.web.sources import numbered
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
 from schemas.as_of import before_founding, parse_as_of
 from schemas.messages import flatten_errors
@@ -90,8 +91,9 @@ def programs() -> str:
     if query:  # names and summaries in both languages: the same programs are found whatever the page's language
         entries = [e for e in entries if query in " ".join(
             [e["id"], e["name"]["zh"], e["name"]["en"], e["summary"]["zh"], e["summary"]["en"]]).lower()]
+    cited = {e["id"]: numbered(e, catalogue().sources, lang) for e in entries}
     return render_template("programs.html", entries=entries, family=family, query=request.args.get("q", ""),
-                           families=translated(FAMILY_NAMES, lang), sources=catalogue().sources,
+                           families=translated(FAMILY_NAMES, lang), cited=cited,
                            certainty=translated(CERTAINTY, lang), confidence=translated(CONFIDENCE, lang))
 
 
