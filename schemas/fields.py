@@ -16,11 +16,15 @@ from marshmallow import ValidationError, fields
 from schemas.messages import Msg
 
 
-def info(unit: str, label: str, hint: str = "", section: str = "") -> dict[str, Any]:
+def info(unit: str, label: str, hint: str = "", section: str = "", *, alone_hint: str = "") -> dict[str, Any]:
     """Field metadata: unit code, label and hint (English message ids, marked with ``N_``: their Chinese is in the
     catalogue of :mod:`calculator.i18n`; show them with ``calculator.i18n.words.field_label`` / ``field_hint``),
-    and the form section the field belongs to."""
-    return {"unit": unit, "label": label, "hint": hint, "section": section}
+    and the form section the field belongs to. ``alone_hint``: a person's hint where people are assessed without a
+    company (the talent form, the people template), when the general one speaks of the company."""
+    found = {"unit": unit, "label": label, "hint": hint, "section": section}
+    if alone_hint:
+        found["alone_hint"] = alone_hint
+    return found
 
 
 MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, below float trouble

@@ -235,7 +235,7 @@ def _instructions(ws: Any, catalogue: Any, kind: str, fields: dict[str, dict[str
         if meta["type"] == "CodeList":
             what = joined(names_in(catalogue, meta["table"], lang).values(), lang)
         unit = "" if meta["unit"] in UNSAID_UNITS else unit_word(meta["unit"], lang)
-        values = [field_label(meta, lang), unit, what, field_hint(meta, lang),
+        values = [field_label(meta, lang), unit, what, field_hint(meta, lang, alone=kind == "people"),
                   *(shown(catalogue, meta, example.get(name), lang) if name in example else None
                     for example in examples), name]
         for column, value in enumerate(values, 1):

@@ -88,9 +88,12 @@ def field_label(meta: Mapping[str, Any], lang: str) -> str:
     return gettext(meta["label"], lang)
 
 
-def field_hint(meta: Mapping[str, Any], lang: str) -> str:
-    """Why a profile field is asked, in ``lang`` ("" when the field has no hint)."""
-    return gettext(meta["hint"], lang) if meta.get("hint") else ""
+def field_hint(meta: Mapping[str, Any], lang: str, alone: bool = False) -> str:
+    """Why a profile field is asked, in ``lang`` ("" when the field has no hint). ``alone``: for a person assessed
+    without a company (the talent form, the people template), whose hint must not speak of "the company's" year or
+    zones (the field's ``alone_hint`` when it has one)."""
+    hint = (meta.get("alone_hint") if alone else None) or meta.get("hint")
+    return gettext(hint, lang) if hint else ""
 
 
 def joined(items: Iterable[str], lang: str) -> str:
