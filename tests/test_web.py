@@ -69,7 +69,9 @@ def test_company_results_show_the_engines_statuses_and_amounts(client, evaluate,
         card = re.search(rf'<article class="program status-(\w+)" id="{program["id"]}">(.*?)</article>', page, re.S)
         assert card, program["id"]
         assert card.group(1) == program["status"], program["id"]
-        assert program["amount"] in card.group(2), program["id"]
+        estimate = program["estimate"]
+        if program["status"] in ("eligible", "needs_info") and estimate and estimate["low"] > 0:
+            assert program["amount"] in card.group(2), program["id"]  # other amounts: tests/test_cards.py
 
 
 def test_each_card_shows_its_own_programs_formula_and_sources_in_the_pages_language(client, evaluate):

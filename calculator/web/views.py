@@ -206,7 +206,7 @@ def handle(kind: str) -> tuple[str, int]:
     families = translated(FAMILY_NAMES, lang)
     ui = card_words()
     return render_template("results.html", doc=doc, chart=chart, kind=kind, ui=ui,
-                           sections=group_cards(doc["programs"], families),
+                           sections=group_cards(doc["programs"], families, lang),
                            tails=card_tails(doc["programs"], ui, lang),
                            form_items=list(request.form.items(multi=True)), families=families), 200
 
