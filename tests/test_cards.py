@@ -22,11 +22,11 @@ from tests.test_web import company_form, zones
 COMPANIES = ("nanshan-seed-startup.json", "futian-hightech-scaleup.json", "qianhai-hk-staff.json")
 PEOPLE = ("hr-roster-ten.json", "qianhai-hk-staff.json")
 WORDS = {
-    "en": {"applies": "Applies to you", "may_apply": "May apply to you", "to_do": "What to do:",
+    "en": {"applies": "Applies to you", "may_apply": "May apply to you: answers missing", "to_do": "What to do:",
            "available": "What is available:", "why_not": "Why not (on the answers given):",
            "not_fixed": "Amount not fixed",
            "zero": ("CNY 0",)},
-    "zh": {"applies": "适用于您", "may_apply": "可能适用于您", "to_do": "须做事项：", "available": "可获得：",
+    "zh": {"applies": "适用于您", "may_apply": "可能适用于您：尚缺信息", "to_do": "须做事项：", "available": "可获得：",
            "why_not": "原因（按所填信息）：", "not_fixed": "金额未定", "zero": ("0元",)},
 }
 DUTIES = ("cn-ai-content-labelling", "cn-genai-service-filing", "sz-ai-ethics-obligations", "sz-risk-tier-obligations")
@@ -107,7 +107,7 @@ def test_every_card_reads_right_for_its_kind_and_status(client, lang):
                     seen["not_eligible"] += 1
             if any(card["id"].startswith(d) for d in DUTIES):
                 assert card["badge"] != eligible and card["badge"] in (
-                    words["applies"], words["may_apply"] + ("：尚缺信息" if lang == "zh" else ": answers missing"),
+                    words["applies"], words["may_apply"],
                     gettext("Does not apply on the answers given", lang)), (card["id"], card["badge"])
                 if card["status"] != "not_eligible":
                     assert words["to_do"] in card["text"], card["id"]
