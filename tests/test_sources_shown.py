@@ -102,3 +102,8 @@ def test_the_batch_workbooks_sources_sheet_shows_quality_not_keys(catalogue, tmp
     cells = [str(c) for r in rows for c in r if c is not None]
     assert not any(c in catalogue.sources for c in cells)
     assert "official text" in cells and "What the source is" in rows[0]
+
+
+def test_every_figure_of_the_tables_has_words(catalogue):
+    names = {row.name for program in catalogue.programs.values() for rows in program.figures.values() for row in rows}
+    assert names - set(FIGURES) == set()

@@ -1,7 +1,7 @@
 """What the figures of the rule tables are called where people read them (the catalogue page, workbooks): by the
 figure's name in its table (``compensation_rate``), an English message id whose Chinese is in the catalogue.
 
-A figure new to the tables needs its words here (``tests/test_catalogue_page.py`` fails on one without them)."""
+A figure new to the tables needs its words here (``tests/test_sources_shown.py`` fails on one without them)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ FIGURES: dict[str, str] = {
     "chain_leader_cap_per_year": NC_("figure", "Annual cap for chain-leader cases"),
     "compensation_rate": NC_("figure", "Compensation rate"),
     "cumulative_cap": NC_("figure", "Cumulative cap"),
+    "extended_years": NC_("figure", "Years a loss carries forward (extended)"),
     "extra_rate": NC_("figure", "Extra deduction rate"),
     "full_reserve_limit_goods_services": NC_("figure", "Full reservation limit for goods and services"),
     "full_reserve_limit_works": NC_("figure", "Full reservation limit for works"),
+    "general_years": NC_("figure", "Years a loss carries forward (general)"),
     "matching_cap": NC_("figure", "Matching cap"),
     "matching_ratio": NC_("figure", "Matching ratio"),
     "max_quota": NC_("figure", "Maximum quota"),
@@ -36,6 +38,7 @@ FIGURES: dict[str, str] = {
     "rd_multiplier_provincial": NC_("figure", "R&D top-up multiplier (provincial level)"),
     "rent_rate": NC_("figure", "Rent support rate"),
     "revised_annual_cap": NC_("figure", "Annual cap (revised measures)"),
+    "row_a_withhold_above": NC_("figure", "Amount above which the estimate is withheld"),
     "share": NC_("figure", "Share"),
     "small_micro_share_of_reserve": NC_("figure", "Small and micro firms' share of the reservation"),
     "standard_rate": NC_("figure", "Standard rate"),
@@ -47,6 +50,7 @@ FIGURES: dict[str, str] = {
     "total_months": NC_("figure", "Months supported"),
     "unfunded_up_to_high": NC_("figure", "Cap without national funding (higher)"),
     "unfunded_up_to_low": NC_("figure", "Cap without national funding (lower)"),
+    "window_years": NC_("figure", "Loss years looked back on"),
 }
 
 
