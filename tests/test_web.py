@@ -251,12 +251,14 @@ def test_the_catalogue_shows_words_not_codes_and_finds_the_same_programs_in_both
     assert found["zh"] == found["en"] and found["en"]
 
 
-def test_benefit_items_show_their_type_in_the_pages_language(client, evaluate):
+def test_benefit_items_are_grouped_under_headings_in_the_pages_language(client, evaluate):
+    """Items sit under a heading saying what they are (no type word glued to each sentence; tests/test_cards.py)."""
     example = "qianhai-hk-staff.json"
     data = MultiDict(list(company_form(example).items()) + zones(example))
     page = client.post("/company?lang=zh", data=data).get_data(as_text=True)
-    types = re.findall(r'<span class="item-type">([^<]*)</span>', page)
-    assert types and set(types) <= {"许可", "义务", "认定", "信息", "提示"}
+    headings = re.findall(r'<div class="items items-\w+"><strong>([^<]*)</strong>', page)
+    assert headings and set(headings) <= {"须做事项：", "可获得：", "须知：", "提示："}
+    assert 'class="item-type"' not in page
 
 
 def test_the_results_can_be_seen_in_the_other_language_with_the_same_answers(client):
