@@ -67,8 +67,8 @@ INSTRUCTIONS = [
        "code (all on the Lists sheet); anything else rejects the row, saying which cell."),
     N_("Several zones: separate them with commas or 、; write none (or 无) for none of them; a blank cell means "
        "not known."),
-    N_("You may also save the first sheet as CSV (UTF-8 or GBK). The examples in the table below are not read: copy "
-       "them into the first sheet to try."),
+    N_("You may also save the first sheet as CSV (UTF-8 or GBK) or as Unicode Text. The examples in the table below "
+       "are not read: copy them into the first sheet to try."),
     N_("Every row is either assessed or rejected with its errors (sheet, row, column, value, message)."),
 ]
 SUBJECT_WORDS = {"companies": NC_("one row per", "company"), "people": NC_("one row per", "person")}
