@@ -81,10 +81,13 @@ def test_the_catalogue_page_numbers_its_sources_with_their_quality_and_names_fig
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_result_cards_show_sources_without_keys(client, lang):
-    from tests.test_web import company_form
+    from tests.test_web import company_form, follow_card
 
     page = client.post(f"/company?lang={lang}", data=company_form("nanshan-seed-startup.json")).get_data(as_text=True)
-    sources = re.findall(r'<ul class="sources">(.*?)</ul>', page, re.S)
+    sources = []
+    for program in ("sz-training-compute-voucher", "cn-ai-content-labelling", "cn-hnte-cit-rate"):  # their own pages
+        detail = follow_card(client, page, program).get_data(as_text=True)
+        sources += re.findall(r'<ul class="sources">(.*?)</ul>', detail, re.S)
     assert sources
     for block in sources:
         text = visible_text(block)
