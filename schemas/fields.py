@@ -18,11 +18,15 @@ from schemas.messages import Msg
 from schemas.reading import NO_NAMES, CodeNames, read_day
 
 
-def info(unit: str, label: str, hint: str = "", section: str = "") -> dict[str, Any]:
+def info(unit: str, label: str, hint: str = "", section: str = "", *, alone_hint: str = "") -> dict[str, Any]:
     """Field metadata: unit code, label and hint (English message ids, marked with ``N_``: their Chinese is in the
     catalogue of :mod:`calculator.i18n`; show them with ``calculator.i18n.words.field_label`` / ``field_hint``),
-    and the form section the field belongs to."""
-    return {"unit": unit, "label": label, "hint": hint, "section": section}
+    and the form section the field belongs to. ``alone_hint``: a person's hint where people are assessed without a
+    company (the talent form, the people template), when the general one speaks of the company."""
+    found = {"unit": unit, "label": label, "hint": hint, "section": section}
+    if alone_hint:
+        found["alone_hint"] = alone_hint
+    return found
 
 
 MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, below float trouble
@@ -30,7 +34,7 @@ MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, be
 # request costs time in proportion to these, not to its size:
 MAX_NUMBER_TEXT = 64         # characters of a number typed as text ("1,234,567.89万元" is 14)
 MAX_ANSWER_TEXT = 32         # characters of a yes / no / unknown answer
-MAX_CODE_TEXT = 64           # characters of one code (the longest code or name in the tables is under 40)
+MAX_CODE_TEXT = 120          # characters of one code or name (the longest name in the tables has 80)
 MAX_DATE_TEXT = 40           # characters of a date ("2020-05-01" is 10)
 MAX_LIST_TEXT = 1000         # characters of a list of codes typed as one text ("qianhai, hetao")
 MAX_LIST_ITEMS = 50          # items of a list of codes when the schema was given no choices to count

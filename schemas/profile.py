@@ -260,7 +260,8 @@ class PersonSchema(ProfileSchema, TalentFields):
         N_("The new-talent living subsidy closed to talent introduced on or after 2021-09-01."), "arrival"))
     tax_year = Year(metadata=info(
         "year", N_("Tax year the income figures are for"),
-        N_("Defaults to the company's tax year, else the last complete year."), "tax"))
+        N_("Defaults to the company's tax year, else the last complete year."), "tax",
+        alone_hint=N_("Leave blank for the last complete calendar year.")))
     annual_gross_income = Money(metadata=info(
         "CNY", N_("Annual gross income from employment"),
         N_("Used to estimate mainland and Hong Kong tax when the exact figures are not given."), "tax"))
@@ -282,7 +283,8 @@ class PersonSchema(ProfileSchema, TalentFields):
         N_("A GBA IIT subsidy condition; the lists are set each year."), "tax"))
     employer_zone_flags = CodeList(table="zones", metadata=info(
         "codes", N_("Special zones the employer is registered in"),
-        N_("Defaults to the company's zones when assessed with a company."), "tax"))
+        N_("Defaults to the company's zones when assessed with a company."), "tax",
+        alone_hint=N_("Where the employer is registered decides whether the Qianhai or Hetao exemption can apply.")))
     works_in_zone = TriState(metadata=info(
         "yes/no/unknown", N_("Actually works in that zone (Qianhai or Hetao)?"),
         N_("The Qianhai and Hetao exemptions need work in the zone."), "tax"))

@@ -350,13 +350,14 @@ def test_permissions_and_obligations_with_their_articles(lang):
 def test_sources_with_clickable_addresses(lang):
     _, doc, data = built("futian-hightech-scaleup.json", lang)
     ws = sheet(open_book(data), "sources", lang)
-    rows = {r[0].value: r for r in table_rows(ws)}
-    cited = {s["key"]: s for p in doc["programs"] for s in p["sources"]}
+    rows = {r[1].value: r for r in table_rows(ws)}
+    cited = {s["title"]: s for p in doc["programs"] for s in p["sources"]}
     assert set(rows) == set(cited)
+    assert [r[0].value for r in table_rows(ws)] == list(range(1, len(cited) + 1))  # numbered, not keyed
     for key, source in cited.items():
         row = rows[key]
-        assert row[1].value == source["title"]
-        assert row[2].value  # confidence of the source (official text, draft, secondary)
+        assert row[2].value == source["quality_text"]  # official text / official release / secondary summary
+        assert not any(source["key"] == c.value for c in row)
         if source["urls"]:
             assert row[3].hyperlink.target == source["urls"][0] and row[3].value == source["urls"][0]
         elif source["github"]:

@@ -110,6 +110,11 @@ class SourceSchema(Schema):
     key = req(fields.String)
     title = req(fields.String)
     type = one_of("official", "secondary", "official_draft")
+    quality = one_of("official_text", "official_press", "secondary",
+                     description="How much weight the source bears: the official text itself, an official press "
+                                 "report or release about it, or a secondary summary.")
+    quality_text = fields.String(metadata={"description": "The quality in the document's language (assessment "
+                                                          "documents only)."})
     urls = strings()
     github = req(fields.List, fields.Nested(GithubRefSchema), description="Copies of the text kept on GitHub.")
 

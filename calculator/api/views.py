@@ -219,7 +219,8 @@ def sources_for(keys: list[str]) -> dict[str, Any]:
     out = {}
     for key in keys:
         source = catalogue().sources[key]
-        out[key] = {"key": key, "title": source.title, "type": source.type.value, "urls": list(source.urls),
+        out[key] = {"key": key, "title": source.title, "type": source.type.value, "quality": source.quality.value,
+                    "urls": list(source.urls),
                     "github": [dict(item) for item in source.github]}
     return out
 

@@ -423,9 +423,9 @@ def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: S
         per_department = [[name, *values] for name, values in sorted(departments.items())]
     writer.summary(lines, table, per_department)
     ws = "sources"
-    writer.head(ws, [w("program_id", lang), w("source_key", lang), w("source_title", lang), w("urls", lang)])
+    writer.head(ws, [w("program_id", lang), w("source_title", lang), w("source_quality", lang), w("urls", lang)])
     for program in programs:
-        for source_doc in reporter.sources(program):
-            writer.row(ws, [program.id, source_doc["key"], source_doc["title"], "\n".join(source_doc["urls"])])
+        for source_doc in reporter.sources(program):  # as people read them: no internal source key
+            writer.row(ws, [program.id, source_doc["title"], source_doc["quality_text"], "\n".join(source_doc["urls"])])
     writer.row(ws, [])
     writer.row(ws, [w("tables_version", lang), summary.tables_version])

@@ -87,7 +87,7 @@ WORDS = {
     "sum_high": N_("Sum high (CNY)"),
     "rows": N_("Rows"),
     "source_title": N_("Source"),
-    "source_key": N_("Key"),
+    "source_quality": N_("What the source is"),
     "urls": N_("Addresses"),
     "disclaimer": N_("Disclaimer"),
     "other_departments": N_("(other departments)"),

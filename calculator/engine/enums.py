@@ -244,6 +244,14 @@ class SourceType(StrEnum):
     OFFICIAL_DRAFT = "official_draft"
 
 
+class SourceQuality(StrEnum):
+    """How a reader should weigh a source (shown beside it in plain words; see ``tools/import_sources.py``)."""
+
+    OFFICIAL_TEXT = "official_text"    # the official text itself, or a full or verbatim reproduction of it
+    OFFICIAL_PRESS = "official_press"  # a press report, release, summary or Q&A about an official act
+    SECONDARY = "secondary"            # a secondary summary, aggregator or third-party extraction
+
+
 class WhenUnknown(StrEnum):
     """What a by-category benefit shows when the category is not answered."""
 

@@ -46,7 +46,7 @@ from calculator.engine.texts import (
 )
 from calculator.engine.totals import KindSum, MoneyTotals, Sum, compute_totals
 from calculator.i18n import N_, fill, formatting, gettext, lang_of, t
-from calculator.i18n.words import clauses, field_label, sentences
+from calculator.i18n.words import SOURCE_QUALITY, clauses, field_label, sentences
 from schemas.profile import field_catalogue
 
 FAMILIES = tuple(Family)
@@ -310,7 +310,8 @@ class Reporter:
         out = []
         for key in program.spec.sources:
             source = self.catalogue.sources[key]
-            out.append({"key": key, "title": source.title, "type": str(source.type), "urls": list(source.urls),
+            out.append({"key": key, "title": source.title, "type": str(source.type), "quality": str(source.quality),
+                        "quality_text": gettext(SOURCE_QUALITY[source.quality], self.lang), "urls": list(source.urls),
                         "github": [dict(item) for item in source.github]})
         return out
 

@@ -27,6 +27,7 @@ from calculator.engine.enums import (
     MoneyKind,
     Operator,
     ReferenceKind,
+    SourceQuality,
     SourceType,
     StackingKind,
     Status,
@@ -102,9 +103,19 @@ class SourceSchema(Strict):
     title = fields.String(required=True)
     section = fields.String(required=True)
     type = Choice(SourceType, required=True)
+    quality = Choice(SourceQuality, required=True)
     urls = fields.List(fields.String(), required=True)
     github = fields.List(fields.Dict(), load_default=list)
     supports = fields.String(required=True)
+
+    @validates_schema
+    def _quality_fits_type(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A secondary source is never presented as official, nor an official one as secondary."""
+        secondary = data.get("type") == SourceType.SECONDARY
+        if "quality" in data and secondary != (data["quality"] == SourceQuality.SECONDARY):
+            raise ValidationError({"quality": [f"'{data['quality']}' does not fit type '{data.get('type')}': a "
+                                               "secondary source has quality 'secondary', an official one "
+                                               "'official_text' or 'official_press'"]})
 
 
 class DatedRowMixin(Strict):

@@ -26,6 +26,7 @@ from calculator.engine.enums import (
     Operator,
     ReferenceKind,
     Regime,
+    SourceQuality,
     SourceType,
     StackingKind,
     Status,
@@ -47,6 +48,7 @@ class SourceSpec:
     title: str
     section: str
     type: SourceType
+    quality: SourceQuality
     urls: tuple[str, ...]
     github: tuple[Mapping[str, Any], ...]
     supports: str

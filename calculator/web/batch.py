@@ -232,7 +232,8 @@ def delete(job_id: str) -> tuple[str, int]:
 def template(kind: str) -> Response:
     if kind not in ("companies", "people"):
         abort(404)
-    response = send_file(io.BytesIO(build_template(current_app.extensions["catalogue"], kind)),
+    lang = current_lang()  # the template's words, dropdowns included, are in the page's language
+    response = send_file(io.BytesIO(build_template(current_app.extensions["catalogue"], kind, lang)),
                          mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = content_disposition(template_name(kind))
+    response.headers["Content-Disposition"] = content_disposition(template_name(kind, lang))
     return response

@@ -117,7 +117,7 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
             controller = SHOW_WHEN[subject].get(name)
             questions.append(Question(
                 name=name, html_id=f"{head}{name}", kind=meta["type"], label=field_label(meta, lang),
-                hint=field_hint(meta, lang), unit=meta["unit"],
+                hint=field_hint(meta, lang, alone=subject == "person"), unit=meta["unit"],
                 unit_text="" if meta["unit"] in UNITS_SAID_BY_THE_INPUT else t(
                     UNIT_SHOWN, lang, unit=unit_word(meta["unit"], lang)),
                 choices=choices, programs=programs,

@@ -12,9 +12,11 @@ from calculator.i18n import LANGS, N_, NC_, gettext, other_lang, pgettext
 from calculator.i18n.words import labelled
 from calculator.service import Checked, InputRejected, Service
 from calculator.web import forms
+from calculator.web.card_view import card_view
 from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, _, current_lang
+from calculator.web.sources import numbered
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
 
 bp = Blueprint("web", __name__)
@@ -89,8 +91,9 @@ def programs() -> str:
     if query:  # names and summaries in both languages: the same programs are found whatever the page's language
         entries = [e for e in entries if query in " ".join(
             [e["id"], e["name"]["zh"], e["name"]["en"], e["summary"]["zh"], e["summary"]["en"]]).lower()]
+    cited = {e["id"]: numbered(e, catalogue().sources, lang) for e in entries}
     return render_template("programs.html", entries=entries, family=family, query=request.args.get("q", ""),
-                           families=translated(FAMILY_NAMES, lang), sources=catalogue().sources,
+                           families=translated(FAMILY_NAMES, lang), cited=cited,
                            certainty=translated(CERTAINTY, lang), confidence=translated(CONFIDENCE, lang),
                            revision=describe["reference_revision"])
 
@@ -197,7 +200,7 @@ def handle(kind: str) -> tuple[str, int]:
     families = translated(FAMILY_NAMES, lang)
     ui = card_words()
     return render_template("results.html", doc=doc, chart=chart, kind=kind, ui=ui,
-                           sections=group_cards(doc["programs"], families),
+                           sections=group_cards(doc["programs"], families, lang),
                            form_items=list(request.form.items(multi=True)), families=families), 200
 
 
@@ -215,7 +218,8 @@ def program_page(kind: str, program_id: str) -> tuple[str, int]:
     if not found:
         abort(404)
     ui = card_words()
-    return render_template("program.html", p=found[0], ui=ui, kind=kind, tail=card_tails(found, ui, lang)[program_id],
+    return render_template("program.html", p={**found[0], "card": card_view(found[0], lang)}, ui=ui, kind=kind,
+                           tail=card_tails(found, ui, lang)[program_id],
                            form_items=list(request.form.items(multi=True))), 200
 
 

@@ -27,10 +27,10 @@ from calculator.engine import (
 )
 from calculator.i18n import LANGUAGE_TAGS, gettext
 from calculator.i18n.formatting import shows_wan
-from calculator.i18n.words import clauses, joined, labelled
+from calculator.i18n.words import clauses, joined, labelled, readable_source
 from calculator.workbook.cells import MONEY, Book, Column, Formula, Link, Sheet, Typed, text_lines
 from calculator.workbook.inputs import write_inputs
-from calculator.workbook.labels import SOURCE_TYPES, applies, sheet_name, word
+from calculator.workbook.labels import applies, sheet_name, word
 from calculator.workbook.totals import TotalsWriter
 
 RESULT_TEXT = {"met": RESULT[True], "not_met": RESULT[False], "unknown": RESULT[None]}  # by result code
@@ -72,6 +72,7 @@ class Builder:
         self.wan = shows_wan(lang)  # 万元 columns beside the yuan ones
         self.layout = Layout()
         self.entries = self.pair()
+        self._source_numbers: dict[str, int] | None = None
         self.company_entries = [e for e in self.entries if e.doc["subject"] == "company"]
         self.person_entries = [e for e in self.entries if e.doc["subject"] == "person"]
 
@@ -249,7 +250,7 @@ class Builder:
                        1 if entry.counts else 0, *self.side_values(entry), p["amount"], self.side_flag_lines(p),
                        p["window"]["text"],
                        *self.window_dates(p["window"]), self.excluded_text(p, self.company_entries),
-                       self.reasons(p), ", ".join(s["key"] for s in p["sources"]) or None, p["checked"],
+                       self.reasons(p), self.source_refs(p), p["checked"],
                        official_link(p["official_text"])])
             self.layout.program_rows[p["id"]] = row
         if people is not None:
@@ -273,7 +274,7 @@ class Builder:
                            Formula(f"={count_ref}"), None, None, self.w("people_counted", k=k, n=n),
                            self.people_flags(entries), p["window"]["text"], *self.window_dates(p["window"]),
                            self.people_excluded(entries), self.w("see_criteria"),
-                           ", ".join(s["key"] for s in p["sources"]) or None, p["checked"],
+                           self.source_refs(p), p["checked"],
                            official_link(p["official_text"])])
                 self.layout.program_rows[pid] = row
         sheet.finish()
@@ -485,9 +486,21 @@ class Builder:
 
     # --- Sources ----------------------------------------------------------------------------------
     def source_columns(self) -> list[Column]:
-        return [Column(self.w("key"), 12), Column(self.w("title_col"), 50, "wrap"),
-                Column(self.w("confidence"), 18, "wrap"), Column(self.w("address"), 40, "link"),
+        return [Column(self.w("source_number"), 8, "int"), Column(self.w("title_col"), 50, "wrap"),
+                Column(self.w("source_quality"), 24, "wrap"), Column(self.w("address"), 40, "link"),
                 Column(self.w("other_addresses"), 50, "wrap"), Column(self.w("cited_by"), 50, "wrap")]
+
+    def source_numbers(self) -> dict[str, int]:
+        """Each cited source's number on the Sources sheet (in order of first citation); the programs refer to
+        them by number, never by the tables' internal key."""
+        if self._source_numbers is None:
+            keys = dict.fromkeys(source["key"] for entry in self.entries for source in entry.doc["sources"])
+            self._source_numbers = {key: number for number, key in enumerate(keys, 1)}
+        return self._source_numbers
+
+    def source_refs(self, p: dict[str, Any]) -> str | None:
+        numbers = self.source_numbers()
+        return " ".join(f"[{numbers[s['key']]}]" for s in p["sources"]) or None
 
     def write_sources(self, sheet: Sheet) -> None:
         lang = self.lang
@@ -497,10 +510,10 @@ class Builder:
             for source in entry.doc["sources"]:
                 found.setdefault(source["key"], source)
                 cited.setdefault(source["key"], {})[entry.doc["name"]] = None
+        numbers = self.source_numbers()
         for key, source in found.items():
             addresses = list(source["urls"]) + [github_url(g) for g in source.get("github", [])]
-            kind = gettext(SOURCE_TYPES[source["type"]], lang) if source["type"] in SOURCE_TYPES else source["type"]
-            sheet.row([key, source["title"], kind,
+            sheet.row([numbers[key], source["title"], readable_source(source, lang)["quality"],
                        Link(addresses[0]) if addresses else None, "\n".join(addresses[1:]) or None,
                        joined(cited[key], lang)])
         sheet.finish()

@@ -137,7 +137,8 @@ WORDS = {
     "applies": N_("Applies"),
     "no_items": N_("No permissions or obligations for this assessment."),
     # sources
-    "key": N_("Key"),
+    "source_number": NC_("numbered source", "No."),
+    "source_quality": N_("What the source is"),
     "title_col": N_("Title"),
     "address": N_("Address"),
     "other_addresses": N_("Other addresses"),
@@ -153,12 +154,6 @@ WORDS = {
     # cells
     "cut": N_(" … [cut: the full text has {n:,} characters, more than the 32,767 a cell can hold]"),
     "file_prefix": N_("incentive-assessment"),
-}
-
-SOURCE_TYPES = {
-    "official": N_("Official text"),
-    "official_draft": N_("Official draft only"),
-    "secondary": N_("Secondary source"),
 }
 
 # Whether a permission or obligation applies (a value, unlike the column header "Applies").
