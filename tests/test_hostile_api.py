@@ -70,3 +70,18 @@ def test_a_list_of_people_is_refused_by_its_length_before_its_items_are_read(cli
     assert response.status_code == 422
     assert response.get_json()["errors"] == [{"field": "people", "message": "一次测算最多 500 人。"}]
     assert after.ru_utime - before.ru_utime < 0.5
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "is given twice in one object"), ("zh", "不是有效的 JSON")])
+def test_a_name_given_twice_in_one_object_is_refused_not_the_last_one_kept(client, lang, words):
+    body = '{"company": {"name": "A", "name": "B", "founded": "2020-01-01"}}'
+    response = client.post(f"/api/v1/assessments?lang={lang}", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.json["error"] == "malformed_json"
+    assert words in response.json["message"] and '"name"' in response.json["message"]
+
+
+def test_half_a_surrogate_pair_in_a_name_gets_a_json_error_naming_it_not_a_500(client):
+    response = client.post("/api/v1/assessments", data='{"company": {"\\ud800x": 1}}', content_type="application/json")
+    assert response.status_code == 422
+    body = json.loads(response.get_data(as_text=True))  # valid JSON: the half pair written as an escape
+    assert [e["field"] for e in body["errors"]] == ["company.\ud800x"]

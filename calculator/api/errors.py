@@ -92,7 +92,10 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     Encoded by orjson: an assessment document is about 150 kB, which the standard library encodes in about 1 ms
     and orjson in under 0.1 ms. Amounts are finite by construction (Decimal arithmetic; a non-finite value is
     written as null by the report, and orjson would write a float NaN as null too rather than invalid JSON)."""
-    body = orjson.dumps(data)
+    try:
+        body = orjson.dumps(data)
+    except TypeError:  # half a surrogate pair (echoed from a JSON escape in a name): written as \\udXXX escapes
+        body = json.dumps(data, ensure_ascii=True).encode("ascii")
     response = current_app.response_class(body, status=status, mimetype="application/json")
     for name, value in (headers or {}).items():
         response.headers[name] = value

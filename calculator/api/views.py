@@ -94,6 +94,21 @@ def service() -> Service:
 
 
 # --- request bodies ------------------------------------------------------------------------------------------
+class DuplicateName(ValueError):
+    """An object names the same member twice: refused rather than keeping the last one silently."""
+
+
+def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose names are all different (a set: linear time)."""
+    found: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in found:
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            raise DuplicateName(f"the name {json.dumps(shown)} is given twice in one object")
+        found[name] = value
+    return found
+
+
 def read_json() -> Any:
     """The body as JSON: 415 unless sent as JSON, 413 over the size limit, 400 when it does not parse."""
     if not request.is_json:
@@ -110,11 +125,13 @@ def read_json() -> Any:
         raise ValueError(f"{name} is not a JSON number")
 
     try:
-        return json.loads(text, parse_constant=no_constants)
+        return json.loads(text, parse_constant=no_constants, object_pairs_hook=once_each)
     except json.JSONDecodeError as exc:
         raise ApiError(400, "malformed_json", detail=f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise ApiError(400, "malformed_json", detail="nested too deeply") from None
+    except DuplicateName as exc:
+        raise ApiError(400, "malformed_json", detail=str(exc)) from None
     except ValueError as exc:  # NaN / Infinity, integers past Python's digit limit
         detail = str(exc) if "JSON number" in str(exc) else "a number has too many digits"
         raise ApiError(400, "malformed_json", detail=detail) from None
