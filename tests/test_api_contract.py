@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 
 from calculator.app import create_app
 from calculator.engine import load_catalogue
-from schemas.fields import Count
+from schemas.fields import Count, YearAmounts
 from schemas.limits import limits_of
 from schemas.profile import CompanySchema, PersonSchema
 from tests.conftest import AS_OF
@@ -42,7 +42,9 @@ def declared(path: str, method: str = "post", status: str = "200") -> jsonschema
 
 
 def as_json(value: Any) -> Any:
-    """A loaded profile value as a client sends it."""
+    """A loaded profile value as a client sends it (amounts by year as a list of ``{year, amount}``)."""
+    if isinstance(value, YearAmounts):
+        return [{"year": year, "amount": as_json(amount)} for year, amount in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else str(value)
     if isinstance(value, dt.date):
