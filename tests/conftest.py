@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from calculator.engine import Catalogue, load_catalogue
+from calculator.engine import Catalogue, default_root, load_catalogue
 from calculator.service import service_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,3 +35,11 @@ def evaluate(catalogue: Catalogue):
 
 def example(name: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> Path:
+    """A copy of the rule tables, to break on purpose (with :func:`tests.table_copies.edit`)."""
+    root = tmp_path / "tables"
+    shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return root

@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from calculator.engine import TableError, load_catalogue
-from calculator.engine.loader import default_root
+from tests.table_copies import edit, load_errors
 
 PROGRAM = "programs/longhua-compute-voucher.toml"
-
-
-@pytest.fixture
-def tables(tmp_path: Path) -> Path:
-    root = tmp_path / "tables"
-    shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    return root
-
-
-def edit(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {relative}: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def load_errors(root: Path) -> list[str]:
-    with pytest.raises(TableError) as info:
-        load_catalogue(root)
-    return info.value.errors
 
 
 def test_the_shipped_tables_load(catalogue):

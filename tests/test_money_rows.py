@@ -3,7 +3,6 @@ parts of a ``sum`` (one kind); a table that mixes kinds in a sum stops loading w
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,27 +11,13 @@ from calculator.engine import TableError, load_catalogue
 from calculator.engine.cases import case_input, load_cases, run_case
 from calculator.engine.enums import MoneyKind, Status
 from calculator.engine.evaluate import assess
-from calculator.engine.loader import default_root
 from calculator.engine.totals import compute_totals
 from schemas.profile import AssessmentInputSchema
+from tests.table_copies import edit
 
 BENCHMARK = "programs/sz-ai-application-benchmark.toml"
 LONGGANG = "programs/longgang-specialized-sme-reward.toml"
 MATCHING = "programs/sz-ai-national-challenge-matching.toml"
-
-
-@pytest.fixture
-def tables(tmp_path: Path) -> Path:
-    root = tmp_path / "tables"
-    shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    return root
-
-
-def edit(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {relative}: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def case_result(root: Path, program: str, as_of: str | None = None, name_has: str = ""):

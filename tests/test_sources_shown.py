@@ -15,7 +15,7 @@ from calculator.batch import run_batch
 from calculator.engine.enums import SourceQuality, SourceType
 from calculator.i18n.figures import FIGURES
 from tests.conftest import AS_OF
-from tests.test_loader import edit, load_errors, tables  # noqa: F401 (a fixture)
+from tests.table_copies import edit, load_errors
 
 KEYS_WITH_A_DASH = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b")  # PC-TEXT, LAW-AI: never words of a page
 
@@ -44,7 +44,7 @@ def test_every_source_says_how_much_weight_it_bears_and_never_more_than_its_type
     ('quality = "official_text"\n', "", "Missing data for required field"),
     ('quality = "official_text"', 'quality = "official-ish"', "Must be one of"),
 ])
-def test_a_source_without_an_honest_quality_stops_loading_naming_file_and_source(tables, old, new,  # noqa: F811
+def test_a_source_without_an_honest_quality_stops_loading_naming_file_and_source(tables, old, new,
                                                                                   words):
     edit(tables, "sources.toml", old, new)
     errors = load_errors(tables)
