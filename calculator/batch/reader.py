@@ -26,6 +26,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -183,13 +184,13 @@ def open_xlsx(path: Path, kind: str | None, limits: SheetLimits | None = None) -
             else:
                 return
             filler = None
-            for number, row in enumerate(ws.iter_rows(min_row=start, values_only=True, max_col=width), start):
+            for number, row in enumerate(ws.iter_rows(min_row=start, max_col=width), start):
                 if row is filler:  # openpyxl repeats one tuple for every missing row: skip them cheaply
                     continue
-                if not any(v is not None for v in row):
+                if not any(c.value is not None for c in row):
                     filler = row
                     continue
-                yield number, [normalise_cell(v) for v in row]
+                yield number, [cell_value(c) for c in row]
         except BatchFileError:
             raise
         except Exception as exc:
@@ -210,6 +211,22 @@ def sheet_scan(path: Path, ws: Any, scans: dict[str, SheetScan], limits: SheetLi
         scan = guarded(lambda: scan_sheet(path, part, limits))
     guarded(lambda: scan.check_rows(limits))
     return scan
+
+
+def cell_value(cell: Any) -> Any:
+    """A data cell's value as the user sees it: a number shown as a percentage (Excel stores 95% as 0.95 with a
+    ``%`` number format) is read as the text ``"95%"``, which every percent field reads as 95 (and any other field
+    refuses, naming it); anything else as :func:`normalise_cell`."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return percent_text(value)
+    return normalise_cell(value)
+
+
+def percent_text(value: float) -> str:
+    """``0.95`` → ``"95%"``, ``0.375`` → ``"37.5%"``: the stored fraction as the percentage shown (decimal, exact)."""
+    shown = (Decimal(repr(value)) * 100).normalize()
+    return f"{shown:f}%"
 
 
 def normalise_cell(value: Any) -> Any:

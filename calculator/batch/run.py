@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from calculator import __version__
 from calculator.batch.columns import KINDS, TEXT_TYPES, Mapping, detect_kind, map_header, score
+from calculator.batch.percent import PercentNotes
 from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
 from calculator.batch.writer import MAX_DEPARTMENTS, MONEY_COLUMNS, ResultWriter, w
@@ -207,7 +208,8 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     # Rows are assessed in chunks (in worker processes when caps.processes > 1, see calculator.batch.parallel)
     # and come back in order: what a row writes, or its errors; then the chunk's per-program sums.
     job = RowJob(catalogue, source.sheet, mapping, kind, as_of, lang, [p.id for p in programs])
-    for chunk in assessed(job, _data_rows(rows, max_rows), caps.processes):
+    percents = PercentNotes(mapping, lang)
+    for chunk in assessed(job, percents.watch(_data_rows(rows, max_rows)), caps.processes):
         for errors, lines, row_departments in chunk.rows:
             summary.rows_in += 1
             if errors is not None:
@@ -223,6 +225,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                 on_progress(progress)
         add_into(per_program, chunk.per_program)
     progress.rows_total = summary.rows_in
+    summary.notes += percents.all()
     if on_progress is not None:
         on_progress(progress)
     if summary.rows_in == 0:

@@ -44,6 +44,10 @@ TEXTS: dict[str, str] = {
     "encoding_used": N_("CSV read as {encoding}"),
     "no_rows": N_("No data rows under the header: fill in one row per company or person below it (the template's "
                   "Instructions sheet has examples)."),
+    "bare_percent": N_("Row {row}, column {column} ({header}): {value} was read as {value}% — did you mean "
+                       "{percent}%? If so, write {percent}% (or {percent}) and run the file again."),
+    "bare_percent_more": N_("{count} more cells in percentage columns hold a bare number of 1 or less, read as "
+                            "that many per cent; they are not listed here."),
     "cell_too_long": N_("The cell is too long (more than {limit} characters)."),
     "upload_too_big": N_("The upload is too large: at most {limit} MB per file."),
     "row_cells": N_("Refused: row {row} holds more than {limit} cells (empty formatted cells included); at most "
