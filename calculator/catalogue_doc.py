@@ -85,7 +85,8 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
                        f"{', '.join(f['source'])} | {f['effective_from'] or '—'} | {f['effective_to'] or '—'} |")
     for limit in d["input_limits"]:
         bounds = " ".join(f"{key} `{limit[key]}`" for key in ("min", "max") if limit[key])
-        out.append(f"- Input limit / 输入限制: `{limit['field']}` {bounds}: {limit['text']['en']} / "
+        when = f" (when `{limit['when']['field']}` = `{limit['when']['value']}`)" if limit["when"] else ""
+        out.append(f"- Input limit / 输入限制: `{limit['field']}` {bounds}{when}: {limit['text']['en']} / "
                    f"{limit['text']['zh']}")
     if d["stacking"]:
         out.append("")

@@ -11,15 +11,38 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from schemas.messages import Msg
+
 
 @dataclass(frozen=True)
 class InputLimit:
-    """One bound on a field: ``min`` / ``max`` (either may be None) and the reason in both languages."""
+    """One bound on a field: ``min`` / ``max`` (either may be None) and the reason in both languages; ``percent``:
+    the bounds are percentages (of a percent field); ``when_field`` / ``when_codes``: the bound holds only while
+    that code answer is one of these codes (a band per case)."""
 
     field: str
     text: dict[str, str]
     max: Decimal | None = None
     min: Decimal | None = None
+    percent: bool = False
+    when_field: str | None = None
+    when_codes: frozenset[str] | None = None
+
+    def applies(self, data: dict[str, Any]) -> bool:
+        return self.when_field is None or (self.when_codes is not None and data.get(self.when_field) in self.when_codes)
+
+    def refusal(self, value: Decimal) -> Msg | None:
+        """The message for ``value`` (a :class:`schemas.messages.Msg`), or None when it lies inside the bound."""
+        if self.percent and self.min is not None and self.max is not None:
+            if self.min <= value <= self.max:
+                return None
+            return Msg("outside_percent_band", min=f"{self.min.normalize():f}", max=f"{self.max.normalize():f}",
+                       reason=self.text)
+        if self.max is not None and value > self.max:
+            return Msg("above_limit", max_amount=self.max, reason=self.text)
+        if self.min is not None and value < self.min:
+            return Msg("below_limit", min_amount=self.min, reason=self.text)
+        return None
 
 
 class Choices(dict[str, set[str]]):

@@ -56,6 +56,9 @@ MESSAGES: dict[str, str] = {
     "as_of_range": N_("The assessment date must be between {min} and {max}."),
     "too_many_choices": N_("Too many choices: at most {max}, each listed once."),
     "above_limit": N_("Too large: at most {max_amount}. {reason}"),
+    "outside_percent_band": N_("Outside the band: between {min}% and {max}%. {reason}"),
+    "deduction_band_needed": N_("Say which price deduction the tender applies (goods or services or works, small or "
+                                "micro bidder or consortium): the rate is checked against its band."),
     "below_limit": N_("Too small: at least {min_amount}. {reason}"),
     "application_before_founding": N_("The application date is before the founding date."),
 }

@@ -102,10 +102,9 @@ class ProfileSchema(Schema):
             if value is None:
                 continue
             for limit in limits:
-                if limit.max is not None and value > limit.max:
-                    errors.setdefault(name, []).append(Msg("above_limit", max_amount=limit.max, reason=limit.text))
-                elif limit.min is not None and value < limit.min:
-                    errors.setdefault(name, []).append(Msg("below_limit", min_amount=limit.min, reason=limit.text))
+                refused = limit.refusal(value) if limit.applies(data) else None
+                if refused is not None:
+                    errors.setdefault(name, []).append(refused)
         if errors:
             raise ValidationError(errors)
 

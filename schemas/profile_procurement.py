@@ -9,10 +9,13 @@ the government-procurement programs is derived from ``industry_sector``, ``emplo
 
 from __future__ import annotations
 
-from marshmallow import Schema
+from typing import Any
+
+from marshmallow import Schema, ValidationError, validates_schema
 
 from calculator.i18n import N_
 from schemas.fields import Code, Count, Money, Percent, TriState, info
+from schemas.messages import Msg
 
 
 class ProcurementFields(Schema):
@@ -101,6 +104,23 @@ class ProcurementFields(Schema):
         "yes/no/unknown", N_("In your bids, do you supply goods manufactured by a medium-sized enterprise?"),
         N_("A small or micro bidder supplying such goods counts as medium and loses the small/micro price deduction."),
         "procurement"))
+    bid_price = Money(metadata=info(
+        "CNY", N_("Your bid price in a government tender"),
+        N_("With the tender's deduction rate, the result shows the price your bid is evaluated at."), "procurement"))
+    tender_deduction_band = Code(table="proc_price_deduction_bands", metadata=info(
+        "code", N_("Which price deduction the tender applies to your bid"),
+        N_("Goods or services or works, as a small or micro bidder or in a consortium: each has its own band."),
+        "procurement"))
+    tender_deduction_percent = Percent(metadata=info(
+        "%", N_("Price deduction rate set in the tender"),
+        N_("Must lie inside the band of the deduction the tender applies (for example 10%–20% for goods or services "
+           "from a small or micro bidder)."), "procurement"))
+
+    @validates_schema(skip_on_field_errors=True)
+    def _deduction_has_its_band(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A deduction rate is checked against the band of the deduction the tender applies: it needs that answer."""
+        if data.get("tender_deduction_percent") is not None and data.get("tender_deduction_band") is None:
+            raise ValidationError({"tender_deduction_band": [Msg("deduction_band_needed")]})
     supplies_ai_products_or_services = TriState(metadata=info(
         "yes/no/unknown", N_("Do you supply AI products or services that public bodies could use?"),
         N_("The AI Regulation requires public bodies to take the lead in using AI products and services."),

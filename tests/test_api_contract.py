@@ -64,8 +64,12 @@ def within_limits(subject: dict[str, Any] | None, schema: type) -> None:
     for name, field in schema._declared_fields.items():
         if isinstance(field, Count) and subject.get(name) is not None:
             subject[name] = min(subject[name], field.maximum)
+    if subject.get("tender_deduction_percent") is not None and subject.get("tender_deduction_band") is None:
+        subject["tender_deduction_band"] = "goods_services_small_micro"  # a rate is checked against its band
     for name, limits in limits_of(CHOICES, schema.subject).items():
         for limit in limits:
+            if not limit.applies(subject):
+                continue
             if subject.get(name) is not None and limit.max is not None:
                 subject[name] = min(subject[name], limit.max)
             if subject.get(name) is not None and limit.min is not None:
@@ -143,12 +147,22 @@ def test_the_documented_bounds_of_the_rule_tables_are_the_enforced_ones():
     for subject, name, limit in bounded:
         documented = SPEC["components"]["schemas"][subject.title()]["properties"][name]
         number = next(s for s in documented["anyOf"] if s.get("type") == "number")
+        # a band that holds for one answer of another field (a tender's deduction band) is said in words, and
+        # checked with that answer given
+        condition = {} if limit.when_field is None else {limit.when_field: sorted(limit.when_codes or ())[0]}
         for key, value, step in (("maximum", limit.max, 1), ("minimum", limit.min, -1)):
             if value is None:
                 continue
-            assert number[key] == float(value)
+            if condition:
+                unit = "%" if limit.percent else ""
+                assert f"{value:,}{unit}" in documented["description"] and limit.when_field in documented["description"]
+            else:
+                assert number[key] == float(value)
+            step = Decimal(step) / 10 if limit.percent else step
             for sent, status in ((value, 200), (value + step, 422)):
-                body = {"company": {name: int(sent)}} if subject == "company" else {"people": [{name: int(sent)}]}
+                sent = str(sent) if limit.percent else int(sent)
+                fields_sent = {name: sent, **condition}
+                body = {"company": fields_sent} if subject == "company" else {"people": [fields_sent]}
                 path = "/assessments" if subject == "company" else "/assessments/people"
                 answer = APP.test_client().post(f"{API}{path}?as_of={AS_OF}", data=json.dumps(body),
                                                 content_type="application/json")

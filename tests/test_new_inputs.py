@@ -40,6 +40,7 @@ COMPANY: dict[str, Any] = {
     "national_challenge_funding": 3_000_000, "released_open_source_ai_software": "yes",
     "in_smart_terminal_industry": "no", "generates_content": "yes", "distributes_user_content": "no",
     "operates_app_store": "no", "offers_public_genai_service": "yes", "uses_filed_model_via_api": "yes",
+    "bid_price": 1_000_000, "tender_deduction_band": "goods_services_small_micro", "tender_deduction_percent": 15,
 }
 PERSON: dict[str, Any] = {
     "identity": "foreign_national", "degree": "master", "stem_field": "yes", "degree_institution_well_known": "yes",

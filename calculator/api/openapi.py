@@ -146,13 +146,16 @@ def table_limits(field: Any, choices: Any, schema: dict[str, Any]) -> str:
     number = next((s for s in schema.get("anyOf", ()) if s.get("type") == "number"), None)
     said = []
     for limit in found:
-        if number is not None and limit.max is not None:
+        always = limit.when_field is None  # a band that holds for one answer of another field is said, not typed
+        if always and number is not None and limit.max is not None:
             number["maximum"] = min(number["maximum"], float(limit.max))
-        if number is not None and limit.min is not None:
+        if always and number is not None and limit.min is not None:
             number["minimum"] = max(number["minimum"], float(limit.min))
-        bounds = ", ".join(f"{word} {value:,}" for word, value in (("at least", limit.min), ("at most", limit.max))
-                           if value is not None)
-        said.append(f" {bounds[0].upper()}{bounds[1:]}: {limit.text['en']}")
+        unit = "%" if limit.percent else ""
+        bounds = ", ".join(f"{word} {value:,}{unit}" for word, value in (("at least", limit.min),
+                                                                          ("at most", limit.max)) if value is not None)
+        when = "" if always else f" When {limit.when_field} is {' or '.join(sorted(limit.when_codes or ()))}:"
+        said.append(f"{when} {bounds[0].upper()}{bounds[1:]}: {limit.text['en']}")
     return "".join(said)
 
 

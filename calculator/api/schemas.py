@@ -497,6 +497,8 @@ class InputLimitSchema(Schema):
     max = opt(fields.String, description="The program figure bounding it from above.")
     min = opt(fields.String)
     text = req(fields.Nested, BilingualSchema)
+    when = opt(fields.Dict, description="Only while this field has this code (or one of these codes): "
+                                        "{field, value}.")
 
 
 class CatalogueSelfCheckSchema(Schema):

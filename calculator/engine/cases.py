@@ -19,7 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from calculator.engine.enums import Outcome, SideKind, Status, Subject
 from calculator.engine.evaluate import assess
@@ -95,7 +95,7 @@ class ExpectSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    status = Choice(Status, required=True)
+    status = Choice(Status)  # required, except with input_error (a refused profile has no result)
     low = Number()
     high = Number()
     amount = fields.String(validate=validate.OneOf(("unknown", "none", "non_monetary")))
@@ -117,6 +117,11 @@ class ExpectSchema(Schema):
     adjustments = fields.List(fields.Nested(AdjustmentExpectSchema))
     context = fields.List(fields.String())
     input_error = fields.String()
+
+    @validates_schema
+    def _status_or_refusal(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if "input_error" not in data and "status" not in data:
+            raise ValidationError("Missing data for required field.", "status")
 
 
 class CaseSchema(Schema):

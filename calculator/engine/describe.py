@@ -84,7 +84,9 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
         "flags": [{"code": f.code, "text": dict(f.text), "from": _iso(f.effective_from), "to": _iso(f.effective_to),
                    "confidence": _value(f.confidence), "source": list(f.source), "conditional": f.when is not None}
                   for f in spec.flags],
-        "input_limits": [{"field": limit.field, "max": limit.max, "min": limit.min, "text": dict(limit.text)}
+        "input_limits": [{"field": limit.field, "max": limit.max, "min": limit.min, "text": dict(limit.text),
+                          "when": None if limit.when is None else {"field": limit.when.field,
+                                                                   "value": limit.when.value}}
                          for limit in spec.input_limits],
         "documents": None if spec.documents is None else {
             "confidence": spec.documents.confidence.value, "items": [dict(item) for item in spec.documents.items]},

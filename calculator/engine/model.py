@@ -24,6 +24,7 @@ from calculator.engine.enums import (
     StackingKind,
     Status,
     Subject,
+    Unit,
     WindowMode,
     WindowState,
 )
@@ -514,8 +515,15 @@ class Catalogue:
             for spec in program.spec.input_limits:
                 rows_max = program.figures.get(spec.max or "", [])
                 rows_min = program.figures.get(spec.min or "", [])
+                # a ratio figure bounds a percent input (0.10 is 10): the loader allows it on no other input
+                scale = Decimal(100) if any(r.unit == Unit.RATIO for r in [*rows_max, *rows_min]) else Decimal(1)
+                when = spec.when
+                codes = None if when is None else frozenset(
+                    str(code) for code in (when.value if isinstance(when.value, list | tuple) else [when.value]))
                 limit = InputLimit(field=spec.field, text=dict(spec.text),
-                                   max=max((r.value for r in rows_max), default=None),
-                                   min=min((r.value for r in rows_min), default=None))
+                                   max=max((r.value * scale for r in rows_max), default=None),
+                                   min=min((r.value * scale for r in rows_min), default=None),
+                                   percent=scale != 1, when_field=None if when is None else when.field,
+                                   when_codes=codes)
                 out.setdefault(program.subject.value, {}).setdefault(spec.field, []).append(limit)
         return out

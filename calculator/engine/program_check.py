@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from calculator.engine.benefits import REGISTRY, resolve
-from calculator.engine.enums import COMPARISONS, Certainty, Confidence, Operator, Outcome, ReferenceKind
+from calculator.engine.enums import COMPARISONS, Certainty, Confidence, Operator, Outcome, ReferenceKind, Unit
 from calculator.engine.specs import (
     BandLookup,
     BenefitSpec,
@@ -162,15 +162,32 @@ class ProgramCheck:
             self.condition(cond, field)
 
     def input_limits(self) -> None:
-        names = {row.name for row in self.spec.figures if row.role != "context"}
+        units = {row.name: row.unit for row in self.spec.figures if row.role != "context"}
         for index, limit in enumerate(self.spec.input_limits):
             field = f"input_limits[{index}]"
-            if self.validator.fields[self.subject].get(limit.field, {}).get("type") not in NUMERIC_TYPES:
+            ftype = self.validator.fields[self.subject].get(limit.field, {}).get("type")
+            if ftype not in NUMERIC_TYPES:
                 self.error(f"{field}.field", f"'{limit.field}' is not a numeric {self.subject} profile field")
             for key in ("max", "min"):
                 ref = getattr(limit, key)
-                if ref is not None and ref not in names:
+                if ref is not None and ref not in units:
                     self.error(f"{field}.{key}", f"'{ref}' is not a figure of this program")
+                elif ref is not None and (ftype == "Percent") != (units[ref] == Unit.RATIO):
+                    self.error(f"{field}.{key}", "a percent input is bounded by ratio figures (0.10 for 10%), and "
+                               "only a percent input is")
+            if limit.when is not None:
+                self.limit_condition(limit.when, f"{field}.when")
+
+    def limit_condition(self, cond: ConditionSpec, field: str) -> None:
+        """An input limit's ``when``: ``eq`` / ``in`` on a code input the profile schema reads (not a derived value:
+        the refusal comes before any value is derived), with codes of its table."""
+        if self.validator.fields[self.subject].get(cond.field, {}).get("type") != "Code":
+            self.error(f"{field}.field", f"'{cond.field}' is not a code {self.subject} profile field")
+            return
+        if cond.op not in (Operator.EQ, Operator.IN):
+            self.error(f"{field}.op", "an input limit's when takes eq or in")
+            return
+        self.condition(cond, field)
 
     def condition(self, cond: ConditionSpec | CriterionSpec, field: str) -> None:
         """A criterion or a ``when``: its input exists, the operator suits its type, codes and look-ups exist."""

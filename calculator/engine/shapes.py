@@ -38,6 +38,7 @@ from calculator.engine.enums import (
 )
 from calculator.engine.shape_fields import (
     Choice,
+    ConditionSchema,
     DatedMixin,
     Number,
     Scalar,
@@ -232,6 +233,7 @@ class InputLimitSchema(Strict):
     max = figure_field()
     min = figure_field()
     text = bilingual_field(required=True)
+    when = fields.Nested(ConditionSchema)
 
     @validates_schema
     def _bounded(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -246,6 +246,7 @@ class InputLimitSpec:
     text: Text
     max: str | None = None
     min: str | None = None
+    when: ConditionSpec | None = None   # only while another answer (a code) is one of these: a band per case
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,6 +489,17 @@ class ItemSpec:
 @dataclass(frozen=True, slots=True)
 class NonMonetaryParams(Params):
     items: tuple[ItemSpec, ...]
+    evaluated_price: EvaluatedPrice | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluatedPrice:
+    """A price evaluated after a deduction (a procurement preference): ``price`` × (1 − ``deduction`` %), quoted by
+    the items as ``{price_amount}``, ``{deduction_percent}`` (the rate as given, 0–100) and ``{evaluated_amount}``;
+    no amount of the result."""
+
+    price: str        # a money input
+    deduction: str    # a percent input
 
 
 @dataclass(frozen=True, slots=True)

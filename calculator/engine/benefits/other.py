@@ -4,6 +4,7 @@ labels and information (``non_monetary``). Each kind: its class, its parameter s
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError, fields, validates_schema
@@ -19,9 +20,10 @@ from calculator.engine.shape_fields import (
     bilingual_field,
     confidence_field,
     figure_field,
+    input_field,
     sources_field,
 )
-from calculator.engine.specs import BenefitSpec, ItemSpec, NonMonetaryParams, UnknownParams
+from calculator.engine.specs import BenefitSpec, EvaluatedPrice, ItemSpec, NonMonetaryParams, UnknownParams
 from calculator.engine.texts import flag
 
 if TYPE_CHECKING:
@@ -84,7 +86,12 @@ class NonMonetary(Benefit[NonMonetaryParams]):
         self.conditions = item_conditions(self.params.items, built)
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        items, confidence = show_items(self.params.items, self.conditions, subject, ctx, Confidence.CONFIRMED)
+        values = evaluated_price(self.params.evaluated_price, subject)
+        specs, conditions = self.params.items, self.conditions
+        if values is None and self.params.evaluated_price is not None:  # no price to quote: not those items
+            kept = [i for i, item in enumerate(specs) if not quotes_price(item)]
+            specs, conditions = tuple(specs[i] for i in kept), [conditions[i] for i in kept]
+        items, confidence = show_items(specs, conditions, subject, ctx, Confidence.CONFIRMED, values)
         return BenefitOutcome(kind=Outcome.NON_MONETARY, items=items, confidence=confidence)
 
 
@@ -105,14 +112,48 @@ class ItemSchema(Strict):
             raise ValidationError("A SECONDARY item needs its source.", "source")
 
 
+class EvaluatedPriceSchema(Strict):
+    spec = EvaluatedPrice
+    price = input_field(required=True)
+    deduction = input_field(required=True)
+
+
 class NonMonetarySchema(Strict):
     spec = NonMonetaryParams
     items = fields.List(fields.Nested(ItemSchema), required=True)
+    evaluated_price = fields.Nested(EvaluatedPriceSchema)
 
 
 def check_items(checks: ProgramChecks, params: NonMonetaryParams | Any) -> None:
     for index, item in enumerate(params.items):
         checks.sources(item.source, f"benefit.items[{index}].source")
+    price = getattr(params, "evaluated_price", None)
+    if price is not None:
+        for key, wanted in (("price", "Money"), ("deduction", "Percent")):
+            name = getattr(price, key)
+            if checks.input_type(name) != wanted:
+                checks.error(f"benefit.evaluated_price.{key}", f"'{name}' is not a {wanted} profile field")
+
+
+PRICE_PLACEHOLDERS = ("{price_amount}", "{deduction_percent}", "{evaluated_amount}")
+
+
+def quotes_price(item: ItemSpec) -> bool:
+    return any(p in text for text in item.text.values() for p in PRICE_PLACEHOLDERS)
+
+
+def evaluated_price(price: EvaluatedPrice | None, subject: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What the items quote about a price evaluated after a deduction, when both inputs are answered."""
+    if price is None:
+        return None
+    amount, percent = subject.get(price.price), subject.get(price.deduction)
+    if amount is None or percent is None:
+        return None
+    rate = Decimal(percent)
+    evaluated = (Decimal(amount) * (1 - rate / 100)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    # the rate as given (10, 4.5), not rounded to a display precision: the same in every language
+    return {"price_amount": Decimal(amount), "deduction_percent": f"{rate.normalize():f}",
+            "evaluated_amount": evaluated}
 
 
 ENTRIES = (
@@ -121,8 +162,12 @@ ENTRIES = (
               check=check_context),
     KindEntry(BenefitKind.NON_MONETARY, NonMonetarySchema, NonMonetary,
               "`items = [{ type = permission / obligation / label / information / advisory, text, article, when, "
-              "confidence, source, effective_from, effective_to }]`",
+              "confidence, source, effective_from, effective_to }]`, optional `evaluated_price = { price, "
+              "deduction }` (a money and a percent input)",
               "permissions and obligations; an item's own dates limit when it shows, and a SECONDARY item flags the "
-              "result (an `advisory` item shows its confidence on itself instead)", check=check_items,
-              conditions=("items.*.when",), money_kinds=(MoneyKind.NON_CASH, MoneyKind.OBLIGATION)),
+              "result (an `advisory` item shows its confidence on itself instead); with `evaluated_price`, items may "
+              "quote `{price_amount}`, `{deduction_percent}` and `{evaluated_amount}` = price × (1 − deduction), no "
+              "amount of the result", check=check_items,
+              conditions=("items.*.when",), values=("evaluated_price.price", "evaluated_price.deduction"),
+              money_kinds=(MoneyKind.NON_CASH, MoneyKind.OBLIGATION)),
 )
