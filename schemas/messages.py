@@ -55,6 +55,7 @@ MESSAGES: dict[str, str] = {
     "not_json": N_("The file is not valid JSON: {detail}"),
     "as_of_range": N_("The assessment date must be between {min} and {max}."),
     "too_many_choices": N_("Too many choices: at most {max}, each listed once."),
+    "too_many_projects": N_("Too many projects: at most {max}."),
     "above_limit": N_("Too large: at most {max_amount}. {reason}"),
     "outside_percent_band": N_("Outside the band: between {min}% and {max}%. {reason}"),
     "deduction_band_needed": N_("Say which price deduction the tender applies (goods or services or works, small or "

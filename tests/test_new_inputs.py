@@ -41,6 +41,7 @@ COMPANY: dict[str, Any] = {
     "in_smart_terminal_industry": "no", "generates_content": "yes", "distributes_user_content": "no",
     "operates_app_store": "no", "offers_public_genai_service": "yes", "uses_filed_model_via_api": "yes",
     "bid_price": 1_000_000, "tender_deduction_band": "goods_services_small_micro", "tender_deduction_percent": 15,
+    "gov_scenario_project_tiers": "max_5m; unknown",
 }
 PERSON: dict[str, Any] = {
     "identity": "foreign_national", "degree": "master", "stem_field": "yes", "degree_institution_well_known": "yes",

@@ -33,6 +33,7 @@ from schemas.fields import (
     Year,
 )
 from schemas.limits import limits_of
+from schemas.projects import ProjectValues
 
 _FRACTION = r"(?:\.[0-9]+)?"
 _DAY = r"^(?:19[0-9]{2}|20[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
@@ -120,6 +121,14 @@ def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
         codes = sorted(choices.get(field.table, ()))
         items = {"type": "string", "enum": codes} if codes else {"type": "string"}
         return {"type": ["array", "null"], "items": items, "uniqueItems": True}
+    if isinstance(field, ProjectValues):
+        codes = sorted(choices.get(field.table or "", ()))
+        item: dict[str, Any] = {"type": ["string", "null"]}
+        if codes:
+            item["enum"] = [*codes, "unknown", None]
+        answers = {"type": "array", "maxItems": field.max_items, "items": item}
+        text = {"type": "string", "description": "one answer per project separated by ';', e.g. \"max_5m; unknown\""}
+        return {"anyOf": [answers, text, null]}
     if isinstance(field, MoneyByYear):
         amount = {"anyOf": [{"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)},
                             {"type": "string", "pattern": money_pattern(False)}]}

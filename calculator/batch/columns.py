@@ -19,7 +19,7 @@ from schemas.profile import field_catalogue
 FIELDS = field_catalogue()
 KINDS = {"companies": "company", "people": "person"}
 UNIT_SUFFIX = re.compile(r"\s*[\[（(【][^\]）)】]*[\]）)】]\s*$")
-TEXT_TYPES = frozenset({"Text", "USCC", "Code", "CodeList", "MoneyByYear"})
+TEXT_TYPES = frozenset({"Text", "USCC", "Code", "CodeList", "MoneyByYear", "ProjectValues"})
 # Units a header does not repeat: the dropdown or the question already says what to write.
 UNSAID_UNITS = frozenset({"text", "code", "codes", "yes/no/unknown"})
 

@@ -323,7 +323,7 @@ def _field_of(error: FieldError) -> str | None:
     if error.path == "as_of":
         return "founding_date"
     _, dot, name = error.path.partition(".")
-    return name.split(".")[0] or None if dot else None
+    return name.split(".")[0].split("[")[0] or None if dot else None  # a project of a list: the list's cell
 
 
 def _shown(value: Any) -> Any:

@@ -107,6 +107,7 @@ class BenefitKind(StrEnum):
     IIT_EXCESS_OVER_HK_BURDEN = "iit_excess_over_hk_burden"
     SUM = "sum"
     BY_CONDITION = "by_condition"
+    PER_PROJECT = "per_project"
     UNKNOWN = "unknown"
     NON_MONETARY = "non_monetary"
     LOSS_CARRY_FORWARD = "loss_carry_forward"

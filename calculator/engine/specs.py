@@ -473,6 +473,17 @@ class SumParams(Params):
 
 
 @dataclass(frozen=True, slots=True)
+class PerProjectParams(Params):
+    """A program paid per project: ``each`` priced once per answer of ``projects`` (a list input), that answer
+    standing for ``stands_for``; added up and held to ``cap`` (a per-applicant figure) across them."""
+
+    projects: str
+    stands_for: str
+    each: BenefitSpec
+    cap: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemSpec:
     """One permission, obligation, label or piece of information of a non-monetary benefit."""
 

@@ -19,6 +19,10 @@ FLAGS: dict[str, str] = {
     "may_have_expired": N_("These measures were valid for {years} years from {start_date}; they may have expired or been replaced after {end_date}."),
     "competitive_up_to": N_("Competitive or budget-limited: the amount is a ceiling (\"up to\"), not a promise."),
     "range_unanswered": N_("Shown as a range because \"{question}\" was not answered."),
+    "projects_priced": N_("{count} projects priced one by one, together up to {total_amount}, within the "
+                          "per-applicant annual cap of {cap_amount}."),
+    "project_cap_binds": N_("{count} projects priced one by one come to up to {total_amount}: the per-applicant "
+                            "annual cap of {cap_amount} binds, so at most {cap_amount} is counted."),
     "no_figure_in_force": N_("No confirmed figure {name} is in force for this date: amount unknown."),
     "assumed_no_special_deductions": N_("Assumes no deductions besides the 60,000 basic deduction; give them for a closer estimate."),
     "taxable_income_estimated": N_("Taxable income estimated from gross income."),

@@ -67,8 +67,8 @@ def given(raw: Any, meta: dict[str, Any], reporter: Reporter, kind: str, name: s
     """The value as written (typed) and, for codes and yes/no, how it reads."""
     if isinstance(raw, bool):
         return answer(raw, lang), None
-    if meta["type"] == "MoneyByYear":  # amounts by year, as the schema reads them back: "2021: 800000; 2023: 400000"
-        return (str(raw) or word("none_given", lang)), None
+    if meta["type"] in ("MoneyByYear", "ProjectValues"):  # as the schema reads them back: "2021: 800000; 2023: 40万",
+        return (str(raw) or word("none_given", lang)), None   # "max_5m; unknown" (one answer per project)
     if isinstance(raw, list):
         value = ", ".join(raw) if raw else word("none_given", lang)
         return value, formatting.value(raw, meta["unit"], lang, reporter.names(kind, name)) if raw else None
