@@ -36,7 +36,8 @@ from calculator.engine.enums import (
 from calculator.engine.evaluate import assess
 from calculator.engine.loader import TableError, default_root, load_catalogue
 from calculator.engine.model import Assessment, Catalogue, ProgramResult, SubjectResult
-from calculator.engine.report import CERTAINTY, DISCLAIMER, FAMILIES, FAMILY_NAMES, FIELDS, Reporter, cents, to_document
+from calculator.engine.report import Reporter, to_document
+from calculator.engine.report_words import CERTAINTY, DISCLAIMER, FAMILIES, FAMILY_NAMES, FIELDS, cents
 from calculator.engine.texts import CONFIDENCE, MONEY_KINDS, RESULT, STATUS
 from calculator.engine.totals import MoneyTotals, Totals, compute_totals
 
