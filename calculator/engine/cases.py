@@ -21,9 +21,10 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from calculator.engine.catalogue import Catalogue
 from calculator.engine.enums import Outcome, SideKind, Status, Subject
 from calculator.engine.evaluate import assess
-from calculator.engine.model import Catalogue, Gap, ProgramResult, SubjectResult
+from calculator.engine.model import Gap, ProgramResult, SubjectResult
 from calculator.engine.shape_fields import Choice, Number, TableDate
 from calculator.engine.validate import TableError
 from calculator.i18n import fill

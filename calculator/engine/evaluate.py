@@ -9,17 +9,16 @@ from dataclasses import replace
 from typing import Any
 
 from calculator.engine.benefits import Context
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.criteria import combine_all, combine_any
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
 from calculator.engine.model import (
     Assessment,
-    Catalogue,
     CriterionResult,
     Flag,
     NotInForce,
-    Program,
     ProgramResult,
     SubjectResult,
     WindowStatus,

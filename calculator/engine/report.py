@@ -12,12 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from calculator import __version__
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import Outcome, SideKind, Status, Subject, WindowState
 from calculator.engine.model import (
     Assessment,
-    Catalogue,
     Period,
-    Program,
     ProgramResult,
     SelfCheckResult,
     SideFigure,

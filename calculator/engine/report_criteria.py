@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.criteria import Compiled
 from calculator.engine.enums import GapDirection, Status
-from calculator.engine.model import Catalogue, CriterionResult, Flag, Gap, Program
+from calculator.engine.model import CriterionResult, Flag, Gap
 from calculator.engine.report_words import FIELDS, RESULT_CODES, estimate_doc, plain
 from calculator.engine.texts import GAP, OPS, render_flag
 from calculator.i18n import formatting, gettext, t
