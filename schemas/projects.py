@@ -14,7 +14,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields
 
-from schemas.fields import MAX_LIST_TEXT, Code, TriState, capped
+from schemas.bounds import MAX_LIST_TEXT, capped
+from schemas.fields import Code, TriState
 from schemas.messages import Msg
 
 MAX_PROJECTS = 20

@@ -83,6 +83,17 @@ def _describe(field: Any) -> dict[str, Any]:
     return out
 
 
+def project_values_schema(field: ProjectValues, choices: dict[str, set[str]]) -> dict[str, Any]:
+    """One answer per project: a list of the inner field's codes (or unknown), or text separated by ';'."""
+    codes = sorted(choices.get(field.table or "", ()))
+    item: dict[str, Any] = {"type": ["string", "null"]}
+    if codes:
+        item["enum"] = [*codes, "unknown", None]
+    answers = {"type": "array", "maxItems": field.max_items, "items": item}
+    text = {"type": "string", "description": "one answer per project separated by ';', e.g. \"max_5m; unknown\""}
+    return {"anyOf": [answers, text, {"type": "null"}]}
+
+
 def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
     """The JSON Schema of one profile field (empty for fields that are not profile types)."""
     null = {"type": "null"}
@@ -122,13 +133,7 @@ def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
         items = {"type": "string", "enum": codes} if codes else {"type": "string"}
         return {"type": ["array", "null"], "items": items, "uniqueItems": True}
     if isinstance(field, ProjectValues):
-        codes = sorted(choices.get(field.table or "", ()))
-        item: dict[str, Any] = {"type": ["string", "null"]}
-        if codes:
-            item["enum"] = [*codes, "unknown", None]
-        answers = {"type": "array", "maxItems": field.max_items, "items": item}
-        text = {"type": "string", "description": "one answer per project separated by ';', e.g. \"max_5m; unknown\""}
-        return {"anyOf": [answers, text, null]}
+        return project_values_schema(field, choices)
     if isinstance(field, MoneyByYear):
         amount = {"anyOf": [{"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)},
                             {"type": "string", "pattern": money_pattern(False)}]}
