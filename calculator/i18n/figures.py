@@ -17,6 +17,10 @@ FIGURES: dict[str, str] = {
     "chain_leader_cap_per_year": NC_("figure", "Annual cap for chain-leader cases"),
     "compensation_rate": NC_("figure", "Compensation rate"),
     "cumulative_cap": NC_("figure", "Cumulative cap"),
+    "goods_services_consortium_max": NC_("figure", "Highest deduction, goods or services, consortium"),
+    "goods_services_consortium_min": NC_("figure", "Lowest deduction, goods or services, consortium"),
+    "goods_services_small_micro_max": NC_("figure", "Highest deduction, goods or services, small or micro bidder"),
+    "goods_services_small_micro_min": NC_("figure", "Lowest deduction, goods or services, small or micro bidder"),
     "extended_years": NC_("figure", "Years a loss carries forward (extended)"),
     "extra_rate": NC_("figure", "Extra deduction rate"),
     "full_reserve_limit_goods_services": NC_("figure", "Full reservation limit for goods and services"),
@@ -51,6 +55,8 @@ FIGURES: dict[str, str] = {
     "unfunded_up_to_high": NC_("figure", "Cap without national funding (higher)"),
     "unfunded_up_to_low": NC_("figure", "Cap without national funding (lower)"),
     "window_years": NC_("figure", "Loss years looked back on"),
+    "works_small_micro_max": NC_("figure", "Highest deduction, works, small or micro bidder"),
+    "works_small_micro_min": NC_("figure", "Lowest deduction, works, small or micro bidder"),
 }
 
 
