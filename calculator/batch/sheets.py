@@ -12,7 +12,7 @@ from calculator.batch.layout import fitted_width, row_height
 from calculator.engine import STATUS, Status
 from calculator.i18n import N_, NC_, gettext, pgettext
 from calculator.i18n.formatting import shows_wan
-from calculator.workbook.values import DATE
+from calculator.workbook.cells import DATE
 
 # Sheet names are in their own context: this workbook's "Summary" is a 汇总, the assessment workbook's a 摘要.
 # The order is the workbook's: the per-client Summary first, facts about the run last.
