@@ -57,7 +57,7 @@ def generate(path: Path, rows: int) -> None:
     degrees = ["phd", "master", "bachelor_fulltime", "college"]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("People 人员")
-    ws.append([header_text(n, fields[n]) for n in names])
+    ws.append([header_text(n, fields[n], "en") for n in names])
     for i in range(rows):
         ws.append([f"E{i:06d}", rng.choice(["R&D", "Sales", "Ops", "研发"]), rng.choice(identities),
                    rng.choice(degrees), dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3000)), 2025,

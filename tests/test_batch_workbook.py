@@ -148,6 +148,10 @@ def test_every_sheet_is_fitted_frozen_filtered_and_prints_one_page_wide(books, k
     assert summary.cell(2, money).number_format == {"zh": WAN_FORMAT, "en": YUAN_FORMAT}[lang]
     assert summary.cell(2 + len(clients), money).number_format == {"zh": WAN_FORMAT, "en": YUAN_FORMAT}[lang]
     assert str(totals[money - 1]).startswith("=SUM(")
+    top = header.index(w("top_programs", lang))
+    for number, row in enumerate(clients, 2):  # a row as tall as its wrapped lines (LibreOffice does not fit them)
+        lines = max(len(str(v).splitlines()) for v in (row[top], row[top + 1]))
+        assert lines == 1 or summary.row_dimensions[number].height >= 17 * lines, (number, lines)
 
 
 @pytest.mark.parametrize("lang", LANGS)
