@@ -135,7 +135,7 @@ def col(header: str, kind: str = "text", least: float = 8, most: float = 40) -> 
 
 def who(kind: str, lang: str) -> list[Col]:
     """The columns naming a row: its number in the file, the company or person, and a person's department."""
-    cols = [col(w("row", lang), "int", 6, 8), col(w("ref_" + kind, lang), "text", 22, 30)]
+    cols = [col(w("row", lang), "int", 6, 8), col(w("ref_" + kind, lang), "wrap", 22, 30)]
     if kind == "people":
         cols.append(col(w("department", lang), "text", 14, 22))
     return cols
