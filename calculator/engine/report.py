@@ -28,6 +28,8 @@ from calculator.engine.model import (
     SubjectResult,
     WindowStatus,
 )
+from calculator.engine.question_report import questions_doc
+from calculator.engine.questions import AssessmentQuestions, rank_assessment
 from calculator.engine.texts import GAP, ITEM_TYPES, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, render_flag
 from calculator.i18n import N_, formatting, gettext, lang_of, t
 from calculator.i18n.words import clauses, field_label, sentences
@@ -414,7 +416,10 @@ class Reporter:
         return doc
 
     # --- whole document ---------------------------------------------------------------------------
-    def document(self, assessment: Assessment) -> dict[str, Any]:
+    def document(self, assessment: Assessment, questions: bool = True) -> dict[str, Any]:
+        """The whole document; ``questions=False`` leaves the next questions out (empty) for callers that never
+        show them, as ranking them re-evaluates programs (see :mod:`calculator.engine.questions`)."""
+        asked = rank_assessment(self.catalogue, assessment) if questions else AssessmentQuestions(None, [])
         subjects: list[SubjectResult] = []
         programs: list[dict[str, Any]] = []
         if assessment.company is not None:
@@ -428,14 +433,16 @@ class Reporter:
                            "inherited_from_company": [
                                {"field": name, "label": self.label(Subject.PERSON, name)}
                                for name in person.inherited],
-                           "totals": self.totals([person])})
+                           "totals": self.totals([person]),
+                           **questions_doc(self, asked.people[index] if asked.people else None)})
         return {
             "as_of": assessment.as_of.isoformat(),
             "tables_version": assessment.tables_version,
             "engine_version": __version__,
             "lang": self.lang,
             "company": None if assessment.company is None else {"name": assessment.company.ref,
-                                                                 "totals": self.totals([assessment.company])},
+                                                                 "totals": self.totals([assessment.company]),
+                                                                 **questions_doc(self, asked.company)},
             "people": people,
             "programs": programs,
             "totals": self.totals(subjects),
@@ -452,6 +459,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en") -> dict[str, Any]:
-    """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``)."""
-    return Reporter(catalogue, lang).document(assessment)
+def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en",
+                questions: bool = True) -> dict[str, Any]:
+    """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``); ``questions=False``
+    leaves the next questions out."""
+    return Reporter(catalogue, lang).document(assessment, questions)
