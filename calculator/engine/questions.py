@@ -12,8 +12,9 @@ left out. Questions rank by the most money at stake, then by how many programs t
 
 Each program is priced on its own (stacking between programs decides what counts in totals, not what a program
 is worth); a program that depends on others is evaluated with them, stacked as the assessment does. The work is
-bounded: at most :data:`~calculator.engine.answers.MAX_ANSWERS` answers (plus one probe) per question, each
-evaluating only the programs that use the question; :attr:`Ranking.evaluations` counts them.
+bounded: each program using a question is tried with at most :data:`~calculator.engine.answers.MAX_ANSWERS`
+answers (plus one probe), those at its own thresholds (a program's outcome cannot change between them, but for
+its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine.answers import AnswerKind, Answers, answers_for
+from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for
 from calculator.engine.describe import field_usage
 from calculator.engine.enums import EXCLUSIVE, BenefitKind, MoneyKind, Outcome, Status, Subject
 from calculator.engine.evaluate import evaluate_program, inherit
@@ -280,45 +281,53 @@ def by_kind(stakes: Sequence[Stake]) -> dict[MoneyKind, Estimate]:
     return out
 
 
-def ask(runner: Runner, answers: Answers, programs: Sequence[Program], subject: Mapping[str, Any],
-        baseline: Mapping[str, ProgramResult]) -> Question | None:
-    """What answering ``answers.field`` settles among ``programs`` (None: nothing). A program that needs this
-    input and others too, and that no answer to this one alone changes, is settled by it together with the
-    others: what is at stake is what the program may be worth now (0 up to its high end or cap)."""
-    name = answers.field
-    outcomes: dict[str, list[Worth]] = {p.id: [] for p in programs}
-    probes: dict[str, Worth | None] = {}
-    broken: set[str] = set()
-    tried = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
-    for index, value in enumerate(tried):
-        changed = {**subject, name: value}
-        for program in programs:
-            found = worth(runner.run(program, changed))
-            if found is None:
-                broken.add(program.id)
-            elif index < len(answers.values):
-                outcomes[program.id].append(found)
-            else:
-                probes[program.id] = found
+def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Program, Answers]],
+        subject: Mapping[str, Any], baseline: Mapping[str, ProgramResult]) -> Question | None:
+    """What answering ``name`` settles among the programs of ``tries``, each tried with its own answers (None:
+    nothing). A program that needs this input and others too, and that no answer to this one alone changes, is
+    settled by it together with the others: what is at stake is what the program may be worth now (0 up to its
+    high end or cap)."""
     stakes = []
-    for program in programs:
-        if program.id in broken or not outcomes[program.id]:
-            continue
-        now = baseline[program.id]
-        priced = now.benefit is not None and now.benefit.estimate is not None
-        found_spread = spread(outcomes[program.id], probes.get(program.id), priced)
-        if found_spread is not None:
-            stakes.append(Stake(program, found_spread[0], money_kind(program), found_spread[1]))
-        elif name in now.missing and (current := worth(now)) is not None:
-            others = tuple(n for n in now.missing if n != name)
-            stakes.append(Stake(program, Estimate(ZERO, current.high or ZERO), money_kind(program),
-                                current.high is None, others))
+    tried: set[str] = set()
+    for program, answers in tries:
+        outcomes: list[Worth] = []
+        probe = None
+        values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
+        tried |= {repr(value) for value in values}
+        for index, value in enumerate(values):
+            found = worth(runner.run(program, {**subject, name: value}))
+            if found is None:  # it could not be evaluated (logged): left out of this question
+                break
+            if index < len(answers.values):
+                outcomes.append(found)
+            else:
+                probe = found
+        else:
+            stake = settled(program, name, outcomes, probe, baseline[program.id])
+            if stake is not None:
+                stakes.append(stake)
     if not stakes:
         return None
     stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
     counted = together(stakes, runner.groups)
-    return Question(field=name, kind=answers.kind, stakes=tuple(stakes), at_stake=summed(counted),
-                    by_kind=by_kind(counted), open_ended=any(s.open_ended for s in stakes), answers=len(tried))
+    return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
+                    open_ended=any(s.open_ended for s in stakes), answers=len(tried))
+
+
+def settled(program: Program, name: str, outcomes: list[Worth], probe: Worth | None,
+            now: ProgramResult) -> Stake | None:
+    """The stake of one program in question ``name`` (None: no answer changes it, and it does not need it)."""
+    if not outcomes:
+        return None
+    priced = now.benefit is not None and now.benefit.estimate is not None
+    found = spread(outcomes, probe, priced)
+    if found is not None:
+        return Stake(program, found[0], money_kind(program), found[1])
+    if name in now.missing and (current := worth(now)) is not None:
+        others = tuple(n for n in now.missing if n != name)
+        return Stake(program, Estimate(ZERO, current.high or ZERO), money_kind(program), current.high is None,
+                     others)
+    return None
 
 
 def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping[str, Any],
@@ -336,10 +345,16 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
     runner = Runner(catalogue, kind, as_of)
     ranking = Ranking(subject=kind, candidates=len(asked), groups=runner.groups)
     for name in sorted(asked, key=ORDER[kind].__getitem__):
-        programs = asked[name]
-        answers = answers_for(name, fields[name], kind, runner.dependencies_of(programs), catalogue.reference,
-                              subject, as_of)
-        question = None if answers is None else ask(runner, answers, programs, subject, baseline)
+        takes = answer_kind(fields[name])
+        if takes is None:
+            continue
+        tries = []
+        for program in asked[name]:  # each program tried at its own thresholds (and those of its dependencies)
+            answers = answers_for(name, fields[name], kind, runner.dependencies_of([program]), catalogue.reference,
+                                  subject, as_of)
+            if answers is not None:
+                tries.append((program, answers))
+        question = ask(runner, name, takes, tries, subject, baseline)
         if question is not None:
             ranking.questions.append(question)
     ranking.questions.sort(key=lambda q: (-q.at_stake.high, -q.at_stake.low, -len(q.stakes), ORDER[kind][q.field]))
