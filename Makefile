@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages the tests need (installed only when missing).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui nginx
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-calc-nogui nginx redis-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -79,6 +79,8 @@ def missing_of(crits: list[Crit]) -> list[str]:
 def training(c: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     if as_of < dt.date(2024, 12, 18):
         return outcome("not_in_force")
+    if as_of >= dt.date(2026, 5, 6):
+        return training_2026(c, as_of)
     flags = ["may_have_expired"] if as_of > dt.date(2026, 12, 17) else []
     if c["registration_district"] == "shenshan":
         flags.append("shenshan_inclusion_unconfirmed")
@@ -111,6 +113,65 @@ def training(c: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
     status = "eligible" if overall and not missing else "needs_info"
     result = outcome(status, crits, low, high, missing, flags=flags)
     return secondary(result) if crits[2].result is not None else result
+
+
+def training_2026(c: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
+    """The 2026 guide (from 2026-05-06): Shenzhen by registration or operation, four more conditions, start-up =
+    under one year at the application date, the annual cap less this year's voucher."""
+    flags = ["may_have_expired"] if as_of > dt.date(2026, 12, 17) else []
+    common = [
+        check("applicant_type", "entity_type", c["entity_type"], ("enterprise", "university", "research_institute"),
+              lambda v: v in ("enterprise", "university", "research_institute")),
+        check("independent_legal_person", "independent_legal_person", c["independent_legal_person"], True,
+              lambda v: v is True),
+        check("non_affiliated_compute", "compute_from_non_affiliated", c["compute_from_non_affiliated"], True,
+              lambda v: v is True),
+        check("non_affiliated_spend_at_least_500000", "annual_non_affiliated_compute_spend",
+              c["annual_non_affiliated_compute_spend"], D(500_000), lambda v: v >= D(500_000)),
+        check("provider_admitted", "compute_provider_admitted", c["compute_provider_admitted"], True,
+              lambda v: v is True),
+        check("applicant_not_a_provider", "is_admitted_compute_provider", c["is_admitted_compute_provider"], False,
+              lambda v: v is False),
+    ]
+    branches = [check("registered_in_shenzhen", "registration_district", c["registration_district"],
+                      "outside_shenzhen", lambda v: v != "outside_shenzhen"),
+                check("operating_in_shenzhen", "operating_district", c["operating_district"], "outside_shenzhen",
+                      lambda v: v != "outside_shenzhen")]
+    in_shenzhen = any3([b.result for b in branches])
+    overall = all3([x.result for x in common] + [in_shenzhen])
+    decided = [x for x in (*common, *branches) if x.result is not None]
+    if overall is False:
+        reasons = [x.id for x in common if x.result is False]
+        if in_shenzhen is False:
+            reasons += [b.id for b in branches]
+        confirmed = "applicant_type" in reasons
+        result = outcome("not_eligible", [*common, *branches], reasons=reasons, flags=flags)
+        return result if confirmed else secondary(result)
+    relevant = common + (branches if in_shenzhen is None else [])
+    missing = missing_of(relevant)
+    founded, applied = c["founding_date"], c["application_date"] or as_of
+    startup = c["is_startup_per_guide"] if founded is None else years_between(founded, applied) < 1
+    if startup is None:
+        flags.append("range_unanswered")
+    received = c["training_voucher_received_this_year"]
+    if received is None:
+        flags.append("assumed_no_voucher_received_this_year")
+    left = max(ZERO, D(10_000_000) - (received or ZERO))
+    base = c["compute_service_contract_amount"]
+    low = high = None
+    if base is None:
+        missing.append("compute_service_contract_amount")
+    else:
+        rates = [D("0.60")] if startup else [D("0.50")] if startup is False else [D("0.50"), D("0.60")]
+        amounts = [min(base * r, left) for r in rates]
+        low, high = min(amounts), max(amounts)
+    flags.append("competitive_up_to")
+    status = "eligible" if overall and not missing else "needs_info"
+    result = outcome(status, [*common, *branches], low, high, missing, flags=flags)
+    row_b = {"independent_legal_person", "non_affiliated_compute", "non_affiliated_spend_at_least_500000",
+             "provider_admitted", "applicant_not_a_provider", "registered_in_shenzhen", "operating_in_shenzhen"}
+    return secondary(result) if any(x.id in row_b for x in decided) or flags[:1] == ["may_have_expired"] \
+        else result
 
 
 def longhua(c: dict[str, Any], as_of: dt.date, gaps: bool = True) -> dict[str, Any]:
@@ -444,6 +505,10 @@ def assess(profile: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
             if limits:
                 t["flags"].append("combined_support_limited")
                 lh["flags"].append("combined_support_limited")
+                # from 2026-05-06: at most 50% of the contract, never below the larger member
+                if as_of >= dt.date(2026, 5, 6) and max(t["high"], lh["high"]) > max(limits) * D("0.5"):
+                    t["flags"].append("combined_limit_floor")
+                    lh["flags"].append("combined_limit_floor")
         out["company"] = {"sz-training-compute-voucher": t, "longhua-compute-voucher": lh,
                           "cn-hnte-cit-rate": h, "cn-rd-super-deduction": rd(company, tax_year, h)}
     people = []

@@ -62,10 +62,10 @@ def main() -> int:
     for path in sorted(EXAMPLES.glob("*.json")):
         loaded = schema.load(json.loads(path.read_text(encoding="utf-8")))
         assessment = assess(catalogue, loaded, AS_OF)
-        base = median_ms(lambda: assess(catalogue, loaded, AS_OF), args.rounds)
-        plain = median_ms(lambda: to_document(catalogue, assessment, args.lang, questions=False), args.rounds)
-        ranking = median_ms(lambda: rank_assessment(catalogue, assessment), args.rounds)
-        full = median_ms(lambda: to_document(catalogue, assessment, args.lang), args.rounds)
+        base = median_ms(lambda loaded=loaded: assess(catalogue, loaded, AS_OF), args.rounds)
+        plain = median_ms(lambda a=assessment: to_document(catalogue, a, args.lang, questions=False), args.rounds)
+        ranking = median_ms(lambda a=assessment: rank_assessment(catalogue, a), args.rounds)
+        full = median_ms(lambda a=assessment: to_document(catalogue, a, args.lang), args.rounds)
         asked = rank_assessment(catalogue, assessment)
         rankings = ([asked.company] if asked.company else []) + asked.people
         evaluations = sum(r.evaluations for r in rankings)

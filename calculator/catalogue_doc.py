@@ -48,6 +48,9 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
             + (f"; end {eff['end_confidence']}" if eff["end_confidence"] else "")
             + (f"; valid for {eff['valid_for_years']} years, {eff['valid_for_confidence']}, flagged after"
                if eff["valid_for_years"] else "") + ")"]
+    for key, label in (("start_reason", "Before the start / 生效前"), ("end_reason", "After the end / 失效后")):
+        if eff[key]:
+            out.append(f"- {label}: {eff[key]['en']} / {eff[key]['zh']}")
     if d["cohort"]:
         c = d["cohort"]
         out.append(f"- Closed to / 截止: `{c['field']}` on or after {c['closed_from']} ({c['confidence']}): "
@@ -69,24 +72,39 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
             branch = f" (branch `{c['branch']}`)" if c["branch"] else ""
             out.append(f"| `{c['id']}`{branch} | {_cell(c['text']['en'])}<br>{_cell(c['text']['zh'])} | "
                        f"{_cell(test)} | {c['confidence']} | {', '.join(c['source']) or '—'} |")
-    out += ["", f"**Benefit / 待遇** (`{d['benefit']['kind']}`): {d['benefit']['text']['en']}  ",
-            f"{d['benefit']['text']['zh']}"]
-    if d["benefit"]["pool"]:
-        out.append(f"  Pool / 资金池: {d['benefit']['pool']['en']} / {d['benefit']['pool']['zh']}")
+    for row in d["benefits"]:
+        period = "" if len(d["benefits"]) == 1 else f" {row['from'] or '…'} → {row['to'] or '…'}"
+        out += ["", f"**Benefit / 待遇**{period} (`{row['kind']}`): {row['text']['en']}  ", f"{row['text']['zh']}"]
+        if row["pool"]:
+            out.append(f"  Pool / 资金池: {row['pool']['en']} / {row['pool']['zh']}")
     if d["figures"]:
         out += ["", "| figure | value | unit | confidence | source | from | to |", "|---|---|---|---|---|---|---|"]
         for f in d["figures"]:
-            out.append(f"| `{f['name']}` | {f['value']} | {f['unit']} | {f['confidence']} | {', '.join(f['source'])} | "
-                       f"{f['effective_from'] or '—'} | {f['effective_to'] or '—'} |")
+            context = " (context only / 仅作参考)" if f["role"] == "context" else ""
+            out.append(f"| `{f['name']}`{context} | {f['value']} | {f['unit']} | {f['confidence']} | "
+                       f"{', '.join(f['source'])} | {f['effective_from'] or '—'} | {f['effective_to'] or '—'} |")
+    for limit in d["input_limits"]:
+        bounds = " ".join(f"{key} `{limit[key]}`" for key in ("min", "max") if limit[key])
+        out.append(f"- Input limit / 输入限制: `{limit['field']}` {bounds}: {limit['text']['en']} / "
+                   f"{limit['text']['zh']}")
     if d["stacking"]:
         out.append("")
         for g in d["stacking"]:
             out.append(f"- Stacking `{g['group']}` ({g['kind']}, {g['confidence']}): "
                        f"{g['text']['en']} / {g['text']['zh']}")
-    for note in d["advisories"]:
-        out.append(f"- Note / 提示: {note['en']} / {note['zh']}")
+    for item in d["flags"]:
+        dates = _dates(item["from"], item["to"])
+        when = " (when its condition holds / 条件满足时)" if item["conditional"] else ""
+        level = f", {item['confidence']}" if item["confidence"] else ""
+        out.append(f"- Flag / 标注 `{item['code']}`{dates}{when}{level}: {item['text']['en']} / {item['text']['zh']}")
+    for note in d["dated_advisories"]:
+        out.append(f"- Note / 提示{_dates(note['from'], note['to'])}: {note['text']['en']} / {note['text']['zh']}")
     out.append("")
     return out
+
+
+def _dates(start: str | None, end: str | None) -> str:
+    return "" if not start and not end else f" [{start or '…'} → {end or '…'}]"
 
 
 def render(catalogue: Catalogue) -> str:

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--as-of", default=None, help="assessment date, YYYY-MM-DD (default today)")
     bt.add_argument("--lang", choices=LANGS, default="en")
     bt.add_argument("--max-rows", type=int, default=None, help="refuse files with more data rows than this")
+    wk = sub.add_parser("worker", help="run batch jobs from the Redis queue (INCENTIVES_REDIS_URL, with the same "
+                                       "INCENTIVES_* settings as the app servers; see docs/batch.md)")
+    wk.add_argument("--burst", action="store_true", help="stop once the queue is empty")
     pr = sub.add_parser("programs", help="list the program catalogue")
     pr.add_argument("--format", choices=("json", "text"), default="text")
     pr.add_argument("--lang", choices=LANGS, default="en")
@@ -211,6 +214,33 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
     return 3 if summary.rejected else 0
 
 
+def tables(args: argparse.Namespace) -> int:
+    """``incentives tables check [DIR]``: validate the rule tables and the golden cases whole."""
+    catalogue = load_catalogue(args.dir)
+    cases, errors = validate_cases(catalogue, Path(args.dir) if args.dir else default_root())
+    if errors:
+        raise TableError(errors)
+    print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
+          f"{len(cases)} golden cases, tables_version {catalogue.tables_version}")
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    """``incentives worker``: a queue worker for batch jobs on Redis, with the app's settings and rule tables."""
+    from calculator.app import create_app
+    from calculator.config import ConfigError
+
+    try:
+        runner = create_app().extensions["batch_jobs"]
+    except ConfigError as exc:
+        raise InputError(str(exc)) from None
+    work = getattr(runner, "work", None)
+    if work is None:
+        raise InputError("incentives worker: set INCENTIVES_REDIS_URL (batch jobs run in the app process otherwise)")
+    work(burst=args.burst)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "en")
@@ -221,14 +251,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise InputError(f"--as-of: {problem}")
         if getattr(args, "max_rows", None) is not None and args.max_rows < 1:
             raise InputError("--max-rows: " + gettext(TEXTS["at_least_one"], lang))
-        if args.command == "tables":
-            catalogue = load_catalogue(args.dir)
-            cases, errors = validate_cases(catalogue, Path(args.dir) if args.dir else default_root())
-            if errors:
-                raise TableError(errors)
-            print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
-                  f"{len(cases)} golden cases, tables_version {catalogue.tables_version}")
-            return 0
+        if args.command in ("tables", "worker"):  # commands that load their own catalogue (or a whole app)
+            return tables(args) if args.command == "tables" else worker(args)
         catalogue = load_catalogue()
         if args.command == "programs":
             if args.format == "json":

@@ -37,7 +37,16 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_URL_PREFIX": "/api/v1",     # serves /api/v1/openapi.json (the documentation page is /api/v1/docs)
     "OPENAPI_JSON_PATH": "openapi.json",
     "API_CORS_ORIGINS": [],              # no CORS unless configured: exact origins, e.g. ["https://example.org"]
+    # --- batch jobs: lifetimes, caps and the queue (docs/batch.md, docs/security.md) -------------------------
+    "BATCH_TTL": 900,                    # seconds from upload until everything kept for a job is deleted
+    "BATCH_REAP_SECONDS": 10,            # how often each process (app and queue worker) deletes what is due
+    "BATCH_MAX_ERRORS": 10_000,          # rejected-row messages kept per job (the rest counted, not stored)
+    "BATCH_MAX_QUEUED": 10,              # jobs waiting or running at once (this server; with Redis: the queue)
+    "REDIS_URL": None,                   # e.g. redis://127.0.0.1:6379/0: jobs on Redis (RQ), see docs/batch.md
 }
+BATCH_WHOLE = ("BATCH_MAX_UPLOAD", "BATCH_MAX_ROWS", "BATCH_MAX_COLUMNS", "BATCH_MAX_ROW_CELLS", "BATCH_MAX_CELLS",
+               "BATCH_MAX_SHARED_STRINGS")
+BATCH_POSITIVE = ("BATCH_TTL", "BATCH_REAP_SECONDS", "BATCH_MAX_ERRORS", "BATCH_MAX_QUEUED")
 
 
 class ConfigError(RuntimeError):
@@ -52,8 +61,11 @@ def finish(config: dict[str, Any]) -> None:
         config["SECRET_KEY"] = secrets.token_hex(32)
     if config.get("ENV_NAME") == "production":
         config["SESSION_COOKIE_SECURE"] = True
-    for name in ("BATCH_MAX_UPLOAD", "BATCH_MAX_ROWS", "BATCH_MAX_COLUMNS", "BATCH_MAX_ROW_CELLS", "BATCH_MAX_CELLS",
-                 "BATCH_MAX_SHARED_STRINGS"):
+    for name in BATCH_WHOLE:
         value = config.get(name)
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ConfigError(f"{name} must be a whole number of at least 1 (INCENTIVES_{name}), not {value!r}")
+    for name in BATCH_POSITIVE:
+        value = config.get(name)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not value > 0:
+            raise ConfigError(f"{name} must be a number above 0 (INCENTIVES_{name}), not {value!r}")

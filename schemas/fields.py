@@ -117,6 +117,39 @@ class Percent(Money):
         return number
 
 
+class Area(fields.Field[Decimal]):
+    """A floor area in square metres, as ``Decimal`` (not necessarily whole): ``1200``, ``"1,200.5"``, ``"1200㎡"``,
+    ``"1200 m2"``, ``"1200平方米"``; never negative, at most :data:`MAX_AREA`."""
+
+    SUFFIXES = ("平方米", "平米", "m²", "m2", "sqm", "㎡")
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, str):
+            text = value.strip()
+            for suffix in self.SUFFIXES:
+                if text.lower().endswith(suffix):
+                    text = text[: -len(suffix)].strip()
+                    break
+            value = text
+        number = parse_number(value)
+        if number < 0:
+            raise ValidationError(Msg("negative"))
+        if number > MAX_AREA:
+            raise ValidationError(Msg("too_large", max="10,000,000 m²"))
+        return number
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
+MAX_AREA = Decimal(10_000_000)  # square metres: far above any office, and a bound a refusal can name
+
+
 class Count(fields.Field[int]):
     """A whole, non-negative count (people, months)."""
 

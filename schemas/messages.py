@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from calculator.i18n import N_, gettext, t
+from calculator.i18n import N_, fill, gettext, t
 
 MESSAGES: dict[str, str] = {
     "required": N_("This field is required."),
@@ -46,6 +46,9 @@ MESSAGES: dict[str, str] = {
     "too_many_people": N_("At most {max} people in one assessment."),
     "not_json": N_("The file is not valid JSON: {detail}"),
     "too_many_choices": N_("Too many choices: at most {max}, each listed once."),
+    "above_limit": N_("Too large: at most {max_amount}. {reason}"),
+    "below_limit": N_("Too small: at least {min_amount}. {reason}"),
+    "application_before_founding": N_("The application date is before the founding date."),
 }
 
 # marshmallow's built-in English messages, mapped to keys above.
@@ -70,7 +73,7 @@ class Msg(str):
     params: dict[str, Any]
 
     def __new__(cls, key: str, **params: Any) -> Msg:
-        obj = super().__new__(cls, MESSAGES[key].format(**params))
+        obj = super().__new__(cls, fill(MESSAGES[key], params, "en"))
         obj.key = key
         obj.params = params
         return obj

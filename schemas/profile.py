@@ -29,8 +29,10 @@ from schemas.fields import (
     Year,
     info,
 )
+from schemas.limits import limits_of
 from schemas.messages import Msg
 from schemas.profile_financial import FinancialSupportFields
+from schemas.profile_local import LocalProgramFields
 from schemas.profile_procurement import ProcurementFields
 from schemas.profile_regulatory import RegulatoryFields
 from schemas.profile_talent import TalentFields
@@ -40,7 +42,10 @@ MAX_PEOPLE = 500
 
 
 class ProfileSchema(Schema):
-    """Base: codes are checked against reference-table choices given at construction."""
+    """Base: codes are checked against reference-table choices given at construction, and answers against the
+    bounds the rule tables set (:mod:`schemas.limits`)."""
+
+    subject = "company"
 
     class Meta:
         unknown = RAISE
@@ -66,8 +71,24 @@ class ProfileSchema(Schema):
         if errors:
             raise ValidationError(errors)
 
+    @validates_schema(skip_on_field_errors=False)
+    def _check_limits(self, data: dict[str, Any], **kwargs: Any) -> None:
+        errors: dict[str, list[str]] = {}
+        for name, limits in limits_of(self.choices, self.subject).items():
+            value = data.get(name)
+            if value is None:
+                continue
+            for limit in limits:
+                if limit.max is not None and value > limit.max:
+                    errors.setdefault(name, []).append(Msg("above_limit", max_amount=limit.max, reason=limit.text))
+                elif limit.min is not None and value < limit.min:
+                    errors.setdefault(name, []).append(Msg("below_limit", min_amount=limit.min, reason=limit.text))
+        if errors:
+            raise ValidationError(errors)
 
-class CompanySchema(ProfileSchema, FinancialSupportFields, TaxAndLabelFields, ProcurementFields, RegulatoryFields):
+
+class CompanySchema(ProfileSchema, FinancialSupportFields, LocalProgramFields, TaxAndLabelFields, ProcurementFields,
+                    RegulatoryFields):
     """A company (or university / research institute) applying for support."""
 
     # --- identity and location ---------------------------------------------------------------
@@ -81,6 +102,10 @@ class CompanySchema(ProfileSchema, FinancialSupportFields, TaxAndLabelFields, Pr
     founding_date = Day(past_only=True, metadata=info(
         "date", N_("Date of establishment"),
         N_("High-tech enterprise recognition needs more than one year of registration."), "identity"))
+    application_date = Day(metadata=info(
+        "date", N_("Planned or actual application date"),
+        N_("Start-up status (training-compute voucher: established less than one year) is judged at the "
+           "application date; left blank, the assessment date is used."), "identity"))
     registration_district = Code(table="districts", metadata=info(
         "code", N_("District of registration"), N_("City programs need a Shenzhen entity."), "identity"))
     operating_district = Code(table="districts", metadata=info(
@@ -175,12 +200,17 @@ class CompanySchema(ProfileSchema, FinancialSupportFields, TaxAndLabelFields, Pr
         founded, cert = data.get("founding_date"), data.get("hnte_cert_date")
         if founded and cert and cert < founded:
             errors["hnte_cert_date"] = [Msg("cert_before_founding")]
+        applied = data.get("application_date")
+        if founded and applied and applied < founded:
+            errors["application_date"] = [Msg("application_before_founding")]
         if errors:
             raise ValidationError(errors)
 
 
 class PersonSchema(ProfileSchema, TalentFields):
     """One person (employee or individual) assessed for talent and personal-tax programs."""
+
+    subject = "person"
 
     ref = Text(max_length=100, metadata=info(
         "text", N_("Reference (name or staff number)"), N_("Only used to label results."), "person"))
@@ -304,7 +334,7 @@ class AssessmentInputSchema(Schema):
 # that every one is used by a program and that what the first step leaves open, the ranked questions settle.
 FIRST_STEP = {
     "company": ("entity_type", "registration_district", "operating_district", "zone_flags", "founding_date",
-                "employees", "rents_compute_for_model_training", "corpus_purchase_amount", "model_purchase_cost",
+                "employees", "compute_from_non_affiliated", "corpus_purchase_amount", "model_purchase_cost",
                 "supplies_ai_products_or_services", "pi_counterparty_location", "hnte_certified"),
     "person": ("identity", "introduction_date", "newly_arrived_youth_talent", "talent_category",
                "holds_foreign_high_end_talent_letter", "pays_iit_in_shenzhen", "employer_zone_flags",

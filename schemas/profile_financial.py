@@ -88,3 +88,81 @@ class FinancialSupportFields(Schema):
     located_in_accredited_ai_park = TriState(metadata=info(
         "yes/no/unknown", N_("Are you located in an accredited AI industrial park?"),
         N_("AI SMEs and start-ups in accredited parks may get rent exemptions."), "ai"))
+
+    # --- training-compute voucher, 2026 guide (from 2026-05-06) ------------------------------------
+    compute_from_non_affiliated = TriState(metadata=info(
+        "yes/no/unknown",
+        N_("Do you rent intelligent compute from a non-affiliated provider for AI model training or inference?"),
+        N_("From 2026-05-06 the training-compute voucher (2026 guide) covers only compute rented from "
+           "non-affiliated providers, for training or inference."), "ai"))
+    annual_non_affiliated_compute_spend = Money(metadata=info(
+        "CNY", N_("Spending on non-affiliated intelligent compute this year"),
+        N_("The 2026 training-compute voucher guide requires at least CNY 500,000 a year."), "ai"))
+    compute_provider_admitted = TriState(metadata=info(
+        "yes/no/unknown",
+        N_("Is your compute provider on the Science, Technology and Innovation Bureau's admitted list?"),
+        N_("From 2026-05-06 the voucher covers only compute bought from admitted providers."), "ai"))
+    is_admitted_compute_provider = TriState(metadata=info(
+        "yes/no/unknown", N_("Is your company itself an admitted compute provider?"),
+        N_("Admitted providers cannot claim the training-compute voucher as buyers (2026 guide)."), "ai"))
+    training_voucher_received_this_year = Money(metadata=info(
+        "CNY", N_("Training-compute voucher already received this year"),
+        N_("The CNY 10 million cap is cumulative per year: what you already received this year reduces what is "
+           "left. Left blank, none is assumed and the result says so."), "ai"))
+
+    # --- model voucher, 2026 operating rules (from 2026-05-01) -------------------------------------
+    model_voucher_claimed = TriState(metadata=info(
+        "yes/no/unknown", N_("Have you claimed a model-voucher quota in a claim round (申领)?"),
+        N_("From 2026-05-01 the model voucher is claimed first and redeemed after the project; only a claimed quota "
+           "can be redeemed."), "ai"))
+    project_site_in_shenzhen = TriState(metadata=info(
+        "yes/no/unknown",
+        N_("Is the model-service or agent project carried out in Shenzhen (Shenzhen-Shantou zone included)?"),
+        N_("A model-voucher redemption condition of the 2026 operating rules."), "ai"))
+    model_project_completed = TriState(metadata=info(
+        "yes/no/unknown", N_("Is the model-service or agent project completed?"),
+        N_("The model voucher is redeemed only after the project is completed (2026 operating rules)."), "ai"))
+    model_purchase_total = Money(metadata=info(
+        "CNY", N_("Total purchases of AI model services for the project"),
+        N_("Model-voucher redemption needs at least CNY 500,000 of model-service purchases; left blank, your "
+           "model-service spending this year is used."), "ai"))
+    model_voucher_quota = Money(metadata=info(
+        "CNY", N_("Model-voucher quota claimed (if known)"),
+        N_("The voucher pays 30% of purchases up to this quota (normally CNY 1 million, at most CNY 2 million). "
+           "Left blank, CNY 1 million is used."), "ai"))
+
+    # --- industry AI applications, 2026 operating rules (from 2026-05-01) -----------------------------
+    audited_actual_investment = Money(metadata=info(
+        "CNY", N_("Builder's actual investment in the project as verified (audited)"),
+        N_("From 2026-05-01 demonstration and benchmark projects receive 30% of the verified investment (up to "
+           "CNY 2 million or 10 million)."), "ai"))
+    same_content_funded_before = TriState(metadata=info(
+        "yes/no/unknown", N_("Has the same construction content already been funded or applied for before?"),
+        N_("The 2026 operating rules bar repeat applications for the same construction content; left blank, a "
+           "warning is shown."), "ai"))
+
+    # --- Longgang compute support -------------------------------------------------------------------
+    compute_for_large_model_or_genai = TriState(metadata=info(
+        "yes/no/unknown",
+        N_("Is the compute for large-model training or inference, or for generative-AI applications?"),
+        N_("Longgang's compute support covers these uses only."), "ai"))
+
+    # --- embodied-robot product award, 2026 operating rules (from 2026-05-01) ------------------------
+    product_is_embodied_robot = TriState(metadata=info(
+        "yes/no/unknown", N_("Is the product an embodied intelligent robot?"),
+        N_("From 2026-05-01 the product application award covers embodied robots only; AI PCs, phones and "
+           "wearables are assessed under the smart-terminal support."), "ai"))
+    owns_product_ip = TriState(metadata=info(
+        "yes/no/unknown", N_("Do you own the IP in the product (with strong R&D capability)?"),
+        N_("A condition of the embodied-robot product award (2026 operating rules)."), "ai"))
+    robot_product_meets_guide_requirements = TriState(metadata=info(
+        "yes/no/unknown",
+        N_("Does the product meet the guide's first-sale, sales-scale, designed-or-made-in-Shenzhen and "
+           "certification requirements?"),
+        N_("The thresholds are set in the guide and not quantified in the sources; answer from the guide."), "ai"))
+    prior_year_rd_spend = Money(metadata=info(
+        "CNY", N_("R&D spending in the prior year"),
+        N_("The embodied-robot product award needs at least CNY 10 million."), "finances"))
+    verified_annual_product_sales = Money(metadata=info(
+        "CNY", N_("Verified annual actual sales of the declared product"),
+        N_("The embodied-robot product award is 5% of it, up to CNY 3 million."), "ai"))

@@ -60,3 +60,34 @@ class RegulatoryFields(Schema):
         "code", N_("Opening class of the public data you want (per the public-data opening catalogue)"),
         N_("Data Regulations Art. 48: unconditionally open, conditionally open (under the catalogue's access "
            "method, usage requirements and safeguards) or not opened."), "regulatory"))
+    ai_system_influences_behaviour_or_mobilises = TriState(metadata=info(
+        "yes/no/unknown",
+        N_("Does your AI system strongly influence people's behaviour, have algorithms able to mobilise the public, "
+           "or make automated decisions with safety risks?"),
+        N_("The draft national AI ethics measures listed such activities for an expert re-review; the final list was "
+           "not read, so this only adds a note."), "regulatory"))
+
+    # --- AI-generated content labelling and generative-AI filing (national) ----------------------------
+    generates_content = TriState(metadata=info(
+        "yes/no/unknown",
+        N_("Do you provide an AI service that generates or synthesises text, audio, images, video or virtual "
+           "scenes?"),
+        N_("Providers must add explicit and implicit labels to generated content (labelling measures, from "
+           "2025-09-01)."), "regulatory"))
+    distributes_user_content = TriState(metadata=info(
+        "yes/no/unknown", N_("Do you run a platform that distributes online content (e.g. uploads by others)?"),
+        N_("Distribution platforms must check for labels and add risk notices to unlabelled or suspected AI "
+           "content."), "regulatory"))
+    operates_app_store = TriState(metadata=info(
+        "yes/no/unknown", N_("Do you run an app store (internet app distribution platform)?"),
+        N_("App stores must check, at listing, whether apps provide AI generation and their labelling materials."),
+        "regulatory"))
+    offers_public_genai_service = TriState(metadata=info(
+        "yes/no/unknown", N_("Do you offer a generative-AI service to the public in mainland China?"),
+        N_("Such services must be filed or registered with the cyberspace administration; in-house R&D not offered "
+           "to the public is outside it."), "regulatory"))
+    uses_filed_model_via_api = TriState(metadata=info(
+        "yes/no/unknown", N_("Does the service call an already filed model through an API (rather than your own "
+                             "model)?"),
+        N_("Calling a filed model: local registration (登记); your own model with public-opinion or mobilisation "
+           "capacity: filing (备案)."), "regulatory"))

@@ -51,3 +51,7 @@ class TaxAndLabelFields(Schema):
     specialized_sme_newly_recognised = TriState(metadata=info(
         "yes/no/unknown", N_("Were you newly recognised at that 专精特新 level?"),
         N_("The Longgang reward is for firms newly recognised at that level."), "certifications"))
+    rd_spend_for_longgang_reward = Money(metadata=info(
+        "CNY", N_("Annual R&D spending (prior year) for the Longgang 专精特新 R&D reward"),
+        N_("Sets the Longgang R&D reward band (from CNY 3 million up); the source does not say which year counts, so "
+           "the prior year is assumed."), "certifications"))

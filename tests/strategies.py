@@ -26,6 +26,8 @@ def value_for(name: str, meta: dict[str, Any], choices: dict[str, set[str]]) -> 
         return money(allow_negative=meta.get("allow_negative", False))
     if kind == "Percent":
         return st.integers(0, 100).map(Decimal)
+    if kind == "Area":
+        return st.decimals(min_value=Decimal(0), max_value=Decimal(100_000), places=1)
     if kind == "Ratio":
         return st.decimals(min_value=Decimal("0.5"), max_value=Decimal("1.5"), places=2)
     if kind == "Count":

@@ -17,7 +17,6 @@ import pytest
 
 from calculator.app import create_app
 from calculator.batch import BatchFileError, run_batch
-from calculator.batch.jobs import InProcessJobs
 from calculator.batch.template import EXAMPLES_SHEET, build_template
 from calculator.cli import main
 from tests.conftest import AS_OF
@@ -325,7 +324,7 @@ def test_web_upload_progress_download_and_the_same_workbook_as_the_cli(app, tmp_
     got = client.get(download)
     assert got.status_code == 200 and got.data[:2] == b"PK"
     (tmp_path / "web.xlsx").write_bytes(got.data)
-    assert client.get(download).status_code == 404  # deleted after download
+    assert client.get(download).data == got.data  # downloading does not delete it for its owner
     assert main(["batch", str(src), "-o", str(tmp_path / "cli.xlsx"), "--kind", "people",
                  "--as-of", "2026-11-21"]) == 3
     web, cli = sheets(tmp_path / "web.xlsx"), sheets(tmp_path / "cli.xlsx")
@@ -409,20 +408,6 @@ def test_templates_download_from_the_upload_page(app):
     response = client.get("/batch/template/people.xlsx")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
     assert openpyxl.load_workbook(io.BytesIO(response.data)).sheetnames[0] == "People 人员"
-
-
-def test_results_expire_and_their_files_are_deleted(tmp_path):
-    jobs = InProcessJobs(ttl=0.2, root=tmp_path)
-    job_id = jobs.submit(lambda directory, report: (directory / "result.xlsx").write_bytes(b"x") and {},
-                         name="r.xlsx")
-    for _ in range(100):
-        if jobs.status(job_id).state == "done":
-            break
-        time.sleep(0.01)
-    assert jobs.result_path(job_id) is not None
-    time.sleep(0.3)
-    assert jobs.status(job_id) is None and not jobs.job_dir(job_id).exists()
-    jobs.shutdown()
 
 
 def test_a_long_error_list_is_shown_a_page_at_a_time_and_every_message_is_reachable(app, tmp_path):

@@ -1,4 +1,5 @@
-"""The catalogue: all 41 program ids load, every figure is cited, nothing unconfirmed is priced, docs current."""
+"""The catalogue: every program id of the policy reference loads, every figure is cited, nothing unconfirmed is
+priced, docs current."""
 
 from __future__ import annotations
 
@@ -9,18 +10,33 @@ from pathlib import Path
 from calculator.catalogue_doc import OUTPUT, render
 from tests.conftest import AS_OF, EXAMPLES
 
-POLICY = Path(__file__).resolve().parents[2] / "shared" / "policy" / "programs.md"
+
+def policy_folder() -> Path:
+    """``shared/policy`` beside the checkout (or beside a folder holding it, as for a worktree)."""
+    for parent in Path(__file__).resolve().parents:
+        folder = parent / "shared" / "policy"
+        if (folder / "programs.md").exists():
+            return folder
+    raise AssertionError("the policy reference (shared/policy/programs.md) is expected beside the project")
 
 
 def catalogue_ids() -> set[str]:
-    assert POLICY.exists(), f"the policy reference is expected beside the project at {POLICY}"
-    return set(re.findall(r"^### ([a-z0-9-]+) — ", POLICY.read_text(encoding="utf-8"), re.M))
+    return set(re.findall(r"^### ([a-z0-9-]+) — ", (policy_folder() / "programs.md").read_text(encoding="utf-8"),
+                          re.M))
+
+
+def test_the_reference_ids_match_the_count_its_changelog_states():
+    """programs.md headings are read right: their number is the count the newest CHANGES.md entry states."""
+    changes = (policy_folder() / "CHANGES.md").read_text(encoding="utf-8")
+    stated = re.search(r"Program count: \*\*\d+ → (\d+)\*\*", changes)
+    assert stated, "CHANGES.md states no program count"
+    assert len(catalogue_ids()) == int(stated.group(1))
 
 
 def test_every_program_in_the_policy_reference_is_encoded_with_its_exact_id(catalogue):
     ids = catalogue_ids()
-    assert len(ids) == 41
-    assert ids == set(catalogue.programs)
+    assert sorted(ids - set(catalogue.programs)) == [], "in the reference, not encoded"
+    assert sorted(set(catalogue.programs) - ids) == [], "encoded, not in the reference"
 
 
 def test_every_figure_carries_source_and_confidence_and_none_is_unconfirmed(catalogue):

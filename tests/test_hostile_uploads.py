@@ -22,6 +22,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from calculator.app import create_app
+from calculator.batch.local import LIVE, LOCK
 from calculator.config import BATCH_MAX_ROWS, BATCH_MAX_UPLOAD
 from tests.conftest import ROOT
 from tests.test_hostile_stack import peak_mb, serve
@@ -85,9 +86,15 @@ def roster_csv(count: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def uploader(base: str) -> tuple[urllib.request.OpenerDirector, str]:
+def session() -> urllib.request.OpenerDirector:
+    """A browser's session (its cookie jar): a batch job is only shown to the session that uploaded it."""
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def uploader(base: str, opener: urllib.request.OpenerDirector | None = None
+             ) -> tuple[urllib.request.OpenerDirector, str]:
     """A browser's session: the upload page's cookie and CSRF token."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener = opener or session()
     page = opener.open(f"{base}/batch?lang=en", timeout=10).read().decode()
     return opener, re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
@@ -103,9 +110,11 @@ def multipart(token: str | None, name: str, content: bytes) -> tuple[bytes, str]
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def upload(base: str, name: str, content: bytes, lang: str = "en") -> tuple[int, str, str]:
-    """Upload through the form (cookie and token, as a browser does): (status, final URL, page)."""
-    opener, token = uploader(base)
+def upload(base: str, name: str, content: bytes, lang: str = "en",
+           opener: urllib.request.OpenerDirector | None = None) -> tuple[int, str, str]:
+    """Upload through the form (cookie and token, as a browser does; a new session unless ``opener`` is given):
+    (status, final URL, page)."""
+    opener, token = uploader(base, opener)
     body, content_type = multipart(token, name, content)
     request = urllib.request.Request(f"{base}/batch?lang={lang}", data=body, headers={"Content-Type": content_type})
     try:
@@ -115,11 +124,12 @@ def upload(base: str, name: str, content: bytes, lang: str = "en") -> tuple[int,
         return exc.code, exc.url, exc.read().decode()
 
 
-def finished_job(url: str, seconds: float = 120) -> str:
-    """The job page once the job is over (it refreshes itself while running)."""
+def finished_job(opener: urllib.request.OpenerDirector, url: str, seconds: float = 120) -> str:
+    """The job page, seen by the session that uploaded it, once the job is over (it refreshes itself while
+    running)."""
     deadline = time.monotonic() + seconds
     while True:
-        page = urllib.request.urlopen(url, timeout=10).read().decode()
+        page = opener.open(url, timeout=10).read().decode()
         if "There is a problem" in page or "问题" in page or "Download the results" in page:
             return page
         assert time.monotonic() < deadline, page[:500]
@@ -133,10 +143,11 @@ def test_a_workbook_with_twelve_million_cells_in_one_row_is_refused_naming_the_l
     content = wide_row_workbook()
     assert len(content) < 1_000_000
     with serve(tmp_path) as stack:
-        status, url, _ = upload(stack.base, "roster.xlsx", content)
+        browser = session()
+        status, url, _ = upload(stack.base, "roster.xlsx", content, opener=browser)
         assert status == 200 and "/batch/jobs/" in url
-        english = finished_job(url)
-        chinese = finished_job(url.replace("lang=en", "lang=zh"))
+        english = finished_job(browser, url)
+        chinese = finished_job(browser, url.replace("lang=en", "lang=zh"))
         peaks = [peak_mb(pid) for pid in stack.workers()]
     assert "row 2 holds more than 1,000 cells" in english and "at most 1,000 cells in one row" in english
     assert "第 2 行的单元格超过 1,000 个" in chinese
@@ -222,7 +233,8 @@ def test_a_real_roster_of_5_mb_is_accepted_and_a_file_over_the_limit_is_refused_
         status, url, page = upload(stack.base, "roster.csv", roster)
         assert status == 200 and "/batch/jobs/" in url, page[:500]
         assert "Working" in page or "Download the results" in page
-        assert len(list((tmp_path / "jobs").iterdir())) == 1
+        kept = [entry.name for entry in (tmp_path / "jobs").iterdir() if entry.name not in (LIVE, LOCK)]
+        assert len(kept) == 1 and kept[0].startswith("job-"), kept  # the job; the upload's staging folder is gone
         too_big = b"x" * (BATCH_MAX_UPLOAD + 1024 * 1024)
         for lang, words in (("en", "at most 20 MB per file"), ("zh", "每个文件最多 20 MB")):
             status, _, page = upload(stack.base, "big.csv", too_big, lang)
@@ -260,7 +272,9 @@ def test_the_csrf_check_still_holds_for_uploads_over_the_app_wide_limit():
     body, content_type = multipart(None, "roster.csv", roster)
     response = client.post("/batch?lang=en", data=body, content_type=content_type)
     runner = app.extensions["batch_jobs"]
-    assert response.status_code == 400 and (not runner.root.exists() or list(runner.root.iterdir()) == [])
+    folder = runner.local.path  # nothing of the upload: only the folder's own process markers and lock, if any
+    assert response.status_code == 400
+    assert not folder.exists() or [entry for entry in folder.iterdir() if entry.name not in (LIVE, LOCK)] == []
     page = client.get("/batch?lang=en").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     body, content_type = multipart(token + "x", "roster.csv", roster)

@@ -111,7 +111,7 @@ def test_duplicate_keys_are_refused(tables):
 
 
 def test_a_stacking_group_must_name_real_programs(tables):
-    edit(tables, "stacking/seed.toml", '"longhua-compute-voucher"]', '"longhua-compute-vouchr"]')
+    edit(tables, "stacking/seed.toml", '"longhua-compute-voucher", ', '"longhua-compute-vouchr", ')
     assert any("stacking/seed.toml: group 'compute-city-and-district': members" in e for e in load_errors(tables))
 
 

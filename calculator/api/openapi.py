@@ -14,9 +14,11 @@ from typing import Any
 from calculator.i18n import bilingual
 from calculator.i18n.words import field_hint
 from schemas.fields import (
+    MAX_AREA,
     MAX_MONEY,
     USCC,
     USCC_CHARSET,
+    Area,
     Code,
     CodeList,
     Count,
@@ -88,6 +90,10 @@ def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
         number = {"type": "number", "exclusiveMinimum": 0, "maximum": 1000}
         text = {"type": "string",
                 "pattern": r"^(?:[1-9][0-9]{0,2}" + _FRACTION + r"|0\.[0-9]*[1-9][0-9]*|1000(?:\.0+)?)$"}
+        return {"anyOf": [number, text, null]}
+    if isinstance(field, Area):
+        number = {"type": "number", "minimum": 0, "maximum": float(MAX_AREA)}
+        text = {"type": "string", "pattern": f"^{_digits(7)}{_FRACTION}(?:m²|m2|㎡|平方米|平米)?$"}  # below 1e7 m²
         return {"anyOf": [number, text, null]}
     if isinstance(field, Money):
         limit = float(MAX_MONEY)

@@ -119,6 +119,15 @@ class FlagSchema(Schema):
     code = req(fields.String, description="e.g. secondary_source, amount_unknown, competitive_up_to, "
                                           "may_have_expired, exclusive_pending, combined_support_limited")
     text = req(fields.String)
+    confidence = fields.String(validate=validate.OneOf(CONFIDENCE), metadata=_d(
+        "Only on a rule table's flag that states the confidence of the fact behind it (never the result's)."))
+    program = fields.String(metadata=_d("Only on a pointer (code see_also): the id of the program to look at."))
+
+
+class SeeAlsoSchema(Schema):
+    program = req(fields.String, description="The id of the program to look at instead.")
+    name = req(fields.String)
+    text = req(fields.String)
 
 
 class CriterionSchema(Schema):
@@ -135,6 +144,8 @@ class CriterionSchema(Schema):
     branch = opt(fields.String, description="The alternative this condition belongs to, if any.")
     confidence = one_of(*CONFIDENCE)
     note = fields.String(metadata=_d("Only when the engine adds a remark."))
+    see_also = fields.Nested(SeeAlsoSchema, metadata=_d("Only when the table points from this condition to another "
+                                                        "program."))
 
 
 class MissingInputSchema(Schema):
@@ -152,7 +163,8 @@ class GapSchema(Schema):
     current = opt(fields.Float)
     required = opt(fields.Float)
     change = opt(fields.Float, description="Null for waiting periods (see on_date).")
-    direction = one_of("increase", "decrease", "wait", "expired")
+    direction = one_of("increase", "decrease", "wait", "expired", "condition",
+                       description="condition: a yes/no condition to meet; the text says what to do.")
     on_date = opt(fields.Date, description="For wait/expired: the date the condition is met or lapsed.")
     unlocks = opt(fields.Nested, MoneySchema, description="What the program would then be worth, when eligible.")
     unlocks_status = opt(fields.String, validate=validate.OneOf(STATUSES))
@@ -161,11 +173,20 @@ class GapSchema(Schema):
 
 
 class BenefitItemSchema(Schema):
-    type = one_of("permission", "obligation", "label", "information")
+    type = one_of("permission", "obligation", "label", "information", "advisory")
     type_text = req(fields.String, description="The type in the requested language.")
     text = req(fields.String)
     article = opt(fields.String)
     applies = one_of(*RESULTS)
+    confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE),
+                     description="The item's own confidence, when the table states it.")
+
+
+class ContextFigureSchema(Schema):
+    name = req(fields.String)
+    value = req(fields.String, description="The figure as people read it.")
+    note = opt(fields.String)
+    confidence = one_of(*CONFIDENCE)
 
 
 class BenefitSchema(Schema):
@@ -176,6 +197,8 @@ class BenefitSchema(Schema):
     cap = fields.Float(metadata=_d("CNY; only when a cap applies."))
     pool = fields.String(metadata=_d("Only for programs paid from a limited pool."))
     items = fields.List(fields.Nested(BenefitItemSchema), metadata=_d("Only for non-monetary benefits."))
+    context = fields.List(fields.Nested(ContextFigureSchema), metadata=_d(
+        "Only beside an unknown amount: sourced figures shown as context, never an estimate."))
 
 
 class ExcludedBySchema(Schema):
@@ -366,6 +389,8 @@ class CatalogueEffectiveSchema(Schema):
     valid_for_years = opt(fields.Integer)
     valid_for_confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE))
     note = opt(fields.Nested, BilingualSchema)
+    start_reason = opt(fields.Nested, BilingualSchema, description="The program's own sentence when not yet in force.")
+    end_reason = opt(fields.Nested, BilingualSchema, description="The program's own sentence when no longer in force.")
 
 
 class CohortSchema(Schema):
@@ -414,6 +439,32 @@ class CatalogueBenefitSchema(Schema):
     kind = one_of(*BENEFIT_KINDS)
     text = req(fields.Nested, BilingualSchema)
     pool = opt(fields.Nested, BilingualSchema)
+    from_ = opt(fields.Date, data_key="from", description="A dated row's first day (null: from the program's start).")
+    to = opt(fields.Date, description="A dated row's last day (null: to the program's end).")
+
+
+class DatedAdvisorySchema(Schema):
+    text = req(fields.Nested, BilingualSchema)
+    confidence = one_of(*CONFIDENCE)
+    from_ = opt(fields.Date, data_key="from")
+    to = opt(fields.Date)
+
+
+class CatalogueFlagSchema(Schema):
+    code = req(fields.String)
+    text = req(fields.Nested, BilingualSchema)
+    from_ = opt(fields.Date, data_key="from")
+    to = opt(fields.Date)
+    confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE))
+    source = strings()
+    conditional = req(fields.Boolean, description="Shown only when its condition holds.")
+
+
+class InputLimitSchema(Schema):
+    field = req(fields.String)
+    max = opt(fields.String, description="The program figure bounding it from above.")
+    min = opt(fields.String)
+    text = req(fields.Nested, BilingualSchema)
 
 
 class FigureSchema(Schema):
@@ -428,6 +479,8 @@ class FigureSchema(Schema):
     effective_to = opt(fields.Date)
     instrument = opt(fields.String)
     note = opt(fields.Nested, BilingualSchema)
+    role = opt(fields.String, validate=validate.OneOf(("context",)),
+               description="context: shown beside a result, never computed into an amount.")
 
 
 class DocumentsSchema(Schema):
@@ -460,9 +513,14 @@ class ProgramEntrySchema(Schema):
     window = req(fields.Nested, CatalogueWindowSchema)
     branches = req(fields.List, fields.Nested(BranchSchema))
     criteria = req(fields.List, fields.Nested(ConditionSchema))
-    benefit = req(fields.Nested, CatalogueBenefitSchema)
+    benefit = req(fields.Nested, CatalogueBenefitSchema, description="The current benefit (the latest dated row).")
+    benefits = req(fields.List, fields.Nested(CatalogueBenefitSchema), description="Every dated row, in date order.")
     figures = req(fields.List, fields.Nested(FigureSchema))
     advisories = req(fields.List, fields.Nested(BilingualSchema))
+    dated_advisories = req(fields.List, fields.Nested(DatedAdvisorySchema),
+                           description="The advisories with their confidence and the dates they show on.")
+    flags = req(fields.List, fields.Nested(CatalogueFlagSchema))
+    input_limits = req(fields.List, fields.Nested(InputLimitSchema))
     documents = opt(fields.Nested, DocumentsSchema)
     depends_on = strings()
     stacking = req(fields.List, fields.Nested(StackingSchema))

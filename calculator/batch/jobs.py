@@ -1,259 +1,159 @@
-"""Background batch jobs: the work runs on a thread of the process that took the upload; each job's state is a
-file in the job's folder, so every worker process of the app can report on it and serve its download.
+"""Background batch jobs: the contract between the web layer and whatever runs the jobs.
 
-    runner = InProcessJobs(ttl=900, folder=…)      # folder shared by the app's workers (see calculator/web/batch.py)
-    job_id = runner.submit(work, name="…", prepare=…)   # work(job_dir, report) -> dict (the summary)
-    runner.status(job_id)        # JobStatus or None (unknown, expired, or deleted after download)
-    runner.result_path(job_id)   # the finished workbook, or None
-    runner.errors(job_id, start, limit)   # a page of the rejected-row messages
-    runner.cleanup(job_id)       # delete a job's files now (after download); cleanup() removes expired jobs
+    runner = make_runner(config, catalogue)           # InProcessJobs, or RedisJobs when INCENTIVES_REDIS_URL is set
+    with runner.upload() as folder:                   # a private folder for the upload while it is checked
+        ...save the file as folder / "input", check it...
+        job_id = runner.submit(request, folder / "input", owner)   # raises QueueFull at BATCH_MAX_QUEUED
+    runner.status(job_id, owner)          # JobStatus, or None: unknown, expired, deleted, or another owner's
+    runner.errors(job_id, owner, start, limit)        # a page of the rejected-row messages
+    runner.result(job_id, owner)          # the finished workbook as an open binary file, or None
+    runner.delete(job_id, owner)          # "delete now": the job and everything kept for it
+    runner.reap()                         # delete expired jobs and what dead processes left (also on a timer)
 
-Files live in a private folder (mode 0700, owned by this user), one sub-folder per job (the input, while the job
-runs; ``status.json``; ``result.xlsx``; ``errors.jsonl``), deleted after download or after ``ttl`` seconds,
-whichever comes first. A process that exits deletes the jobs it ran, finished or not: nothing with company data
-outlives the server. A job whose process died while running is reported failed and its files are deleted.
-A deployment across several machines replaces this class with a queue-backed one offering the same methods
-(:class:`JobRunner`).
+A job belongs to its owner (a random id kept in the browser session's signed cookie): every call names it, and
+another owner's job is answered exactly like a job that does not exist. Everything kept for a job (the upload
+until the job ends; the state, the rejected-row messages and the workbook until then) is deleted ``ttl`` seconds
+after the upload at the latest, or at "delete now"; downloading does not delete it. Work is described by a
+:class:`JobRequest` (plain data, so a queue can carry it) and done by an :data:`Execute` function.
 """
 
 from __future__ import annotations
 
-import contextlib
-import itertools
-import json
-import os
-import secrets
-import shutil
-import stat
-import tempfile
-import threading
+import hashlib
+import hmac
 import time
-import weakref
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
-from calculator.i18n import LANGS, N_, bilingual
+from calculator.i18n import N_
 
-Report = Callable[[int, int | None, int], None]  # rows done, rows total (or None), rejected so far
-Work = Callable[[Path, Report], dict[str, Any]]
 FAILED = N_("The batch could not be completed.")
 STOPPED = N_("The batch stopped because the server process running it ended. Please upload the file again.")
+BUSY = N_("The server is busy: at most {limit} batch jobs may wait or run at once. Please try again in a few "
+          "minutes.")
+INPUT, RESULT = "input", "result.xlsx"     # names inside a job's working folder
+ACTIVE = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """What one upload asks for, besides the file: plain data (a queue carries it as JSON)."""
+
+    filename: str                    # the uploaded file's name, shown in the workbook
+    download: str                    # the workbook's file name when downloaded
+    lang: str = "en"
+    kind: str | None = None          # companies | people | None (recognised from the header)
+    as_of: str | None = None         # ISO date; None: the day the job runs
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass
 class JobStatus:
+    """What the job's page shows."""
+
     id: str
     state: str = "queued"            # queued | running | done | failed
     rows_done: int = 0
     rows_total: int | None = None
     rejected: int = 0
     summary: dict[str, Any] | None = None
-    error: dict[str, str] | None = None   # {"en": …, "zh": …} when the file was unusable
-    created: float = 0.0             # wall-clock time (shared by processes)
-    name: str = "result.xlsx"
-    pid: int = 0                     # the process running the job
+    error: dict[str, str] | None = None   # {"en": …, "zh": …} when the file was unusable or the job stopped
+    created: float = 0.0             # wall-clock time of the upload
+    expires: float = 0.0             # when everything kept for the job is deleted at the latest
+    name: str = RESULT               # the download's file name
+    owner: str = ""                  # the runner's bookkeeping, never shown: the owner's digest (owner_key) …
+    process: str = ""                # … and the process running the job (local.this_process())
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+
+class JobSink(Protocol):
+    """Where a running job reports: progress, and each rejected-row message (the work keeps at most the configured
+    number; see ``BATCH_MAX_ERRORS``). Either raises :class:`JobGone` once the job was deleted meanwhile."""
+
+    def progress(self, done: int, total: int | None, rejected: int) -> None: ...
+    def error(self, message: dict[str, Any]) -> None: ...
+
+
+# The work itself: read ``folder / INPUT``, write ``folder / RESULT`` (temporary files inside ``folder``), report to
+# the sink, return the summary shown on the page. Raises BatchFileError (or anything) when the file is unusable.
+Execute = Callable[[JobRequest, Path, JobSink], dict[str, Any]]
+
+
+class JobGone(Exception):
+    """The job was deleted (expired, or "delete now") while it ran: the work stops."""
+
+
+class QueueFull(Exception):
+    """``BATCH_MAX_QUEUED`` jobs are already waiting or running."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} batch jobs may wait or run at once")
+        self.limit = limit
 
 
 class JobRunner(Protocol):
-    def submit(self, work: Work, *, name: str, prepare: Callable[[Path], None] | None = None) -> str: ...
-    def status(self, job_id: str) -> JobStatus | None: ...
-    def result_path(self, job_id: str) -> Path | None: ...
-    def cleanup(self, job_id: str | None = None) -> None: ...
+    """Everything the web layer uses of a job runner (in-process or queue-backed)."""
+
+    def upload(self) -> AbstractContextManager[Path]: ...
+    def submit(self, request: JobRequest, upload: Path, owner: str) -> str: ...
+    def status(self, job_id: str, owner: str) -> JobStatus | None: ...
+    def errors(self, job_id: str, owner: str, start: int = 0, limit: int | None = None) -> list[dict[str, Any]]: ...
+    def result(self, job_id: str, owner: str) -> IO[bytes] | None: ...
+    def delete(self, job_id: str, owner: str) -> bool: ...
+    def reap(self) -> None: ...
+    def shutdown(self) -> None: ...
 
 
-class InProcessJobs:
-    """Jobs run on a small thread pool in this process; their state is kept in files any process can read."""
+def owner_key(owner: str) -> str:
+    """What is stored to recognise an owner: a digest, so stored state never holds the session's id itself."""
+    return hashlib.sha256(b"incentives batch owner\0" + owner.encode()).hexdigest()
 
-    RESULT = "result.xlsx"
-    ERRORS = "errors.jsonl"
-    STATUS = "status.json"
 
-    def __init__(self, ttl: float = 900.0, workers: int = 1, root: str | Path | None = None,
-                 folder: str | Path | None = None) -> None:
-        """``folder``: the jobs' folder, shared by every process given the same path (made on first use, and
-        refused unless it is a private folder of this user). Without it, a private folder of this runner's own
-        is made with the first job (inside ``root`` if given) and removed when the runner goes away."""
-        self.ttl = ttl
-        self._parent = root
-        self._folder = Path(folder) if folder is not None else None
-        self._root: Path | None = None
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="batch")
-        self._mine: set[str] = set()     # jobs this process ran: deleted when it exits
-        self._lock = threading.Lock()
-        self._finalizer = weakref.finalize(self, _remove, self._mine, None, os.getpid())
+def owns(stored: str | None, owner: str | None) -> bool:
+    """Whether ``owner`` is the job's owner (constant time; an empty owner owns nothing)."""
+    return bool(stored) and bool(owner) and hmac.compare_digest(str(stored), owner_key(str(owner)))
 
-    @property
-    def root(self) -> Path:
-        """The folder holding the jobs (created on first use)."""
-        with self._lock:
-            if self._root is None:
-                if self._folder is None:
-                    self._root = Path(tempfile.mkdtemp(prefix="incentives-batch-", dir=self._parent))
-                    self._finalizer.detach()
-                    self._finalizer = weakref.finalize(self, _remove, self._mine, self._root, os.getpid(), True)
-                else:
-                    self._root = private_folder(self._folder)
-                    self._finalizer.detach()
-                    self._finalizer = weakref.finalize(self, _remove, self._mine, self._root, os.getpid())
-            return self._root
 
-    def job_dir(self, job_id: str) -> Path:
-        if not job_id or not all(c.isalnum() or c in "-_" for c in job_id):
-            raise ValueError("not a job id")
-        return self.root / job_id
+def valid_id(job_id: str) -> bool:
+    """Job ids are ``secrets.token_urlsafe(18)``: 24 URL-safe characters."""
+    return 16 <= len(job_id) <= 64 and all(c.isalnum() or c in "-_" for c in job_id)
 
-    # --- state files --------------------------------------------------------------------------------------
-    def _save(self, status: JobStatus) -> None:
-        directory = self.job_dir(status.id)
-        partial = directory / f".{self.STATUS}.{os.getpid()}.{threading.get_ident()}"
-        try:
-            partial.write_text(json.dumps(asdict(status), ensure_ascii=False, default=str), encoding="utf-8")
-            os.replace(partial, directory / self.STATUS)
-        except FileNotFoundError:  # the job was deleted meanwhile (downloaded, expired)
-            partial.unlink(missing_ok=True)
 
-    def _load(self, job_id: str) -> JobStatus | None:
-        try:
-            return JobStatus(**json.loads((self.job_dir(job_id) / self.STATUS).read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):  # no such job, being replaced, or not one of ours
-            return None
+def expired(status: JobStatus, period: float, now: float | None = None) -> bool:
+    """True once the job's time is up, or would be before the reaper's next run: the reaper deletes a job one
+    period early rather than late, so nothing is kept past ``expires``."""
+    return (now if now is not None else time.time()) + period >= status.expires
 
-    # --- the interface ------------------------------------------------------------------------------------
-    def submit(self, work: Work, *, name: str, prepare: Callable[[Path], None] | None = None) -> str:
-        """Create the job's folder (``prepare`` writes the input there), then run ``work`` in the background."""
-        self.cleanup()
-        job_id = secrets.token_urlsafe(18)
-        directory = self.job_dir(job_id)
-        directory.mkdir(mode=0o700)
-        with self._lock:
-            self._mine.add(job_id)
-        if prepare is not None:
-            prepare(directory)
-        status = JobStatus(id=job_id, name=name, created=time.time(), pid=os.getpid())
-        self._save(status)
-        self._pool.submit(self._run, status, work, directory)
-        return job_id
 
-    def _run(self, status: JobStatus, work: Work, directory: Path) -> None:
-        status.state = "running"
-        self._save(status)
+def make_runner(config: Any, catalogue: Any, folder: Path) -> JobRunner:
+    """The runner the settings ask for: jobs on Redis (RQ) when ``REDIS_URL`` is set, else in this process.
+    ``folder``: this machine's private folder for uploads being checked (and, in-process, the jobs)."""
+    from calculator.batch.task import BatchExecutor
 
-        def report(done: int, total: int | None, rejected: int) -> None:
-            status.rows_done, status.rows_total, status.rejected = done, total, rejected
-            self._save(status)
+    execute = BatchExecutor.from_config(catalogue, config)
+    options = {"ttl": float(config["BATCH_TTL"]), "max_queued": int(config["BATCH_MAX_QUEUED"]),
+               "period": float(config["BATCH_REAP_SECONDS"]), "folder": folder, "execute": execute}
+    if config.get("REDIS_URL"):
+        from calculator.config import ConfigError
 
         try:
-            status.summary = work(directory, report)
-            status.state = "done"
-            self._save(status)
-        except Exception as exc:  # the page shows a message; never a 500
-            render = getattr(exc, "render", None)
-            status.error = {lang: render(lang) for lang in LANGS} if render else bilingual(FAILED)
-            status.state = "failed"
-            # A failed job keeps nothing but its state: not its partial error list, not a half-written result.
-            for item in directory.iterdir():
-                if item.name != self.STATUS:
-                    shutil.rmtree(item) if item.is_dir() else item.unlink(missing_ok=True)
-            self._save(status)
-        finally:
-            for leftover in directory.glob("input*"):
-                leftover.unlink(missing_ok=True)
+            from redis.exceptions import RedisError
 
-    def status(self, job_id: str) -> JobStatus | None:
-        """The job's state as any process sees it; a job whose process died while running is failed."""
-        self.cleanup()
+            from calculator.batch.redis_jobs import RedisJobs
+        except ImportError as exc:
+            raise ConfigError(f"INCENTIVES_REDIS_URL needs the queue extra (pip install '.[queue]'): {exc}") from None
         try:
-            status = self._load(job_id)
-        except ValueError:
-            return None
-        if status is None:
-            return None
-        if status.state in ("queued", "running") and status.pid != os.getpid() and not _alive(status.pid):
-            status.state, status.error = "failed", bilingual(STOPPED)
-            for item in self.job_dir(job_id).iterdir():
-                if item.name != self.STATUS:
-                    shutil.rmtree(item, ignore_errors=True) if item.is_dir() else item.unlink(missing_ok=True)
-            self._save(status)
-        return status
+            return RedisJobs(str(config["REDIS_URL"]), **options)
+        except (OSError, RedisError) as exc:
+            raise ConfigError(f"INCENTIVES_REDIS_URL: Redis cannot be reached ({exc})") from None
+    from calculator.batch.inprocess import InProcessJobs
 
-    def result_path(self, job_id: str) -> Path | None:
-        status = self.status(job_id)
-        if status is None or status.state != "done":
-            return None
-        path = self.job_dir(job_id) / self.RESULT
-        return path if path.exists() else None
-
-    def errors(self, job_id: str, start: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
-        """The job's rejected-row messages from ``start`` (0-based), at most ``limit`` of them: read line by line,
-        so a page of a 100,000-row error list costs neither the whole list in memory nor its parsing."""
-        path = self.job_dir(job_id) / self.ERRORS
-        if not path.exists():
-            return []
-        stop = None if limit is None else start + limit
-        with path.open(encoding="utf-8") as handle:
-            return [json.loads(line) for line in itertools.islice(handle, start, stop)]
-
-    def cleanup(self, job_id: str | None = None) -> None:
-        """Delete one job now, or every job older than ``ttl`` (finished or not), whichever process ran it."""
-        if job_id is not None:
-            with contextlib.suppress(ValueError):
-                shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
-            return
-        if self._root is None and self._folder is None:
-            return  # no job was ever made here
-        now = time.time()
-        for directory in self.root.iterdir():
-            status = self._load(directory.name) if directory.is_dir() else None
-            created = status.created if status else _mtime(directory)
-            if now - created > self.ttl:
-                shutil.rmtree(directory, ignore_errors=True)
-
-    def shutdown(self) -> None:
-        """Finish the running jobs, then delete this process's jobs (and a private folder of its own)."""
-        self._pool.shutdown(wait=True)
-        self._finalizer()
-
-
-def private_folder(path: Path) -> Path:
-    """``path`` as a folder only this user can enter: made with mode 0700, or refused when it exists as something
-    else (a link, another user's folder, a folder others can read), so nobody can prepare it in advance."""
-    with contextlib.suppress(FileExistsError):
-        path.mkdir(mode=0o700)
-    info = path.lstat()
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o077:
-        raise RuntimeError(f"{path} is not a private folder of this user: batch jobs are refused")
-    return path
-
-
-def _remove(mine: set[str], root: Path | None, owner: int, whole: bool = False) -> None:
-    """At exit (or shutdown), in the process that made them: delete the jobs this process ran; then the folder if
-    it is this runner's own, or if nothing else is left in a shared one."""
-    if root is None or os.getpid() != owner:
-        return  # a forked copy of the runner: the jobs belong to the process that made them
-    if whole:
-        shutil.rmtree(root, ignore_errors=True)
-        return
-    for job_id in list(mine):
-        shutil.rmtree(root / job_id, ignore_errors=True)
-    with contextlib.suppress(OSError):
-        root.rmdir()  # only when empty: another process's jobs stay
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return time.time()
+    return InProcessJobs(**options)

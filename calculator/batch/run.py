@@ -81,13 +81,23 @@ class Summary:
     notes: list[str] = field(default_factory=list)   # e.g. unknown columns ignored, the encoding used
     tables_version: str = ""
     as_of: str = ""
+    messages: int = 0        # rejected-row messages kept (on the page and in the workbook) …
+    not_kept: int = 0        # … and those over the limit, counted only (max_errors)
+
+    def kept(self, errors: list[RowError], max_errors: int | None) -> list[RowError]:
+        """The messages of a rejected row that are kept (at most ``max_errors`` in all); the rest are counted."""
+        room = len(errors) if max_errors is None else max(0, min(len(errors), max_errors - self.messages))
+        self.messages += room
+        self.not_kept += len(errors) - room
+        return errors[:room]
 
     def line(self, lang: str) -> str:
         return t(SUMMARY_LINE, lang, rows_in=self.rows_in, assessed=self.assessed, rejected=self.rejected)
 
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in ("kind", "sheet", "format", "encoding", "rows_in", "assessed",
-                                              "rejected", "notes", "tables_version", "as_of")}
+                                              "rejected", "notes", "tables_version", "as_of", "messages",
+                                              "not_kept")}
 
 
 def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: str | os.PathLike[str], *,
@@ -95,18 +105,22 @@ def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: s
               max_rows: int = MAX_ROWS, max_bytes: int = MAX_FILE_BYTES,
               on_progress: Callable[[Progress], None] | None = None,
               on_error: Callable[[RowError], None] | None = None, name: str | None = None,
-              limits: SheetLimits | None = None) -> Summary:
+              limits: SheetLimits | None = None, max_errors: int | None = None,
+              scratch: Path | None = None) -> Summary:
     """Assess every row of ``input_path`` and write the result workbook to ``output_path`` (atomically).
 
     Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then), or over one of
     ``limits`` (the configured ones when None; ``max_rows`` replaces their row limit) before any row is assessed.
+    At most ``max_errors`` rejected-row messages are kept (the rest counted); the writer's temporary files go to
+    ``scratch`` (default: the system's temporary folder).
     """
     lang = lang_of(lang)
     as_of = as_of or dt.date.today()
     limits = replace(limits or SheetLimits(), rows=max_rows)
     source = open_source(Path(input_path), kind, max_bytes, name, limits)
     try:
-        return write_output(output_path, lambda where: _run(catalogue, source, where, kind, as_of, lang, max_rows,
+        caps = _Caps(max_rows, max_errors, scratch)
+        return write_output(output_path, lambda where: _run(catalogue, source, where, kind, as_of, lang, caps,
                                                             on_progress, on_error))
     finally:
         source.close()
@@ -134,15 +148,22 @@ def _header(source: Source, rows: Any, kind: str | None, lang: str) -> tuple[int
     raise BatchFileError("no_header")
 
 
-def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.date, lang: str, max_rows: int,
+@dataclass(frozen=True)
+class _Caps:
+    max_rows: int
+    max_errors: int | None
+    scratch: Path | None
+
+
+def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.date, lang: str, caps: _Caps,
          on_progress: Callable[[Progress], None] | None, on_error: Callable[[RowError], None] | None) -> Summary:
     rows = source.rows()
     header_row, mapping, kind = _header(source, rows, kind, lang)
     subject_kind = KINDS[kind]
     programs = [p for p in catalogue.programs.values() if p.subject == subject_kind]
-    writer = ResultWriter(lang, kind, programs)
+    writer = ResultWriter(lang, kind, programs, scratch=caps.scratch)
     try:
-        return _rows(catalogue, source, out, rows, header_row, mapping, kind, as_of, lang, max_rows, on_progress,
+        return _rows(catalogue, source, out, rows, header_row, mapping, kind, as_of, lang, caps, on_progress,
                      on_error, programs, writer)
     except BaseException:
         writer.discard()
@@ -150,8 +171,9 @@ def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.
 
 
 def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int, mapping: Mapping, kind: str,
-          as_of: dt.date, lang: str, max_rows: int, on_progress: Callable[[Progress], None] | None,
+          as_of: dt.date, lang: str, caps: _Caps, on_progress: Callable[[Progress], None] | None,
           on_error: Callable[[RowError], None] | None, programs: list[Any], writer: ResultWriter) -> Summary:
+    max_rows = caps.max_rows
     reporter = Reporter(catalogue, lang)
     summary = Summary(kind=kind, sheet=source.sheet, format=source.format, encoding=source.encoding,
                       tables_version=catalogue.tables_version, as_of=as_of.isoformat())
@@ -175,7 +197,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
 
     def reject(errors: list[RowError]) -> None:
         summary.rejected += 1
-        for error in errors:
+        for error in summary.kept(errors, caps.max_errors):
             writer.row("rejected", [error.sheet, error.row, error.column, error.header, error.field,
                                     _shown(error.value), error.message])
             if on_error is not None:
@@ -291,6 +313,8 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
 def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: Summary, source: Source,
             programs: list[Any], per_program: dict[str, dict[str, Any]], departments: dict[str, list[Any]],
             lang: str) -> None:
+    if summary.not_kept:  # then exactly the limit was kept
+        summary.notes.append(text("messages_not_kept", lang, count=summary.not_kept, limit=summary.messages))
     lines: list[tuple[str, Any]] = [
         (w("rows_in", lang), summary.rows_in),
         (w("assessed", lang), summary.assessed),

@@ -36,6 +36,8 @@ TEXTS: dict[str, str] = {
     "too_many_rows": N_("Too many rows: at most {limit} data rows in one file. Split the file."),
     "too_many_columns": N_("Too many columns: at most {limit}."),
     "unknown_column": N_("Unknown column, ignored: {header}"),
+    "messages_not_kept": N_("{count} more messages about rejected rows were not kept: at most {limit} are kept per "
+                            "file. Their rows are counted among the rejected rows."),
     "encoding_used": N_("CSV read as {encoding}"),
     "no_rows": N_("No data rows under the header: fill in one row per company or person below it (the template's "
                   "second sheet has examples)."),

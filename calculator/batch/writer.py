@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -104,10 +105,12 @@ def sheet_name(key: str, lang: str) -> str:
 class ResultWriter:
     """Append rows to each sheet as results arrive; the Summary (first sheet) is filled at :meth:`close`."""
 
-    def __init__(self, lang: str, kind: str, programs: list[Any]) -> None:
+    def __init__(self, lang: str, kind: str, programs: list[Any], scratch: Path | None = None) -> None:
+        """``scratch``: the folder that holds the private directory of temporary files (a batch job's own folder,
+        so the files go with it whatever stops the job); default the system's temporary folder."""
         self.lang, self.kind, self.programs = lang, kind, programs
         self.verbatim = Verbatim()
-        self._open([sheet_name(key, lang) for key in SHEETS])
+        self._open([sheet_name(key, lang) for key in SHEETS], scratch)
         ref = w("ref_" + kind, lang)
         people = kind == "people"
         self.head("totals", [w("row", lang), ref, *([w("department", lang)] if people else []), w("total_low", lang),
@@ -122,8 +125,8 @@ class ResultWriter:
                                w("field", lang), w("value", lang), w("message", lang)])
 
     # --- writing mechanics (XlsxWriter) -----------------------------------------------------------------
-    def _open(self, titles: list[str]) -> None:
-        self.tmpdir = tempfile.mkdtemp(prefix="incentives-xlsx-")
+    def _open(self, titles: list[str], scratch: Path | None) -> None:
+        self.tmpdir = tempfile.mkdtemp(prefix="incentives-xlsx-", dir=scratch)
         self.built = os.path.join(self.tmpdir, "result.xlsx")
         self.wb = xlsxwriter.Workbook(self.built, {**OPTIONS, "tmpdir": self.tmpdir})
         self.ws = {key: self.wb.add_worksheet(title) for key, title in zip(SHEETS, titles, strict=True)}

@@ -28,7 +28,7 @@ from calculator.engine.gaps import WHOLE_UNITS
 from calculator.engine.model import Program
 from calculator.engine.reference import ReferenceTable
 from calculator.engine.specs import BandRow, DerivedSpec, SizeClassRow
-from schemas.fields import MAX_MONEY
+from schemas.fields import MAX_AREA, MAX_MONEY
 from schemas.profile import CompanySchema, PersonSchema
 
 MAX_ANSWERS = 40  # answers tried per question at most (bounds kept; points in between thinned evenly)
@@ -52,7 +52,8 @@ class AnswerKind(StrEnum):
 
 KINDS = {"TriState": AnswerKind.YES_NO, "Code": AnswerKind.CODE, "CodeList": AnswerKind.CODES,
          "Day": AnswerKind.DATE, "Money": AnswerKind.AMOUNT, "Count": AnswerKind.NUMBER,
-         "Percent": AnswerKind.NUMBER, "Ratio": AnswerKind.NUMBER, "Year": AnswerKind.NUMBER}
+         "Percent": AnswerKind.NUMBER, "Ratio": AnswerKind.NUMBER, "Year": AnswerKind.NUMBER,
+         "Area": AnswerKind.NUMBER}
 SCHEMAS = {"company": CompanySchema, "person": PersonSchema}
 
 
@@ -103,8 +104,8 @@ def code_answers(codes: list[str], many: bool) -> tuple[Any, ...]:
 
 
 def input_bounds(meta: Mapping[str, Any], field: Any) -> tuple[Decimal, Decimal, bool]:
-    """(lowest, highest, whether the highest is a probe) of the numbers the profile schema accepts. Amounts and
-    counts have no meaningful top, so their largest accepted value is a probe rather than an answer (a loss is
+    """(lowest, highest, whether the highest is a probe) of the numbers the profile schema accepts. Amounts, areas
+    and counts have no meaningful top, so their largest accepted value is a probe rather than an answer (a loss is
     tried as -1 where an amount may be negative)."""
     kind = meta["type"]
     if kind == "Money":
@@ -115,6 +116,8 @@ def input_bounds(meta: Mapping[str, Any], field: Any) -> tuple[Decimal, Decimal,
         return SMALLEST_RATIO, LARGEST_RATIO, False
     if kind == "Year":
         return Decimal(1980), Decimal(2100), False
+    if kind == "Area":
+        return Decimal(0), MAX_AREA, True
     return Decimal(0), Decimal(getattr(field, "maximum", 10_000_000)), True
 
 

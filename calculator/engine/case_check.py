@@ -13,6 +13,7 @@ from typing import Any
 
 from marshmallow import ValidationError
 
+from calculator.engine.benefits import REGISTRY, resolve
 from calculator.engine.cases import Case, CaseSchema, case_input
 from calculator.engine.enums import Subject
 from calculator.engine.model import Catalogue, Program
@@ -61,6 +62,22 @@ def flag_codes(catalogue: Catalogue, program: Program) -> set[str]:
     codes = set(FLAGS) | {item.code for item in spec.flags} | {b.flag for b in spec.branches if b.flag}
     if spec.outcome:
         codes.add(spec.outcome.code)
+    for crit in spec.criteria:
+        if crit.unknown_flag is not None:
+            codes.add(crit.unknown_flag.code)
+        if crit.see_also is not None:
+            codes.add("see_also")
+        derived = catalogue.derived.get(crit.field)
+        if derived is not None and derived.flag is not None:
+            codes.add(derived.flag.code)
+    for benefit in spec.benefit_nodes():
+        entry = REGISTRY[benefit.kind]
+        codes |= {found.code for path in entry.flags for _, found in resolve(benefit.params, path)}
+        for path in entry.values:
+            for _, name in resolve(benefit.params, path):
+                derived = catalogue.derived.get(name)
+                if derived is not None and derived.flag is not None:
+                    codes.add(derived.flag.code)
     return codes | {f"stacking_{group.id}" for group in catalogue.stacking if program.id in group.members}
 
 
@@ -70,8 +87,11 @@ def check_case(catalogue: Catalogue, case: Case) -> list[str]:
     program = catalogue.programs.get(case.program)
     if program is None:
         return [f"programs/{case.file}: (file): no program '{case.program}' (name the file <program id>{SUFFIX})"]
-    errors = [f"{where}: {field}: {message}" for field, message in profile_problems(catalogue, program, case.spec)]
     expect: dict[str, Any] = case.spec["expect"]
+    errors = []
+    if "input_error" not in expect:  # a case about a refused profile is refused on purpose (checked when run)
+        errors += [f"{where}: {field}: {message}" for field, message in profile_problems(catalogue, program,
+                                                                                         case.spec)]
     known = flag_codes(catalogue, program)
     for key in ("flags", "not_flags"):
         errors += [f"{where}: expect.{key}: '{code}' is not a flag any rule of this program can raise"
@@ -81,13 +101,23 @@ def check_case(catalogue: Catalogue, case: Case) -> list[str]:
                for cid in expect.get("failed", []) if cid not in criteria]
     errors += [f"{where}: expect.gaps[{i}].criterion: '{gap['criterion']}' is not a criterion of this program"
                for i, gap in enumerate(expect.get("gaps", [])) if gap["criterion"] not in criteria]
+    errors += [f"{where}: expect.criteria_unknown: '{cid}' is not a criterion of this program"
+               for cid in expect.get("criteria_unknown", []) if cid not in criteria]
     groups = {g.id for g in catalogue.stacking if program.id in g.members}
     if "excluded_by" in expect and expect["excluded_by"] not in groups:
         errors.append(f"{where}: expect.excluded_by: '{expect['excluded_by']}' is not a stacking group of this "
                       "program")
+    errors += [f"{where}: expect.adjustments[{i}].group: '{a['group']}' is not a stacking group of this program"
+               for i, a in enumerate(expect.get("adjustments", [])) if a["group"] not in groups]
+    figures = {row.name for row in program.spec.figures if row.role == "context"}
+    errors += [f"{where}: expect.context: '{name}' is not a context figure of this program"
+               for name in expect.get("context", []) if name not in figures]
     fields = field_catalogue()[program.subject]
     errors += [f"{where}: expect.missing: '{name}' is not a {program.subject} profile field"
                for name in expect.get("missing", []) if name not in fields]
+    if "input_error" in expect and expect["input_error"] not in fields:
+        errors.append(f"{where}: expect.input_error: '{expect['input_error']}' is not a {program.subject} "
+                      "profile field")
     return errors
 
 

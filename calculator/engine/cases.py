@@ -25,9 +25,13 @@ from calculator.engine.enums import Outcome, Status, Subject
 from calculator.engine.evaluate import assess
 from calculator.engine.model import Catalogue, ProgramResult
 from calculator.engine.shape_fields import Choice, Number, TableDate
+from calculator.engine.texts import NOT_IN_FORCE
 from calculator.engine.validate import TableError
+from calculator.i18n import t
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
+
+REASONS = ("before_start", "after_end", "tax_year_before", "tax_year_after", "cohort_closed")
 
 
 class GapExpectSchema(Schema):
@@ -40,6 +44,16 @@ class GapExpectSchema(Schema):
     on_date = TableDate()
     unlocks_low = Number()
     unlocks_high = Number()
+    unlocks_status = Choice(Status)
+
+
+class AdjustmentExpectSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    group = fields.String(required=True)
+    low = Number(required=True)
+    high = Number(required=True)
 
 
 class ExpectSchema(Schema):
@@ -59,6 +73,12 @@ class ExpectSchema(Schema):
     gaps = fields.List(fields.Nested(GapExpectSchema))
     items = fields.List(fields.String())
     not_items = fields.List(fields.String())
+    reason = fields.String(validate=validate.OneOf(REASONS))
+    reason_text = fields.String()
+    criteria_unknown = fields.List(fields.String())
+    adjustments = fields.List(fields.Nested(AdjustmentExpectSchema))
+    context = fields.List(fields.String())
+    input_error = fields.String()
 
 
 class CaseSchema(Schema):
@@ -120,21 +140,37 @@ def case_input(spec: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult, list[str]]:
-    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes)."""
+def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult | None, list[str]]:
+    """Evaluate a case; return the program's result and a list of mismatches (empty when it passes). A case
+    expecting ``input_error`` passes when the profile is refused on that field (there is then no result)."""
     spec = case.spec
     data = case_input(spec)
+    expect = spec["expect"]
     try:
         loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
     except ValidationError as exc:
+        fields_refused = [e["field"] for e in flatten_errors(exc.messages, "en")]
+        if "input_error" in expect:
+            wanted = expect["input_error"]
+            if any(f == wanted or f.endswith("." + wanted) for f in fields_refused):
+                return None, []
+            return None, [f"refused on {fields_refused}, expected a refusal on {wanted!r}"]
         raise AssertionError(f"case profile invalid: {flatten_errors(exc.messages, 'en')}") from None
+    if "input_error" in expect:
+        return None, [f"the profile was accepted; expected a refusal on {expect['input_error']!r}"]
     assessment = assess(catalogue, loaded, spec["as_of"])
     subject = assessment.people[spec.get("person", 0)] if catalogue.programs[case.program].subject == Subject.PERSON \
         else assessment.company
     if subject is None:
         raise AssertionError("the case gives no subject for this program")
     result = next(r for r in subject.results if r.id == case.program)
-    return result, compare(result, spec["expect"])
+    problems = compare(result, expect)
+    if "adjustments" in expect:
+        got = sorted((a.group, round(a.amount.low, 2), round(a.amount.high, 2)) for a in subject.adjustments)
+        wanted = sorted((a["group"], round(a["low"], 2), round(a["high"], 2)) for a in expect["adjustments"])
+        if got != wanted:
+            problems.append(f"adjustments (group, low, high; a cut is negative) {got}, expected {wanted}")
+    return result, problems
 
 
 def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
@@ -182,6 +218,7 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
     for text in expect.get("not_items", []):
         if any(text in g for g in got_items):
             problems.append(f"an item contains {text!r}, which should be absent")
+    problems += compare_more(result, expect)
     for gap in expect.get("gaps", []):
         match = next((g for g in result.gaps if g.criterion == gap["criterion"]), None)
         if match is None:
@@ -198,4 +235,27 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
                 got_value = getattr(match.unlocks, attr) if match.unlocks else None
                 if got_value is None or round(got_value, 2) != round(gap[key], 2):
                     problems.append(f"gap {key} {got_value}, expected {gap[key]}")
+        if "unlocks_status" in gap and match.unlocks_status != gap["unlocks_status"]:
+            problems.append(f"gap unlocks_status {match.unlocks_status}, expected {gap['unlocks_status']}")
+    return problems
+
+
+def compare_more(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
+    """The not-in-force reason, criteria left unknown, and context figures."""
+    problems = []
+    reason = result.reason
+    if "reason" in expect and (reason is None or reason.code != expect["reason"]):
+        problems.append(f"reason {reason and reason.code!r}, expected {expect['reason']!r}")
+    if "reason_text" in expect:
+        text = "" if reason is None else t(NOT_IN_FORCE[reason.code], "en", **reason.params) + " " + (
+            reason.text["en"] if reason.text else "")
+        if expect["reason_text"] not in text:
+            problems.append(f"reason text {text!r} does not contain {expect['reason_text']!r}")
+    unknown = [c.id for c in result.criteria if c.result is None]
+    for cid in expect.get("criteria_unknown", []):
+        if cid not in unknown:
+            problems.append(f"criterion {cid!r} should be unknown; unknown: {unknown}")
+    context = [f.name for f in (result.benefit.context if result.benefit else [])]
+    if "context" in expect and sorted(context) != sorted(expect["context"]):
+        problems.append(f"context figures {context}, expected {expect['context']}")
     return problems

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from calculator.engine import benefits
 from calculator.engine.criteria import (
     Compiled,
+    CompiledWhen,
     FigureThreshold,
     Threshold,
     compile_criterion,
@@ -18,7 +19,16 @@ from calculator.engine.derived import Value, derived_value, input_value
 from calculator.engine.enums import Subject
 from calculator.engine.model import Catalogue, Figure, Program
 from calculator.engine.reference import ReferenceTable
-from calculator.engine.specs import BandLookup, ConditionSpec, CriterionSpec, FigureRef, ProgramSpec, Tables, Text
+from calculator.engine.specs import (
+    BandLookup,
+    CompoundConditionSpec,
+    CriterionSpec,
+    FigureRef,
+    ProgramSpec,
+    Tables,
+    Text,
+    When,
+)
 from schemas.profile import field_catalogue
 
 
@@ -46,7 +56,8 @@ class Compiler:
             subject: {name: input_value(name, meta["unit"]) for name, meta in fields[subject].items()}
             for subject in Subject}
         for name, spec in tables.derived.items():
-            self.values[spec.subject][name] = derived_value(spec, self.reference)
+            units = {field: meta["unit"] for field, meta in fields[spec.subject].items()}
+            self.values[spec.subject][name] = derived_value(spec, self.reference, units)
 
     def criterion(self, spec: CriterionSpec, values: Mapping[str, Value]) -> Compiled:
         threshold: Threshold | FigureThreshold | None = None
@@ -59,14 +70,17 @@ class Compiler:
     def program(self, spec: ProgramSpec, file: str) -> Program:
         values = self.values[spec.subject]
 
-        def condition(cond: ConditionSpec, cid: str, text: Text) -> Compiled:
-            return self.criterion(condition_criterion(cond, cid, text), values)
+        def condition(when: When, cid: str, text: Text) -> CompiledWhen:
+            leaves = [self.criterion(condition_criterion(leaf, f"{cid}_{index}", text), values)
+                      for index, leaf in enumerate(when.leaves)]
+            return CompiledWhen(when.mode if isinstance(when, CompoundConditionSpec) else "all", leaves)
 
         figures = program_figures(spec)
         built = benefits.Built(figures=figures, reference=self.reference, values=values, condition=condition)
         return Program(spec=spec, file=file, criteria=[self.criterion(c, values) for c in spec.criteria],
-                       flags=[(item, condition(item.when, item.code, item.text)) for item in spec.flags],
-                       benefit=benefits.build(spec.benefit, built), figures=figures)
+                       flags=[(item, None if item.when is None else condition(item.when, item.code, item.text))
+                              for item in spec.flags],
+                       benefit=benefits.build_rows(spec.benefits, built), figures=figures)
 
     def catalogue(self) -> Catalogue:
         programs = {pid: self.program(spec, file) for pid, (spec, file) in self.tables.programs.items()}

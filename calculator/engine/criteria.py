@@ -123,6 +123,8 @@ class Compiled:
             result = None
         elif self.unknown_values and isinstance(actual, str) and actual in self.unknown_values:
             result, note = None, self.unknown_note
+        elif self.spec.boundary and actual == required:
+            result, note = None, self.unknown_note  # exactly at a threshold the source leaves undecided
         else:
             result = self.test(actual, required)
         return CriterionResult(self, result, actual, required, confidence, missing, note, self.id)
@@ -171,7 +173,7 @@ def specialise(compiled: Compiled) -> None:
     """Replace the generic ``evaluate`` by generated code for the common cases (an input or derived value
     compared with a literal): the read and the comparison inlined, as a hand-written check would be.
     Thresholds looked up from tables and answers with unknown values keep the generic path."""
-    if isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values:
+    if isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values or compiled.spec.boundary:
         return
     if compiled.required is None and not compiled.takes_no_value:
         return
@@ -210,6 +212,30 @@ def combine_any(results: list[bool | None]) -> bool | None:
     if any(r is None for r in results):
         return None
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class WhenResult:
+    """A ``when`` decided for a subject: True / False / None (unknown), and the inputs an unknown waits for."""
+
+    result: bool | None
+    missing: tuple[str, ...] = ()
+
+
+class CompiledWhen:
+    """A ``when`` ready to run: one test, or several combined by ``any`` / ``all`` (Kleene logic)."""
+
+    __slots__ = ("leaves", "mode")
+
+    def __init__(self, mode: str, leaves: list[Compiled]) -> None:
+        self.mode, self.leaves = mode, leaves
+
+    def evaluate(self, subject: Subject, as_of: dt.date) -> WhenResult:
+        results = [leaf.evaluate(subject, as_of) for leaf in self.leaves]
+        values = [r.result for r in results]
+        combined = combine_any(values) if self.mode == "any" else combine_all(values)
+        missing = tuple(name for r in results if r.result is None for name in r.missing) if combined is None else ()
+        return WhenResult(combined, missing)
 
 
 def condition_criterion(cond: ConditionSpec, cid: str, text: Text) -> CriterionSpec:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from calculator.engine.enums import DerivedKind
+from calculator.engine.model import Flag
 from calculator.engine.specs import DerivedSpec, SizeClassRow
 
 if TYPE_CHECKING:
@@ -53,9 +54,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+def _no_stand_in(subject: Mapping[str, Any]) -> Flag | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Value:
-    """How to read one named value for a subject: the getter, its unit and the inputs it rests on."""
+    """How to read one named value for a subject: the getter, its unit and the inputs it rests on.
+
+    ``stand_in`` gives the flag to attach when the value was read from a later input standing in for the first
+    (a ``first_known`` value with a ``flag``), else None.
+    """
 
     name: str
     get: Getter
@@ -63,15 +72,35 @@ class Value:
     inputs: tuple[str, ...]
     kind: DerivedKind | None  # None: a profile input
     spec: DerivedSpec | None = None
+    stand_in: Callable[[Mapping[str, Any]], Flag | None] = _no_stand_in
 
 
 def input_value(name: str, unit: str) -> Value:
     return Value(name, lambda subject, as_of: subject.get(name), unit, (name,), None)
 
 
-def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable]) -> Value:
-    """Compile one entry of ``derived.toml``."""
+def first_known_value(spec: DerivedSpec, units: Mapping[str, str]) -> Value:
+    """The first answered of ``inputs`` (in order); a later one standing in attaches the entry's flag."""
+    names = spec.first_inputs
+    marker = spec.flag
+
+    def first(subject: Mapping[str, Any], as_of: dt.date) -> Any:
+        return next((subject[n] for n in names if subject.get(n) is not None), None)
+
+    def stand_in(subject: Mapping[str, Any]) -> Flag | None:
+        if marker is None or subject.get(names[0]) is not None or first(subject, dt.date.min) is None:
+            return None
+        return Flag(marker.code, text=marker.text)
+
+    return Value(spec.name, first, units.get(names[0], ""), names, DerivedKind.FIRST_KNOWN, spec, stand_in)
+
+
+def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable],
+                  units: Mapping[str, str] | None = None) -> Value:
+    """Compile one entry of ``derived.toml`` (``units``: the profile fields' units, for ``first_known``)."""
     kind, name = spec.kind, spec.name
+    if kind == DerivedKind.FIRST_KNOWN:
+        return first_known_value(spec, units or {})
     if kind == DerivedKind.RATIO:
         num, den = str(spec.numerator), str(spec.denominator)
 
@@ -87,6 +116,8 @@ def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable]) ->
     if kind == DerivedKind.SIZE_CLASS:
         return size_class_value(spec, reference)
     source = str(spec.input)
+    inputs = (source,)  # what a missing answer asks for (the optional end date ``to`` is never asked)
+    as_of_or = _as_of if spec.to is None else _to_date(spec.to)
     if kind == DerivedKind.PERCENT:
 
         def percent(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
@@ -98,22 +129,36 @@ def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable]) ->
 
         def days(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
             day = subject.get(source)
-            return None if day is None else Decimal((as_of - day).days)
+            return None if day is None else Decimal((as_of_or(subject, as_of) - day).days)
 
-        return Value(name, days, "days", (source,), kind, spec)
+        return Value(name, days, "days", inputs, kind, spec)
     if kind == DerivedKind.MONTHS_SINCE:
 
         def months(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
             day = subject.get(source)
-            return None if day is None else Decimal(completed_months(day, as_of))
+            return None if day is None else Decimal(completed_months(day, as_of_or(subject, as_of)))
 
-        return Value(name, months, "months", (source,), kind, spec)
+        return Value(name, months, "months", inputs, kind, spec)
 
     def years(subject: Mapping[str, Any], as_of: dt.date) -> Decimal | None:
         day = subject.get(source)
-        return None if day is None else Decimal(completed_years(day, as_of))
+        return None if day is None else Decimal(completed_years(day, as_of_or(subject, as_of)))
 
-    return Value(name, years, "years", (source,), kind, spec)
+    return Value(name, years, "years", inputs, kind, spec)
+
+
+def _as_of(subject: Mapping[str, Any], as_of: dt.date) -> dt.date:
+    return as_of
+
+
+def _to_date(name: str) -> Getter:
+    """The end of a "since" interval: the date input ``name`` when answered, else the as-of date."""
+
+    def end(subject: Mapping[str, Any], as_of: dt.date) -> dt.date:
+        day: dt.date | None = subject.get(name)
+        return as_of if day is None else day
+
+    return end
 
 
 def size_class_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable]) -> Value:

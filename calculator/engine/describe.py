@@ -11,7 +11,7 @@ from typing import Any
 from calculator.engine.benefits import REGISTRY, resolve
 from calculator.engine.enums import Confidence
 from calculator.engine.model import Catalogue, Program
-from calculator.engine.specs import BandLookup, FigureRef, NonMonetaryParams, Text
+from calculator.engine.specs import BandLookup, BenefitSpec, ByConditionParams, FigureRef, Text
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -57,7 +57,7 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
             "confidence": eff.confidence.value, "source": list(eff.source),
             "end_confidence": _value(eff.end_confidence),
             "valid_for_years": eff.valid_for_years, "valid_for_confidence": _value(eff.valid_for_confidence),
-            "note": _text(eff.note),
+            "note": _text(eff.note), "start_reason": _text(eff.start_reason), "end_reason": _text(eff.end_reason),
         },
         "cohort": None if not cohort else {
             "field": cohort.field, "closed_from": _iso(cohort.closed_from),
@@ -72,14 +72,21 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
              "branch": c.branch, "confidence": c.confidence.value, "source": list(c.source),
              "effective_from": _iso(c.effective_from), "effective_to": _iso(c.effective_to)}
             for c in spec.criteria],
-        "benefit": {"kind": spec.benefit.kind.value, "text": dict(spec.benefit.text),
-                    "pool": _text(spec.benefit.pool)},
+        "benefit": _benefit(spec.benefit),
+        "benefits": [_benefit(row) for row in spec.benefits],
         "figures": [
-            {"name": row.name, "value": _jsonable(row.value), "unit": str(row.unit),
+            {"name": row.name, "value": _jsonable(row.value), "unit": str(row.unit), "role": _role(spec, row.name),
              "confidence": row.confidence.value, "source": list(row.source), "effective_from": _iso(row.effective_from),
              "effective_to": _iso(row.effective_to), "instrument": row.instrument, "note": _text(row.note)}
             for rows in program.figures.values() for row in rows],
         "advisories": [dict(a.text) for a in spec.advisories],
+        "dated_advisories": [{"text": dict(a.text), "confidence": a.confidence.value, "from": _iso(a.effective_from),
+                              "to": _iso(a.effective_to)} for a in spec.advisories],
+        "flags": [{"code": f.code, "text": dict(f.text), "from": _iso(f.effective_from), "to": _iso(f.effective_to),
+                   "confidence": _value(f.confidence), "source": list(f.source), "conditional": f.when is not None}
+                  for f in spec.flags],
+        "input_limits": [{"field": limit.field, "max": limit.max, "min": limit.min, "text": dict(limit.text)}
+                         for limit in spec.input_limits],
         "documents": None if spec.documents is None else {
             "confidence": spec.documents.confidence.value, "items": [dict(item) for item in spec.documents.items]},
         "depends_on": list(spec.depends_on),
@@ -88,6 +95,15 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
         "sources": list(spec.sources),
         "official_text": spec.official_text,
     }
+
+
+def _benefit(row: BenefitSpec) -> dict[str, Any]:
+    return {"kind": row.kind.value, "text": dict(row.text), "pool": _text(row.pool),
+            "from": _iso(row.effective_from), "to": _iso(row.effective_to)}
+
+
+def _role(spec: Any, name: str) -> str | None:
+    return next((row.role for row in spec.figures if row.name == name), None)
 
 
 def describe_catalogue(catalogue: Catalogue) -> dict[str, Any]:
@@ -134,16 +150,20 @@ def field_usage(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
             names += inputs(crit.field)
             if isinstance(crit.value, BandLookup):
                 names += inputs(crit.value.key)
-        names += [n for item in spec.flags for n in inputs(item.when.field)]
+        names += [n for item in spec.flags if item.when for leaf in item.when.leaves for n in inputs(leaf.field)]
         if spec.cohort:
             names.append(spec.cohort.field)
-        entry = REGISTRY[spec.benefit.kind]
-        params = spec.benefit.params
-        for path in entry.values:
-            names += [n for _, name in resolve(params, path) for n in inputs(name)]
-        if isinstance(params, NonMonetaryParams):
-            names += [n for item in params.items if item.when for n in inputs(item.when.field)]
-        names += entry.inputs
+        names += [limit.field for limit in spec.input_limits]
+        for benefit in spec.benefit_nodes():
+            entry = REGISTRY[benefit.kind]
+            params = benefit.params
+            for path in entry.values:
+                names += [n for _, name in resolve(params, path) for n in inputs(name)]
+            for path in entry.conditions:
+                names += [n for _, when in resolve(params, path) for leaf in when.leaves for n in inputs(leaf.field)]
+            if isinstance(params, ByConditionParams):
+                names += [n for case in params.cases for leaf in case.when.leaves for n in inputs(leaf.field)]
+            names += entry.inputs
         target = usage[program.subject]
         for name in dict.fromkeys(names):
             target.setdefault(name, []).append(program.id)

@@ -77,10 +77,14 @@ class BenefitKind(StrEnum):
     BY_CATEGORY = "by_category"
     PER_HEAD = "per_head"
     TIERED = "tiered"
+    RATE_TIMES_QUANTITIES = "rate_times_quantities"
+    BAND_LOOKUP = "band_lookup"
     CIT_RATE_DIFFERENTIAL = "cit_rate_differential"
     RD_SUPER_DEDUCTION = "rd_super_deduction"
     IIT_EXCESS_OVER_SHARE = "iit_excess_over_share"
     IIT_EXCESS_OVER_HK_BURDEN = "iit_excess_over_hk_burden"
+    SUM = "sum"
+    BY_CONDITION = "by_condition"
     UNKNOWN = "unknown"
     NON_MONETARY = "non_monetary"
 
@@ -151,6 +155,7 @@ class ItemType(StrEnum):
     OBLIGATION = "obligation"
     LABEL = "label"
     INFORMATION = "information"
+    ADVISORY = "advisory"  # a checklist note; its confidence is shown on the item and never weakens the result
 
 
 class AppliesTo(StrEnum):
@@ -193,6 +198,7 @@ class DerivedKind(StrEnum):
     MONTHS_SINCE = "months_since"
     YEARS_SINCE = "years_since"
     SIZE_CLASS = "size_class"
+    FIRST_KNOWN = "first_known"
 
 
 class Unit(StrEnum):
@@ -205,6 +211,7 @@ class Unit(StrEnum):
     DAYS = "days"
     MONTHS = "months"
     PEOPLE = "people"
+    CNY_PER_M2_MONTH = "CNY_per_m2_month"
 
 
 class SourceType(StrEnum):
@@ -239,3 +246,4 @@ class GapDirection(StrEnum):
     DECREASE = "decrease"
     WAIT = "wait"
     EXPIRED = "expired"
+    CONDITION = "condition"  # a yes/no condition to meet (the table says what to do)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from calculator.engine.benefits import Context
@@ -22,6 +23,7 @@ from calculator.engine.model import (
     SubjectResult,
     WindowStatus,
 )
+from calculator.engine.specs import Text
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
 from schemas.profile import field_catalogue
@@ -74,14 +76,14 @@ def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, 
     _, independent, dependent, first, second = catalogue.plan(kind, only)
     for program in independent:
         results[program.id] = safe_evaluate(catalogue, program, subject, as_of, tax_year, {})
-    adjustments = apply_stacking(first, results, subject) if first else []
+    adjustments = apply_stacking(first, results, subject, as_of) if first else []
     if dependent:
         for program in dependent:
             pid = program.id
             resolved = {dep: results[dep] for dep in program.spec.depends_on if dep in results}
             results[pid] = safe_evaluate(catalogue, program, subject, as_of, tax_year, resolved)
         if second:
-            adjustments += apply_stacking(second, results, subject)
+            adjustments += apply_stacking(second, results, subject, as_of)
     return SubjectResult(kind=kind, ref=None, results=list(results.values()), adjustments=adjustments)
 
 
@@ -103,25 +105,10 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     eff = spec.effective
     flags: list[Flag] = []
     window = program.window(as_of)
-    basis, start, end, last_day = program.effective
-
-    if basis == EffectiveBasis.TAX_YEAR:
-        year_start, year_end = dt.date(tax_year, 1, 1), dt.date(tax_year, 12, 31)
-        if year_end < start:
-            return closed(program, flags, window, "tax_year_before", eff.confidence, tax_year=tax_year,
-                          start_date=start)
-        if end is not None and year_start > end:
-            return closed(program, flags, window, "tax_year_after", eff.end_confidence, tax_year=tax_year,
-                          end_date=end)
-        day = max(year_start, start)
-    else:
-        if as_of < start:
-            return closed(program, flags, window, "before_start", eff.confidence, as_of_date=as_of,
-                          start_date=start)
-        if end is not None and as_of > end:
-            return closed(program, flags, window, "after_end", eff.end_confidence, as_of_date=as_of,
-                          end_date=end)
-        day = as_of
+    refused, day = in_force(program, as_of, tax_year, window)
+    if refused is not None:
+        return refused
+    _, start, _, last_day = program.effective
     confidence_used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
     if last_day is not None and as_of > last_day:
         flags.append(flag("may_have_expired", years=eff.valid_for_years, start_date=start, end_date=last_day))
@@ -133,26 +120,14 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         if value is None:
             missing.append(cohort.field)
         elif value >= cohort.closed_from:
-            return closed(program, flags, window, "cohort_closed", cohort.confidence, text=cohort.text,
+            return closed(program, flags, window, "cohort_closed", cohort.confidence, day, None, text=cohort.text,
                           field=cohort.field, value_date=value, start_date=cohort.closed_from)
     if program.dated_criteria:
         criteria = [c.fast(subject, as_of, day) for c in program.criteria if c.in_force(day)]
     else:
         criteria = [c.fast(subject, as_of, day) for c in program.criteria]
-    overall: bool | None
-    if not program.has_branches:
-        results = [c.result for c in criteria]
-        if False in results:
-            overall, relevant, reasons = False, criteria, [c.id for c in criteria if c.result is False]
-        else:
-            overall, relevant, reasons = (None if None in results else True), criteria, []
-    elif program.dated_criteria:
-        overall, relevant, reasons = decide(criteria, [c.branch for c in criteria])
-    else:
-        overall, relevant, reasons = decide_indexed(criteria, *program.branch_index)
-    for item, condition in program.flags:
-        if condition.evaluate(subject, as_of).result:
-            flags.append(Flag(item.code, {}, item.text))
+    overall, relevant, reasons = judge(program, criteria, flags)
+    flags += table_flags(program, subject, as_of, day, criteria, reasons)
     for crit in relevant:
         if crit.result is None:
             for name in crit.missing:
@@ -161,9 +136,10 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     if overall is False:
         failed = [c.confidence for c in criteria if c.id in reasons]
         result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None,
-                               Confidence.strongest(*failed), [], None, window, None, reasons)
+                               Confidence.strongest(*failed), [], None, window, None, reasons, day)
         add_confidence_flag(result)
-        if with_gaps and program.numeric_ops & {c.op for c in criteria if c.result is False}:
+        failed_ops = {c.op for c in criteria if c.result is False}
+        if with_gaps and (program.numeric_ops & failed_ops or program.condition_gaps & set(reasons)):
             def again(changed: Mapping[str, Any]) -> ProgramResult:
                 return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
 
@@ -190,9 +166,78 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     confidence = Confidence.weakest(benefit.confidence, *used)
     if program.competitive and benefit.kind == Outcome.MONEY:
         flags.append(flag("competitive_up_to"))
-    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window)
+    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window,
+                           day=day)
     add_confidence_flag(result)
     return result
+
+
+def in_force(program: Program, as_of: dt.date, tax_year: int,
+             window: WindowStatus) -> tuple[ProgramResult | None, dt.date]:
+    """(a ``not_in_force`` result, or None; the day dated rows are read for: the as-of date, or for tax reliefs
+    the later of 1 January of the tax year and the program's start)."""
+    eff = program.spec.effective
+    basis, start, end, _ = program.effective
+    if basis == EffectiveBasis.TAX_YEAR:
+        year_start, year_end = dt.date(tax_year, 1, 1), dt.date(tax_year, 12, 31)
+        day = max(year_start, start)
+        if year_end < start:
+            return closed(program, [], window, "tax_year_before", eff.confidence, day, eff.start_reason,
+                          tax_year=tax_year, start_date=start), day
+        if end is not None and year_start > end:
+            return closed(program, [], window, "tax_year_after", eff.end_confidence, day, eff.end_reason,
+                          tax_year=tax_year, end_date=end), day
+        return None, day
+    if as_of < start:
+        return closed(program, [], window, "before_start", eff.confidence, as_of, eff.start_reason, as_of_date=as_of,
+                      start_date=start), as_of
+    if end is not None and as_of > end:
+        return closed(program, [], window, "after_end", eff.end_confidence, as_of, eff.end_reason, as_of_date=as_of,
+                      end_date=end), as_of
+    return None, as_of
+
+
+def judge(program: Program, criteria: list[CriterionResult],
+          flags: list[Flag]) -> tuple[bool | None, list[CriterionResult], list[str]]:
+    """(overall result, the criteria whose unknowns matter, the failed criteria's ids). A criterion whose unknown
+    input only flags (``unknown_outcome = "flag"``) counts as met while unanswered (never as missing), and its flag
+    is added to ``flags``; the criteria listed keep it unknown."""
+    judged = criteria
+    if program.soft_criteria:
+        judged = []
+        for crit in criteria:
+            soft = crit.criterion.spec.unknown_flag
+            if soft is not None and crit.result is None and crit.missing:
+                flags.append(Flag(soft.code, text=soft.text))
+                crit = replace(crit, result=True, missing=())
+            judged.append(crit)
+    if not program.has_branches:
+        results = [c.result for c in judged]
+        if False in results:
+            return False, judged, [c.id for c in judged if c.result is False]
+        return (None if None in results else True), judged, []
+    if program.dated_criteria:
+        return decide(judged, [c.branch for c in judged])
+    return decide_indexed(judged, *program.branch_index)
+
+
+def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, day: dt.date,
+                criteria: list[CriterionResult], reasons: list[str]) -> list[Flag]:
+    """The program's own flags in force on ``day`` whose ``when`` (if any) holds; the flags of values read from a
+    stand-in input (``first_known``); and the pointers of failed criteria to another program (``see_also``)."""
+    out: list[Flag] = []
+    for item, condition in program.flags:
+        if item.covers(day) and (condition is None or condition.evaluate(subject, as_of).result):
+            out.append(Flag(item.code, {}, item.text, item.confidence, item.source))
+    for crit in criteria if program.notes_criteria else ():
+        if crit.result is not None:
+            stand_in = crit.criterion.value.stand_in(subject)
+            if stand_in is not None and all(f.code != stand_in.code for f in out):
+                out.append(stand_in)
+        see_also = crit.criterion.spec.see_also
+        if see_also is not None and crit.id in reasons:
+            out.append(Flag("see_also", {"program_id": see_also.program}, see_also.text))
+    return out
 
 
 def decide_indexed(criteria: list[CriterionResult], common: list[int],
@@ -216,11 +261,12 @@ def decide_indexed(criteria: list[CriterionResult], common: list[int],
 
 
 def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: str, confidence: Confidence | None,
-           **params: Any) -> ProgramResult:
-    """A ``not_in_force`` result, with the reason rendered later by the report."""
+           day: dt.date, own: Text | None = None, **params: Any) -> ProgramResult:
+    """A ``not_in_force`` result, with the reason rendered later by the report (``own``: the program's own
+    sentence, shown after the engine's)."""
     result = ProgramResult(program=program, status=Status.NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
                            benefit=None, confidence=confidence or Confidence.UNCONFIRMED, window=window,
-                           reason=NotInForce(reason, params))
+                           reason=NotInForce(reason, params, own), day=day)
     add_confidence_flag(result)
     return result
 

@@ -43,6 +43,9 @@ def near_misses(result: ProgramResult, subject: Subject, as_of: dt.date, units: 
     """Gaps for a ``not_eligible`` result; ``reevaluate`` runs the same program on a changed profile."""
     gaps: list[Gap] = []
     for crit in result.criteria:
+        if crit.id in result.reasons and crit.criterion.spec.gap_text is not None:
+            gaps.append(_condition_gap(crit, subject, reevaluate))
+            continue
         if crit.id not in result.reasons or crit.op not in COMPARISONS:
             continue
         if not isinstance(crit.actual, Decimal | int) or not isinstance(crit.required, Decimal | int):
@@ -54,14 +57,28 @@ def near_misses(result: ProgramResult, subject: Subject, as_of: dt.date, units: 
         changed = gap.pop("changed", None)
         record = Gap(criterion=crit.id, criterion_text=crit.text, text=crit.text, **gap)
         if changed is not None:
-            after = reevaluate({**subject, **changed})
-            record.unlocks_status = after.status
-            if after.status in (Status.ELIGIBLE, Status.NEEDS_INFO) and after.benefit is not None:
-                record.unlocks = after.benefit.estimate
-            if after.status == Status.NOT_ELIGIBLE:
-                record.also_needs = list(after.reasons)
+            _unlock(record, reevaluate({**subject, **changed}))
         gaps.append(record)
     return gaps
+
+
+def _condition_gap(crit: CriterionResult, subject: Subject, reevaluate: Callable[[Subject], ProgramResult]) -> Gap:
+    """A failed yes/no condition as a near miss: the table's text says what to do; the unlock is the program
+    evaluated again with the answer that meets it."""
+    text = crit.criterion.spec.gap_text or crit.text
+    record = Gap(criterion=crit.id, input=crit.field, unit="yes/no/unknown", current=None, required=None,
+                 change=None, direction=GapDirection.CONDITION, text=text, criterion_text=crit.text)
+    after = reevaluate({**subject, crit.field: crit.op == Operator.IS_TRUE})
+    _unlock(record, after)
+    return record
+
+
+def _unlock(record: Gap, after: ProgramResult) -> None:
+    record.unlocks_status = after.status
+    if after.status in (Status.ELIGIBLE, Status.NEEDS_INFO) and after.benefit is not None:
+        record.unlocks = after.benefit.estimate
+    if after.status == Status.NOT_ELIGIBLE:
+        record.also_needs = list(after.reasons)
 
 
 def _gap(crit: CriterionResult, value: Value, subject: Subject, as_of: dt.date,
@@ -79,6 +96,12 @@ def _gap(crit: CriterionResult, value: Value, subject: Subject, as_of: dt.date,
     spec = value.spec
     if spec is None:
         return None
+    if value.kind == DerivedKind.FIRST_KNOWN:  # change the first input: the one the rule asks for
+        name = spec.first_inputs[0]
+        unit = units.get(name, "")
+        target = _target(op, required, unit)
+        return {"input": name, "unit": unit, "current": Decimal(crit.actual), "required": required,
+                "change": abs(target - Decimal(crit.actual)), "direction": direction, "changed": {name: target}}
     if value.kind == DerivedKind.RATIO and spec.numerator and spec.denominator:
         num, den = spec.numerator, spec.denominator
         numerator, denominator = subject.get(num), subject.get(den)

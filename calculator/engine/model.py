@@ -31,10 +31,11 @@ from calculator.engine.specs import (
     StackingGroupSpec,
     Text,
 )
+from schemas.limits import Choices, InputLimit
 
 if TYPE_CHECKING:
     from calculator.engine.benefits.base import Benefit
-    from calculator.engine.criteria import Compiled
+    from calculator.engine.criteria import Compiled, CompiledWhen
     from calculator.engine.reference import ReferenceTable
     from calculator.engine.specs import FlagSpec
 
@@ -82,6 +83,8 @@ class Flag:
     code: str
     params: dict[str, Any] = field(default_factory=dict)  # money, dates, ratios, names: formatted when rendered
     text: Text | None = None
+    confidence: Confidence | None = None  # a table flag's own confidence (shown with it; never weakens a result)
+    source: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -137,8 +140,8 @@ class Gap:
     criterion: str
     input: str
     unit: str
-    current: Decimal
-    required: Decimal
+    current: Decimal | None  # None for a yes/no condition (direction ``condition``)
+    required: Decimal | None
     change: Decimal | None
     direction: GapDirection
     text: Text
@@ -179,6 +182,8 @@ class BenefitOutcome:
     figures: list[str] = field(default_factory=list)
     items: list[AppliedItem] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # intermediate amounts, for reading results in tests
+    text: Text | None = None  # the formula that produced it (a dated row's or a case's), when not the program's own
+    context: list[Figure] = field(default_factory=list)  # sourced figures shown beside it, never computed
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +211,7 @@ class NotInForce:
 
     code: str
     params: Mapping[str, Any]
+    text: Text | None = None  # the program's own sentence, shown after the engine's
 
 
 @dataclass(slots=True)
@@ -222,6 +228,7 @@ class ProgramResult:
     window: WindowStatus | None = None
     reason: NotInForce | None = None  # why not_in_force
     reasons: list[str] = field(default_factory=list)  # ids of the criteria that make it not_eligible
+    day: dt.date | None = None  # the day dated rows were read for (as-of date, or the tax year's first day)
 
     @property
     def id(self) -> str:
@@ -274,7 +281,7 @@ class Program:
     spec: ProgramSpec
     file: str
     criteria: list[Compiled]
-    flags: list[tuple[FlagSpec, Compiled]]
+    flags: list[tuple[FlagSpec, CompiledWhen | None]]
     benefit: Benefit[Any]
     figures: dict[str, list[Figure]]
     windows: dict[dt.date, WindowStatus] = field(default_factory=dict)
@@ -291,6 +298,22 @@ class Program:
     def numeric_ops(self) -> frozenset[Operator]:
         """The comparison operators this program uses (a near miss is only priced for these)."""
         return frozenset(c.op for c in self.criteria) & COMPARISONS
+
+    @cached_property
+    def soft_criteria(self) -> bool:
+        """Some criterion's unanswered input only flags (``unknown_outcome = "flag"``)."""
+        return any(c.spec.unknown_outcome == "flag" for c in self.criteria)
+
+    @cached_property
+    def condition_gaps(self) -> frozenset[str]:
+        """Ids of the yes/no criteria whose failure is a near miss with a text (``gap_text``)."""
+        return frozenset(c.id for c in self.criteria if c.spec.gap_text is not None)
+
+    @cached_property
+    def notes_criteria(self) -> bool:
+        """Some criterion may add a flag: a pointer (``see_also``) or a value read from a stand-in input."""
+        return any(c.spec.see_also is not None or (c.value.spec is not None and c.value.spec.flag is not None)
+                   for c in self.criteria)
 
     @cached_property
     def has_branches(self) -> bool:
@@ -406,8 +429,24 @@ class Catalogue:
         return found
 
     @cached_property
-    def choices(self) -> dict[str, set[str]]:
-        """Allowed codes per enum table, for profile schemas (one object per catalogue, so schemas cache)."""
+    def choices(self) -> Choices:
+        """Allowed codes per enum table, for profile schemas (one object per catalogue, so schemas cache), with the
+        bounds program figures set on inputs (``[[input_limits]]``; a profile outside them is refused)."""
         from calculator.engine.enums import ReferenceKind
 
-        return {name: table.codes for name, table in self.reference.items() if table.kind == ReferenceKind.ENUM}
+        codes = {name: table.codes for name, table in self.reference.items() if table.kind == ReferenceKind.ENUM}
+        return Choices(codes, limits=self.input_limits())
+
+    def input_limits(self) -> dict[str, dict[str, list[InputLimit]]]:
+        """Per subject and field: each bound a program sets, from its figure (the loosest of the figure's dated
+        rows: an answer is refused only when no row allows it)."""
+        out: dict[str, dict[str, list[InputLimit]]] = {}
+        for program in self.programs.values():
+            for spec in program.spec.input_limits:
+                rows_max = program.figures.get(spec.max or "", [])
+                rows_min = program.figures.get(spec.min or "", [])
+                limit = InputLimit(field=spec.field, text=dict(spec.text),
+                                   max=max((r.value for r in rows_max), default=None),
+                                   min=min((r.value for r in rows_min), default=None))
+                out.setdefault(program.subject.value, {}).setdefault(spec.field, []).append(limit)
+        return out

@@ -6,23 +6,28 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from calculator.engine.benefits import REGISTRY, resolve
 from calculator.engine.enums import COMPARISONS, BenefitKind, Certainty, Confidence, Operator, ReferenceKind
 from calculator.engine.specs import (
     BandLookup,
+    BenefitSpec,
+    ByConditionParams,
+    CompoundConditionSpec,
     ConditionSpec,
     CriterionSpec,
     FigureRef,
     ProgramSpec,
     ReferenceTableSpec,
+    SumParams,
+    When,
 )
 
 if TYPE_CHECKING:
     from calculator.engine.validate import Validator
 
-NUMERIC_TYPES = {"Money", "Count", "Percent", "Year", "Ratio"}
+NUMERIC_TYPES = {"Money", "Count", "Percent", "Year", "Ratio", "Area"}
 UNCONFIRMED_FIGURE = "UNCONFIRMED figures never enter a rule table"
 Dates = tuple[dt.date | None, dt.date | None]
 
@@ -86,8 +91,14 @@ class ProgramCheck:
         self.figures()
         self.criteria()
         for index, item in enumerate(spec.flags):
-            self.condition(item.when, f"flags[{index}].when")
-        self.benefit()
+            self.sources(item.source, f"flags[{index}].source")
+            if item.when is not None:
+                self.when(item.when, f"flags[{index}].when")
+        self.input_limits()
+        for index, row in enumerate(spec.benefits):
+            self.benefit(row, "benefit" if len(spec.benefits) == 1 else f"benefits[{index}]")
+        if len(spec.benefits) > 1:
+            self.benefit_rows()
 
     def figures(self) -> None:
         for index, row in enumerate(self.spec.figures):
@@ -124,6 +135,25 @@ class ProgramCheck:
             if not any(c.branch == branch for c in spec.criteria):
                 self.error("branches", f"branch '{branch}' has no criteria")
 
+    def when(self, cond: When, field: str) -> None:
+        """Each test of a ``when`` (one, or the list of an ``any`` / ``all``)."""
+        if isinstance(cond, CompoundConditionSpec):
+            for index, leaf in enumerate(cond.items):
+                self.condition(leaf, f"{field}.{cond.mode}[{index}]")
+        else:
+            self.condition(cond, field)
+
+    def input_limits(self) -> None:
+        names = {row.name for row in self.spec.figures if row.role != "context"}
+        for index, limit in enumerate(self.spec.input_limits):
+            field = f"input_limits[{index}]"
+            if self.validator.fields[self.subject].get(limit.field, {}).get("type") not in NUMERIC_TYPES:
+                self.error(f"{field}.field", f"'{limit.field}' is not a numeric {self.subject} profile field")
+            for key in ("max", "min"):
+                ref = getattr(limit, key)
+                if ref is not None and ref not in names:
+                    self.error(f"{field}.{key}", f"'{ref}' is not a figure of this program")
+
     def condition(self, cond: ConditionSpec | CriterionSpec, field: str) -> None:
         """A criterion or a ``when``: its input exists, the operator suits its type, codes and look-ups exist."""
         ftype = self.input_type(cond.field)
@@ -154,30 +184,97 @@ class ProgramCheck:
                 self.error(f"{field}.value.key",
                            f"'{literal.key}' is not a {self.subject} profile field or derived value")
 
-    def figure_ref(self, ref: str, field: str) -> None:
-        names = {row.name for row in self.spec.figures}
+    def figure_ref(self, ref: str, field: str, period: Dates | None = None) -> None:
+        """Each factor of a figure reference names a reference row or a program figure that is not context-only
+        and, for a dated benefit row (``period``), has a row overlapping it."""
+        rows = program_dates(self.spec)
+        roles = {row.name: row.role for row in self.spec.figures}
         for part in ref.split("*"):
             if "." in part:
                 if not self.validator.figure_row(part):
                     self.error(field, f"'{part}' is not a row of a figures reference table")
-            elif part not in names:
+            elif part not in rows:
                 self.error(field, f"'{part}' is not a figure of this program")
+            elif roles.get(part) == "context":
+                self.error(field, f"'{part}' is a context figure (shown, never computed into an amount)")
+            elif period is not None and not any(_meet(period, dates) for dates in rows[part]):
+                self.error(field, f"'{part}' has no row in force during this benefit row's period")
 
-    def benefit(self) -> None:
-        benefit = self.spec.benefit
-        entry = REGISTRY[benefit.kind]
-        for path in entry.figures:
-            for field, ref in resolve(benefit.params, path):
-                if isinstance(ref, str):
-                    self.figure_ref(ref, field)
-        for path in entry.values:
-            for field, name in resolve(benefit.params, path):
-                if self.input_type(name) is None:
-                    self.error(field, f"'{name}' is not a {self.subject} profile field or derived value")
-        for table_name in entry.tables:
-            if table_name not in self.validator.reference:
-                self.error("benefit.kind", f"needs reference table '{table_name}'")
-        if entry.check is not None:
-            entry.check(self, benefit.params)
-        if self.spec.certainty == Certainty.NOT_MONETARY and benefit.kind != BenefitKind.NON_MONETARY:
+    def benefit(self, row: BenefitSpec, where: str) -> None:
+        """One benefit (a dated row, or the only one), its cases and parts, through their registry entries."""
+        period = (row.effective_from, row.effective_to) if len(self.spec.benefits) > 1 else None
+        for benefit, path_to in _walk(row, where):
+            entry = REGISTRY[benefit.kind]
+            for path in entry.figures:
+                for field, ref in resolve(benefit.params, path):
+                    if isinstance(ref, str):
+                        self.figure_ref(ref, _at(path_to, field), period)
+            for path in entry.values:
+                for field, name in resolve(benefit.params, path):
+                    if self.input_type(name) is None:
+                        self.error(_at(path_to, field),
+                                   f"'{name}' is not a {self.subject} profile field or derived value")
+            for path in entry.conditions:
+                for field, cond in resolve(benefit.params, path):
+                    self.when(cond, _at(path_to, field))
+            for table_name in entry.tables:
+                if table_name not in self.validator.reference:
+                    self.error(f"{path_to}.kind", f"needs reference table '{table_name}'")
+            if entry.check is not None:
+                entry.check(_Within(self, path_to), benefit.params)
+        if self.spec.certainty == Certainty.NOT_MONETARY and row.kind != BenefitKind.NON_MONETARY:
             self.error("certainty", "'not_monetary' programs need benefit kind 'non_monetary'")
+
+    def benefit_rows(self) -> None:
+        """Dated rows do not overlap and cover the program's period without a gap."""
+        rows = self.spec.benefits
+        eff = self.spec.effective
+        dates = [(row.effective_from, row.effective_to) for row in rows]
+        if overlaps(dates):
+            self.error("benefits", "dated rows overlap")
+            return
+        if rows[0].effective_from is not None and rows[0].effective_from > eff.start:
+            self.error("benefits", f"no row covers {eff.start} (the program's start)")
+        for before, after in itertools.pairwise(rows):
+            if before.effective_to is None or after.effective_from is None:
+                self.error("benefits", "only the first row may leave effective_from open, only the last "
+                           "effective_to")
+                return
+            if after.effective_from != before.effective_to + dt.timedelta(days=1):
+                self.error("benefits", f"no row covers {before.effective_to + dt.timedelta(days=1)}")
+        last = rows[-1].effective_to
+        if last is not None and (eff.end is None or last < eff.end):
+            self.error("benefits", f"no row covers {last + dt.timedelta(days=1)}")
+
+
+def _walk(benefit: BenefitSpec, where: str) -> list[tuple[BenefitSpec, str]]:
+    """A benefit and the benefits it is made of, each with its path (``benefit.cases[1]``, ``benefit.parts[0]``)."""
+    params = benefit.params
+    key = "cases" if isinstance(params, ByConditionParams) else "parts" if isinstance(params, SumParams) else None
+    out = [(benefit, where)]
+    for index, child in enumerate(benefit.children()):
+        out += _walk(child, f"{where}.{key}[{index}]")
+    return out
+
+
+def _meet(a: Dates, b: Dates) -> bool:
+    """Two periods (open ends unbounded) share at least a day."""
+    return (a[0] or dt.date.min) <= (b[1] or dt.date.max) and (b[0] or dt.date.min) <= (a[1] or dt.date.max)
+
+
+def _at(where: str, field: str) -> str:
+    """A benefit parameter's path under its row (``benefits[1].cap``), as ``resolve`` names it (``benefit.cap``)."""
+    return where + field.removeprefix("benefit")
+
+
+class _Within:
+    """The checks a kind's own check may ask, with errors named under its row (``benefits[1].…``)."""
+
+    def __init__(self, checks: ProgramCheck, where: str) -> None:
+        self.checks, self.where = checks, where
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.checks, name)
+
+    def error(self, field: str, message: str) -> None:
+        self.checks.error(_at(self.where, field), message)

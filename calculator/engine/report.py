@@ -165,12 +165,18 @@ class Reporter:
         lang, compiled = self.lang, crit.criterion
         condition, input_label, names = self.criterion_texts(subject, compiled)
         actual = formatting.value(crit.actual, compiled.unit, lang, names)
-        doc = {"id": crit.id, "result": RESULT_CODES[crit.result], "required": self.required_text(subject, crit, names),
+        doc: dict[str, Any] = {
+            "id": crit.id, "result": RESULT_CODES[crit.result], "required": self.required_text(subject, crit, names),
                "actual": actual, "text": self.sentence_text(condition, actual, crit.result), "condition": condition,
                "input": compiled.field,
                "input_label": input_label, "branch": compiled.branch, "confidence": str(crit.confidence)}
         if crit.note:
             doc["note"] = crit.note[lang]
+        see_also = compiled.spec.see_also
+        if see_also is not None:
+            doc["see_also"] = {"program": see_also.program,
+                               "name": self.catalogue.programs[see_also.program].spec.name[lang],
+                               "text": see_also.text[lang]}
         return doc
 
     def conditions(self, program: Program) -> dict[str, str]:
@@ -188,6 +194,14 @@ class Reporter:
             item = replace(item, params={**item.params, "question": self.label(subject, question)})
         return render_flag(item, self.lang)
 
+    def flag_doc(self, subject: str, item: Flag) -> dict[str, Any]:
+        doc: dict[str, Any] = {"code": item.code, "text": self.flag_text(subject, item)}
+        if item.confidence is not None:
+            doc["confidence"] = str(item.confidence)
+        if "program_id" in item.params:
+            doc["program"] = item.params["program_id"]
+        return doc
+
     def gap(self, subject: str, gap: Gap, program: Program) -> dict[str, Any]:
         lang = self.lang
         unit = gap.unit if gap.unit != "%" else "percent"
@@ -200,10 +214,14 @@ class Reporter:
             return formatting.value(value, unit, lang)
 
         label = self.label(subject, gap.input)
-        if gap.ratio is not None:
+        params: dict[str, Any] = {}
+        template = ""
+        if gap.direction == GapDirection.CONDITION:
+            pass  # the table's own sentence says what to do
+        elif gap.ratio is not None:
             ratio = gap.ratio
             spec = self.catalogue.derived[ratio.name]
-            params: dict[str, Any] = {"label": self.label(subject, ratio.name),
+            params = {"label": self.label(subject, ratio.name),
                       "current": formatting.percent(ratio.current, lang),
                       "required": formatting.percent(ratio.required, lang), "change": fmt(gap.change),
                       "input": (spec.numerator_label or {}).get(lang, label),
@@ -218,7 +236,7 @@ class Reporter:
             params = {"label": label, "current": fmt(gap.current), "required": fmt(gap.required),
                       "change": fmt(gap.change)}
             template = GAP[gap.direction]
-        text = t(template, lang, **params)
+        text = t(template, lang, **params) if template else gap.text[lang]
         if gap.unlocks is not None and gap.unlocks_status == Status.ELIGIBLE:
             key = "unlocks" if gap.unlocks.low == gap.unlocks.high else "unlocks_range"
             text = t(GAP[key], lang, text=text,
@@ -280,7 +298,7 @@ class Reporter:
                 "summary": spec.summary[lang], "issuer": spec.issuer[lang],
                 "effective": {"from": spec.effective.start.isoformat(),
                               "to": spec.effective.end.isoformat() if spec.effective.end else None},
-                "advisories": [a.text[lang] for a in spec.advisories],
+                "advisories": [(a, a.text[lang]) for a in spec.advisories],
                 "documents": [d[lang] for d in (spec.documents.items if spec.documents else ())],
                 "sources": self.sources(program),
             }
@@ -292,7 +310,12 @@ class Reporter:
         static = self.program_texts(program)
         kind = Subject.PERSON if subject.kind == Subject.PERSON else Subject.COMPANY
         benefit = result.benefit
-        benefit_doc: dict[str, Any] = {"kind": str(spec.benefit.kind), "formula": static["formula"]}
+        row = spec.benefit_on(result.day) if result.day is not None else None
+        if benefit is not None and benefit.text:  # the dated row's or the case's own formula
+            formula = benefit.text[lang]
+        else:
+            formula = row.text[lang] if row is not None else static["formula"]
+        benefit_doc: dict[str, Any] = {"kind": str((row or spec.benefit).kind), "formula": formula}
         if benefit is not None:
             benefit_doc["outcome"] = str(benefit.kind)
             if benefit.cap is not None:
@@ -301,7 +324,13 @@ class Reporter:
                 benefit_doc["items"] = [
                     {"type": str(i.item.type), "type_text": gettext(ITEM_TYPES[i.item.type], lang),
                      "text": i.item.text[lang],
-                     "article": i.item.article, "applies": RESULT_CODES[i.applies]} for i in benefit.items]
+                     "article": i.item.article, "applies": RESULT_CODES[i.applies],
+                     "confidence": str(i.item.confidence) if i.item.confidence else None} for i in benefit.items]
+            if benefit.context:
+                benefit_doc["context"] = [
+                    {"name": f.name, "value": formatting.value(f.value, f.unit, lang),
+                     "note": f.note[lang] if f.note else None, "confidence": str(f.confidence)}
+                    for f in benefit.context]
         if static["pool"] is not None:
             benefit_doc["pool"] = static["pool"]
         criteria = [self.criterion(kind, c) for c in result.criteria]
@@ -312,6 +341,8 @@ class Reporter:
             if "field" in params:
                 params["field"] = self.label(kind, params["field"])
             reason_text = t(NOT_IN_FORCE[result.reason.code], lang, **params)
+            if result.reason.text:
+                reason_text = sentences(reason_text, result.reason.text[lang], lang)
         if result.window is None:
             raise ValueError(f"{result.id}: a result without its window state")
         return {
@@ -325,7 +356,7 @@ class Reporter:
             else None,
             "amount": self.amount_text(result),
             "benefit": benefit_doc,
-            "flags": [{"code": f.code, "text": self.flag_text(kind, f)} for f in result.flags],
+            "flags": [self.flag_doc(kind, f) for f in result.flags],
             "criteria": criteria,
             "reasons": reasons,
             "not_in_force_reason": reason_text,
@@ -338,7 +369,8 @@ class Reporter:
             "summary": static["summary"], "issuer": static["issuer"], "instrument": spec.instrument,
             "effective": static["effective"],
             "official_text": spec.official_text,
-            "advisories": static["advisories"],
+            "advisories": [text for advisory, text in static["advisories"]
+                           if result.day is None or advisory.covers(result.day)],
             "documents": static["documents"],
             "sources": static["sources"],
         }

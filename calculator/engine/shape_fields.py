@@ -6,15 +6,25 @@ Kept apart from :mod:`.shapes` so the benefit kinds (which declare their own par
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from calculator.engine.enums import Confidence, Operator
-from calculator.engine.specs import BandLookup, ConditionSpec, CriterionValue, FigureRef, Literal
+from calculator.engine.specs import (
+    AttachedFlag,
+    BandLookup,
+    CompoundConditionSpec,
+    ConditionSpec,
+    CriterionValue,
+    FigureRef,
+    Literal,
+    When,
+)
 
 
 class Strict(Schema):
@@ -124,3 +134,58 @@ class ConditionSchema(Strict):
     field = input_field(required=True)
     op = Choice(Operator, required=True)
     value = Scalar()
+
+
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def name_pattern(text: str) -> bool:
+    """``text`` is a lower_case name (ids of criteria, flags, parts)."""
+    return bool(NAME.match(text))
+
+
+class WhenField(fields.Field[When]):
+    """A ``when``: one test (``{ field, op, value }``), or ``{ any = [tests] }`` / ``{ all = [tests] }`` (two or more
+    tests, one level: no ``any`` inside ``all``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> When:
+        if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("any", "all"):
+            mode, items = next(iter(value.items()))
+            if not isinstance(items, list) or len(items) < 2:
+                raise ValidationError({mode: ["Give a list of at least two tests."]})
+            loaded, errors = [], {}
+            for index, item in enumerate(items):
+                try:
+                    loaded.append(ConditionSchema().load(item))
+                except ValidationError as exc:
+                    errors[index] = exc.messages
+            if errors:
+                raise ValidationError({mode: errors})
+            return CompoundConditionSpec(mode=mode, items=tuple(loaded))
+        condition: ConditionSpec = ConditionSchema().load(value)
+        return condition
+
+
+class AttachedFlagSchema(Strict):
+    """``{ code = "…", text = { zh, en } }``: a flag a rule attaches to its special case."""
+
+    spec = AttachedFlag
+    code = fields.String(required=True, validate=validate.Regexp(NAME))
+    text = bilingual_field(required=True)
+
+
+def attached_flag_field(**kwargs: Any) -> fields.Nested:
+    return fields.Nested(AttachedFlagSchema, **kwargs)
+
+
+class DatedMixin(Strict):
+    """``effective_from`` / ``effective_to`` of a row (both inclusive, in order)."""
+
+    effective_from = TableDate()
+    effective_to = TableDate()
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        start, end = data.get("effective_from"), data.get("effective_to")
+        if start and end and end < start:
+            raise ValidationError("effective_to is before effective_from.", "effective_to")

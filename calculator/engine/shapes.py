@@ -12,7 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from calculator.engine.benefits import REGISTRY
 from calculator.engine.enums import (
@@ -36,13 +36,16 @@ from calculator.engine.enums import (
 )
 from calculator.engine.shape_fields import (
     Choice,
-    ConditionSchema,
+    DatedMixin,
     Number,
     Scalar,
     Strict,
     TableDate,
+    WhenField,
+    attached_flag_field,
     bilingual_field,
     confidence_field,
+    figure_field,
     input_field,
     sources_field,
 )
@@ -63,12 +66,14 @@ from calculator.engine.specs import (
     FigureRow,
     FigureSpec,
     FlagSpec,
+    InputLimitSpec,
     NoParams,
     OutcomeSpec,
     Params,
     PeriodSpec,
     ProgramSpec,
     ReferenceTableSpec,
+    SeeAlso,
     SizeClassRow,
     SourceSpec,
     StackingGroupSpec,
@@ -118,6 +123,13 @@ class FigureSchema(DatedRowMixin):
     unit = Choice(Unit, required=True)
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
+    role = fields.String(validate=validate.OneOf(("context",)))
+
+
+class SeeAlsoSchema(Strict):
+    spec = SeeAlso
+    program = fields.String(required=True, validate=validate.Regexp(ID_PATTERN))
+    text = bilingual_field(required=True)
 
 
 class CriterionSchema(DatedRowMixin):
@@ -132,6 +144,30 @@ class CriterionSchema(DatedRowMixin):
     branch = fields.String()
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
+    boundary = fields.String(validate=validate.OneOf(("unknown",)))
+    unknown_outcome = fields.String(validate=validate.OneOf(("missing", "flag")))
+    unknown_flag = attached_flag_field()
+    gap_text = bilingual_field()
+    see_also = fields.Nested(SeeAlsoSchema)
+
+    @validates_schema
+    def _special_cases(self, data: dict[str, Any], **kwargs: Any) -> None:
+        op, value = data.get("op"), data.get("value")
+        if data.get("boundary"):
+            if op not in COMPARISONS or not isinstance(value, Decimal | dt.date):
+                raise ValidationError("boundary = \"unknown\" needs gt, ge, lt or le with a number or a date.",
+                                      "boundary")
+            if not data.get("unknown_note"):
+                raise ValidationError("boundary = \"unknown\" needs unknown_note (why the edge cannot be decided).",
+                                      "unknown_note")
+        yes_no = (Operator.IS_TRUE, Operator.IS_FALSE)
+        if (data.get("unknown_outcome") == "flag") != bool(data.get("unknown_flag")):
+            raise ValidationError("unknown_flag goes with (and only with) unknown_outcome = \"flag\".", "unknown_flag")
+        if data.get("unknown_outcome") == "flag" and (op not in yes_no or data.get("branch")):
+            raise ValidationError("unknown_outcome = \"flag\" goes with is_true / is_false on a criterion outside any "
+                                  "branch (an unknown treated as met inside a branch could grant).", "unknown_outcome")
+        if data.get("gap_text") and op not in yes_no:
+            raise ValidationError("gap_text goes with is_true / is_false (numbers get computed gaps).", "gap_text")
 
     @validates_schema
     def _value_matches_operator(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -158,17 +194,32 @@ class BranchSchema(Strict):
     flag_text = bilingual_field()
 
 
-class FlagSchema(Strict):
+class FlagSchema(DatedMixin):
     spec = FlagSpec
     code = name_field(required=True)
-    when = fields.Nested(ConditionSchema, required=True)
+    when = WhenField()
     text = bilingual_field(required=True)
+    confidence = confidence_field()
+    source = sources_field()
 
 
-class AdvisorySchema(Strict):
+class AdvisorySchema(DatedMixin):
     spec = AdvisorySpec
     text = bilingual_field(required=True)
     confidence = confidence_field()
+
+
+class InputLimitSchema(Strict):
+    spec = InputLimitSpec
+    field = input_field(required=True)
+    max = figure_field()
+    min = figure_field()
+    text = bilingual_field(required=True)
+
+    @validates_schema
+    def _bounded(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if not data.get("max") and not data.get("min"):
+            raise ValidationError("An input limit needs max, min or both (program figures).", "max")
 
 
 class EffectiveSchema(Strict):
@@ -184,9 +235,13 @@ class EffectiveSchema(Strict):
     valid_for_source = sources_field()
     basis = Choice(EffectiveBasis)
     note = bilingual_field()
+    start_reason = bilingual_field()
+    end_reason = bilingual_field()
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("end_reason") and not data.get("end"):
+            raise ValidationError("end_reason goes with an end date ('to').", "end_reason")
         if data.get("end") and data["end"] < data["start"]:
             raise ValidationError("'to' is before 'from'.", "to")
         if data.get("end") and not data.get("end_confidence"):
@@ -235,32 +290,45 @@ class DocumentsSchema(Strict):
 
 class BenefitField(fields.Field[BenefitSpec]):
     """``[benefit]``: ``kind``, ``text``, ``unknown_note``, ``pool``, and the kind's own parameters, checked by
-    the parameter schema of the kind's registry entry."""
+    the parameter schema of the kind's registry entry. A row of ``[[benefits]]`` (``dated``) also takes
+    ``effective_from`` / ``effective_to``."""
 
     COMMON = ("kind", "text", "unknown_note", "pool")
+    DATES = ("effective_from", "effective_to")
+
+    def __init__(self, *, dated: bool = False, **kwargs: Any) -> None:
+        self.dated = dated
+        super().__init__(**kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> BenefitSpec:
-        if not isinstance(value, dict):
-            raise ValidationError("Expected a table.")
-        errors: dict[str, Any] = {}
-        common: dict[str, Any] = {}
-        try:
-            common = CommonBenefitSchema().load({k: v for k, v in value.items() if k in self.COMMON})
-        except ValidationError as exc:
-            errors.update(exc.messages_dict)
-        kind = common.get("kind")
-        if kind is None:
-            raise ValidationError(errors)
-        params: Params = NoParams()
-        try:
-            params = REGISTRY[kind].schema().load({k: v for k, v in value.items() if k not in self.COMMON})
-        except ValidationError as exc:
-            for name, messages in exc.messages_dict.items():
-                errors[name] = [_kind_message(kind, name, m) for m in messages] if isinstance(messages, list) \
-                    else messages
-        if errors:
-            raise ValidationError(errors)
-        return BenefitSpec(params=params, **common)
+        return load_benefit(value, self.dated)
+
+
+def load_benefit(value: Any, dated: bool = False) -> BenefitSpec:
+    """One benefit table (also a case of ``by_condition`` or a part of ``sum``), as a :class:`BenefitSpec`."""
+    if not isinstance(value, dict):
+        raise ValidationError("Expected a table.")
+    common_keys = BenefitField.COMMON + (BenefitField.DATES if dated else ())
+    errors: dict[str, Any] = {}
+    common: dict[str, Any] = {}
+    try:
+        schema = DatedBenefitSchema() if dated else CommonBenefitSchema()
+        common = schema.load({k: v for k, v in value.items() if k in common_keys})
+    except ValidationError as exc:
+        errors.update(exc.messages_dict)
+    kind = common.get("kind")
+    if kind is None:
+        raise ValidationError(errors)
+    params: Params = NoParams()
+    try:
+        params = REGISTRY[kind].schema().load({k: v for k, v in value.items() if k not in common_keys})
+    except ValidationError as exc:
+        for name, messages in exc.messages_dict.items():
+            errors[name] = [_kind_message(kind, name, m) for m in messages] if isinstance(messages, list) \
+                else messages
+    if errors:
+        raise ValidationError(errors)
+    return BenefitSpec(params=params, **common)
 
 
 def _kind_message(kind: BenefitKind, name: str, message: Any) -> Any:
@@ -276,6 +344,10 @@ class CommonBenefitSchema(Strict):
     text = bilingual_field(required=True)
     unknown_note = bilingual_field()
     pool = bilingual_field()
+
+
+class DatedBenefitSchema(CommonBenefitSchema, DatedMixin):
+    pass
 
 
 class ProgramSchema(Strict):
@@ -299,9 +371,24 @@ class ProgramSchema(Strict):
     criteria = fields.List(fields.Nested(CriterionSchema))
     flags = fields.List(fields.Nested(FlagSchema))
     advisories = fields.List(fields.Nested(AdvisorySchema))
-    benefit = BenefitField(required=True)
+    benefit = BenefitField()
+    benefits = fields.List(BenefitField(dated=True), validate=validate.Length(min=2))
     figures = fields.List(fields.Nested(FigureSchema))
     documents = fields.Nested(DocumentsSchema)
+    input_limits = fields.List(fields.Nested(InputLimitSchema))
+
+    @validates_schema
+    def _one_benefit(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if ("benefit" in data) == ("benefits" in data):
+            raise ValidationError("Give either [benefit] or dated [[benefits]] rows (not both).", "benefit")
+
+    @post_load
+    def _build(self, data: dict[str, Any], **kwargs: Any) -> Any:
+        single = data.pop("benefit", None)
+        rows = [single] if single is not None else sorted(
+            data.pop("benefits"), key=lambda row: row.effective_from or dt.date.min)
+        data["benefits"] = rows
+        return super()._build(data, **kwargs)
 
 
 # --- reference tables --------------------------------------------------------------------------------------
@@ -445,34 +532,54 @@ class DerivedSchema(Strict):
     sector = input_field()
     employees = input_field()
     revenue = input_field()
+    first_inputs = fields.List(input_field(), data_key="inputs", validate=validate.Length(min=2))
+    to = input_field()
+    flag = attached_flag_field()
+
+    SINCE = (DerivedKind.DAYS_SINCE, DerivedKind.MONTHS_SINCE, DerivedKind.YEARS_SINCE)
 
     @validates_schema
     def _parameters(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data["kind"] == DerivedKind.SIZE_CLASS:
+        kind = data["kind"]
+        if data.get("to") and kind not in self.SINCE:
+            raise ValidationError("'to' goes with days_since, months_since and years_since.", "to")
+        if (data.get("first_inputs") or data.get("flag")) and kind != DerivedKind.FIRST_KNOWN:
+            raise ValidationError("'inputs' and 'flag' go with first_known.", "inputs")
+        if kind == DerivedKind.SIZE_CLASS:
             needed = {"table", "names_table", "sector", "employees", "revenue"}
             if needed - set(data):
                 raise ValidationError(f"A size_class takes {', '.join(sorted(needed))}.", "kind")
-        elif data["kind"] == DerivedKind.RATIO:
+        elif kind == DerivedKind.RATIO:
             if not (data.get("numerator") and data.get("denominator")) or data.get("input"):
                 raise ValidationError("A ratio takes numerator and denominator.", "kind")
+        elif kind == DerivedKind.FIRST_KNOWN:
+            if not data.get("first_inputs") or data.get("input"):
+                raise ValidationError("first_known takes inputs = [two or more, in order].", "inputs")
         elif not data.get("input") or data.get("numerator") or data.get("denominator"):
-            raise ValidationError(f"'{data['kind']}' takes one input.", "kind")
+            raise ValidationError(f"'{kind}' takes one input.", "kind")
 
 
-class StackingGroupSchema(Strict):
+class StackingGroupSchema(DatedMixin):
     spec = StackingGroupSpec
     id = fields.String(required=True, validate=validate.Regexp(ID_PATTERN))
     kind = Choice(StackingKind, required=True)
     members = fields.List(fields.String(), required=True, validate=validate.Length(min=2))
     limit_inputs = fields.List(input_field())
+    limit_ratio = Number(validate=validate.Range(min=Decimal(0), max=Decimal(1), min_inclusive=False))
+    floor_at_largest_member = fields.Boolean()
+    flag_unknown_members = fields.Boolean()
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
     text = bilingual_field(required=True)
 
     @validates_schema
     def _limit(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if (data["kind"] == StackingKind.COMBINED_LIMIT) != bool(data.get("limit_inputs")):
+        combined = data["kind"] == StackingKind.COMBINED_LIMIT
+        if combined != bool(data.get("limit_inputs")):
             raise ValidationError("limit_inputs goes with (and only with) kind = 'combined_limit'.", "limit_inputs")
+        for key in ("limit_ratio", "floor_at_largest_member", "flag_unknown_members"):
+            if key in data and not combined:
+                raise ValidationError(f"{key} goes with kind = 'combined_limit'.", key)
 
 
 class StackingFileSchema(Strict):

@@ -86,6 +86,41 @@ class ConditionSpec:
     op: Operator
     value: CriterionValue = None
 
+    @property
+    def leaves(self) -> tuple[ConditionSpec, ...]:
+        return (self,)
+
+
+@dataclass(frozen=True, slots=True)
+class CompoundConditionSpec:
+    """``{ any = [...] }`` or ``{ all = [...] }``: tests on several inputs, combined with Kleene logic."""
+
+    mode: str  # "any" | "all"
+    items: tuple[ConditionSpec, ...]
+
+    @property
+    def leaves(self) -> tuple[ConditionSpec, ...]:
+        return self.items
+
+
+When: TypeAlias = ConditionSpec | CompoundConditionSpec
+
+
+@dataclass(frozen=True, slots=True)
+class AttachedFlag:
+    """A flag a table attaches to a rule's special case: ``{ code = "…", text = { zh, en } }``."""
+
+    code: str
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
+class SeeAlso:
+    """A pointer from a failed criterion to another program: ``{ program = "id", text = { zh, en } }``."""
+
+    program: str
+    text: Text
+
 
 @dataclass(frozen=True, slots=True)
 class CriterionSpec:
@@ -103,6 +138,11 @@ class CriterionSpec:
     effective_to: dt.date | None = None
     instrument: str | None = None
     note: Text | None = None
+    boundary: str | None = None  # "unknown": a value exactly at the threshold is unknown, not decided
+    unknown_outcome: str | None = None  # "flag": an unanswered input only flags (it neither blocks nor asks)
+    unknown_flag: AttachedFlag | None = None  # the flag shown then
+    gap_text: Text | None = None  # a yes/no criterion's near miss: what to do
+    see_also: SeeAlso | None = None  # when it fails: the program to look at instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,9 +155,23 @@ class BranchSpec:
 
 @dataclass(frozen=True, slots=True)
 class FlagSpec:
+    """A flag shown while its dates hold and its ``when`` (if any) is met; it never changes a status or amount."""
+
     code: str
-    when: ConditionSpec
     text: Text
+    when: When | None = None
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+    confidence: Confidence | None = None  # of the fact behind the flag (shown with it, never weakens the result)
+    source: Sources = ()
+
+    def covers(self, day: dt.date) -> bool:
+        return covers(self.effective_from, self.effective_to, day)
+
+
+def covers(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    """``day`` lies within [start, end] (an open end is unbounded)."""
+    return (start is None or start <= day) and (end is None or day <= end)
 
 
 # --- a program's other parts --------------------------------------------------------------------------------
@@ -134,6 +188,8 @@ class EffectiveSpec:
     valid_for_confidence: Confidence | None = None
     valid_for_source: Sources | None = None
     note: Text | None = None
+    start_reason: Text | None = None  # shown after the engine's sentence when not yet in force
+    end_reason: Text | None = None  # shown after the engine's sentence when no longer in force
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +228,21 @@ class WindowSpec:
 class AdvisorySpec:
     text: Text
     confidence: Confidence = Confidence.UNCONFIRMED
+    effective_from: dt.date | None = None
+    effective_to: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return covers(self.effective_from, self.effective_to, day)
+
+
+@dataclass(frozen=True, slots=True)
+class InputLimitSpec:
+    """A profile input bounded by program figures (``min`` / ``max``): values outside are refused."""
+
+    field: str
+    text: Text
+    max: str | None = None
+    min: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +264,7 @@ class FigureSpec:
     effective_to: dt.date | None = None
     instrument: str | None = None
     note: Text | None = None
+    role: str | None = None  # "context": shown beside a result, never computed into an amount
 
 
 # --- benefit parameters, one class per kind (the registry in calculator.engine.benefits names them) ---------
@@ -219,11 +291,35 @@ class CapParams(Params):
 
 @dataclass(frozen=True, slots=True)
 class RateChoice:
-    """A rate chosen by a yes/no input: ``{ by = input, when_true = figure, when_false = figure }``."""
+    """A rate chosen by a yes/no input, ``{ by = input, when_true, when_false }``, or by a condition with a yes/no
+    fallback when the condition cannot be decided, ``{ by_condition = {…}, fallback_by = input, when_true,
+    when_false }``."""
 
-    by: str
     when_true: str
     when_false: str
+    by: str | None = None
+    by_condition: ConditionSpec | None = None
+    fallback_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CapFromInput:
+    """A cap the user gives (``input``), at most the ``max`` figure; unanswered, the ``default`` figure (flagged)."""
+
+    input: str
+    default: str
+    max: str
+    if_unanswered: AttachedFlag | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CapRemaining:
+    """``total − less``: what is left of a cumulative cap (``total`` a figure, ``less`` an input, never below 0).
+    Unanswered ``less``: missing, or 0 with the ``if_unanswered`` flag."""
+
+    total: str
+    less: str
+    if_unanswered: AttachedFlag | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,9 +334,10 @@ class BaseLimit:
 class PercentOfBaseParams(Params):
     base: str
     rate: str | RateChoice
-    cap: str | None = None
+    cap: str | CapFromInput | None = None
     floor: str | None = None
     base_limit: BaseLimit | None = None
+    cap_remaining: CapRemaining | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,13 +385,83 @@ class IitExcessOverShareParams(Params):
 
 
 @dataclass(frozen=True, slots=True)
+class QuantityLimit:
+    """Limit one quantity to what is left: ``min(quantity, max(0, total − less))``."""
+
+    quantity: str
+    total: str
+    less: str
+
+
+@dataclass(frozen=True, slots=True)
+class RateTimesQuantitiesParams(Params):
+    """``min(rate × q1 × q2 × …, cap)`` (e.g. CNY per m² per month × m² × months)."""
+
+    quantities: tuple[str, ...]
+    rate: str
+    cap: str | None = None
+    quantity_limit: QuantityLimit | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownParams(Params):
+    """An amount nobody can source; ``context`` names figures shown beside it (never computed)."""
+
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitCase:
+    """One case of a ``by_condition`` benefit: its ``when`` and the benefit computed when it holds."""
+
+    when: When
+    benefit: BenefitSpec
+
+
+@dataclass(frozen=True, slots=True)
+class ByConditionParams(Params):
+    cases: tuple[BenefitCase, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ByCategoryFigures:
+    """A figure chosen by a code input: ``{ category = input, values = { code = figure } }``."""
+
+    category: str
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class BandLookupParams(Params):
+    """``min(multiplier × the band's value, cap)``: the band of ``key`` in a bands table; at an exact band edge
+    (``edge = "lower_value"``) the smaller of the two neighbouring bands' values, flagged."""
+
+    table: str
+    key: str
+    edge: str = "band"
+    multiplier: str | ByCategoryFigures | None = None
+    cap: str | ByCategoryFigures | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SumPart:
+    id: str
+    benefit: BenefitSpec
+
+
+@dataclass(frozen=True, slots=True)
+class SumParams(Params):
+    parts: tuple[SumPart, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ItemSpec:
     """One permission, obligation, label or piece of information of a non-monetary benefit."""
 
     type: ItemType
     text: Text
     article: str | None = None
-    when: ConditionSpec | None = None
+    when: When | None = None
     confidence: Confidence | None = None  # default: the program's; SECONDARY flags the result
     source: Sources | None = None
     effective_from: dt.date | None = None
@@ -313,6 +480,29 @@ class BenefitSpec:
     params: Params = field(default_factory=NoParams)
     unknown_note: Text | None = None
     pool: Text | None = None
+    effective_from: dt.date | None = None  # a dated row of ``[[benefits]]``
+    effective_to: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return covers(self.effective_from, self.effective_to, day)
+
+    def children(self) -> tuple[BenefitSpec, ...]:
+        """The benefits it is made of: the cases of ``by_condition``, the parts of ``sum`` (else none)."""
+        params = self.params
+        if isinstance(params, ByConditionParams):
+            return tuple(case.benefit for case in params.cases)
+        if isinstance(params, SumParams):
+            return tuple(part.benefit for part in params.parts)
+        return ()
+
+    def nodes(self) -> tuple[BenefitSpec, ...]:
+        """This benefit and every benefit it is made of, at any depth."""
+        return (self, *(node for child in self.children() for node in child.nodes()))
+
+    def leaves(self) -> tuple[BenefitSpec, ...]:
+        """The formulas it comes down to: itself, or its cases' and parts' leaves."""
+        children = self.children()
+        return tuple(leaf for child in children for leaf in child.leaves()) if children else (self,)
 
 
 # --- the program -------------------------------------------------------------------------------------------
@@ -329,7 +519,7 @@ class ProgramSpec:
     sources: Sources
     effective: EffectiveSpec
     window: WindowSpec
-    benefit: BenefitSpec
+    benefits: tuple[BenefitSpec, ...]  # ``[benefit]``, or the dated rows of ``[[benefits]]`` in date order
     official_text: str | None = None
     depends_on: tuple[str, ...] = ()
     cohort: CohortSpec | None = None
@@ -340,6 +530,19 @@ class ProgramSpec:
     advisories: tuple[AdvisorySpec, ...] = ()
     figures: tuple[FigureSpec, ...] = ()
     documents: DocumentsSpec | None = None
+    input_limits: tuple[InputLimitSpec, ...] = ()
+
+    @property
+    def benefit(self) -> BenefitSpec:
+        """The current benefit: the only one, or the latest dated row (:meth:`benefit_on` gives a date's row)."""
+        return self.benefits[-1]
+
+    def benefit_on(self, day: dt.date) -> BenefitSpec | None:
+        return next((row for row in self.benefits if row.covers(day)), None)
+
+    def benefit_nodes(self) -> tuple[BenefitSpec, ...]:
+        """Every benefit of the program: each dated row, and each case and part at any depth."""
+        return tuple(node for row in self.benefits for node in row.nodes())
 
     @property
     def subject(self) -> Subject:
@@ -451,6 +654,9 @@ class DerivedSpec:
     subject: Subject
     kind: DerivedKind
     label: Text  # the ``name`` key of the TOML entry: what people read
+    first_inputs: tuple[str, ...] = ()  # first_known: the inputs, in order (the TOML key ``inputs``)
+    to: str | None = None  # days/months/years_since: measured to this date input when given (else the as-of date)
+    flag: AttachedFlag | None = None  # first_known: attached when a later input stands in for the first
     numerator: str | None = None
     denominator: str | None = None
     input: str | None = None
@@ -465,7 +671,8 @@ class DerivedSpec:
     @property
     def inputs(self) -> tuple[str, ...]:
         """The profile fields it is computed from."""
-        names = (self.numerator, self.denominator, self.input, self.sector, self.employees, self.revenue)
+        names = (self.numerator, self.denominator, self.input, self.to, self.sector, self.employees, self.revenue,
+                 *self.first_inputs)
         return tuple(name for name in names if name)
 
 
@@ -478,6 +685,14 @@ class StackingGroupSpec:
     source: Sources
     text: Text
     limit_inputs: tuple[str, ...] = ()
+    limit_ratio: Decimal = Decimal(1)  # combined_limit: the share of the largest limit input
+    floor_at_largest_member: bool = False  # combined_limit: never below the largest single member's amount
+    flag_unknown_members: bool = False  # combined_limit: flag members whose amount is unknown
+    effective_from: dt.date | None = None  # judged on the as-of date
+    effective_to: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return covers(self.effective_from, self.effective_to, day)
 
 
 @dataclass(frozen=True, slots=True)

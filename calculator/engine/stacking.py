@@ -6,12 +6,13 @@ and keeps the one worth most (by midpoint, then by low end); known amounts beat 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine.enums import EXCLUSIVE, StackingKind, Status
+from calculator.engine.enums import EXCLUSIVE, Outcome, StackingKind, Status
 from calculator.engine.model import Adjustment, Estimate, ExcludedBy, Flag, ProgramResult
 from calculator.engine.specs import StackingGroupSpec
 from calculator.engine.texts import flag
@@ -27,11 +28,14 @@ def _worth(results: list[ProgramResult]) -> Worth:
 
 
 def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, ProgramResult],
-                   subject: Mapping[str, Any]) -> list[Adjustment]:
+                   subject: Mapping[str, Any], as_of: dt.date | None = None) -> list[Adjustment]:
     """Mark excluded results (``excluded_by``), flag pending choices, and return total adjustments.
 
-    ``groups`` must only name programs present in ``results``.
+    ``groups`` must only name programs present in ``results``; a dated group applies only on its dates (the
+    as-of date).
     """
+    if as_of is not None:
+        groups = [g for g in groups if g.covers(as_of)]
     exclusive = [g for g in groups if g.kind in EXCLUSIVE]
     candidates = [m for m in results if results[m].status == Status.ELIGIBLE and any(m in g.members for g in exclusive)]
     sets = [set(g.members) for g in exclusive]
@@ -74,22 +78,48 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
                 results[member].flags.append(Flag(code=f"stacking_{group.id}", text=group.text))
     adjustments = []
     for group in groups:
-        if group.kind != StackingKind.COMBINED_LIMIT:
-            continue
-        counted = [results[m] for m in group.members if results[m].counts_in_totals]
-        limits = [Decimal(value) for name in group.limit_inputs if (value := subject.get(name)) is not None]
-        if len(counted) < 2 or not limits:
-            continue
-        limit = max(limits)
-        total = sum((r.estimate for r in counted if r.estimate is not None), Estimate(Decimal(0), Decimal(0)))
-        cut = Estimate(max(Decimal(0), total.low - limit), max(Decimal(0), total.high - limit))
-        for r in counted:
-            names = program_names([o for o in counted if o is not r])
-            r.flags.append(flag("combined_support_limited", others=names, limit_amount=limit))
-        if cut.high > 0:
-            adjustments.append(Adjustment(group=group.id, family=counted[0].program.family,
-                                          amount=Estimate(-cut.low, -cut.high), text=group.text))
+        if group.kind == StackingKind.COMBINED_LIMIT:
+            adjustment = combined_limit(group, results, subject)
+            if adjustment is not None:
+                adjustments.append(adjustment)
     return adjustments
+
+
+def combined_limit(group: StackingGroupSpec, results: dict[str, ProgramResult],
+                   subject: Mapping[str, Any]) -> Adjustment | None:
+    """Members counted together never exceed ``limit_ratio`` × the largest limit input; each keeps its own amount
+    and the cut is an adjustment of the combined line. With ``floor_at_largest_member`` the combined line is never
+    below the largest single member (the others are cut); with ``flag_unknown_members`` a member whose amount is
+    unknown is flagged when another member may be had."""
+    counted = [results[m] for m in group.members if results[m].counts_in_totals]
+    if group.flag_unknown_members:
+        others = [results[m] for m in group.members if results[m].status in (Status.ELIGIBLE, Status.NEEDS_INFO)]
+        for r in others:
+            if r.status == Status.ELIGIBLE and r.benefit is not None and r.benefit.kind == Outcome.UNKNOWN \
+                    and len(others) > 1:
+                names = program_names([o for o in others if o is not r])
+                r.flags.append(flag("combined_support_unknown", others=names))
+    limits = [Decimal(value) for name in group.limit_inputs if (value := subject.get(name)) is not None]
+    if len(counted) < 2 or not limits:
+        return None
+    limit = max(limits) * group.limit_ratio
+    total = sum((r.estimate for r in counted if r.estimate is not None), Estimate(Decimal(0), Decimal(0)))
+    low_limit, high_limit = limit, limit
+    if group.floor_at_largest_member:
+        largest_low = max(r.estimate.low for r in counted if r.estimate is not None)
+        largest_high = max(r.estimate.high for r in counted if r.estimate is not None)
+        low_limit, high_limit = max(limit, largest_low), max(limit, largest_high)
+        if largest_high > limit:
+            for r in counted:
+                r.flags.append(flag("combined_limit_floor", limit_amount=limit))
+    cut = Estimate(max(Decimal(0), total.low - low_limit), max(Decimal(0), total.high - high_limit))
+    for r in counted:
+        names = program_names([o for o in counted if o is not r])
+        r.flags.append(flag("combined_support_limited", others=names, limit_amount=max(limit, high_limit)))
+    if cut.high <= 0:
+        return None
+    return Adjustment(group=group.id, family=counted[0].program.family, amount=Estimate(-cut.low, -cut.high),
+                      text=group.text)
 
 
 def program_names(results: list[ProgramResult]) -> dict[str, str]:

@@ -33,6 +33,10 @@ FLAGS: dict[str, str] = {
     "exclusive_pending": N_("If eligible, only one of these may be taken in the same period: {others}."),
     "combined_support_limited": N_("Combined support with {others} may be limited; the total counts no more than {limit_amount}."),
     "evaluation_failed": N_("This program could not be evaluated ({error}); other results are unaffected. Please report it."),
+    "combined_support_unknown": N_("Combined support with {others} may be limited; this amount is unknown, so the limit cannot be applied to it."),
+    "combined_limit_floor": N_("The combined limit ({limit_amount}) is below a single program's own amount: the combined line keeps the largest single amount and cuts the others (which amount the limit binds is not stated)."),
+    "band_edge_lower_band_used": N_("Exactly on a band edge ({key_amount}): the source does not say which band applies; the lower one is used."),
+    "no_case_applies": N_("None of the cases of this benefit applies to the answers given: amount unknown."),
 }
 
 ITEM_TYPES = {
@@ -40,6 +44,7 @@ ITEM_TYPES = {
     "obligation": N_("Obligation"),
     "label": N_("Recognition"),
     "information": N_("Information"),
+    "advisory": N_("Advisory"),
 }
 
 CONFIDENCE = {

@@ -30,6 +30,7 @@ from calculator.engine.shapes import (
     ReferenceTableSchema,
     SourceSchema,
     StackingFileSchema,
+    StackingGroupSchema,
 )
 from calculator.engine.specs import (
     DerivedSpec,
@@ -240,10 +241,18 @@ class Validator:
             if name in fields:
                 self.error(here, "name", "clashes with a profile field")
                 continue
-            for param in ("numerator", "denominator", "input", "sector", "employees", "revenue"):
+            for param in ("numerator", "denominator", "input", "sector", "employees", "revenue", "to"):
                 value = getattr(spec, param)
                 if value and value not in fields:
                     self.error(here, param, f"'{value}' is not a {spec.subject} profile field")
+            if spec.to and fields.get(spec.to, {}).get("type") != "Day":
+                self.error(here, "to", f"'{spec.to}' is not a date input")
+            for index, value in enumerate(spec.first_inputs):
+                if value not in fields:
+                    self.error(here, f"inputs[{index}]", f"'{value}' is not a {spec.subject} profile field")
+            units = {fields[name]["unit"] for name in spec.first_inputs if name in fields}
+            if len(units) > 1:
+                self.error(here, "inputs", f"the inputs must share one unit (they have {', '.join(sorted(units))})")
             if spec.kind == DerivedKind.SIZE_CLASS:
                 table, names = self.reference.get(spec.table or ""), self.reference.get(spec.names_table or "")
                 if table is None or table.kind != ReferenceKind.SIZE_CLASSES:
@@ -284,8 +293,18 @@ class Validator:
         for path in sorted(folder.glob("*.toml")):
             where = self.rel(path)
             data = self.read(path, where)
-            loaded = self.shape(StackingFileSchema(), data, where) if data is not None else None
-            for group in (loaded or {}).get("groups", []):
+            if data is None:
+                continue
+            if self.shape(StackingFileSchema(), {"groups": []} | {k: v for k, v in data.items() if k != "groups"},
+                          where) is None or not isinstance(data.get("groups"), list):
+                if not isinstance(data.get("groups"), list):
+                    self.error(where, "groups", "expected [[groups]] tables")
+                continue
+            for index, entry in enumerate(data["groups"]):
+                name = entry.get("id", index) if isinstance(entry, dict) else index
+                group = self.shape(StackingGroupSchema(), entry, f"{where}: group '{name}'")
+                if group is None:
+                    continue
                 if group.id in seen:
                     self.error(f"{where}: group '{group.id}'", "id", "duplicate group id")
                 seen.add(group.id)
@@ -309,6 +328,10 @@ class Validator:
 
     def check_dependencies(self) -> None:
         for pid, (spec, file) in self.programs.items():
+            for index, crit in enumerate(spec.criteria):
+                if crit.see_also is not None and crit.see_also.program not in self.programs:
+                    self.error(f"{file}: program '{pid}'", f"criteria[{index}] ('{crit.id}').see_also.program",
+                               f"unknown program '{crit.see_also.program}'")
             for dep in spec.depends_on:
                 where = f"{file}: program '{pid}'"
                 if dep not in self.programs:

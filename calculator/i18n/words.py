@@ -29,6 +29,8 @@ UNITS: dict[str, str] = {
     "months": NC_("unit", "months"),
     "days": NC_("unit", "days"),
     "points": NC_("unit", "points"),
+    "m2": NC_("unit", "m²"),
+    "CNY_per_m2_month": NC_("unit", "CNY per m² per month"),
     "number": NC_("unit", "number"),
     "text": NC_("unit", "text"),
     "date": NC_("unit", "date"),
@@ -37,7 +39,7 @@ UNITS: dict[str, str] = {
     "yes/no/unknown": NC_("unit", "yes/no/unknown"),
 }
 # Units a count is shown with ("3 people" / "3人"); the others are formatted by kind (money, percent, date).
-COUNTED = frozenset({"days", "months", "years", "people", "points"})
+COUNTED = frozenset({"days", "months", "years", "people", "points", "m2"})
 
 # A yes / no / unknown answer (what the schema reads back: yes, no, unknown, 是, 否, 不确定).
 ANSWERS: dict[bool | None, str] = {True: NC_("answer", "yes"), False: NC_("answer", "no"),

@@ -1,8 +1,11 @@
-"""Batch pages: upload a roster, watch its progress, download the workbook (then it is deleted).
+"""Batch pages: upload a roster, watch its progress, download the workbook, delete it (or let it expire).
 
-The work runs in the background through :class:`calculator.batch.jobs.InProcessJobs` (replaceable by any
-:class:`~calculator.batch.jobs.JobRunner`); hostile files are refused before a job starts, with a page, and
-files over a bound (cells, rows, …: ``BATCH_MAX_*``) as the job's first step, before any row is built.
+The work runs in the background through the app's :class:`~calculator.batch.jobs.JobRunner` (in this process by
+default, on Redis with ``INCENTIVES_REDIS_URL``), and this module uses nothing else of it. A job belongs to the
+browser session that uploaded it (a random id in the signed session cookie): another session gets the same "not
+here" page as for a job that never existed. Hostile files are refused before a job starts, with a page, and
+files over a bound (cells, rows, …: ``BATCH_MAX_*``, read by the process doing the work) as the job's first step,
+before any row is built.
 
 Uploads may be ``BATCH_MAX_UPLOAD`` bytes, more than the app-wide ``MAX_CONTENT_LENGTH``: Flask-WTF would check
 the CSRF token in a ``before_request`` hook, parsing the body under the app-wide limit, so the upload view is
@@ -14,11 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import json
+import math
 import secrets
 import tempfile
+import time
 from pathlib import Path
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -31,19 +34,19 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 
-from calculator.batch import MAX_ROWS, BatchFileError, run_batch, sniff
-from calculator.batch.jobs import InProcessJobs
+from calculator.batch import MAX_ROWS, BatchFileError, sniff
+from calculator.batch.jobs import BUSY, INPUT, JobRequest, JobRunner, QueueFull, make_runner
 from calculator.batch.template import build_template, template_name
 from calculator.batch.texts import megabytes
 from calculator.config import BATCH_MAX_UPLOAD
 from calculator.extensions import csrf
-from calculator.i18n import N_, gettext
+from calculator.i18n import N_, gettext, t
 from calculator.web.i18n import current_lang
 from calculator.workbook import XLSX_MIMETYPE, content_disposition
-from calculator.workbook.zipcheck import SheetLimits
 from schemas.as_of import parse_as_of
 
 bp = Blueprint("batch", __name__)
@@ -55,10 +58,15 @@ ERRORS_PER_PAGE = 100  # rejected-row messages per page of a finished job (all o
 def register(app: Flask) -> None:
     app.config.setdefault("BATCH_MAX_UPLOAD", BATCH_MAX_UPLOAD)
     app.config.setdefault("BATCH_MAX_ROWS", MAX_ROWS)
-    app.config.setdefault("BATCH_TTL", 900)
-    app.extensions["batch_jobs"] = app.config.get("BATCH_RUNNER") or InProcessJobs(
-        ttl=app.config["BATCH_TTL"], folder=jobs_folder(app))
+    app.extensions["batch_jobs"] = app.config.get("BATCH_RUNNER") or make_runner(
+        app.config, app.extensions["catalogue"], jobs_folder(app))
+    app.context_processor(lambda: {"batch_minutes": minutes(app.config["BATCH_TTL"])})
     app.register_blueprint(bp)
+
+
+def minutes(seconds: float) -> int:
+    """A lifetime in whole minutes, rounded up (the notices promise "at most")."""
+    return max(1, math.ceil(seconds / 60))
 
 
 def jobs_folder(app: Flask) -> Path:
@@ -72,8 +80,24 @@ def jobs_folder(app: Flask) -> Path:
     return Path(tempfile.gettempdir()) / f"incentives-batch-{digest}"
 
 
-def jobs() -> InProcessJobs:
-    return current_app.extensions["batch_jobs"]
+def jobs() -> JobRunner:
+    return current_app.extensions["batch_jobs"]  # type: ignore[no-any-return]
+
+
+def owner(create: bool = False) -> str:
+    """This browser session's batch owner id: a random id in the signed session cookie (made at the first upload).
+    An empty string owns nothing."""
+    found = session.get("batch_owner")
+    if not isinstance(found, str) or len(found) < 22:
+        if not create:
+            return ""
+        found = session["batch_owner"] = secrets.token_urlsafe(18)
+    return found
+
+
+def gone() -> tuple[str, int]:
+    """The one answer for a job that is not this session's to see: unknown, expired, deleted or another's."""
+    return render_template("batch/gone.html"), 404
 
 
 def upload_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
@@ -85,14 +109,6 @@ def upload_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
 @bp.get("/batch")
 def upload_form() -> tuple[str, int]:
     return upload_page()
-
-
-def limits() -> SheetLimits:
-    """The bounds on an uploaded file, from the app's settings (``BATCH_MAX_*``)."""
-    config = current_app.config
-    return SheetLimits(rows=config["BATCH_MAX_ROWS"], row_cells=config["BATCH_MAX_ROW_CELLS"],
-                       cells=config["BATCH_MAX_CELLS"], shared_strings=config["BATCH_MAX_SHARED_STRINGS"],
-                       columns=config["BATCH_MAX_COLUMNS"])
 
 
 @bp.errorhandler(413)
@@ -124,42 +140,23 @@ def upload() -> Response | tuple[str, int]:
     if file is None or not file.filename:
         return upload_page(gettext(NO_FILE, lang), 400)
     runner = jobs()
-    staging = runner.root / f"upload-{secrets.token_hex(8)}"  # unique across the workers sharing the folder
-    staging.mkdir(mode=0o700, exist_ok=True)
-    path = staging / "input"
-    try:
-        file.save(path)
-        sniff(path, limit)  # format by content, zip inspected: hostile files are refused before any job
-    except BatchFileError as exc:
-        path.unlink(missing_ok=True)
-        staging.rmdir()
-        return upload_page(exc.render(lang), 400)
-    max_rows = current_app.config["BATCH_MAX_ROWS"]
-    bounds = limits()
-    filename = Path(file.filename).name[:200]
-    catalogue = current_app.extensions["catalogue"]
-
-    def prepare(directory: Path) -> None:
-        path.replace(directory / "input")
-        staging.rmdir()
-
-    def work(directory: Path, report: Any) -> dict[str, Any]:
-        written = 0
-
-        def on_error(error: Any) -> None:
-            nonlocal written
-            errors.write(json.dumps(error.as_dict(), ensure_ascii=False, default=str) + "\n")
-            written += 1
-
-        with (directory / InProcessJobs.ERRORS).open("w", encoding="utf-8") as errors:
-            summary = run_batch(
-                catalogue, directory / "input", directory / InProcessJobs.RESULT, kind=kind, as_of=as_of,
-                lang=lang, max_rows=max_rows, max_bytes=limit, name=filename, limits=bounds,
-                on_progress=lambda p: report(p.rows_done, p.rows_total, p.rejected), on_error=on_error)
-        return summary.as_dict() | {"line": summary.line(lang), "messages": written}
-
-    name = f"{gettext(RESULT_NAME, lang)}_{dt.date.today().isoformat()}.xlsx"
-    job_id = runner.submit(work, name=name, prepare=prepare)
+    asked = JobRequest(filename=Path(file.filename).name[:200], lang=lang, kind=kind,
+                       as_of=as_of.isoformat() if as_of else None,
+                       download=f"{gettext(RESULT_NAME, lang)}_{dt.date.today().isoformat()}.xlsx")
+    with runner.upload() as staging:  # a private folder, deleted with anything left in it
+        path = staging / INPUT
+        try:
+            file.save(path)
+            sniff(path, limit)  # format by content, zip inspected: hostile files are refused before any job
+        except BatchFileError as exc:
+            return upload_page(exc.render(lang), 400)
+        try:
+            job_id = runner.submit(asked, path, owner(create=True))
+        except QueueFull as full:
+            page, status = upload_page(t(BUSY, lang, limit=full.limit), 503)
+            response = make_response(page, status)
+            response.headers["Retry-After"] = "60"
+            return response
     return redirect(url_for("batch.job", job_id=job_id, lang=lang), 303)
 
 
@@ -178,18 +175,19 @@ def error_pages(total: int, asked: str | None) -> dict[str, int]:
 
 @bp.get("/batch/jobs/<job_id>")
 def job(job_id: str) -> Response | tuple[str, int]:
-    status = jobs().status(job_id)
+    status = jobs().status(job_id, owner())
     if status is None:
-        return render_template("batch/gone.html"), 404
-    running = status.state in ("queued", "running")
+        return gone()
+    running = status.active
     pages = None
-    errors: list[dict[str, Any]] = []
+    errors: list[dict[str, object]] = []
     if status.state == "done":
         total = (status.summary or {}).get("messages", 0)
         pages = error_pages(total, request.args.get("page"))
-        errors = jobs().errors(job_id, pages["first"] - 1, ERRORS_PER_PAGE) if total else []
+        errors = jobs().errors(job_id, owner(), pages["first"] - 1, ERRORS_PER_PAGE) if total else []
+    left = minutes(max(0.0, status.expires - time.time()))
     response = make_response(render_template("batch/job.html", job=status, errors=errors, job_id=job_id,
-                                             running=running, pages=pages))
+                                             running=running, pages=pages, minutes_left=left))
     response.headers["Cache-Control"] = "no-store"
     if running:
         response.headers["Refresh"] = "2"  # a plain refresh: no script (the CSP forbids inline script)
@@ -198,17 +196,24 @@ def job(job_id: str) -> Response | tuple[str, int]:
 
 @bp.get("/batch/jobs/<job_id>/download")
 def download(job_id: str) -> Response | tuple[str, int]:
+    """The workbook, as often as the owner likes until the job expires or is deleted."""
     runner = jobs()
-    path = runner.result_path(job_id)
-    status = runner.status(job_id)
-    if path is None or status is None:
-        return render_template("batch/gone.html"), 404
-    data = path.read_bytes()
-    runner.cleanup(job_id)  # kept only until downloaded
-    response = send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE)
+    status = runner.status(job_id, owner())
+    result = runner.result(job_id, owner()) if status is not None else None
+    if status is None or result is None:
+        return gone()
+    response = send_file(result, mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(status.name)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.post("/batch/jobs/<job_id>/delete")
+def delete(job_id: str) -> tuple[str, int]:
+    """"Delete now": the job and everything kept for it (a running job stops)."""
+    if not jobs().delete(job_id, owner()):
+        return gone()
+    return render_template("batch/deleted.html"), 200
 
 
 @bp.get("/batch/template/<kind>.xlsx")

@@ -63,7 +63,7 @@ SHOW_WHEN = {
         "compute_service_contract_amount": ("rents_compute_for_model_training", ["yes", "unknown", ""]),
     },
 }
-TEXT_TYPES = {"Money", "Count", "Year", "Percent", "Ratio", "Text", "USCC"}
+TEXT_TYPES = {"Money", "Count", "Year", "Percent", "Ratio", "Area", "Text", "USCC"}
 UNITS_SAID_BY_THE_INPUT = {"text", "code", "codes", "yes/no/unknown", "date"}  # no "(unit)" after these labels
 UNIT_SHOWN = N_("({unit})")  # after a question's label
 

@@ -7,13 +7,14 @@ The table schemas, the validator, the compiler, ``describe`` and ``docs/tables.m
 
 from __future__ import annotations
 
-from calculator.engine.benefits import amounts, other, taxes
+from calculator.engine.benefits import amounts, composite, other, quantities, taxes
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks, resolve
+from calculator.engine.benefits.composite import build_rows
 from calculator.engine.enums import BenefitKind
 from calculator.engine.specs import BenefitSpec
 
-REGISTRY: dict[BenefitKind, KindEntry] = {entry.kind: entry for entry in (*amounts.ENTRIES, *taxes.ENTRIES,
-                                                                         *other.ENTRIES)}
+REGISTRY: dict[BenefitKind, KindEntry] = {entry.kind: entry for entry in (
+    *amounts.ENTRIES, *quantities.ENTRIES, *taxes.ENTRIES, *composite.ENTRIES, *other.ENTRIES)}
 
 
 def build(spec: BenefitSpec, built: Built) -> Benefit:  # type: ignore[type-arg]  # any kind's parameters
@@ -28,4 +29,5 @@ def kinds_table() -> str:
     return "\n".join(lines)
 
 
-__all__ = ["REGISTRY", "Benefit", "Built", "Context", "KindEntry", "ProgramChecks", "build", "kinds_table", "resolve"]
+__all__ = ["REGISTRY", "Benefit", "Built", "Context", "KindEntry", "ProgramChecks", "build", "build_rows",
+           "kinds_table", "resolve"]

@@ -4,19 +4,39 @@ head, tiered. Each kind: its class, its parameter schema and its registry entry,
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validates_schema
 
-from calculator.engine.benefits.base import ZERO, Benefit, Context, KindEntry, ProgramChecks, clamp
+from calculator.engine.benefits.base import (
+    UNKNOWN_FIGURE,
+    ZERO,
+    Benefit,
+    Built,
+    Context,
+    KindEntry,
+    ProgramChecks,
+    clamp,
+)
 from calculator.engine.enums import BenefitKind, Outcome, ReferenceKind, WhenUnknown
 from calculator.engine.model import BenefitOutcome, Estimate
-from calculator.engine.shape_fields import Choice, Strict, figure_field, input_field
+from calculator.engine.shape_fields import (
+    Choice,
+    ConditionSchema,
+    Strict,
+    attached_flag_field,
+    figure_field,
+    input_field,
+)
 from calculator.engine.specs import (
     AmountParams,
     BaseLimit,
+    BenefitSpec,
     ByCategoryParams,
+    CapFromInput,
     CapParams,
+    CapRemaining,
     PercentOfBaseParams,
     PerHeadParams,
     RateChoice,
@@ -59,25 +79,46 @@ class UpToSchema(Strict):
 
 # --- a rate of a base ----------------------------------------------------------------------------------------
 class PercentOfBase(Benefit[PercentOfBaseParams]):
+    def __init__(self, spec: BenefitSpec, built: Built) -> None:
+        super().__init__(spec, built)
+        rate = self.params.rate
+        self.rate_condition = None if isinstance(rate, str) or rate.by_condition is None else built.condition(
+            rate.by_condition, "rate_condition", spec.text)
+
+    def rate_refs(self, subject: Mapping[str, Any], ctx: Context, out: BenefitOutcome) -> list[str]:
+        """The rate figure(s): one, or both ends of a choice nobody could make (a range, flagged)."""
+        rate = self.params.rate
+        if isinstance(rate, str):
+            return [rate]
+        answer: bool | None = None
+        if self.rate_condition is not None:
+            answer = self.rate_condition.evaluate(subject, ctx.as_of).result
+        question = rate.by or rate.fallback_by
+        if answer is None and question is not None:
+            answer = subject.get(question)
+        if answer is None:
+            out.flags.append(flag("range_unanswered", question=question))
+            return [rate.when_false, rate.when_true]
+        return [rate.when_true if answer else rate.when_false]
+
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
         out = BenefitOutcome(kind=Outcome.MONEY)
         base = self.read(params.base, subject, ctx, out)
-        rate = params.rate
-        if isinstance(rate, str):
-            refs = [rate]
-        else:
-            answer = subject.get(rate.by)
-            if answer is None:
-                refs = [rate.when_false, rate.when_true]
-                out.flags.append(flag("range_unanswered", question=rate.by))
-            else:
-                refs = [rate.when_true if answer else rate.when_false]
-        rates = [self.product(ref, ctx.day, out) for ref in refs]
-        cap = self.cap_value(params.cap, out, ctx)
+        rates = [self.product(ref, ctx.day, out) for ref in self.rate_refs(subject, ctx, out)]
+        cap = self.cap_value(params.cap, out, ctx, subject)
         floor = self.optional(params.floor, ctx.day, out)
         if any(r is None for r in rates) or (params.cap and cap is None):
             return self.unknown_amount(out)
+        if params.cap_remaining is not None:
+            left = self.remaining(params.cap_remaining, subject, ctx, out)
+            if left is UNKNOWN_FIGURE:
+                return self.unknown_amount(out)
+            if isinstance(left, Decimal):
+                cap = left if cap is None else min(cap, left)
+                out.cap = cap
+            else:
+                base = None  # what was already received is still needed
         limit = params.base_limit
         if limit is not None:
             limit_rate = self.product(limit.rate, ctx.day, out)
@@ -99,13 +140,22 @@ class PercentOfBase(Benefit[PercentOfBaseParams]):
 
 class RateChoiceSchema(Strict):
     spec = RateChoice
-    by = input_field(required=True)
+    by = input_field()
+    by_condition = fields.Nested(ConditionSchema)
+    fallback_by = input_field()
     when_true = figure_field(required=True)
     when_false = figure_field(required=True)
 
+    @validates_schema
+    def _one_way(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if bool(data.get("by")) == bool(data.get("by_condition")):
+            raise ValidationError("Choose the rate by a yes/no input (by) or by a condition (by_condition).", "by")
+        if data.get("fallback_by") and not data.get("by_condition"):
+            raise ValidationError("fallback_by goes with by_condition.", "fallback_by")
+
 
 class RateRef(fields.Field[str | RateChoice]):
-    """A figure name, or a choice of figures by a yes/no input."""
+    """A figure name, or a choice of figures by a yes/no input or by a condition."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | RateChoice:
         if isinstance(value, str):
@@ -114,6 +164,33 @@ class RateRef(fields.Field[str | RateChoice]):
             loaded: RateChoice = RateChoiceSchema().load(value)
             return loaded
         raise ValidationError("Expected a figure name or { by = ..., when_true = ..., when_false = ... }.")
+
+
+class CapFromInputSchema(Strict):
+    spec = CapFromInput
+    input = input_field(required=True)
+    default = figure_field(required=True)
+    max = figure_field(required=True)
+    if_unanswered = attached_flag_field()
+
+
+class CapRef(fields.Field[str | CapFromInput]):
+    """A figure name, or ``{ input, default, max, if_unanswered }`` (a cap the user gives, within a figure)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | CapFromInput:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict):
+            loaded: CapFromInput = CapFromInputSchema().load(value)
+            return loaded
+        raise ValidationError("Expected a figure name or { input = ..., default = ..., max = ... }.")
+
+
+class CapRemainingSchema(Strict):
+    spec = CapRemaining
+    total = figure_field(required=True)
+    less = input_field(required=True)
+    if_unanswered = attached_flag_field()
 
 
 class BaseLimitSchema(Strict):
@@ -126,18 +203,30 @@ class PercentOfBaseSchema(Strict):
     spec = PercentOfBaseParams
     base = input_field(required=True)
     rate = RateRef(required=True)
-    cap = figure_field()
+    cap = CapRef()
     floor = figure_field()
     base_limit = fields.Nested(BaseLimitSchema)
+    cap_remaining = fields.Nested(CapRemainingSchema)
 
 
 def check_rate_choice(checks: ProgramChecks, params: PercentOfBaseParams) -> None:
-    if isinstance(params.rate, RateChoice) and checks.input_type(params.rate.by) != "TriState":
-        checks.error("benefit.rate.by", f"'{params.rate.by}' is not a yes/no/unknown input")
+    rate = params.rate
+    if isinstance(rate, RateChoice):
+        for key in ("by", "fallback_by"):
+            name = getattr(rate, key)
+            if name and checks.input_type(name) != "TriState":
+                checks.error(f"benefit.rate.{key}", f"'{name}' is not a yes/no/unknown input")
+        if rate.by_condition is not None:
+            checks.condition(rate.by_condition, "benefit.rate.by_condition")
+    if isinstance(params.cap, CapFromInput) and checks.input_type(params.cap.input) not in ("Money", "Count"):
+        checks.error("benefit.cap.input", f"'{params.cap.input}' is not a money or count input")
 
 
 # --- by category ---------------------------------------------------------------------------------------------
 class ByCategory(Benefit[ByCategoryParams]):
+    def category_inputs(self) -> dict[str, set[str]]:
+        return {self.params.category: set(self.params.amounts)}
+
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
         out = BenefitOutcome(kind=Outcome.MONEY)
@@ -243,11 +332,18 @@ ENTRIES = (
     KindEntry(BenefitKind.FIXED, FixedSchema, Fixed, "`amount`", "the figure", figures=("amount",)),
     KindEntry(BenefitKind.UP_TO, UpToSchema, UpTo, "`cap`", "0 … cap (discretionary amounts)", figures=("cap",)),
     KindEntry(BenefitKind.PERCENT_OF_BASE, PercentOfBaseSchema, PercentOfBase,
-              "`base`, `rate` (a figure, or `{ by = yes/no input, when_true, when_false }`), optional `cap`, "
-              "`floor`, `base_limit = { rate, of }`",
-              "rate × base (base limited to `rate × of`), floored and capped; an unanswered `by` gives the range",
-              figures=("rate", "rate.when_true", "rate.when_false", "cap", "floor", "base_limit.rate"),
-              values=("base", "rate.by", "base_limit.of"), check=check_rate_choice),
+              "`base`, `rate` (a figure; `{ by = yes/no input, when_true, when_false }`; or `{ by_condition = { field, "
+              "op, value }, fallback_by = yes/no input, when_true, when_false }`), optional `cap` (a figure, or "
+              "`{ input, default, max, if_unanswered = { code, text } }`), `cap_remaining = { total, less, "
+              "if_unanswered }`, `floor`, `base_limit = { rate, of }`",
+              "rate × base (base limited to `rate × of`), floored and capped (cap: the figure, or the input up to "
+              "`max`, else `default`, flagged; `cap_remaining`: at most `total − less`, never below 0); a rate nobody "
+              "can choose gives the range",
+              figures=("rate", "rate.when_true", "rate.when_false", "cap", "cap.default", "cap.max", "floor",
+                       "base_limit.rate", "cap_remaining.total"),
+              values=("base", "rate.by", "rate.fallback_by", "base_limit.of", "cap.input", "cap_remaining.less"),
+              check=check_rate_choice, flags=("cap.if_unanswered", "cap_remaining.if_unanswered"),
+              conditions=("rate.by_condition",)),
     KindEntry(BenefitKind.BY_CATEGORY, ByCategorySchema, ByCategory,
               "`category` (a code input), `amounts = { code = figure }`, `when_unknown` = range / up_to_max / "
               "needs_info", "the category's figure", figures=("amounts.*",), values=("category",),

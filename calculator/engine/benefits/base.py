@@ -16,17 +16,28 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 from calculator.engine import tax
 from calculator.engine.derived import Value
 from calculator.engine.enums import BenefitKind, Confidence, Outcome
-from calculator.engine.model import BenefitOutcome, Figure
-from calculator.engine.specs import BenefitSpec, ConditionSpec, Params, ProgramSpec, ReferenceTableSpec, Text
+from calculator.engine.model import BenefitOutcome, Figure, Flag
+from calculator.engine.specs import (
+    BenefitSpec,
+    CapFromInput,
+    CapRemaining,
+    ConditionSpec,
+    Params,
+    ProgramSpec,
+    ReferenceTableSpec,
+    Text,
+    When,
+)
 from calculator.engine.texts import flag
 
 if TYPE_CHECKING:
-    from calculator.engine.criteria import Compiled
+    from calculator.engine.criteria import CompiledWhen
     from calculator.engine.model import ProgramResult
     from calculator.engine.reference import ReferenceTable
     from calculator.engine.shape_fields import Strict
 
 ZERO = Decimal(0)
+UNKNOWN_FIGURE = object()  # a figure with no row in force: the amount is unknown, never guessed
 P = TypeVar("P", bound=Params)
 
 
@@ -48,7 +59,11 @@ class Built:
     figures: Mapping[str, Sequence[Figure]]
     reference: Mapping[str, ReferenceTable]
     values: Mapping[str, Value]
-    condition: Callable[[ConditionSpec, str, Text], Compiled | None] = lambda cond, cid, text: None
+    condition: Callable[[When, str, Text], CompiledWhen] = lambda cond, cid, text: _no_condition()
+
+
+def _no_condition() -> CompiledWhen:
+    raise RuntimeError("built without a condition compiler")
 
 
 class Benefit(ABC, Generic[P]):
@@ -108,20 +123,55 @@ class Benefit(ABC, Generic[P]):
         value = self.values[name]
         raw = value.get(subject, ctx.as_of)
         if raw is None:
-            out.missing.extend(n for n in value.inputs if subject.get(n) is None)
+            out.missing.extend(n for n in value.inputs if subject.get(n) is None and n not in out.missing)
             return None
+        stand_in = value.stand_in(subject)
+        if stand_in is not None:
+            out.flags.append(stand_in)
         return Decimal(raw)
 
-    def cap_value(self, cap_ref: str | None, out: BenefitOutcome, ctx: Context) -> Decimal | None:
+    def cap_value(self, cap_ref: str | CapFromInput | None, out: BenefitOutcome, ctx: Context,
+                  subject: Mapping[str, Any] | None = None) -> Decimal | None:
+        """The cap: a figure; or the user's answer up to the ``max`` figure, else the ``default`` figure (flagged)."""
         if not cap_ref:
             return None
-        cap = self.product(cap_ref, ctx.day, out)
+        if isinstance(cap_ref, CapFromInput):
+            given = (subject or {}).get(cap_ref.input)
+            if given is None:
+                cap = self.product(cap_ref.default, ctx.day, out)
+                if cap_ref.if_unanswered is not None:
+                    out.flags.append(Flag(cap_ref.if_unanswered.code, text=cap_ref.if_unanswered.text))
+            else:
+                most = self.product(cap_ref.max, ctx.day, out)
+                cap = None if most is None else min(Decimal(given), most)
+        else:
+            cap = self.product(cap_ref, ctx.day, out)
         out.cap = cap
         return cap
+
+    def remaining(self, spec: CapRemaining, subject: Mapping[str, Any], ctx: Context,
+                  out: BenefitOutcome) -> Decimal | object | None:
+        """What is left of a cumulative cap, ``max(0, total − less)``: None when ``less`` is still needed,
+        :data:`UNKNOWN_FIGURE` when the total has no figure in force."""
+        total = self.product(spec.total, ctx.day, out)
+        if total is None:
+            return UNKNOWN_FIGURE
+        less = subject.get(spec.less)
+        if less is None:
+            if spec.if_unanswered is None:
+                out.missing.append(spec.less)
+                return None
+            out.flags.append(Flag(spec.if_unanswered.code, text=spec.if_unanswered.text))
+            less = ZERO
+        return max(ZERO, total - Decimal(less))
 
     @abstractmethod
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         """The outcome of this formula for one subject."""
+
+    def category_inputs(self) -> dict[str, set[str]]:
+        """Code inputs the formula picks figures by, with the codes it names (a sum of parts enumerates them)."""
+        return {}
 
     @staticmethod
     def unknown_amount(out: BenefitOutcome) -> BenefitOutcome:
@@ -164,6 +214,8 @@ class ProgramChecks(Protocol):
 
     def condition(self, cond: ConditionSpec, field: str) -> None: ...
 
+    def when(self, cond: When, field: str) -> None: ...
+
     def sources(self, keys: Sequence[str] | None, field: str) -> None: ...
 
 
@@ -185,7 +237,8 @@ class KindEntry:
     tables: tuple[str, ...] = ()  # reference tables the formula reads
     inputs: tuple[str, ...] = ()  # profile fields the formula reads directly (the form shows which programs use them)
     check: Callable[[ProgramChecks, Any], None] | None = None  # further cross-file checks of the parameters
-    conditions: tuple[str, ...] = field(default=())  # parameter paths holding ConditionSpecs (items.*.when)
+    conditions: tuple[str, ...] = field(default=())  # parameter paths holding conditions (items.*.when)
+    flags: tuple[str, ...] = field(default=())  # parameter paths holding flags it attaches ({ code, text })
 
 
 def resolve(params: object, path: str) -> Iterator[tuple[str, Any]]:

@@ -9,27 +9,42 @@ from typing import Any
 from marshmallow import ValidationError, fields, validates_schema
 
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
-from calculator.engine.benefits.taxes import NoParamsSchema
 from calculator.engine.enums import BenefitKind, Confidence, ItemType, Outcome
 from calculator.engine.model import AppliedItem, BenefitOutcome
 from calculator.engine.shape_fields import (
     Choice,
-    ConditionSchema,
     Strict,
     TableDate,
+    WhenField,
     bilingual_field,
     confidence_field,
+    figure_field,
     sources_field,
 )
-from calculator.engine.specs import BenefitSpec, ItemSpec, NonMonetaryParams, NoParams
+from calculator.engine.specs import BenefitSpec, ItemSpec, NonMonetaryParams, UnknownParams
 from calculator.engine.texts import flag
 
 
-class Unknown(Benefit[NoParams]):
+class Unknown(Benefit[UnknownParams]):
     outcome = Outcome.UNKNOWN
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        return BenefitOutcome(kind=Outcome.UNKNOWN, flags=[flag("amount_unknown")])
+        out = BenefitOutcome(kind=Outcome.UNKNOWN, flags=[flag("amount_unknown")])
+        out.context = [row for name in self.params.context if (row := self.figure(name, ctx.day)) is not None]
+        return out
+
+
+class UnknownSchema(Strict):
+    spec = UnknownParams
+    context = fields.List(figure_field())
+
+
+def check_context(checks: ProgramChecks, params: UnknownParams) -> None:
+    roles = {row.name: row.role for row in checks.program.figures}
+    for index, name in enumerate(params.context):
+        if roles.get(name, "missing") != "context":
+            checks.error(f"benefit.context[{index}]", f"'{name}' is not a figure of this program with role = "
+                         "\"context\"")
 
 
 class NonMonetary(Benefit[NonMonetaryParams]):
@@ -52,7 +67,8 @@ class NonMonetary(Benefit[NonMonetaryParams]):
                 applies = condition.evaluate(subject, ctx.as_of).result
             if applies is not False:
                 items.append(AppliedItem(item, applies))
-                if item.confidence and item.confidence != Confidence.UNCONFIRMED:
+                advisory = item.type == ItemType.ADVISORY  # its confidence is shown on it, never on the result
+                if item.confidence and item.confidence != Confidence.UNCONFIRMED and not advisory:
                     confidence = Confidence.weakest(confidence, item.confidence)
         return BenefitOutcome(kind=Outcome.NON_MONETARY, items=items, confidence=confidence)
 
@@ -62,7 +78,7 @@ class ItemSchema(Strict):
     type = Choice(ItemType, required=True)
     text = bilingual_field(required=True)
     article = fields.String()
-    when = fields.Nested(ConditionSchema)
+    when = WhenField()
     confidence = confidence_field()          # default: the program's; SECONDARY flags the result
     source = sources_field()
     effective_from = TableDate()             # an item that applies later (or earlier) than the program
@@ -82,15 +98,16 @@ class NonMonetarySchema(Strict):
 def check_items(checks: ProgramChecks, params: NonMonetaryParams) -> None:
     for index, item in enumerate(params.items):
         checks.sources(item.source, f"benefit.items[{index}].source")
-        if item.when is not None:
-            checks.condition(item.when, f"benefit.items[{index}].when")
 
 
 ENTRIES = (
-    KindEntry(BenefitKind.UNKNOWN, NoParamsSchema, Unknown, "—", "amount unknown (the figure is unconfirmed)"),
+    KindEntry(BenefitKind.UNKNOWN, UnknownSchema, Unknown, "optional `context` (figures with `role = \"context\"`)",
+              "amount unknown (the figure is unconfirmed); context figures are shown beside it, never computed",
+              check=check_context),
     KindEntry(BenefitKind.NON_MONETARY, NonMonetarySchema, NonMonetary,
-              "`items = [{ type = permission / obligation / label / information, text, article, when, confidence, "
-              "source, effective_from, effective_to }]`",
+              "`items = [{ type = permission / obligation / label / information / advisory, text, article, when, "
+              "confidence, source, effective_from, effective_to }]`",
               "permissions and obligations; an item's own dates limit when it shows, and a SECONDARY item flags the "
-              "result", check=check_items),
+              "result (an `advisory` item shows its confidence on itself instead)", check=check_items,
+              conditions=("items.*.when",)),
 )
