@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from calculator.extensions import csrf
+from calculator.web import steps  # noqa: F401  (adds the first-step and link pages to the blueprint)
 from calculator.web.i18n import install_template_gettext
 from calculator.web.views import bp, security_headers
 

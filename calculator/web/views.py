@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
 
 from calculator.engine import assess
 from calculator.engine.describe import describe_catalogue, field_usage
 from calculator.engine.report import CERTAINTY, FAMILY_NAMES, to_document
 from calculator.engine.texts import CONFIDENCE
-from calculator.i18n import LANGS, N_, NC_, gettext, other_lang, pgettext
+from calculator.i18n import LANGS, N_, NC_, gettext, other_lang, pgettext, t
 from calculator.i18n.words import labelled
-from calculator.web import forms
+from calculator.web import forms, next_questions, travel
 from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, _, current_lang
@@ -119,8 +120,9 @@ def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: in
                            as_of=raw.get("as_of", ""), focus=focus), status
 
 
-def read_form(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    form = request.form
+def read_form(kind: str, form: MultiDict[str, str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the schema's input, the raw answers to show again) from the submitted form (or a link's answers)."""
+    form = request.form if form is None else form
     if kind == "company":
         data, raw = forms.read_subject(form, "company")
         return {"company": data}, {"company": raw, "as_of": form.get("as_of", "")}
@@ -195,6 +197,11 @@ def handle(kind: str) -> tuple[str, int]:
         if index is not None and len(raw["people"]) > 1:
             raw["people"].pop(index)
         return form_page(kind, raw, {}, focus=f"person-{min(index or 0, len(raw['people']) - 1)}-ref")
+    return assessed(kind, data, raw)
+
+
+def assessed(kind: str, data: dict[str, Any], raw: dict[str, Any]) -> tuple[str, int]:
+    """The results of the answers read (or the form again with every error); also for a link's answers."""
     lang = current_lang()
     loaded, as_of, errors = load_input(data, raw)
     if errors or loaded is None:
@@ -205,8 +212,19 @@ def handle(kind: str) -> tuple[str, int]:
     ui = card_words()
     return render_template("results.html", doc=doc, chart=chart, kind=kind, ui=ui,
                            sections=group_cards(doc["programs"], families),
-                           tails=card_tails(doc["programs"], ui, lang),
-                           form_items=list(request.form.items(multi=True)), families=families), 200
+                           tails=card_tails(doc["programs"], ui, lang), families=families,
+                           **travelling(data, raw, doc, lang)), 200
+
+
+def travelling(data: dict[str, Any], raw: dict[str, Any], doc: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the results page carries: the next questions with their widgets, the answers as hidden fields (all of
+    them, and all but the questions asked again), the link that keeps them."""
+    found = next_questions.panels(doc, raw, lang, catalogue(), usage())
+    token = travel.link_token(data, raw["as_of"])
+    return {"panels": found, "answers": travel.hidden_fields(data, raw["as_of"]),
+            "carried": travel.hidden_fields(data, raw["as_of"], next_questions.asked_again(found)),
+            "share_url": url_for("web.shared", a=token, lang=lang, _external=True) if token else None,
+            "share_refused": None if token else t(travel.NOT_SHARED, lang, limit=travel.MAX_LINK)}
 
 
 def workbook(kind: str) -> Response | tuple[str, int]:

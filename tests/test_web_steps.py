@@ -1,0 +1,217 @@
+"""The short first step, the next questions answered in place, the language switch and the "keep or share" link,
+through the Flask test client (the pages production serves; no JavaScript)."""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from calculator.app import create_app
+from calculator.web.travel import MAX_LINK
+from schemas.profile import FIRST_STEP
+from tests.conftest import AS_OF, EXAMPLES
+
+FOUNDER = {"company-entity_type": "enterprise", "company-registration_district": "nanshan",
+           "company-operating_district": "nanshan", "company-founding_date": "2024-03-01", "company-employees": "12",
+           "company-compute_from_non_affiliated": "yes", "as_of": AS_OF.isoformat()}
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def inputs(page: str) -> list[tuple[str, str]]:
+    """The named fields a form on the page sends as they stand: hidden and text inputs, checked boxes and radios,
+    selected options."""
+    out = []
+    for tag in re.findall(r"<input\b[^>]*>", page):
+        name = re.search(r'name="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]*)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if not name or (kind and kind.group(1) in ("radio", "checkbox") and " checked" not in tag):
+            continue
+        out.append((html.unescape(name.group(1)), html.unescape(value.group(1)) if value else ""))
+    for name, body in re.findall(r'<select[^>]*name="([^"]*)"[^>]*>(.*?)</select>', page, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected', body)
+        out.append((html.unescape(name), html.unescape(chosen.group(1)) if chosen else ""))
+    return out
+
+
+def form_of(page: str, marker: str) -> tuple[str, str]:
+    """(action, body) of the form whose opening tag contains ``marker``."""
+    found = re.search(rf'<form ([^>]*{marker}[^>]*)>(.*?)</form>', page, re.S)
+    assert found, marker
+    return html.unescape(re.search(r'action="([^"]*)"', found.group(1)).group(1)), found.group(2)
+
+
+def questions_form(page: str) -> tuple[str, str]:
+    found = re.search(r'<section class="next-questions".*?<form [^>]*action="([^"]*)"[^>]*>(.*?)</form>', page, re.S)
+    assert found, "no next questions on the page"
+    return html.unescape(found.group(1)), found.group(2)
+
+
+def cards(page: str) -> dict[str, tuple[str, str]]:
+    """Per program card: (status, amount)."""
+    return {pid: (status, html.unescape(amount).strip()) for status, pid, amount in re.findall(
+        r'<article class="program status-(\w+)" id="([^"]+)">.*?<p class="amount">([^<]*)', page, re.S)}
+
+
+def asked(page: str) -> list[str]:
+    return re.findall(r'<li class="asked-question" id="q-([^"]+)"', page)
+
+
+def total(page: str) -> str:
+    return re.search(r'<p class="total">(.*?)</p>', page, re.S).group(1)
+
+
+def share_link(page: str) -> str:
+    return html.unescape(re.search(r'<a class="share-link" href="([^"]+)"', page).group(1))
+
+
+def first_results(client, lang: str = "en") -> str:
+    response = client.post(f"/company/start?lang={lang}", data=FOUNDER)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("kind", "subject", "head"), [("company", "company", "company-"),
+                                                        ("talent", "person", "person-0-")])
+def test_the_first_step_asks_at_most_twelve_questions_then_shows_results(client, kind, subject, head):
+    page = client.get(f"/{kind}/start?lang=zh").get_data(as_text=True)
+    asked_names = set(re.findall(rf'name="{head}(\w+?)(?:__present|__unit)?"', page))
+    assert asked_names == set(FIRST_STEP[subject]) and len(asked_names) <= 12
+    action, _ = form_of(page, 'id="profile-form"')
+    answers = {"company": {"company-entity_type": "enterprise"},
+               "person": {"people-count": "1", "person-0-identity": "hk_permanent_resident"}}[subject]
+    results = client.post(action, data=answers).get_data(as_text=True)
+    assert '<p class="total">' in results and '<section class="next-questions"' in results
+
+
+def test_a_first_step_error_is_shown_on_the_first_step_with_the_answers_kept(client):
+    response = client.post("/company/start?lang=zh", data=FOUNDER | {"company-employees": "twelve"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'class="error-summary"' in page and 'href="#company-employees"' in page
+    assert 'value="twelve"' in page and 'value="2024-03-01"' in page
+
+
+def test_answering_the_top_question_reassesses_keeps_the_answers_and_the_question_goes(client, evaluate):
+    page = first_results(client)
+    top = asked(page)[0]
+    action, body = questions_form(page)
+    assert top.startswith("company-")
+    field = top.removeprefix("company-")
+    doc = evaluate({"company": {k.removeprefix("company-"): v for k, v in FOUNDER.items() if k != "as_of"}})
+    question = doc["company"]["questions"][0]
+    assert question["field"] == field
+    sent = MultiDict([(k, v) for k, v in inputs(body) if k != top and k != f"{top}__present"])
+    answer = {"yes_no": "no", "code": "outside_shenzhen", "codes": "", "date": "2000-01-01"}.get(question["kind"], "0")
+    sent.add(top, answer)
+    if question["kind"] == "codes":
+        sent.add(f"{top}__present", "1")
+    sent.add("answered", top)
+    after = client.post(action, data=sent).get_data(as_text=True)
+    assert top not in asked(after)
+    carried = dict(inputs(form_of(after, 'id="answers-form"')[1]))
+    assert {k: carried.get(k) for k in FOUNDER} == FOUNDER
+    assert carried.get(top, "") == answer
+    settled = {p["id"] for p in question["programs"]}
+    assert any(cards(after)[pid] != cards(page)[pid] for pid in settled)
+
+
+def test_every_item_to_find_out_links_to_a_question_on_the_page(client):
+    data = MultiDict(list(FOUNDER.items()))
+    for lang in ("en", "zh"):
+        page = client.post(f"/company?lang={lang}", data=data).get_data(as_text=True)
+        links = re.findall(r'<div class="missing">.*?</div>', page, re.S)
+        targets = [t for block in links for t in re.findall(r'href="#([^"]+)"', block)]
+        assert targets
+        ids = set(re.findall(r'id="([^"]+)"', page))
+        assert all(target in ids and target.startswith("q-") for target in targets)
+
+
+def test_talent_items_to_find_out_link_to_each_persons_own_questions(client):
+    people = json.loads((EXAMPLES / "hr-roster-ten.json").read_text(encoding="utf-8"))["people"][:3]
+    data = MultiDict([("people-count", str(len(people)))] + [
+        (f"person-{i}-{k}", str(v)) for i, p in enumerate(people) for k, v in p.items() if not isinstance(v, list)])
+    page = client.post("/talent?lang=en", data=data).get_data(as_text=True)
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    targets = re.findall(r'<div class="missing">.*?href="#([^"]+)"', page, re.S)
+    assert targets and all(t in ids for t in targets)
+    assert {t.split("-")[2] for t in targets} >= {"0"}
+
+
+def test_the_header_language_switch_keeps_answers_and_shows_the_same_figures(client, evaluate):
+    page = first_results(client, "en")
+    switch = re.search(r'<header class="site-header">.*?<button [^>]*form="answers-form"[^>]*formaction="([^"]+)"',
+                       page, re.S)
+    assert switch and switch.group(1).endswith("lang=zh")
+    _, body = form_of(page, 'id="answers-form"')
+    chinese = client.post(html.unescape(switch.group(1)), data=MultiDict(inputs(body))).get_data(as_text=True)
+    assert '<html lang="zh-Hans-CN">' in chinese
+    doc = evaluate({"company": {k.removeprefix("company-"): v for k, v in FOUNDER.items() if k != "as_of"}},
+                   AS_OF, "zh")
+    assert total(chinese) == doc["totals"]["overall"]["text"]
+    assert {pid: s for pid, (s, _) in cards(chinese).items()} == {pid: s for pid, (s, _) in cards(page).items()}
+    assert {p["id"]: p["amount"] for p in doc["programs"]} == {pid: a for pid, (_, a) in cards(chinese).items()}
+
+
+def test_the_header_language_switch_on_a_form_keeps_what_was_typed(client):
+    page = client.get("/company/start?lang=en").get_data(as_text=True)
+    switch = re.search(r'<header class="site-header">.*?<button [^>]*form="profile-form"[^>]*formaction="([^"]+)"',
+                       page, re.S)
+    assert switch
+    answers = FOUNDER | {"switch_lang": "1"}
+    chinese = client.post(html.unescape(switch.group(1)), data=answers).get_data(as_text=True)
+    assert '<html lang="zh-Hans-CN">' in chinese and 'value="2024-03-01"' in chinese and 'value="12"' in chinese
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_share_link_reopens_the_same_results(app, client, lang):
+    page = first_results(client, lang)
+    link = share_link(page)
+    token = re.search(r"a=(v1\.[A-Za-z0-9_-]+)", link).group(1)
+    assert len(token) <= MAX_LINK
+    fresh = app.test_client()  # another browser: no cookie, nothing on the server
+    again = fresh.get(link.removeprefix("http://localhost")).get_data(as_text=True)
+    assert total(again) == total(page) and cards(again) == cards(page) and asked(again) == asked(page)
+
+
+def token_of(payload: dict) -> str:
+    text = json.dumps(payload, separators=(",", ":"))
+    return "v1." + base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(("lang", "token", "words"), [
+    ("en", "v1.eyJjb21wYW55Ijp7ImVudGl0eV90eXBlIjoiZW50ZXJwcmlz", "is damaged"),
+    ("zh", "v1.eyJjb21wYW55Ijp7ImVudGl0eV90eXBlIjoiZW50ZXJwcmlz", "链接已损坏"),
+    ("en", "v2." + "A" * 20, "“v1.”"),
+    ("en", "v1." + "A" * (MAX_LINK + 1), "at most 6000 characters"),
+    ("zh", "v1." + "A" * (MAX_LINK + 1), "6000"),
+    ("en", token_of({"company": {"secret_field": "1"}}), "“secret_field”"),
+    ("en", token_of({"company": {"employees": {"nested": 1}}}), "is damaged"),
+    ("en", token_of({"people": [{}] * 51}), "at most 50 people"),
+])
+def test_a_tampered_or_oversized_link_is_refused_in_the_readers_language(client, lang, token, words):
+    response = client.get("/results", query_string={"a": token, "lang": lang})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'class="error-summary"' in page and words in html.unescape(page)
+
+
+def test_a_link_with_an_answer_the_schema_refuses_shows_the_form_with_the_error(client):
+    response = client.get("/results", query_string={"a": token_of({"company": {"employees": "-3"}}), "lang": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'href="#company-employees"' in page and 'value="-3"' in page
