@@ -19,7 +19,18 @@
       block.hidden = !shown;
     }
   }
+  // A link to a question folded under "More questions" opens the fold (browsers without auto-expanding details).
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    for (var el = target; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") { el.open = true; }
+    }
+    if (target) { target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", function () {
+    openTarget();
     document.documentElement.classList.add("js");
     refresh();
     document.addEventListener("change", refresh);

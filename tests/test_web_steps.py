@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import json
 import re
 
@@ -215,3 +216,24 @@ def test_a_link_with_an_answer_the_schema_refuses_shows_the_form_with_the_error(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'href="#company-employees"' in page and 'value="-3"' in page
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_result_workbook_uploaded_again_restores_the_answers_and_results(app, client, lang):
+    page = first_results(client, lang)
+    _, body = form_of(page, 'id="answers-form"')
+    workbook = client.post(f"/company/workbook?lang={lang}", data=MultiDict(inputs(body)))
+    assert workbook.status_code == 200
+    fresh = app.test_client()
+    again = fresh.post(f"/restore?lang={lang}", content_type="multipart/form-data",
+                       data={"workbook": (io.BytesIO(workbook.data), "results.xlsx")}).get_data(as_text=True)
+    assert total(again) == total(page) and cards(again) == cards(page) and asked(again) == asked(page)
+    carried = dict(inputs(form_of(again, 'id="answers-form"')[1]))
+    assert carried["company-employees"] == "12" and carried["company-founding_date"] == "2024-03-01"
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "is not a results workbook"), ("zh", "不是本测算器")])
+def test_a_file_that_is_not_a_results_workbook_is_refused_in_the_readers_language(client, lang, words):
+    response = client.post(f"/restore?lang={lang}", content_type="multipart/form-data",
+                           data={"workbook": (io.BytesIO(b"name,employees\nx,3\n"), "list.xlsx")})
+    assert response.status_code == 400 and words in response.get_data(as_text=True)

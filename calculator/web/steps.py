@@ -10,12 +10,19 @@ from typing import Any
 
 from flask import render_template, request
 
+from calculator.i18n import N_, gettext
 from calculator.i18n.words import labelled
 from calculator.web import forms, next_questions, travel
 from calculator.web.i18n import current_lang
 from calculator.web.views import assessed, bp, catalogue, load_input, read_form, usage
+from calculator.workbook import read_inputs
 
 SUBJECT = {"company": "company", "talent": "person"}
+LINK_FAILED = N_("This link could not be opened")
+WORKBOOK_FAILED = N_("This workbook could not be opened")
+NOT_A_WORKBOOK = N_("This file is not a results workbook from this calculator, or it is damaged: upload the Excel "
+                    "workbook you downloaded from a results page (its Inputs sheet holds your answers).")
+NO_FILE = N_("Choose the workbook to upload.")
 
 
 def start_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: int = 200) -> tuple[str, int]:
@@ -62,6 +69,27 @@ def shared() -> tuple[str, int]:
     try:
         kind, form = travel.read_token(request.args.get("a", ""))
     except travel.LinkError as problem:
-        return render_template("link_error.html", message=problem.render(lang)), 400
+        return render_template("refused.html", heading=gettext(LINK_FAILED, lang), message=problem.render(lang)), 400
     data, raw = read_form(kind, form)
     return assessed(kind, data, raw)  # answers the schema refuses: the page of all questions, every error shown
+
+
+@bp.post("/restore")
+def restore() -> tuple[str, int]:
+    """Results again from the Inputs sheet of a workbook this calculator wrote (read, not kept; the request is
+    bounded by the app's MAX_CONTENT_LENGTH)."""
+    lang = current_lang()
+    upload = request.files.get("workbook")
+    if upload is None or not upload.filename:
+        return render_template("refused.html", heading=gettext(WORKBOOK_FAILED, lang),
+                               message=gettext(NO_FILE, lang)), 400
+    try:
+        kind, form = travel.answers_form(read_inputs(upload.read()))
+    except travel.LinkError as problem:
+        return render_template("refused.html", heading=gettext(WORKBOOK_FAILED, lang),
+                               message=problem.render(lang)), 400
+    except ValueError:
+        return render_template("refused.html", heading=gettext(WORKBOOK_FAILED, lang),
+                               message=gettext(NOT_A_WORKBOOK, lang)), 400
+    data, raw = read_form(kind, form)
+    return assessed(kind, data, raw)

@@ -104,10 +104,15 @@ def read_token(token: str) -> tuple[str, MultiDict[str, str]]:
     if not isinstance(payload, dict) or not isinstance(payload.get("as_of", ""), str) or \
             set(payload) - {"as_of"} not in ({"company"}, {"people"}):
         raise LinkError(DAMAGED)
-    as_of = payload.get("as_of", "")
+    return answers_form(payload, payload.get("as_of", ""))
+
+
+def answers_form(payload: dict[str, Any], as_of: str = "") -> tuple[str, MultiDict[str, str]]:
+    """(``company`` or ``talent``, the form fields) of a profile read from outside (a link, a workbook's Inputs
+    sheet): only questions the forms ask, answered with texts, numbers or lists of codes."""
     if "company" in payload:
         return "company", MultiDict(hidden_fields({"company": checked("company", payload["company"])}, as_of))
-    people = payload["people"]
+    people = payload.get("people")
     if not isinstance(people, list) or not people:
         raise LinkError(DAMAGED)
     if len(people) > MAX_PEOPLE:
