@@ -203,6 +203,9 @@ def token_of(payload: dict) -> str:
     ("en", token_of({"company": {"secret_field": "1"}}), "“secret_field”"),
     ("en", token_of({"company": {"employees": {"nested": 1}}}), "is damaged"),
     ("en", token_of({"people": [{}] * 51}), "at most 50 people"),
+    ("en", "v1." + base64.urlsafe_b64encode(b"[" * 4000).decode().rstrip("="), "is damaged"),
+    ("en", token_of({"company": {}, "people": [{}]}), "is damaged"),
+    ("en", "", "“v1.”"),
 ])
 def test_a_tampered_or_oversized_link_is_refused_in_the_readers_language(client, lang, token, words):
     response = client.get("/results", query_string={"a": token, "lang": lang})

@@ -99,7 +99,7 @@ def read_token(token: str) -> tuple[str, MultiDict[str, str]]:
         raise LinkError(VERSION_UNKNOWN, version=VERSION)
     try:
         payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("utf-8"))
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         raise LinkError(DAMAGED) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("as_of", ""), str) or \
             set(payload) - {"as_of"} not in ({"company"}, {"people"}):
