@@ -240,3 +240,15 @@ def test_a_file_that_is_not_a_results_workbook_is_refused_in_the_readers_languag
     response = client.post(f"/restore?lang={lang}", content_type="multipart/form-data",
                            data={"workbook": (io.BytesIO(b"name,employees\nx,3\n"), "list.xlsx")})
     assert response.status_code == 400 and words in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/company/start", "/talent/start", "/company", "/talent"])
+def test_enter_in_a_field_still_submits_the_answers_not_the_header_language_switch(client, path):
+    """A browser presses a form's first submit button (in page order) on Enter: the header's switch, which belongs
+    to the form so that it carries the answers, comes after the form's hidden "See results" button."""
+    page = client.get(f"{path}?lang=en").get_data(as_text=True)
+    start = page.index('<form id="profile-form"')
+    end = page.index("</form>", start)
+    owned = [tag for tag in re.findall(r"<button\b[^>]*>", page[:start]) if 'form="profile-form"' in tag]
+    owned += [tag for tag in re.findall(r"<button\b[^>]*>", page[start:end]) if "form=" not in tag]
+    assert 'name="switch_lang"' in owned[1] and 'name="submit"' in owned[0]
