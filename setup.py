@@ -4,7 +4,7 @@
 package as ``calculator/templates`` and ``calculator/static`` by mapping them as package directories.
 :mod:`calculator.app` looks for them inside the package first (an installed wheel), then beside it (the checkout,
 including an editable install). Everything under them and under ``incentive_tables/`` is shipped, so a new
-subfolder cannot be left out of the wheel.
+subfolder cannot be left out of the wheel; so is the production front's nginx template (``calculator/front``).
 """
 
 from setuptools import find_packages, setup
@@ -19,6 +19,7 @@ setup(
     package_data={
         "incentive_tables": ["**/*.toml"],
         "calculator.i18n": ["translations/*.pot", "translations/*/LC_MESSAGES/*.po"],
+        "calculator.front": ["nginx.conf"],  # the production front's template (incentives-serve fills it in)
         **{package: ["**/*"] for package in ASSETS},
     },
 )

@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__, template_folder=asset_dir("templates"), static_folder=asset_dir("static"))
     app.config.from_mapping(settings.DEFAULTS)
-    app.config.from_prefixed_env("INCENTIVES")
+    settings.from_environment(app.config)
     if test_config:
         app.config.update(test_config)
     settings.finish(app.config)

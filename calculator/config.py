@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 # --- batch uploads: every limit is one number, used by the web app, the CLI and the nginx front (scripts/serve) ---
@@ -14,7 +16,7 @@ BATCH_MAX_CELLS = 10_000_000            # cells in the sheet (100,000 companies 
 BATCH_MAX_SHARED_STRINGS = 1_000_000    # entries of an .xlsx's shared text table (openpyxl keeps all in memory)
 
 DEFAULTS: dict[str, Any] = {
-    "ENV_NAME": "development",           # "production" requires a real SECRET_KEY
+    "ENV_NAME": "development",           # one of ENV_NAMES (any case); "production" requires a real SECRET_KEY
     "SECRET_KEY": None,                  # random per process unless set (INCENTIVES_SECRET_KEY)
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bytes: a profile is a few kB; uploads get their own limit (below)
     "BATCH_MAX_UPLOAD": BATCH_MAX_UPLOAD,
@@ -49,14 +51,51 @@ BATCH_WHOLE = ("BATCH_MAX_UPLOAD", "BATCH_MAX_ROWS", "BATCH_MAX_COLUMNS", "BATCH
 BATCH_POSITIVE = ("BATCH_TTL", "BATCH_REAP_SECONDS", "BATCH_MAX_ERRORS", "BATCH_MAX_QUEUED")
 
 
+PREFIX = "INCENTIVES"
+ENV_NAMES = ("production", "development", "testing")
+# Settings that are text whatever they look like: Flask's from_prefixed_env reads every INCENTIVES_* value as JSON
+# when it can, so an all-digit secret key became an int (and every form answered 500 when Flask-WTF signed its
+# token) and a folder named 2026 a number. These are taken from the environment exactly as typed.
+TEXT_SETTINGS = ("ENV_NAME", "SECRET_KEY", "TABLES_DIR", "BATCH_DIR", "REDIS_URL")
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot be used (e.g. production without a SECRET_KEY)."""
 
 
+def from_environment(config: Any, environ: Mapping[str, str] | None = None) -> None:
+    """``INCENTIVES_<NAME>`` variables into ``config`` (a Flask ``Config``): numbers and lists as JSON (Flask's
+    ``from_prefixed_env``), the :data:`TEXT_SETTINGS` as typed."""
+    environ = os.environ if environ is None else environ
+    config.from_prefixed_env(PREFIX)
+    for name in TEXT_SETTINGS:
+        if f"{PREFIX}_{name}" in environ:
+            config[name] = environ[f"{PREFIX}_{name}"]
+
+
+def environment_name(config: dict[str, Any]) -> str:
+    """``ENV_NAME`` as one of :data:`ENV_NAMES` (any case, spaces around ignored); anything else stops start-up
+    (``Production`` once ran silently in development mode: no secure cookies, no HSTS, a random key)."""
+    value = config.get("ENV_NAME")
+    name = value.strip().lower() if isinstance(value, str) else None
+    if name not in ENV_NAMES:
+        raise ConfigError(f"{PREFIX}_ENV_NAME must be one of {', '.join(ENV_NAMES)} (in any case), not {value!r}")
+    return name
+
+
+def check_secret_key(config: dict[str, Any]) -> None:
+    """A secret key is text (or bytes); in production at least 32 characters."""
+    key = config.get("SECRET_KEY")
+    if key is not None and not isinstance(key, str | bytes):
+        raise ConfigError(f"SECRET_KEY must be text ({PREFIX}_SECRET_KEY), not {type(key).__name__}")
+    if config["ENV_NAME"] == "production" and len((key or "").strip()) < 32:
+        raise ConfigError(f"{PREFIX}_SECRET_KEY must be set in production (at least 32 characters)")
+
+
 def finish(config: dict[str, Any]) -> None:
     """Fill derived settings and refuse unsafe combinations."""
-    if config.get("ENV_NAME") == "production" and len(str(config.get("SECRET_KEY") or "").strip()) < 32:
-        raise ConfigError("INCENTIVES_SECRET_KEY must be set in production (at least 32 characters)")
+    config["ENV_NAME"] = environment_name(config)
+    check_secret_key(config)
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = secrets.token_hex(32)
     if config.get("ENV_NAME") == "production":

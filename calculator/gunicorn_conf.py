@@ -8,7 +8,7 @@ import gc
 worker_class = "sync"  # CPU-bound pages: sync workers (gthread piled connections on one worker; engineering notes)
 timeout = 30           # a worker silent this long is killed and replaced (nginx, in front, answers that as a 502)
 # A sync worker serves one connection at a time: bare, two slow clients take the site down (docs/security.md).
-# In production nginx reads every request whole before gunicorn sees it (scripts/serve, deploy/nginx.conf), and
+# In production nginx reads every request whole before gunicorn sees it (incentives-serve, calculator/front), and
 # refuses request and header lines over 8000 bytes itself, in the app's formats: gunicorn, behind it, accepts a
 # little more (its maximum), so its own plain-text 414/400 never reaches anyone.
 limit_request_line = 8190

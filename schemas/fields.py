@@ -324,8 +324,21 @@ class Day(fields.Date):
         return day
 
 
+def refused_character(ch: str) -> bool:
+    """A character text cannot keep: a control character other than tab and line ends (Cc), half of a surrogate
+    pair (Cs: not text, cannot be stored as UTF-8), or a noncharacter (U+FDD0–U+FDEF, U+xxFFFE, U+xxFFFF: XML and
+    spreadsheets cannot hold them). Everything else is kept, private-use characters (rare names in some Chinese
+    systems), characters newer than this Python's Unicode tables and format characters (joiners, marks) included."""
+    code = ord(ch)
+    if ch in "\t\n\r":
+        return False
+    return (unicodedata.category(ch) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF
+            or code & 0xFFFE == 0xFFFE)
+
+
 class Text(fields.String):
-    """Free text with a length limit; control characters are refused by being stripped."""
+    """Free text (names, references, departments) with a length limit, kept as given apart from the spaces around
+    it; a character text cannot keep (:func:`refused_character`) is refused naming its position, never dropped."""
 
     def __init__(self, *, max_length: int = 200, **kwargs: Any) -> None:
         self.max_length = max_length
@@ -336,11 +349,14 @@ class Text(fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]  # blank is no answer
         if not isinstance(value, str):
             raise ValidationError(Msg("not_text"))
-        if len(value) > 2 * self.max_length + 100:  # too long even if most of it were control characters
+        if len(value) > 2 * self.max_length + 100:  # too long whatever spaces surround it: refused unread
             raise ValidationError(Msg("too_long", max=self.max_length))
-        text = "".join(ch for ch in value if ch in "\t\n" or unicodedata.category(ch)[0] != "C").strip()
+        text = value.strip()
         if len(text) > self.max_length:
             raise ValidationError(Msg("too_long", max=self.max_length))
+        for position, ch in enumerate(value, 1):
+            if refused_character(ch):
+                raise ValidationError(Msg("bad_character", position=position, code=f"U+{ord(ch):04X}"))
         return text or None
 
 

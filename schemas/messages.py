@@ -20,6 +20,8 @@ MESSAGES: dict[str, str] = {
     "not_list": N_("Expected a list."),
     "not_text": N_("Expected text."),
     "too_long": N_("Too long: at most {max} characters."),
+    "bad_character": N_("Character {position} ({code}) is a control character or not a valid character, so it "
+                        "cannot be kept: please delete it."),
     "not_integer": N_("Not a whole number."),
     "not_number": N_("Not a number: use digits such as 1,234,567 or 1234567 (万 and 亿 suffixes are accepted)."),
     "not_finite": N_("Not a finite number."),

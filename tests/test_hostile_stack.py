@@ -7,6 +7,7 @@ These tests need Debian's nginx (``make test`` installs it); without it they fai
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -270,11 +271,34 @@ def test_what_nginx_passes_never_meets_gunicorns_own_smaller_limits(stack):
     assert status == 200 and json.loads(body)["status"] == "ok"
 
 
+def test_connections_per_address_are_capped_and_a_stalled_body_is_dropped(stack):
+    """64 connections from one address whose request bodies never come (nginx holds them, reading): the next request
+    from that address gets nginx's 503 in the app's format and language; nginx drops the stalled ones after
+    client_body_timeout (10 s), so they cannot be held longer (the socket's 40 s only stops a hung test)."""
+    held = []
+    try:
+        for _ in range(64):
+            sock = socket.create_connection(("127.0.0.1", stack.port), timeout=40)
+            sock.sendall(b"POST /api/v1/assessments HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                         b"Content-Length: 100\r\n\r\n{")
+            held.append(sock)
+        time.sleep(1)  # nginx has read every header
+        answer = raw(stack.port, b"GET /programs?lang=zh HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert_front_answer(*head_and_body(answer), 503, False, "来自您所在地址的同时连接过多")
+        for sock in held:
+            with contextlib.suppress(ConnectionResetError):  # reset_timedout_connection: dropped without a word
+                assert sock.recv(1024) == b"", "nginx answered a request whose body never came"
+    finally:
+        for sock in held:
+            sock.close()
+    assert stack.request("GET", "/healthz")[0] == 200
+
+
 def test_a_gateway_error_is_answered_in_the_apps_formats(tmp_path):
     """nginx's 502 when gunicorn is not there (a worker killed, a restart): the app's page or JSON error."""
     nginx_installed()
     from calculator.app import create_app
-    from deploy.front import nginx_conf, write_pages
+    from calculator.front.files import nginx_conf, write_pages
 
     run = tmp_path / "run"
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -304,6 +328,27 @@ def test_a_gateway_error_is_answered_in_the_apps_formats(tmp_path):
         process.wait(timeout=20)
 
 
+def test_a_cross_site_post_through_the_front_is_refused_and_a_same_origin_one_answered(stack):
+    """The Origin check behind nginx, in production: nginx passes the browser's Host on, so a browser's own post
+    (Origin and Sec-Fetch-Site as a browser sends them, the session cookie and its token) is answered, and the
+    same post from another site is refused with the app's page, its headers and HSTS."""
+    status, headers, body = stack.request("GET", "/company")  # no ?lang=: the session is the one cookie set
+    cookie = headers["set-cookie"].split(";", 1)[0]
+    assert cookie.startswith("session=")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', body.decode()).group(1)
+    form = f"csrf_token={token}&company-name=Acme+Ltd&as_of=2026-11-21".encode()
+    base = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+    own = {**base, "Origin": f"http://127.0.0.1:{stack.port}", "Sec-Fetch-Site": "same-origin"}
+    status, _, body = stack.request("POST", "/company?lang=en", form, own)
+    assert status == 200 and b"Acme Ltd" in body
+    for foreign in ({"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+                    {"Origin": "https://evil.example"}):
+        status, headers, body = stack.request("POST", "/company?lang=zh", form, {**base, **foreign})
+        page = body.decode()
+        assert status == 403 and "此表单是从其他网站发送到测算器的" in page and "Acme Ltd" not in page
+        assert "strict-transport-security" in headers and "default-src 'self'" in headers["content-security-policy"]
+
+
 def test_serve_runs_as_the_current_user_on_loopback_with_its_files_in_a_private_folder(stack):
     workers = stack.workers()
     assert len(workers) == 2
@@ -317,7 +362,8 @@ def test_serve_runs_as_the_current_user_on_loopback_with_its_files_in_a_private_
 
 
 def test_the_readme_production_instructions_start_what_these_tests_start():
-    """README's production section runs `make serve`, whose recipe runs scripts/serve (started above)."""
+    """README's production section runs `make serve`, whose recipe runs scripts/serve (started above), which runs
+    the packaged front (``python -m calculator.front``, ``incentives-serve`` from a wheel)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Running in production"):readme.index("---", readme.index("## Running in"))]
     assert "make serve" in section and "INCENTIVES_ENV_NAME=production" in section
@@ -325,3 +371,7 @@ def test_the_readme_production_instructions_start_what_these_tests_start():
     recipe = makefile[makefile.index("\nserve:"):].split("\n\n", 1)[0]
     assert "scripts/serve --port" in recipe and "nginx" in recipe
     assert re.search(r"^SYSTEM_PACKAGES :=.*\bnginx\b", makefile, re.M)
+    # scripts/serve runs the packaged front, the same one an installed wheel runs as incentives-serve (test_wheel)
+    assert re.search(r"^exec .* -m calculator\.front ", (ROOT / "scripts" / "serve").read_text(), re.M)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'incentives-serve = "calculator.front.serve:run"' in pyproject

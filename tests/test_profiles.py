@@ -101,9 +101,10 @@ def test_an_empty_assessment_is_refused(catalogue):
     assert "company" in next(iter(errs.values())).lower()
 
 
-def test_control_characters_are_stripped_from_text(catalogue):
-    loaded = PersonSchema(choices=catalogue.choices).load({"ref": "Zhang\x00 Wei\x07"})
-    assert loaded["ref"] == "Zhang Wei"
+def test_control_characters_in_text_are_refused_naming_their_position_not_dropped(catalogue):
+    with pytest.raises(ValidationError) as refused:
+        PersonSchema(choices=catalogue.choices).load({"ref": "Zhang\x00 Wei\x07"})
+    assert refused.value.messages["ref"][0].startswith("Character 6 (U+0000)")
 
 
 def test_every_profile_field_documents_unit_and_both_languages():

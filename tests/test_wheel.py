@@ -109,11 +109,15 @@ def test_the_wheel_holds_the_code_tables_translations_templates_and_static_files
     expected |= {str(p.relative_to(src)) for p in (src / "calculator" / "i18n" / "translations").rglob("*.po*")}
     for folder in ("templates", "static"):
         expected |= {f"calculator/{p.relative_to(src)}" for p in (src / folder).rglob("*") if p.is_file()}
+    front = {str(p.relative_to(src)) for p in (src / "calculator" / "front").glob("*.*") if p.suffix != ".py"}
+    assert "calculator/front/nginx.conf" in front
+    expected |= front
     with zipfile.ZipFile(installed.wheel) as wheel:
         shipped = set(wheel.namelist())
     assert sorted(expected - shipped) == []
     assert any(name.startswith("calculator/templates/") for name in shipped)
     assert any(name.startswith("calculator/static/") for name in shipped)
+    assert "calculator/templates/error.html" in shipped  # nginx's own pages are rendered from it
 
 
 def test_the_installed_package_is_imported_from_the_venv_not_the_checkout(installed):
@@ -150,14 +154,17 @@ def test_evaluate_from_the_wheel_gives_the_checkout_answer(installed):
                                    "--format", "text")
 
 
-def production_command(gunicorn: Path, port: int) -> list[str]:
-    """The README's production gunicorn line, with the venv's gunicorn and another port."""
+def production_command(program: Path, port: int) -> list[str]:
+    """The README's production line starting with ``program``'s name, run from the venv, on another port."""
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
-    line = next((x for x in lines if x.startswith("gunicorn ")), None)
-    assert line is not None, "the README gives no production gunicorn command"
+    line = next((x for x in lines if x.startswith(program.name + " ")), None)
+    assert line is not None, f"the README gives no production {program.name} command"
     args = shlex.split(line)
-    args[0] = str(gunicorn)
-    return [re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", a) for a in args]
+    args[0] = str(program)
+    args = [re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", a) for a in args]
+    if "--port" in args:
+        args[args.index("--port") + 1] = str(port)
+    return args
 
 
 def free_port() -> int:
@@ -213,6 +220,40 @@ def test_the_production_command_serves_the_chinese_page_and_static_files(install
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=20)
+
+
+def test_the_readme_front_serves_from_the_wheel_through_nginx(installed):
+    """``incentives-serve`` as the README starts it, from the installed wheel (nothing of the checkout): nginx in
+    front of gunicorn, its template and pages from the package: the app's Chinese page through it, and nginx's own
+    refusal rendered in the site's page with HSTS (production)."""
+    assert shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK), \
+        "nginx is not installed: the production front needs Debian's nginx (make system)"
+    with PO.open("rb") as handle:
+        chinese_heading = read_po(handle)["Which Shenzhen AI incentives could you get?"].string
+    port, log = free_port(), installed.work / "serve.log"
+    env = clean_env(INCENTIVES_ENV_NAME="Production", INCENTIVES_SECRET_KEY=secrets.token_hex(32))
+    with log.open("wb") as output:
+        server = subprocess.Popen(production_command(installed.bin("incentives-serve"), port), cwd=installed.work,
+                                  env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_serving(base, server, log)
+        status, body = fetch(f"{base}/?lang=zh")
+        assert status == 200 and chinese_heading in body.decode("utf-8"), log.read_text(errors="replace")[-4000:]
+        try:
+            urllib.request.urlopen(f"{base}/programs?x={'a' * 9000}", timeout=10)
+            raise AssertionError("nginx let a 9,000-byte request line through")
+        except urllib.error.HTTPError as exc:
+            page = exc.read().decode("utf-8")
+            assert exc.code == 414 and exc.headers["Strict-Transport-Security"].startswith("max-age=")
+            assert page.startswith("<!doctype html>") and "at most 8000 bytes" in page and "/static/site.css" in page
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=20)

@@ -21,6 +21,9 @@ TEXTS: dict[str, str] = {
     "zip_ratio": N_("Refused: the workbook is compressed {ratio}:1 (at most {limit}:1); it looks like a zip bomb."),
     "not_tabular": N_("Only .xlsx workbooks and .csv files are accepted (recognised by content, not by name)."),
     "encoding": N_("The CSV file is neither UTF-8 nor GBK/GB18030 text: save it as \"CSV UTF-8\"."),
+    "encoding_wide": N_("The CSV file is {encoding} text, but line {line} holds bytes that cannot be read as such: "
+                        "save the file again from Excel or WPS (as \"CSV UTF-8\" or \"Unicode Text\") and upload "
+                        "it again."),
     "csv_broken": N_("The CSV file cannot be read: {detail}"),
     "unreadable": N_("The workbook cannot be read ({detail})."),
     "xml_entities": N_("Refused: the workbook's XML declares entities, a way of attacking XML readers that Excel and "

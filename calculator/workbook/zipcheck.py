@@ -3,9 +3,10 @@
 Each step refuses in proportion to what it has read, naming the limit (``UnsafeWorkbook.key`` and ``params``;
 the batch messages use the same keys):
 
-* :func:`inspect_xlsx`, the zip directory only (milliseconds): not a zip, too many entries, declared sizes too
-  large, a compression ratio no real export has (zip bombs), macros (xlsm, vbaProject, ActiveX), binary
-  workbooks (xlsb), zips that are not workbooks.
+* :func:`inspect_xlsx`, the zip directory (milliseconds): not a zip, too many entries, declared sizes too
+  large, a compression ratio no real export has (zip bombs), zips that are not workbooks; then the package's
+  declarations, streamed whole: macros (VBA projects, ActiveX, macro sheets) and binary workbooks (xlsb) by
+  content types, relationships and part names, case-insensitively (:mod:`calculator.workbook.package`).
 * :func:`scan_package`, everything openpyxl parses when it opens a workbook, streamed through expat: the parts
   it reads whole must be small; the shared-string table (kept whole in memory) is counted; each worksheet is
   read up to its ``<dimension>`` (where openpyxl stops sizing it) with the per-row bounds below.
@@ -22,15 +23,12 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
-from xml.parsers import expat
-
-from defusedxml import DefusedXmlException
-from defusedxml import ElementTree as SafeTree
 
 from calculator.config import (
     BATCH_MAX_CELLS,
@@ -39,13 +37,15 @@ from calculator.config import (
     BATCH_MAX_ROWS,
     BATCH_MAX_SHARED_STRINGS,
 )
+from calculator.workbook.package import check_package, read_content_types
+from calculator.workbook.xmlscan import MAX_GAP, MAX_PART, Done, UnsafeWorkbook, check_part_size, stream
+
+__all__ = ["MAX_GAP", "MAX_PART", "SheetLimits", "SheetScan", "UnsafeWorkbook", "inspect_xlsx", "scan_package",
+           "scan_sheet"]
 
 MAX_ENTRIES = 500
 MAX_UNCOMPRESSED = 600 * 1024 * 1024     # a 100,000-row roster expands to about 60 MB of sheet XML
 MAX_RATIO = 100                          # real exports compress 7–8:1; a zero-filled bomb 1000:1
-MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"ms-office.activeX")
-MAX_PART = 10 * 1024 * 1024              # an XML part openpyxl parses whole (styles, workbook, rels…); real: < 1 MB
-MAX_GAP = 8 * 1024 * 1024                # bytes of XML without a start tag (Excel's longest cell text is 128 kB)
 ELEMENTS_PER_ROW_CELL = 10               # XML elements in one row or shared text, per cell of the row limit
 ELEMENTS_PER_CELL = 4                    # XML elements in a sheet, per cell of the cells limit
 MAX_OUTSIDE = 100_000                    # elements besides rows (columns, merges, links, validations…)
@@ -61,15 +61,6 @@ SIBLINGS = frozenset(MAIN + n for n in (
     "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst"))
 WORKSHEET_TYPE = "spreadsheetml.worksheet+xml"
 SHARED_STRINGS_TYPE = "spreadsheetml.sharedStrings+xml"
-CHUNK = 1 << 16
-
-
-class UnsafeWorkbook(ValueError):
-    """The file is not a safe .xlsx workbook; ``key`` and ``params`` say why."""
-
-    def __init__(self, key: str, **params: Any) -> None:
-        self.key, self.params = key, params
-        super().__init__(key)
 
 
 @dataclass(frozen=True)
@@ -124,88 +115,25 @@ def inspect_xlsx(source: Path | bytes) -> None:
                                         for i in infos):
                 worst = max(i.file_size / max(i.compress_size, 1) for i in infos)
                 raise UnsafeWorkbook("zip_ratio", ratio=f"{max(ratio, worst):.0f}", limit=MAX_RATIO)
-            names = {i.filename for i in infos}
-            if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise UnsafeWorkbook("macro")
-            if "[Content_Types].xml" not in names:
-                raise UnsafeWorkbook("not_xlsx_zip")
-            types = archive.read("[Content_Types].xml") if archive.getinfo("[Content_Types].xml").file_size \
-                < 1_000_000 else b""
-            if any(marker in types for marker in MACRO_TYPES):
-                raise UnsafeWorkbook("macro")
-            if "xl/workbook.bin" in names:
-                raise UnsafeWorkbook("xlsb")
-            if "xl/workbook.xml" not in names:
+            check_package(archive)  # macros and binary workbooks, by the package's content
+            if "xl/workbook.xml" not in {i.filename for i in infos}:
                 raise UnsafeWorkbook("not_xlsx_zip")
     except zipfile.BadZipFile:
         raise UnsafeWorkbook("bad_zip") from None
-    # zipfile raises NotImplementedError for a compression method it does not support: a refusal, not a stub.
-    except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError):
+    # zipfile raises NotImplementedError for a compression method it does not support: a refusal, not a stub;
+    # zlib.error for a damaged deflate stream (the package's declarations are read here).
+    except (OSError, EOFError, zipfile.LargeZipFile, NotImplementedError, zlib.error):
         raise UnsafeWorkbook("bad_zip") from None
 
 
 # --- streaming scans -----------------------------------------------------------------------------------------
-class _Done(Exception):
-    """Raised by a handler to stop a scan early (nothing more to learn from the part)."""
-
-
-def _refuse_entities(*_args: Any) -> None:
-    raise UnsafeWorkbook("xml_entities")
-
-
-def _stream(handle: IO[bytes], part: str, start: Callable[[str, Any], None], progress: Callable[[], int]) -> bool:
-    """Feed ``handle`` through expat (namespaces resolved as ``uri}local``), calling ``start`` per start tag;
-    True when the part was read to its end, False when a handler stopped early (:class:`_Done`).
-
-    ``progress()`` grows with every element counted; MAX_GAP bytes without it growing is refused (expat holds a
-    whole start tag in memory, and openpyxl a whole text)."""
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    parser.EntityDeclHandler = _refuse_entities
-    parser.UnparsedEntityDeclHandler = _refuse_entities
-    parser.ExternalEntityRefHandler = _refuse_entities
-    parser.StartElementHandler = start
-    seen, quiet = -1, 0
-    try:
-        while chunk := handle.read(CHUNK):
-            parser.Parse(chunk, False)
-            now = progress()
-            quiet = quiet + len(chunk) if now == seen else 0
-            seen = now
-            if quiet > MAX_GAP:
-                raise UnsafeWorkbook("xml_gap", part=part, limit=MAX_GAP // (1024 * 1024))
-        parser.Parse(b"", True)
-    except _Done:
-        return False
-    except expat.ExpatError as exc:
-        raise UnsafeWorkbook("unreadable", detail=f"XML: {expat.ErrorString(exc.code)}, {part} "
-                                                  f"line {exc.lineno}") from None
-    return True
-
-
 @contextmanager
 def _open(source: Path | bytes) -> Iterator[zipfile.ZipFile]:
     try:
         with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             yield archive
-    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile, NotImplementedError):
+    except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile, NotImplementedError, zlib.error):
         raise UnsafeWorkbook("bad_zip") from None
-
-
-def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Part name (without the leading slash) → declared content type, from ``[Content_Types].xml``."""
-    info = archive.getinfo("[Content_Types].xml")
-    if info.file_size > MAX_PART:
-        raise UnsafeWorkbook("zip_part", part=info.filename, size=f"{info.file_size / 1e6:.0f}",
-                             limit=MAX_PART // (1024 * 1024))
-    try:
-        root = SafeTree.fromstring(archive.read(info))
-    except SafeTree.ParseError as exc:
-        raise UnsafeWorkbook("unreadable", detail=f"XML: [Content_Types].xml {exc}") from None
-    except DefusedXmlException:
-        raise UnsafeWorkbook("xml_entities") from None
-    return {node.get("PartName", "").lstrip("/"): node.get("ContentType", "") for node in root
-            if node.tag.endswith("Override")}
 
 
 def scan_package(source: Path | bytes, limits: SheetLimits | None = None) -> dict[str, SheetScan]:
@@ -221,7 +149,7 @@ def scan_package(source: Path | bytes, limits: SheetLimits | None = None) -> dic
     limits = limits or SheetLimits()
     scans: dict[str, SheetScan] = {}
     with _open(source) as archive:
-        types = _content_types(archive)
+        types = read_content_types(archive).declared
         for info in archive.infolist():
             kind = types.get(info.filename, "")
             if kind.endswith(SHARED_STRINGS_TYPE):
@@ -229,9 +157,8 @@ def scan_package(source: Path | bytes, limits: SheetLimits | None = None) -> dic
                     _scan_shared_strings(handle, info.filename, limits)
                 continue
             sheet = kind.endswith(WORKSHEET_TYPE)
-            if not sheet and info.file_size > MAX_PART and not info.filename.startswith("xl/media/"):
-                raise UnsafeWorkbook("zip_part", part=info.filename, size=f"{info.file_size / 1e6:.0f}",
-                                     limit=MAX_PART // (1024 * 1024))
+            if not sheet and not info.filename.startswith("xl/media/"):
+                check_part_size(info)
             if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                 scans[info.filename] = scan = SheetScan()
                 with archive.open(info) as handle:
@@ -270,7 +197,7 @@ def _scan_shared_strings(handle: IO[bytes], part: str, limits: SheetLimits) -> N
             if counts[1] > per_entry or counts[2] > total:
                 raise UnsafeWorkbook("xml_elements", part=part, limit=min(per_entry, total))
 
-    _stream(handle, part, start, lambda: counts[2])
+    stream(handle, part, start, lambda: counts[2])
 
 
 def _scan_rows(handle: IO[bytes], part: str, limits: SheetLimits, scan: SheetScan, *, whole: bool,
@@ -335,9 +262,9 @@ def _scan_rows(handle: IO[bytes], part: str, limits: SheetLimits, scan: SheetSca
         elif name in siblings and in_row:
             switch(False, elements - 1)
         elif name == dimension and not whole:
-            raise _Done
+            raise Done
 
-    finished = _stream(handle, part, start, check)
+    finished = stream(handle, part, start, check)
     scan.cells = cells
     if finished:
         switch(False, elements)

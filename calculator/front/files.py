@@ -1,10 +1,10 @@
-"""The production front's files, made from the app's settings when ``scripts/serve`` starts.
+"""The production front's files, made from the app's settings when ``incentives-serve`` starts.
 
-* ``nginx.conf`` from ``deploy/nginx.conf``: every size and limit is the app's own number (``MAX_CONTENT_LENGTH``,
-  ``BATCH_MAX_UPLOAD``), so nginx refuses exactly what the app would.
+* ``nginx.conf`` from the template beside this module (package data): every size and limit is the app's own
+  number (``MAX_CONTENT_LENGTH``, ``BATCH_MAX_UPLOAD``), so nginx refuses exactly what the app would.
 * nginx's own answers (400, 404, 408, 413, 414, 500, 502, 503, 504), in both languages and in the app's formats:
-  an HTML page rendered through the site's templates (``deploy/error.html``), or the API's JSON error document
-  for ``/api/``; nginx adds the app's security headers (taken from ``security_headers``) and, in production, HSTS.
+  an HTML page rendered through the site's own ``error.html``, or the API's JSON error document for ``/api/``;
+  nginx adds the app's security headers (taken from ``security_headers``) and, in production, HSTS.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, render_template_string
+from flask import Flask, Response, render_template
 
 from calculator.api.errors import payload
 from calculator.api.errors import text as api_text
@@ -25,7 +25,7 @@ from calculator.batch.texts import text as batch_text
 from calculator.i18n import N_, t
 from calculator.web.views import security_headers
 
-DEPLOY = Path(__file__).resolve().parent
+TEMPLATE = Path(__file__).resolve().parent / "nginx.conf"
 LANGS = ("zh", "en")
 MAX_LINE = 8000                # bytes of a request line or a header line (gunicorn's own limit is 8190: never hit)
 HSTS = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
@@ -72,10 +72,9 @@ def message(status: int, lang: str, config: dict[str, Any], api: bool) -> str:
 
 
 def page(app: Flask, status: int, lang: str, text: str) -> str:
-    """An HTML page in the site's shell, as the app renders ``error.html``."""
-    template = (DEPLOY / "error.html").read_text(encoding="utf-8")
+    """An HTML page in the site's shell: the app's own ``error.html``, saying ``text``."""
     with app.test_request_context(f"/?lang={lang}"):
-        return render_template_string(template, code=status, message=text)
+        return render_template("error.html", code=status, message=text)
 
 
 def write_pages(app: Flask, folder: Path) -> None:
@@ -109,7 +108,7 @@ def error_pages(kind: str, statuses: tuple[int, ...], upload: bool = False) -> s
 
 
 def nginx_conf(run: Path, config: dict[str, Any], host: str, port: int, timeout: int) -> str:
-    """``deploy/nginx.conf`` with every placeholder filled (a placeholder left over is a bug: refused)."""
+    """``nginx.conf`` (the template) with every placeholder filled (a placeholder left over is a bug: refused)."""
     user = pwd.getpwuid(os.geteuid()).pw_name
     values = {
         "RUN": str(run), "HOST": host, "PORT": str(port),
@@ -122,6 +121,6 @@ def nginx_conf(run: Path, config: dict[str, Any], host: str, port: int, timeout:
         "PAGES": error_pages("page", PAGES), "UPLOAD_PAGES": error_pages("page", PAGES, upload=True),
         "API_PAGES": error_pages("api", API_PAGES),
     }
-    text = (DEPLOY / "nginx.conf").read_text(encoding="utf-8")
+    text = TEMPLATE.read_text(encoding="utf-8")
     text = re.sub(r"@([A-Z_]+)@", lambda m: values[m.group(1)], text)
     return text

@@ -1,1 +1,0 @@
-"""The production front (nginx in front of gunicorn): configuration template, page rendering, the serve command."""
