@@ -41,6 +41,7 @@ TEXTS = {
     "wrote": N_("Wrote {path}"),
     "progress": N_("{done}/{total} rows, rejected {rejected}"),
     "at_least_one": N_("must be at least 1."),
+    "whole_at_least_one": N_("must be a whole number of at least 1 (the number of processes), not {value}."),
     # the text report
     "head": N_("As of {as_of}  tables {tables_version}"),
     "because": N_("because: {reason}"),
@@ -76,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--as-of", default=None, help="assessment date, YYYY-MM-DD (default today)")
     bt.add_argument("--lang", choices=LANGS, default="en")
     bt.add_argument("--max-rows", type=int, default=None, help="refuse files with more data rows than this")
+    bt.add_argument("--jobs", default=None, metavar="N",
+                    help="assess rows in N worker processes (default: every core this process may use; 1: in this "
+                         "process)")
     wk = sub.add_parser("worker", help="run batch jobs from the Redis queue (INCENTIVES_REDIS_URL, with the same "
                                        "INCENTIVES_* settings as the app servers; see docs/batch.md)")
     wk.add_argument("--burst", action="store_true", help="stop once the queue is empty")
@@ -199,7 +203,8 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
 
     try:
         summary = run_batch(catalogue, args.input, args.output, kind=args.kind, as_of=args.as_of, lang=lang,
-                            max_rows=args.max_rows if args.max_rows is not None else MAX_ROWS, on_progress=progress)
+                            max_rows=args.max_rows if args.max_rows is not None else MAX_ROWS, on_progress=progress,
+                            processes=args.jobs)
     except BatchFileError as exc:
         if bar:
             sys.stderr.write("\n")
@@ -212,6 +217,18 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
         print(note, file=sys.stderr)
     print(sentences(summary.line(lang), t(TEXTS["wrote"], lang, path=args.output), lang))
     return 3 if summary.rejected else 0
+
+
+def processes(value: str | None, lang: str) -> int:
+    """``--jobs``: a whole number of at least 1; by default every core this process may use."""
+    from calculator.batch.parallel import default_processes
+
+    if value is None:
+        return default_processes()
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise InputError("--jobs: " + t(TEXTS["whole_at_least_one"], lang, value=value))
+    return int(text)
 
 
 def tables(args: argparse.Namespace) -> int:
@@ -251,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise InputError(f"--as-of: {problem}")
         if getattr(args, "max_rows", None) is not None and args.max_rows < 1:
             raise InputError("--max-rows: " + gettext(TEXTS["at_least_one"], lang))
+        if args.command == "batch":
+            args.jobs = processes(args.jobs, lang)
         if args.command in ("tables", "worker"):  # commands that load their own catalogue (or a whole app)
             return tables(args) if args.command == "tables" else worker(args)
         catalogue = load_catalogue()

@@ -44,10 +44,13 @@ DEFAULTS: dict[str, Any] = {
     "BATCH_REAP_SECONDS": 10,            # how often each process (app and queue worker) deletes what is due
     "BATCH_MAX_ERRORS": 10_000,          # rejected-row messages kept per job (the rest counted, not stored)
     "BATCH_MAX_QUEUED": 10,              # jobs waiting or running at once (this server; with Redis: the queue)
+    # processes assessing one job's rows (1: in the process running the job). Small: a server already runs several
+    # web workers, and the process writing the workbook is the limit past two (docs/performance.md)
+    "BATCH_PROCESSES": 2,
     "REDIS_URL": None,                   # e.g. redis://127.0.0.1:6379/0: jobs on Redis (RQ), see docs/batch.md
 }
 BATCH_WHOLE = ("BATCH_MAX_UPLOAD", "BATCH_MAX_ROWS", "BATCH_MAX_COLUMNS", "BATCH_MAX_ROW_CELLS", "BATCH_MAX_CELLS",
-               "BATCH_MAX_SHARED_STRINGS")
+               "BATCH_MAX_SHARED_STRINGS", "BATCH_PROCESSES")
 BATCH_POSITIVE = ("BATCH_TTL", "BATCH_REAP_SECONDS", "BATCH_MAX_ERRORS", "BATCH_MAX_QUEUED")
 
 

@@ -4,6 +4,7 @@ English status word or unit, and no surface choosing words by comparing a langua
 from __future__ import annotations
 
 import ast
+import html
 import io
 import json
 import re
@@ -180,7 +181,9 @@ def chinese_pages(client) -> dict[str, str]:
         parts += [{"people": data["people"]}] if "people" in data else []
         for part in parts:
             kind, form = form_data(part)
-            pages[f"{kind} results for {name}"] = client.post(f"/{kind}?lang=zh", data=form)
+            results = pages[f"{kind} results for {name}"] = client.post(f"/{kind}?lang=zh", data=form)
+            for action in re.findall(r'formaction="(/\w+/program/[^"]+)"', results.get_data(as_text=True)):
+                pages[f"{html.unescape(action)} for {name}"] = client.post(html.unescape(action), data=form)
     invalid = MultiDict([("company-employees", "many"), ("company-tax_year", "20x5"), ("submit", "1")])
     pages["company form with errors"] = client.post("/company?lang=zh", data=invalid)
     return pages
@@ -189,7 +192,8 @@ def chinese_pages(client) -> dict[str, str]:
 def test_no_chinese_page_shows_an_english_status_word_or_unit(app):
     client = app.test_client()
     found = {}
-    for name, response in chinese_pages(client).items():
+    pages = chinese_pages(client)
+    for name, response in pages.items():
         assert response.status_code in (200, 422), name
         page = response.get_data(as_text=True)
         assert "lang=\"zh-Hans-CN\"" in page, name
@@ -197,7 +201,8 @@ def test_no_chinese_page_shows_an_english_status_word_or_unit(app):
         if words:
             found[name] = words
     assert not found, f"English words on Chinese pages: {found}"
-    results = chinese_pages(client)["company results for qianhai-hk-staff.json"].get_data(as_text=True)
+    assert sum("/program/" in name for name in pages) >= 40  # each program's own page, with its conditions
+    results = pages["company results for qianhai-hk-staff.json"].get_data(as_text=True)
     assert "可能符合条件" in results and "（人）" not in results  # the statuses in Chinese; units in words
 
 
@@ -342,6 +347,9 @@ def test_the_word_check_finds_english_where_a_page_is_english(app):
     """The checks above would see English: the same pages in English are full of the words they look for."""
     client = app.test_client()
     kind, form = form_data({"company": example("qianhai-hk-staff.json")["company"]})
-    page = visible(client.post(f"/{kind}?lang=en", data=form).get_data(as_text=True))
-    assert {"Likely eligible", "Not eligible", "met", "CNY", "Sources"} <= english_words(page)
+    results = client.post(f"/{kind}?lang=en", data=form).get_data(as_text=True)
+    action = re.search(r'class="program status-not_eligible".*?formaction="([^"]+)"', results, re.S).group(1)
+    program = client.post(html.unescape(action), data=form).get_data(as_text=True)
+    assert {"Likely eligible", "Not eligible", "CNY"} <= english_words(visible(results))
+    assert {"Not eligible", "met", "Sources"} <= english_words(visible(program))
     assert english_words(visible(client.get("/company?lang=en").get_data(as_text=True))) >= {"people", "year", "No"}

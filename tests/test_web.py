@@ -72,7 +72,70 @@ def test_company_results_show_the_engines_statuses_and_amounts(client, evaluate,
         assert program["amount"] in card.group(2), program["id"]
 
 
-def test_each_card_shows_its_own_programs_formula_and_sources_in_the_pages_language(client, evaluate):
+def card(page: str, card_id: str) -> re.Match:
+    found = re.search(rf'<article class="program status-(\w+)" id="{card_id}">(.*?)</article>', page, re.S)
+    assert found, card_id
+    return found
+
+
+def follow_card(client, page: str, card_id: str):
+    """What a browser does on a card's button: post the results page's own answers form to the button's formaction."""
+    form = re.search(r'<form [^>]*id="answers"[^>]*>(.*?)</form>', page, re.S)
+    assert form, "the results page carries no answers form"
+    answers = MultiDict([(html.unescape(n), html.unescape(v)) for n, v in
+                         re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form.group(1))])
+    button = r'<button type="submit" form="answers"[^>]* formaction="([^"]+)"'
+    (action,) = re.findall(button, card(page, card_id).group(2))
+    return client.post(html.unescape(action), data=answers)
+
+
+@pytest.mark.parametrize("example", ["futian-hightech-scaleup.json", "nanshan-seed-startup.json",
+                                     "qianhai-hk-staff.json"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_results_pages_stay_light_with_each_programs_details_one_button_away(client, evaluate, example, lang):
+    """The results page carries what the answers decided; each program's conditions, formula, documents and
+    sources are on its own page (issue #16: the results page at most 60 kB for the example companies)."""
+    data = MultiDict(list(company_form(example).items()) + zones(example))
+    body = client.post(f"/company?lang={lang}", data=data).get_data()
+    page = body.decode("utf-8")
+    assert len(body) <= 60_000
+    assert '<table class="criteria">' not in page
+    company = {"company": json.loads((EXAMPLES / example).read_text(encoding="utf-8"))["company"]}
+    for program in evaluate(company, AS_OF, lang)["programs"]:
+        buttons = re.findall(r'formaction="([^"]+)"', card(page, program["id"]).group(2))
+        assert buttons == [f"/company/program/{program['id']}?lang={lang}"], program["id"]
+
+
+def test_a_cards_button_shows_that_program_whole_from_the_same_answers(client, evaluate):
+    """Every card's button opens the program's page: the same status and amount, every condition against the
+    answers, its benefit items, formula and sources; and the way back gives the same results."""
+    example = "futian-hightech-scaleup.json"
+    data = MultiDict(list(company_form(example).items()) + zones(example))
+    page = client.post("/company?lang=en", data=data).get_data(as_text=True)
+    doc = evaluate(json.loads((EXAMPLES / example).read_text(encoding="utf-8")), AS_OF, "en")
+    for program in doc["programs"]:
+        response = follow_card(client, page, program["id"])
+        assert response.status_code == 200, program["id"]
+        detail = response.get_data(as_text=True)
+        whole = card(detail, program["id"])
+        assert whole.group(1) == program["status"] and program["amount"] in whole.group(2), program["id"]
+        text = html.unescape(whole.group(2))
+        rows = re.findall(r'<tr class="result-(\w+)"><td>(.*?)</td>', whole.group(2))
+        assert [(r, html.unescape(c)) for r, c in rows] == [(c["result"], c["condition"]) for c in program["criteria"]]
+        for criterion in program["criteria"]:
+            assert criterion["actual"] in text, (program["id"], criterion["condition"])
+        for item in program["benefit"].get("items") or []:
+            assert item["text"] in text, program["id"]
+        assert program["benefit"]["formula"] in text, program["id"]
+        assert all(source["title"] in text for source in program["sources"]), program["id"]
+    back = re.search(r'<form method="post" action="([^"]+)" class="actions">(.*?)</form>', detail, re.S)
+    answers = MultiDict([(html.unescape(n), html.unescape(v)) for n, v in
+                         re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', back.group(2))])
+    again = client.post(html.unescape(back.group(1)), data=answers).get_data(as_text=True)
+    assert doc["totals"]["overall"]["text"] in again and "Back to all results" in detail
+
+
+def test_each_programs_page_shows_its_own_formula_and_sources_in_the_pages_language(client, evaluate):
     """A card's formula, documents and sources are rendered once per program and language and reused: pages
     in both languages, one after the other, each show every program's own texts in their language only."""
     example = "futian-hightech-scaleup.json"
@@ -83,12 +146,28 @@ def test_each_card_shows_its_own_programs_formula_and_sources_in_the_pages_langu
         other_doc = {p["id"]: p for p in evaluate(json.loads((EXAMPLES / example).read_text(encoding="utf-8")),
                                                   AS_OF, other)["programs"]}
         for program in doc["programs"]:
-            card = re.search(rf'<article class="program status-\w+" id="{program["id"]}">(.*?)</article>', page, re.S)
-            text = html.unescape(card.group(1))
+            detail = follow_card(client, page, program["id"]).get_data(as_text=True)
+            text = html.unescape(card(detail, program["id"]).group(2))
             assert program["benefit"]["formula"] in text, (lang, program["id"])
             assert other_doc[program["id"]]["benefit"]["formula"] not in text, (lang, program["id"])
             for source in program["sources"]:
                 assert f'{source["key"]}: ' in text and source["title"] in text, (lang, program["id"])
+
+
+def test_a_persons_program_page_is_that_persons_and_unknown_programs_are_not_found(client):
+    data = {"people-count": "2", "as_of": AS_OF.isoformat(),
+            "person-0-ref": "A", "person-0-identity": "hk_permanent_resident", "person-0-annual_gross_income": "150",
+            "person-0-annual_gross_income__unit": "wan", "person-0-special_deductions": "0",
+            "person-0-pays_iit_in_shenzhen": "yes", "person-0-recognised_high_end_or_shortage_talent": "yes",
+            "person-0-tax_year": "2025", "person-1-ref": "B", "person-1-identity": "mainland"}
+    page = client.post("/talent?lang=en", data=data).get_data(as_text=True)
+    program_id = re.search(r'<article class="program status-eligible" id="([\w-]+)-0">', page).group(1)
+    first = follow_card(client, page, f"{program_id}-0").get_data(as_text=True)
+    second = follow_card(client, page, f"{program_id}-1").get_data(as_text=True)
+    assert "CNY 250,080" in card(first, f"{program_id}-0").group(2)
+    assert card(second, f"{program_id}-1").group(1) != "eligible"
+    assert client.post("/talent/program/no-such-program?lang=en", data=data).status_code == 404
+    assert client.post(f"/talent/program/{program_id}?lang=en&person=7", data=data).status_code == 404
 
 
 def test_amounts_in_wan_give_the_same_result_as_in_yuan(client):
@@ -147,10 +226,11 @@ def test_talent_form_adds_people_and_assesses_each(client, evaluate):
 def test_csrf_is_enforced_and_an_expired_form_keeps_the_answers():
     app = create_app({"TESTING": True})
     client = app.test_client()
-    response = client.post("/company?lang=en", data={"company-name": "Kept Co", "company-revenue_latest": "5"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert "answers are kept" in page and 'value="Kept Co"' in page and 'name="csrf_token"' in page
+    for path in ("/company?lang=en", "/company/program/sz-ai-application-demonstration?lang=en"):
+        response = client.post(path, data={"company-name": "Kept Co", "company-revenue_latest": "5"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400, path
+        assert "answers are kept" in page and 'value="Kept Co"' in page and 'name="csrf_token"' in page, path
 
 
 def test_security_headers_on_every_response(client):
@@ -249,10 +329,20 @@ def test_the_catalogue_shows_words_not_codes_and_finds_the_same_programs_in_both
 
 
 def test_benefit_items_show_their_type_in_the_pages_language(client, evaluate):
+    """Items show on the card of an eligible program, and on every program's own page (its button says so)."""
     example = "qianhai-hk-staff.json"
     data = MultiDict(list(company_form(example).items()) + zones(example))
     page = client.post("/company?lang=zh", data=data).get_data(as_text=True)
-    types = re.findall(r'<span class="item-type">([^<]*)</span>', page)
+    doc = evaluate({"company": json.loads((EXAMPLES / example).read_text(encoding="utf-8"))["company"]}, AS_OF, "zh")
+    with_items = [p for p in doc["programs"] if p["benefit"].get("items")]
+    assert with_items
+    types = []
+    for program in with_items:
+        found = card(page, program["id"]).group(2)
+        if program["status"] != "eligible":
+            assert "给予或要求的内容" in found and 'class="items"' not in found, program["id"]
+            found = card(follow_card(client, page, program["id"]).get_data(as_text=True), program["id"]).group(2)
+        types += re.findall(r'<span class="item-type">([^<]*)</span>', found)
     assert types and set(types) <= {"许可", "义务", "认定", "信息", "提示"}
 
 

@@ -124,7 +124,7 @@ def test_answering_the_top_question_reassesses_keeps_the_answers_and_the_questio
     sent.add("answered", top)
     after = client.post(action, data=sent).get_data(as_text=True)
     assert top not in asked(after)
-    carried = dict(inputs(form_of(after, 'id="answers-form"')[1]))
+    carried = dict(inputs(form_of(after, 'id="answers"')[1]))
     assert {k: carried.get(k) for k in FOUNDER} == FOUNDER
     assert carried.get(top, "") == answer
     settled = {p["id"] for p in question["programs"]}
@@ -155,10 +155,10 @@ def test_talent_items_to_find_out_link_to_each_persons_own_questions(client):
 
 def test_the_header_language_switch_keeps_answers_and_shows_the_same_figures(client, evaluate):
     page = first_results(client, "en")
-    switch = re.search(r'<header class="site-header">.*?<button [^>]*form="answers-form"[^>]*formaction="([^"]+)"',
+    switch = re.search(r'<header class="site-header">.*?<button [^>]*form="answers"[^>]*formaction="([^"]+)"',
                        page, re.S)
     assert switch and switch.group(1).endswith("lang=zh")
-    _, body = form_of(page, 'id="answers-form"')
+    _, body = form_of(page, 'id="answers"')
     chinese = client.post(html.unescape(switch.group(1)), data=MultiDict(inputs(body))).get_data(as_text=True)
     assert '<html lang="zh-Hans-CN">' in chinese
     doc = evaluate({"company": {k.removeprefix("company-"): v for k, v in FOUNDER.items() if k != "as_of"}},
@@ -224,14 +224,14 @@ def test_a_link_with_an_answer_the_schema_refuses_shows_the_form_with_the_error(
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_result_workbook_uploaded_again_restores_the_answers_and_results(app, client, lang):
     page = first_results(client, lang)
-    _, body = form_of(page, 'id="answers-form"')
+    _, body = form_of(page, 'id="answers"')
     workbook = client.post(f"/company/workbook?lang={lang}", data=MultiDict(inputs(body)))
     assert workbook.status_code == 200
     fresh = app.test_client()
     again = fresh.post(f"/restore?lang={lang}", content_type="multipart/form-data",
                        data={"workbook": (io.BytesIO(workbook.data), "results.xlsx")}).get_data(as_text=True)
     assert total(again) == total(page) and cards(again) == cards(page) and asked(again) == asked(page)
-    carried = dict(inputs(form_of(again, 'id="answers-form"')[1]))
+    carried = dict(inputs(form_of(again, 'id="answers"')[1]))
     assert carried["company-employees"] == "12" and carried["company-founding_date"] == "2024-03-01"
 
 

@@ -106,20 +106,21 @@ def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: s
               on_progress: Callable[[Progress], None] | None = None,
               on_error: Callable[[RowError], None] | None = None, name: str | None = None,
               limits: SheetLimits | None = None, max_errors: int | None = None,
-              scratch: Path | None = None) -> Summary:
+              scratch: Path | None = None, processes: int = 1) -> Summary:
     """Assess every row of ``input_path`` and write the result workbook to ``output_path`` (atomically).
 
     Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then), or over one of
     ``limits`` (the configured ones when None; ``max_rows`` replaces their row limit) before any row is assessed.
     At most ``max_errors`` rejected-row messages are kept (the rest counted); the writer's temporary files go to
-    ``scratch`` (default: the system's temporary folder).
+    ``scratch`` (default: the system's temporary folder). ``processes`` > 1 assesses the rows in that many worker
+    processes (:mod:`calculator.batch.parallel`); the workbook is the same, byte for byte in its cells.
     """
     lang = lang_of(lang)
     as_of = as_of or dt.date.today()
     limits = replace(limits or SheetLimits(), rows=max_rows)
     source = open_source(Path(input_path), kind, max_bytes, name, limits)
     try:
-        caps = _Caps(max_rows, max_errors, scratch)
+        caps = _Caps(max_rows, max_errors, scratch, processes)
         return write_output(output_path, lambda where: _run(catalogue, source, where, kind, as_of, lang, caps,
                                                             on_progress, on_error))
     finally:
@@ -153,6 +154,7 @@ class _Caps:
     max_rows: int
     max_errors: int | None
     scratch: Path | None
+    processes: int = 1
 
 
 def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.date, lang: str, caps: _Caps,
@@ -173,6 +175,8 @@ def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.
 def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int, mapping: Mapping, kind: str,
           as_of: dt.date, lang: str, caps: _Caps, on_progress: Callable[[Progress], None] | None,
           on_error: Callable[[RowError], None] | None, programs: list[Any], writer: ResultWriter) -> Summary:
+    from calculator.batch.parallel import RowJob, add_into, assessed
+
     max_rows = caps.max_rows
     reporter = Reporter(catalogue, lang)
     summary = Summary(kind=kind, sheet=source.sheet, format=source.format, encoding=source.encoding,
@@ -180,20 +184,12 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     if source.encoding:
         summary.notes.append(text("encoding_used", lang, encoding=source.encoding))
     summary.notes += [text("unknown_column", lang, header=h) for h in mapping.unknown]
-    schema = (CompanySchema if kind == "companies" else PersonSchema)(choices=catalogue.choices)
-    types = mapping.types()
-    letters = {i: get_column_letter(i + 1) for i in mapping.columns}
-    readable = cell_readers(catalogue, mapping)
-    by_field = {name: i for i, name in mapping.columns.items()}
-    per_program = {p.id: {s: 0 for s in (*STATUSES, "counted")} | {"low": Decimal(0), "high": Decimal(0)}
-                   for p in programs}
+    per_program = new_per_program(programs)
     departments: dict[str, list[Any]] = {}
     # The total shown while rows are read: the sheet's declared size (or a CSV's lines). A declared size past
     # the row limit is no estimate (a column formatted to the bottom of the sheet declares 1,048,576 rows).
     estimate = max(0, (source.estimated_rows or 0) - header_row)
     progress = Progress(rows_total=estimate if 0 < estimate <= max_rows else None)
-    status_text = {s: gettext(STATUS[s], lang) for s in STATUSES}
-    people = kind == "people"
 
     def reject(errors: list[RowError]) -> None:
         summary.rejected += 1
@@ -203,54 +199,24 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
             if on_error is not None:
                 on_error(error)
 
-    for number, cells in rows:
-        if not any(c is not None for c in cells):
-            continue  # blank lines are not rows
-        summary.rows_in += 1
-        if summary.rows_in > max_rows:
-            raise BatchFileError("too_many_rows", limit=max_rows)
-        raw: dict[str, Any] = {}
-        typed: dict[str, Any] = {}
-        too_long: list[RowError] = []
-        for index, name in mapping.columns.items():
-            value = cells[index] if index < len(cells) else None
-            if value is None:
-                continue
-            if isinstance(value, str) and len(value) > MAX_CELL:
-                too_long.append(RowError(source.sheet, number, letters[index], mapping.headers[index], name,
-                                         value[:50] + "…", text("cell_too_long", lang, limit=MAX_CELL)))
-                continue
-            if types[index] in TEXT_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
-                value = str(value)
-            typed[name] = value  # what the user wrote: shown with any error, never the value as read
-            if isinstance(value, str) and index in readable:
-                value = readable[index](value)
-            raw[name] = value
-        errors = too_long
-        loaded = None
-        try:
-            loaded = schema.load(raw)
-        except ValidationError as exc:
-            for item in flatten_errors(exc.messages, lang):
-                name = item["field"].split(".")[0]
-                index = by_field.get(name)
-                errors.append(RowError(source.sheet, number, letters.get(index) if index is not None else None,
-                                       mapping.headers.get(index) if index is not None else None,
-                                       None if name == "_schema" else name, typed.get(name), item["message"]))
-        if loaded is not None and not people and (too_early := before_founding(as_of, {"company": loaded})):
-            index = by_field.get("founding_date")
-            errors.append(RowError(source.sheet, number, letters.get(index), mapping.headers.get(index),
-                                   "founding_date", typed.get("founding_date"), too_early.render(lang)))
-        if errors or loaded is None:
-            reject(errors)
-        else:
-            summary.assessed += 1
-            _write_result(catalogue, reporter, writer, loaded, number, kind, as_of, lang, per_program, departments,
-                          status_text, people)
-        progress.rows_done = summary.rows_in
-        progress.rejected = summary.rejected
-        if on_progress is not None and summary.rows_in % 200 == 0:
-            on_progress(progress)
+    # Rows are assessed in chunks (in worker processes when caps.processes > 1, see calculator.batch.parallel)
+    # and come back in order: what a row writes, or its errors; then the chunk's per-program sums.
+    job = RowJob(catalogue, source.sheet, mapping, kind, as_of, lang, [p.id for p in programs])
+    for chunk in assessed(job, _data_rows(rows, max_rows), caps.processes):
+        for errors, lines, row_departments in chunk.rows:
+            summary.rows_in += 1
+            if errors is not None:
+                reject(errors)
+            else:
+                summary.assessed += 1
+                for key, values in lines:
+                    writer.row(key, values)
+                merge_departments(departments, row_departments, lang)
+            progress.rows_done = summary.rows_in
+            progress.rejected = summary.rejected
+            if on_progress is not None and summary.rows_in % 200 == 0:
+                on_progress(progress)
+        add_into(per_program, chunk.per_program)
     progress.rows_total = summary.rows_in
     if on_progress is not None:
         on_progress(progress)
@@ -259,6 +225,95 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     _finish(catalogue, reporter, writer, summary, source, programs, per_program, departments, lang)
     writer.save(out)
     return summary
+
+
+def _data_rows(rows: Any, max_rows: int) -> Any:
+    """The rows holding a value (blank lines are not rows), refused past ``max_rows``."""
+    count = 0
+    for number, cells in rows:
+        if any(c is not None for c in cells):
+            count += 1
+            if count > max_rows:
+                raise BatchFileError("too_many_rows", limit=max_rows)
+            yield number, cells
+
+
+def new_per_program(programs: list[Any]) -> dict[str, dict[str, Any]]:
+    """Per program: rows per status, rows counted after stacking, and the sums (added up by ``_write_result``)."""
+    return {p.id: {s: 0 for s in (*STATUSES, "counted")} | {"low": Decimal(0), "high": Decimal(0)} for p in programs}
+
+
+@dataclass
+class RowContext:
+    """What assessing one row of one file needs, made once per file (and per worker process)."""
+
+    catalogue: Any
+    sheet: str
+    mapping: Mapping
+    kind: str
+    as_of: dt.date
+    lang: str
+    schema: Any
+    types: dict[int, str]
+    letters: dict[int, str]
+    readable: dict[int, Callable[[str], str]]
+    by_field: dict[str, int]
+    reporter: Reporter
+    status_text: dict[Any, str]
+
+    @classmethod
+    def make(cls, catalogue: Any, sheet: str, mapping: Mapping, kind: str, as_of: dt.date, lang: str) -> RowContext:
+        schema = (CompanySchema if kind == "companies" else PersonSchema)(choices=catalogue.choices)
+        return cls(catalogue, sheet, mapping, kind, as_of, lang, schema, mapping.types(),
+                   {i: get_column_letter(i + 1) for i in mapping.columns}, cell_readers(catalogue, mapping),
+                   {name: i for i, name in mapping.columns.items()}, Reporter(catalogue, lang),
+                   {s: gettext(STATUS[s], lang) for s in STATUSES})
+
+
+def assess_row(ctx: RowContext, number: int, cells: list[Any], writer: Any, per_program: dict[str, dict[str, Any]],
+               departments: dict[str, list[Any]]) -> list[RowError] | None:
+    """Validate and assess one data row: its result goes to ``writer`` (rows) and the sums; returns its errors
+    when it is rejected (nothing written then), else None."""
+    mapping, source_sheet, lang, as_of = ctx.mapping, ctx.sheet, ctx.lang, ctx.as_of
+    letters, by_field = ctx.letters, ctx.by_field
+    raw: dict[str, Any] = {}
+    typed: dict[str, Any] = {}
+    too_long: list[RowError] = []
+    for index, name in mapping.columns.items():
+        value = cells[index] if index < len(cells) else None
+        if value is None:
+            continue
+        if isinstance(value, str) and len(value) > MAX_CELL:
+            too_long.append(RowError(source_sheet, number, letters[index], mapping.headers[index], name,
+                                     value[:50] + "…", text("cell_too_long", lang, limit=MAX_CELL)))
+            continue
+        if ctx.types[index] in TEXT_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
+        typed[name] = value  # what the user wrote: shown with any error, never the value as read
+        if isinstance(value, str) and index in ctx.readable:
+            value = ctx.readable[index](value)
+        raw[name] = value
+    errors = too_long
+    loaded = None
+    try:
+        loaded = ctx.schema.load(raw)
+    except ValidationError as exc:
+        for item in flatten_errors(exc.messages, lang):
+            name = item["field"].split(".")[0]
+            index = by_field.get(name)
+            errors.append(RowError(source_sheet, number, letters.get(index) if index is not None else None,
+                                   mapping.headers.get(index) if index is not None else None,
+                                   None if name == "_schema" else name, typed.get(name), item["message"]))
+    people = ctx.kind == "people"
+    if loaded is not None and not people and (too_early := before_founding(as_of, {"company": loaded})):
+        index = by_field.get("founding_date")
+        errors.append(RowError(source_sheet, number, letters.get(index), mapping.headers.get(index),
+                               "founding_date", typed.get("founding_date"), too_early.render(lang)))
+    if errors or loaded is None:
+        return errors
+    _write_result(ctx.catalogue, ctx.reporter, writer, loaded, number, ctx.kind, as_of, lang, per_program,
+                  departments, ctx.status_text, people)
+    return None
 
 
 def _shown(value: Any) -> Any:
@@ -308,6 +363,21 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
         entry[1] += eligible
         entry[2] += Decimal(str(totals["low"]))
         entry[3] += Decimal(str(totals["high"]))
+
+
+def merge_departments(departments: dict[str, list[Any]], row: dict[str, list[Any]], lang: str) -> None:
+    """Add one row's per-department sums (made by ``_write_result`` into an empty dict, so under the row's own
+    department) to the file's, with the same cap as ``_write_result``: past ``MAX_DEPARTMENTS`` the rest go to
+    one line."""
+    for key, values in row.items():
+        if key not in departments and len(departments) >= MAX_DEPARTMENTS:
+            key = w("other_departments", lang)
+        entry = departments.get(key)
+        if entry is None:
+            departments[key] = list(values)
+        else:
+            for i, value in enumerate(values):
+                entry[i] += value
 
 
 def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: Summary, source: Source,

@@ -31,6 +31,7 @@ class BatchExecutor:
     max_bytes: int = BATCH_MAX_UPLOAD
     max_errors: int = 10_000
     limits: SheetLimits = field(default_factory=SheetLimits)   # cells, rows, …: checked before any row is built
+    processes: int = 1                # worker processes assessing the rows (BATCH_PROCESSES; 1: none)
 
     @classmethod
     def from_config(cls, catalogue: Any, config: Any) -> BatchExecutor:
@@ -39,7 +40,8 @@ class BatchExecutor:
                              shared_strings=int(config["BATCH_MAX_SHARED_STRINGS"]),
                              columns=int(config["BATCH_MAX_COLUMNS"]))
         return cls(catalogue, max_rows=limits.rows, max_bytes=int(config["BATCH_MAX_UPLOAD"]),
-                   max_errors=int(config["BATCH_MAX_ERRORS"]), limits=limits)
+                   max_errors=int(config["BATCH_MAX_ERRORS"]), limits=limits,
+                   processes=int(config["BATCH_PROCESSES"]))
 
     def __call__(self, request: JobRequest, folder: Path, sink: JobSink) -> dict[str, Any]:
         scratch = folder / SCRATCH
@@ -48,7 +50,7 @@ class BatchExecutor:
         summary = run_batch(
             self.catalogue, folder / INPUT, folder / RESULT, kind=request.kind, as_of=as_of, lang=request.lang,
             max_rows=self.max_rows, max_bytes=self.max_bytes, name=request.filename, limits=self.limits,
-            max_errors=self.max_errors, scratch=scratch,
+            max_errors=self.max_errors, scratch=scratch, processes=self.processes,
             on_progress=lambda p: sink.progress(p.rows_done, p.rows_total, p.rejected),
             on_error=lambda error: sink.error(error.as_dict()))
         return summary.as_dict() | {"line": summary.line(request.lang), "max_errors": self.max_errors}

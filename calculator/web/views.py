@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
@@ -150,6 +150,7 @@ def translate_card_words() -> dict[str, str]:
         "not_counted": _("Not counted:"), "why_not": _("Why not (on the answers given):"),
         "what_would_change": _("What would change it:"), "to_find_out": _("To find out:"),
         "application": _("Application:"), "details": _("Conditions, formula, documents and sources"),
+        "details_items": _("What it grants or requires, conditions, formula, documents and sources"),
         "conditions": _("Conditions"), "condition": _("Condition"), "required": _("Required"),
         "your_answer": _("Your answer"), "result": _("Result"), "met": _("met"), "not_met": _("not met"),
         "unknown": _("unknown"), "formula": _("Formula:"), "documents": _("Documents usually required:"),
@@ -227,6 +228,34 @@ def travelling(data: dict[str, Any], raw: dict[str, Any], doc: dict[str, Any], l
             "share_refused": None if token else t(travel.NOT_SHARED, lang, limit=travel.MAX_LINK)}
 
 
+def program_page(kind: str, program_id: str) -> tuple[str, int]:
+    """One program's card whole (its conditions against the answers, formula, documents and sources), assessed again
+    from the answers the results page posts: loaded on demand so the results page stays light; nothing is stored."""
+    data, raw = read_form(kind)
+    loaded, as_of, errors = load_input(data, raw)
+    if errors or loaded is None:
+        return form_page(kind, raw, errors, status=422)
+    lang = current_lang()
+    person = request.args.get("person", type=int)
+    doc = to_document(catalogue(), assess(catalogue(), loaded, as_of), lang)
+    found = [p for p in doc["programs"] if p["id"] == program_id and p["person"] == person]
+    if not found:
+        abort(404)
+    ui = card_words()
+    return render_template("program.html", p=found[0], ui=ui, kind=kind, tail=card_tails(found, ui, lang)[program_id],
+                           form_items=list(request.form.items(multi=True))), 200
+
+
+@bp.post("/company/program/<program_id>")
+def company_program(program_id: str) -> tuple[str, int]:
+    return program_page("company", program_id)
+
+
+@bp.post("/talent/program/<program_id>")
+def talent_program(program_id: str) -> tuple[str, int]:
+    return program_page("talent", program_id)
+
+
 def workbook(kind: str) -> Response | tuple[str, int]:
     """The same answers as the results page, as an Excel workbook (built on the fly; nothing is stored)."""
     data, raw = read_form(kind)
@@ -266,7 +295,8 @@ def talent() -> tuple[str, int]:
 def csrf_expired(error: CSRFError) -> tuple[str, int]:
     """An expired or missing token: show the form again with every answer kept and a fresh token."""
     kind = "talent" if request.path.startswith("/talent") else "company"
-    if request.method == "POST" and request.path in ("/company", "/talent", "/company/workbook", "/talent/workbook"):
+    if request.method == "POST" and (request.path in ("/company", "/talent", "/company/workbook", "/talent/workbook")
+                                     or request.path.startswith(("/company/program/", "/talent/program/"))):
         _, raw = read_form(kind)
         lang = current_lang()
         notice = gettext(EXPIRED, lang)

@@ -43,6 +43,23 @@ def test_a_company_gets_the_engines_answer_in_the_browser(page, live_server, eva
     screenshot(page, f"results-{example.removesuffix('.json')}-{lang}")
 
 
+def test_a_cards_button_opens_that_programs_page_and_the_way_back_keeps_the_results(page, live_server, evaluate):
+    profile = json.loads((EXAMPLES / "futian-hightech-scaleup.json").read_text(encoding="utf-8"))
+    page.goto(f"{live_server}/company?lang=en")
+    fill_company(page, profile["company"])
+    page.click("button.primary")
+    page.wait_for_selector(".totals")
+    doc = evaluate({"company": profile["company"]}, AS_OF, "en")
+    program = next(p for p in doc["programs"] if p["status"] == "not_eligible")
+    page.click(f'article#{program["id"]} .more button')
+    page.wait_for_selector("table.criteria")
+    assert page.locator("h1").inner_text().strip() == program["name"]
+    assert page.locator("table.criteria tbody tr").count() == len(program["criteria"])
+    page.click("form.actions button.secondary")
+    page.wait_for_selector(".totals")
+    assert page.locator(".total").inner_text().strip() == doc["totals"]["overall"]["text"]
+
+
 def test_errors_are_shown_focused_and_can_be_fixed(page, live_server):
     page.goto(f"{live_server}/company?lang=en")
     page.fill("#company-name", "Fix Me Ltd")
@@ -162,6 +179,10 @@ def test_no_serious_accessibility_violations(browser, live_server, lang):
     page.wait_for_selector(".totals")
     checks["results"] = axe_violations(page)
     screenshot(page, f"results-{lang}")
+    page.click("article.status-not_eligible .more button")
+    page.wait_for_selector("table.criteria")
+    checks["program"] = axe_violations(page)
+    screenshot(page, f"program-{lang}")
     page.goto(f"{live_server}/talent?lang={lang}")
     checks["talent"] = axe_violations(page)
     screenshot(page, f"talent-{lang}")

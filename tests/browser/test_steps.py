@@ -78,7 +78,7 @@ def test_a_founder_answers_the_first_step_then_the_top_question(browser: Browser
     assert anchor not in after[2]
     assert after[1] != before[1] or after[0] != before[0]  # the results moved
     assert after[2] != before[2]  # and the ranking
-    assert page.locator("#answers-form input[name=company-employees]").get_attribute("value") == "12"
+    assert page.locator("#answers input[name=company-employees]").get_attribute("value") == "12"
 
     link = page.locator("a.share-link").get_attribute("href")
     fresh = browser.new_context(viewport=PHONE)  # a fresh browser: no cookies, no history
@@ -94,7 +94,7 @@ def test_a_founder_answers_the_first_step_then_the_top_question(browser: Browser
     assert page.locator("html").get_attribute("lang").startswith(other_lang)
     switched = results_state(page)
     assert [pid for pid, _ in switched[1]] == [pid for pid, _ in after[1]] and switched[2] == after[2]
-    assert page.locator("#answers-form input[name=company-employees]").get_attribute("value") == "12"
+    assert page.locator("#answers input[name=company-employees]").get_attribute("value") == "12"
     context.close()
 
 

@@ -1,0 +1,192 @@
+"""A batch's rows assessed in worker processes: in order, with every row error, in bounded memory.
+
+The process running the batch reads the rows and writes the one workbook; workers validate and assess::
+
+    for chunk in assessed(job, rows, processes):      # chunks come back in the order the rows were read
+        for errors, lines, departments in chunk.rows:  # per row: its errors, or what it writes and its sums
+            ...
+        ...chunk.per_program...                        # the chunk's per-program counts and sums, to add up
+
+Rows go out in chunks of :data:`CHUNK_ROWS`, and at most :data:`CHUNKS_PER_PROCESS` chunks per worker are out at
+once (read but not yet written), so the rows held never exceed :func:`rows_in_flight`, whatever the file's size.
+Each worker loads the rule tables once, when it starts (its initializer), never per row. With one process, or a
+file no bigger than the rows the workers would hold at once, the same chunks are assessed in this process: no
+pool, no pickling (starting workers would cost more than such a file), the same code path for every row.
+
+Workers are forked when this process runs no other thread (the CLI: nothing to load, the tables are inherited);
+otherwise (a web server, a queue worker with its lease thread: forking a process with threads can copy a lock
+held by another thread) they are started afresh (``spawn``) and load the tables from the catalogue's folder,
+refusing to work if the tables there are not the version this process loaded. Not from a fork server: that keeps
+a socket in a folder of its own in the system's temporary folder, and a job makes no file outside its own folder.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from typing import Any
+
+from calculator.batch.columns import Mapping
+from calculator.batch.run import RowContext, RowError, assess_row, new_per_program
+
+CHUNK_ROWS = 100          # rows sent to a worker at once: about 100 kB of results back
+CHUNKS_PER_PROCESS = 2    # chunks out per worker: one being assessed, one waiting, so no worker idles
+
+RowOutcome = tuple[list[RowError] | None, list[tuple[str, list[Any]]], dict[str, list[Any]]]
+
+
+def default_processes() -> int:
+    """The cores this process may use (its CPU affinity where the system says, else the machine's)."""
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counted is not None:
+        return max(1, counted() or 1)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every system
+        return max(1, os.cpu_count() or 1)
+
+
+def rows_in_flight(processes: int, chunk_rows: int = CHUNK_ROWS) -> int:
+    """The most rows read from the file and not yet handed back for writing, at any moment."""
+    return chunk_rows * (CHUNKS_PER_PROCESS * processes if processes > 1 else 1)
+
+
+@dataclass
+class RowJob:
+    """What every row of one file is assessed with: plain data (and the catalogue, which a forked worker inherits;
+    a worker started afresh gets its folder and version instead and loads it)."""
+
+    catalogue: Any
+    sheet: str
+    mapping: Mapping
+    kind: str
+    as_of: Any
+    lang: str
+    programs: list[str]               # the ids of the programs in the writer's columns, in order
+    root: str = ""
+    tables_version: str = ""
+
+    def __post_init__(self) -> None:
+        if self.catalogue is not None:
+            self.root, self.tables_version = str(self.catalogue.root), self.catalogue.tables_version
+
+    def __getstate__(self) -> dict[str, Any]:
+        return self.__dict__ | {"catalogue": None}
+
+
+@dataclass
+class Chunk:
+    rows: list[RowOutcome] = field(default_factory=list)
+    per_program: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class _Lines:
+    """A writer that keeps the rows written (the process running the batch writes them, in order)."""
+
+    def __init__(self, programs: list[Any]) -> None:
+        self.programs = programs
+        self.lines: list[tuple[str, list[Any]]] = []
+
+    def row(self, key: str, values: list[Any]) -> None:
+        self.lines.append((key, values))
+
+
+class _Assessor:
+    """Assesses chunks of rows of one file; made once per worker process (or once, in this process)."""
+
+    def __init__(self, job: RowJob) -> None:
+        catalogue = job.catalogue
+        if catalogue is None:
+            from calculator.engine import load_catalogue
+
+            catalogue = load_catalogue(job.root)
+            if catalogue.tables_version != job.tables_version:
+                raise RuntimeError(f"the rule tables in {job.root} changed since the batch started "
+                                   f"({job.tables_version} then, {catalogue.tables_version} now)")
+        self.context = RowContext.make(catalogue, job.sheet, job.mapping, job.kind, job.as_of, job.lang)
+        self.programs = [catalogue.programs[p] for p in job.programs]
+
+    def __call__(self, rows: list[tuple[int, list[Any]]]) -> Chunk:
+        chunk = Chunk(per_program=new_per_program(self.programs))
+        for number, cells in rows:
+            lines, departments = _Lines(self.programs), {}
+            errors = assess_row(self.context, number, cells, lines, chunk.per_program, departments)
+            chunk.rows.append((errors, lines.lines if errors is None else [], departments))
+        return chunk
+
+
+_assessor: _Assessor | None = None   # in a worker process: made by its initializer
+
+
+def _start(job: RowJob) -> None:
+    global _assessor
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the process running the batch: it stops the pool
+    _assessor = _Assessor(job)
+
+
+def _work(rows: list[tuple[int, list[Any]]]) -> Chunk:
+    assert _assessor is not None, "the worker's initializer did not run"
+    return _assessor(rows)
+
+
+def chunks(rows: Iterable[tuple[int, list[Any]]], size: int) -> Iterator[list[tuple[int, list[Any]]]]:
+    chunk: list[tuple[int, list[Any]]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def start_method() -> str:
+    """``fork`` in a process with no other thread, else ``spawn`` (see the module's docstring)."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
+
+
+def assessed(job: RowJob, rows: Iterable[tuple[int, list[Any]]], processes: int,
+             chunk_rows: int | None = None) -> Iterator[Chunk]:
+    """The rows assessed, chunk by chunk, in the order read; see the module's docstring. A file that fits in the
+    chunks the workers would hold at once is assessed in this process: starting workers would cost more."""
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    pieces = chunks(rows, chunk_rows)
+    limit = rows_in_flight(processes, chunk_rows) // chunk_rows
+    first = list(islice(pieces, limit))
+    if processes <= 1 or len(first) < limit:
+        assess = _Assessor(job)
+        for rows_chunk in chain(first, pieces):
+            yield assess(rows_chunk)
+        return
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(start_method()),
+                               initializer=_start, initargs=(job,))
+    try:
+        pending: deque[Future[Chunk]] = deque(pool.submit(_work, rows_chunk) for rows_chunk in first)
+        del first
+        while pending:  # one chunk handed back, then one more read: never more than `limit` out
+            yield pending.popleft().result()
+            rows_chunk = next(pieces, None)
+            if rows_chunk is not None:
+                pending.append(pool.submit(_work, rows_chunk))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def add_into(total: dict[str, Any], part: dict[str, Any]) -> None:
+    """Add ``part``'s numbers into ``total``, key by key (nested dicts too); keys missing in ``total`` are taken."""
+    for key, value in part.items():
+        if key not in total:
+            total[key] = value
+        elif isinstance(value, dict):
+            add_into(total[key], value)
+        else:
+            total[key] += value
