@@ -57,9 +57,26 @@ def form_of(page: str, marker: str) -> tuple[str, str]:
 
 
 def questions_form(page: str) -> tuple[str, str]:
-    found = re.search(r'<section class="next-questions".*?<form [^>]*action="([^"]*)"[^>]*>(.*?)</form>', page, re.S)
-    assert found, "no next questions on the page"
-    return html.unescape(found.group(1)), found.group(2)
+    """(action, body) of the form that holds the next questions: the answers form beside the results, the form of
+    the page of questions."""
+    assert '<section class="next-questions"' in page, "no next questions on the page"
+    return form_of(page, 'id="answers"' if 'id="answers"' in page else 'id="questions"')
+
+
+def press(client, page: str, name: str, value: str):
+    """What a browser does on a button of the results page's answers form: post the form as it stands with the
+    button's name and value."""
+    action, body = form_of(page, 'id="answers"')
+    return client.post(action, data=MultiDict([*inputs(body), (name, value)]))
+
+
+def all_questions(client, page: str, anchor: str = "") -> str:
+    """The page of questions the results page's buttons open (its items to find out, "More questions")."""
+    action, body = form_of(page, 'id="answers"')
+    path, _, query = action.partition("?")
+    response = client.post(f"{path}/questions?{query}", data=MultiDict(inputs(body)))
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
 
 
 def cards(page: str) -> dict[str, tuple[str, str]]:
@@ -76,8 +93,12 @@ def total(page: str) -> str:
     return re.search(r'<p class="total">(.*?)</p>', page, re.S).group(1)
 
 
-def share_link(page: str) -> str:
-    return html.unescape(re.search(r'<a class="share-link" href="([^"]+)"', page).group(1))
+def share_link(client, page: str) -> str:
+    """Where the "Link to these results" button sends the browser (its address bar then holds the link)."""
+    assert '<button type="submit" class="link-button share-link" name="keep" value="1">' in page
+    response = press(client, page, "keep", "1")
+    assert response.status_code == 303
+    return response.headers["Location"]
 
 
 def first_results(client, lang: str = "en") -> str:
@@ -123,7 +144,7 @@ def test_answering_the_top_question_reassesses_keeps_the_answers_and_the_questio
         sent.add(f"{top}__present", "1")
     sent.add("answered", top)
     after = client.post(action, data=sent).get_data(as_text=True)
-    assert top not in asked(after)
+    assert top not in asked(after) and top not in asked(all_questions(client, after))
     carried = dict(inputs(form_of(after, 'id="answers"')[1]))
     assert {k: carried.get(k) for k in FOUNDER} == FOUNDER
     assert carried.get(top, "") == answer
@@ -131,26 +152,74 @@ def test_answering_the_top_question_reassesses_keeps_the_answers_and_the_questio
     assert any(cards(after)[pid] != cards(page)[pid] for pid in settled)
 
 
-def test_every_item_to_find_out_links_to_a_question_on_the_page(client):
+def targets_of(client, page: str) -> dict[str, str]:
+    """Each item to find out on the cards: the page of questions it opens, at which anchor (followed as a browser
+    does: the answers form posted with the item's button, sent on with the answers to that page's URL)."""
+    found = {}
+    for block in re.findall(r'<div class="missing">.*?</div>', page, re.S):
+        for value in re.findall(r'<button name="ask" value="([^"]+)"', block):
+            if value in found:
+                continue
+            response = press(client, page, "ask", value)
+            assert response.status_code == 307
+            found[value] = response.headers["Location"]
+    return found
+
+
+def test_every_item_to_find_out_opens_the_page_of_questions_at_its_question(client):
     data = MultiDict(list(FOUNDER.items()))
     for lang in ("en", "zh"):
         page = client.post(f"/company?lang={lang}", data=data).get_data(as_text=True)
-        links = re.findall(r'<div class="missing">.*?</div>', page, re.S)
-        targets = [t for block in links for t in re.findall(r'href="#([^"]+)"', block)]
+        targets = targets_of(client, page)
         assert targets
-        ids = set(re.findall(r'id="([^"]+)"', page))
-        assert all(target in ids and target.startswith("q-") for target in targets)
+        whole = all_questions(client, page)
+        ids = set(re.findall(r'id="([^"]+)"', whole))
+        for location in targets.values():
+            path, _, anchor = location.partition("#")
+            assert path.endswith(f"/company/questions?lang={lang}")
+            assert anchor.startswith("q-company-") and anchor in ids
+        followed = client.post(next(iter(targets.values())).partition("#")[0],
+                               data=MultiDict(inputs(form_of(page, 'id="answers"')[1])))
+        assert followed.status_code == 200 and set(asked(followed.get_data(as_text=True))) == set(asked(whole))
 
 
-def test_talent_items_to_find_out_link_to_each_persons_own_questions(client):
+def test_the_page_of_questions_asks_every_ranked_question_with_its_programs_and_answers_back_to_results(
+        client, evaluate):
+    page = first_results(client)
+    doc = evaluate({"company": {k.removeprefix("company-"): v for k, v in FOUNDER.items() if k != "as_of"}})
+    ranked = [f"company-{q['field']}" for q in doc["company"]["questions"]]
+    assert len(asked(page)) < len(ranked) and asked(page) == ranked[:len(asked(page))]
+    more = re.search(r'<p class="more-questions"><button [^>]*formaction="([^"]+)"', page)
+    assert more and html.unescape(more.group(1)).startswith("/company/questions?lang=en#q-company-")
+    whole = all_questions(client, page)
+    assert asked(whole) == ranked
+    for question in doc["company"]["questions"]:
+        entry = re.search(rf'id="q-company-{question["field"]}">(.*?)</button>', whole, re.S).group(1)
+        assert all(p["name"] in html.unescape(entry) for p in question["programs"]), question["field"]
+    assert doc["company"]["questions"][-1]["programs"][0]["at_stake"]["text"] in html.unescape(whole)
+    action, body = questions_form(whole)
+    last = ranked[-1]
+    sent = MultiDict([(k, v) for k, v in inputs(body) if k != last])
+    kind = doc["company"]["questions"][-1]["kind"]
+    answer = {"yes_no": "no", "code": "outside_shenzhen", "date": "2000-01-01"}.get(kind, "0")
+    sent.add(last, answer)
+    sent.add("answered", last)
+    after = client.post(action, data=sent).get_data(as_text=True)
+    assert '<p class="total">' in after and last not in asked(all_questions(client, after))
+    carried = dict(inputs(form_of(after, 'id="answers"')[1]))
+    assert {k: carried.get(k) for k in FOUNDER} == FOUNDER and carried.get(last) == answer
+
+
+def test_talent_items_to_find_out_open_each_persons_own_questions(client):
     people = json.loads((EXAMPLES / "hr-roster-ten.json").read_text(encoding="utf-8"))["people"][:3]
     data = MultiDict([("people-count", str(len(people)))] + [
         (f"person-{i}-{k}", str(v)) for i, p in enumerate(people) for k, v in p.items() if not isinstance(v, list)])
     page = client.post("/talent?lang=en", data=data).get_data(as_text=True)
-    ids = set(re.findall(r'id="([^"]+)"', page))
-    targets = re.findall(r'<div class="missing">.*?href="#([^"]+)"', page, re.S)
-    assert targets and all(t in ids for t in targets)
-    assert {t.split("-")[2] for t in targets} >= {"0"}
+    targets = targets_of(client, page)
+    ids = set(re.findall(r'id="([^"]+)"', all_questions(client, page)))
+    anchors = [location.partition("#")[2] for location in targets.values()]
+    assert anchors and all(a in ids for a in anchors)
+    assert {a.split("-")[2] for a in anchors} >= {"0"}
 
 
 def test_the_header_language_switch_keeps_answers_and_shows_the_same_figures(client, evaluate):
@@ -181,7 +250,7 @@ def test_the_header_language_switch_on_a_form_keeps_what_was_typed(client):
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_share_link_reopens_the_same_results(app, client, lang):
     page = first_results(client, lang)
-    link = share_link(page)
+    link = share_link(client, page)
     token = re.search(r"a=(v1\.[A-Za-z0-9_-]+)", link).group(1)
     assert len(token) <= MAX_LINK
     fresh = app.test_client()  # another browser: no cookie, nothing on the server

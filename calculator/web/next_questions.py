@@ -15,7 +15,12 @@ from typing import Any
 from calculator.web import forms
 from schemas.profile import FIRST_STEP
 
-OPEN = 5  # questions shown at once per subject; the rest are one click away ("More questions")
+OPEN = 2  # questions answered on the results page per subject; all of them are on the page of questions
+TOP = "next-questions-title"  # where an item to find out that names no question opens the page of questions
+# An item to find out on a card names its question by number (its place among the subject's questions), the person's
+# index first on a talent page ("2.14"): a results page lists dozens of them, so each stays a few bytes.
+NUMBERS = {subject: {name: str(number) for number, name in enumerate(fields)}
+           for subject, fields in forms.FIELDS.items()}
 
 
 @dataclass
@@ -40,6 +45,10 @@ class Panel:
     asked: list[Asked]
 
     @property
+    def anchor(self) -> str:
+        return "questions-company" if self.person is None else f"questions-person-{self.person}"
+
+    @property
     def first(self) -> list[Asked]:
         return self.asked[:OPEN]
 
@@ -51,9 +60,11 @@ class Panel:
 def widgets(subject: str, lang: str, catalogue: Any, usage: dict[str, dict[str, list[str]]], raw: dict[str, Any],
             index: int | None = None) -> dict[str, forms.Question]:
     """Every question of a subject as a widget by field name, with the raw answer filled in. Questions asked on
-    their own show no "Used by" list (the page says what each settles) and are never hidden by another answer."""
+    their own show no "Used by" list (the page says what each settles) and are never hidden by another answer; a list
+    of codes is answered by its own "Answer" button, not by any button of the form that holds it."""
     sections = forms.build_sections(subject, lang, catalogue, usage, raw, {}, index)
-    return {q.name: dataclasses.replace(q, programs=[], show_when=None) for s in sections for q in s.questions}
+    return {q.name: dataclasses.replace(q, programs=[], show_when=None, marker=False)
+            for s in sections for q in s.questions}
 
 
 def panels(doc: dict[str, Any], raw: dict[str, Any], lang: str, catalogue: Any,
@@ -75,6 +86,16 @@ def panels(doc: dict[str, Any], raw: dict[str, Any], lang: str, catalogue: Any,
         out.append(Panel(index, part.get("ref") if index is not None else None,
                          part["questions_summary"]["text"], asked))
     return out
+
+
+def question_anchor(kind: str, number: str) -> str:
+    """The anchor on the page of questions of the question an item to find out names (see ``NUMBERS``)."""
+    person, _, place = number.rpartition(".")
+    subject = "company" if kind == "company" else "person"
+    names = list(forms.FIELDS[subject])
+    if not place.isdigit() or int(place) >= len(names) or (subject == "person") != person.isdigit():
+        return TOP
+    return f"q-{forms.prefix(subject, int(person) if person else None)}{names[int(place)]}"
 
 
 def asked_again(found: list[Panel]) -> frozenset[str]:

@@ -1,7 +1,8 @@
 """A founder with a compute contract, in Chromium, in Chinese and English: the short first step leads to results;
 answering the top-ranked question in place changes the results and the ranking; the share link reproduces the
-same results in a fresh browser context; the header's language switch keeps the answers; the new pages fit a
-360 px phone and axe finds no serious or critical violation on them."""
+same results in a fresh browser context; the header's language switch keeps the answers; "More questions" and each
+item to find out open the page of all questions at the question; the new pages fit a 360 px phone and axe finds no
+serious or critical violation on them."""
 
 from __future__ import annotations
 
@@ -57,8 +58,6 @@ def test_a_founder_answers_the_first_step_then_the_top_question(browser: Browser
     before = results_state(page)
     assert before[2], "no next questions"
     fits(page)
-    page.evaluate("document.querySelectorAll('details.more-questions').forEach(d => { d.open = true; })")
-    fits(page)  # every question's widget, folded or not, fits the phone
     no_serious_violations(page)
     screenshot(page, f"steps-results-{lang}")
 
@@ -80,7 +79,10 @@ def test_a_founder_answers_the_first_step_then_the_top_question(browser: Browser
     assert after[2] != before[2]  # and the ranking
     assert page.locator("#answers input[name=company-employees]").get_attribute("value") == "12"
 
-    link = page.locator("a.share-link").get_attribute("href")
+    page.locator("button.share-link").click()  # on to the link, which the address bar then holds
+    page.wait_for_selector(".totals")
+    link = page.url
+    assert "/results?a=v1." in link
     fresh = browser.new_context(viewport=PHONE)  # a fresh browser: no cookies, no history
     other = fresh.new_page()
     other.goto(link)
@@ -95,6 +97,13 @@ def test_a_founder_answers_the_first_step_then_the_top_question(browser: Browser
     switched = results_state(page)
     assert [pid for pid, _ in switched[1]] == [pid for pid, _ in after[1]] and switched[2] == after[2]
     assert page.locator("#answers input[name=company-employees]").get_attribute("value") == "12"
+
+    page.locator("p.more-questions button").first.click()  # the page of all questions
+    page.wait_for_selector("#questions")
+    assert page.url.partition("#")[2].startswith("q-company-") and len(results_state(page)[2]) > len(after[2])
+    fits(page)  # every question's widget fits the phone
+    no_serious_violations(page)
+    screenshot(page, f"steps-questions-{lang}")
     context.close()
 
 
@@ -103,12 +112,17 @@ def test_every_item_to_find_out_leads_to_its_question(browser: Browser, live_ser
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
     first_step(page, live_server, lang)
-    links = page.locator(".missing a")
-    assert links.count() > 0
-    last = links.nth(links.count() - 1)
-    target = last.get_attribute("href").removeprefix("#")
-    last.click()
-    assert page.locator(f"[id='{target}']").is_visible()  # a question folded under "More questions" opens
+    count = page.locator(".missing button").count()
+    assert count > 0
+    for index in sorted({0, count // 2, count - 1}):  # each opens the page of all questions at its question
+        if index:
+            first_step(page, live_server, lang)
+        page.locator(".missing button").nth(index).click()
+        page.wait_for_selector("#questions")
+        target = page.url.partition("#")[2]
+        assert target.startswith("q-company-")
+        assert page.locator(f"[id='{target}']").is_visible()
+        assert page.evaluate(f"document.getElementById('{target}').getBoundingClientRect().top") < 900  # scrolled to
     context.close()
 
 
