@@ -208,22 +208,79 @@ def hnte_band(revenue: Decimal) -> Decimal:
     return D("0.05") if revenue <= 50_000_000 else D("0.04") if revenue <= 200_000_000 else D("0.03")
 
 
+def covers(c: dict[str, Any], as_of: dt.date, tax_year: int) -> tuple[bool | None, list[str], str | None]:
+    """Certificate coverage by tax year, written out: (covered, inputs still needed, the note's code).
+
+    Issued in year C: tax years C..C+2; C+3 only if renewed within it (pending until 31 December); earlier tax
+    years on the previous certificate. The three-year span is recorded from 2016 (a certificate before: unknown).
+    """
+    cert, previous, had = c["hnte_cert_date"], c["hnte_previous_cert_date"], c["hnte_had_previous_cert"]
+    if cert is None:
+        return None, ["hnte_cert_date"], None
+    if tax_year >= cert.year:
+        return one_certificate(cert, tax_year, as_of, renewed_later=False)
+    if had is False and previous is None:
+        return False, [], "certificate_none_earlier"
+    if previous is None:
+        return None, (["hnte_had_previous_cert"] if had is None else []) + ["hnte_previous_cert_date"], \
+            "certificate_earlier_unknown"
+    if tax_year < previous.year:
+        return None, [], "certificate_older_not_modelled"
+    return one_certificate(previous, tax_year, as_of, renewed_later=True)
+
+
+def one_certificate(issued: dt.date, tax_year: int, as_of: dt.date,
+                    renewed_later: bool) -> tuple[bool | None, list[str], str | None]:
+    if issued < dt.date(2016, 1, 1):
+        return None, [], "no_figure_in_force"
+    if tax_year <= issued.year + 2:
+        return True, [], "certificate_covers"
+    if tax_year == issued.year + 3 and not renewed_later and as_of <= dt.date(tax_year, 12, 31):
+        return None, [], "certificate_expiry_year_pending"
+    return False, [], "certificate_expired"
+
+
 def hnte(c: dict[str, Any], as_of: dt.date, tax_year: int, gaps: bool = True) -> dict[str, Any]:
+    """The relief: a held certificate covering the tax year; the recognition self-check beside it (no amount)."""
     if tax_year < 2008:
         return outcome("not_in_force")
-    cert = c["hnte_cert_date"]
+    covered, needed, note = covers(c, as_of, tax_year)
+    crits = [check("certified", "hnte_certified", c["hnte_certified"], True, lambda v: v is True),
+             Crit("certificate_covers_tax_year", covered, covered, True, "hnte_covers_tax_year")]
+    flags = [note] if covered is None and note else []
+    taxable = c["taxable_income"]
+    if False in (crits[0].result, covered):
+        failed = [x.id for x in crits if x.result is False]
+        result = outcome("not_eligible", crits, reasons=failed, flags=flags, window="continuous")
+        if failed == ["certificate_covers_tax_year"]:
+            secondary(result)
+    else:
+        missing = (["hnte_certified"] if crits[0].result is None else []) + needed
+        low = high = None
+        if taxable is None:
+            missing.append("taxable_income")
+        else:
+            low = high = max(ZERO, taxable) * D("0.10")
+        status = "eligible" if crits[0].result and covered and not missing else "needs_info"
+        result = outcome(status, crits, low, high, missing, flags=flags, window="continuous")
+        if covered is not None:
+            secondary(result)
+    if result["status"] in ("not_eligible", "needs_info"):
+        result["self_check"] = self_check(c, as_of, gaps)
+    return result
+
+
+def self_check(c: dict[str, Any], as_of: dt.date, gaps: bool = True) -> dict[str, Any]:
+    """High-tech recognition, checked against its criteria: likely / not yet / needs information, and the saving
+    a certificate would unlock (10% of taxable income), never an amount of the program."""
     founded = c["founding_date"]
     st, staff = c["st_staff"], c["employees"]
-    rd, rev3, rev = c["rd_expense_3y"], c["revenue_3y"], c["revenue_latest"]
+    rd_3y, rev3, rev = c["rd_expense_3y"], c["revenue_3y"], c["revenue_latest"]
     share = None if st is None or staff is None else (D(st) / D(staff) if staff else (ZERO if st == 0 else D("Inf")))
-    intensity = None if rd is None or rev3 is None else (rd / rev3 if rev3 else (ZERO if rd == 0 else D("Inf")))
+    intensity = None if rd_3y is None or rev3 is None else (
+        rd_3y / rev3 if rev3 else (ZERO if rd_3y == 0 else D("Inf")))
     band = None if rev is None else hnte_band(rev)
-    branch_a = [
-        check("certified", "hnte_certified", c["hnte_certified"], True, lambda v: v is True),
-        check("certificate_valid", "hnte_cert_date", None if cert is None else years_between(cert, as_of), 3,
-              lambda v: v < 3),
-    ]
-    branch_b = [
+    crits = [
         check("registered_over_one_year", "founding_date", None if founded is None else (as_of - founded).days, 365,
               lambda v: v >= 365),
         check("owns_core_ip", "owns_core_ip", c["owns_core_ip"], True, lambda v: v is True),
@@ -237,51 +294,19 @@ def hnte(c: dict[str, Any], as_of: dt.date, tax_year: int, gaps: bool = True) ->
               lambda v: v / 100 >= D("0.60")),
         check("no_major_violation", "no_major_violation", c["no_major_violation"], True, lambda v: v is True),
     ]
-    a, b = all3([x.result for x in branch_a]), all3([x.result for x in branch_b])
-    overall = any3([a, b])
-    crits = branch_a + branch_b
-    if overall is False:
-        failed = [x.id for x in crits if x.result is False]
-        result = outcome("not_eligible", crits, reasons=failed, window="continuous")
-        if set(failed) <= {"certificate_valid", "registered_over_one_year", "no_major_violation"}:
-            secondary(result)
-        if gaps:
-            result["gaps"] = hnte_gaps(c, as_of, tax_year, branch_b, band)
-            if branch_a[1].result is False:
-                result["gaps"].append(("certificate_valid", None, add_years(cert, 3), None))
-        return result
-    missing: list[str] = []
-    if overall is None:
-        for branch, value in ((branch_a, a), (branch_b, b)):
-            if value is None:
-                for x in branch:
-                    if x.result is None:
-                        missing += [name for name in hnte_inputs(x) if c[name] is None]
+    results = [x.result for x in crits]
+    outcome_code = "not_yet" if False in results else "needs_info" if None in results else "likely_to_qualify"
     taxable = c["taxable_income"]
-    low = high = None
-    if taxable is None:
-        missing.append("taxable_income")
-    else:
-        low = high = max(ZERO, taxable) * D("0.10")
-    flags = ["requires_recognition"] if overall and a is not True else []
-    result = outcome("eligible" if overall and not missing else "needs_info", crits, low, high, missing, flags=flags,
-                     window="continuous")
-    if any(x.id in ("certificate_valid", "registered_over_one_year", "no_major_violation") and x.result is not None
-           for x in crits):
-        secondary(result)
-    return result
+    found = {"outcome": outcome_code, "if_certified": None if taxable is None else max(ZERO, taxable) * D("0.10"),
+             "gaps": []}
+    if gaps and outcome_code == "not_yet":
+        found["gaps"] = self_check_gaps(c, as_of, crits, band)
+    return found
 
 
-def hnte_inputs(x: Crit) -> list[str]:
-    inputs = {"st_staff_share": ["st_staff", "employees"],
-              "rd_intensity": ["rd_expense_3y", "revenue_3y", "revenue_latest"],
-              "certificate_valid": ["hnte_cert_date"], "registered_over_one_year": ["founding_date"]}
-    return inputs.get(x.id, [x.field])
-
-
-def hnte_gaps(c: dict[str, Any], as_of: dt.date, tax_year: int, branch_b: list[Crit], band: Decimal | None) -> list:
+def self_check_gaps(c: dict[str, Any], as_of: dt.date, crits: list[Crit], band: Decimal | None) -> list:
     out = []
-    for x in branch_b:
+    for x in crits:
         if x.result is not False:
             continue
         changed = None
@@ -300,8 +325,9 @@ def hnte_gaps(c: dict[str, Any], as_of: dt.date, tax_year: int, branch_b: list[C
             continue
         else:
             continue
-        after = hnte({**c, **changed}, as_of, tax_year, gaps=False)
-        out.append((x.id, change, after["low"] if after["status"] == "eligible" else None, after["status"]))
+        after = self_check({**c, **changed}, as_of, gaps=False)
+        likely = after["outcome"] == "likely_to_qualify"
+        out.append((x.id, change, after["if_certified"] if likely else None, after["outcome"]))
     return out
 
 
@@ -345,8 +371,8 @@ def rd(c: dict[str, Any], tax_year: int, hnte_result: dict[str, Any]) -> dict[st
             missing.append("taxable_income")
             low, high = ZERO, deduction * max(rates)
         else:
-            usable = min(deduction, max(ZERO, taxable))
-            low, high = usable * min(rates), deduction * max(rates)
+            usable = min(deduction, max(ZERO, taxable))  # this year's saving only; the rest is a later-years figure
+            low, high = usable * min(rates), usable * max(rates)
             if usable < deduction:
                 flags.append("carry_forward")
             flags.append("rate_depends_on_regime" if len(rates) > 1 else "priced_at_rate")
@@ -373,30 +399,42 @@ def iit_of(p: dict[str, Any], flags: list[str] | None = None) -> tuple[Decimal |
 
 
 def gba(p: dict[str, Any], tax_year: int) -> dict[str, Any]:
-    if not 2023 <= tax_year <= 2027:
+    """Row A tax years 2019-2022 (the cap not read: above 5,000,000 withheld as unknown), Row B 2023-2027."""
+    if not 2019 <= tax_year <= 2027:
         return outcome("not_in_force")
+    row_a = tax_year <= 2022
     crits = [check("overseas_identity", "identity", p["identity"], OVERSEAS, lambda v: v in OVERSEAS),
              check("works_and_pays_iit_in_shenzhen", "pays_iit_in_shenzhen", p["pays_iit_in_shenzhen"], True,
                    lambda v: v is True),
              check("recognised_talent", "recognised_high_end_or_shortage_talent",
                    p["recognised_high_end_or_shortage_talent"], True, lambda v: v is True)]
+    listed = ["gba_2019_identity_list_not_read"] if p["tax_year"] is not None and p["tax_year"] <= 2022 else []
     overall = all3([x.result for x in crits])
     if overall is False:
-        return outcome("not_eligible", crits, reasons=[x.id for x in crits if x.result is False])
+        return outcome("not_eligible", crits, reasons=[x.id for x in crits if x.result is False], flags=listed)
     missing = missing_of(crits)
-    flags: list[str] = []
+    flags: list[str] = list(listed)
     taxable, iit = iit_of(p, flags)
     low = high = None
+    unknown = False
     if taxable is None or iit is None:
         missing.append("annual_gross_income")
     else:
-        low = high = min(max(ZERO, iit - D("0.15") * taxable), D(5_000_000))
+        subsidy = max(ZERO, iit - D("0.15") * taxable)
+        if row_a and subsidy > 5_000_000:
+            unknown = True
+            flags.append("cap_not_confirmed_above")
+        else:
+            low = high = subsidy if row_a else min(subsidy, D(5_000_000))
     result = outcome("eligible" if overall and not missing else "needs_info", crits, low, high, missing, flags=flags)
-    return secondary(result) if "iit_estimated" in flags else result
+    if unknown:
+        result["unknown_amount"] = True
+    return secondary(result) if "iit_estimated" in flags or row_a else result
 
 
 def hk_tax(gross: Decimal, fx: Decimal, tax_year: int) -> Decimal | None:
-    if not 2023 <= tax_year <= 2025:
+    """Years of assessment 2023/24 to 2026/27 (2026/27 with the 2025/26 allowance carried forward)."""
+    if not 2023 <= tax_year <= 2026:
         return None
     income = gross / fx
     net = max(ZERO, income - 132000)
@@ -457,7 +495,9 @@ def qianhai(p: dict[str, Any], tax_year: int) -> dict[str, Any]:
         else:
             low = high = max(ZERO, iit - burden)
             result["flags"] += ["hk_burden_estimate", "hk_one_off_reductions_excluded"]
-            if "iit_estimated" in flags or tax_year in (2023, 2024):
+            if tax_year == 2026:
+                result["flags"].append("hk_allowance_2026_27_proposed")
+            if "iit_estimated" in flags:
                 secondary(result)
     elif not priced:
         result["flags"] = [f for f in flags if f != "iit_estimated"] if False else flags

@@ -1,4 +1,4 @@
-"""The Flask application factory. Surfaces only translate: every answer comes from :mod:`calculator.engine`."""
+"""The Flask application factory. Surfaces only translate: every answer comes from :mod:`calculator.service`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from calculator import api as api_surface
 from calculator import config as settings
 from calculator import web
 from calculator.engine import load_catalogue
+from calculator.service import service_for
 from calculator.web import health
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -34,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     settings.finish(app.config)
     app.extensions["catalogue"] = load_catalogue(app.config["TABLES_DIR"])
+    app.extensions["service"] = service_for(app.extensions["catalogue"])  # what every surface calls
     for register in BLUEPRINTS:
         register(app)
     return app

@@ -13,10 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from calculator.engine import load_catalogue
-from calculator.engine.describe import describe_program
-from calculator.engine.model import Catalogue
-from calculator.engine.report import FAMILY_NAMES
+from calculator.engine import FAMILY_NAMES, Catalogue, describe_program, load_catalogue
 from calculator.i18n import gettext
 
 OUTPUT = Path(__file__).resolve().parents[1] / "docs" / "programs.md"
@@ -62,19 +59,22 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
     if d["sources"]:
         out.append(f"- Sources / 来源: {', '.join(d['sources'])}" + (f" · official text: {d['official_text']}"
                                                                      if d["official_text"] else ""))
+    out.append(f"- Sources last checked / 来源核对: {d['checked']}"
+               + (f" · added / 新增: {d['added']}" if d["added"] else ""))
     if d["branches"]:
         out.append("- Any one of these branches / 满足以下任一组: " + "; ".join(
             f"`{b['id']}` ({b['text']['en']} / {b['text']['zh']})" for b in d["branches"]))
-    if d["criteria"]:
-        out += ["", "| criterion | condition / 条件 | test | confidence | source |", "|---|---|---|---|---|"]
-        for c in d["criteria"]:
-            test = f"`{c['input']}` {c['op']} {_value(c['value'])}".strip()
-            branch = f" (branch `{c['branch']}`)" if c["branch"] else ""
-            out.append(f"| `{c['id']}`{branch} | {_cell(c['text']['en'])}<br>{_cell(c['text']['zh'])} | "
-                       f"{_cell(test)} | {c['confidence']} | {', '.join(c['source']) or '—'} |")
+    out += criteria_table(d["criteria"])
+    check = d["self_check"]
+    if check:
+        beside = "; its formula shown beside it, labelled 'if certified'" if check["if_certified"] else ""
+        out += ["", f"**Self-check / 自查** (`{check['id']}`, shown when the program is not eligible or needs "
+                    f"information; never an amount{beside}): {check['text']['en']} / {check['text']['zh']}"]
+        out += criteria_table(check["criteria"])
     for row in d["benefits"]:
         period = "" if len(d["benefits"]) == 1 else f" {row['from'] or '…'} → {row['to'] or '…'}"
-        out += ["", f"**Benefit / 待遇**{period} (`{row['kind']}`): {row['text']['en']}  ", f"{row['text']['zh']}"]
+        out += ["", f"**Benefit / 待遇**{period} (`{row['kind']}`, money: `{row['money_kind']}`): "
+                    f"{row['text']['en']}  ", f"{row['text']['zh']}"]
         if row["pool"]:
             out.append(f"  Pool / 资金池: {row['pool']['en']} / {row['pool']['zh']}")
     if d["figures"]:
@@ -103,6 +103,18 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
     return out
 
 
+def criteria_table(criteria: list[dict[str, Any]]) -> list[str]:
+    if not criteria:
+        return []
+    out = ["", "| criterion | condition / 条件 | test | confidence | source |", "|---|---|---|---|---|"]
+    for c in criteria:
+        test = f"`{c['input']}` {c['op']} {_value(c['value'])}".strip()
+        branch = f" (branch `{c['branch']}`)" if c["branch"] else ""
+        out.append(f"| `{c['id']}`{branch} | {_cell(c['text']['en'])}<br>{_cell(c['text']['zh'])} | "
+                   f"{_cell(test)} | {c['confidence']} | {', '.join(c['source']) or '—'} |")
+    return out
+
+
 def _dates(start: str | None, end: str | None) -> str:
     return "" if not start and not end else f" [{start or '…'} → {end or '…'}]"
 
@@ -111,7 +123,8 @@ def render(catalogue: Catalogue) -> str:
     lines = ["# 政策目录 · Program catalogue", "",
              "Generated from `incentive_tables/` by `python -m calculator.catalogue_doc`; do not edit by hand. "
              "由规则表自动生成，请勿手工修改。", "",
-             f"Tables version / 规则表版本: `{catalogue.tables_version}` · {len(catalogue.programs)} programs", ""]
+             f"Tables version / 规则表版本: `{catalogue.tables_version}` · {len(catalogue.programs)} programs · "
+             f"policy reference revision / 政策参考版本: {catalogue.reference_revision}", ""]
     for family, title in FAMILIES.items():
         ids = sorted(pid for pid, p in catalogue.programs.items() if p.family == family)
         lines += [f"## {title}", ""]

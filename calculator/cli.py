@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 rule tables broken; 2 bad input (a clear message, never
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import signal
 import sys
@@ -13,19 +14,26 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from marshmallow import ValidationError
-
-from calculator.engine import TableError, assess, load_catalogue
-from calculator.engine.case_check import validate_cases
-from calculator.engine.describe import describe_catalogue
-from calculator.engine.loader import default_root
-from calculator.engine.report import FAMILY_NAMES, to_document
+from calculator.engine import (
+    FAMILY_NAMES,
+    NO_SOURCE,
+    TableError,
+    change_doc,
+    changes_since,
+    default_root,
+    describe_catalogue,
+    ending_within,
+    load_catalogue,
+    parse_day,
+    stale_doc,
+    stale_programs,
+    validate_cases,
+)
 from calculator.files import write_output
 from calculator.i18n import LANGS, N_, gettext, t
 from calculator.i18n.words import joined, labelled, sentences
-from schemas.as_of import before_founding, parse_as_of
-from schemas.messages import Msg, flatten_errors
-from schemas.profile import AssessmentInputSchema
+from calculator.service import FieldError, InputRejected, as_of_date, service_for
+from schemas.messages import Msg
 
 
 class InputError(Exception):
@@ -49,8 +57,22 @@ TEXTS = {
     "gap": N_("gap: {gap}"),
     "stacking": N_("stacking: {text}"),
     "totals": N_("Totals after stacking"),
-    "overall": N_("Overall"),
+    "cash": N_("Cash"),
+    "tax_this_year": N_("Tax saved this year"),
+    "beside": N_("Beside these, never added to them:"),
+    "later_years": N_("Later years (not added)"),
+    "if_certified": N_("If certified (not added)"),
+    "size_class": N_("SME size class"),
+    "not_classified": N_("not classified"),
+    # programs --changes and the expiry watch of tables check
+    "changes_head": N_("Changes on or after {since} (policy reference revision {revision}):"),
+    "watch_head": N_("Expiry watch: ends from {as_of} to {last} ({horizon} days):"),
+    "stale_head": N_("Sources last checked more than a year before {as_of}:"),
+    "stale_line": N_("{program}: checked {checked}, {days} days before"),
+    "none": N_("none"),
+    "horizon": N_("--horizon: give a number of days from 0 to {max}."),
 }
+MAX_HORIZON = 3660  # days the expiry watch may look ahead (ten years)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,10 +108,17 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("programs", help="list the program catalogue")
     pr.add_argument("--format", choices=("json", "text"), default="text")
     pr.add_argument("--lang", choices=LANGS, default="en")
+    pr.add_argument("--changes", metavar="SINCE", default=None,
+                    help="list what the tables date on or after SINCE (YYYY-MM-DD): programs added, and rows, flags, "
+                         "windows and terms that start or end")
     tb = sub.add_parser("tables", help="rule-table tools")
     tsub = tb.add_subparsers(dest="tables_command", required=True)
     ck = tsub.add_parser("check", help="validate rule tables (exit 1 with the error list when broken)")
     ck.add_argument("dir", nargs="?", default=None)
+    ck.add_argument("--as-of", default=None, help="also list what ends within --horizon days after this date, and "
+                                                  "programs checked more than a year before it (warnings: exit 0)")
+    ck.add_argument("--horizon", type=int, default=60, help="days the expiry watch looks ahead (default 60)")
+    ck.add_argument("--lang", choices=LANGS, default="en")
     return parser
 
 
@@ -110,9 +139,13 @@ def read_profile(path: str, lang: str) -> dict[str, Any]:
     return data
 
 
-def validation_message(exc: ValidationError, lang: str) -> str:
+def validation_message(errors: list[FieldError], lang: str) -> str:
+    """The service's errors as the CLI says them: the assessment date as the option it came from (``--as-of``),
+    the profile's errors under a heading, one field per line."""
+    if all(e.path == "as_of" for e in errors):
+        return "\n".join(f"--as-of: {e.message}" for e in errors)
     head = gettext(TEXTS["profile_errors"], lang)
-    lines = [f"  {e['field']}: {e['message']}" for e in flatten_errors(exc.messages, lang)]
+    lines = [f"  {'--as-of' if e.path == 'as_of' else e.path}: {e.message}" for e in errors]
     return "\n".join([head, *lines])
 
 
@@ -145,15 +178,49 @@ def render_text(doc: dict[str, Any], lang: str) -> str:
             lines.append("    " + t(TEXTS["gap"], lang, gap=gap["text"]))
         if program["excluded_by"]:
             lines.append("    " + t(TEXTS["stacking"], lang, text=program["excluded_by"]["text"]))
+        lines += side_lines(program, lang)
         for item in program["flags"]:
             lines.append("    ! " + item["text"])
-    lines += ["", gettext(TEXTS["totals"], lang)]
-    for family, total in doc["totals"]["by_family"].items():
-        if total["programs"] or total["unknown_amounts"]:
-            lines.append("  " + labelled(gettext(FAMILY_NAMES[family], lang), total["text"], lang))
-    lines.append("  " + labelled(gettext(TEXTS["overall"], lang), doc["totals"]["overall"]["text"], lang))
-    lines += ["", doc["disclaimer"]]
+    lines += ["", gettext(TEXTS["totals"], lang), *totals_lines(doc, lang), "", doc["disclaimer"]]
     return "\n".join(lines)
+
+
+def side_lines(program: dict[str, Any], lang: str) -> list[str]:
+    """A program's later-years figure and self-check (never part of its amount)."""
+    lines = []
+    if program["later_years"]:
+        lines.append("    " + labelled(gettext(TEXTS["later_years"], lang), program["later_years"]["note"], lang))
+    check = program["self_check"]
+    if check:
+        lines.append("    " + labelled(check["title"], check["text"], lang))
+        lines += ["      " + t(TEXTS["because"], lang, reason=reason) for reason in check["reasons"]]
+        lines += ["      " + t(TEXTS["gap"], lang, gap=gap["text"]) for gap in check["gaps"]]
+        if program["if_certified"]:
+            lines.append("      " + program["if_certified"]["note"])
+    return lines
+
+
+def totals_lines(doc: dict[str, Any], lang: str) -> list[str]:
+    """Cash and this year's tax apart, each with its certainty; later years and if-certified beside, never added."""
+    totals = doc["totals"]
+    lines = ["  " + labelled(gettext(TEXTS[kind], lang), totals[kind]["text"], lang)
+             for kind in ("cash", "tax_this_year")]
+    beside = [kind for kind in ("later_years", "if_certified") if totals[kind]["programs"]]
+    if beside:
+        lines.append("  " + gettext(TEXTS["beside"], lang))
+        lines += ["    " + labelled(gettext(TEXTS[kind], lang), totals[kind]["text"], lang) for kind in beside]
+    for family, total in totals["by_family"].items():
+        parts = [labelled(gettext(TEXTS[kind], lang), total[kind]["text"], lang) for kind in ("cash", "tax_this_year")
+                 if total[kind]["determined"]["programs"] or total[kind]["competitive"]["programs"]
+                 or total[kind]["unknown_amounts"]]
+        if parts:
+            lines.append("  " + labelled(gettext(FAMILY_NAMES[family], lang), joined(parts, lang), lang))
+    size = (doc["company"] or {}).get("size_class")
+    if size:
+        shown = size["text"] or gettext(TEXTS["not_classified"], lang)
+        lines += ["", labelled(gettext(TEXTS["size_class"], lang), shown,
+                               lang), "  " + size["why"]]
+    return lines
 
 
 def programs_text(catalogue: Any, lang: str) -> str:
@@ -219,9 +286,45 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
     return 3 if summary.rejected else 0
 
 
+def change_line(entry: dict[str, Any], lang: str) -> str:
+    what = entry["kind_text"] + (f": {entry['text']}" if entry["text"] else "")
+    sources = "; ".join(f"{s['key']}: {s['title']}" for s in entry["sources"]) or gettext(NO_SOURCE, lang)
+    return f"{entry['date']}  {entry['program']}  {entry['name']}\n    {what}\n    [{sources}]"
+
+
+def changes(catalogue: Any, text: str, output: str, lang: str) -> int:
+    """``incentives programs --changes SINCE``: what the tables date on or after SINCE, as text or JSON."""
+    since, problem = parse_day(text, "--changes", lang)
+    if since is None:
+        raise InputError(problem)
+    entries = [change_doc(catalogue, item, lang) for item in changes_since(catalogue, since)]
+    revision = catalogue.reference_revision.isoformat() if catalogue.reference_revision else None
+    if output == "json":
+        print(json.dumps({"since": since.isoformat(), "reference_revision": revision, "changes": entries},
+                         ensure_ascii=False, indent=2))
+    else:
+        head = t(TEXTS["changes_head"], lang, since=since.isoformat(), revision=revision)
+        lines = [change_line(e, lang) for e in entries] or ["  " + gettext(TEXTS["none"], lang)]
+        print("\n".join([head, *lines]))
+    return 0
+
+
+def watch(catalogue: Any, as_of: dt.date, horizon: int, lang: str) -> list[str]:
+    """The expiry watch: every end within ``horizon`` days after ``as_of``, and every stale ``checked`` date."""
+    ending = [change_doc(catalogue, item, lang) for item in ending_within(catalogue, as_of, horizon)]
+    last = as_of + dt.timedelta(days=horizon)
+    lines = [t(TEXTS["watch_head"], lang, as_of=as_of.isoformat(), last=last.isoformat(), horizon=horizon)]
+    lines += [change_line(e, lang) for e in ending] or ["  " + gettext(TEXTS["none"], lang)]
+    lines.append(t(TEXTS["stale_head"], lang, as_of=as_of.isoformat()))
+    stale = [stale_doc(program, as_of, lang) for program in stale_programs(catalogue, as_of)]
+    lines += ["  " + t(TEXTS["stale_line"], lang, program=f"{s['program']} {s['name']}", checked=s["checked"],
+                       days=s["days"]) for s in stale] or ["  " + gettext(TEXTS["none"], lang)]
+    return lines
+
+
 def processes(value: str | None, lang: str) -> int:
     """``--jobs``: a whole number of at least 1; by default every core this process may use."""
-    from calculator.batch.parallel import default_processes
+    from calculator.batch import default_processes
 
     if value is None:
         return default_processes()
@@ -232,13 +335,18 @@ def processes(value: str | None, lang: str) -> int:
 
 
 def tables(args: argparse.Namespace) -> int:
-    """``incentives tables check [DIR]``: validate the rule tables and the golden cases whole."""
+    """``incentives tables check [DIR] [--as-of DATE --horizon DAYS]``: validate the rule tables and the golden
+    cases whole; with ``--as-of``, also print the expiry watch (warnings only: the exit status stays 0)."""
+    if not 0 <= args.horizon <= MAX_HORIZON:
+        raise InputError(t(TEXTS["horizon"], args.lang, max=MAX_HORIZON))
     catalogue = load_catalogue(args.dir)
     cases, errors = validate_cases(catalogue, Path(args.dir) if args.dir else default_root())
     if errors:
         raise TableError(errors)
     print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
           f"{len(cases)} golden cases, tables_version {catalogue.tables_version}")
+    if args.as_of is not None:
+        print("\n".join(watch(catalogue, args.as_of, args.horizon, args.lang)))
     return 0
 
 
@@ -262,10 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang = getattr(args, "lang", "en")
     try:
-        if getattr(args, "as_of", None) is not None:
-            args.as_of, problem = parse_as_of(args.as_of, lang)  # the web's and the API's rule, in --lang
-            if problem:
-                raise InputError(f"--as-of: {problem}")
+        if getattr(args, "as_of", None) is not None:  # the web's and the API's rule, in --lang, before any work
+            try:
+                args.as_of = as_of_date(args.as_of, lang)
+            except InputRejected as exc:
+                raise InputError(validation_message(exc.errors, lang)) from None
         if getattr(args, "max_rows", None) is not None and args.max_rows < 1:
             raise InputError("--max-rows: " + gettext(TEXTS["at_least_one"], lang))
         if args.command == "batch":
@@ -274,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
             return tables(args) if args.command == "tables" else worker(args)
         catalogue = load_catalogue()
         if args.command == "programs":
+            if args.changes is not None:
+                return changes(catalogue, args.changes, args.format, lang)
             if args.format == "json":
                 print(json.dumps(describe_catalogue(catalogue), ensure_ascii=False, indent=2))
             else:
@@ -282,17 +393,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "batch":
             return batch(catalogue, args, lang)
         data = read_profile(args.profile, lang)
+        service = service_for(catalogue)
         try:
-            loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
-        except ValidationError as exc:
-            raise InputError(validation_message(exc, lang)) from None
-        too_early = before_founding(args.as_of, loaded)
-        if too_early:
-            raise InputError(f"--as-of: {too_early.render(lang)}")
-        assessment = assess(catalogue, loaded, args.as_of)
+            checked = service.check(data, args.as_of, lang)
+        except InputRejected as exc:
+            raise InputError(validation_message(exc.errors, lang)) from None
+        assessment = service.assess(checked)
         if args.command == "export":
             return export(catalogue, assessment, args.output, lang)
-        doc = to_document(catalogue, assessment, lang)
+        doc = service.document(assessment, lang)
         if args.format == "json":
             print(json.dumps(doc, ensure_ascii=False, indent=2))
         else:

@@ -1,4 +1,5 @@
-"""Profile field types: money, percentages, tri-state answers, codes from reference tables, dates.
+"""Profile field types: money, percentages, tri-state answers, codes from reference tables, dates (codes and dates
+read as people write them: :mod:`schemas.reading`).
 
 Each raises :class:`schemas.messages.Msg` so errors can be shown in Chinese or English.
 """
@@ -14,13 +15,18 @@ from typing import Any, ClassVar
 from marshmallow import ValidationError, fields
 
 from schemas.messages import Msg
+from schemas.reading import NO_NAMES, CodeNames, read_day
 
 
-def info(unit: str, label: str, hint: str = "", section: str = "") -> dict[str, Any]:
+def info(unit: str, label: str, hint: str = "", section: str = "", *, alone_hint: str = "") -> dict[str, Any]:
     """Field metadata: unit code, label and hint (English message ids, marked with ``N_``: their Chinese is in the
     catalogue of :mod:`calculator.i18n`; show them with ``calculator.i18n.words.field_label`` / ``field_hint``),
-    and the form section the field belongs to."""
-    return {"unit": unit, "label": label, "hint": hint, "section": section}
+    and the form section the field belongs to. ``alone_hint``: a person's hint where people are assessed without a
+    company (the talent form, the people template), when the general one speaks of the company."""
+    found = {"unit": unit, "label": label, "hint": hint, "section": section}
+    if alone_hint:
+        found["alone_hint"] = alone_hint
+    return found
 
 
 MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, below float trouble
@@ -28,7 +34,7 @@ MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, be
 # request costs time in proportion to these, not to its size:
 MAX_NUMBER_TEXT = 64         # characters of a number typed as text ("1,234,567.89万元" is 14)
 MAX_ANSWER_TEXT = 32         # characters of a yes / no / unknown answer
-MAX_CODE_TEXT = 64           # characters of one code (the longest code or name in the tables is under 40)
+MAX_CODE_TEXT = 120          # characters of one code or name (the longest name in the tables has 80)
 MAX_DATE_TEXT = 40           # characters of a date ("2020-05-01" is 10)
 MAX_LIST_TEXT = 1000         # characters of a list of codes typed as one text ("qianhai, hetao")
 MAX_LIST_ITEMS = 50          # items of a list of codes when the schema was given no choices to count
@@ -214,6 +220,13 @@ class TriState(fields.Field[bool | None]):
         return {True: "yes", False: "no"}.get(value, "unknown")
 
 
+def names_of(field: fields.Field[Any], table: str) -> CodeNames:
+    """The names of ``table``'s codes that the schema holding ``field`` was built with (see
+    :class:`schemas.profile.ProfileSchema`); without them, codes are read as codes only."""
+    found: CodeNames = getattr(field.root, "code_names", {}).get(table, NO_NAMES)
+    return found
+
+
 class Code(fields.Field[str | None]):
     """A code from a reference table (district, degree, identity…); choices are checked by the schema.
 
@@ -232,7 +245,7 @@ class Code(fields.Field[str | None]):
         text: str = capped(value, MAX_CODE_TEXT).strip()
         if text.lower() in TriState.UNKNOWN:
             return None
-        return text
+        return names_of(self, self.table).code(text) or text  # not a code or a name: the schema says so
 
 
 class CodeList(fields.Field[list[str] | None]):
@@ -258,16 +271,20 @@ class CodeList(fields.Field[list[str] | None]):
         return len(allowed) if allowed else MAX_LIST_ITEMS
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str] | None:
+        names = names_of(self, self.table)
+        limit = self.max_items()
         if isinstance(value, str):
             text = capped(value, MAX_LIST_TEXT).strip().lower()
             if text in self.UNKNOWN:
                 return None
             if text in self.NONE:
                 return []
-            value = [v for v in re.split(r"[,;，；、\s]+", value) if v]
+            value = names.codes_in(value)
+        elif isinstance(value, list | tuple) and len(value) <= limit and all(isinstance(v, str) for v in value):
+            value = [names.code(capped(v, MAX_CODE_TEXT), prefix=True) or v for v in value]
         if not isinstance(value, list | tuple):
             raise ValidationError(Msg("not_list"))
-        if len(value) > (limit := self.max_items()):
+        if len(value) > limit:
             raise ValidationError(Msg("too_many_choices", max=limit))
         if not all(isinstance(v, str) for v in value):
             raise ValidationError(Msg("not_list"))
@@ -294,8 +311,69 @@ class BoundedList(fields.List[Any]):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+class YearAmounts(tuple[tuple[int, Decimal], ...]):
+    """Amounts by year, in year order (a loaded :class:`MoneyByYear`); reads as ``2021: 800000; 2023: 400000``."""
+
+    def __str__(self) -> str:
+        return "; ".join(f"{year}: {amount}" for year, amount in self)
+
+
+class MoneyByYear(fields.Field[YearAmounts]):
+    """Amounts in CNY by calendar year (e.g. unrelieved tax losses): a list of ``{year, amount}``, a mapping
+    ``{"2021": 800000}``, or text ``2021: 800000; 2023: 40万``. Years 1980–2100, each once, at most ``max_rows``;
+    amounts as :class:`Money` (not negative). Blank or "unknown" is no answer; "none" / 无 is an empty list."""
+
+    ROW = re.compile(r"^(\d{4})\s*年?(?:度)?\s*[:：=]\s*(.+)$")
+
+    def __init__(self, *, max_rows: int = 10, **kwargs: Any) -> None:
+        self.max_rows = max_rows
+        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("load_default", None)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> YearAmounts | None:  # type: ignore[override]  # blank is no answer
+        if isinstance(value, str):
+            text = unicodedata.normalize("NFKC", value).strip()
+            if text.lower() in TriState.UNKNOWN:
+                return None
+            if text.lower() in CodeList.NONE:
+                return YearAmounts()
+            pairs: list[tuple[Any, Any]] = []
+            for part in (p.strip() for p in re.split(r"[;；\n]+", text) if p.strip()):
+                match = self.ROW.match(part)
+                if match is None:
+                    raise ValidationError(Msg("not_year_amounts"))
+                pairs.append((match.group(1), match.group(2)))
+        elif isinstance(value, dict):
+            pairs = list(value.items())
+        elif isinstance(value, list | tuple):
+            pairs = []
+            for row in value:
+                if isinstance(row, dict) and set(row) == {"year", "amount"}:
+                    pairs.append((row["year"], row["amount"]))
+                elif isinstance(row, list | tuple) and len(row) == 2:
+                    pairs.append((row[0], row[1]))
+                else:
+                    raise ValidationError(Msg("not_year_amounts"))
+        else:
+            raise ValidationError(Msg("not_year_amounts"))
+        if len(pairs) > self.max_rows:
+            raise ValidationError(Msg("too_many_years", max=self.max_rows))
+        rows: dict[int, Decimal] = {}
+        for year_text, amount_text in pairs:
+            year = Year()._deserialize(year_text, attr, data)
+            if year in rows:
+                raise ValidationError(Msg("duplicate_year", year=year))
+            rows[year] = Money()._deserialize(amount_text, attr, data)
+        return YearAmounts(sorted(rows.items()))
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
 class Day(fields.Date):
-    """A calendar date (YYYY-MM-DD); ``past_only`` refuses dates after today."""
+    """A calendar date as people write it (:func:`read_day`: 2020-05-01, 2020/5/1, 2020年5月1日…); ``past_only``
+    refuses dates after today."""
 
     default_error_messages = {"invalid": Msg("not_date"), "format": Msg("not_date")}  # noqa: RUF012 (as marshmallow types it)
 
@@ -313,8 +391,10 @@ class Day(fields.Date):
         else:
             if not isinstance(value, str):
                 raise ValidationError(Msg("not_date"))
-            day = super()._deserialize(unicodedata.normalize("NFKC", capped(value, MAX_DATE_TEXT)).strip(), attr, data,
-                                       **kwargs)
+            found = read_day(capped(value, MAX_DATE_TEXT))
+            if found is None:
+                raise ValidationError(Msg("not_date"))
+            day = found
         if day < dt.date(1900, 1, 1):
             raise ValidationError(Msg("date_too_old", min="1900-01-01"))
         if self.past_only and day > dt.date.today():

@@ -44,9 +44,16 @@ MESSAGES: dict[str, str] = {
     "rd_exceeds_revenue_3y": N_("Three-year R&D ({rd}) is more than ten times three-year revenue ({rev}); please "
                                 "check the units."),
     "cert_before_founding": N_("The certificate date is before the founding date."),
+    "not_year_amounts": N_("Give amounts by year, such as 2021: 800000; 2023: 400000."),
+    "too_many_years": N_("At most {max} years."),
+    "duplicate_year": N_("The year {year} is given twice."),
+    "previous_cert_not_earlier": N_("The earlier certificate must be dated before the most recent one."),
+    "previous_cert_but_none": N_("An earlier certificate date is given, but the answer says there was none."),
+    "qianhai_income_exceeds": N_("The Qianhai part of taxable income ({part}) cannot exceed total taxable income ({total})."),
     "empty_assessment": N_("Give a company, at least one person, or both."),
     "too_many_people": N_("At most {max} people in one assessment."),
     "not_json": N_("The file is not valid JSON: {detail}"),
+    "as_of_range": N_("The assessment date must be between {min} and {max}."),
     "too_many_choices": N_("Too many choices: at most {max}, each listed once."),
     "above_limit": N_("Too large: at most {max_amount}. {reason}"),
     "below_limit": N_("Too small: at least {min_amount}. {reason}"),
@@ -85,9 +92,11 @@ class Msg(str):
 
 
 def render_message(message: str, lang: str) -> str:
-    """Render one validation message (a Msg, or a marshmallow built-in) in ``lang``."""
-    if isinstance(message, Msg):
-        return message.render(lang)
+    """Render one validation message (a Msg or any message that renders itself, or a marshmallow built-in) in
+    ``lang``."""
+    render = getattr(message, "render", None)
+    if callable(render):
+        return str(render(lang))
     key = _BUILTIN.get(message)
     if key is not None:
         return gettext(MESSAGES[key], lang)

@@ -37,8 +37,26 @@ from schemas.profile_procurement import ProcurementFields
 from schemas.profile_regulatory import RegulatoryFields
 from schemas.profile_talent import TalentFields
 from schemas.profile_tax import TaxAndLabelFields
+from schemas.reading import CodeNames
 
 MAX_PEOPLE = 500
+NO_CHOICES: dict[str, set[str]] = {}  # a schema given no tables: codes are not checked (one object, so caches hold)
+
+
+_CODE_NAMES: dict[tuple[int, int], tuple[Any, Any, dict[str, CodeNames]]] = {}
+
+
+def code_names(choices: dict[str, set[str]], names: dict[str, dict[str, dict[str, str]]] | None
+               ) -> dict[str, CodeNames]:
+    """How the codes of each table may be named (built once per set of tables)."""
+    key = (id(choices), id(names))
+    found = _CODE_NAMES.get(key)
+    if found is None or found[0] is not choices or found[1] is not names:
+        if len(_CODE_NAMES) > 16:
+            _CODE_NAMES.clear()
+        built = {table: CodeNames(codes, (names or {}).get(table)) for table, codes in choices.items()}
+        found = _CODE_NAMES[key] = (choices, names, built)
+    return found[2]
 
 
 class ProfileSchema(Schema):
@@ -50,8 +68,13 @@ class ProfileSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    def __init__(self, *args: Any, choices: dict[str, set[str]] | None = None, **kwargs: Any) -> None:
-        self.choices = choices or {}
+    def __init__(self, *args: Any, choices: dict[str, set[str]] | None = None,
+                 names: dict[str, dict[str, dict[str, str]]] | None = None, **kwargs: Any) -> None:
+        """``choices``: the codes of each enum table; ``names``: their names (table → code → language → name), so
+        that a code may also be given by its name (:class:`schemas.fields.CodeNames`)."""
+        self.choices = choices or NO_CHOICES
+        self.names = names
+        self.code_names = code_names(self.choices, names)
         super().__init__(*args, **kwargs)
 
     @validates_schema(skip_on_field_errors=False)
@@ -157,10 +180,12 @@ class CompanySchema(ProfileSchema, FinancialSupportFields, LocalProgramFields, T
     # --- certifications ---------------------------------------------------------------------------
     hnte_certified = TriState(metadata=info(
         "yes/no/unknown", N_("Certified high and new technology enterprise?"),
-        N_("The 15% rate needs a valid certificate."), "certifications"))
+        N_("The 15% rate needs a certificate that covers the tax year; without one, the recognition self-check "
+           "says whether you are likely to qualify."), "certifications"))
     hnte_cert_date = Day(past_only=True, metadata=info(
-        "date", N_("Date on the high-tech enterprise certificate"), N_("A certificate is valid for three years."),
-        "certifications"))
+        "date", N_("Date on the most recent high-tech enterprise certificate"),
+        N_("A certificate covers its issue year and the next two tax years; in the year after that only if you are "
+           "re-certified within it."), "certifications"))
     owns_core_ip = TriState(metadata=info(
         "yes/no/unknown", N_("Do you own the IP behind your main products?"),
         N_("A high-tech enterprise recognition condition."), "certifications"))
@@ -200,6 +225,14 @@ class CompanySchema(ProfileSchema, FinancialSupportFields, LocalProgramFields, T
         founded, cert = data.get("founding_date"), data.get("hnte_cert_date")
         if founded and cert and cert < founded:
             errors["hnte_cert_date"] = [Msg("cert_before_founding")]
+        previous = data.get("hnte_previous_cert_date")
+        if previous and cert and previous >= cert:
+            errors["hnte_previous_cert_date"] = [Msg("previous_cert_not_earlier")]
+        elif previous and data.get("hnte_had_previous_cert") is False:
+            errors["hnte_previous_cert_date"] = [Msg("previous_cert_but_none")]
+        part, total = data.get("taxable_income_qianhai"), data.get("taxable_income")
+        if part is not None and total is not None and total >= 0 and part > total:
+            errors["taxable_income_qianhai"] = [Msg("qianhai_income_exceeds", part=part, total=total)]
         applied = data.get("application_date")
         if founded and applied and applied < founded:
             errors["application_date"] = [Msg("application_before_founding")]
@@ -227,7 +260,8 @@ class PersonSchema(ProfileSchema, TalentFields):
         N_("The new-talent living subsidy closed to talent introduced on or after 2021-09-01."), "arrival"))
     tax_year = Year(metadata=info(
         "year", N_("Tax year the income figures are for"),
-        N_("Defaults to the company's tax year, else the last complete year."), "tax"))
+        N_("Defaults to the company's tax year, else the last complete year."), "tax",
+        alone_hint=N_("Leave blank for the last complete calendar year.")))
     annual_gross_income = Money(metadata=info(
         "CNY", N_("Annual gross income from employment"),
         N_("Used to estimate mainland and Hong Kong tax when the exact figures are not given."), "tax"))
@@ -249,7 +283,8 @@ class PersonSchema(ProfileSchema, TalentFields):
         N_("A GBA IIT subsidy condition; the lists are set each year."), "tax"))
     employer_zone_flags = CodeList(table="zones", metadata=info(
         "codes", N_("Special zones the employer is registered in"),
-        N_("Defaults to the company's zones when assessed with a company."), "tax"))
+        N_("Defaults to the company's zones when assessed with a company."), "tax",
+        alone_hint=N_("Where the employer is registered decides whether the Qianhai or Hetao exemption can apply.")))
     works_in_zone = TriState(metadata=info(
         "yes/no/unknown", N_("Actually works in that zone (Qianhai or Hetao)?"),
         N_("The Qianhai and Hetao exemptions need work in the zone."), "tax"))
@@ -269,61 +304,62 @@ class PersonSchema(ProfileSchema, TalentFields):
         N_("Needed to estimate the Hong Kong tax burden; no official conversion rule was found."), "tax"))
 
 
-_NESTED: dict[int, tuple[Any, CompanySchema, PersonSchema]] = {}
+Choices = dict[str, set[str]]
+Names = dict[str, dict[str, dict[str, str]]]
+_PARTS: dict[tuple[type, int, int], tuple[Any, Any, ProfileSchema]] = {}
 
 
-def nested_schemas(choices: dict[str, set[str]]) -> tuple[CompanySchema, PersonSchema]:
-    """Company and person schemas for these choices, built once (building one deep-copies ~100 fields)."""
-    found = _NESTED.get(id(choices))
-    if found is None or found[0] is not choices:
-        if len(_NESTED) > 8:
-            _NESTED.clear()
-        found = _NESTED[id(choices)] = (choices, CompanySchema(choices=choices), PersonSchema(choices=choices))
-    return found[1], found[2]
+def part_schema(kind: type[ProfileSchema], choices: Choices | None, names: Names | None) -> ProfileSchema:
+    """A company or person schema for these tables, built once (building one deep-copies ~100 fields)."""
+    key = (kind, id(choices), id(names))
+    found = _PARTS.get(key)
+    if found is None or found[0] is not choices or found[1] is not names:
+        if len(_PARTS) > 16:
+            _PARTS.clear()
+        found = _PARTS[key] = (choices, names, kind(choices=choices, names=names))
+    return found[2]
+
+
+class Part(fields.Nested):
+    """A company or a person inside an assessment, read with the reference tables (codes and their names) of the
+    schema that holds it."""
+
+    @property
+    def schema(self) -> Any:
+        if self._schema is None:
+            kind, root = self.nested, self.root
+            assert isinstance(kind, type) and issubclass(kind, ProfileSchema)
+            self._schema = part_schema(kind, getattr(root, "choices", None), getattr(root, "names", None))
+        return self._schema
 
 
 class AssessmentInputSchema(Schema):
-    """One assessment: a company, its people, or both."""
+    """One assessment: a company, its people, or both. Unknown is always allowed: leave a field out, send null, or
+    answer "unknown"."""
 
     class Meta:
         unknown = RAISE
 
-    company = fields.Dict(load_default=None, allow_none=True)
-    people = BoundedList(fields.Dict(), max_items=MAX_PEOPLE, too_many="too_many_people", load_default=None,
-                         allow_none=True)
+    company = Part(CompanySchema, load_default=None, allow_none=True)
+    people = BoundedList(Part(PersonSchema), max_items=MAX_PEOPLE, too_many="too_many_people", load_default=None,
+                         allow_none=True, metadata={
+                             "maxItems": MAX_PEOPLE,
+                             "description": "People assessed for talent and personal-tax programs; a person takes "
+                                            "the company's zones and tax year unless given."})
 
-    def __init__(self, *args: Any, choices: dict[str, set[str]] | None = None, **kwargs: Any) -> None:
-        self.choices = choices or {}
+    def __init__(self, *args: Any, choices: Choices | None = None, names: Names | None = None,
+                 **kwargs: Any) -> None:
+        self.choices, self.names = choices or NO_CHOICES, names
         super().__init__(*args, **kwargs)
 
+    @validates_schema(skip_on_field_errors=True)
+    def _not_empty(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("company") is None and not data.get("people"):
+            raise ValidationError([Msg("empty_assessment")])
+
     @post_load
-    def _load_parts(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
-        errors: dict[str, Any] = {}
-        company = None
-        company_schema, person_schema = nested_schemas(self.choices)
-        if data.get("company") is not None:
-            try:
-                company = company_schema.load(data["company"])
-            except ValidationError as exc:
-                errors["company"] = exc.messages
-        people: list[dict[str, Any]] = []
-        raw_people = data.get("people") or []
-        if len(raw_people) > MAX_PEOPLE:
-            errors["people"] = [Msg("too_many_people", max=MAX_PEOPLE)]
-            raw_people = []
-        person_errors: dict[int, Any] = {}
-        for index, raw in enumerate(raw_people):
-            try:
-                people.append(person_schema.load(raw))
-            except ValidationError as exc:
-                person_errors[index] = exc.messages
-        if person_errors:
-            errors["people"] = person_errors
-        if company is None and not raw_people and not errors:
-            errors["_schema"] = [Msg("empty_assessment")]
-        if errors:
-            raise ValidationError(errors)
-        return {"company": company, "people": people}
+    def _parts(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        return {"company": data.get("company"), "people": data.get("people") or []}
 
 
 # The short first step (issue #14): the few answers that decide which programs are in play at all, in the order

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from calculator.engine import assess, load_catalogue
-from calculator.engine.model import Catalogue
-from calculator.engine.report import to_document
-from schemas.profile import AssessmentInputSchema
+from calculator.engine import Catalogue, default_root, load_catalogue
+from calculator.service import service_for
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -26,14 +25,21 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="session")
 def evaluate(catalogue: Catalogue):
-    """Validate a raw profile like any surface would, assess it, return the JSON document."""
+    """Validate a raw profile, assess it and return the JSON document, through the service every surface calls."""
 
     def run(data: dict[str, Any], as_of: dt.date = AS_OF, lang: str = "en") -> dict[str, Any]:
-        loaded = AssessmentInputSchema(choices=catalogue.choices).load(data)
-        return to_document(catalogue, assess(catalogue, loaded, as_of), lang)
+        return service_for(catalogue).evaluate(data, as_of, lang)
 
     return run
 
 
 def example(name: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / name).read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def tables(tmp_path: Path) -> Path:
+    """A copy of the rule tables, to break on purpose (with :func:`tests.table_copies.edit`)."""
+    root = tmp_path / "tables"
+    shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
+    return root

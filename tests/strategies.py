@@ -8,6 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from schemas.fields import YearAmounts
 from schemas.profile import field_catalogue
 
 FIELDS = field_catalogue()
@@ -42,7 +43,12 @@ def value_for(name: str, meta: dict[str, Any], choices: dict[str, set[str]]) -> 
         return st.sampled_from(sorted(choices[meta["table"]]))
     if kind == "CodeList":
         return st.lists(st.sampled_from(sorted(choices[meta["table"]])), unique=True, max_size=3)
-    return st.text(max_size=10)
+    if kind == "MoneyByYear":
+        rows = st.dictionaries(st.integers(2012, 2029), money(), max_size=4)
+        return rows.map(lambda found: YearAmounts(sorted(found.items())))
+    if kind in ("Text", "USCC"):
+        return st.text(max_size=10)
+    raise AssertionError(f"no strategy for a {kind} field ({name}): add one")
 
 
 @st.composite
@@ -59,6 +65,13 @@ def subject(draw: st.DrawFn, kind: str, choices: dict[str, set[str]]) -> dict[st
             out["st_staff"] = min(out["st_staff"], out["employees"])
         if out.get("hnte_cert_date") and out.get("founding_date") and out["hnte_cert_date"] < out["founding_date"]:
             out["hnte_cert_date"] = out["founding_date"]
+        previous = out.get("hnte_previous_cert_date")  # what the schema refuses: an earlier date not earlier, or
+        if previous and ((out.get("hnte_cert_date") and previous >= out["hnte_cert_date"])  # given with "none"
+                         or out.get("hnte_had_previous_cert") is False):
+            out["hnte_previous_cert_date"] = None
+        part, total = out.get("taxable_income_qianhai"), out.get("taxable_income")
+        if part is not None and total is not None and total >= 0 and part > total:
+            out["taxable_income_qianhai"] = total
     return out
 
 

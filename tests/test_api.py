@@ -26,12 +26,14 @@ API = "/api/v1"
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.json"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
-DOCUMENT_KEYS = ["as_of", "tables_version", "engine_version", "lang", "company", "people", "programs", "totals",
-                 "disclaimer"]
+DOCUMENT_KEYS = ["as_of", "tables_version", "reference_revision", "engine_version", "lang", "company", "people",
+                 "programs", "totals", "disclaimer"]
 PROGRAM_KEYS = ["id", "family", "family_name", "name", "applies_to", "subject", "person", "person_ref", "status",
-                "status_text", "certainty", "certainty_text", "confidence", "estimate", "amount", "benefit", "flags",
-                "criteria", "reasons", "not_in_force_reason", "missing", "gaps", "excluded_by", "window", "summary",
-                "issuer", "instrument", "effective", "official_text", "advisories", "documents", "sources"]
+                "status_text", "certainty", "certainty_text", "money_kind", "money_kind_text", "confidence",
+                "estimate", "amount", "later_years", "if_certified", "benefit", "flags", "criteria", "reasons",
+                "not_in_force_reason", "missing", "gaps", "self_check", "excluded_by", "window", "summary", "issuer",
+                "instrument", "effective", "official_text", "advisories", "documents", "sources",
+                "checked", "checked_text"]
 ERROR_KEYS = ["status", "error", "message", "errors"]
 
 
@@ -144,7 +146,8 @@ def test_assessment_shape_for_every_example(client, conforms, name, lang):
     assert list(doc) == DOCUMENT_KEYS
     assert doc["as_of"] == AS_OF.isoformat() and doc["lang"] == lang and doc["engine_version"] == __version__
     assert all(list(program) == PROGRAM_KEYS for program in doc["programs"])
-    assert list(doc["totals"]) == ["currency", "by_family", "overall", "adjustments"]
+    assert list(doc["totals"]) == ["currency", "cash", "tax_this_year", "later_years", "if_certified", "non_cash",
+                                   "obligations", "needs_info", "by_family", "adjustments"]
     assert list(doc["totals"]["by_family"]) == ["financial_support", "talent", "procurement", "regulatory"]
 
 
@@ -190,7 +193,7 @@ def test_programs_list_is_the_cli_catalogue_with_its_sources(client, conforms, c
 
     doc = client.get(f"{API}/programs").get_json()
     conforms(doc, "Catalogue")
-    assert list(doc) == ["tables_version", "programs", "sources"]
+    assert list(doc) == ["tables_version", "reference_revision", "programs", "sources"]
     assert doc["programs"] == json.loads(json.dumps(describe_catalogue(catalogue)["programs"]))
     cited = {key for entry in doc["programs"] for key in entry["sources"]}
     assert set(doc["sources"]) == cited
@@ -237,6 +240,57 @@ def test_version(client, conforms, catalogue):
     doc = client.get(f"{API}/version").get_json()
     conforms(doc, "VersionInfo")
     assert doc == {"version": __version__, "api_version": "v1", "tables_version": catalogue.tables_version}
+
+
+# --- conditional GETs -------------------------------------------------------------------------------------------
+CACHEABLE = ("/programs", "/programs/gba-iit-subsidy", "/reference", "/reference/districts", "/openapi.json")
+
+
+@pytest.mark.parametrize("path", CACHEABLE)
+def test_tables_only_resources_answer_304_to_a_current_etag(client, catalogue, path):
+    first = client.get(API + path, headers={"Accept-Language": "zh-CN"})
+    tag = first.headers["ETag"]
+    assert first.status_code == 200 and first.data
+    assert catalogue.tables_version in tag and __version__ in tag and tag.endswith('-zh"')
+    assert first.headers["Cache-Control"] == "public, max-age=300" and "Accept-Language" in first.headers["Vary"]
+    again = client.get(API + path, headers={"Accept-Language": "zh-CN", "If-None-Match": tag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == tag
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    weak = client.get(API + path, headers={"Accept-Language": "zh-CN", "If-None-Match": f'"other", W/{tag}'})
+    assert weak.status_code == 304
+    english = client.get(API + path, headers={"If-None-Match": tag})  # another language: another representation
+    assert english.status_code == 200 and english.headers["ETag"] != tag and english.data == first.data
+    stale = client.get(API + path, headers={"If-None-Match": '"an-old-deployment"'})
+    assert stale.status_code == 200 and stale.data == first.data
+
+
+def test_the_document_declares_the_conditional_gets(spec):
+    for path in ("/programs", "/programs/{program_id}", "/reference", "/reference/{table}"):
+        operation = spec["paths"][API + path]["get"]
+        assert {"name": "If-None-Match", "in": "header"}.items() <= operation["parameters"][0].items()
+        assert set(operation["responses"]["200"]["headers"]) == set(operation["responses"]["304"]["headers"]) == {
+            "ETag", "Cache-Control"}
+
+
+def test_the_etag_changes_with_the_tables(tmp_path):
+    import shutil
+
+    from calculator.engine import default_root
+
+    shutil.copytree(default_root(), tmp_path / "tables")
+    districts = tmp_path / "tables" / "reference" / "districts.toml"
+    districts.write_text(districts.read_text(encoding="utf-8").replace('en = "Futian"', 'en = "Futian District"'),
+                         encoding="utf-8")
+    tags = {create_app({"TESTING": True, **config}).test_client().get(f"{API}/reference/districts").headers["ETag"]
+            for config in ({}, {"TABLES_DIR": str(tmp_path / "tables")})}
+    assert len(tags) == 2
+
+
+def test_misses_and_assessments_carry_no_validator(client):
+    missing = client.get(f"{API}/programs/no-such-program", headers={"If-None-Match": "*"})
+    assert missing.status_code == 404 and "ETag" not in missing.headers
+    answer = post(client, "/assessments", example("nanshan-seed-startup.json"))
+    assert "ETag" not in answer.headers and answer.headers["Cache-Control"] == "no-store"
 
 
 # --- errors --------------------------------------------------------------------------------------------------------
@@ -345,7 +399,7 @@ def test_a_bug_is_a_500_in_the_error_format_without_traceback(app, monkeypatch):
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr("calculator.api.views.assess", broken)
+    monkeypatch.setattr(app.extensions["service"], "assess", broken)
     response = post(app.test_client(), "/assessments", {"company": {}})
     body = assert_error(response, 500, "internal_error")
     assert "secret internal detail" not in response.get_data(as_text=True)

@@ -50,6 +50,13 @@ def test_every_example_prints_the_documented_json(capsys, catalogue, example, la
     assert set(doc["totals"]["by_family"]) == {"financial_support", "talent", "procurement", "regulatory"}
 
 
+LOSS_MAKING_STARTUP = {
+    "name": "Loss-making Start-up", "founding_date": "2024-03-01", "registration_district": "nanshan",
+    "zone_flags": [], "tax_year": 2025, "employees": 40, "st_staff": 30, "total_assets": 60000000,
+    "taxable_income": -800000, "rd_expensed": 3600000, "rd_intangible_amortisation": 0, "rd_excluded_industry": "no",
+    "hnte_certified": "no", "tech_sme_registered_in_tax_year": "no", "owns_core_ip": "yes"}
+
+
 def test_text_output_in_chinese_uses_wan(capsys):
     code, out, _ = run(capsys, "evaluate", str(EXAMPLES / "futian-hightech-scaleup.json"), "--as-of", "2026-11-21",
                        "--lang", "zh", "--format", "text")
@@ -57,15 +64,35 @@ def test_text_output_in_chinese_uses_wan(capsys):
     assert "万元" in out and "合计" in out
 
 
-def test_the_futian_scaleup_totals_add_up(capsys):
+def test_the_futian_scaleup_totals_add_up_each_kind_of_money_apart(capsys):
     code, out, _ = run(capsys, "evaluate", str(EXAMPLES / "futian-hightech-scaleup.json"), "--as-of", "2026-11-21")
     assert code == 0
     doc = json.loads(out)
     counted = [p for p in doc["programs"] if p["status"] == "eligible" and not p["excluded_by"] and p["estimate"]]
-    total_high = sum(p["estimate"]["high"] for p in counted) + sum(a["high"] for a in doc["totals"]["adjustments"])
-    assert doc["totals"]["overall"]["high"] == pytest.approx(total_high)
+    for kind in ("cash", "tax_this_year"):
+        for certainty in ("determined", "competitive"):
+            mine = [p for p in counted if p["money_kind"] == kind and (p["certainty"] == "competitive") == (
+                certainty == "competitive")]
+            cut = sum(a["high"] for a in doc["totals"]["adjustments"]
+                      if (a["kind"], a["certainty"]) == (kind, certainty))
+            added = sum(p["estimate"]["high"] for p in mine) + cut
+            assert doc["totals"][kind][certainty]["high"] == pytest.approx(added)
+            assert doc["totals"][kind][certainty]["programs"] == len(mine)
     hnte = next(p for p in doc["programs"] if p["id"] == "cn-hnte-cit-rate")
-    assert hnte["estimate"]["low"] == 3_000_000  # 10% of taxable income 30,000,000
+    assert hnte["estimate"]["low"] == 3_000_000 and hnte["money_kind"] == "tax_this_year"  # 10% of 30,000,000
+    assert "overall" not in doc["totals"]  # the old mixed total is gone
+
+
+def test_text_output_shows_cash_and_this_years_tax_apart_with_later_years_beside(capsys, tmp_path):
+    profile = tmp_path / "startup.json"
+    profile.write_text(json.dumps({"company": LOSS_MAKING_STARTUP}), encoding="utf-8")
+    code, out, _ = run(capsys, "evaluate", str(profile), "--as-of", "2026-11-21", "--format", "text")
+    assert code == 0
+    totals = out[out.index("Totals after stacking"):]
+    assert "Cash:" in totals and "Tax saved this year: CNY 0" in totals
+    assert "Beside these, never added to them:" in totals
+    assert "Later years (not added): up to CNY 900,000 over later years" in totals
+    assert "If certified (not added): about CNY 0 a year" in totals
 
 
 @pytest.mark.parametrize(("content", "needle"), [
@@ -164,3 +191,20 @@ def test_the_row_limit_must_be_a_positive_number(capsys, tmp_path, rows):
 def test_an_assessment_date_before_the_company_was_founded_exits_2(capsys):
     assert main(["evaluate", str(EXAMPLES / "nanshan-seed-startup.json"), "--as-of", "2018-01-01"]) == 2
     assert "before the company was founded (2025-06-01)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("lang", "text", "words"), [
+    ("en", "Small", ["12 people", "CNY 800,000", "at least 100 people and CNY 10,000,000", "so small"]),
+    ("zh", "小型企业", ["从业人员 12人", "营业收入 80万元", "未达中型标准", "为小型企业"])])
+def test_the_document_gives_the_sme_size_class_and_why(capsys, lang, text, words):
+    """Issue #13.8: the size class is an output of the document (12 staff, revenue 800,000 in software and IT:
+    below the medium line of 100 staff and 10,000,000, at or above the small line of 10 and 500,000: small)."""
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES / "nanshan-seed-startup.json"), "--as-of", "2026-11-21",
+                       "--lang", lang)
+    assert code == 0
+    size = json.loads(out)["company"]["size_class"]
+    assert (size["code"], size["text"], size["missing"]) == ("small", text, [])
+    assert all(word in size["why"] for word in words), size["why"]
+    code, out, _ = run(capsys, "evaluate", str(EXAMPLES / "qianhai-hk-staff.json"), "--as-of", "2026-11-21")
+    unclassified = json.loads(out)["company"]["size_class"]
+    assert unclassified["code"] is None and [m["field"] for m in unclassified["missing"]] == ["industry_sector"]

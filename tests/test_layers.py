@@ -128,3 +128,77 @@ def test_schemas_importing_the_engine_is_reported(tmp_path):
     (tmp_path / "schemas" / "bad.py").write_text("from calculator.engine.enums import Status\n", encoding="utf-8")
     assert direct_violations(graph(tmp_path), "schemas", ("calculator.i18n",), ("calculator",)) == [
         "schemas.bad imports calculator.engine.enums", "schemas.bad imports calculator.engine.enums.Status"]
+
+
+# --- surfaces: the engine's public interface and the service, never each other's internals ----------------------
+SURFACE_MODULES = (*SURFACES, "calculator.catalogue_doc")
+COMPOSITION_ROOT = "calculator.app"  # builds the app from every surface's registration
+# What a surface may import of the project besides its own package: the engine's package (its public interface,
+# calculator/engine/__init__.py), the application service, the language layer, the schemas, shared plumbing, and
+# another surface's package (its public names, e.g. the web calling calculator.workbook.build_workbook).
+SURFACE_MAY_IMPORT = ("calculator.engine", "calculator.service", "calculator.i18n", "schemas", "calculator.config",
+                      "calculator.extensions", "calculator.files", "calculator", *SURFACES)
+# Spreadsheet plumbing the batch surface builds on: reading an uploaded .xlsx safely (zipcheck) and writing cells
+# safely (cells, verbatim). The only internals one surface shares with another, by name.
+SHARED_INTERNALS = {"calculator.batch": ("calculator.workbook.zipcheck", "calculator.workbook.cells",
+                                         "calculator.workbook.verbatim")}
+
+
+def surface_of(name: str) -> str | None:
+    return next((s for s in SURFACE_MODULES if name == s or name.startswith(s + ".")), None)
+
+
+def surface_violations(modules: dict[str, set[str]]) -> list[str]:
+    """Imports of project modules by surface modules beyond :data:`SURFACE_MAY_IMPORT` (a package's own name, not
+    its submodules), other than their own surface's modules, the composition root's and :data:`SHARED_INTERNALS`."""
+    out = []
+    for name, found in modules.items():
+        own = surface_of(name)
+        if own is None or name == COMPOSITION_ROOT:
+            continue
+        for imported in found:
+            project = imported in modules or (imported.split(".")[0] in ("calculator", "schemas") and any(
+                m.startswith(imported + ".") for m in modules))
+            if not project or surface_of(imported) == own:
+                continue
+            allowed = imported in SURFACE_MAY_IMPORT or any(
+                imported.startswith(p + ".") for p in ("calculator.i18n", "schemas"))
+            if not allowed and imported not in SHARED_INTERNALS.get(own, ()):
+                out.append(f"{name} imports {imported}")
+    return sorted(out)
+
+
+def test_surfaces_import_the_engine_package_the_service_and_other_surfaces_packages_only():
+    """Surfaces (web, API, CLI, batch, workbook) go through ``calculator.engine``'s public names and
+    ``calculator.service``; they never reach into the engine's modules or into another surface's."""
+    assert surface_violations(MODULES) == []
+
+
+def test_the_service_uses_the_engine_package_and_nothing_uses_the_service_below_it():
+    assert [i for i in MODULES["calculator.service"] if i.startswith("calculator.engine.") and i in MODULES] == []
+    assert violations(MODULES, "calculator.service", WEB_AND_SHEETS + SURFACES) == []
+    assert violations(MODULES, "calculator.engine", ("calculator.service",)) == []
+    assert violations(MODULES, "schemas", ("calculator.service",)) == []
+
+
+@pytest.mark.parametrize(("module", "source"), [
+    ("calculator/web/bad.py", "from calculator.engine.report import to_document\n"),
+    ("calculator/api/bad.py", "def f():\n    from calculator.engine import report\n"),
+    ("calculator/cli.py", "from calculator.batch.run import run_batch\n"),
+    ("calculator/web/bad.py", "from ..batch import jobs\n"),
+    ("calculator/workbook/bad.py", "import calculator.web.views\n"),
+])
+def test_the_surface_check_reports_an_import_of_internals(tmp_path, module, source):
+    for package in ("calculator", "calculator/engine", "calculator/web", "calculator/api", "calculator/batch",
+                    "calculator/workbook", "schemas"):
+        (tmp_path / package).mkdir(parents=True, exist_ok=True)
+        (tmp_path / package / "__init__.py").write_text("", encoding="utf-8")
+    for internal in ("engine/report.py", "batch/run.py", "batch/jobs.py", "web/views.py"):
+        (tmp_path / "calculator" / internal).write_text("", encoding="utf-8")
+    (tmp_path / "calculator" / "service.py").write_text("from calculator.engine import assess\n", encoding="utf-8")
+    (tmp_path / "calculator" / "web" / "good.py").write_text(
+        "from calculator.engine import Status\nfrom calculator.service import Service\nfrom calculator.batch import "
+        "run_batch\nfrom calculator.web import good\n", encoding="utf-8")
+    assert surface_violations(graph(tmp_path)) == []
+    (tmp_path / module).write_text(source, encoding="utf-8")
+    assert surface_violations(graph(tmp_path)) != []

@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from calculator.engine import TableError, load_catalogue
-from calculator.engine.loader import default_root
+from tests.table_copies import edit, load_errors
 
 PROGRAM = "programs/longhua-compute-voucher.toml"
-
-
-@pytest.fixture
-def tables(tmp_path: Path) -> Path:
-    root = tmp_path / "tables"
-    shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    return root
-
-
-def edit(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {relative}: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def load_errors(root: Path) -> list[str]:
-    with pytest.raises(TableError) as info:
-        load_catalogue(root)
-    return info.value.errors
 
 
 def test_the_shipped_tables_load(catalogue):
@@ -89,10 +68,29 @@ def test_a_changed_figure_gets_a_new_dated_row_and_old_dates_stay_reproducible(t
 
 
 def test_an_unconfirmed_condition_may_not_sit_in_a_branch(tables):
-    edit(tables, "programs/cn-hnte-cit-rate.toml", 'field = "owns_core_ip"\nop = "is_true"\nconfidence = "CONFIRMED"',
-         'field = "owns_core_ip"\nop = "is_true"\nconfidence = "UNCONFIRMED"')
+    edit(tables, "programs/cn-rd-super-deduction.toml", 'op = "gt"\nvalue = 0\nconfidence = "CONFIRMED"',
+         'op = "gt"\nvalue = 0\nconfidence = "UNCONFIRMED"')
     errors = load_errors(tables)
-    assert any("program 'cn-hnte-cit-rate'" in e and "could grant a benefit" in e for e in errors)
+    assert any("program 'cn-rd-super-deduction'" in e and "could grant a benefit" in e for e in errors)
+
+
+def test_a_self_check_is_checked_like_the_criteria_and_never_priced_by_a_kind_without_amount(tables):
+    edit(tables, "programs/cn-hnte-cit-rate.toml", 'field = "owns_core_ip"', 'field = "owns_core_ipp"')
+    errors = load_errors(tables)
+    assert any("program 'cn-hnte-cit-rate'" in e and "self_check.criteria[1] ('owns_core_ip').field" in e
+               for e in errors), errors
+
+
+@pytest.mark.parametrize(("old", "new", "field", "words"), [
+    ('to_rate = "cit_rates.hnte"', 'to_rate = "cit_rates.hnte"\nmoney_kind = "cash"', "benefit.money_kind",
+     "is money of kind tax_this_year, not 'cash'"),
+    ('to_rate = "cit_rates.hnte"', 'to_rate = "cit_rates.hnte"\nmoney_kind = "tax_later_years"', "benefit.money_kind",
+     "Must be one of"),
+])
+def test_a_benefits_kind_of_money_is_validated(tables, old, new, field, words):
+    edit(tables, "programs/cn-hnte-cit-rate.toml", old, new)
+    errors = load_errors(tables)
+    assert any(f"program 'cn-hnte-cit-rate': {field}" in e and words in e for e in errors), errors
 
 
 def test_the_file_name_must_be_the_id(tables):

@@ -232,7 +232,8 @@ def test_the_document_says_what_each_question_settles(catalogue):
     en = to_document(catalogue, assessment, "en")["company"]
     zh = to_document(catalogue, assessment, "zh")["company"]
     first = en["questions"][0]
-    assert first["field"] == "hnte_cert_date" and first["label"] == "Date on the high-tech enterprise certificate"
+    assert first["field"] == "hnte_cert_date"
+    assert first["label"] == "Date on the most recent high-tech enterprise certificate"
     assert first["text"] == "Settles 1 program worth up to CNY 5,000,000"
     assert first["programs"][0]["id"] == "cn-hnte-cit-rate" and first["programs"][0]["money_kind"] == "tax_this_year"
     assert zh["questions"][0]["text"] == "可确定 1 个项目，涉及金额最高 500万元"

@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from types import SimpleNamespace
 
-from calculator.engine.enums import Confidence, Outcome, StackingKind, Status
+from calculator.engine.enums import Confidence, MoneyKind, Outcome, StackingKind, Status
 from calculator.engine.model import BenefitOutcome, Estimate, ProgramResult
 from calculator.engine.specs import StackingGroupSpec
 from calculator.engine.stacking import apply_stacking
 
 
 class FakeProgram:
+    competitive, money_kind = False, MoneyKind.CASH
+
     def __init__(self, pid: str) -> None:
         self.id, self.family = pid, "talent"
         self.spec = SimpleNamespace(name={"zh": f"项目{pid}", "en": f"Program {pid}"})

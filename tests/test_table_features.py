@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,34 +13,13 @@ import pytest
 from marshmallow import ValidationError
 
 from calculator.app import create_app
-from calculator.engine import TableError, assess, load_catalogue
-from calculator.engine.loader import default_root
+from calculator.engine import assess
 from calculator.engine.report import to_document
 from schemas.fields import Area
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
 from tests.conftest import EXAMPLES
-
-
-@pytest.fixture
-def tables(tmp_path: Path) -> Path:
-    root = tmp_path / "tables"
-    shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    return root
-
-
-def edit(root: Path, relative: str, old: str, new: str) -> None:
-    path = root / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"fixture text not found in {relative}: {old!r}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def load_errors(root: Path) -> list[str]:
-    with pytest.raises(TableError) as info:
-        load_catalogue(root)
-    return info.value.errors
-
+from tests.table_copies import edit, load_errors
 
 BENCHMARK = "programs/sz-ai-application-benchmark.toml"
 MATCHING = "programs/sz-ai-national-challenge-matching.toml"

@@ -13,6 +13,7 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from calculator.app import create_app
+from calculator.web.card_view import card_view
 from calculator.web.travel import MAX_LINK
 from schemas.profile import FIRST_STEP
 from tests.conftest import AS_OF, EXAMPLES
@@ -80,17 +81,24 @@ def all_questions(client, page: str, anchor: str = "") -> str:
 
 
 def cards(page: str) -> dict[str, tuple[str, str]]:
-    """Per program card: (status, amount)."""
-    return {pid: (status, html.unescape(amount).strip()) for status, pid, amount in re.findall(
-        r'<article class="program status-(\w+)" id="([^"]+)">.*?<p class="amount">([^<]*)', page, re.S)}
+    """Per program card: (status, amount line; "" for a card without one, e.g. a program not eligible)."""
+    out = {}
+    for status, pid, body in re.findall(r'<article class="program status-(\w+)" id="([^"]+)">(.*?)</article>', page,
+                                        re.S):
+        amount = re.search(r'<p class="amount">([^<]*)', body)
+        out[pid] = (status, html.unescape(amount.group(1)).strip() if amount else "")
+    return out
 
 
 def asked(page: str) -> list[str]:
     return re.findall(r'<li class="asked-question" id="q-([^"]+)"', page)
 
 
-def total(page: str) -> str:
-    return re.search(r'<p class="total">(.*?)</p>', page, re.S).group(1)
+def total(page: str) -> tuple[str, ...]:
+    """The headline totals: cash, then tax saved this year (never added to each other)."""
+    headline = re.search(r'<dl class="headline">(.*?)</dl>', page, re.S)
+    assert headline, "no headline totals on the page"
+    return tuple(html.unescape(text) for text in re.findall(r"<dd>(.*?)</dd>", headline.group(1), re.S))
 
 
 def share_link(client, page: str) -> str:
@@ -117,7 +125,7 @@ def test_the_first_step_asks_at_most_twelve_questions_then_shows_results(client,
     answers = {"company": {"company-entity_type": "enterprise"},
                "person": {"people-count": "1", "person-0-identity": "hk_permanent_resident"}}[subject]
     results = client.post(action, data=answers).get_data(as_text=True)
-    assert '<p class="total">' in results and '<section class="next-questions"' in results
+    assert len(total(results)) == 2 and '<section class="next-questions"' in results
 
 
 def test_a_first_step_error_is_shown_on_the_first_step_with_the_answers_kept(client):
@@ -157,7 +165,7 @@ def targets_of(client, page: str) -> dict[str, str]:
     does: the answers form posted with the item's button, sent on with the answers to that page's URL)."""
     found = {}
     for block in re.findall(r'<div class="missing">.*?</div>', page, re.S):
-        for value in re.findall(r'<button name="ask" value="([^"]+)"', block):
+        for value in re.findall(r'<button name=ask value=([0-9.]+)>', block):
             if value in found:
                 continue
             response = press(client, page, "ask", value)
@@ -205,7 +213,7 @@ def test_the_page_of_questions_asks_every_ranked_question_with_its_programs_and_
     sent.add(last, answer)
     sent.add("answered", last)
     after = client.post(action, data=sent).get_data(as_text=True)
-    assert '<p class="total">' in after and last not in asked(all_questions(client, after))
+    assert len(total(after)) == 2 and last not in asked(all_questions(client, after))
     carried = dict(inputs(form_of(after, 'id="answers"')[1]))
     assert {k: carried.get(k) for k in FOUNDER} == FOUNDER and carried.get(last) == answer
 
@@ -232,9 +240,11 @@ def test_the_header_language_switch_keeps_answers_and_shows_the_same_figures(cli
     assert '<html lang="zh-Hans-CN">' in chinese
     doc = evaluate({"company": {k.removeprefix("company-"): v for k, v in FOUNDER.items() if k != "as_of"}},
                    AS_OF, "zh")
-    assert total(chinese) == doc["totals"]["overall"]["text"]
+    assert total(chinese) == (doc["totals"]["cash"]["text"], doc["totals"]["tax_this_year"]["text"])
     assert {pid: s for pid, (s, _) in cards(chinese).items()} == {pid: s for pid, (s, _) in cards(page).items()}
-    assert {p["id"]: p["amount"] for p in doc["programs"]} == {pid: a for pid, (_, a) in cards(chinese).items()}
+    assert {p["id"]: card_view(p, "zh")["amount"] or "" for p in doc["programs"]} == {
+        pid: a for pid, (_, a) in cards(chinese).items()}
+    assert any("万元" in a for _, a in cards(chinese).values())
 
 
 def test_the_header_language_switch_on_a_form_keeps_what_was_typed(client):

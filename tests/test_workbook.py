@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from calculator.engine import assess, load_catalogue
 from calculator.engine.model import Assessment
 from calculator.engine.report import FAMILY_NAMES, to_document
-from calculator.engine.texts import RESULT, STATUS
+from calculator.engine.texts import MONEY_KINDS, RESULT, STATUS
 from calculator.i18n import gettext
 from calculator.workbook import build_workbook, read_inputs
 from calculator.workbook.labels import sheet_name
@@ -95,6 +95,16 @@ def summary_family_rows(ws, lang: str) -> dict[str, int]:
     return {family: find_row(ws, 1, gettext(FAMILY_NAMES[family], lang), start) for family in FAMILY_NAMES}
 
 
+def summary_kind_rows(ws, lang: str) -> dict[str, int]:
+    start = find_row(ws, 1, word("money_kind", lang))
+    return {kind: find_row(ws, 1, gettext(MONEY_KINDS[kind], lang), start) for kind in ("cash", "tax_this_year")}
+
+
+def summary_side_rows(ws, lang: str) -> dict[str, int]:
+    start = find_row(ws, 1, word("beside_what", lang))
+    return {side: find_row(ws, 1, word(side, lang), start) for side in ("later_years", "if_certified")}
+
+
 def subject_of(program: dict[str, Any], lang: str) -> str:
     if program["subject"] == "company":
         return word("company", lang)
@@ -135,10 +145,21 @@ def test_summary_says_who_when_which_tables_and_the_disclaimer(name, lang):
     for family, row in rows.items():
         total = doc["totals"]["by_family"][family]
         assert ws.cell(row, 2).value.startswith("=SUMIFS(")  # live formulas, not copied numbers
-        assert ws.cell(row, 3).value.startswith("=SUMIFS(") and ws.cell(row, 4).value.startswith("=SUMIFS(")
-        unknown_col = 7 if lang == "zh" else 5
-        assert ws.cell(row, unknown_col).value == total["unknown_amounts"]
-        assert ws.cell(row, unknown_col + 1).value == total["needs_info"]
+        assert all(ws.cell(row, col).value.startswith("=SUMIFS(") for col in range(3, 9))
+        assert ws.cell(row, 9).value == total["cash"]["unknown_amounts"] + total["tax_this_year"]["unknown_amounts"]
+        assert ws.cell(row, 10).value == total["needs_info"]
+    for kind, row in summary_kind_rows(ws, lang).items():  # cash and this year's tax: one row each, never added
+        assert all(ws.cell(row, col).value.startswith("=SUMIFS(") for col in (2, 3, 4, 5))
+        assert ws.cell(row, 6).value == doc["totals"][kind]["unknown_amounts"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_summary_gives_the_sme_size_class_and_why(lang):
+    _, doc, data = built("nanshan-seed-startup.json", lang)
+    ws = sheet(open_book(data), "summary", lang)
+    row = find_row(ws, 1, word("size_class", lang))
+    size = doc["company"]["size_class"]
+    assert ws.cell(row, 2).value == size["text"] and ws.cell(row + 1, 2).value == size["why"]
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -285,19 +306,25 @@ def test_criteria_values_keep_their_type():
 def test_gaps_sheet_prices_the_near_miss(lang):
     _, doc, data = built("qianhai-hk-staff.json", lang)
     ws = sheet(open_book(data), "gaps", lang)
-    gaps = [(p, g) for p in doc["programs"] for g in p["gaps"]]
+    gaps = [(p, g, c) for p in doc["programs"] for checks in ([p], [p["self_check"]] if p["self_check"] else [])
+            for c in checks for g in c["gaps"]]
     rows = table_rows(ws)
     assert len(rows) == len(gaps) >= 1
-    for row, (p, g) in zip(rows, gaps, strict=True):
+    for row, (p, g, check) in zip(rows, gaps, strict=True):
         assert row[1].value == p["name"]
-        assert row[2].value == next(c["condition"] for c in p["criteria"] if c["id"] == g["criterion"])
+        condition = next(c["condition"] for c in check["criteria"] if c["id"] == g["criterion"])
+        assert row[2].value == (condition if check is p else f"{check['title']}{'：' if lang == 'zh' else ': '}"
+                                                               f"{condition}")
         assert row[3].value == g["input_label"]
         assert (row[4].value, row[5].value, row[6].value) == (g["current"], g["required"], g["change"])
         assert all(c.data_type == "n" for c in row[4:7])
         assert row[7].value == g["unlocks"]["low"] and row[8].value == g["unlocks"]["high"]
         assert row[10].value == g["text"]
+    # The README's worked example, now a gap of the recognition self-check: its unlock is the if-certified figure,
+    # labelled so, never the program's amount.
     hnte = next(r for r in rows if r[4].value == 4_200_000)
-    assert hnte[6].value == 550_000 and hnte[7].value == 200_000  # docs: the README's worked example
+    assert hnte[6].value == 550_000 and hnte[7].value == 200_000
+    assert hnte[9].value.startswith(word("if_certified", lang))
 
 
 def test_gaps_sheet_says_so_when_there_are_none():
@@ -323,13 +350,14 @@ def test_permissions_and_obligations_with_their_articles(lang):
 def test_sources_with_clickable_addresses(lang):
     _, doc, data = built("futian-hightech-scaleup.json", lang)
     ws = sheet(open_book(data), "sources", lang)
-    rows = {r[0].value: r for r in table_rows(ws)}
-    cited = {s["key"]: s for p in doc["programs"] for s in p["sources"]}
+    rows = {r[1].value: r for r in table_rows(ws)}
+    cited = {s["title"]: s for p in doc["programs"] for s in p["sources"]}
     assert set(rows) == set(cited)
+    assert [r[0].value for r in table_rows(ws)] == list(range(1, len(cited) + 1))  # numbered, not keyed
     for key, source in cited.items():
         row = rows[key]
-        assert row[1].value == source["title"]
-        assert row[2].value  # confidence of the source (official text, draft, secondary)
+        assert row[2].value == source["quality_text"]  # official text / official release / secondary summary
+        assert not any(source["key"] == c.value for c in row)
         if source["urls"]:
             assert row[3].hyperlink.target == source["urls"][0] and row[3].value == source["urls"][0]
         elif source["github"]:
@@ -361,8 +389,11 @@ def test_people_sheet_one_row_per_person_and_program_then_totals(name, lang):
     block = [ws.cell(r, 5).value for r in range(per_program + 2, per_program + 2 + len(ids))]
     assert block == ids
     assert ws.cell(per_program + 2, 7).value.startswith("=SUMIFS(")
-    people = [ws.cell(r, 1).value for r in range(per_person + 2, per_person + 2 + len(doc["people"]))]
-    assert people == [i + 1 for i in range(len(doc["people"]))]
+    # per person, cash and this year's tax are summed apart (never one mixed total)
+    kinds = [gettext(MONEY_KINDS[k], lang) for k in ("cash", "tax_this_year")]
+    rows = range(per_person + 2, per_person + 2 + 2 * len(doc["people"]))
+    assert [(ws.cell(r, 1).value, ws.cell(r, 12).value) for r in rows] == [
+        (i + 1, kind) for i in range(len(doc["people"])) for kind in kinds]
 
 
 # --- inputs -----------------------------------------------------------------------------------------
@@ -463,7 +494,8 @@ def test_no_user_text_becomes_a_formula_anywhere():
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "f":
-                    assert re.match(r"=(SUMIFS|COUNTIFS|SUM|IF)\(|='[^']+'!\$[A-Z]+\$\d+$", cell.value), cell.value
+                    live = r"=(SUMIFS|COUNTIFS|SUM|COUNT|IF)\(|='[^']+'!\$[A-Z]+\$\d+$"
+                    assert re.match(live, cell.value), cell.value
                     assert "HYPERLINK" not in cell.value and "A1)" not in cell.value
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from calculator.engine.enums import Family
+from calculator.engine.enums import Certainty, Family, MoneyKind
 from calculator.engine.model import Adjustment, Estimate
 from calculator.engine.report import FAMILY_NAMES, to_document
 from calculator.i18n import gettext
@@ -37,6 +37,8 @@ from tests.test_workbook import (
     hostile_assessment,
     shared_catalogue,
     summary_family_rows,
+    summary_kind_rows,
+    summary_side_rows,
     table_rows,
 )
 
@@ -77,7 +79,7 @@ def with_adjustment():
             "zh": "市级与区级算力支持合计不超过合同金额。"}
     assessment.company.adjustments.append(Adjustment(group="compute-city-and-district", family=Family.FINANCIAL_SUPPORT,
                                                      amount=Estimate(Decimal("-125000.50"), Decimal("-250000")),
-                                                     text=text))
+                                                     text=text, kind=MoneyKind.CASH, certainty=Certainty.COMPETITIVE))
     return assessment
 
 
@@ -112,20 +114,30 @@ def recalculated(tmp_path_factory) -> dict[str, Any]:
 
 
 def check_totals(wb, doc: dict[str, Any], lang: str) -> None:
+    """Every total on the Summary equals the engine's: cash and this year's tax apart (determined low/high and
+    "up to"), later years and if certified beside them, and the same per family."""
     ws = wb[sheet_name("summary", lang)]
-    rows = summary_family_rows(ws, lang)
-    for family, row in rows.items():
-        total = doc["totals"]["by_family"][family]
-        assert ws.cell(row, 2).value == total["programs"], family
-        assert ws.cell(row, 3).value == pytest.approx(total["low"], abs=CENT), family
-        assert ws.cell(row, 4).value == pytest.approx(total["high"], abs=CENT), family
+    totals = doc["totals"]
+    for kind, row in summary_kind_rows(ws, lang).items():
+        total = totals[kind]
+        assert ws.cell(row, 2).value == total["determined"]["programs"] + total["competitive"]["programs"], kind
+        assert ws.cell(row, 3).value == pytest.approx(total["determined"]["low"], abs=CENT), kind
+        assert ws.cell(row, 4).value == pytest.approx(total["determined"]["high"], abs=CENT), kind
+        assert ws.cell(row, 5).value == pytest.approx(total["competitive"]["high"], abs=CENT), kind
         if lang == "zh":
-            assert ws.cell(row, 5).value == pytest.approx(total["low"] / 10_000, abs=1e-6)
-            assert ws.cell(row, 6).value == pytest.approx(total["high"] / 10_000, abs=1e-6)
-    overall = find_row(ws, 1, word_of("overall", lang))
-    assert ws.cell(overall, 2).value == doc["totals"]["overall"]["programs"]
-    assert ws.cell(overall, 3).value == pytest.approx(doc["totals"]["overall"]["low"], abs=CENT)
-    assert ws.cell(overall, 4).value == pytest.approx(doc["totals"]["overall"]["high"], abs=CENT)
+            assert ws.cell(row, 7).value == pytest.approx(total["determined"]["low"] / 10_000, abs=1e-6)
+            assert ws.cell(row, 9).value == pytest.approx(total["competitive"]["high"] / 10_000, abs=1e-6)
+    for side, row in summary_side_rows(ws, lang).items():
+        assert ws.cell(row, 2).value == totals[side]["programs"], side
+        assert ws.cell(row, 3).value == pytest.approx(totals[side]["high"], abs=CENT), side
+    for family, row in summary_family_rows(ws, lang).items():
+        total = totals["by_family"][family]
+        counted = sum(total[k][c]["programs"] for k in ("cash", "tax_this_year") for c in ("determined", "competitive"))
+        assert ws.cell(row, 2).value == counted, family
+        for offset, kind in ((0, "cash"), (3, "tax_this_year")):
+            assert ws.cell(row, 3 + offset).value == pytest.approx(total[kind]["determined"]["low"], abs=CENT), family
+            assert ws.cell(row, 4 + offset).value == pytest.approx(total[kind]["determined"]["high"], abs=CENT)
+            assert ws.cell(row, 5 + offset).value == pytest.approx(total[kind]["competitive"]["high"], abs=CENT)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -142,7 +154,8 @@ def test_recalculated_totals_equal_the_engines(recalculated, name, lang):
 
 def test_recalculated_totals_are_zero_when_nothing_counts(recalculated):
     doc = to_document(shared_catalogue(), assess_raw(NOTHING_COUNTS), "zh")
-    assert doc["totals"]["overall"]["programs"] == 0
+    assert all(doc["totals"][k][c]["programs"] == 0 for k in ("cash", "tax_this_year")
+               for c in ("determined", "competitive"))
     check_totals(recalculated["nothing-counts"], doc, "zh")
 
 
@@ -167,10 +180,12 @@ def test_recalculated_people_totals_per_program_and_per_person(recalculated, nam
     start = find_row(ws, 1, word_of("per_person", lang)) + 2
     for person in doc["people"]:
         row = find_row(ws, 1, person["index"] + 1, start)
-        total = person["totals"]["overall"]
-        assert ws.cell(row, 6).value == total["programs"]
-        assert ws.cell(row, 7).value == pytest.approx(total["low"], abs=CENT)
-        assert ws.cell(row, 8).value == pytest.approx(total["high"], abs=CENT)
+        for offset, kind in enumerate(("cash", "tax_this_year")):  # one row per kind of money, never added up
+            total = person["totals"][kind]
+            parts = (total["determined"], total["competitive"])
+            assert ws.cell(row + offset, 6).value == sum(p["programs"] for p in parts)
+            assert ws.cell(row + offset, 7).value == pytest.approx(sum(p["low"] for p in parts), abs=CENT)
+            assert ws.cell(row + offset, 8).value == pytest.approx(sum(p["high"] for p in parts), abs=CENT)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -179,26 +194,32 @@ def test_combined_limit_adjustments_are_in_the_recalculated_totals(recalculated,
     assert doc["totals"]["adjustments"], "the adjustment reaches the document"
     check_totals(recalculated[f"adjusted-{lang}"], doc, lang)
     ws = recalculated[f"adjusted-{lang}"][sheet_name("summary", lang)]
-    row = find_row(ws, 5, doc["totals"]["adjustments"][0]["text"])
+    row = find_row(ws, 6, doc["totals"]["adjustments"][0]["text"])
     assert ws.cell(row, 1).value == gettext(FAMILY_NAMES["financial_support"], lang)
-    assert (ws.cell(row, 3).value, ws.cell(row, 4).value) == (-125_000.50, -250_000)
+    assert (ws.cell(row, 4).value, ws.cell(row, 5).value) == (-125_000.50, -250_000)
 
 
 def test_an_advisors_edits_flow_into_the_totals(recalculated):
     _, doc, _ = built("qianhai-hk-staff.json", "en")
     ws = recalculated["edited"][sheet_name("summary", "en")]
     rows = summary_family_rows(ws, "en")
-    financial = doc["totals"]["by_family"]["financial_support"]
-    assert ws.cell(rows["financial_support"], 3).value == pytest.approx(financial["low"] + 20_000)
-    assert ws.cell(rows["financial_support"], 4).value == pytest.approx(financial["high"] + 100_000)
+    rd = next(p for p in doc["programs"] if p["id"] == "cn-rd-super-deduction")
+    tax = doc["totals"]["by_family"]["financial_support"]["tax_this_year"]["determined"]
+    raise_low, raise_high = 100_000 - rd["estimate"]["low"], 500_000 - rd["estimate"]["high"]
+    assert ws.cell(rows["financial_support"], 6).value == pytest.approx(tax["low"] + raise_low)
+    assert ws.cell(rows["financial_support"], 7).value == pytest.approx(tax["high"] + raise_high)
     dropped = next(p for p in doc["programs"] if p["id"] == "gba-iit-subsidy" and p["person"] == 0)
-    assert counts(dropped)
+    assert counts(dropped) and dropped["money_kind"] == "cash"
     talent = doc["totals"]["by_family"]["talent"]
-    assert ws.cell(rows["talent"], 2).value == talent["programs"] - 1
-    assert ws.cell(rows["talent"], 3).value == pytest.approx(talent["low"] - dropped["estimate"]["low"])
-    overall = find_row(ws, 1, "Overall")
-    assert ws.cell(overall, 4).value == pytest.approx(doc["totals"]["overall"]["high"] + 100_000
-                                                      - dropped["estimate"]["high"])
+    counted = sum(talent[k][c]["programs"] for k in ("cash", "tax_this_year") for c in ("determined", "competitive"))
+    assert ws.cell(rows["talent"], 2).value == counted - 1
+    assert ws.cell(rows["talent"], 3).value == pytest.approx(talent["cash"]["determined"]["low"]
+                                                             - dropped["estimate"]["low"])
+    cash = summary_kind_rows(ws, "en")["cash"]
+    assert ws.cell(cash, 4).value == pytest.approx(doc["totals"]["cash"]["determined"]["high"]
+                                                   - dropped["estimate"]["high"])
+    tax_row = summary_kind_rows(ws, "en")["tax_this_year"]
+    assert ws.cell(tax_row, 4).value == pytest.approx(doc["totals"]["tax_this_year"]["determined"]["high"] + raise_high)
 
 
 @pytest.mark.parametrize("index", range(len(INJECTIONS) + 1))

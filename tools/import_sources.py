@@ -10,6 +10,35 @@ import re
 import sys
 
 TYPES = {"O": "official", "S": "secondary", "O (draft only)": "official_draft", "O (draft)": "official_draft"}
+# How a reader should weigh a source, in plain words (shown beside it on pages and in workbooks):
+#   official_text  — the official text itself: an official page, a register entry, a statute, or a full or verbatim
+#                    reproduction of the text (sources.md type O, drafts included: their titles say "draft");
+#   official_press — type O in sources.md, but what was read is a press report, release, summary, Q&A or FAQ about
+#                    the official act, not its text (the keys below, as sources.md describes each);
+#   secondary      — sources.md type S (summaries, aggregators, third-party extractions, machine translations).
+OFFICIAL_PRESS = {
+    "VOUCH-MODEL": "Report on the operating rules",
+    "VOUCH-CORPUS": "HKCD summary of the guide",
+    "QH-AI": "press report of the final measures",
+    "GPSME": "reports of the notice's issuance",
+    "GPSME-CAIGOU": "newspaper report quoting an implementing text",
+    "GPSME-19": "news flash quoting the notice",
+    "FIRSTSET": "notice as reported by the press",
+    "SZ-TRADE": "Yicai report on the plan",
+    "ACTION": "reports of the action plans on repost sites",
+    "RVISA": "newspaper (南方日报) reproduction",
+    "HNTE": "a government Q&A about the criteria, not the criteria's text",
+    "HK-ALLOW": "the tax authority's budget FAQ",
+    "HK-CONCESSIONS": "government news and press release",
+    "FX-CP-LOOKUP": "where the rate is published; the official pages were not opened",
+    "CSL-2025": "the regulator's release on the amendment",
+}
+
+
+def quality(key: str, typ: str) -> str:
+    if TYPES[typ] == "secondary":
+        return "secondary"
+    return "official_press" if key in OFFICIAL_PRESS else "official_text"
 
 
 def toml_str(s: str) -> str:
@@ -44,6 +73,7 @@ def main(path: str) -> None:
         out.append(f"title = {toml_str(title)}")
         out.append(f"section = {toml_str(section)}")
         out.append(f"type = {toml_str(TYPES[typ])}")
+        out.append(f"quality = {toml_str(quality(key, typ))}")
         out.append("urls = [" + ", ".join(toml_str(u) for u in urls) + "]")
         if repos:
             out.append("github = [")

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response, json
 from flask_smorest import Api
 from werkzeug.routing import BaseConverter
 
-from calculator.api.docs import pages
+from calculator.api.conditional import cacheable
+from calculator.api.docs import pages, spec_dict
 from calculator.api.errors import json_errors_under
 from calculator.api.openapi import profile_field_function
 from calculator.api.schemas import ErrorSchema
 from calculator.api.views import API_PREFIX, blp
+from calculator.service import service_for
 
 DESCRIPTION = """\
 Which Shenzhen AI-industry incentives a company or person is likely eligible for, how much each is likely worth,
@@ -39,6 +41,10 @@ class IncentivesApi(Api):
     def _register_error_handlers(self) -> None:
         return None
 
+    def _openapi_json(self) -> Response:
+        """The OpenAPI document, built once per app and answered conditionally (ETag, Cache-Control, 304)."""
+        return cacheable("openapi.json", spec_dict, lambda spec: json.dumps(spec, indent=2).encode())
+
 
 class ProgramIdConverter(BaseConverter):
     """Any path segment: unknown ids reach the view and get a 404 in the API's format."""
@@ -51,6 +57,7 @@ class TableNameConverter(BaseConverter):
 def register(app: Flask) -> None:
     """Add /api/v1 (endpoints, OpenAPI document, documentation page) to the app."""
     catalogue = app.extensions["catalogue"]
+    app.extensions.setdefault("service", service_for(catalogue))
     app.url_map.converters["program_id"] = ProgramIdConverter
     app.url_map.converters["table_name"] = TableNameConverter
     api = IncentivesApi(app, spec_kwargs={"info": {"description": DESCRIPTION}})

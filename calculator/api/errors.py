@@ -16,9 +16,8 @@ from flask import Response, current_app, request
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from calculator.api.lang import CONTENT_LANGUAGE, api_lang
-from calculator.i18n import N_, gettext, t
-from schemas.as_of import AS_OF_RANGE
-from schemas.messages import MESSAGES, flatten_errors
+from calculator.i18n import N_, t
+from calculator.service import FieldError, field_errors
 
 TEXTS: dict[str, str] = {
     "validation_failed": N_("The input has errors: see the fields listed."),
@@ -36,11 +35,7 @@ TEXTS: dict[str, str] = {
     "at_least_one_person": N_("Give at least one person."),
     "no_company_here": N_("This endpoint assesses people alone: send the company to /api/v1/assessments."),
     "lang_choice": N_("Use zh or en."),
-    "as_of_range": AS_OF_RANGE,
 }
-
-# marshmallow built-ins that schemas/messages.py does not map yet (so they would stay English in zh).
-_EXTRA_BUILTIN = {"Not a valid mapping type.": "not_object"}
 
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
          415: "unsupported_media_type", 422: "validation_failed", 500: "internal_error"}
@@ -51,7 +46,8 @@ def text(key: str, lang: str, **params: Any) -> str:
 
 
 class ApiMessage(str):
-    """An API-only validation message: English text (like :class:`schemas.messages.Msg`) that renders in zh too."""
+    """An API-only validation message: English text (like :class:`schemas.messages.Msg`) that renders itself in zh
+    too (``render(lang)``, which the service's error rendering calls)."""
 
     key: str
     params: dict[str, Any]
@@ -68,29 +64,22 @@ class ApiMessage(str):
 class ApiError(Exception):
     """An error answer: HTTP status, stable code, a message key (rendered in the caller's language), field errors."""
 
-    def __init__(self, status: int, code: str, key: str | None = None, *, errors: Any = None,
+    def __init__(self, status: int, code: str, key: str | None = None, *, errors: list[FieldError] | None = None,
                  headers: dict[str, str] | None = None, **params: Any) -> None:
         super().__init__(code)
         self.status, self.code, self.key, self.params = status, code, key or code, params
-        self.field_errors = errors  # marshmallow-style nested messages, or None
+        self.field_errors: list[FieldError] = errors or []  # in the request's language
         self.headers = headers or {}
 
 
+def rejected(errors: list[FieldError]) -> ApiError:
+    """422 for the service's field errors."""
+    return ApiError(422, "validation_failed", errors=errors)
+
+
 def validation_error(messages: Any) -> ApiError:
-    return ApiError(422, "validation_failed", errors=messages)
-
-
-def field_errors(messages: Any, lang: str) -> list[dict[str, str]]:
-    """marshmallow's nested messages as ``[{field, message}]`` in ``lang`` (field paths like ``people[1].identity``)."""
-    out = []
-    for item in flatten_errors(messages, lang):
-        message = item["message"]
-        if isinstance(message, ApiMessage):
-            message = message.render(lang)
-        elif message in _EXTRA_BUILTIN:
-            message = gettext(MESSAGES[_EXTRA_BUILTIN[message]], lang)
-        out.append({"field": item["field"], "message": message})
-    return out
+    """422 for marshmallow's nested messages (a query string, a header, the body), in the request's language."""
+    return rejected(field_errors(messages, api_lang()))
 
 
 def payload(status: int, code: str, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
@@ -103,7 +92,10 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     Encoded by orjson: an assessment document is about 150 kB, which the standard library encodes in about 1 ms
     and orjson in under 0.1 ms. Amounts are finite by construction (Decimal arithmetic; a non-finite value is
     written as null by the report, and orjson would write a float NaN as null too rather than invalid JSON)."""
-    body = orjson.dumps(data)
+    try:
+        body = orjson.dumps(data)
+    except TypeError:  # half a surrogate pair (echoed from a JSON escape in a name): written as \\udXXX escapes
+        body = json.dumps(data, ensure_ascii=True).encode("ascii")
     response = current_app.response_class(body, status=status, mimetype="application/json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -113,7 +105,7 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
 def error_response(error: ApiError) -> Response:
     lang = api_lang()
     body = payload(error.status, error.code, text(error.key, lang, **error.params),
-                   field_errors(error.field_errors, lang) if error.field_errors else [])
+                   [e.as_dict() for e in error.field_errors])
     response = json_response(body, error.status, error.headers)
     response.headers["Content-Language"] = CONTENT_LANGUAGE[lang]
     return response

@@ -3,8 +3,9 @@
 The request schemas are the profile schemas themselves (``schemas.profile.CompanySchema`` / ``PersonSchema``); this
 module teaches apispec what each custom field accepts, so the document says so and schemathesis generates bodies
 that reach the engine: money as a number or text such as "1,234,567" / "120万", codes from the loaded reference
-tables, dates within the accepted years. The server accepts a little more than documented (full-width digits,
-¥ prefixes, surrounding spaces, synonyms such as 是/否): lenient parsing for people typing figures.
+tables, dates within the accepted years. The server accepts a little more than the patterns say (full-width digits,
+¥ prefixes, surrounding spaces, synonyms such as 是/否, codes by their names, dates as people write them): lenient
+parsing for people typing figures, the same on every surface, and said in each field's description.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from schemas.fields import (
     Count,
     Day,
     Money,
+    MoneyByYear,
     Percent,
     Ratio,
     Text,
     TriState,
     Year,
 )
+from schemas.limits import limits_of
 
 _FRACTION = r"(?:\.[0-9]+)?"
 _DAY = r"^(?:19[0-9]{2}|20[0-9]{2})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
@@ -117,6 +120,15 @@ def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
         codes = sorted(choices.get(field.table, ()))
         items = {"type": "string", "enum": codes} if codes else {"type": "string"}
         return {"type": ["array", "null"], "items": items, "uniqueItems": True}
+    if isinstance(field, MoneyByYear):
+        amount = {"anyOf": [{"type": "number", "minimum": 0, "maximum": float(MAX_MONEY)},
+                            {"type": "string", "pattern": money_pattern(False)}]}
+        year = {"type": "integer", "minimum": 1980, "maximum": 2100}
+        rows = {"type": "array", "maxItems": field.max_rows, "items": {
+            "type": "object", "required": ["year", "amount"], "additionalProperties": False,
+            "properties": {"year": year, "amount": amount}}}
+        text = {"type": "string", "description": "e.g. \"2021: 800000; 2023: 40万\""}
+        return {"anyOf": [rows, text, null]}
     if isinstance(field, USCC):
         return {"pattern": f"^(?:[{USCC_CHARSET}]{{18}})?$"}
     if isinstance(field, Text):
@@ -124,6 +136,24 @@ def field_schema(field: Any, choices: dict[str, set[str]]) -> dict[str, Any]:
     if isinstance(field, Day):
         return {"pattern": _DAY}
     return {}
+
+
+def table_limits(field: Any, choices: Any, schema: dict[str, Any]) -> str:
+    """The bounds the rule tables set on this field (``[[input_limits]]``, enforced by the profile schemas), put on
+    the number ``schema`` allows; returns the sentence saying them, which also covers amounts typed as text."""
+    subject = getattr(field.parent, "subject", None)
+    found = limits_of(choices, subject).get(field.name, []) if subject else []
+    number = next((s for s in schema.get("anyOf", ()) if s.get("type") == "number"), None)
+    said = []
+    for limit in found:
+        if number is not None and limit.max is not None:
+            number["maximum"] = min(number["maximum"], float(limit.max))
+        if number is not None and limit.min is not None:
+            number["minimum"] = max(number["minimum"], float(limit.min))
+        bounds = ", ".join(f"{word} {value:,}" for word, value in (("at least", limit.min), ("at most", limit.max))
+                           if value is not None)
+        said.append(f" {bounds[0].upper()}{bounds[1:]}: {limit.text['en']}")
+    return "".join(said)
 
 
 def profile_field_function(choices: dict[str, set[str]]):
@@ -138,12 +168,27 @@ def profile_field_function(choices: dict[str, set[str]]):
             ret.pop("type", None)  # the built-ins typed nothing or a bare string; the union says it all
         ret.pop("default", None)  # load_default=None is "unknown", not a value to send
         extras = _describe(field)
+        bounded = table_limits(field, choices, schema)
+        if bounded:
+            extras["description"] = extras.get("description", "") + bounded
         if isinstance(field, Day) and getattr(field, "past_only", False):
             extras["description"] = extras.get("description", "") + " Not after today; not before 1900-01-01."
         if isinstance(field, Money) and field.allow_negative:
             extras["description"] = extras.get("description", "") + " May be negative."
         if isinstance(field, CodeList):
-            extras["description"] = extras.get("description", "") + " A comma-separated string is also accepted."
+            extras["description"] = extras.get("description", "") + (
+                " A comma-separated string is also accepted, and each code may be given by its name in Chinese or "
+                "English or by the start of exactly one name (前海, 河套).")
+        elif isinstance(field, Code):
+            extras["description"] = extras.get("description", "") + (
+                " The code may also be given by its name in Chinese or English (南山区, 南山, Nanshan).")
+        if isinstance(field, MoneyByYear):
+            extras["description"] = extras.get("description", "") + (
+                f" A list of {{year, amount}} (at most {field.max_rows}, each year once) or text such as "
+                "\"2021: 800000; 2023: 400000\".")
+        if isinstance(field, Day):
+            extras["description"] = extras.get("description", "") + (
+                " Also read: 2020/5/1, 2020.05.01, 2020年5月1日, 20200501, with or without a midnight time.")
         return {**schema, **extras}
 
     return profile_field

@@ -1,41 +1,50 @@
 """marshmallow schemas of the API contract: requests, the assessment document, the catalogue, reference tables,
-errors. flask-smorest turns them into the OpenAPI document; the contract tests and schemathesis check every real
-answer against that document.
+errors. flask-smorest turns them into the OpenAPI document.
 
-The views return documents built by the engine (``to_document``, ``describe_catalogue``), not dumps of these
-schemas, so the schemas cannot hide a difference: they are strict (no unknown keys) and every key that is always
-present is ``required``.
+Requests are the profile input schema itself (``schemas.profile.AssessmentInputSchema``): declared with
+``@blp.arguments``, and loaded by the application service's instance of the same class (codes and names of the
+loaded catalogue), so the documented body is the validated one.
+
+Responses: the views return documents built by the engine (``to_document``, ``describe_catalogue``) as orjson
+bytes, not dumps of these schemas (a dump costs as much CPU as the whole assessment: benchmarks/api.py), so the
+schemas cannot hide a difference; they are strict (no unknown keys), every key that is always present is
+``required``, and the tests validate real answers against the served document (tests/test_api.py,
+tests/test_api_contract.py, schemathesis).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from calculator.api.errors import ApiMessage
-from calculator.engine.enums import (
+from calculator.engine import (
+    PRICED_KINDS,
     AppliesTo,
     BenefitKind,
     Certainty,
     Confidence,
     Family,
+    MoneyKind,
     Operator,
     ReferenceKind,
+    SelfCheckOutcome,
     StackingKind,
     Status,
     WindowMode,
 )
 from calculator.i18n import LANGS
-from schemas.as_of import AS_OF_MAX, AS_OF_MIN
-from schemas.messages import Msg
-from schemas.profile import MAX_PEOPLE, CompanySchema, PersonSchema
+from schemas.as_of import AS_OF_MAX, AS_OF_MIN, AsOf
+from schemas.fields import BoundedList
+from schemas.profile import MAX_PEOPLE, AssessmentInputSchema, Part, PersonSchema
 
 APPLIES_TO, BENEFIT_KINDS, CERTAINTY = tuple(AppliesTo), tuple(BenefitKind), tuple(Certainty)
 CONFIDENCE, FAMILIES, OPERATORS = tuple(Confidence), tuple(Family), tuple(Operator)
 REFERENCE_KINDS, STACKING_KINDS, WINDOW_MODES = tuple(ReferenceKind), tuple(StackingKind), tuple(WindowMode)
 STATUSES = tuple(Status)
+MONEY_KINDS = tuple(k for k in MoneyKind if k != MoneyKind.TAX_LATER_YEARS)  # a program's amount is never later-years
+SELF_CHECK_OUTCOMES = tuple(SelfCheckOutcome)
 RESULTS = ("met", "not_met", "unknown")
 WINDOW_STATES = ("open", "upcoming", "closed", "continuous", "unknown", "not_applicable")
 
@@ -101,6 +110,11 @@ class SourceSchema(Schema):
     key = req(fields.String)
     title = req(fields.String)
     type = one_of("official", "secondary", "official_draft")
+    quality = one_of("official_text", "official_press", "secondary",
+                     description="How much weight the source bears: the official text itself, an official press "
+                                 "report or release about it, or a secondary summary.")
+    quality_text = fields.String(metadata={"description": "The quality in the document's language (assessment "
+                                                          "documents only)."})
     urls = strings()
     github = req(fields.List, fields.Nested(GithubRefSchema), description="Copies of the text kept on GitHub.")
 
@@ -166,10 +180,33 @@ class GapSchema(Schema):
     direction = one_of("increase", "decrease", "wait", "expired", "condition",
                        description="condition: a yes/no condition to meet; the text says what to do.")
     on_date = opt(fields.Date, description="For wait/expired: the date the condition is met or lapsed.")
-    unlocks = opt(fields.Nested, MoneySchema, description="What the program would then be worth, when eligible.")
+    unlocks = opt(fields.Nested, MoneySchema, description="What the program would then be worth, when eligible (in a "
+                                                           "self-check: the if-certified figure, never an amount).")
     unlocks_status = opt(fields.String, validate=validate.OneOf(STATUSES))
     also_needs = strings("Other failed conditions (criterion ids) that would still block it.")
     text = req(fields.String)
+
+
+class SideFigureSchema(MoneySchema):
+    """A labelled figure beside a result that no amount and no total includes (later years, if certified)."""
+
+    note = req(fields.String, description="Why it is shown apart, in the requested language.")
+
+
+class SelfCheckSchema(Schema):
+    """A forward-looking self-check beside a program (e.g. high-tech recognition): never an amount."""
+
+    id = req(fields.String)
+    title = req(fields.String)
+    outcome = one_of(*SELF_CHECK_OUTCOMES)
+    outcome_text = req(fields.String)
+    text = req(fields.String, description="What the outcome means for this program (next step).")
+    confidence = one_of(*CONFIDENCE)
+    criteria = req(fields.List, fields.Nested(CriterionSchema))
+    reasons = strings("The self-check conditions not met, as sentences.")
+    missing = req(fields.List, fields.Nested(MissingInputSchema))
+    gaps = req(fields.List, fields.Nested(GapSchema))
+    if_certified = opt(fields.Nested, SideFigureSchema, description="What a certificate would unlock; in no total.")
 
 
 class BenefitItemSchema(Schema):
@@ -243,9 +280,15 @@ class ProgramResultSchema(Schema):
     status_text = req(fields.String)
     certainty = one_of(*CERTAINTY)
     certainty_text = req(fields.String)
+    money_kind = one_of(*MONEY_KINDS, description="What kind of money the amount is (totals add each kind apart).")
+    money_kind_text = req(fields.String)
     confidence = one_of(*CONFIDENCE)
     estimate = opt(fields.Nested, MoneySchema)
     amount = req(fields.String)
+    later_years = opt(fields.Nested, SideFigureSchema, description="Value usable only in later years (\"up to\"); "
+                                                                    "never in the amount or any total.")
+    if_certified = opt(fields.Nested, SideFigureSchema, description="Beside a self-check: what a certificate would "
+                                                                     "unlock; never in the amount or any total.")
     benefit = req(fields.Nested, BenefitSchema)
     flags = req(fields.List, fields.Nested(FlagSchema))
     criteria = req(fields.List, fields.Nested(CriterionSchema))
@@ -253,6 +296,7 @@ class ProgramResultSchema(Schema):
     not_in_force_reason = opt(fields.String)
     missing = req(fields.List, fields.Nested(MissingInputSchema), description="For needs_info: inputs to find out.")
     gaps = req(fields.List, fields.Nested(GapSchema))
+    self_check = opt(fields.Nested, SelfCheckSchema)
     excluded_by = opt(fields.Nested, ExcludedBySchema)
     window = req(fields.Nested, WindowSchema)
     summary = req(fields.String)
@@ -263,18 +307,41 @@ class ProgramResultSchema(Schema):
     advisories = strings()
     documents = strings()
     sources = req(fields.List, fields.Nested(SourceSchema))
+    checked = req(fields.Date, description="When the program's sources were last checked.")
+    checked_text = req(fields.String, description="The checked date and the policy reference revision, as read.")
 
 
-class TotalSchema(Schema):
+class SumSchema(Schema):
     low = req(fields.Float)
     high = req(fields.Float)
     text = req(fields.String)
     programs = req(fields.Integer, description="Programs counted in the sum.")
+
+
+class KindTotalSchema(Schema):
+    """One kind of money (cash, or tax saved this year): determined and competitive ("up to") apart."""
+
+    determined = req(fields.Nested, SumSchema)
+    competitive = req(fields.Nested, SumSchema, description="\"Up to\" amounts (reviewed or budget-limited).")
     unknown_amounts = req(fields.Integer)
+    text = req(fields.String, description="Both parts as one sentence.")
+
+
+class CountSchema(Schema):
+    programs = req(fields.Integer)
+
+
+class MoneyTotalsFields(Schema):
+    cash = req(fields.Nested, KindTotalSchema)
+    tax_this_year = req(fields.Nested, KindTotalSchema)
+    later_years = req(fields.Nested, SumSchema, description="Labelled, never added to anything.")
+    if_certified = req(fields.Nested, SumSchema, description="Labelled, never added to anything.")
+    non_cash = req(fields.Nested, CountSchema)
+    obligations = req(fields.Nested, CountSchema)
     needs_info = req(fields.Integer)
 
 
-class FamilyTotalSchema(TotalSchema):
+class FamilyTotalSchema(MoneyTotalsFields):
     name = req(fields.String)
 
 
@@ -288,17 +355,18 @@ class ByFamilySchema(Schema):
 class AdjustmentSchema(Schema):
     group = req(fields.String)
     family = one_of(*FAMILIES)
+    kind = one_of(*PRICED_KINDS)
+    certainty = one_of(Certainty.DETERMINED, Certainty.COMPETITIVE)
     low = req(fields.Float)
     high = req(fields.Float)
     text = req(fields.String)
 
 
-class TotalsSchema(Schema):
-    """Totals after stacking: only what can be had together."""
+class TotalsSchema(MoneyTotalsFields):
+    """Totals after stacking, each kind of money apart (docs/contract.md): only what can be had together."""
 
     currency = one_of("CNY")
     by_family = req(fields.Nested, ByFamilySchema)
-    overall = req(fields.Nested, TotalSchema)
     adjustments = req(fields.List, fields.Nested(AdjustmentSchema), description="Combined limits applied.")
 
 
@@ -346,9 +414,19 @@ class QuestionsSummarySchema(Schema):
     text = req(fields.String)
 
 
+class SizeClassSchema(Schema):
+    code = opt(fields.String, validate=validate.OneOf(("micro", "small", "medium", "large")))
+    text = opt(fields.String)
+    why = req(fields.String)
+    standard = req(fields.String)
+    confidence = opt(fields.String, validate=validate.OneOf(CONFIDENCE))
+    missing = req(fields.List, fields.Nested(MissingInputSchema))
+
+
 class CompanySummarySchema(Schema):
     name = opt(fields.String)
     totals = req(fields.Nested, TotalsSchema)
+    size_class = opt(fields.Nested, SizeClassSchema, description="The SME size class (2011 standard) and why.")
     questions = req(fields.List, fields.Nested(QuestionSchema), description="The next questions, best first.")
     questions_summary = opt(fields.Nested, QuestionsSummarySchema, description="Null when there is nothing to ask.")
 
@@ -369,6 +447,7 @@ class AssessmentSchema(Schema):
 
     as_of = req(fields.Date)
     tables_version = req(fields.String, description="Content hash of the rule tables used.")
+    reference_revision = opt(fields.Date, description="The policy reference revision the rule tables encode.")
     engine_version = req(fields.String)
     lang = one_of("zh", "en")
     company = opt(fields.Nested, CompanySummarySchema)
@@ -437,6 +516,7 @@ class ConditionSchema(Schema):
 
 class CatalogueBenefitSchema(Schema):
     kind = one_of(*BENEFIT_KINDS)
+    money_kind = one_of(*MONEY_KINDS, description="What kind of money the amount is.")
     text = req(fields.Nested, BilingualSchema)
     pool = opt(fields.Nested, BilingualSchema)
     from_ = opt(fields.Date, data_key="from", description="A dated row's first day (null: from the program's start).")
@@ -465,6 +545,15 @@ class InputLimitSchema(Schema):
     max = opt(fields.String, description="The program figure bounding it from above.")
     min = opt(fields.String)
     text = req(fields.Nested, BilingualSchema)
+
+
+class CatalogueSelfCheckSchema(Schema):
+    """A forward-looking self-check beside the program: its own conditions; never an amount."""
+
+    id = req(fields.String)
+    text = req(fields.Nested, BilingualSchema)
+    if_certified = req(fields.Boolean, description="Whether the program's formula is shown beside it, labelled.")
+    criteria = req(fields.List, fields.Nested(ConditionSchema))
 
 
 class FigureSchema(Schema):
@@ -513,6 +602,7 @@ class ProgramEntrySchema(Schema):
     window = req(fields.Nested, CatalogueWindowSchema)
     branches = req(fields.List, fields.Nested(BranchSchema))
     criteria = req(fields.List, fields.Nested(ConditionSchema))
+    self_check = opt(fields.Nested, CatalogueSelfCheckSchema)
     benefit = req(fields.Nested, CatalogueBenefitSchema, description="The current benefit (the latest dated row).")
     benefits = req(fields.List, fields.Nested(CatalogueBenefitSchema), description="Every dated row, in date order.")
     figures = req(fields.List, fields.Nested(FigureSchema))
@@ -526,12 +616,16 @@ class ProgramEntrySchema(Schema):
     stacking = req(fields.List, fields.Nested(StackingSchema))
     sources = strings("Source keys; the sources themselves are in `sources` next to the program.")
     official_text = opt(fields.String)
+    checked = req(fields.Date, description="When the program's sources were last checked.")
+    added = opt(fields.Date, description="The policy reference revision that added the program (null: from the "
+                                         "first revision).")
 
 
 class CatalogueSchema(Schema):
     """Every program, with the sources they cite."""
 
     tables_version = req(fields.String)
+    reference_revision = opt(fields.Date, description="The policy reference revision the rule tables encode.")
     programs = req(fields.List, fields.Nested(ProgramEntrySchema))
     sources = req(fields.Dict, keys=fields.String(), values=fields.Nested(SourceSchema),
                   description="Every source cited, by key.")
@@ -636,26 +730,35 @@ class VersionInfoSchema(Schema):
 
 
 # --- requests ---------------------------------------------------------------------------------------------------
-class AssessmentRequestSchema(Schema):
+# The request bodies are the profile input schema itself: flask-smorest documents these classes, and the API's
+# argument parser loads every body with the application service's instance of the same class, built with the loaded
+# catalogue's codes and their names (calculator/api/views.py, ApiParser).
+class AssessmentRequestSchema(AssessmentInputSchema):
     """A company, its people, or both (the same input as `incentives evaluate`). Unknown is always allowed: leave
-    a field out, send null, or answer "unknown"."""
-
-    company = fields.Nested(CompanySchema, allow_none=True)
-    people = fields.List(fields.Nested(PersonSchema), allow_none=True, validate=validate.Length(max=MAX_PEOPLE),
-                         metadata=_d("People assessed for talent and personal-tax programs; a person takes the "
-                                     "company's zones and tax year unless given."))
+    a field out, send null, or answer "unknown". Codes may also be given by their names in either language
+    (`南山区`, `Nanshan`), dates as people write them (`2020/5/1`, `2020年5月1日`), money as `120万`."""
 
 
-class PeopleRequestSchema(Schema):
+def _at_least_one(people: list[Any]) -> None:
+    if not people:
+        raise ValidationError(ApiMessage("at_least_one_person"))
+
+
+class PeopleRequestSchema(AssessmentInputSchema):
     """People assessed alone, without a company (an HR roster)."""
 
-    people = fields.List(fields.Nested(PersonSchema), required=True,
-                         validate=validate.Length(min=1, max=MAX_PEOPLE))
+    class Meta:
+        exclude = ("company",)
 
+    people = BoundedList(Part(PersonSchema), required=True, max_items=MAX_PEOPLE, too_many="too_many_people",
+                         validate=_at_least_one, metadata={"minItems": 1, "maxItems": MAX_PEOPLE})
 
-def _check_as_of(value: dt.date) -> None:
-    if not AS_OF_MIN <= value <= AS_OF_MAX:
-        raise ValidationError(ApiMessage("as_of_range", min=AS_OF_MIN.isoformat(), max=AS_OF_MAX.isoformat()))
+    def handle_error(self, error: ValidationError, data: Any, *, many: bool, **kwargs: Any) -> None:
+        """A company sent here is named as such, not as an unknown field."""
+        messages = error.messages
+        if isinstance(messages, dict) and "company" in messages:
+            others = {key: value for key, value in messages.items() if key != "company"}
+            raise ValidationError({"company": [ApiMessage("no_company_here")], **others}) from None
 
 
 def _check_lang(value: str) -> None:
@@ -664,8 +767,9 @@ def _check_lang(value: str) -> None:
 
 
 class AssessmentQuerySchema(Schema):
-    as_of = fields.Date(validate=_check_as_of, error_messages={"invalid": Msg("not_date")}, metadata={
-        "description": f"Assessment date (YYYY-MM-DD, {AS_OF_MIN} to {AS_OF_MAX}); default today.",
+    as_of = AsOf(metadata={
+        "description": f"Assessment date (YYYY-MM-DD, {AS_OF_MIN} to {AS_OF_MAX}; 20261121, 2026/11/21 and "
+                       "2026年11月21日 are read too); default today.",
         "x-minimum": AS_OF_MIN.isoformat(), "x-maximum": AS_OF_MAX.isoformat()})
     lang = fields.String(validate=_check_lang, metadata={
         "description": "Language of texts and messages; overrides Accept-Language.", "enum": ["zh", "en"]})

@@ -9,12 +9,13 @@ from typing import Any
 
 from flask import current_app, request
 from flask_smorest import Blueprint
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from webargs.flaskparser import FlaskParser
 
 from calculator import __version__
 from calculator.api import examples
-from calculator.api.errors import ApiError, ApiMessage, json_response, register_error_handlers, validation_error
+from calculator.api.conditional import HEADERS, IF_NONE_MATCH, cacheable
+from calculator.api.errors import ApiError, json_response, register_error_handlers, rejected, validation_error
 from calculator.api.lang import CONTENT_LANGUAGE, api_lang
 from calculator.api.schemas import (
     AssessmentQuerySchema,
@@ -29,21 +30,32 @@ from calculator.api.schemas import (
     ReferenceTableSchema,
     VersionInfoSchema,
 )
-from calculator.engine import assess
-from calculator.engine.describe import describe_catalogue, describe_program
-from calculator.engine.report import to_document
+from calculator.engine import describe_catalogue, describe_program
+from calculator.service import Checked, InputRejected, Service
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
-from schemas.as_of import before_founding
-from schemas.messages import Msg
 from schemas.profile import AssessmentInputSchema, field_catalogue
 
 API_PREFIX = "/api/v1"
 
 
 class ApiParser(FlaskParser):
-    """webargs parser for query strings and headers: errors in the API's own format and language."""
+    """webargs parser for query strings, headers and bodies: errors in the API's own format and language.
+
+    A body is read by :func:`read_json` (415 unless sent as JSON, 413 over the limit, 400 when it does not parse)
+    and loaded by the application service's instance of the declared schema class: the class the OpenAPI document
+    shows, built with the loaded catalogue's codes and their names. The schema that documents the body is the one
+    that validates it."""
 
     DEFAULT_VALIDATION_STATUS = 422
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        return read_json()
+
+    def _get_schema(self, argmap: Any, req: Any) -> Schema:
+        schema = super()._get_schema(argmap, req)
+        if isinstance(schema, AssessmentInputSchema):
+            return service().schema(type(schema))
+        return schema
 
     def handle_error(self, error: ValidationError, req: Any, schema: Any, *, error_status_code: int | None,
                      error_headers: Any) -> None:
@@ -76,10 +88,25 @@ def catalogue() -> Any:
     return current_app.extensions["catalogue"]
 
 
+def service() -> Service:
+    found: Service = current_app.extensions["service"]
+    return found
+
+
 # --- request bodies ------------------------------------------------------------------------------------------
-def request_body(schema: type, examples_: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"required": True, "description": description,
-            "content": {"application/json": {"schema": schema, "examples": examples_}}}
+class DuplicateName(ValueError):
+    """An object names the same member twice: refused rather than keeping the last one silently."""
+
+
+def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose names are all different (a set: linear time)."""
+    found: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in found:
+            shown = name if len(name) <= 40 else name[:40] + "…"
+            raise DuplicateName(f"the name {json.dumps(shown)} is given twice in one object")
+        found[name] = value
+    return found
 
 
 def read_json() -> Any:
@@ -98,54 +125,25 @@ def read_json() -> Any:
         raise ValueError(f"{name} is not a JSON number")
 
     try:
-        return json.loads(text, parse_constant=no_constants)
+        return json.loads(text, parse_constant=no_constants, object_pairs_hook=once_each)
     except json.JSONDecodeError as exc:
         raise ApiError(400, "malformed_json", detail=f"line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise ApiError(400, "malformed_json", detail="nested too deeply") from None
+    except DuplicateName as exc:
+        raise ApiError(400, "malformed_json", detail=str(exc)) from None
     except ValueError as exc:  # NaN / Infinity, integers past Python's digit limit
         detail = str(exc) if "JSON number" in str(exc) else "a number has too many digits"
         raise ApiError(400, "malformed_json", detail=detail) from None
 
 
-def load_assessment_input(data: Any, as_of: dt.date | None = None) -> dict[str, Any]:
-    """Validate exactly as the CLI does (``AssessmentInputSchema``, and an ``as_of`` not before the company's
-    founding date): the same input gives the same answer."""
+def confirmed(profile: dict[str, Any], as_of: dt.date | None) -> Checked:
+    """The checks across the loaded body and the query's ``as_of`` (not before the company's founding date), by the
+    service, as on every surface: the same input gives the same answer."""
     try:
-        loaded = AssessmentInputSchema(choices=catalogue().choices).load(data)
-    except ValidationError as exc:
-        raise validation_error(exc.messages) from None
-    too_early = before_founding(as_of, loaded)
-    if too_early:
-        raise validation_error({"as_of": [too_early]})
-    return loaded
-
-
-def load_people_input(data: Any) -> dict[str, Any]:
-    """People alone: a ``people`` list is required and a company is refused (it belongs in /assessments)."""
-    if not isinstance(data, dict):
-        raise validation_error({"_schema": [Msg("not_object")]})
-    errors: dict[str, Any] = {}
-    if "company" in data:
-        errors["company"] = [ApiMessage("no_company_here")]
-    people = data.get("people")
-    if people is None:
-        errors["people"] = [Msg("required")]
-    elif people == []:
-        errors["people"] = [ApiMessage("at_least_one_person")]
-    try:
-        loaded = AssessmentInputSchema(choices=catalogue().choices).load(
-            {key: value for key, value in data.items() if key != "company"})
-    except ValidationError as exc:
-        messages = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
-        for key, value in messages.items():
-            if key == "_schema" and "people" in errors:
-                continue  # "give a company or a person" is already said as "people: required"
-            errors.setdefault(key, value)
-        raise validation_error(errors) from None
-    if errors:
-        raise validation_error(errors)
-    return loaded
+        return service().confirm(profile, as_of, api_lang())
+    except InputRejected as exc:
+        raise rejected(exc.errors) from None
 
 
 def assessment_answer(doc: dict[str, Any], lang: str) -> Any:
@@ -160,62 +158,72 @@ def common_doc(*codes: int) -> Any:
     return decorate
 
 
+def cacheable_doc(func: Any) -> Any:
+    """Document a conditional GET (:mod:`calculator.api.conditional`): If-None-Match, and 304."""
+    func = blp.alt_response(304, description="Not modified: the copy tagged If-None-Match is current (no body).",
+                            headers=HEADERS)(func)
+    return blp.doc(parameters=[IF_NONE_MATCH])(func)
+
+
 # --- assessments -----------------------------------------------------------------------------------------------
+# The document is returned as orjson bytes, not dumped through AssessmentSchema: dumping a ~160 kB document through
+# marshmallow costs about as much CPU as the whole request (benchmarks/api.py). The declared schema stays the
+# contract and is enforced by tests instead: every answer the API tests and schemathesis receive is validated
+# against the served document's schema, including answers to generated profiles (tests/test_api_contract.py).
 @blp.route("/assessments", methods=["POST"], tags=["assessments"])
-@blp.doc(requestBody=request_body(AssessmentRequestSchema, examples.ASSESSMENT_EXAMPLES,
-                                  "A company profile, people, or both (as for `incentives evaluate`)."))
 @blp.arguments(AssessmentQuerySchema, location="query")
 @blp.arguments(LanguageHeaderSchema, location="headers")
+@blp.arguments(AssessmentRequestSchema, examples=examples.ASSESSMENT_EXAMPLES,
+               description="A company profile, people, or both (as for `incentives evaluate`).")
 @blp.response(200, AssessmentSchema, description="The assessment document (docs/contract.md).")
 @common_doc(400, 413, 415)
-def post_assessment(query: dict[str, Any], _headers: dict[str, Any]) -> Any:
+def post_assessment(query: dict[str, Any], _headers: dict[str, Any], profile: dict[str, Any]) -> Any:
     """Assess a company profile (people optional)
 
     Returns the same document the CLI prints for the same input, as of `as_of` (default today), with texts in
     the requested language. Nothing is stored.
     """
     lang = api_lang()
-    loaded = load_assessment_input(read_json(), query.get("as_of"))
-    return assessment_answer(to_document(catalogue(), assess(catalogue(), loaded, query.get("as_of")), lang), lang)
+    assessment = service().assess(confirmed(profile, query.get("as_of")))
+    return assessment_answer(service().document(assessment, lang), lang)
 
 
 @blp.route("/assessments/people", methods=["POST"], tags=["assessments"])
-@blp.doc(requestBody=request_body(PeopleRequestSchema, examples.PEOPLE_EXAMPLES,
-                                  "People assessed alone, without a company."))
 @blp.arguments(AssessmentQuerySchema, location="query")
 @blp.arguments(LanguageHeaderSchema, location="headers")
+@blp.arguments(PeopleRequestSchema, examples=examples.PEOPLE_EXAMPLES,
+               description="People assessed alone, without a company.")
 @blp.response(200, AssessmentSchema, description="The assessment document, with `company` null.")
 @common_doc(400, 413, 415)
-def post_people(query: dict[str, Any], _headers: dict[str, Any]) -> Any:
+def post_people(query: dict[str, Any], _headers: dict[str, Any], profile: dict[str, Any]) -> Any:
     """Assess people alone
 
     Talent and personal-tax programs for each person (an HR roster), without a company: nothing is inherited.
     """
     lang = api_lang()
-    loaded = load_people_input(read_json())
-    return assessment_answer(to_document(catalogue(), assess(catalogue(), loaded, query.get("as_of")), lang), lang)
+    assessment = service().assess(confirmed(profile, query.get("as_of")))
+    return assessment_answer(service().document(assessment, lang), lang)
 
 
 @blp.route("/workbooks", methods=["POST"], tags=["assessments"])
-@blp.doc(requestBody=request_body(AssessmentRequestSchema, examples.ASSESSMENT_EXAMPLES,
-                                  "The same input as POST /api/v1/assessments."))
 @blp.arguments(AssessmentQuerySchema, location="query")
 @blp.arguments(LanguageHeaderSchema, location="headers")
+@blp.arguments(AssessmentRequestSchema, examples=examples.ASSESSMENT_EXAMPLES,
+               description="The same input as POST /api/v1/assessments.")
 @blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE,
               description="The assessment workbook (.xlsx) in the requested language.",
               headers={"Content-Disposition": {
                   "description": "attachment, with the file name in ASCII and in UTF-8 (RFC 6266 / RFC 5987).",
                   "schema": {"type": "string"}}})
 @common_doc(400, 413, 415)
-def post_workbook(query: dict[str, Any], _headers: dict[str, Any]) -> Any:
+def post_workbook(query: dict[str, Any], _headers: dict[str, Any], profile: dict[str, Any]) -> Any:
     """Download the assessment as a workbook
 
     The same assessment as POST /api/v1/assessments, as an .xlsx workbook (summary, programs, criteria, gaps,
     people, sources, inputs) with live totals. Nothing is stored.
     """
     lang = api_lang()
-    loaded = load_assessment_input(read_json(), query.get("as_of"))
-    assessment = assess(catalogue(), loaded, query.get("as_of"))
+    assessment = service().assess(confirmed(profile, query.get("as_of")))
     response = current_app.response_class(build_workbook(catalogue(), assessment, lang), mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(download_name(assessment, lang))
     response.headers["Content-Language"] = CONTENT_LANGUAGE[lang]
@@ -228,26 +236,32 @@ def sources_for(keys: list[str]) -> dict[str, Any]:
     out = {}
     for key in keys:
         source = catalogue().sources[key]
-        out[key] = {"key": key, "title": source.title, "type": source.type.value, "urls": list(source.urls),
+        out[key] = {"key": key, "title": source.title, "type": source.type.value, "quality": source.quality.value,
+                    "urls": list(source.urls),
                     "github": [dict(item) for item in source.github]}
     return out
 
 
 @blp.route("/programs", methods=["GET"], tags=["catalogue"])
-@blp.response(200, CatalogueSchema)
+@blp.response(200, CatalogueSchema, headers=HEADERS)
+@cacheable_doc
 def list_programs() -> Any:
     """The program catalogue
 
     Every program in both languages with its conditions, figures, dates, stacking groups and sources (the same
     entries as `incentives programs --format json`), plus the sources they cite.
     """
-    doc = describe_catalogue(catalogue())
-    cited = sorted({key for entry in doc["programs"] for key in entry["sources"]})
-    return json_response({**doc, "sources": sources_for(cited)})
+    def build() -> dict[str, Any]:
+        doc = describe_catalogue(catalogue())
+        cited = sorted({key for entry in doc["programs"] for key in entry["sources"]})
+        return {**doc, "sources": sources_for(cited)}
+
+    return cacheable("programs", build)
 
 
 @blp.route("/programs/<program_id:program_id>", methods=["GET"], tags=["catalogue"])
-@blp.response(200, ProgramDetailSchema)
+@blp.response(200, ProgramDetailSchema, headers=HEADERS)
+@cacheable_doc
 @blp.alt_response(404, schema=ErrorSchema, description="No such program (error `unknown_program`).")
 def get_program(program_id: str) -> Any:
     """One program
@@ -257,9 +271,13 @@ def get_program(program_id: str) -> Any:
     program = catalogue().programs.get(program_id)
     if program is None:
         raise ApiError(404, "unknown_program", id=program_id)
-    entry = describe_program(catalogue(), program)
-    return json_response({"tables_version": catalogue().tables_version, "program": entry,
-                          "sources": sources_for(entry["sources"])})
+
+    def build() -> dict[str, Any]:
+        entry = describe_program(catalogue(), program)
+        return {"tables_version": catalogue().tables_version, "program": entry,
+                "sources": sources_for(entry["sources"])}
+
+    return cacheable(f"programs/{program_id}", build)
 
 
 # --- reference tables ------------------------------------------------------------------------------------------
@@ -315,21 +333,23 @@ def describe_table(table: Any) -> dict[str, Any]:
 
 
 @blp.route("/reference", methods=["GET"], tags=["reference"])
-@blp.response(200, ReferenceIndexSchema)
+@blp.response(200, ReferenceIndexSchema, headers=HEADERS)
+@cacheable_doc
 def list_reference() -> Any:
     """The reference tables
 
     Names, kinds and titles of the reference tables, and the profile fields each one answers.
     """
     tables = catalogue().reference
-    return json_response({"tables_version": catalogue().tables_version, "tables": [
+    return cacheable("reference", lambda: {"tables_version": catalogue().tables_version, "tables": [
         {"name": name, "kind": tables[name].kind, "title": tables[name].spec.title,
          "description": tables[name].spec.description, "used_by": used_by().get(name, [])}
         for name in sorted(tables)]})
 
 
 @blp.route("/reference/<table_name:table>", methods=["GET"], tags=["reference"])
-@blp.response(200, ReferenceTableSchema)
+@blp.response(200, ReferenceTableSchema, headers=HEADERS)
+@cacheable_doc
 @blp.alt_response(404, schema=ErrorSchema, description="No such table (error `unknown_table`).")
 def get_reference(table: str) -> Any:
     """One reference table
@@ -340,7 +360,7 @@ def get_reference(table: str) -> Any:
     found = catalogue().reference.get(table)
     if found is None:
         raise ApiError(404, "unknown_table", name=table)
-    return json_response(describe_table(found))
+    return cacheable(f"reference/{table}", lambda: describe_table(found))
 
 
 # --- version ---------------------------------------------------------------------------------------------------

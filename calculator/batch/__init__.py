@@ -1,15 +1,24 @@
-"""Batch mode (no Flask here): templates, reading rosters safely, streaming assessment, the result workbook.
+"""Batch mode (no Flask here): templates, reading rosters safely, streaming assessment, the result workbook, and
+the background jobs that run it. Other surfaces import from this package only (``tests/test_layers.py``).
 
     summary = run_batch(catalogue, "roster.xlsx", "out.xlsx", kind="people", lang="zh")
     summary.rows_in == summary.assessed + summary.rejected
 
+    runner = make_runner(config, catalogue, folder)   # the JobRunner contract (calculator/batch/jobs.py)
+
+Every row goes through the application service (:mod:`calculator.service`), whichever runner does the work.
 Design and limits: ``docs/batch.md``.
 """
 
 from __future__ import annotations
 
+from calculator.batch.jobs import BUSY, INPUT, JobRequest, JobRunner, QueueFull, make_runner
+from calculator.batch.parallel import default_processes
 from calculator.batch.reader import MAX_FILE_BYTES, sniff
 from calculator.batch.run import MAX_ROWS, Progress, RowError, Summary, run_batch
-from calculator.batch.texts import BatchFileError
+from calculator.batch.template import build_template, template_name
+from calculator.batch.texts import BatchFileError, megabytes
 
-__all__ = ["MAX_FILE_BYTES", "MAX_ROWS", "BatchFileError", "Progress", "RowError", "Summary", "run_batch", "sniff"]
+__all__ = ["BUSY", "INPUT", "MAX_FILE_BYTES", "MAX_ROWS", "BatchFileError", "JobRequest", "JobRunner", "Progress",
+           "QueueFull", "RowError", "Summary", "build_template", "default_processes", "make_runner", "megabytes",
+           "run_batch", "sniff", "template_name"]

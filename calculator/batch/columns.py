@@ -1,7 +1,8 @@
 """Which column is which field: a header cell matches the field name or its Chinese or English label.
 
-The template writes headers as three lines (``name`` / Chinese label / English label ``[unit]``); any one
-line is enough, so a hand-made sheet with only Chinese or only English headers works too.
+A template writes each header as the question in its language with the unit (``Revenue, latest year [CNY]``),
+then the field name on its own line; any one line is enough, so a hand-made sheet with only Chinese, only English or
+only field-name headers works too, whichever template it started from.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from calculator.i18n import bilingual
+from calculator.i18n import bilingual, pt
+from calculator.i18n.words import field_label, unit_word
 from schemas.profile import field_catalogue
 
 FIELDS = field_catalogue()
 KINDS = {"companies": "company", "people": "person"}
 UNIT_SUFFIX = re.compile(r"\s*[\[（(【][^\]）)】]*[\]）)】]\s*$")
-TEXT_TYPES = frozenset({"Text", "USCC", "Code", "CodeList"})
+TEXT_TYPES = frozenset({"Text", "USCC", "Code", "CodeList", "MoneyByYear"})
+# Units a header does not repeat: the dropdown or the question already says what to write.
+UNSAID_UNITS = frozenset({"text", "code", "codes", "yes/no/unknown"})
 
 
 def normalise(text: str) -> str:
@@ -34,10 +38,18 @@ def lookup(kind: str) -> dict[str, str]:
     return out
 
 
-def header_text(name: str, meta: dict[str, Any]) -> str:
-    """The template's header: field name, Chinese label, English label with the unit."""
-    labels = bilingual(meta["label"])
-    return f"{name}\n{labels['zh']}\n{labels['en']} [{meta['unit']}]"
+def header_question(meta: dict[str, Any], lang: str) -> str:
+    """A template header's first line: the question in ``lang``, with its unit when the unit says something."""
+    label = field_label(meta, lang)
+    if meta["unit"] in UNSAID_UNITS:
+        return label
+    return pt("template header", "{label} [{unit}]", lang, label=label, unit=unit_word(meta["unit"], lang))
+
+
+def header_text(name: str, meta: dict[str, Any], lang: str) -> str:
+    """A template's header in ``lang``: the question (with the unit), then the field name on its own line."""
+    return f"{header_question(meta, lang)}\n{name}"
+
 
 
 def match_header(cell: Any, table: dict[str, str]) -> str | None:

@@ -1,4 +1,5 @@
-"""One batch run, streamed: read a row, validate it with the forms' schema, assess it, write it; repeat.
+"""One batch run, streamed: read a row, check and assess it through the application service (the rules every
+surface shares: codes by their names, dates as spreadsheets write them), write it; repeat.
 
 Nothing is held per row except counters and per-program / per-department sums, so memory does not grow
 with the number of rows. Every row read is either assessed or rejected (with every error: sheet, row,
@@ -9,33 +10,37 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from marshmallow import ValidationError
 from openpyxl.utils import get_column_letter
 
 from calculator import __version__
-from calculator.batch.columns import FIELDS, KINDS, TEXT_TYPES, Mapping, detect_kind, map_header, score
+from calculator.batch.columns import KINDS, TEXT_TYPES, Mapping, detect_kind, map_header, score
 from calculator.batch.reader import MAX_CELL, MAX_FILE_BYTES, Source, open_source
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
-from calculator.batch.writer import MAX_DEPARTMENTS, ResultWriter, w
+from calculator.batch.writer import MAX_DEPARTMENTS, MONEY_COLUMNS, ResultWriter, w
 from calculator.config import BATCH_MAX_ROWS
-from calculator.engine.enums import Status
-from calculator.engine.evaluate import evaluate_subject
-from calculator.engine.report import DISCLAIMER, Reporter, cents
-from calculator.engine.texts import STATUS
+from calculator.engine import (
+    DISCLAIMER,
+    MONEY_KINDS,
+    PRICED_KINDS,
+    STATUS,
+    MoneyTotals,
+    Reporter,
+    Status,
+    SubjectResult,
+    cents,
+    compute_totals,
+)
 from calculator.files import write_output
 from calculator.i18n import N_, bilingual, gettext, lang_of, t
-from calculator.i18n.formatting import money_range
+from calculator.i18n.words import clauses, labelled
+from calculator.service import FieldError, InputRejected, Service, service_for
 from calculator.workbook.zipcheck import SheetLimits
-from schemas.as_of import before_founding
-from schemas.messages import flatten_errors
-from schemas.profile import CompanySchema, PersonSchema
 
 MAX_ROWS = BATCH_MAX_ROWS
 STATUSES = tuple(Status)
@@ -253,19 +258,17 @@ class RowContext:
     kind: str
     as_of: dt.date
     lang: str
-    schema: Any
+    service: Service
     types: dict[int, str]
     letters: dict[int, str]
-    readable: dict[int, Callable[[str], str]]
     by_field: dict[str, int]
     reporter: Reporter
     status_text: dict[Any, str]
 
     @classmethod
     def make(cls, catalogue: Any, sheet: str, mapping: Mapping, kind: str, as_of: dt.date, lang: str) -> RowContext:
-        schema = (CompanySchema if kind == "companies" else PersonSchema)(choices=catalogue.choices)
-        return cls(catalogue, sheet, mapping, kind, as_of, lang, schema, mapping.types(),
-                   {i: get_column_letter(i + 1) for i in mapping.columns}, cell_readers(catalogue, mapping),
+        return cls(catalogue, sheet, mapping, kind, as_of, lang, service_for(catalogue), mapping.types(),
+                   {i: get_column_letter(i + 1) for i in mapping.columns},
                    {name: i for i, name in mapping.columns.items()}, Reporter(catalogue, lang),
                    {s: gettext(STATUS[s], lang) for s in STATUSES})
 
@@ -277,7 +280,6 @@ def assess_row(ctx: RowContext, number: int, cells: list[Any], writer: Any, per_
     mapping, source_sheet, lang, as_of = ctx.mapping, ctx.sheet, ctx.lang, ctx.as_of
     letters, by_field = ctx.letters, ctx.by_field
     raw: dict[str, Any] = {}
-    typed: dict[str, Any] = {}
     too_long: list[RowError] = []
     for index, name in mapping.columns.items():
         value = cells[index] if index < len(cells) else None
@@ -289,50 +291,56 @@ def assess_row(ctx: RowContext, number: int, cells: list[Any], writer: Any, per_
             continue
         if ctx.types[index] in TEXT_TYPES and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
-        typed[name] = value  # what the user wrote: shown with any error, never the value as read
-        if isinstance(value, str) and index in ctx.readable:
-            value = ctx.readable[index](value)
-        raw[name] = value
+        raw[name] = value  # what the user wrote: read by the service like any other surface's input
     errors = too_long
-    loaded = None
-    try:
-        loaded = ctx.schema.load(raw)
-    except ValidationError as exc:
-        for item in flatten_errors(exc.messages, lang):
-            name = item["field"].split(".")[0]
-            index = by_field.get(name)
+    people = ctx.kind == "people"
+    checked = None
+    try:  # the same service, with the same rules, as every other surface
+        checked = ctx.service.check({"people": [raw]} if people else {"company": raw}, as_of, lang)
+    except InputRejected as exc:
+        for error in exc.errors:
+            name = _field_of(error)
+            index = by_field.get(name) if name else None
             errors.append(RowError(source_sheet, number, letters.get(index) if index is not None else None,
                                    mapping.headers.get(index) if index is not None else None,
-                                   None if name == "_schema" else name, typed.get(name), item["message"]))
-    people = ctx.kind == "people"
-    if loaded is not None and not people and (too_early := before_founding(as_of, {"company": loaded})):
-        index = by_field.get("founding_date")
-        errors.append(RowError(source_sheet, number, letters.get(index), mapping.headers.get(index),
-                               "founding_date", typed.get("founding_date"), too_early.render(lang)))
-    if errors or loaded is None:
+                                   name, raw.get(name) if name else None, error.message))
+    if errors or checked is None:
         return errors
-    _write_result(ctx.catalogue, ctx.reporter, writer, loaded, number, ctx.kind, as_of, lang, per_program,
-                  departments, ctx.status_text, people)
+    assessment = ctx.service.assess(checked)
+    result = assessment.people[0] if people else assessment.company
+    assert result is not None
+    _write_result(ctx.reporter, writer, result, number, ctx.kind, lang, per_program, departments, ctx.status_text,
+                  people)
     return None
+
+
+def _field_of(error: FieldError) -> str | None:
+    """The row's field an error names (``company.founding_date`` or ``people[0].degree``: the field; the batch's
+    assessment date before a company's founding: its founding date); None for the row as a whole."""
+    if error.path == "as_of":
+        return "founding_date"
+    _, dot, name = error.path.partition(".")
+    return name.split(".")[0] or None if dot else None
 
 
 def _shown(value: Any) -> Any:
     return value if isinstance(value, int | float | str | dt.date) or value is None else str(value)
 
 
-def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, loaded: dict[str, Any], number: int,
-                  kind: str, as_of: dt.date, lang: str, per_program: dict[str, dict[str, Any]],
-                  departments: dict[str, list[Any]], status_text: dict[str, str], people: bool) -> None:
+def _write_result(reporter: Reporter, writer: ResultWriter, result: SubjectResult, number: int, kind: str,
+                  lang: str, per_program: dict[str, dict[str, Any]], departments: dict[str, list[Any]],
+                  status_text: dict[str, str], people: bool) -> None:
     subject_kind = KINDS[kind]
-    result = evaluate_subject(catalogue, subject_kind, loaded, as_of)
-    ref = loaded.get("ref") if people else loaded.get("name")
-    department = loaded.get("department") if people else None
-    low, high = reporter.overall(result)
-    totals = {"low": cents(low), "high": cents(high), "text": money_range(low, high, lang)}
+    ref = result.ref
+    department = result.department if people else None
+    found = compute_totals([result]).overall
+    money = money_columns(found)
+    text = clauses([labelled(gettext(MONEY_KINDS[kind], lang), reporter.kind_doc(found.kind(kind))["text"], lang)
+                    for kind in PRICED_KINDS], lang)
     eligible = sum(1 for r in result.results if r.status == Status.ELIGIBLE)
     needs = sum(1 for r in result.results if r.status == Status.NEEDS_INFO)
     extra = [department] if people else []
-    writer.row("totals", [number, ref, *extra, totals["low"], totals["high"], totals["text"], eligible, needs])
+    writer.row("totals", [number, ref, *extra, *(cents(m) for m in money), text, eligible, needs])
     statuses = {r.id: r.status for r in result.results}
     writer.row("matrix", [number, ref, *extra,
                           *(status_text[statuses[p.id]] if p.id in statuses else None for p in writer.programs)])
@@ -358,11 +366,20 @@ def _write_result(catalogue: Any, reporter: Reporter, writer: ResultWriter, load
         key = department or w("no_department", lang)
         if key not in departments and len(departments) >= MAX_DEPARTMENTS:
             key = w("other_departments", lang)
-        entry = departments.setdefault(key, [0, 0, Decimal(0), Decimal(0)])
+        entry = departments.setdefault(key, [0, 0, *(Decimal(0) for _ in MONEY_COLUMNS)])
         entry[0] += 1
         entry[1] += eligible
-        entry[2] += Decimal(str(totals["low"]))
-        entry[3] += Decimal(str(totals["high"]))
+        for index, value in enumerate(money, 2):
+            entry[index] += value
+
+
+def money_columns(totals: MoneyTotals) -> list[Decimal]:
+    """A row's money columns (batch MONEY_COLUMNS): cash and this year's tax apart, determined low/high and "up to",
+    then later years (never added to the others)."""
+    out: list[Decimal] = []
+    for kind in (totals.cash, totals.tax_this_year):
+        out += [kind.determined.low, kind.determined.high, kind.competitive.high]
+    return [*out, totals.later_years.high]
 
 
 def merge_departments(departments: dict[str, list[Any]], row: dict[str, list[Any]], lang: str) -> None:
@@ -406,76 +423,9 @@ def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: S
         per_department = [[name, *values] for name, values in sorted(departments.items())]
     writer.summary(lines, table, per_department)
     ws = "sources"
-    writer.head(ws, [w("program_id", lang), w("source_key", lang), w("source_title", lang), w("urls", lang)])
+    writer.head(ws, [w("program_id", lang), w("source_title", lang), w("source_quality", lang), w("urls", lang)])
     for program in programs:
-        for source_doc in reporter.sources(program):
-            writer.row(ws, [program.id, source_doc["key"], source_doc["title"], "\n".join(source_doc["urls"])])
+        for source_doc in reporter.sources(program):  # as people read them: no internal source key
+            writer.row(ws, [program.id, source_doc["title"], source_doc["quality_text"], "\n".join(source_doc["urls"])])
     writer.row(ws, [])
     writer.row(ws, [w("tables_version", lang), summary.tables_version])
-
-
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:00(?::00(?:\.0+)?)?)?")
-
-
-def cell_readers(catalogue: Any, mapping: Mapping) -> dict[int, Callable[[str], str]]:
-    """Per column, how a text cell is read as people write it in a spreadsheet, before validation:
-    a code may be given by its name (南山区, 南山 or Nanshan for nanshan; for a list such as the zones, also the
-    start of exactly one name: 前海, 河套), and a date as 2020/5/1, 2020.05.01, 2020年5月1日 or with a midnight
-    time (a CSV saved from Excel). Anything else is left as it is, so validation reports it."""
-    fields = FIELDS[KINDS[mapping.kind]]
-    readers: dict[int, Callable[[str], str]] = {}
-    for index, name in mapping.columns.items():
-        meta = fields[name]
-        if meta["type"] == "Day":
-            readers[index] = _read_date
-        elif meta.get("table") in catalogue.reference and meta["type"] in ("Code", "CodeList"):
-            names: dict[str, str] = {}
-            for code, labels in catalogue.reference[meta["table"]].names.items():
-                for label in labels.values():
-                    label = label.strip().lower()
-                    names[label] = code
-                    for suffix in ("区", " district"):  # 南山区 / Nanshan District also as 南山 / Nanshan
-                        if label.endswith(suffix) and len(label) > len(suffix) + 1:
-                            names.setdefault(label.removesuffix(suffix), code)
-            readers[index] = _code_reader(names, several=meta["type"] == "CodeList")
-    return readers
-
-
-def _read_date(text: str) -> str:
-    found = _DATE.fullmatch(text.strip())
-    if found is None:
-        return text
-    year, month, day = (int(part) for part in found.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def _code_reader(names: dict[str, str], several: bool) -> Callable[[str], str]:
-    """A code by its name. In a list (zones, whose names are long and distinct) also by the start of exactly one
-    name, and names separated by spaces (前海 河套). A single code (a district) needs its name: 深圳 is not
-    taken for 深圳以外 (outside Shenzhen)."""
-    codes = set(names.values())
-
-    def one(text: str) -> str | None:
-        key = text.strip().lower()
-        if key in names:
-            return names[key]
-        if several and len(key) >= 2:
-            starting = {code for label, code in names.items() if label.startswith(key)}
-            if len(starting) == 1:
-                return starting.pop()
-        return key if key in codes else None
-
-    def read(text: str) -> str:
-        if not several:
-            return one(text) or text
-        found: list[str] = []
-        for part in (p for p in re.split(r"[,;，；、]+", text) if p.strip()):
-            code = one(part)
-            pieces = [one(piece) for piece in part.split()] if code is None and len(part.split()) > 1 else []
-            if code is None and pieces and all(pieces):
-                found += pieces
-            else:
-                found.append(code or part.strip())
-        return ", ".join(found) if found else text
-
-    return read

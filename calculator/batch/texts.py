@@ -43,7 +43,7 @@ TEXTS: dict[str, str] = {
                             "file. Their rows are counted among the rejected rows."),
     "encoding_used": N_("CSV read as {encoding}"),
     "no_rows": N_("No data rows under the header: fill in one row per company or person below it (the template's "
-                  "second sheet has examples)."),
+                  "Instructions sheet has examples)."),
     "cell_too_long": N_("The cell is too long (more than {limit} characters)."),
     "upload_too_big": N_("The upload is too large: at most {limit} MB per file."),
     "row_cells": N_("Refused: row {row} holds more than {limit} cells (empty formatted cells included); at most "

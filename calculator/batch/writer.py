@@ -21,7 +21,7 @@ from typing import Any
 
 import xlsxwriter
 
-from calculator.engine.texts import STATUS
+from calculator.engine import STATUS
 from calculator.i18n import N_, NC_, gettext, pgettext
 from calculator.workbook.cells import DATE, clean_text
 from calculator.workbook.verbatim import Verbatim, needs_verbatim
@@ -40,8 +40,13 @@ WORDS = {
     "ref_companies": N_("Company"),
     "ref_people": N_("Person"),
     "department": N_("Department"),
-    "total_low": N_("Total after stacking, low (CNY)"),
-    "total_high": N_("Total after stacking, high (CNY)"),
+    "cash_low": N_("Cash, determined, low (CNY)"),
+    "cash_high": N_("Cash, determined, high (CNY)"),
+    "cash_up_to": N_("Cash, up to (CNY)"),
+    "tax_low": N_("Tax saved this year, determined, low (CNY)"),
+    "tax_high": N_("Tax saved this year, determined, high (CNY)"),
+    "tax_up_to": N_("Tax saved this year, up to (CNY)"),
+    "later_years": N_("Later years, up to (CNY; not added)"),
     "total_text": N_("Total"),
     "eligible_n": N_("Eligible programs"),
     "needs_info_n": N_("Programs needing information"),
@@ -82,7 +87,7 @@ WORDS = {
     "sum_high": N_("Sum high (CNY)"),
     "rows": N_("Rows"),
     "source_title": N_("Source"),
-    "source_key": N_("Key"),
+    "source_quality": N_("What the source is"),
     "urls": N_("Addresses"),
     "disclaimer": N_("Disclaimer"),
     "other_departments": N_("(other departments)"),
@@ -92,6 +97,11 @@ MAX_DEPARTMENTS = 1000
 FORMULA_LIKE = ("=", "+", "-", "@", "\t", "\r")  # OWASP's dangerous first characters
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
            "strings_to_numbers": False}
+
+
+# The money columns of a row's totals (and a department's): cash and this year's tax apart, each determined and
+# "up to"; later years beside them (calculator.engine.totals computes them; nothing here adds money).
+MONEY_COLUMNS = ("cash_low", "cash_high", "cash_up_to", "tax_low", "tax_high", "tax_up_to", "later_years")
 
 
 def w(key: str, lang: str) -> str:
@@ -113,8 +123,8 @@ class ResultWriter:
         self._open([sheet_name(key, lang) for key in SHEETS], scratch)
         ref = w("ref_" + kind, lang)
         people = kind == "people"
-        self.head("totals", [w("row", lang), ref, *([w("department", lang)] if people else []), w("total_low", lang),
-                             w("total_high", lang), w("total_text", lang), w("eligible_n", lang),
+        self.head("totals", [w("row", lang), ref, *([w("department", lang)] if people else []),
+                             *(w(key, lang) for key in MONEY_COLUMNS), w("total_text", lang), w("eligible_n", lang),
                              w("needs_info_n", lang)])
         self.head("matrix", [w("row", lang), ref, *([w("department", lang)] if people else []),
                              *(f"{p.spec.name[lang]} ({p.id})" for p in programs)])
@@ -211,6 +221,6 @@ class ResultWriter:
             self.row("summary", [])
             self.head("summary", [w("per_department", lang)])
             self.head("summary", [w("department", lang), w("rows", lang), gettext(STATUS["eligible"], lang),
-                                  w("sum_low", lang), w("sum_high", lang)])
+                                  *(w(key, lang) for key in MONEY_COLUMNS)])
             for row in per_department:
                 self.row("summary", row)

@@ -1,11 +1,92 @@
 """The rules engine: load and compile rule tables once, evaluate profiles, explain every result.
 
-Pure Python: no Flask here. Surfaces (CLI, web, API, workbook, batch) call :func:`assess` and render
-the :class:`~calculator.engine.model.Assessment` (or its JSON document from :mod:`.report`).
+Pure Python: no Flask here. This package is the engine's public interface: surfaces (CLI, web, API, workbook,
+batch) import from ``calculator.engine`` itself, never from its modules (``tests/test_layers.py``), and go through
+the application service (:mod:`calculator.service`) to validate and assess. Everything else in the package may
+change without notice.
 """
 
+from calculator.engine.case_check import validate_cases
+from calculator.engine.changes import (
+    NO_SOURCE,
+    change_doc,
+    changes_since,
+    ending_within,
+    parse_day,
+    stale_doc,
+    stale_programs,
+)
+from calculator.engine.describe import describe_catalogue, describe_program, field_usage
+from calculator.engine.enums import (
+    PRICED_KINDS,
+    AppliesTo,
+    BenefitKind,
+    Certainty,
+    Confidence,
+    Family,
+    MoneyKind,
+    Operator,
+    ReferenceKind,
+    SelfCheckOutcome,
+    StackingKind,
+    Status,
+    Subject,
+    WindowMode,
+)
 from calculator.engine.evaluate import assess
-from calculator.engine.loader import TableError, load_catalogue
-from calculator.engine.model import Assessment, Catalogue
+from calculator.engine.loader import TableError, default_root, load_catalogue
+from calculator.engine.model import Assessment, Catalogue, ProgramResult, SubjectResult
+from calculator.engine.report import CERTAINTY, DISCLAIMER, FAMILIES, FAMILY_NAMES, FIELDS, Reporter, cents, to_document
+from calculator.engine.texts import CONFIDENCE, MONEY_KINDS, RESULT, STATUS
+from calculator.engine.totals import MoneyTotals, Totals, compute_totals
 
-__all__ = ["Assessment", "Catalogue", "TableError", "assess", "load_catalogue"]
+__all__ = [
+    "CERTAINTY",
+    "CONFIDENCE",
+    "DISCLAIMER",
+    "FAMILIES",
+    "FAMILY_NAMES",
+    "FIELDS",
+    "MONEY_KINDS",
+    "NO_SOURCE",
+    "PRICED_KINDS",
+    "RESULT",
+    "STATUS",
+    "AppliesTo",
+    "Assessment",
+    "BenefitKind",
+    "Catalogue",
+    "Certainty",
+    "Confidence",
+    "Family",
+    "MoneyKind",
+    "MoneyTotals",
+    "Operator",
+    "ProgramResult",
+    "ReferenceKind",
+    "Reporter",
+    "SelfCheckOutcome",
+    "StackingKind",
+    "Status",
+    "Subject",
+    "SubjectResult",
+    "TableError",
+    "Totals",
+    "WindowMode",
+    "assess",
+    "cents",
+    "change_doc",
+    "changes_since",
+    "compute_totals",
+    "default_root",
+    "describe_catalogue",
+    "describe_program",
+    "ending_within",
+    "field_usage",
+    "load_catalogue",
+    "parse_day",
+    "stale_doc",
+    "stale_programs",
+    "to_document",
+    "validate_cases",
+]

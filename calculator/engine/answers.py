@@ -4,7 +4,8 @@ A yes/no question has two answers and a code question one per code of its table.
 infinitely many, but a program only sees them through its criteria and formulas, so the answers tried are the
 points where those change: just below, at and just above each threshold a criterion compares the input with (a
 literal, a band edge or a dated figure from the tables, a ratio's threshold at the other input's answer, a
-size-class limit, a date that makes a "years since" threshold), the edges of the bands a threshold is looked up
+size-class limit, a date that makes a "years since" threshold, the first and last day of the issue years that
+make a certificate cover the tax year or not), the edges of the bands a threshold is looked up
 in, and the bounds the input itself accepts (the formula's range). No policy figure is written here: every point
 is read from the compiled tables for the subject and date being assessed.
 
@@ -22,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from calculator.engine.criteria import Compiled, FigureThreshold, Threshold
-from calculator.engine.derived import INFINITY, add_months, add_years
+from calculator.engine.derived import INFINITY, add_months, add_years, default_tax_year
 from calculator.engine.enums import DerivedKind, Operator
 from calculator.engine.gaps import WHOLE_UNITS
 from calculator.engine.model import Program
@@ -84,7 +85,7 @@ def answers_for(name: str, meta: Mapping[str, Any], subject_kind: str, programs:
         codes = sorted(reference[meta["table"]].codes) if meta.get("table") in reference else []
         return Answers(name, kind, code_answers(codes, kind == AnswerKind.CODES))
     if kind == AnswerKind.DATE:
-        days = date_points(name, programs, subject, as_of) | {OLDEST, as_of}
+        days = date_points(name, programs, reference, subject, as_of) | {OLDEST, as_of}
         return Answers(name, kind, thinned(sorted(d for d in days if OLDEST <= d <= as_of)))
     field = SCHEMAS[subject_kind]._declared_fields[name]
     low, high, probe = input_bounds(meta, field)
@@ -241,7 +242,8 @@ def band_edges(table: ReferenceTable, as_of: dt.date, unit: str) -> set[Decimal]
     return {p for edge in edges for p in (edge, edge + step(unit))}
 
 
-def date_points(name: str, programs: Iterable[Program], subject: Subject, as_of: dt.date) -> set[dt.date]:
+def date_points(name: str, programs: Iterable[Program], reference: Mapping[str, ReferenceTable], subject: Subject,
+                as_of: dt.date) -> set[dt.date]:
     """Both sides of every date a criterion or a cohort rule on input ``name`` turns at."""
     points: set[dt.date] = set()
     for program in programs:
@@ -258,7 +260,26 @@ def date_points(name: str, programs: Iterable[Program], subject: Subject, as_of:
             elif value.kind in SINCE and value.spec is not None and value.spec.input == name:
                 for r in numbers(required):
                     points |= since_points(value.kind, int(r), as_of)
+            elif value.kind == DerivedKind.CERTIFICATE_COVERAGE and value.spec is not None and name in (
+                    value.spec.issue_date, value.spec.previous_issue_date):
+                points |= coverage_points(value.spec, reference, default_tax_year(subject, as_of), as_of)
     return points
+
+
+def coverage_points(spec: DerivedSpec, reference: Mapping[str, ReferenceTable], tax_year: int,
+                    as_of: dt.date) -> set[dt.date]:
+    """One issue date in each year that a certificate covering the tax year turns at (coverage goes by the issue
+    year, :mod:`calculator.engine.coverage`): the year that makes the tax year its expiry year, the first and last
+    years that cover it, and the year after it (then the certificate before decides); the span, in tax years, is
+    read from its table on the as-of date."""
+    table_name, _, key = str(spec.span).partition(".")
+    table = reference.get(table_name)
+    row = table.figure(key, as_of) if table is not None else None
+    if row is None:
+        return set()
+    span = int(row.value)
+    years = {tax_year - span, tax_year - span + 1, tax_year, tax_year + 1}
+    return {dt.date(year, 1, 1) for year in years if dt.MINYEAR < year < dt.MAXYEAR}
 
 
 def since_points(kind: DerivedKind, count: int, as_of: dt.date) -> set[dt.date]:

@@ -60,6 +60,7 @@ def flag_codes(catalogue: Catalogue, program: Program) -> set[str]:
     flags and outcome code, and the warnings of the stacking groups it belongs to."""
     spec = program.spec
     codes = set(FLAGS) | {item.code for item in spec.flags} | {b.flag for b in spec.branches if b.flag}
+    codes |= {row.flag for table in catalogue.reference.values() for row in table.spec.carry_forward}
     if spec.outcome:
         codes.add(spec.outcome.code)
     for crit in spec.criteria:
@@ -103,6 +104,7 @@ def check_case(catalogue: Catalogue, case: Case) -> list[str]:
                for i, gap in enumerate(expect.get("gaps", [])) if gap["criterion"] not in criteria]
     errors += [f"{where}: expect.criteria_unknown: '{cid}' is not a criterion of this program"
                for cid in expect.get("criteria_unknown", []) if cid not in criteria]
+    errors += self_check_problems(program, expect.get("self_check"), where)
     groups = {g.id for g in catalogue.stacking if program.id in g.members}
     if "excluded_by" in expect and expect["excluded_by"] not in groups:
         errors.append(f"{where}: expect.excluded_by: '{expect['excluded_by']}' is not a stacking group of this "
@@ -119,6 +121,19 @@ def check_case(catalogue: Catalogue, case: Case) -> list[str]:
         errors.append(f"{where}: expect.input_error: '{expect['input_error']}' is not a {program.subject} "
                       "profile field")
     return errors
+
+
+def self_check_problems(program: Program, want: Any, where: str) -> list[str]:
+    """A self-check expectation must name a program that has one, and its criteria."""
+    if want is None or want == "absent":
+        return []
+    check = program.spec.self_check
+    if check is None:
+        return [f"{where}: expect.self_check: this program has no self-check"]
+    ids = {c.id for c in check.criteria}
+    names = [*want.get("failed", []), *(g["criterion"] for g in want.get("gaps", []))]
+    return [f"{where}: expect.self_check: '{cid}' is not a criterion of its self-check" for cid in names
+            if cid not in ids]
 
 
 def profile_problems(catalogue: Catalogue, program: Program, spec: dict[str, Any]) -> list[tuple[str, str]]:

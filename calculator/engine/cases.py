@@ -21,13 +21,12 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from calculator.engine.enums import Outcome, Status, Subject
+from calculator.engine.enums import Outcome, SideKind, Status, Subject
 from calculator.engine.evaluate import assess
-from calculator.engine.model import Catalogue, ProgramResult
+from calculator.engine.model import Catalogue, Gap, ProgramResult, SubjectResult
 from calculator.engine.shape_fields import Choice, Number, TableDate
-from calculator.engine.texts import NOT_IN_FORCE
 from calculator.engine.validate import TableError
-from calculator.i18n import t
+from calculator.i18n import fill
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema
 
@@ -56,6 +55,42 @@ class AdjustmentExpectSchema(Schema):
     high = Number(required=True)
 
 
+class SelfCheckExpectSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    outcome = fields.String(required=True, validate=validate.OneOf(("likely_to_qualify", "not_yet", "needs_info")))
+    failed = fields.List(fields.String())
+    missing = fields.List(fields.String())
+    if_certified_low = Number()
+    if_certified_high = Number()
+    gaps = fields.List(fields.Nested(GapExpectSchema))
+
+
+class SideExpectSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    low = Number()
+    high = Number()
+    years = Number()
+
+
+class Absent(fields.Field):  # type: ignore[type-arg]
+    """``"absent"``, or the nested expectation."""
+
+    def __init__(self, nested: type[Schema], **kwargs: Any) -> None:
+        self.nested = nested
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if value == "absent":
+            return value
+        if not isinstance(value, dict):
+            raise ValidationError('Expected "absent" or a table.')
+        return self.nested().load(value)
+
+
 class ExpectSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -74,8 +109,11 @@ class ExpectSchema(Schema):
     items = fields.List(fields.String())
     not_items = fields.List(fields.String())
     reason = fields.String(validate=validate.OneOf(REASONS))
-    reason_text = fields.String()
-    criteria_unknown = fields.List(fields.String())
+    reason_text = fields.String()  # English: part of a reason, the not-in-force sentence, a flag or a side figure
+    criteria_unknown = fields.List(fields.String())  # criteria reported unknown (without being asked, or asked)
+    money_kind = fields.String(validate=validate.OneOf(("cash", "tax_this_year", "non_cash", "obligation")))
+    later_years = Absent(SideExpectSchema)  # the side figure beside the amount, never in it
+    self_check = Absent(SelfCheckExpectSchema)
     adjustments = fields.List(fields.Nested(AdjustmentExpectSchema))
     context = fields.List(fields.String())
     input_error = fields.String()
@@ -170,7 +208,23 @@ def run_case(catalogue: Catalogue, case: Case) -> tuple[ProgramResult | None, li
         wanted = sorted((a["group"], round(a["low"], 2), round(a["high"], 2)) for a in expect["adjustments"])
         if got != wanted:
             problems.append(f"adjustments (group, low, high; a cut is negative) {got}, expected {wanted}")
+    if "reason_text" in expect:
+        problems += reason_text_problems(catalogue, subject, result, expect["reason_text"])
     return result, problems
+
+
+def reason_text_problems(catalogue: Catalogue, subject: SubjectResult, result: ProgramResult,
+                         wanted: str) -> list[str]:
+    """Whether a reason, the not-in-force sentence, a flag or a side figure's note (English, as shown) contains
+    ``wanted``."""
+    from calculator.engine.report import Reporter
+
+    doc = Reporter(catalogue, "en").program(subject, result, None)
+    texts = [*doc["reasons"], doc["not_in_force_reason"] or "", *(f["text"] for f in doc["flags"]),
+             *(doc[side]["note"] for side in ("later_years", "if_certified") if doc[side])]
+    if not any(wanted in text for text in texts):
+        return [f"no reason, not-in-force sentence or flag contains {wanted!r}: {texts}"]
+    return []
 
 
 def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
@@ -211,18 +265,80 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
                         f"expected {expect['excluded_by']!r}")
     if expect.get("included") and result.excluded_by is not None:
         problems.append(f"should not be excluded, but excluded by {result.excluded_by.group}")
-    got_items = sorted(i.item.text["en"] for i in (result.benefit.items if result.benefit else []))
+    got_items = sorted(fill(i.item.text["en"], dict(i.params), "en") if i.params else i.item.text["en"]
+                       for i in (result.benefit.items if result.benefit else []))
     for text in expect.get("items", []):
         if not any(text in g for g in got_items):
             problems.append(f"no item containing {text!r}; items {got_items}")
     for text in expect.get("not_items", []):
         if any(text in g for g in got_items):
             problems.append(f"an item contains {text!r}, which should be absent")
-    problems += compare_more(result, expect)
-    for gap in expect.get("gaps", []):
-        match = next((g for g in result.gaps if g.criterion == gap["criterion"]), None)
+    problems += compare_gaps(result.gaps, expect.get("gaps", []))
+    problems += compare_money(result, expect)
+    if "self_check" in expect:
+        problems += compare_self_check(result, expect["self_check"])
+    return problems
+
+
+def compare_money(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
+    """The not-in-force reason, open criteria, context figures, the kind of money and the later-years figure."""
+    problems = []
+    context = [f.name for f in (result.benefit.context if result.benefit else [])]
+    if "context" in expect and sorted(context) != sorted(expect["context"]):
+        problems.append(f"context figures {context}, expected {expect['context']}")
+    if "reason" in expect and (result.reason is None or result.reason.code != expect["reason"]):
+        problems.append(f"not-in-force reason {result.reason and result.reason.code!r}, expected {expect['reason']!r}")
+    unknown = [c.id for c in result.criteria if c.result is None]
+    for cid in expect.get("criteria_unknown", []):
+        if cid not in unknown:
+            problems.append(f"criterion {cid!r} should be unknown; unknown: {unknown}")
+    if "money_kind" in expect and result.money_kind != expect["money_kind"]:
+        problems.append(f"money kind {result.money_kind!r}, expected {expect['money_kind']!r}")
+    if "later_years" in expect:
+        side = result.side(SideKind.LATER_YEARS)
+        want = expect["later_years"]
+        if want == "absent":
+            if side is not None:
+                problems.append(f"no later-years figure expected, got {side.estimate}")
+        elif side is None:
+            problems.append("a later-years figure is expected beside the amount")
+        else:
+            problems += [f"later_years {key} {getattr(side.estimate, key)}, expected {want[key]}"
+                         for key in ("low", "high") if key in want and round(getattr(side.estimate, key), 2)
+                         != round(want[key], 2)]
+            if "years" in want and side.params.get("years") != want["years"]:
+                problems.append(f"later_years period {side.params.get('years')} years, expected {want['years']}")
+    return problems
+
+
+def compare_self_check(result: ProgramResult, want: Any) -> list[str]:
+    check = result.self_check
+    if want == "absent":
+        return [] if check is None else [f"no self-check expected, got {check.outcome!r}"]
+    if check is None:
+        return ["a self-check is expected beside the result"]
+    problems = []
+    if check.outcome != want["outcome"]:
+        problems.append(f"self-check {check.outcome!r}, expected {want['outcome']!r} (failed {check.reasons}, "
+                        f"missing {check.missing})")
+    if "failed" in want and sorted(want["failed"]) != sorted(check.reasons):
+        problems.append(f"self-check failed {check.reasons}, expected {want['failed']}")
+    problems += [f"self-check missing should include {name!r}, got {check.missing}"
+                 for name in want.get("missing", []) if name not in check.missing]
+    for key, attr in (("if_certified_low", "low"), ("if_certified_high", "high")):
+        if key in want:
+            got = getattr(check.if_certified, attr) if check.if_certified else None
+            if got is None or round(got, 2) != round(want[key], 2):
+                problems.append(f"self-check {key} {got}, expected {want[key]}")
+    return problems + compare_gaps(check.gaps, want.get("gaps", []))
+
+
+def compare_gaps(gaps: list[Gap], wanted: list[dict[str, Any]]) -> list[str]:
+    problems = []
+    for gap in wanted:
+        match = next((g for g in gaps if g.criterion == gap["criterion"]), None)
         if match is None:
-            problems.append(f"no gap for {gap['criterion']!r}; gaps {[g.criterion for g in result.gaps]}")
+            problems.append(f"no gap for {gap['criterion']!r}; gaps {[g.criterion for g in gaps]}")
             continue
         if "input" in gap and match.input != gap["input"]:
             problems.append(f"gap input {match.input!r}, expected {gap['input']!r}")
@@ -239,23 +355,3 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
             problems.append(f"gap unlocks_status {match.unlocks_status}, expected {gap['unlocks_status']}")
     return problems
 
-
-def compare_more(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
-    """The not-in-force reason, criteria left unknown, and context figures."""
-    problems = []
-    reason = result.reason
-    if "reason" in expect and (reason is None or reason.code != expect["reason"]):
-        problems.append(f"reason {reason and reason.code!r}, expected {expect['reason']!r}")
-    if "reason_text" in expect:
-        text = "" if reason is None else t(NOT_IN_FORCE[reason.code], "en", **reason.params) + " " + (
-            reason.text["en"] if reason.text else "")
-        if expect["reason_text"] not in text:
-            problems.append(f"reason text {text!r} does not contain {expect['reason_text']!r}")
-    unknown = [c.id for c in result.criteria if c.result is None]
-    for cid in expect.get("criteria_unknown", []):
-        if cid not in unknown:
-            problems.append(f"criterion {cid!r} should be unknown; unknown: {unknown}")
-    context = [f.name for f in (result.benefit.context if result.benefit else [])]
-    if "context" in expect and sorted(context) != sorted(expect["context"]):
-        problems.append(f"context figures {context}, expected {expect['context']}")
-    return problems

@@ -55,9 +55,9 @@ class Compiler:
         self.values: dict[Subject, dict[str, Value]] = {
             subject: {name: input_value(name, meta["unit"]) for name, meta in fields[subject].items()}
             for subject in Subject}
+        units = {subject: {name: meta["unit"] for name, meta in fields[subject].items()} for subject in Subject}
         for name, spec in tables.derived.items():
-            units = {field: meta["unit"] for field, meta in fields[spec.subject].items()}
-            self.values[spec.subject][name] = derived_value(spec, self.reference, units)
+            self.values[spec.subject][name] = derived_value(spec, self.reference, units[spec.subject])
 
     def criterion(self, spec: CriterionSpec, values: Mapping[str, Value]) -> Compiled:
         threshold: Threshold | FigureThreshold | None = None
@@ -77,10 +77,12 @@ class Compiler:
 
         figures = program_figures(spec)
         built = benefits.Built(figures=figures, reference=self.reference, values=values, condition=condition)
+        check = spec.self_check.criteria if spec.self_check else ()
         return Program(spec=spec, file=file, criteria=[self.criterion(c, values) for c in spec.criteria],
                        flags=[(item, None if item.when is None else condition(item.when, item.code, item.text))
                               for item in spec.flags],
-                       benefit=benefits.build_rows(spec.benefits, built), figures=figures)
+                       benefit=benefits.build_rows(spec.benefits, built), figures=figures,
+                       self_check=[self.criterion(c, values) for c in check])
 
     def catalogue(self) -> Catalogue:
         programs = {pid: self.program(spec, file) for pid, (spec, file) in self.tables.programs.items()}
@@ -89,7 +91,7 @@ class Compiler:
         return Catalogue(root=self.tables.root, programs=programs, reference=self.reference,
                          derived=dict(self.tables.derived), stacking=list(self.tables.stacking),
                          sources=dict(self.tables.sources), tables_version=self.tables.version,
-                         order=independent + dependent)
+                         order=independent + dependent, reference_revision=self.tables.reference_revision)
 
 
 def compile_tables(tables: Tables) -> Catalogue:

@@ -107,6 +107,11 @@ class Compiled:
 
     def evaluate(self, subject: Subject, as_of: dt.date, day: dt.date | None = None) -> CriterionResult:
         """Evaluate on ``as_of``; thresholds from tables are read for ``day`` (the tax year's, for tax reliefs)."""
+        if self.value.explain is not None:  # a derived yes/no with its own reasons and missing inputs
+            found = self.value.explain(subject, as_of)
+            result = None if found.result is None else self.test(found.result, self.required)
+            return CriterionResult(self, result, found.result, self.required, self.confidence, found.missing,
+                                   found.note, self.id)
         actual = self.value.get(subject, as_of)
         required = self.required
         confidence = self.confidence
@@ -121,10 +126,9 @@ class Compiled:
             missing = tuple(name for name in self.value.inputs if subject.get(name) is None) + missing
         elif required is None and not self.takes_no_value:
             result = None
-        elif self.unknown_values and isinstance(actual, str) and actual in self.unknown_values:
+        elif (self.unknown_values and isinstance(actual, str) and actual in self.unknown_values) or (
+                self.spec.boundary and actual == required):  # an answer the reference cannot judge, or an open edge
             result, note = None, self.unknown_note
-        elif self.spec.boundary and actual == required:
-            result, note = None, self.unknown_note  # exactly at a threshold the source leaves undecided
         else:
             result = self.test(actual, required)
         return CriterionResult(self, result, actual, required, confidence, missing, note, self.id)
@@ -173,7 +177,8 @@ def specialise(compiled: Compiled) -> None:
     """Replace the generic ``evaluate`` by generated code for the common cases (an input or derived value
     compared with a literal): the read and the comparison inlined, as a hand-written check would be.
     Thresholds looked up from tables and answers with unknown values keep the generic path."""
-    if isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values or compiled.spec.boundary:
+    if (isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values
+            or compiled.value.explain or compiled.spec.boundary):
         return
     if compiled.required is None and not compiled.takes_no_value:
         return

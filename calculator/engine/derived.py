@@ -59,9 +59,20 @@ def _no_stand_in(subject: Mapping[str, Any]) -> Flag | None:
 
 
 @dataclass(frozen=True)
+class Explained:
+    """A derived yes/no/unknown with what it rests on: the inputs still needed, and a sentence saying why."""
+
+    result: bool | None
+    missing: tuple[str, ...] = ()
+    note: Flag | None = None
+
+
+@dataclass(frozen=True)
 class Value:
     """How to read one named value for a subject: the getter, its unit and the inputs it rests on.
 
+    ``explain`` (derived yes/no values with their own reasons, e.g. certificate coverage): the answer, the
+    inputs it still needs (only those that matter) and a sentence; criteria on such a value use it.
     ``stand_in`` gives the flag to attach when the value was read from a later input standing in for the first
     (a ``first_known`` value with a ``flag``), else None.
     """
@@ -72,6 +83,7 @@ class Value:
     inputs: tuple[str, ...]
     kind: DerivedKind | None  # None: a profile input
     spec: DerivedSpec | None = None
+    explain: Callable[[Mapping[str, Any], dt.date], Explained] | None = None
     stand_in: Callable[[Mapping[str, Any]], Flag | None] = _no_stand_in
 
 
@@ -92,7 +104,7 @@ def first_known_value(spec: DerivedSpec, units: Mapping[str, str]) -> Value:
             return None
         return Flag(marker.code, text=marker.text)
 
-    return Value(spec.name, first, units.get(names[0], ""), names, DerivedKind.FIRST_KNOWN, spec, stand_in)
+    return Value(spec.name, first, units.get(names[0], ""), names, DerivedKind.FIRST_KNOWN, spec, stand_in=stand_in)
 
 
 def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable],
@@ -101,6 +113,10 @@ def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable],
     kind, name = spec.kind, spec.name
     if kind == DerivedKind.FIRST_KNOWN:
         return first_known_value(spec, units or {})
+    if kind == DerivedKind.CERTIFICATE_COVERAGE:
+        from calculator.engine.coverage import coverage_value
+
+        return coverage_value(spec, reference)
     if kind == DerivedKind.RATIO:
         num, den = str(spec.numerator), str(spec.denominator)
 
@@ -185,3 +201,9 @@ def size_class_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable])
         return "micro"
 
     return Value(spec.name, classify, "code", (sector_in, staff_in, revenue_in), DerivedKind.SIZE_CLASS, spec)
+
+
+def default_tax_year(subject: Mapping[str, Any], as_of: dt.date) -> int:
+    """The tax year a subject's figures are for: as given, else the last complete year before ``as_of``."""
+    year = subject.get("tax_year")
+    return int(year) if year else as_of.year - 1

@@ -11,7 +11,7 @@ from typing import Any
 from calculator.engine.benefits import REGISTRY, resolve
 from calculator.engine.enums import Confidence
 from calculator.engine.model import Catalogue, Program
-from calculator.engine.specs import BandLookup, BenefitSpec, ByConditionParams, FigureRef, Text
+from calculator.engine.specs import BandLookup, BenefitSpec, ByConditionParams, CriterionSpec, FigureRef, Text
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -67,11 +67,10 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
                    "periods": [{"opens": _iso(p.opens), "closes": _iso(p.closes), "confidence": p.confidence.value,
                                 "source": list(p.source)} for p in spec.window.periods]},
         "branches": [{"id": b.id, "text": dict(b.text)} for b in spec.branches],
-        "criteria": [
-            {"id": c.id, "text": dict(c.text), "input": c.field, "op": c.op.value, "value": _jsonable(c.value),
-             "branch": c.branch, "confidence": c.confidence.value, "source": list(c.source),
-             "effective_from": _iso(c.effective_from), "effective_to": _iso(c.effective_to)}
-            for c in spec.criteria],
+        "criteria": [_criterion(c) for c in spec.criteria],
+        "self_check": None if spec.self_check is None else {
+            "id": spec.self_check.id, "text": dict(spec.self_check.text), "if_certified": spec.self_check.if_certified,
+            "criteria": [_criterion(c) for c in spec.self_check.criteria]},
         "benefit": _benefit(spec.benefit),
         "benefits": [_benefit(row) for row in spec.benefits],
         "figures": [
@@ -94,11 +93,18 @@ def describe_program(catalogue: Catalogue, program: Program) -> dict[str, Any]:
                       "confidence": g.confidence.value} for g in catalogue.stacking if program.id in g.members],
         "sources": list(spec.sources),
         "official_text": spec.official_text,
+        "checked": _iso(spec.checked), "added": _iso(spec.added),
     }
 
 
+def _criterion(c: CriterionSpec) -> dict[str, Any]:
+    return {"id": c.id, "text": dict(c.text), "input": c.field, "op": c.op.value, "value": _jsonable(c.value),
+            "branch": c.branch, "confidence": c.confidence.value, "source": list(c.source),
+            "effective_from": _iso(c.effective_from), "effective_to": _iso(c.effective_to)}
+
+
 def _benefit(row: BenefitSpec) -> dict[str, Any]:
-    return {"kind": row.kind.value, "text": dict(row.text), "pool": _text(row.pool),
+    return {"kind": row.kind.value, "money_kind": str(row.money_kind), "text": dict(row.text), "pool": _text(row.pool),
             "from": _iso(row.effective_from), "to": _iso(row.effective_to)}
 
 
@@ -109,6 +115,7 @@ def _role(spec: Any, name: str) -> str | None:
 def describe_catalogue(catalogue: Catalogue) -> dict[str, Any]:
     return {
         "tables_version": catalogue.tables_version,
+        "reference_revision": _iso(catalogue.reference_revision),
         "programs": [describe_program(catalogue, catalogue.programs[pid]) for pid in sorted(catalogue.programs)],
     }
 
@@ -146,7 +153,7 @@ def field_usage(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
     usage: dict[str, dict[str, list[str]]] = {"company": {}, "person": {}}
     for program in catalogue.programs.values():
         spec, names = program.spec, []
-        for crit in spec.criteria:
+        for crit in (*spec.criteria, *(spec.self_check.criteria if spec.self_check else ())):
             names += inputs(crit.field)
             if isinstance(crit.value, BandLookup):
                 names += inputs(crit.value.key)

@@ -59,13 +59,35 @@ class Certainty(StrEnum):
 
 
 class MoneyKind(StrEnum):
-    """What kind of money a benefit is (for totals that do not add cash to tax saved in later years)."""
+    """What kind of money a benefit is (for totals that do not add cash to tax saved in later years).
+
+    A program's amount is ``cash`` or ``tax_this_year`` (or, without an amount, ``non_cash`` / ``obligation``);
+    ``tax_later_years`` is only ever a labelled side figure (:class:`SideKind`), never a program's amount.
+    """
 
     CASH = "cash"
     TAX_THIS_YEAR = "tax_this_year"
     TAX_LATER_YEARS = "tax_later_years"
     NON_CASH = "non_cash"
     OBLIGATION = "obligation"
+
+
+PRICED_KINDS = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)  # the kinds a total adds up (each on its own)
+
+
+class SideKind(StrEnum):
+    """A labelled figure beside a result that no total includes."""
+
+    LATER_YEARS = "later_years"  # tax value usable only in later years (carried-forward deduction, longer loss period)
+    IF_CERTIFIED = "if_certified"  # what a certificate would unlock (beside a recognition self-check)
+
+
+class SelfCheckOutcome(StrEnum):
+    """A forward-looking self-check (e.g. high-tech recognition): never priced, never in a total."""
+
+    LIKELY = "likely_to_qualify"
+    NOT_YET = "not_yet"
+    NEEDS_INFO = "needs_info"
 
 
 class BenefitKind(StrEnum):
@@ -87,6 +109,7 @@ class BenefitKind(StrEnum):
     BY_CONDITION = "by_condition"
     UNKNOWN = "unknown"
     NON_MONETARY = "non_monetary"
+    LOSS_CARRY_FORWARD = "loss_carry_forward"
 
 
 class Outcome(StrEnum):
@@ -198,6 +221,7 @@ class DerivedKind(StrEnum):
     MONTHS_SINCE = "months_since"
     YEARS_SINCE = "years_since"
     SIZE_CLASS = "size_class"
+    CERTIFICATE_COVERAGE = "certificate_coverage"
     FIRST_KNOWN = "first_known"
 
 
@@ -220,6 +244,14 @@ class SourceType(StrEnum):
     OFFICIAL_DRAFT = "official_draft"
 
 
+class SourceQuality(StrEnum):
+    """How a reader should weigh a source (shown beside it in plain words; see ``tools/import_sources.py``)."""
+
+    OFFICIAL_TEXT = "official_text"    # the official text itself, or a full or verbatim reproduction of it
+    OFFICIAL_PRESS = "official_press"  # a press report, release, summary or Q&A about an official act
+    SECONDARY = "secondary"            # a secondary summary, aggregator or third-party extraction
+
+
 class WhenUnknown(StrEnum):
     """What a by-category benefit shows when the category is not answered."""
 
@@ -234,6 +266,7 @@ class Regime(StrEnum):
     STANDARD = "standard"
     HNTE = "hnte"
     SMALL_LOW_PROFIT = "small_low_profit"
+    QIANHAI = "qianhai"
 
 
 class TaxMethod(StrEnum):

@@ -10,6 +10,7 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.criteria import combine_all, combine_any
+from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
 from calculator.engine.model import (
@@ -23,6 +24,7 @@ from calculator.engine.model import (
     SubjectResult,
     WindowStatus,
 )
+from calculator.engine.self_check import SHOWN_BESIDE, run_self_check
 from calculator.engine.specs import Text
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
@@ -71,7 +73,7 @@ def inherit(person: Mapping[str, Any], company: Mapping[str, Any] | None) -> tup
 def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, Any], as_of: dt.date,
                      only: set[str] | frozenset[str] | None = None) -> SubjectResult:
     """Every program for one subject, with stacking applied (dependencies see resolved results)."""
-    tax_year = subject.get("tax_year") or as_of.year - 1
+    tax_year = default_tax_year(subject, as_of)
     results: dict[str, ProgramResult] = {}
     _, independent, dependent, first, second = catalogue.plan(kind, only)
     for program in independent:
@@ -133,6 +135,8 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
             for name in crit.missing:
                 if name not in missing:
                     missing.append(name)
+            if isinstance(crit.note, Flag):  # an engine sentence saying why it is open (e.g. expiry year pending)
+                flags.append(crit.note)
     if overall is False:
         failed = [c.confidence for c in criteria if c.id in reasons]
         result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None,
@@ -144,6 +148,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
                 return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
 
             result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
+        if with_gaps and program.self_check:
+            result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
+                                               _UNITS[program.subject])
         return result
     ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
     benefit = program.benefit.compute(subject, ctx)
@@ -169,6 +176,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window,
                            day=day)
     add_confidence_flag(result)
+    if with_gaps and program.self_check and status in SHOWN_BESIDE:
+        result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
+                                           _UNITS[program.subject])
     return result
 
 

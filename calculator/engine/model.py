@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING, Any
 
 from calculator.engine.enums import (
     COMPARISONS,
+    Certainty,
     Confidence,
     EffectiveBasis,
     Family,
     GapDirection,
+    MoneyKind,
     Operator,
     Outcome,
+    SelfCheckOutcome,
+    SideKind,
     StackingKind,
     Status,
     Subject,
@@ -52,6 +56,7 @@ class Figure:
     effective_to: dt.date | None
     instrument: str
     note: Text | None = None
+    carried: Flag | None = None  # a row carried forward into a period no enacted row covers: the flag to show
 
     def covers(self, day: dt.date) -> bool:
         return (self.effective_from is None or self.effective_from <= day) and (
@@ -97,7 +102,7 @@ class CriterionResult:
     required: Any  # the threshold: a literal, a set of codes, [low, high], or a figure read from a table
     confidence: Confidence
     missing: tuple[str, ...] = ()
-    note: Text | None = None
+    note: Text | Flag | None = None  # a policy note, or an engine sentence with values (e.g. certificate coverage)
     id: str = ""
 
     @property
@@ -163,10 +168,23 @@ class ExcludedBy:
 
 @dataclass(frozen=True, slots=True)
 class AppliedItem:
-    """A non-monetary item shown for a subject; ``applies`` is None when its condition is not yet known."""
+    """A non-monetary item shown for a subject; ``applies`` is None when its condition is not yet known.
+    ``params``: values its text quotes (``{window_first_year}`` …), filled when the text is rendered."""
 
     item: ItemSpec
     applies: bool | None
+    params: Mapping[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class SideFigure:
+    """A labelled figure beside a result that no amount and no total includes: value usable only in later years,
+    or what a certificate would unlock. ``code`` names its sentence (:data:`calculator.engine.texts.SIDE`)."""
+
+    kind: SideKind
+    estimate: Estimate
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -182,8 +200,10 @@ class BenefitOutcome:
     figures: list[str] = field(default_factory=list)
     items: list[AppliedItem] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # intermediate amounts, for reading results in tests
+    side: list[SideFigure] = field(default_factory=list)  # never part of ``estimate`` or of any total
     text: Text | None = None  # the formula that produced it (a dated row's or a case's), when not the program's own
     context: list[Figure] = field(default_factory=list)  # sourced figures shown beside it, never computed
+    money_kind: MoneyKind | None = None  # the kind of the row or case that produced it (None: the program's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +235,19 @@ class NotInForce:
 
 
 @dataclass(slots=True)
+class SelfCheckResult:
+    """A forward-looking self-check beside a program (no amount; ``if_certified`` is labelled, never totalled)."""
+
+    outcome: SelfCheckOutcome
+    criteria: list[CriterionResult]
+    reasons: list[str]  # failed criteria
+    missing: list[str]
+    confidence: Confidence
+    gaps: list[Gap] = field(default_factory=list)
+    if_certified: Estimate | None = None
+
+
+@dataclass(slots=True)
 class ProgramResult:
     program: Program
     status: Status
@@ -229,10 +262,35 @@ class ProgramResult:
     reason: NotInForce | None = None  # why not_in_force
     reasons: list[str] = field(default_factory=list)  # ids of the criteria that make it not_eligible
     day: dt.date | None = None  # the day dated rows were read for (as-of date, or the tax year's first day)
+    self_check: SelfCheckResult | None = None
 
     @property
     def id(self) -> str:
         return self.program.id
+
+    @property
+    def money_kind(self) -> MoneyKind:
+        """The kind of money of the dated row (or case) that priced it; else of the row in force on its day, else of
+        the program's current row."""
+        if self.benefit is not None and self.benefit.money_kind is not None:
+            return self.benefit.money_kind
+        row = self.program.spec.benefit_on(self.day) if self.day is not None else None
+        return row.money_kind if row is not None and row.money_kind is not None else self.program.money_kind
+
+    @property
+    def side_figures(self) -> list[SideFigure]:
+        """Labelled figures beside the result (never in its amount or any total): later years when the program
+        is priced (eligible or needing information), and the if-certified figure beside a self-check."""
+        out: list[SideFigure] = []
+        if self.status in (Status.ELIGIBLE, Status.NEEDS_INFO) and self.benefit is not None:
+            out += self.benefit.side
+        check = self.self_check
+        if check is not None and check.if_certified is not None:
+            out.append(SideFigure(SideKind.IF_CERTIFIED, check.if_certified, "if_certified"))
+        return out
+
+    def side(self, kind: SideKind) -> SideFigure | None:
+        return next((s for s in self.side_figures if s.kind == kind), None)
 
     @property
     def estimate(self) -> Estimate | None:
@@ -247,10 +305,14 @@ class ProgramResult:
 
 @dataclass
 class Adjustment:
+    """A cut to the combined total of some programs (a combined limit), counted with their kind of money."""
+
     group: str
     family: Family
     amount: Estimate
     text: Text
+    kind: MoneyKind = MoneyKind.CASH
+    certainty: Certainty = Certainty.COMPETITIVE
 
 
 @dataclass
@@ -285,6 +347,7 @@ class Program:
     benefit: Benefit[Any]
     figures: dict[str, list[Figure]]
     windows: dict[dt.date, WindowStatus] = field(default_factory=dict)
+    self_check: list[Compiled] = field(default_factory=list)  # the self-check's criteria, compiled
 
     @property
     def id(self) -> str:
@@ -339,9 +402,14 @@ class Program:
 
     @cached_property
     def competitive(self) -> bool:
-        from calculator.engine.enums import Certainty
-
         return self.spec.certainty == Certainty.COMPETITIVE
+
+    @cached_property
+    def money_kind(self) -> MoneyKind:
+        kind = self.spec.benefit.money_kind
+        if kind is None:
+            raise ValueError(f"{self.id}: benefit without a money kind (tables not validated)")
+        return kind
 
     def window(self, as_of: dt.date) -> WindowStatus:
         """Window state on ``as_of`` (cached: it depends on the date only)."""
@@ -384,6 +452,7 @@ class Catalogue:
     sources: dict[str, SourceSpec]
     tables_version: str
     order: list[str] = field(default_factory=list)  # evaluation order (dependencies last)
+    reference_revision: dt.date | None = None  # the policy reference revision the tables encode (revision.toml)
 
     phases: dict[tuple[str, tuple[str, ...]], tuple[list[StackingGroupSpec], list[StackingGroupSpec]]] = field(
         default_factory=dict)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from calculator.engine.benefits import REGISTRY, resolve
-from calculator.engine.enums import COMPARISONS, BenefitKind, Certainty, Confidence, Operator, ReferenceKind
+from calculator.engine.enums import COMPARISONS, Certainty, Confidence, Operator, Outcome, ReferenceKind
 from calculator.engine.specs import (
     BandLookup,
     BenefitSpec,
@@ -99,6 +99,24 @@ class ProgramCheck:
             self.benefit(row, "benefit" if len(spec.benefits) == 1 else f"benefits[{index}]")
         if len(spec.benefits) > 1:
             self.benefit_rows()
+        self.self_check()
+
+    def self_check(self) -> None:
+        """A self-check's criteria are checked like the program's (they have no branches and never grant)."""
+        check = self.spec.self_check
+        if check is None:
+            return
+        ids = [c.id for c in check.criteria]
+        if len(set(ids)) != len(ids):
+            self.error("self_check.criteria", "duplicate criterion ids")
+        for index, crit in enumerate(check.criteria):
+            field = f"self_check.criteria[{index}] ('{crit.id}')"
+            self.sources(crit.source, f"{field}.source")
+            if crit.branch is not None:
+                self.error(f"{field}.branch", "a self-check has no branches")
+            self.condition(crit, field)
+        if check.if_certified and REGISTRY[self.spec.benefit.kind].benefit.outcome != Outcome.MONEY:
+            self.error("self_check.if_certified", "the program's benefit gives no amount to show 'if certified'")
 
     def figures(self) -> None:
         for index, row in enumerate(self.spec.figures):
@@ -222,8 +240,9 @@ class ProgramCheck:
                     self.error(f"{path_to}.kind", f"needs reference table '{table_name}'")
             if entry.check is not None:
                 entry.check(_Within(self, path_to), benefit.params)
-        if self.spec.certainty == Certainty.NOT_MONETARY and row.kind != BenefitKind.NON_MONETARY:
-            self.error("certainty", "'not_monetary' programs need benefit kind 'non_monetary'")
+        if self.spec.certainty == Certainty.NOT_MONETARY and REGISTRY[row.kind].benefit.outcome != Outcome.NON_MONETARY:
+            self.error("certainty", "'not_monetary' programs need a benefit kind without an amount "
+                                    "('non_monetary', 'loss_carry_forward')")
 
     def benefit_rows(self) -> None:
         """Dated rows do not overlap and cover the program's period without a gap."""

@@ -19,6 +19,7 @@ its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts th
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
@@ -45,6 +46,7 @@ DEFAULT_MONEY_KINDS = {BenefitKind.CIT_RATE_DIFFERENTIAL: MoneyKind.TAX_THIS_YEA
                        BenefitKind.IIT_EXCESS_OVER_HK_BURDEN: MoneyKind.TAX_THIS_YEAR,
                        BenefitKind.NON_MONETARY: MoneyKind.NON_CASH}
 FIELDS = field_catalogue()
+BASE = ("", "")  # the key of a result on the subject's answers as given (see Runner)
 ORDER = {subject: {name: index for index, name in enumerate(fields)} for subject, fields in FIELDS.items()}
 
 
@@ -159,31 +161,47 @@ def program_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
 
 
 class Runner:
-    """Evaluates programs again on changed answers, counting every evaluation."""
+    """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
+    same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
+    and reused, whether it is tried for itself or as another program's dependency; a dependency that does not use
+    the field is evaluated once, on those other answers (``BASE``)."""
 
     def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date) -> None:
         self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
         self.groups = exclusive_groups(catalogue)
         self.evaluations = 0
+        self.inputs = program_inputs(catalogue)
+        self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
 
-    def run(self, program: Program, subject: Mapping[str, Any]) -> ProgramResult | None:
-        """The program's result on ``subject`` (no near misses priced); None if evaluating it failed."""
-        resolved = self.dependencies(program, subject) if program.spec.depends_on else {}
+    def run(self, program: Program, subject: Mapping[str, Any],
+            key: tuple[str, str] | None = None) -> ProgramResult | None:
+        """The program's result on ``subject`` (no near misses priced); None if evaluating it failed. A copy each
+        time (stacking a dependency adds flags and exclusions to it)."""
+        if key is not None and (program.id, *key) in self.seen:
+            return fresh(self.seen[(program.id, *key)])
+        resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
         try:
-            return evaluate_program(self.catalogue, program, subject, self.as_of, tax_year, resolved,
-                                    with_gaps=False)
+            found = evaluate_program(self.catalogue, program, subject, self.as_of, tax_year, resolved,
+                                     with_gaps=False)
         except Exception:
             log.exception("re-evaluating %s for the next questions failed", program.id)
-            return None
+            found = None
+        if key is not None:
+            self.seen[(program.id, *key)] = found
+        return fresh(found)
 
-    def dependencies(self, program: Program, subject: Mapping[str, Any]) -> dict[str, ProgramResult]:
+    def dependencies(self, program: Program, subject: Mapping[str, Any],
+                     key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
         """The programs ``program`` depends on, evaluated on ``subject`` and stacked as the assessment does."""
         results: dict[str, ProgramResult] = {}
         for pid in program.spec.depends_on:
             dep = self.catalogue.programs.get(pid)
-            if dep is not None and dep.subject == self.kind and (found := self.run(dep, subject)) is not None:
+            if dep is None or dep.subject != self.kind:
+                continue
+            uses = key is not None and key[0] in self.inputs.get(pid, ())
+            if (found := self.run(dep, subject, key if uses or key is None else BASE)) is not None:
                 results[pid] = found
         first, _ = self.catalogue.stacking_phases(self.kind, list(results), [])
         if first:
@@ -201,6 +219,16 @@ class Runner:
             out[program.id] = program
             todo += [self.catalogue.programs[d] for d in program.spec.depends_on if d in self.catalogue.programs]
         return list(out.values())
+
+
+def fresh(result: ProgramResult | None) -> ProgramResult | None:
+    """A copy of a result that stacking may change (its exclusion and its list of flags) without changing the
+    original."""
+    if result is None:
+        return None
+    out = copy.copy(result)
+    out.flags = list(result.flags)
+    return out
 
 
 def worth(result: ProgramResult | None) -> Worth | None:
@@ -295,7 +323,7 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
         values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
         tried |= {repr(value) for value in values}
         for index, value in enumerate(values):
-            found = worth(runner.run(program, {**subject, name: value}))
+            found = worth(runner.run(program, {**subject, name: value}, (name, repr(value))))
             if found is None:  # it could not be evaluated (logged): left out of this question
                 break
             if index < len(answers.values):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 from calculator.engine.enums import ReferenceKind, TaxMethod
-from calculator.engine.model import Figure
+from calculator.engine.model import Figure, Flag
 from calculator.engine.specs import BandRow, BracketRow, EnumRow, FigureRow, ReferenceTableSpec, VersionSpec
 
 
@@ -34,9 +35,15 @@ class ReferenceTable:
         return self.spec.enum_rows if self.kind == ReferenceKind.ENUM else self.spec.figure_rows
 
     def figure(self, key: str, day: dt.date) -> Figure | None:
+        """The row of ``key`` in force on ``day``; in a period carried forward, the row it carries (flagged)."""
         for row in self.figures.get(key, ()):
             if row.covers(day):
                 return row
+        for carried in self.spec.carry_forward:
+            if carried.key == key and carried.start <= day <= carried.end:
+                found = self.figure(key, carried.use_row_in_force_on)
+                if found is not None:
+                    return replace(found, carried=Flag(carried.flag, {}, carried.text))
         return None
 
     def version(self, day: dt.date) -> VersionSpec | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from calculator import __version__
 from calculator.engine.criteria import Compiled
-from calculator.engine.enums import Family, GapDirection, Outcome, Status, Subject, WindowState
+from calculator.engine.enums import Family, GapDirection, Outcome, SideKind, Status, Subject, WindowState
 from calculator.engine.model import (
     Assessment,
     Catalogue,
@@ -25,14 +25,30 @@ from calculator.engine.model import (
     Period,
     Program,
     ProgramResult,
+    SelfCheckResult,
+    SideFigure,
     SubjectResult,
     WindowStatus,
 )
 from calculator.engine.question_report import questions_doc
 from calculator.engine.questions import AssessmentQuestions, rank_assessment
-from calculator.engine.texts import GAP, ITEM_TYPES, NOT_IN_FORCE, OPS, RESULT, STATUS, WINDOW, render_flag
-from calculator.i18n import N_, formatting, gettext, lang_of, t
-from calculator.i18n.words import clauses, field_label, sentences
+from calculator.engine.size_class import size_class_doc
+from calculator.engine.texts import (
+    GAP,
+    ITEM_TYPES,
+    MONEY_KINDS,
+    NOT_IN_FORCE,
+    OPS,
+    RESULT,
+    SELF_CHECK_OUTCOMES,
+    SIDE,
+    STATUS,
+    WINDOW,
+    render_flag,
+)
+from calculator.engine.totals import KindSum, MoneyTotals, Sum, compute_totals
+from calculator.i18n import N_, fill, formatting, gettext, lang_of, t
+from calculator.i18n.words import SOURCE_QUALITY, clauses, field_label, sentences
 from schemas.profile import field_catalogue
 
 FAMILIES = tuple(Family)
@@ -48,10 +64,19 @@ CERTAINTY = {
     "not_monetary": N_("Not monetary"),
 }
 AMOUNT = {"not_monetary": N_("not monetary"), "needs_info": N_("needs information"), "up_to": N_("up to {amount}")}
+# How the totals of one kind of money read: determined and "up to" apart, unknown amounts counted.
+TOTAL_WORDS = {
+    "determined": N_("{amount} determined"),
+    "competitive": N_("up to {amount} competitive"),
+    "unknown": N_("{count} with amount unknown"),
+    "later_years": N_("up to {amount} over later years"),
+    "if_certified": N_("about {amount} a year"),
+}
 SENTENCE = N_("{condition}: {value} → {result}")  # one criterion: the condition, the answer, the result
 DISCLAIMER = N_("An estimate, not a decision: eligibility and amounts are decided by the issuing authorities. "
                 "Competitive programs are \"up to\" amounts. Figures marked as not yet checked against the official "
                 "text rest on secondary sources.")
+CHECKED = N_("Sources checked {checked_date}")  # the reference revision is stated once per page and document
 FIELDS = field_catalogue()
 RESULT_CODES = {True: "met", False: "not_met", None: "unknown"}
 
@@ -171,7 +196,7 @@ class Reporter:
                "input": compiled.field,
                "input_label": input_label, "branch": compiled.branch, "confidence": str(crit.confidence)}
         if crit.note:
-            doc["note"] = crit.note[lang]
+            doc["note"] = render_flag(crit.note, lang) if isinstance(crit.note, Flag) else crit.note[lang]
         see_also = compiled.spec.see_also
         if see_also is not None:
             doc["see_also"] = {"program": see_also.program,
@@ -184,14 +209,16 @@ class Reporter:
         key = ("conditions", program.id)
         found = self._texts.get(key)
         if found is None:
-            found = self._texts[key] = {c.id: c.text[self.lang] for c in program.criteria}
+            found = self._texts[key] = {c.id: c.text[self.lang] for c in [*program.criteria, *program.self_check]}
         return found
 
     def flag_text(self, subject: str, item: Flag) -> str:
-        """A flag in this language; a question named by its field is named by its label, as on the form."""
-        question = item.params.get("question")
-        if isinstance(question, str):
-            item = replace(item, params={**item.params, "question": self.label(subject, question)})
+        """A flag in this language; a question named by its field (``question``, ``*_field``) is named by its label,
+        as on the form."""
+        named = {key: self.label(subject, value) for key, value in item.params.items()
+                 if (key == "question" or key.endswith("_field")) and isinstance(value, str)}
+        if named:
+            item = replace(item, params={**item.params, **named})
         return render_flag(item, self.lang)
 
     def flag_doc(self, subject: str, item: Flag) -> dict[str, Any]:
@@ -202,7 +229,8 @@ class Reporter:
             doc["program"] = item.params["program_id"]
         return doc
 
-    def gap(self, subject: str, gap: Gap, program: Program) -> dict[str, Any]:
+    def gap(self, subject: str, gap: Gap, program: Program, if_certified: bool = False) -> dict[str, Any]:
+        """A near miss as a sentence; ``if_certified``: a self-check's, whose unlock is the if-certified figure."""
         lang = self.lang
         unit = gap.unit if gap.unit != "%" else "percent"
 
@@ -237,7 +265,10 @@ class Reporter:
                       "change": fmt(gap.change)}
             template = GAP[gap.direction]
         text = t(template, lang, **params) if template else gap.text[lang]
-        if gap.unlocks is not None and gap.unlocks_status == Status.ELIGIBLE:
+        if gap.unlocks is not None and gap.unlocks_status == Status.ELIGIBLE and if_certified:
+            text = t(GAP["if_certified"], lang, text=text,
+                     amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
+        elif gap.unlocks is not None and gap.unlocks_status == Status.ELIGIBLE:
             key = "unlocks" if gap.unlocks.low == gap.unlocks.high else "unlocks_range"
             text = t(GAP[key], lang, text=text,
                      amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
@@ -281,7 +312,8 @@ class Reporter:
         out = []
         for key in program.spec.sources:
             source = self.catalogue.sources[key]
-            out.append({"key": key, "title": source.title, "type": str(source.type), "urls": list(source.urls),
+            out.append({"key": key, "title": source.title, "type": str(source.type), "quality": str(source.quality),
+                        "quality_text": gettext(SOURCE_QUALITY[source.quality], self.lang), "urls": list(source.urls),
                         "github": [dict(item) for item in source.github]})
         return out
 
@@ -301,6 +333,7 @@ class Reporter:
                 "advisories": [(a, a.text[lang]) for a in spec.advisories],
                 "documents": [d[lang] for d in (spec.documents.items if spec.documents else ())],
                 "sources": self.sources(program),
+                "checked_text": t(CHECKED, lang, checked_date=spec.checked),
             }
         return found
 
@@ -323,7 +356,7 @@ class Reporter:
             if benefit.items:
                 benefit_doc["items"] = [
                     {"type": str(i.item.type), "type_text": gettext(ITEM_TYPES[i.item.type], lang),
-                     "text": i.item.text[lang],
+                     "text": fill(i.item.text[lang], dict(i.params), lang) if i.params else i.item.text[lang],
                      "article": i.item.article, "applies": RESULT_CODES[i.applies],
                      "confidence": str(i.item.confidence) if i.item.confidence else None} for i in benefit.items]
             if benefit.context:
@@ -334,7 +367,7 @@ class Reporter:
         if static["pool"] is not None:
             benefit_doc["pool"] = static["pool"]
         criteria = [self.criterion(kind, c) for c in result.criteria]
-        reasons = [doc["text"] for doc, c in zip(criteria, result.criteria, strict=True) if c.id in result.reasons]
+        reasons = [self.reason(doc) for doc, c in zip(criteria, result.criteria, strict=True) if c.id in result.reasons]
         reason_text = None
         if result.reason:
             params = dict(result.reason.params)
@@ -351,10 +384,13 @@ class Reporter:
             "person": person, "person_ref": subject.ref if kind == Subject.PERSON else None,
             "status": str(result.status), "status_text": self._status[result.status],
             "certainty": str(spec.certainty), "certainty_text": static["certainty_text"],
+            "money_kind": str(result.money_kind), "money_kind_text": gettext(MONEY_KINDS[result.money_kind], lang),
             "confidence": str(result.confidence),
             "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == Outcome.MONEY
             else None,
             "amount": self.amount_text(result),
+            "later_years": self.side_doc(result.side(SideKind.LATER_YEARS)),
+            "if_certified": self.side_doc(result.side(SideKind.IF_CERTIFIED)),
             "benefit": benefit_doc,
             "flags": [self.flag_doc(kind, f) for f in result.flags],
             "criteria": criteria,
@@ -362,6 +398,7 @@ class Reporter:
             "not_in_force_reason": reason_text,
             "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
             "gaps": [self.gap(kind, g, program) for g in result.gaps],
+            "self_check": None if result.self_check is None else self.self_check(kind, result.self_check, program),
             "excluded_by": None if result.excluded_by is None else {
                 "group": result.excluded_by.group, "kind": str(result.excluded_by.kind),
                 "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},
@@ -373,6 +410,7 @@ class Reporter:
                            if result.day is None or advisory.covers(result.day)],
             "documents": static["documents"],
             "sources": static["sources"],
+            "checked": spec.checked.isoformat(), "checked_text": static["checked_text"],
         }
 
     def amount_text(self, result: ProgramResult) -> str:
@@ -391,61 +429,91 @@ class Reporter:
             text = t(AMOUNT["up_to"], lang, amount=text)
         return text
 
+    def reason(self, criterion: dict[str, Any]) -> str:
+        """A failed condition as a reason: its sentence, and its note when it has one (e.g. when a certificate
+        lapsed)."""
+        note = criterion.get("note")
+        return sentences(criterion["text"], note, self.lang) if note else str(criterion["text"])
+
+    def side_doc(self, side: SideFigure | None) -> dict[str, Any] | None:
+        """A figure beside a result (never in its amount or any total): the range, how it reads, and why."""
+        if side is None:
+            return None
+        lang, est = self.lang, side.estimate
+        if side.kind == SideKind.LATER_YEARS:
+            amount = formatting.money(est.high, lang)
+            text = t(TOTAL_WORDS["later_years"], lang, amount=amount)
+        else:
+            amount = formatting.money_range(est.low, est.high, lang)
+            text = t(TOTAL_WORDS["if_certified"], lang, amount=amount)
+        return {"low": cents(est.low), "high": cents(est.high), "currency": "CNY", "text": text,
+                "note": t(SIDE[side.code], lang, amount=amount, **side.params)}
+
+    def self_check(self, kind: str, check: SelfCheckResult, program: Program) -> dict[str, Any]:
+        """The forward-looking self-check beside a program: outcome, conditions, what to change, if certified."""
+        lang, spec = self.lang, program.spec.self_check
+        if spec is None:
+            raise ValueError(f"{program.id}: a self-check result without its table")
+        criteria = [self.criterion(kind, c) for c in check.criteria]
+        if_certified = None
+        if check.if_certified is not None:
+            if_certified = self.side_doc(SideFigure(SideKind.IF_CERTIFIED, check.if_certified, "if_certified"))
+        return {"id": spec.id, "title": spec.text[lang], "outcome": str(check.outcome),
+                "outcome_text": gettext(SELF_CHECK_OUTCOMES[check.outcome], lang),
+                "text": getattr(spec.outcome_text, check.outcome)[lang], "confidence": str(check.confidence),
+                "criteria": criteria,
+                "reasons": [self.reason(d) for d, c in zip(criteria, check.criteria, strict=True)
+                            if c.id in check.reasons],
+                "missing": [{"field": name, "label": self.label(kind, name)} for name in check.missing],
+                "gaps": [self.gap(kind, g, program, if_certified=True) for g in check.gaps],
+                "if_certified": if_certified}
+
     # --- totals -----------------------------------------------------------------------------------
     def totals(self, subjects: list[SubjectResult]) -> dict[str, Any]:
+        """Totals after stacking by kind of money and certainty (computed in :mod:`.totals`), as the document
+        gives them: see ``docs/contract.md``."""
         lang = self.lang
-        fam: dict[Family, dict[str, Any]] = {f: {"low": Decimal(0), "high": Decimal(0), "programs": 0,
-                                             "unknown_amounts": 0, "needs_info": 0} for f in FAMILIES}
-        adjustments = []
-        for subject in subjects:
-            for result in subject.results:
-                family = fam[result.program.family]
-                if result.status == Status.NEEDS_INFO:
-                    family["needs_info"] += 1
-                if result.status != Status.ELIGIBLE or result.excluded_by is not None:
-                    continue
-                if result.benefit is not None and result.benefit.kind == Outcome.UNKNOWN:
-                    family["unknown_amounts"] += 1
-                if result.counts_in_totals and result.estimate is not None:
-                    family["low"] += result.estimate.low
-                    family["high"] += result.estimate.high
-                    family["programs"] += 1
-            for adj in subject.adjustments:
-                fam[adj.family]["low"] += adj.amount.low
-                fam[adj.family]["high"] += adj.amount.high
-                adjustments.append({"group": adj.group, "family": str(adj.family), "low": cents(adj.amount.low),
-                                    "high": cents(adj.amount.high), "text": adj.text[lang]})
-        by_family = {}
-        overall: dict[str, Any] = {"low": Decimal(0), "high": Decimal(0), "programs": 0, "unknown_amounts": 0,
-                                   "needs_info": 0}
-        for name, values in fam.items():
-            for key in overall:
-                overall[key] += values[key]
-            by_family[name.value] = self.total_doc(values, gettext(FAMILY_NAMES[name], lang))
-        return {"currency": "CNY", "by_family": by_family, "overall": self.total_doc(overall, None),
+        found = compute_totals(subjects)
+        by_family = {family.value: {"name": gettext(FAMILY_NAMES[family], lang), **self.money_doc(values)}
+                     for family, values in found.by_family.items()}
+        adjustments = [{"group": adj.group, "family": str(adj.family), "kind": str(adj.kind),
+                        "certainty": str(adj.certainty), "low": cents(adj.amount.low), "high": cents(adj.amount.high),
+                        "text": adj.text[lang]} for adj in found.adjustments]
+        return {"currency": "CNY", **self.money_doc(found.overall), "by_family": by_family,
                 "adjustments": adjustments}
 
-    def overall(self, subject: SubjectResult) -> tuple[Decimal, Decimal]:
-        """One subject's overall (low, high) after stacking: what :meth:`totals` sums, without the per-family
-        documents (used per row by batch mode)."""
-        low = high = Decimal(0)
-        for result in subject.results:
-            if result.counts_in_totals and result.estimate is not None:
-                low += result.estimate.low
-                high += result.estimate.high
-        for adj in subject.adjustments:
-            low += adj.amount.low
-            high += adj.amount.high
-        return low, high
+    def money_doc(self, values: MoneyTotals) -> dict[str, Any]:
+        later, certified = values.later_years, values.if_certified
+        return {"cash": self.kind_doc(values.cash), "tax_this_year": self.kind_doc(values.tax_this_year),
+                "later_years": {**self.sum_doc(later, formatting.money(later.high, self.lang)),
+                                "text": t(TOTAL_WORDS["later_years"], self.lang,
+                                          amount=formatting.money(later.high, self.lang))},
+                "if_certified": {**self.sum_doc(certified, None),
+                                 "text": t(TOTAL_WORDS["if_certified"], self.lang,
+                                           amount=formatting.money_range(certified.low, certified.high, self.lang))},
+                "non_cash": {"programs": values.non_cash}, "obligations": {"programs": values.obligations},
+                "needs_info": values.needs_info}
 
-    def total_doc(self, values: dict[str, Any], name: str | None) -> dict[str, Any]:
-        doc = {"low": cents(values["low"]), "high": cents(values["high"]),
-               "text": formatting.money_range(values["low"], values["high"], self.lang),
-               "programs": values["programs"], "unknown_amounts": values["unknown_amounts"],
-               "needs_info": values["needs_info"]}
-        if name:
-            doc["name"] = name
-        return doc
+    def sum_doc(self, values: Sum, text: str | None) -> dict[str, Any]:
+        return {"low": cents(values.low), "high": cents(values.high),
+                "text": text if text is not None else formatting.money_range(values.low, values.high, self.lang),
+                "programs": values.programs}
+
+    def kind_doc(self, values: KindSum) -> dict[str, Any]:
+        """One kind of money: determined and competitive ("up to") apart, and a sentence saying both."""
+        lang = self.lang
+        determined = self.sum_doc(values.determined, None)
+        competitive = self.sum_doc(values.competitive, t(AMOUNT["up_to"], lang,
+                                                         amount=formatting.money(values.competitive.high, lang)))
+        parts = []
+        if values.determined.programs or values.determined.high:
+            parts.append(t(TOTAL_WORDS["determined"], lang, amount=determined["text"]))
+        if values.competitive.programs or values.competitive.high:
+            parts.append(t(TOTAL_WORDS["competitive"], lang, amount=formatting.money(values.competitive.high, lang)))
+        if values.unknown_amounts:
+            parts.append(t(TOTAL_WORDS["unknown"], lang, count=values.unknown_amounts))
+        return {"determined": determined, "competitive": competitive, "unknown_amounts": values.unknown_amounts,
+                "text": clauses(parts, lang) if parts else formatting.money(Decimal(0), lang)}
 
     # --- whole document ---------------------------------------------------------------------------
     def document(self, assessment: Assessment, questions: bool = True) -> dict[str, Any]:
@@ -470,11 +538,14 @@ class Reporter:
         return {
             "as_of": assessment.as_of.isoformat(),
             "tables_version": assessment.tables_version,
+            "reference_revision": _plain(self.catalogue.reference_revision),
             "engine_version": __version__,
             "lang": self.lang,
-            "company": None if assessment.company is None else {"name": assessment.company.ref,
-                                                                 "totals": self.totals([assessment.company]),
-                                                                 **questions_doc(self, asked.company)},
+            "company": None if assessment.company is None else {
+                "name": assessment.company.ref, "totals": self.totals([assessment.company]),
+                "size_class": size_class_doc(self.catalogue, assessment.inputs.get("company") or {},
+                                             assessment.as_of, self.lang),
+                **questions_doc(self, asked.company)},
             "people": people,
             "programs": programs,
             "totals": self.totals(subjects),

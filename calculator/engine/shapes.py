@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
@@ -24,8 +24,10 @@ from calculator.engine.enums import (
     DerivedKind,
     EffectiveBasis,
     Family,
+    MoneyKind,
     Operator,
     ReferenceKind,
+    SourceQuality,
     SourceType,
     StackingKind,
     Status,
@@ -56,6 +58,8 @@ from calculator.engine.specs import (
     BenefitSpec,
     BracketRow,
     BranchSpec,
+    ByConditionParams,
+    CarryForwardRowSpec,
     CohortSpec,
     CriterionSpec,
     DerivedSpec,
@@ -74,9 +78,12 @@ from calculator.engine.specs import (
     ProgramSpec,
     ReferenceTableSpec,
     SeeAlso,
+    SelfCheckSpec,
+    SelfCheckTexts,
     SizeClassRow,
     SourceSpec,
     StackingGroupSpec,
+    SumParams,
     VersionSpec,
     WindowSpec,
 )
@@ -96,9 +103,19 @@ class SourceSchema(Strict):
     title = fields.String(required=True)
     section = fields.String(required=True)
     type = Choice(SourceType, required=True)
+    quality = Choice(SourceQuality, required=True)
     urls = fields.List(fields.String(), required=True)
     github = fields.List(fields.Dict(), load_default=list)
     supports = fields.String(required=True)
+
+    @validates_schema
+    def _quality_fits_type(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """A secondary source is never presented as official, nor an official one as secondary."""
+        secondary = data.get("type") == SourceType.SECONDARY
+        if "quality" in data and secondary != (data["quality"] == SourceQuality.SECONDARY):
+            raise ValidationError({"quality": [f"'{data['quality']}' does not fit type '{data.get('type')}': a "
+                                               "secondary source has quality 'secondary', an official one "
+                                               "'official_text' or 'official_press'"]})
 
 
 class DatedRowMixin(Strict):
@@ -289,11 +306,13 @@ class DocumentsSchema(Strict):
 
 
 class BenefitField(fields.Field[BenefitSpec]):
-    """``[benefit]``: ``kind``, ``text``, ``unknown_note``, ``pool``, and the kind's own parameters, checked by
-    the parameter schema of the kind's registry entry. A row of ``[[benefits]]`` (``dated``) also takes
-    ``effective_from`` / ``effective_to``."""
+    """``[benefit]``: ``kind``, ``text``, ``unknown_note``, ``pool``, ``money_kind`` and the kind's own parameters,
+    checked by the parameter schema of the kind's registry entry. A row of ``[[benefits]]`` (``dated``) also takes
+    ``effective_from`` / ``effective_to``. ``money_kind`` (what kind of money the amount is) defaults to the kind's
+    first; a table may choose another the kind allows (see :func:`settle_money_kind` for ``sum`` and
+    ``by_condition``)."""
 
-    COMMON = ("kind", "text", "unknown_note", "pool")
+    COMMON = ("kind", "text", "unknown_note", "pool", "money_kind")
     DATES = ("effective_from", "effective_to")
 
     def __init__(self, *, dated: bool = False, **kwargs: Any) -> None:
@@ -326,9 +345,43 @@ def load_benefit(value: Any, dated: bool = False) -> BenefitSpec:
         for name, messages in exc.messages_dict.items():
             errors[name] = [_kind_message(kind, name, m) for m in messages] if isinstance(messages, list) \
                 else messages
+    money_kind, params = settle_money_kind(kind, common.pop("money_kind", None), params, value, errors)
     if errors:
         raise ValidationError(errors)
-    return BenefitSpec(params=params, **common)
+    return BenefitSpec(params=params, money_kind=money_kind, **common)
+
+
+def settle_money_kind(kind: BenefitKind, declared: MoneyKind | None, params: Params, raw: dict[str, Any],
+                      errors: dict[str, Any]) -> tuple[MoneyKind | None, Params]:
+    """The money kind of one benefit (and of its parts or cases). A formula: as declared, else its kind's default.
+    A ``sum`` or ``by_condition``: parts and cases that declare none take the one declared on it; a sum's parts
+    must all be that one kind (totals add a sum as one amount); a ``by_condition``'s cases may differ (the case
+    that applies decides), and it reads as its first case's kind where none is declared."""
+    if isinstance(params, SumParams | ByConditionParams):
+        key = "parts" if isinstance(params, SumParams) else "cases"
+        rows = raw.get(key) or []
+        children = [part.benefit for part in params.parts] if isinstance(params, SumParams) else \
+            [case.benefit for case in params.cases]
+        if declared is not None:
+            children = [replace(child, money_kind=declared) if isinstance(row, dict) and "money_kind" not in row
+                        and declared in REGISTRY[child.kind].money_kinds else child
+                        for row, child in zip(rows, children, strict=True)]
+        kinds = [child.money_kind for child in children]
+        if isinstance(params, SumParams):
+            params = SumParams(parts=tuple(replace(part, benefit=child)
+                                           for part, child in zip(params.parts, children, strict=True)))
+            if len(set(kinds) | ({declared} if declared else set())) > 1:
+                errors["money_kind"] = [f"The parts of a sum must be one kind of money (they are "
+                                        f"{', '.join(str(k) for k in kinds)})."]
+        else:
+            params = ByConditionParams(cases=tuple(replace(case, benefit=child)
+                                                   for case, child in zip(params.cases, children, strict=True)))
+        return declared or kinds[0], params
+    allowed = REGISTRY[kind].money_kinds
+    money_kind = declared or allowed[0]
+    if money_kind not in allowed:
+        errors["money_kind"] = [f"Benefit kind '{kind}' is money of kind {', '.join(allowed)}, not '{money_kind}'."]
+    return money_kind, params
 
 
 def _kind_message(kind: BenefitKind, name: str, message: Any) -> Any:
@@ -344,6 +397,23 @@ class CommonBenefitSchema(Strict):
     text = bilingual_field(required=True)
     unknown_note = bilingual_field()
     pool = bilingual_field()
+    money_kind = Choice(MoneyKind, (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR, MoneyKind.NON_CASH, MoneyKind.OBLIGATION))
+
+
+class SelfCheckTextsSchema(Strict):
+    spec = SelfCheckTexts
+    likely_to_qualify = bilingual_field(required=True)
+    not_yet = bilingual_field(required=True)
+    needs_info = bilingual_field(required=True)
+
+
+class SelfCheckSchema(Strict):
+    spec = SelfCheckSpec
+    id = name_field(required=True)
+    text = bilingual_field(required=True)
+    outcome_text = fields.Nested(SelfCheckTextsSchema, required=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True, validate=validate.Length(min=1))
+    if_certified = fields.Boolean()
 
 
 class DatedBenefitSchema(CommonBenefitSchema, DatedMixin):
@@ -362,6 +432,8 @@ class ProgramSchema(Strict):
     instrument = fields.String(required=True)
     sources = sources_field(required=True)
     official_text = fields.String(validate=validate.URL(require_tld=True))
+    checked = TableDate(required=True)
+    added = TableDate()
     depends_on = fields.List(fields.String())
     effective = fields.Nested(EffectiveSchema, required=True)
     cohort = fields.Nested(CohortSchema)
@@ -375,6 +447,7 @@ class ProgramSchema(Strict):
     benefits = fields.List(BenefitField(dated=True), validate=validate.Length(min=2))
     figures = fields.List(fields.Nested(FigureSchema))
     documents = fields.Nested(DocumentsSchema)
+    self_check = fields.Nested(SelfCheckSchema)
     input_limits = fields.List(fields.Nested(InputLimitSchema))
 
     @validates_schema
@@ -389,6 +462,12 @@ class ProgramSchema(Strict):
             data.pop("benefits"), key=lambda row: row.effective_from or dt.date.min)
         data["benefits"] = rows
         return super()._build(data, **kwargs)
+
+
+class RevisionSchema(Strict):
+    """``revision.toml``: the policy reference revision the tables encode."""
+
+    reference_revision = TableDate(required=True)
 
 
 # --- reference tables --------------------------------------------------------------------------------------
@@ -456,6 +535,21 @@ class VersionSchema(DatedRowMixin):
                                   "effective_from")
 
 
+class CarryForwardRowSchema(Strict):
+    spec = CarryForwardRowSpec
+    key = name_field(required=True)
+    start = TableDate(required=True, data_key="from")
+    end = TableDate(required=True, data_key="to")
+    use_row_in_force_on = TableDate(required=True)
+    flag = name_field(required=True)
+    text = bilingual_field(required=True)
+
+    @validates_schema
+    def _dates_in_order(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data["end"] < data["start"]:
+            raise ValidationError("'to' is before 'from'.", "to")
+
+
 class ReferenceTableSchema(Strict):
     """A reference table; its rows are checked by the row schema of its kind and land in ``enum_rows``,
     ``figure_rows`` or each version's ``rows``."""
@@ -474,6 +568,7 @@ class ReferenceTableSchema(Strict):
     value_unit = fields.String()
     rows = fields.List(fields.Dict())
     versions = fields.List(fields.Nested(VersionSchema))
+    carry_forward = fields.List(fields.Nested(CarryForwardRowSchema))
 
     @validates_schema
     def _shape_fits_kind(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -488,6 +583,8 @@ class ReferenceTableSchema(Strict):
             raise ValidationError("An enum table needs confidence and source (source may be []).", "confidence")
         if kind in VERSION_ROWS and data.get("rows"):
             raise ValidationError(f"A '{kind}' table has its rows inside versions.", "rows")
+        if kind != ReferenceKind.FIGURES and data.get("carry_forward"):
+            raise ValidationError("Only a 'figures' table carries rows forward.", "carry_forward")
         errors: dict[str, Any] = {}
         row_schema = {ReferenceKind.ENUM: EnumRowSchema, ReferenceKind.FIGURES: FigureRowSchema}.get(kind)
         if row_schema is not None:
@@ -532,29 +629,44 @@ class DerivedSchema(Strict):
     sector = input_field()
     employees = input_field()
     revenue = input_field()
+    issue_date = input_field()
+    previous_issue_date = input_field()
+    previous_exists = input_field()
+    span = fields.String()
     first_inputs = fields.List(input_field(), data_key="inputs", validate=validate.Length(min=2))
     to = input_field()
     flag = attached_flag_field()
 
     SINCE = (DerivedKind.DAYS_SINCE, DerivedKind.MONTHS_SINCE, DerivedKind.YEARS_SINCE)
+    # Kinds with their own parameters: (needed, optional). Keys are attribute names (``first_inputs`` is ``inputs``).
+    KIND_PARAMETERS: ClassVar[dict[DerivedKind, tuple[set[str], set[str]]]] = {
+        DerivedKind.SIZE_CLASS: ({"table", "names_table", "sector", "employees", "revenue"}, set()),
+        DerivedKind.FIRST_KNOWN: ({"first_inputs"}, {"flag"}),
+        DerivedKind.CERTIFICATE_COVERAGE: ({"issue_date", "previous_issue_date", "previous_exists", "span"}, set()),
+    }
+    OWN: ClassVar[set[str]] = {"table", "names_table", "sector", "employees", "revenue", "first_inputs", "flag",
+                               "issue_date", "previous_issue_date", "previous_exists", "span", "numerator",
+                               "denominator", "input", "to"}
 
     @validates_schema
     def _parameters(self, data: dict[str, Any], **kwargs: Any) -> None:
         kind = data["kind"]
         if data.get("to") and kind not in self.SINCE:
             raise ValidationError("'to' goes with days_since, months_since and years_since.", "to")
-        if (data.get("first_inputs") or data.get("flag")) and kind != DerivedKind.FIRST_KNOWN:
-            raise ValidationError("'inputs' and 'flag' go with first_known.", "inputs")
-        if kind == DerivedKind.SIZE_CLASS:
-            needed = {"table", "names_table", "sector", "employees", "revenue"}
+        if kind in self.KIND_PARAMETERS:
+            needed, optional = self.KIND_PARAMETERS[kind]
             if needed - set(data):
-                raise ValidationError(f"A size_class takes {', '.join(sorted(needed))}.", "kind")
-        elif kind == DerivedKind.RATIO:
+                raise ValidationError(f"A {kind} takes {', '.join(sorted(needed))}.".replace(
+                    "first_inputs", "inputs = [two or more, in order]"), "kind")
+            extra = (set(data) & self.OWN) - needed - optional
+            if extra:
+                raise ValidationError(f"A {kind} does not take {', '.join(sorted(extra))}.", "kind")
+            return
+        if set(data) & (self.OWN - {"numerator", "denominator", "input", "to"}):
+            raise ValidationError(f"'{kind}' takes only its inputs.", "kind")
+        if kind == DerivedKind.RATIO:
             if not (data.get("numerator") and data.get("denominator")) or data.get("input"):
                 raise ValidationError("A ratio takes numerator and denominator.", "kind")
-        elif kind == DerivedKind.FIRST_KNOWN:
-            if not data.get("first_inputs") or data.get("input"):
-                raise ValidationError("first_known takes inputs = [two or more, in order].", "inputs")
         elif not data.get("input") or data.get("numerator") or data.get("denominator"):
             raise ValidationError(f"'{kind}' takes one input.", "kind")
 

@@ -22,9 +22,11 @@ from calculator.engine.enums import (
     EffectiveBasis,
     Family,
     ItemType,
+    MoneyKind,
     Operator,
     ReferenceKind,
     Regime,
+    SourceQuality,
     SourceType,
     StackingKind,
     Status,
@@ -46,6 +48,7 @@ class SourceSpec:
     title: str
     section: str
     type: SourceType
+    quality: SourceQuality
     urls: tuple[str, ...]
     github: tuple[Mapping[str, Any], ...]
     supports: str
@@ -369,6 +372,17 @@ class CitRateDifferentialParams(Params):
 
 
 @dataclass(frozen=True, slots=True)
+class CarryForwardSpec:
+    """How long a loss carries forward: ``years`` in general, ``years_qualified`` when one of the programs is
+    eligible or one of the yes/no inputs is yes in the tax year (e.g. high-tech or technology-based SME)."""
+
+    years: str
+    years_qualified: str
+    qualified_programs: tuple[str, ...] = ()
+    qualified_inputs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RdSuperDeductionParams(Params):
     expensed: str
     amortised: str
@@ -376,12 +390,15 @@ class RdSuperDeductionParams(Params):
     limit: str
     rates: Mapping[Regime, str]
     regime_programs: Mapping[Regime, str]
+    carry_forward: CarryForwardSpec | None = None
+    partial_income: Mapping[Regime, str] = field(default_factory=dict)  # regime -> input: the part of `limit` it covers
 
 
 @dataclass(frozen=True, slots=True)
 class IitExcessOverShareParams(Params):
     share: str
     cap: str
+    cap_unknown_above: str | None = None  # where no cap is in force: above this figure the amount is withheld
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,12 +491,27 @@ class NonMonetaryParams(Params):
 
 
 @dataclass(frozen=True, slots=True)
+class LossCarryForwardParams(Params):
+    """A longer loss carry-forward: items (which may quote the window years and the periods), and the value of
+    the longer period as a later-years side figure (losses of the window × this year's CIT rate, "up to")."""
+
+    items: tuple[ItemSpec, ...]
+    losses: str  # a money-by-year input
+    window_years: str
+    general_years: str
+    extended_years: str
+    rates: Mapping[Regime, str]
+    regime_programs: Mapping[Regime, str]
+
+
+@dataclass(frozen=True, slots=True)
 class BenefitSpec:
     kind: BenefitKind
     text: Text
     params: Params = field(default_factory=NoParams)
     unknown_note: Text | None = None
     pool: Text | None = None
+    money_kind: MoneyKind | None = None  # None only while loading: the validator fills the kind's default
     effective_from: dt.date | None = None  # a dated row of ``[[benefits]]``
     effective_to: dt.date | None = None
 
@@ -505,6 +537,26 @@ class BenefitSpec:
         return tuple(leaf for child in children for leaf in child.leaves()) if children else (self,)
 
 
+@dataclass(frozen=True, slots=True)
+class SelfCheckTexts:
+    likely_to_qualify: Text
+    not_yet: Text
+    needs_info: Text
+
+
+@dataclass(frozen=True, slots=True)
+class SelfCheckSpec:
+    """A forward-looking self-check beside a program (e.g. high-tech recognition): its own criteria and outcome,
+    never an amount; shown when the program is not eligible or needs information. ``if_certified``: the program's
+    formula is shown beside it as a labelled figure that no amount and no total includes."""
+
+    id: str
+    text: Text
+    outcome_text: SelfCheckTexts
+    criteria: tuple[CriterionSpec, ...]
+    if_certified: bool = True
+
+
 # --- the program -------------------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
 class ProgramSpec:
@@ -520,6 +572,7 @@ class ProgramSpec:
     effective: EffectiveSpec
     window: WindowSpec
     benefits: tuple[BenefitSpec, ...]  # ``[benefit]``, or the dated rows of ``[[benefits]]`` in date order
+    checked: dt.date  # when the program's sources were last checked (docs/tables.md "Freshness")
     official_text: str | None = None
     depends_on: tuple[str, ...] = ()
     cohort: CohortSpec | None = None
@@ -530,7 +583,9 @@ class ProgramSpec:
     advisories: tuple[AdvisorySpec, ...] = ()
     figures: tuple[FigureSpec, ...] = ()
     documents: DocumentsSpec | None = None
+    self_check: SelfCheckSpec | None = None
     input_limits: tuple[InputLimitSpec, ...] = ()
+    added: dt.date | None = None  # the reference revision that added the program (absent: in it from the start)
 
     @property
     def benefit(self) -> BenefitSpec:
@@ -628,6 +683,19 @@ class VersionSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class CarryForwardRowSpec:
+    """A period no enacted row covers (e.g. allowances only proposed): the row in force on ``use_row_in_force_on``
+    is used instead, and every result that uses it carries the flag ``flag`` with ``text``."""
+
+    key: str
+    start: dt.date
+    end: dt.date
+    use_row_in_force_on: dt.date
+    flag: str
+    text: Text
+
+
+@dataclass(frozen=True, slots=True)
 class ReferenceTableSpec:
     name: str
     kind: ReferenceKind
@@ -643,6 +711,7 @@ class ReferenceTableSpec:
     enum_rows: tuple[EnumRow, ...] = ()
     figure_rows: tuple[FigureRow, ...] = ()
     versions: tuple[VersionSpec, ...] = ()
+    carry_forward: tuple[CarryForwardRowSpec, ...] = ()
 
 
 # --- derived quantities and stacking ------------------------------------------------------------------------
@@ -667,12 +736,16 @@ class DerivedSpec:
     sector: str | None = None
     employees: str | None = None
     revenue: str | None = None
+    issue_date: str | None = None  # certificate_coverage: the most recent certificate's issue date
+    previous_issue_date: str | None = None  # certificate_coverage: the certificate before it
+    previous_exists: str | None = None  # certificate_coverage: yes/no, was there an earlier certificate
+    span: str | None = None  # certificate_coverage: ``table.key`` of the tax years a certificate covers
 
     @property
     def inputs(self) -> tuple[str, ...]:
         """The profile fields it is computed from."""
         names = (self.numerator, self.denominator, self.input, self.to, self.sector, self.employees, self.revenue,
-                 *self.first_inputs)
+                 *self.first_inputs, self.issue_date, self.previous_exists, self.previous_issue_date)
         return tuple(name for name in names if name)
 
 
@@ -706,3 +779,4 @@ class Tables:
     derived: Mapping[str, DerivedSpec]
     programs: Mapping[str, tuple[ProgramSpec, str]]  # id -> (spec, file)
     stacking: tuple[StackingGroupSpec, ...]
+    reference_revision: dt.date | None = None  # revision.toml: the policy reference revision encoded

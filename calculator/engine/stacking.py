@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine.enums import EXCLUSIVE, Outcome, StackingKind, Status
+from calculator.engine.enums import EXCLUSIVE, Certainty, Outcome, StackingKind, Status
 from calculator.engine.model import Adjustment, Estimate, ExcludedBy, Flag, ProgramResult
 from calculator.engine.specs import StackingGroupSpec
 from calculator.engine.texts import flag
@@ -57,9 +57,11 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
         if member in best_set:
             continue
         group = next(g for g, members in zip(exclusive, sets, strict=True) if member in members and best_set & members)
-        results[member].excluded_by = ExcludedBy(group=group.id, kind=group.kind,
-                                                 chosen=[m for m in group.members if m in best_set],
-                                                 text=group.text)
+        kept = [m for m in group.members if m in best_set]
+        results[member].excluded_by = ExcludedBy(group=group.id, kind=group.kind, chosen=kept, text=group.text)
+        same = [results[m] for m in kept if results[m].estimate == results[member].estimate]
+        if same:  # a tie: the first in evaluation order (by program id) is kept, and the excluded one says so
+            results[member].flags.append(flag("stacking_tie", kept=program_names(same)))
     for group in exclusive:
         members = group.members
         for member in members:
@@ -119,7 +121,14 @@ def combined_limit(group: StackingGroupSpec, results: dict[str, ProgramResult],
     if cut.high <= 0:
         return None
     return Adjustment(group=group.id, family=counted[0].program.family, amount=Estimate(-cut.low, -cut.high),
-                      text=group.text)
+                      text=group.text, **money_of(counted))
+
+
+def money_of(results: list[ProgramResult]) -> dict[str, Any]:
+    """The kind of money and the certainty a cut to these programs' combined total is counted with (the cut comes
+    off "up to" money when any of them is competitive). The loader makes a combined limit's members one kind."""
+    certainty = Certainty.COMPETITIVE if any(r.program.competitive for r in results) else Certainty.DETERMINED
+    return {"kind": results[0].money_kind, "certainty": certainty}
 
 
 def program_names(results: list[ProgramResult]) -> dict[str, str]:

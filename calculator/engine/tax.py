@@ -110,6 +110,8 @@ def hk_salaries_tax_burden(person: Person, tax_year: int, reference: Tables) -> 
     out.confidence = Confidence.weakest(allowance.confidence, progressive[1].confidence, standard[1].confidence)
     out.figures += [allowance.name, "hk_progressive_bands", "hk_standard_rate"]
     out.flags += [flag("hk_burden_estimate", year=label), flag("hk_one_off_reductions_excluded")]
+    if allowance.carried is not None:
+        out.flags.append(allowance.carried)
     out.details = {"year_of_assessment": label, "income_hkd": income_hkd, "progressive_hkd": progressive[0],
                    "standard_hkd": standard[0], "hk_tax_hkd": hk_tax}
     return out

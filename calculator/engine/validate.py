@@ -7,6 +7,7 @@ field, e.g. ``programs/x.toml: program 'x': criteria[2].op: Must be one of: eq, 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tomllib
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from calculator.engine.enums import (
     Confidence,
     DerivedKind,
     ReferenceKind,
+    StackingKind,
     Subject,
 )
 from calculator.engine.program_check import UNCONFIRMED_FIGURE, Dates, ProgramCheck, overlaps
@@ -28,6 +30,7 @@ from calculator.engine.shapes import (
     DerivedSchema,
     ProgramSchema,
     ReferenceTableSchema,
+    RevisionSchema,
     SourceSchema,
     StackingFileSchema,
     StackingGroupSchema,
@@ -41,6 +44,11 @@ from calculator.engine.specs import (
     Tables,
 )
 from schemas.profile import field_catalogue
+
+DERIVED_TYPES = {DerivedKind.SIZE_CLASS: "Code", DerivedKind.CERTIFICATE_COVERAGE: "TriState"}
+# What the inputs of a derived value must be (the field types of schemas/fields.py).
+DERIVED_INPUT_TYPES = {"to": ("Day", "date"), "issue_date": ("Day", "date"), "previous_issue_date": ("Day", "date"),
+                       "previous_exists": ("TriState", "yes/no")}  # parameter: (input type, its name in messages)
 
 
 class TableError(Exception):
@@ -97,6 +105,7 @@ class Validator:
         self.reference: dict[str, ReferenceTableSpec] = {}
         self.derived: dict[str, DerivedSpec] = {}
         self.programs: dict[str, tuple[ProgramSpec, str]] = {}
+        self.revision: dt.date | None = None
 
     # --- helpers --------------------------------------------------------------------------------
     def rel(self, path: Path) -> str:
@@ -141,7 +150,9 @@ class Validator:
         derived = self.derived.get(name)
         if derived is None or derived.subject != subject:
             return None
-        return "Code" if derived.kind == DerivedKind.SIZE_CLASS else f"Derived:{derived.kind}"
+        if derived.kind == DerivedKind.FIRST_KNOWN:  # the inputs share one type (checked with the derived values)
+            return self.input_type(subject, derived.first_inputs[0]) if derived.first_inputs else None
+        return DERIVED_TYPES.get(derived.kind, f"Derived:{derived.kind}")
 
     def code_table(self, subject: Subject, name: str) -> ReferenceTableSpec | None:
         meta = self.fields[subject].get(name)
@@ -160,6 +171,7 @@ class Validator:
     def run(self) -> Tables:
         if not self.root.is_dir():
             raise TableError([f"{self.root}: rule-table folder not found"])
+        self.load_revision()
         self.load_sources()
         self.load_reference()
         self.check_profile_tables()
@@ -170,7 +182,26 @@ class Validator:
         if self.errors:
             raise TableError(self.errors)
         return Tables(root=str(self.root), version=tables_version(self.root), sources=self.sources,
-                      reference=self.reference, derived=self.derived, programs=self.programs, stacking=stacking)
+                      reference=self.reference, derived=self.derived, programs=self.programs, stacking=stacking,
+                      reference_revision=self.revision)
+
+    def load_revision(self) -> None:
+        path = self.root / "revision.toml"
+        where = self.rel(path)
+        if not path.exists():
+            self.error(where, "(file)", "missing: it names the policy reference revision the tables encode")
+            return
+        loaded = self.shape(RevisionSchema(), self.read(path, where) or {}, where)
+        if loaded is not None:
+            self.revision = loaded["reference_revision"]
+
+    def check_freshness(self, spec: ProgramSpec, where: str) -> None:
+        """``checked`` and ``added`` cannot be later than the reference revision the tables encode."""
+        for name in ("checked", "added"):
+            day = getattr(spec, name)
+            if self.revision is not None and day is not None and day > self.revision:
+                self.error(where, name, f"{day.isoformat()} is after the policy reference revision "
+                                        f"{self.revision.isoformat()} (revision.toml)")
 
     def load_sources(self) -> None:
         path = self.root / "sources.toml"
@@ -215,6 +246,17 @@ class Validator:
         for key, dates in rows.items():
             if overlaps(dates):
                 self.error(where, f"rows (key '{key}')", "dated rows overlap")
+        for index, carried in enumerate(spec.carry_forward):
+            field = f"carry_forward[{index}]"
+            real = [row for row in spec.figure_rows if row.key == carried.key]
+            if not real:
+                self.error(where, f"{field}.key", f"no row has key '{carried.key}'")
+            elif overlaps([*rows[carried.key], (carried.start, carried.end)]):
+                self.error(where, field, "overlaps a row of its key (carry a row forward only where none is in force)")
+            day = carried.use_row_in_force_on
+            if real and not any(row.effective_from <= day and (row.effective_to is None or day <= row.effective_to)
+                                for row in real):
+                self.error(where, f"{field}.use_row_in_force_on", f"no row of '{carried.key}' is in force on {day}")
         if len({row.code for row in spec.enum_rows}) != len(spec.enum_rows):
             self.error(where, "rows", "duplicate codes")
 
@@ -241,18 +283,23 @@ class Validator:
             if name in fields:
                 self.error(here, "name", "clashes with a profile field")
                 continue
-            for param in ("numerator", "denominator", "input", "sector", "employees", "revenue", "to"):
+            for param in ("numerator", "denominator", "input", "sector", "employees", "revenue", "to",
+                          "issue_date", "previous_issue_date", "previous_exists"):
                 value = getattr(spec, param)
                 if value and value not in fields:
                     self.error(here, param, f"'{value}' is not a {spec.subject} profile field")
-            if spec.to and fields.get(spec.to, {}).get("type") != "Day":
-                self.error(here, "to", f"'{spec.to}' is not a date input")
+                elif value and param in DERIVED_INPUT_TYPES and fields[value]["type"] != DERIVED_INPUT_TYPES[param][0]:
+                    self.error(here, param, f"'{value}' is not a {DERIVED_INPUT_TYPES[param][1]} input")
+            if spec.span is not None and not self.figure_row(spec.span):
+                self.error(here, "span", f"'{spec.span}' is not a row of a figures reference table")
             for index, value in enumerate(spec.first_inputs):
                 if value not in fields:
                     self.error(here, f"inputs[{index}]", f"'{value}' is not a {spec.subject} profile field")
             units = {fields[name]["unit"] for name in spec.first_inputs if name in fields}
-            if len(units) > 1:
-                self.error(here, "inputs", f"the inputs must share one unit (they have {', '.join(sorted(units))})")
+            types = {fields[name]["type"] for name in spec.first_inputs if name in fields}
+            if len(units) > 1 or len(types) > 1:
+                self.error(here, "inputs", f"the inputs must share one unit and one type (they have "
+                           f"{', '.join(sorted(units | types))})")
             if spec.kind == DerivedKind.SIZE_CLASS:
                 table, names = self.reference.get(spec.table or ""), self.reference.get(spec.names_table or "")
                 if table is None or table.kind != ReferenceKind.SIZE_CLASSES:
@@ -279,6 +326,7 @@ class Validator:
                 self.error(where, "id", f"must match the file name '{path.stem}'")
             before = len(self.errors)
             ProgramCheck(self, spec, where).run()
+            self.check_freshness(spec, where)
             if len(self.errors) == before:
                 self.programs[spec.id] = (spec, self.rel(path))
 
@@ -322,6 +370,10 @@ class Validator:
                 subjects.add(self.programs[member][0].subject)
         if len(subjects) > 1:
             self.error(where, "members", "members must all apply to companies or all to people")
+        kinds = {leaf.money_kind for m in group.members if m in self.programs  # every dated row, case and part
+                 for row in self.programs[m][0].benefits for leaf in row.nodes()}
+        if group.kind == StackingKind.COMBINED_LIMIT and len(kinds) > 1:
+            self.error(where, "members", "a combined limit's members must be one kind of money (benefit.money_kind)")
         for name in group.limit_inputs:
             if subjects and name not in self.names(next(iter(subjects))):
                 self.error(where, "limit_inputs", f"'{name}' is not a profile field")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from calculator.i18n import N_, NC_, gettext, pgettext, pt, t
 
@@ -20,6 +21,7 @@ from calculator.i18n import N_, NC_, gettext, pgettext, pt, t
 UNITS: dict[str, str] = {
     "CNY": NC_("unit", "CNY"),
     "CNY per HKD": NC_("unit", "CNY per HKD"),
+    "CNY by year": NC_("unit", "CNY by year"),
     "%": NC_("unit", "%"),
     "percent": NC_("unit", "%"),
     "ratio": NC_("unit", "ratio"),
@@ -87,9 +89,12 @@ def field_label(meta: Mapping[str, Any], lang: str) -> str:
     return gettext(meta["label"], lang)
 
 
-def field_hint(meta: Mapping[str, Any], lang: str) -> str:
-    """Why a profile field is asked, in ``lang`` ("" when the field has no hint)."""
-    return gettext(meta["hint"], lang) if meta.get("hint") else ""
+def field_hint(meta: Mapping[str, Any], lang: str, alone: bool = False) -> str:
+    """Why a profile field is asked, in ``lang`` ("" when the field has no hint). ``alone``: for a person assessed
+    without a company (the talent form, the people template), whose hint must not speak of "the company's" year or
+    zones (the field's ``alone_hint`` when it has one)."""
+    hint = (meta.get("alone_hint") if alone else None) or meta.get("hint")
+    return gettext(hint, lang) if hint else ""
 
 
 def joined(items: Iterable[str], lang: str) -> str:
@@ -110,3 +115,32 @@ def labelled(label: str, value: str, lang: str) -> str:
 def sentences(first: str, second: str, lang: str) -> str:
     """Two sentences one after the other (a space between them in English, none in Chinese)."""
     return pt("two sentences", "{first} {second}", lang, first=first, second=second)
+
+
+# How much weight a cited source bears, in plain words (codes: ``quality`` in incentive_tables/sources.toml).
+SOURCE_QUALITY: dict[str, str] = {
+    "official_text": N_("official text"),
+    "official_press": N_("official release or press report, not the text itself"),
+    "secondary": N_("secondary summary, not an official source"),
+}
+
+
+def site_of(url: str) -> str:
+    """The site a link leads to, as people read it: ``gxj.sz.gov.cn`` (no scheme, no ``www.``)."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def readable_source(source: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """A cited source as people read it (no internal key): its title, first link and the site it is on, and a plain
+    note on its quality. ``source`` holds ``title``, ``quality`` and ``urls`` (a rule-table source or its JSON)."""
+    urls = list(source.get("urls") or ())
+    return {"title": source["title"], "url": urls[0] if urls else None, "site": site_of(urls[0]) if urls else None,
+            "quality": gettext(SOURCE_QUALITY[str(source["quality"])], lang)}
+
+
+def source_text(source: Mapping[str, Any], lang: str) -> str:
+    """A cited source on one line, for a cell: "title (site; quality) link"."""
+    shown = readable_source(source, lang)
+    where = "; ".join(part for part in (shown["site"], shown["quality"]) if part)
+    return " ".join(part for part in (shown["title"], f"({where})", shown["url"]) if part)

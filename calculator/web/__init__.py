@@ -5,17 +5,22 @@ from __future__ import annotations
 from flask import Flask
 
 from calculator.extensions import csrf
-from calculator.web import (
+from calculator.service import service_for
+from calculator.web import (  # noqa: F401  (these add their pages to the blueprint)
+    changes,  # "What changed"
     origin,
-    steps,  # noqa: F401  (adds the first-step and link pages to the blueprint)
+    steps,  # the first step and the link pages
 )
 from calculator.web.i18n import install_template_gettext
+from calculator.web.markup import squeeze
 from calculator.web.views import bp, security_headers
 
 
 def register(app: Flask) -> None:
     """Bind page words (calculator.i18n), the origin check and CSRF protection, and add the pages."""
+    app.extensions.setdefault("service", service_for(app.extensions["catalogue"]))
     install_template_gettext(app)
+    app.jinja_env.filters["squeeze"] = squeeze
     origin.register(app)  # before CSRF: a cross-site post is refused as such
     csrf.init_app(app)
     app.register_blueprint(bp)

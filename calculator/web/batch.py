@@ -38,16 +38,26 @@ from flask import (
     url_for,
 )
 
-from calculator.batch import MAX_ROWS, BatchFileError, sniff
-from calculator.batch.jobs import BUSY, INPUT, JobRequest, JobRunner, QueueFull, make_runner
-from calculator.batch.template import build_template, template_name
-from calculator.batch.texts import megabytes
+from calculator.batch import (
+    BUSY,
+    INPUT,
+    MAX_ROWS,
+    BatchFileError,
+    JobRequest,
+    JobRunner,
+    QueueFull,
+    build_template,
+    make_runner,
+    megabytes,
+    sniff,
+    template_name,
+)
 from calculator.config import BATCH_MAX_UPLOAD
 from calculator.extensions import csrf
 from calculator.i18n import N_, gettext, t
+from calculator.service import InputRejected, as_of_date
 from calculator.web.i18n import current_lang
 from calculator.workbook import XLSX_MIMETYPE, content_disposition
-from schemas.as_of import parse_as_of
 
 bp = Blueprint("batch", __name__)
 NO_FILE = N_("Choose a file to upload.")
@@ -134,9 +144,11 @@ def upload() -> Response | tuple[str, int]:
     kind = request.form.get("kind") or None
     if kind not in (None, "companies", "people"):
         kind = None
-    as_of, problem = parse_as_of(request.form.get("as_of"), lang)
-    if problem:  # never silently today: the whole batch would be assessed on the wrong date
-        return upload_page(problem, 400)
+    typed = request.form.get("as_of") or ""
+    try:  # read by the service's rules; never silently today: the whole batch would be assessed on the wrong date
+        as_of = as_of_date(typed, lang) if typed.strip() else None  # blank: the day the job runs
+    except InputRejected as exc:
+        return upload_page(exc.errors[0].message, 400)
     if file is None or not file.filename:
         return upload_page(gettext(NO_FILE, lang), 400)
     runner = jobs()
@@ -220,7 +232,8 @@ def delete(job_id: str) -> tuple[str, int]:
 def template(kind: str) -> Response:
     if kind not in ("companies", "people"):
         abort(404)
-    response = send_file(io.BytesIO(build_template(current_app.extensions["catalogue"], kind)),
+    lang = current_lang()  # the template's words, dropdowns included, are in the page's language
+    response = send_file(io.BytesIO(build_template(current_app.extensions["catalogue"], kind, lang)),
                          mimetype=XLSX_MIMETYPE)
-    response.headers["Content-Disposition"] = content_disposition(template_name(kind))
+    response.headers["Content-Disposition"] = content_disposition(template_name(kind, lang))
     return response

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from calculator.engine.enums import Status
+from calculator.engine import Status
 
 SCALE = 1000  # bar lengths in thousandths of the longest bar
 

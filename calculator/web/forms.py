@@ -63,7 +63,7 @@ SHOW_WHEN = {
         "compute_service_contract_amount": ("rents_compute_for_model_training", ["yes", "unknown", ""]),
     },
 }
-TEXT_TYPES = {"Money", "Count", "Year", "Percent", "Ratio", "Area", "Text", "USCC"}
+TEXT_TYPES = {"Money", "Count", "Year", "Percent", "Ratio", "Area", "Text", "USCC", "MoneyByYear"}
 UNITS_SAID_BY_THE_INPUT = {"text", "code", "codes", "yes/no/unknown", "date"}  # no "(unit)" after these labels
 UNIT_SHOWN = N_("({unit})")  # after a question's label
 
@@ -118,7 +118,7 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
             controller = SHOW_WHEN[subject].get(name)
             questions.append(Question(
                 name=name, html_id=f"{head}{name}", kind=meta["type"], label=field_label(meta, lang),
-                hint=field_hint(meta, lang), unit=meta["unit"],
+                hint=field_hint(meta, lang, alone=subject == "person"), unit=meta["unit"],
                 unit_text="" if meta["unit"] in UNITS_SAID_BY_THE_INPUT else t(
                     UNIT_SHOWN, lang, unit=unit_word(meta["unit"], lang)),
                 choices=choices, programs=programs,
@@ -177,6 +177,8 @@ def error_targets(flat_errors: list[dict[str, str]]) -> dict[str, str]:
         elif path.startswith("people["):
             index, _, name = path[len("people["):].partition("].")
             target = f"person-{index}-{name}"
+        elif path == "as_of":
+            target = "as_of"
         else:
             target = "form"
         out.setdefault(target, item["message"])

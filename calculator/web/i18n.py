@@ -5,11 +5,14 @@ Forms post to ``…?lang=xx`` so the language always travels in the query string
 
 from __future__ import annotations
 
+import datetime as dt
+
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
 
 from calculator.i18n import TRANSLATIONS, Translations, formatting
-from calculator.i18n.words import labelled
+from calculator.i18n.figures import figure_label
+from calculator.i18n.words import labelled, site_of
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en"}  # the languages a request may choose
 HTML_LANG = {"zh": "zh-Hans-CN", "en": "en"}
@@ -63,6 +66,9 @@ def install_template_gettext(app: Flask) -> None:
     percentages, counts with their unit word), both in that language."""
     app.jinja_env.globals["labelled"] = lambda label, value: labelled(label, value, current_lang())
     app.jinja_env.filters["value_text"] = lambda value, unit: formatting.value(value, unit, current_lang())
+    app.jinja_env.filters["day_text"] = lambda iso: formatting.date(dt.date.fromisoformat(iso), current_lang())
+    app.jinja_env.filters["figure_label"] = lambda name: figure_label(name, current_lang())
+    app.jinja_env.filters["site"] = site_of
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().gettext(s),

@@ -46,8 +46,8 @@ def start(kind: str) -> tuple[str, int]:
     data, raw = read_form(kind)
     if "switch_lang" in request.form:  # the language switch keeps every answer
         return start_page(kind, raw, {})
-    _loaded, _as_of, errors = load_input(data, raw)
-    if errors:
+    checked, errors = load_input(data, raw)
+    if checked is None:
         return start_page(kind, raw, errors, status=422)
     return assessed(kind, data, raw)
 

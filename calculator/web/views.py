@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from calculator.engine import assess
-from calculator.engine.describe import describe_catalogue, field_usage
-from calculator.engine.report import CERTAINTY, FAMILY_NAMES, to_document
-from calculator.engine.texts import CONFIDENCE
+from calculator.engine import CERTAINTY, CONFIDENCE, FAMILY_NAMES, describe_catalogue, field_usage
 from calculator.i18n import LANGS, N_, NC_, gettext, other_lang, pgettext, t
 from calculator.i18n.words import labelled
+from calculator.service import Checked, InputRejected, Service
 from calculator.web import forms, next_questions, travel
+from calculator.web.card_view import card_view
 from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
 from calculator.web.i18n import HTML_LANG, _, current_lang
+from calculator.web.sources import numbered
 from calculator.workbook import XLSX_MIMETYPE, build_workbook, content_disposition, download_name
-from schemas.as_of import before_founding, parse_as_of
-from schemas.messages import flatten_errors
-from schemas.profile import AssessmentInputSchema
 
 bp = Blueprint("web", __name__)
 EXPIRED = N_("This form was open too long or its security token was missing, so it was not sent. "
@@ -43,6 +38,11 @@ def translated(words: dict[str, str], lang: str) -> dict[str, str]:
 
 def catalogue() -> Any:
     return current_app.extensions["catalogue"]
+
+
+def service() -> Service:
+    found: Service = current_app.extensions["service"]
+    return found
 
 
 def usage() -> dict[str, dict[str, list[str]]]:
@@ -85,15 +85,18 @@ def programs() -> str:
     lang = current_lang()
     family = request.args.get("family", "")
     query = request.args.get("q", "").strip().lower()
-    entries = describe_catalogue(catalogue())["programs"]
+    describe = describe_catalogue(catalogue())
+    entries = describe["programs"]
     if family:
         entries = [e for e in entries if e["family"] == family]
     if query:  # names and summaries in both languages: the same programs are found whatever the page's language
         entries = [e for e in entries if query in " ".join(
             [e["id"], e["name"]["zh"], e["name"]["en"], e["summary"]["zh"], e["summary"]["en"]]).lower()]
+    cited = {e["id"]: numbered(e, catalogue().sources, lang) for e in entries}
     return render_template("programs.html", entries=entries, family=family, query=request.args.get("q", ""),
-                           families=translated(FAMILY_NAMES, lang), sources=catalogue().sources,
-                           certainty=translated(CERTAINTY, lang), confidence=translated(CONFIDENCE, lang))
+                           families=translated(FAMILY_NAMES, lang), cited=cited,
+                           certainty=translated(CERTAINTY, lang), confidence=translated(CONFIDENCE, lang),
+                           revision=describe["reference_revision"])
 
 
 def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: int = 200,
@@ -158,24 +161,16 @@ def translate_card_words() -> dict[str, str]:
         "your_answer": _("Your answer"), "result": _("Result"), "met": _("met"), "not_met": _("not met"),
         "unknown": _("unknown"), "formula": _("Formula:"), "documents": _("Documents usually required:"),
         "sources": _("Sources:"), "official_text": _("Official text"),
+        "later_years": _("Later years (not added):"), "if_certified": _("If certified (not added):"),
     }
 
 
-def load_input(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any] | None, dt.date | None,
-                                                                   dict[str, str]]:
-    """(validated input, assessment date, errors by form element id): every error at once, as_of included."""
-    lang = current_lang()
-    loaded, errors = None, {}
+def load_input(data: dict[str, Any], raw: dict[str, Any]) -> tuple[Checked | None, dict[str, str]]:
+    """(the checked input, or None; errors by form element id): every error at once, as_of included."""
     try:
-        loaded = AssessmentInputSchema(choices=catalogue().choices).load(data)
-    except ValidationError as exc:
-        errors = forms.error_targets(flatten_errors(exc.messages, lang))
-    as_of, problem = parse_as_of(raw["as_of"], lang)
-    if problem:
-        errors["as_of"] = problem
-    elif loaded is not None and (too_early := before_founding(as_of, loaded)):
-        errors["as_of"] = too_early.render(lang)
-    return loaded, as_of, errors
+        return service().check(data, raw["as_of"], current_lang()), {}
+    except InputRejected as exc:
+        return None, forms.error_targets([e.as_dict() for e in exc.errors])
 
 
 def person_to_remove(value: str | None, count: int) -> int | None:
@@ -212,16 +207,15 @@ def handle(kind: str) -> tuple[str, int] | Response:
 def assessed(kind: str, data: dict[str, Any], raw: dict[str, Any]) -> tuple[str, int]:
     """The results of the answers read (or the form again with every error); also for a link's answers."""
     lang = current_lang()
-    loaded, as_of, errors = load_input(data, raw)
-    if errors or loaded is None:
+    checked, errors = load_input(data, raw)
+    if checked is None:
         return form_page(kind, raw, errors, status=422)
-    doc = to_document(catalogue(), assess(catalogue(), loaded, as_of), lang)
+    doc = service().document(service().assess(checked), lang)
     chart = support_chart(doc["programs"], gettext(CHART_TITLE, lang))
     families = translated(FAMILY_NAMES, lang)
     ui = card_words()
     return render_template("results.html", doc=doc, chart=chart, kind=kind, ui=ui,
-                           sections=group_cards(doc["programs"], families),
-                           tails=card_tails(doc["programs"], ui, lang), families=families,
+                           sections=group_cards(doc["programs"], families, lang), families=families,
                            **travelling(data, raw, doc, lang)), 200
 
 
@@ -240,11 +234,11 @@ def questions_page(kind: str) -> tuple[str, int]:
     """Every ranked question with its programs and the money it settles, each answerable there, assessed again from
     the answers the results page posts (answering goes back to the results with every answer); nothing is stored."""
     data, raw = read_form(kind)
-    loaded, as_of, errors = load_input(data, raw)
-    if errors or loaded is None:
+    checked, errors = load_input(data, raw)
+    if checked is None:
         return form_page(kind, raw, errors, status=422)
     lang = current_lang()
-    doc = to_document(catalogue(), assess(catalogue(), loaded, as_of), lang)
+    doc = service().document(service().assess(checked), lang)
     return render_template("questions.html", doc=doc, kind=kind, whole=True, **travelling(data, raw, doc, lang)), 200
 
 
@@ -262,17 +256,18 @@ def program_page(kind: str, program_id: str) -> tuple[str, int]:
     """One program's card whole (its conditions against the answers, formula, documents and sources), assessed again
     from the answers the results page posts: loaded on demand so the results page stays light; nothing is stored."""
     data, raw = read_form(kind)
-    loaded, as_of, errors = load_input(data, raw)
-    if errors or loaded is None:
+    checked, errors = load_input(data, raw)
+    if checked is None:
         return form_page(kind, raw, errors, status=422)
     lang = current_lang()
     person = request.args.get("person", type=int)
-    doc = to_document(catalogue(), assess(catalogue(), loaded, as_of), lang)
+    doc = service().document(service().assess(checked), lang)
     found = [p for p in doc["programs"] if p["id"] == program_id and p["person"] == person]
     if not found:
         abort(404)
     ui = card_words()
-    return render_template("program.html", p=found[0], ui=ui, kind=kind, tail=card_tails(found, ui, lang)[program_id],
+    return render_template("program.html", p={**found[0], "card": card_view(found[0], lang)}, ui=ui, kind=kind,
+                           tail=card_tails(found, ui, lang)[program_id],
                            form_items=list(request.form.items(multi=True))), 200
 
 
@@ -290,10 +285,10 @@ def workbook(kind: str) -> Response | tuple[str, int]:
     """The same answers as the results page, as an Excel workbook (built on the fly; nothing is stored)."""
     data, raw = read_form(kind)
     lang = current_lang()
-    loaded, as_of, errors = load_input(data, raw)
-    if errors or loaded is None:
+    checked, errors = load_input(data, raw)
+    if checked is None:
         return form_page(kind, raw, errors, status=422)
-    assessment = assess(catalogue(), loaded, as_of)
+    assessment = service().assess(checked)
     response = make_response(build_workbook(catalogue(), assessment, lang))
     response.mimetype = XLSX_MIMETYPE
     response.headers["Content-Disposition"] = content_disposition(download_name(assessment, lang))

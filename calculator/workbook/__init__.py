@@ -16,8 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from calculator.engine.model import Assessment, Catalogue
-from calculator.engine.report import to_document
+from calculator.engine import Assessment, Catalogue, to_document
 from calculator.i18n import lang_of
 from calculator.workbook.builder import build
 from calculator.workbook.inputs import read_inputs

@@ -13,15 +13,25 @@ from urllib.parse import quote, urlsplit
 
 from openpyxl.utils import get_column_letter
 
-from calculator.engine.model import Assessment, Catalogue, ProgramResult
-from calculator.engine.report import FAMILIES, FAMILY_NAMES, Reporter
-from calculator.engine.texts import CONFIDENCE, RESULT, STATUS
+from calculator.engine import (
+    CONFIDENCE,
+    MONEY_KINDS,
+    PRICED_KINDS,
+    RESULT,
+    STATUS,
+    Assessment,
+    Catalogue,
+    ProgramResult,
+    Reporter,
+    Status,
+)
 from calculator.i18n import LANGUAGE_TAGS, gettext
 from calculator.i18n.formatting import shows_wan
-from calculator.i18n.words import clauses, joined
+from calculator.i18n.words import clauses, joined, labelled, readable_source
 from calculator.workbook.cells import MONEY, Book, Column, Formula, Link, Sheet, Typed, text_lines
 from calculator.workbook.inputs import write_inputs
-from calculator.workbook.labels import SOURCE_TYPES, applies, sheet_name, word
+from calculator.workbook.labels import applies, sheet_name, word
+from calculator.workbook.totals import TotalsWriter
 
 RESULT_TEXT = {"met": RESULT[True], "not_met": RESULT[False], "unknown": RESULT[None]}  # by result code
 GOOD, BAD, MAYBE = "#E2EFDA", "#FCE4D6", "#FFF2CC"  # conditional fills: met / not met / unknown
@@ -62,6 +72,7 @@ class Builder:
         self.wan = shows_wan(lang)  # 万元 columns beside the yuan ones
         self.layout = Layout()
         self.entries = self.pair()
+        self._source_numbers: dict[str, int] | None = None
         self.company_entries = [e for e in self.entries if e.doc["subject"] == "company"]
         self.person_entries = [e for e in self.entries if e.doc["subject"] == "person"]
 
@@ -142,7 +153,7 @@ class Builder:
                 Column(self.w("program_id"), 18), Column(self.w("status"), 16, "wrap"),
                 Column(self.w("low"), 17, "money"), Column(self.w("high"), 17, "money"),
                 Column(self.w("counts_person"), 11, "int"), Column(self.w("excluded"), 30, "wrap"),
-                Column(self.w("flags"), 50, "wrap")]
+                Column(self.w("flags"), 50, "wrap"), Column(self.w("kind_col"), 16, "wrap")]
 
     def write_people(self, sheet: Sheet) -> None:
         low_col, count_col, id_col, person_col = PEOPLE_LOW, PEOPLE_LOW + 2, PEOPLE_LOW - 2, 1
@@ -153,19 +164,23 @@ class Builder:
             sheet.row([p["person"] + 1, p["person_ref"] or self.w("person", n=p["person"] + 1),
                        self.person_department(p["person"]), p["name"], p["id"], p["status_text"],
                        est.get("low"), est.get("high"), 1 if entry.counts else 0, excluded,
-                       self.flag_lines(p["flags"])])
+                       self.flag_lines(p["flags"]), p["money_kind_text"]])
         last = max(sheet.row_count, 2)
         sheet.finish(last)
         self.status_rules(sheet, PEOPLE_LOW - 1, last)
+        kind_col = PEOPLE_LOW + 5  # cash and tax saved this year are summed apart per person
 
-        def sums(value_col: int, key_col: int, key_row: int) -> Formula:
-            return Formula(f"=SUMIFS({rng(value_col, last)},{rng(key_col, last)},${letter(key_col)}{key_row},"
-                           f'{rng(count_col, last)},">0")')
+        def where(key_col: int, key_row: int, by_kind: bool) -> str:
+            found = f'{rng(key_col, last)},${letter(key_col)}{key_row},{rng(count_col, last)},">0"'
+            return found + (f",{rng(kind_col, last)},${letter(kind_col)}{key_row}" if by_kind else "")
 
-        def counted(key_col: int, key_row: int) -> Formula:
-            return Formula(f'=COUNTIFS({rng(key_col, last)},${letter(key_col)}{key_row},{rng(count_col, last)},">0")')
+        def sums(value_col: int, key_col: int, key_row: int, by_kind: bool) -> Formula:
+            return Formula(f"=SUMIFS({rng(value_col, last)},{where(key_col, key_row, by_kind)})")
 
-        width = low_col + 3
+        def counted(key_col: int, key_row: int, by_kind: bool) -> Formula:
+            return Formula(f"=COUNTIFS({where(key_col, key_row, by_kind)})")
+
+        width = kind_col
         money_keys = ("low", "high", "low_wan", "high_wan") if self.wan else ("low", "high")
         kinds = ["wrap"] * width
         kinds[0] = "index"
@@ -182,8 +197,10 @@ class Builder:
             sheet.header([heads.get(i) for i in range(1, width + 1)])
             for values, key_col in rows:
                 row = sheet.row_count + 1
-                values[low_col - 1] = counted(key_col, row)
-                money = self.money_values(sums(low_col, key_col, row), sums(low_col + 1, key_col, row), row, low_col)
+                by_kind = kind_col in values
+                values[low_col - 1] = counted(key_col, row, by_kind)
+                money = self.money_values(sums(low_col, key_col, row, by_kind),
+                                          sums(low_col + 1, key_col, row, by_kind), row, low_col)
                 for offset, value in enumerate(money):
                     values[low_col + offset] = value
                 sheet.row([values.get(i) for i in range(1, width + 1)], kinds)
@@ -195,10 +212,12 @@ class Builder:
             programs.setdefault(entry.doc["id"], entry.doc["name"])
         block("per_program", {4: self.w("program"), 5: self.w("program_id"), 6: self.w("people_counted_col")},
               [({4: name, 5: pid}, id_col) for pid, name in programs.items()])
+        kinds_text = [gettext(MONEY_KINDS[kind], self.lang) for kind in PRICED_KINDS]
         block("per_person", {1: self.w("person_no"), 2: self.w("person_ref"), 3: self.w("department"),
-                             6: self.w("programs_counted")},
+                             6: self.w("programs_counted"), kind_col: self.w("kind_col")},
               [({1: person["index"] + 1, 2: person["ref"] or self.w("person", n=person["index"] + 1),
-                 3: person["department"]}, person_col) for person in self.doc["people"]])
+                 3: person["department"], kind_col: kind}, person_col)
+               for person in self.doc["people"] for kind in kinds_text])
 
     def person_department(self, index: int) -> str | None:
         return self.doc["people"][index]["department"]
@@ -208,12 +227,15 @@ class Builder:
         return [Column(self.w("subject"), 14, "wrap"), Column(self.w("family"), 16, "wrap"),
                 Column(self.w("program"), 32, "wrap"), Column(self.w("program_id"), 18),
                 Column(self.w("status"), 16, "wrap"), Column(self.w("certainty"), 16, "wrap"),
-                Column(self.w("confidence"), 12, "wrap"), *self.money_columns(),
-                Column(self.w("counts"), 12, "int"), Column(self.w("amount"), 20, "wrap"),
+                Column(self.w("money_kind"), 14, "wrap"), Column(self.w("confidence"), 12, "wrap"),
+                *self.money_columns(), Column(self.w("counts"), 12, "int"),
+                Column(self.w("later_years"), 16, "money"), Column(self.w("if_certified"), 16, "money"),
+                Column(self.w("amount"), 20, "wrap"),
                 Column(self.w("flags"), 44, "wrap"), Column(self.w("window"), 36, "wrap"),
                 Column(self.w("opens"), 11, "date"), Column(self.w("closes"), 11, "date"),
                 Column(self.w("excluded"), 32, "wrap"), Column(self.w("reasons"), 40, "wrap"),
-                Column(self.w("sources"), 16, "wrap"), Column(self.w("official_text"), 24, "link")]
+                Column(self.w("sources"), 16, "wrap"), Column(self.w("checked"), 11, "date"),
+                Column(self.w("official_text"), 24, "link")]
 
     def write_programs(self, sheet: Sheet, people: Sheet | None) -> None:
         cols = {c.header: i for i, c in enumerate(sheet.columns, 1)}
@@ -223,11 +245,12 @@ class Builder:
             row = sheet.row_count + 1
             est = p["estimate"] or {}
             sheet.row([entry.subject, p["family_name"], p["name"], p["id"], p["status_text"], p["certainty_text"],
-                       gettext(CONFIDENCE[p["confidence"]], self.lang),
+                       p["money_kind_text"], gettext(CONFIDENCE[p["confidence"]], self.lang),
                        *self.money_values(est.get("low"), est.get("high"), row, low_col),
-                       1 if entry.counts else 0, p["amount"], self.flag_lines(p["flags"]), p["window"]["text"],
+                       1 if entry.counts else 0, *self.side_values(entry), p["amount"], self.side_flag_lines(p),
+                       p["window"]["text"],
                        *self.window_dates(p["window"]), self.excluded_text(p, self.company_entries),
-                       self.reasons(p), ", ".join(s["key"] for s in p["sources"]) or None,
+                       self.reasons(p), self.source_refs(p), p["checked"],
                        official_link(p["official_text"])])
             self.layout.program_rows[p["id"]] = row
         if people is not None:
@@ -244,18 +267,35 @@ class Builder:
                 count_ref = people.ref(PEOPLE_LOW - 1, block)
                 k = sum(1 for e in entries if e.counts)
                 sheet.row([self.w("people_subject", n=n), p["family_name"], p["name"], pid,
-                           self.people_status(entries), p["certainty_text"],
+                           self.people_status(entries), p["certainty_text"], p["money_kind_text"],
                            joined(dict.fromkeys(gettext(CONFIDENCE[e.doc["confidence"]], self.lang)
                                                 for e in entries), self.lang),
                            *self.money_values(Formula(f"={low_ref}"), Formula(f"={high_ref}"), row, low_col),
-                           Formula(f"={count_ref}"), self.w("people_counted", k=k, n=n),
+                           Formula(f"={count_ref}"), None, None, self.w("people_counted", k=k, n=n),
                            self.people_flags(entries), p["window"]["text"], *self.window_dates(p["window"]),
                            self.people_excluded(entries), self.w("see_criteria"),
-                           ", ".join(s["key"] for s in p["sources"]) or None,
+                           self.source_refs(p), p["checked"],
                            official_link(p["official_text"])])
                 self.layout.program_rows[pid] = row
         sheet.finish()
         self.status_rules(sheet, cols[self.w("status")], sheet.row_count)
+
+    @staticmethod
+    def side_values(entry: Entry) -> list[Any]:
+        """The later-years figure (when the engine's totals count it: eligible, not excluded) and the if-certified
+        figure beside a self-check: "up to" / "about" their high ends. No total on this sheet includes them."""
+        p, result = entry.doc, entry.result
+        later = p["later_years"]["high"] if p["later_years"] and result.status == Status.ELIGIBLE \
+            and result.excluded_by is None else None
+        return [later, p["if_certified"]["high"] if p["if_certified"] else None]
+
+    def side_flag_lines(self, p: dict[str, Any]) -> str | None:
+        """Flags, then what the side figures and the self-check say (they are read here, not summed)."""
+        notes = [{"text": p[side]["note"]} for side in ("later_years", "if_certified") if p[side]]
+        check = p["self_check"]
+        if check:
+            notes.append({"text": labelled(check["title"], check["text"], self.lang)})
+        return self.flag_lines([*notes, *p["flags"]])
 
     def window_dates(self, window: dict[str, Any]) -> list[Any]:
         period = window.get("next") if window["state"] == "upcoming" else window.get("last") \
@@ -302,14 +342,12 @@ class Builder:
 
     # --- Summary ----------------------------------------------------------------------------------
     def write_summary(self, sheet: Sheet, programs: Sheet) -> None:
-        doc, ws, wan = self.doc, sheet.ws, self.wan
-        widths = [42 if not wan else 30, 14, 18, 18] + ([13, 13] if wan else []) + [14, 14, 40]
+        doc, ws = self.doc, sheet.ws
+        widths = [34, 14, 18, 18, 18, 18, 18, 18, 14, 14]
         sheet.set_widths(widths)
         pcols = {c.header: i for i, c in enumerate(programs.columns, 1)}
-        p_low, p_count, p_family = pcols[self.w("low")], pcols[self.w("counts")], pcols[self.w("family")]
-        p_last = max(programs.row_count, 2)
-        money_n = 4 if wan else 2
-        last_col = 2 + money_n + 2
+        p_low, p_count = pcols[self.w("low")], pcols[self.w("counts")]
+        last_col = 8
 
         sheet.row([self.w("title")], ["title"])
         sheet.blank()
@@ -322,6 +360,9 @@ class Builder:
         sheet.append([self.book.text(ws, self.w("as_of"), "bold"), self.book.date(ws, doc["as_of"], "left")])
         sheet.row([self.w("tables_version"), doc["tables_version"]], ["bold", "text"])
         sheet.row([self.w("engine_version"), doc["engine_version"]], ["bold", "text"])
+        if doc.get("reference_revision"):
+            sheet.append([self.book.text(ws, self.w("reference_revision"), "bold"),
+                          self.book.date(ws, doc["reference_revision"], "left")])
         sheet.blank()
         merged_width = sum(widths[1:last_col])
         for key, text in (("please_note", doc["disclaimer"]), ("how_totals", self.w("how_totals_text"))):
@@ -331,56 +372,8 @@ class Builder:
             sheet.merge(row, 2, last_col)
         sheet.blank()
 
-        adjustments = doc["totals"]["adjustments"]
-        sheet.row([self.w("totals_heading")], ["heading"])
-        heads = [self.w("family"), self.w("programs_counted"), self.w("low"), self.w("high")]
-        if wan:
-            heads += [self.w("low_wan"), self.w("high_wan")]
-        heads += [self.w("unknown_amounts"), self.w("needs_info")]
-        sheet.header(heads)
-        first_family = sheet.row_count + 1
-        last_family = first_family + len(FAMILIES) - 1
-        # Adjustment rows come after the overall row, a blank, a heading and a header.
-        adj_first = last_family + 5
-        adj_last = adj_first + len(adjustments) - 1
-        fam_rng, count_rng = programs.range(p_family, 2, p_last), programs.range(p_count, 2, p_last)
-        for family in FAMILIES:
-            row = sheet.row_count + 1
-            total = doc["totals"]["by_family"][family]
-            crit = f"$A{row}"
-            low = f'SUMIFS({programs.range(p_low, 2, p_last)},{fam_rng},{crit},{count_rng},">0")'
-            high = f'SUMIFS({programs.range(p_low + 1, 2, p_last)},{fam_rng},{crit},{count_rng},">0")'
-            if adjustments:
-                low += f"+SUMIFS($C${adj_first}:$C${adj_last},$A${adj_first}:$A${adj_last},{crit})"
-                high += f"+SUMIFS($D${adj_first}:$D${adj_last},$A${adj_first}:$A${adj_last},{crit})"
-            values: list[Any] = [gettext(FAMILY_NAMES[family], self.lang),
-                                 Formula(f"=SUMIFS({count_rng},{fam_rng},{crit})"), Formula("=" + low),
-                                 Formula("=" + high)]
-            kinds = ["text", "int", "money", "money"]
-            if wan:
-                values += [Formula(f"=C{row}/10000"), Formula(f"=D{row}/10000")]
-                kinds += ["wan", "wan"]
-            values += [total["unknown_amounts"], total["needs_info"]]
-            kinds += ["int", "int"]
-            sheet.row(values, kinds)
-        row = sheet.row_count + 1
-        values = [self.w("overall")]
-        kinds = ["bold"]
-        for index in range(2, 2 + 1 + money_n + 2):
-            col = letter(index)
-            values.append(Formula(f"=SUM({col}{first_family}:{col}{last_family})"))
-            kinds.append("money_total" if index in (3, 4) else "wan_total" if index in (5, 6) and wan else "int_total")
-        sheet.row(values, kinds)
-        sheet.blank()
-        if adjustments:
-            sheet.row([self.w("adjustments_heading")], ["heading"])
-            sheet.header([self.w("family"), None, self.w("low"), self.w("high"), self.w("adjustment")])
-            if sheet.row_count + 1 != adj_first:  # the family formulas above point at these rows
-                raise RuntimeError("summary layout: adjustment rows moved")
-            for adj in adjustments:
-                sheet.row([gettext(FAMILY_NAMES[adj["family"]], self.lang), None, adj["low"], adj["high"], adj["text"]],
-                          ["text", "text", "money", "money", "text"])
-            sheet.blank()
+        TotalsWriter(self, sheet, programs).write()
+        self.write_size_class(sheet)
 
         # Chart data: every row of the Programs sheet that counts, as live references; printed on a new page.
         sheet.page_break()
@@ -403,6 +396,18 @@ class Builder:
             return
         sheet.bar_chart(self.w("chart_title"), header_row, values=(3, 4), categories=1,
                         number_format=MONEY[self.lang], height_cm=max(7.5, 2.5 + 1.1 * len(chart_rows)))
+
+    def write_size_class(self, sheet: Sheet) -> None:
+        """The company's SME size class and why (an output of the document, not only a criterion's sentence)."""
+        size = (self.doc["company"] or {}).get("size_class")
+        if not size:
+            return
+        sheet.row([self.w("size_class"), size["text"] or self.w("not_classified")], ["bold", "bold"])
+        row = sheet.row_count + 1
+        sheet.set_height(row, sheet.line_height * text_lines(size["why"], 120) + 4)
+        sheet.row([None, size["why"]], ["text", "wrap"])
+        sheet.merge(row, 2, 8)
+        sheet.blank()
 
     # --- Criteria ---------------------------------------------------------------------------------
     def criteria_columns(self) -> list[Column]:
@@ -437,16 +442,22 @@ class Builder:
         for entry in self.entries:
             p = entry.doc
             conditions = {c["id"]: c["condition"] for c in p["criteria"]}
-            for g in p["gaps"]:
+            rows = [(g, conditions.get(g["criterion"], g["criterion"]), False) for g in p["gaps"]]
+            check = p["self_check"]
+            if check:  # near misses of the recognition self-check: what they unlock is the if-certified figure
+                own = {c["id"]: c["condition"] for c in check["criteria"]}
+                rows += [(g, self.w("self_check_gap", title=check["title"], condition=own.get(g["criterion"], "")),
+                          True) for g in check["gaps"]]
+            for g, condition, certified in rows:
                 unit = g["unit"]
                 unlocks = g["unlocks"]
                 if unlocks:
-                    what = unlocks["text"]
+                    what = labelled(self.w("if_certified"), unlocks["text"], lang) if certified else unlocks["text"]
                 elif g["unlocks_status"]:
                     what = gettext(STATUS[g["unlocks_status"]], lang) if g["unlocks_status"] in STATUS else None
                 else:
                     what = None
-                sheet.row([entry.subject, p["name"], conditions.get(g["criterion"], g["criterion"]), g["input_label"],
+                sheet.row([entry.subject, p["name"], condition, g["input_label"],
                            Typed(g["current"], unit, None, lang), Typed(g["required"], unit, None, lang),
                            Typed(g["change"], unit, None, lang), unlocks["low"] if unlocks else None,
                            unlocks["high"] if unlocks else None, what, g["text"]])
@@ -475,9 +486,21 @@ class Builder:
 
     # --- Sources ----------------------------------------------------------------------------------
     def source_columns(self) -> list[Column]:
-        return [Column(self.w("key"), 12), Column(self.w("title_col"), 50, "wrap"),
-                Column(self.w("confidence"), 18, "wrap"), Column(self.w("address"), 40, "link"),
+        return [Column(self.w("source_number"), 8, "int"), Column(self.w("title_col"), 50, "wrap"),
+                Column(self.w("source_quality"), 24, "wrap"), Column(self.w("address"), 40, "link"),
                 Column(self.w("other_addresses"), 50, "wrap"), Column(self.w("cited_by"), 50, "wrap")]
+
+    def source_numbers(self) -> dict[str, int]:
+        """Each cited source's number on the Sources sheet (in order of first citation); the programs refer to
+        them by number, never by the tables' internal key."""
+        if self._source_numbers is None:
+            keys = dict.fromkeys(source["key"] for entry in self.entries for source in entry.doc["sources"])
+            self._source_numbers = {key: number for number, key in enumerate(keys, 1)}
+        return self._source_numbers
+
+    def source_refs(self, p: dict[str, Any]) -> str | None:
+        numbers = self.source_numbers()
+        return " ".join(f"[{numbers[s['key']]}]" for s in p["sources"]) or None
 
     def write_sources(self, sheet: Sheet) -> None:
         lang = self.lang
@@ -487,10 +510,10 @@ class Builder:
             for source in entry.doc["sources"]:
                 found.setdefault(source["key"], source)
                 cited.setdefault(source["key"], {})[entry.doc["name"]] = None
+        numbers = self.source_numbers()
         for key, source in found.items():
             addresses = list(source["urls"]) + [github_url(g) for g in source.get("github", [])]
-            kind = gettext(SOURCE_TYPES[source["type"]], lang) if source["type"] in SOURCE_TYPES else source["type"]
-            sheet.row([key, source["title"], kind,
+            sheet.row([numbers[key], source["title"], readable_source(source, lang)["quality"],
                        Link(addresses[0]) if addresses else None, "\n".join(addresses[1:]) or None,
                        joined(cited[key], lang)])
         sheet.finish()

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine.report import FIELDS, Reporter
+from calculator.engine import FIELDS, Reporter
 from calculator.i18n import bilingual, formatting
 from calculator.i18n.words import answer, field_label
 from calculator.workbook.cells import Sheet, Typed
@@ -67,6 +67,8 @@ def given(raw: Any, meta: dict[str, Any], reporter: Reporter, kind: str, name: s
     """The value as written (typed) and, for codes and yes/no, how it reads."""
     if isinstance(raw, bool):
         return answer(raw, lang), None
+    if meta["type"] == "MoneyByYear":  # amounts by year, as the schema reads them back: "2021: 800000; 2023: 400000"
+        return (str(raw) or word("none_given", lang)), None
     if isinstance(raw, list):
         value = ", ".join(raw) if raw else word("none_given", lang)
         return value, formatting.value(raw, meta["unit"], lang, reporter.names(kind, name)) if raw else None

@@ -29,15 +29,41 @@ WORDS = {
     "as_of": N_("As of"),
     "tables_version": N_("Rule-table version"),
     "engine_version": N_("Engine version"),
+    "reference_revision": N_("Policy reference revision"),
     "please_note": N_("Please note"),
     "how_totals": N_("How the totals work"),
     "how_totals_text": N_(
-        "The totals below are formulas. They add the Low and High of every row on the Programs sheet whose "
-        "\"Counted in totals\" is above 0, plus any combined-limit adjustments. A row counts when the program is "
-        "likely eligible, has a known amount and is not excluded by stacking. People's programs are added up "
-        "per program on the People sheet. Edit an estimate, or set a count to 0 or 1, and every total follows. "
-        "The Inputs sheet holds the profile as given, so the result can be reproduced."),
-    "totals_heading": N_("Estimated support after stacking, by family"),
+        "The totals below are formulas over the Programs sheet. Cash and tax saved this year are never added "
+        "together, and each is split into determined amounts (a formula gives them) and \"up to\" amounts "
+        "(competitive). They add every row whose \"Counted in totals\" is above 0, plus any combined-limit "
+        "adjustments. A row counts when the program is likely eligible, has a known amount and is not excluded by "
+        "stacking. Value usable only in later years and what a certificate would unlock are shown beside them and "
+        "never added to anything. People's programs are added up per program on the People sheet. Edit an "
+        "estimate, or set a count to 0 or 1, and every total follows. The Inputs sheet holds the profile as "
+        "given, so the result can be reproduced."),
+    "totals_heading": N_("Estimated support after stacking, by kind of money"),
+    "money_kind": N_("Kind of money"),
+    "determined_low": N_("Determined, low (CNY)"),
+    "determined_high": N_("Determined, high (CNY)"),
+    "up_to": N_("Competitive, up to (CNY)"),
+    "determined_low_wan": N_("Determined, low (CNY 10,000)"),
+    "determined_high_wan": N_("Determined, high (CNY 10,000)"),
+    "up_to_wan": N_("Competitive, up to (CNY 10,000)"),
+    "beside_heading": N_("Beside these, never added to any total"),
+    "beside_what": N_("What"),
+    "beside_amount": N_("Up to / about (CNY)"),
+    "beside_amount_wan": N_("Up to / about (CNY 10,000)"),
+    "later_years": N_("Later years, up to (CNY; not added)"),
+    "if_certified": N_("If certified (CNY; not added)"),
+    "family_heading": N_("By family"),
+    "cash_determined_low": N_("Cash, determined, low (CNY)"),
+    "cash_determined_high": N_("Cash, determined, high (CNY)"),
+    "cash_up_to": N_("Cash, up to (CNY)"),
+    "tax_this_year_determined_low": N_("Tax this year, determined, low (CNY)"),
+    "tax_this_year_determined_high": N_("Tax this year, determined, high (CNY)"),
+    "tax_this_year_up_to": N_("Tax this year, up to (CNY)"),
+    "size_class": N_("SME size class"),
+    "not_classified": N_("not classified"),
     "family": N_("Family"),
     "programs_counted": N_("Programs counted"),
     "low": N_("Low (CNY)"),
@@ -46,7 +72,6 @@ WORDS = {
     "high_wan": N_("High (CNY 10,000)"),
     "unknown_amounts": N_("Likely eligible, amount unknown"),
     "needs_info": N_("Need information"),
-    "overall": N_("Overall"),
     "adjustments_heading": N_("Combined-limit adjustments (included in the totals above)"),
     "adjustment": N_("Why"),
     "chart_heading": N_("Estimated support by program (what the totals count)"),
@@ -72,6 +97,7 @@ WORDS = {
     "reasons": N_("Why / what is missing"),
     "sources": N_("Sources"),
     "official_text": N_("Official text"),
+    "checked": N_("Sources last checked"),
     "needs": N_("Needs: {items}"),
     "taken_instead": N_("{text} Taken instead: {chosen}"),
     "people_status": N_("{count} × {status}"),
@@ -86,6 +112,7 @@ WORDS = {
     "per_program": N_("Totals per program"),
     "per_person": N_("Totals per person"),
     "people_counted_col": N_("People counted"),
+    "kind_col": N_("Kind of money"),
     # criteria
     "criterion": N_("Criterion"),
     "requirement": N_("Requirement"),
@@ -102,6 +129,7 @@ WORDS = {
     "unlocks": N_("What it unlocks"),
     "explanation": N_("Explanation"),
     "no_gaps": N_("No near misses: no failed numeric condition could be priced."),
+    "self_check_gap": N_("{title}: {condition}"),
     # permissions
     "type": N_("Type"),
     "item": N_("Permission or obligation"),
@@ -109,7 +137,8 @@ WORDS = {
     "applies": N_("Applies"),
     "no_items": N_("No permissions or obligations for this assessment."),
     # sources
-    "key": N_("Key"),
+    "source_number": NC_("numbered source", "No."),
+    "source_quality": N_("What the source is"),
     "title_col": N_("Title"),
     "address": N_("Address"),
     "other_addresses": N_("Other addresses"),
@@ -125,12 +154,6 @@ WORDS = {
     # cells
     "cut": N_(" … [cut: the full text has {n:,} characters, more than the 32,767 a cell can hold]"),
     "file_prefix": N_("incentive-assessment"),
-}
-
-SOURCE_TYPES = {
-    "official": N_("Official text"),
-    "official_draft": N_("Official draft only"),
-    "secondary": N_("Secondary source"),
 }
 
 # Whether a permission or obligation applies (a value, unlike the column header "Applies").

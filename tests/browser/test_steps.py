@@ -15,12 +15,15 @@ PHONE = {"width": 360, "height": 780}
 
 
 def results_state(page: Page) -> tuple[str, list[tuple[str | None, str]], list[str | None]]:
-    """(headline total, each card's id and amount, the ranked questions' anchors)."""
+    """(headline totals, each card's id and amount line ("" for a card without one, e.g. not eligible), the ranked
+    questions' anchors)."""
     cards = page.locator("article.program")
-    amounts = [(cards.nth(i).get_attribute("id"), cards.nth(i).locator(".amount").inner_text())
-               for i in range(cards.count())]
+    amounts = []
+    for i in range(cards.count()):
+        amount = cards.nth(i).locator(".amount")
+        amounts.append((cards.nth(i).get_attribute("id"), amount.inner_text() if amount.count() else ""))
     asked = page.locator("li.asked-question")
-    return (page.locator("p.total").inner_text(), amounts,
+    return (page.locator(".headline, p.total").first.inner_text(), amounts,
             [asked.nth(i).get_attribute("id") for i in range(asked.count())])
 
 
@@ -136,3 +139,4 @@ def test_a_damaged_link_says_so_in_the_readers_language(browser: Browser, live_s
     fits(page)
     no_serious_violations(page)
     context.close()
+

@@ -7,14 +7,14 @@ The table schemas, the validator, the compiler, ``describe`` and ``docs/tables.m
 
 from __future__ import annotations
 
-from calculator.engine.benefits import amounts, composite, other, quantities, taxes
+from calculator.engine.benefits import amounts, carry, composite, other, quantities, taxes
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks, resolve
 from calculator.engine.benefits.composite import build_rows
 from calculator.engine.enums import BenefitKind
 from calculator.engine.specs import BenefitSpec
 
 REGISTRY: dict[BenefitKind, KindEntry] = {entry.kind: entry for entry in (
-    *amounts.ENTRIES, *quantities.ENTRIES, *taxes.ENTRIES, *composite.ENTRIES, *other.ENTRIES)}
+    *amounts.ENTRIES, *quantities.ENTRIES, *taxes.ENTRIES, *composite.ENTRIES, *other.ENTRIES, *carry.ENTRIES)}
 
 
 def build(spec: BenefitSpec, built: Built) -> Benefit:  # type: ignore[type-arg]  # any kind's parameters

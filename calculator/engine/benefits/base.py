@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from calculator.engine import tax
 from calculator.engine.derived import Value
-from calculator.engine.enums import BenefitKind, Confidence, Outcome
+from calculator.engine.enums import BenefitKind, Confidence, MoneyKind, Outcome
 from calculator.engine.model import BenefitOutcome, Figure, Flag
 from calculator.engine.specs import (
     BenefitSpec,
@@ -118,6 +118,8 @@ class Benefit(ABC, Generic[P]):
     def use(out: BenefitOutcome, row: Figure) -> None:
         out.figures.append(row.name)
         out.confidence = Confidence.weakest(out.confidence, row.confidence)
+        if row.carried is not None:
+            out.flags.append(row.carried)
 
     def read(self, name: str, subject: Mapping[str, Any], ctx: Context, out: BenefitOutcome) -> Decimal | None:
         value = self.values[name]
@@ -239,6 +241,8 @@ class KindEntry:
     check: Callable[[ProgramChecks, Any], None] | None = None  # further cross-file checks of the parameters
     conditions: tuple[str, ...] = field(default=())  # parameter paths holding conditions (items.*.when)
     flags: tuple[str, ...] = field(default=())  # parameter paths holding flags it attaches ({ code, text })
+    # The kinds of money its amount may be (a table's ``money_kind`` picks one; the first is the default).
+    money_kinds: tuple[MoneyKind, ...] = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)
 
 
 def resolve(params: object, path: str) -> Iterator[tuple[str, Any]]:

@@ -30,7 +30,7 @@ class DatedRows(Benefit[NoParams]):
     """The row of ``[[benefits]]`` whose period holds the assessed day; its formula text goes with the outcome."""
 
     def __init__(self, rows: Sequence[BenefitSpec], built: Built) -> None:
-        super().__init__(BenefitSpec(kind=rows[-1].kind, text=rows[-1].text), built)
+        super().__init__(BenefitSpec(kind=rows[-1].kind, text=rows[-1].text, money_kind=rows[-1].money_kind), built)
         self.rows = [(row, build_child(row, built)) for row in rows]
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
@@ -38,6 +38,7 @@ class DatedRows(Benefit[NoParams]):
             if row.covers(ctx.day):
                 out = benefit.compute(subject, ctx)
                 out.text = out.text or row.text
+                out.money_kind = out.money_kind or row.money_kind
                 return out
         # the loader makes the rows cover the program's period, so this is a defect, shown as such
         return self.unknown_amount(BenefitOutcome(kind=Outcome.MONEY, flags=[flag("no_figure_in_force",
@@ -69,6 +70,7 @@ class ByCondition(Benefit[ByConditionParams]):
             if decided.result:
                 out = benefit.compute(subject, ctx)
                 out.text = out.text or case.benefit.text
+                out.money_kind = out.money_kind or case.benefit.money_kind
                 return out
         return self.unknown_amount(BenefitOutcome(kind=Outcome.MONEY, flags=[flag("no_case_applies")]))
 
@@ -191,7 +193,8 @@ def check_parts(checks: ProgramChecks, params: SumParams) -> None:
 
 ENTRIES = (
     KindEntry(BenefitKind.SUM, SumSchema, Sum,
-              "`parts = [{ id, kind, …the part's own parameters }]` (any money kind)",
+              "`parts = [{ id, kind, …the part's own parameters }]` (one money kind: parts that declare none take the "
+              "sum's)",
               "the parts added up; an unanswered category several parts read gives the range across its codes",
               check=check_parts),
     KindEntry(BenefitKind.BY_CONDITION, ByConditionSchema, ByCondition,

@@ -3,13 +3,13 @@ labels and information (``non_monetary``). Each kind: its class, its parameter s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from marshmallow import ValidationError, fields, validates_schema
 
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
-from calculator.engine.enums import BenefitKind, Confidence, ItemType, Outcome
+from calculator.engine.enums import BenefitKind, Confidence, ItemType, MoneyKind, Outcome
 from calculator.engine.model import AppliedItem, BenefitOutcome
 from calculator.engine.shape_fields import (
     Choice,
@@ -23,6 +23,9 @@ from calculator.engine.shape_fields import (
 )
 from calculator.engine.specs import BenefitSpec, ItemSpec, NonMonetaryParams, UnknownParams
 from calculator.engine.texts import flag
+
+if TYPE_CHECKING:
+    from calculator.engine.criteria import CompiledWhen
 
 
 class Unknown(Benefit[UnknownParams]):
@@ -47,29 +50,41 @@ def check_context(checks: ProgramChecks, params: UnknownParams) -> None:
                          "\"context\"")
 
 
+def item_conditions(items: Sequence[ItemSpec], built: Built) -> list[CompiledWhen | None]:
+    """Each item's ``when``, compiled (None: always shown)."""
+    return [None if item.when is None else built.condition(item.when, f"item_{index}", item.text)
+            for index, item in enumerate(items)]
+
+
+def show_items(items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None], subject: Mapping[str, Any],
+               ctx: Context, confidence: Confidence,
+               params: Mapping[str, Any] | None = None) -> tuple[list[AppliedItem], Confidence]:
+    """The items in force on the day whose condition is not false, and the weakest confidence they add."""
+    shown = []
+    for item, condition in zip(items, conditions, strict=True):
+        start, end = item.effective_from, item.effective_to
+        if (start is not None and ctx.day < start) or (end is not None and ctx.day > end):
+            continue
+        applies: bool | None = True
+        if condition is not None:
+            applies = condition.evaluate(subject, ctx.as_of).result
+        if applies is not False:
+            shown.append(AppliedItem(item, applies, params))
+            advisory = item.type == ItemType.ADVISORY  # its confidence is shown on it, never on the result
+            if item.confidence and item.confidence != Confidence.UNCONFIRMED and not advisory:
+                confidence = Confidence.weakest(confidence, item.confidence)
+    return shown, confidence
+
+
 class NonMonetary(Benefit[NonMonetaryParams]):
     outcome = Outcome.NON_MONETARY
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         super().__init__(spec, built)
-        self.conditions = [None if item.when is None else built.condition(item.when, f"item_{index}", item.text)
-                           for index, item in enumerate(self.params.items)]
+        self.conditions = item_conditions(self.params.items, built)
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        items = []
-        confidence = Confidence.CONFIRMED
-        for item, condition in zip(self.params.items, self.conditions, strict=True):
-            start, end = item.effective_from, item.effective_to
-            if (start is not None and ctx.day < start) or (end is not None and ctx.day > end):
-                continue
-            applies: bool | None = True
-            if condition is not None:
-                applies = condition.evaluate(subject, ctx.as_of).result
-            if applies is not False:
-                items.append(AppliedItem(item, applies))
-                advisory = item.type == ItemType.ADVISORY  # its confidence is shown on it, never on the result
-                if item.confidence and item.confidence != Confidence.UNCONFIRMED and not advisory:
-                    confidence = Confidence.weakest(confidence, item.confidence)
+        items, confidence = show_items(self.params.items, self.conditions, subject, ctx, Confidence.CONFIRMED)
         return BenefitOutcome(kind=Outcome.NON_MONETARY, items=items, confidence=confidence)
 
 
@@ -95,7 +110,7 @@ class NonMonetarySchema(Strict):
     items = fields.List(fields.Nested(ItemSchema), required=True)
 
 
-def check_items(checks: ProgramChecks, params: NonMonetaryParams) -> None:
+def check_items(checks: ProgramChecks, params: NonMonetaryParams | Any) -> None:
     for index, item in enumerate(params.items):
         checks.sources(item.source, f"benefit.items[{index}].source")
 
@@ -109,5 +124,5 @@ ENTRIES = (
               "confidence, source, effective_from, effective_to }]`",
               "permissions and obligations; an item's own dates limit when it shows, and a SECONDARY item flags the "
               "result (an `advisory` item shows its confidence on itself instead)", check=check_items,
-              conditions=("items.*.when",)),
+              conditions=("items.*.when",), money_kinds=(MoneyKind.NON_CASH, MoneyKind.OBLIGATION)),
 )
