@@ -140,3 +140,39 @@ def test_a_damaged_link_says_so_in_the_readers_language(browser: Browser, live_s
     no_serious_violations(page)
     context.close()
 
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_with_javascript_an_answer_updates_the_results_in_place(browser: Browser, live_server: str, lang: str):
+    """The same form post, fetched: the results and the ranking change while the page itself stays (a value set on
+    the window survives; a full load would clear it), and the answers travel on as before."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url) if frame == page.main_frame else None)
+    first_step(page, live_server, lang)
+    before = results_state(page)
+    loads = len(navigations)
+    page.evaluate("window.keptAcrossTheUpdate = 'yes'")
+    top = page.locator("li.asked-question").first
+    anchor = top.get_attribute("id")
+    choice = top.locator("input[type=radio][value=no], select option:nth-child(2), input[type=text]").first
+    tag = choice.evaluate("e => e.tagName + ':' + e.type")
+    if tag == "OPTION:":
+        top.locator("select").first.select_option(index=1)
+    elif tag == "INPUT:radio":
+        choice.check()
+    else:
+        choice.fill("0")
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 200):
+        top.locator("button[name=answered]").click()
+    page.wait_for_function(f"() => !document.getElementById('{anchor}') && !document.querySelector('[aria-busy]')")
+    after = results_state(page)
+    assert page.evaluate("window.keptAcrossTheUpdate") == "yes" and len(navigations) == loads  # no new page
+    assert anchor not in after[2] and after[2] != before[2]
+    assert after[1] != before[1] or after[0] != before[0]
+    assert page.locator("#answers input[name=company-employees]").get_attribute("value") == "12"
+    page.locator("header .language-switch").click()  # the swapped form still carries every answer
+    page.wait_for_selector(".totals")
+    assert [pid for pid, _ in results_state(page)[1]] == [pid for pid, _ in after[1]]
+    assert page.locator("#answers input[name=company-employees]").get_attribute("value") == "12"
+    context.close()
