@@ -33,7 +33,19 @@ def _value(value: Any) -> str:
 
 
 def program_section(catalogue: Catalogue, pid: str) -> list[str]:
+    """One program's section: heading and facts, criteria, self-check, benefits and figures, limits and notes."""
     d = describe_program(catalogue, catalogue.programs[pid])
+    out = _facts(d)
+    out += criteria_table(d["criteria"])
+    out += _self_check(d["self_check"])
+    out += _benefits(d)
+    out += _notes(d)
+    out.append("")
+    return out
+
+
+def _facts(d: dict[str, Any]) -> list[str]:
+    """The heading and the bulleted facts: summary, issuer, dates, window, sources, branches."""
     eff = d["effective"]
     out = [f"### {d['name']['zh']} · {d['name']['en']}", "", f"`{d['id']}` · {d['applies_to']} · {d['certainty']} · "
            f"rests on **{d['confidence']}**", ""]
@@ -64,13 +76,22 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
     if d["branches"]:
         out.append("- Any one of these branches / 满足以下任一组: " + "; ".join(
             f"`{b['id']}` ({b['text']['en']} / {b['text']['zh']})" for b in d["branches"]))
-    out += criteria_table(d["criteria"])
-    check = d["self_check"]
-    if check:
-        beside = "; its formula shown beside it, labelled 'if certified'" if check["if_certified"] else ""
-        out += ["", f"**Self-check / 自查** (`{check['id']}`, shown when the program is not eligible or needs "
-                    f"information; never an amount{beside}): {check['text']['en']} / {check['text']['zh']}"]
-        out += criteria_table(check["criteria"])
+    return out
+
+
+def _self_check(check: dict[str, Any] | None) -> list[str]:
+    """The self-check paragraph and its criteria (nothing when the program has none)."""
+    if not check:
+        return []
+    beside = "; its formula shown beside it, labelled 'if certified'" if check["if_certified"] else ""
+    out = ["", f"**Self-check / 自查** (`{check['id']}`, shown when the program is not eligible or needs "
+               f"information; never an amount{beside}): {check['text']['en']} / {check['text']['zh']}"]
+    return out + criteria_table(check["criteria"])
+
+
+def _benefits(d: dict[str, Any]) -> list[str]:
+    """Each benefit period and the table of figures."""
+    out: list[str] = []
     for row in d["benefits"]:
         period = "" if len(d["benefits"]) == 1 else f" {row['from'] or '…'} → {row['to'] or '…'}"
         out += ["", f"**Benefit / 待遇**{period} (`{row['kind']}`, money: `{row['money_kind']}`): "
@@ -83,6 +104,12 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
             context = " (context only / 仅作参考)" if f["role"] == "context" else ""
             out.append(f"| `{f['name']}`{context} | {f['value']} | {f['unit']} | {f['confidence']} | "
                        f"{', '.join(f['source'])} | {f['effective_from'] or '—'} | {f['effective_to'] or '—'} |")
+    return out
+
+
+def _notes(d: dict[str, Any]) -> list[str]:
+    """Input limits, stacking groups, flags and dated notes."""
+    out: list[str] = []
     for limit in d["input_limits"]:
         bounds = " ".join(f"{key} `{limit[key]}`" for key in ("min", "max") if limit[key])
         out.append(f"- Input limit / 输入限制: `{limit['field']}` {bounds}: {limit['text']['en']} / "
@@ -99,7 +126,6 @@ def program_section(catalogue: Catalogue, pid: str) -> list[str]:
         out.append(f"- Flag / 标注 `{item['code']}`{dates}{when}{level}: {item['text']['en']} / {item['text']['zh']}")
     for note in d["dated_advisories"]:
         out.append(f"- Note / 提示{_dates(note['from'], note['to'])}: {note['text']['en']} / {note['text']['zh']}")
-    out.append("")
     return out
 
 

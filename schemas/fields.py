@@ -1,5 +1,6 @@
 """Profile field types: money, percentages, tri-state answers, codes from reference tables, dates (codes and dates
-read as people write them: :mod:`schemas.reading`).
+read as people write them: :mod:`schemas.reading`). Free text and the credit code are in :mod:`schemas.text_fields`,
+the text bounds in :mod:`schemas.bounds`; both are re-exported here, so every field type imports from this module.
 
 Each raises :class:`schemas.messages.Msg` so errors can be shown in Chinese or English.
 """
@@ -14,8 +15,21 @@ from typing import Any, ClassVar
 
 from marshmallow import ValidationError, fields
 
+from schemas.bounds import (
+    MAX_ANSWER_TEXT,
+    MAX_CODE_TEXT,
+    MAX_DATE_TEXT,
+    MAX_LIST_ITEMS,
+    MAX_LIST_TEXT,
+    MAX_NUMBER_TEXT,
+    capped,
+)
 from schemas.messages import Msg
 from schemas.reading import NO_NAMES, CodeNames, read_day
+from schemas.text_fields import USCC as USCC  # re-exported: every field type imports from here
+from schemas.text_fields import USCC_CHARSET as USCC_CHARSET
+from schemas.text_fields import Text as Text
+from schemas.text_fields import uscc_check_character as uscc_check_character
 
 
 def info(unit: str, label: str, hint: str = "", section: str = "", *, alone_hint: str = "") -> dict[str, Any]:
@@ -30,21 +44,8 @@ def info(unit: str, label: str, hint: str = "", section: str = "", *, alone_hint
 
 
 MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, below float trouble
-# Every text a field accepts is bounded before any work is done on it (a refusal names the limit), so a hostile
-# request costs time in proportion to these, not to its size:
-MAX_NUMBER_TEXT = 64         # characters of a number typed as text ("1,234,567.89万元" is 14)
-MAX_ANSWER_TEXT = 32         # characters of a yes / no / unknown answer
-MAX_CODE_TEXT = 120          # characters of one code or name (the longest name in the tables has 80)
-MAX_DATE_TEXT = 40           # characters of a date ("2020-05-01" is 10)
-MAX_LIST_TEXT = 1000         # characters of a list of codes typed as one text ("qianhai, hetao")
-MAX_LIST_ITEMS = 50          # items of a list of codes when the schema was given no choices to count
 
 
-def capped(value: str, limit: int) -> str:
-    """``value`` unless it is longer than ``limit`` characters (then a refusal naming the limit)."""
-    if len(value) > limit:
-        raise ValidationError(Msg("too_long", max=limit))
-    return value
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
 _UNITS = {"万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(100_000_000), "亿元": Decimal(100_000_000)}
@@ -402,69 +403,3 @@ class Day(fields.Date):
         if day > dt.date(2100, 12, 31):
             raise ValidationError(Msg("too_large", max="2100-12-31"))
         return day
-
-
-def refused_character(ch: str) -> bool:
-    """A character text cannot keep: a control character other than tab and line ends (Cc), half of a surrogate
-    pair (Cs: not text, cannot be stored as UTF-8), or a noncharacter (U+FDD0–U+FDEF, U+xxFFFE, U+xxFFFF: XML and
-    spreadsheets cannot hold them). Everything else is kept, private-use characters (rare names in some Chinese
-    systems), characters newer than this Python's Unicode tables and format characters (joiners, marks) included."""
-    code = ord(ch)
-    if ch in "\t\n\r":
-        return False
-    return (unicodedata.category(ch) in ("Cc", "Cs") or 0xFDD0 <= code <= 0xFDEF
-            or code & 0xFFFE == 0xFFFE)
-
-
-class Text(fields.String):
-    """Free text (names, references, departments) with a length limit, kept as given apart from the spaces around
-    it; a character text cannot keep (:func:`refused_character`) is refused naming its position, never dropped."""
-
-    def __init__(self, *, max_length: int = 200, **kwargs: Any) -> None:
-        self.max_length = max_length
-        kwargs.setdefault("allow_none", True)
-        kwargs.setdefault("load_default", None)
-        super().__init__(**kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]  # blank is no answer
-        if not isinstance(value, str):
-            raise ValidationError(Msg("not_text"))
-        if len(value) > 2 * self.max_length + 100:  # too long whatever spaces surround it: refused unread
-            raise ValidationError(Msg("too_long", max=self.max_length))
-        text = value.strip()
-        if len(text) > self.max_length:
-            raise ValidationError(Msg("too_long", max=self.max_length))
-        for position, ch in enumerate(value, 1):
-            if refused_character(ch):
-                raise ValidationError(Msg("bad_character", position=position, code=f"U+{ord(ch):04X}"))
-        return text or None
-
-
-USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
-
-
-def uscc_check_character(first17: str) -> str:
-    """The GB 32100-2015 check character for the first 17 characters of a unified social credit code."""
-    total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_CHARSET[(31 - total % 31) % 31]
-
-
-class USCC(Text):
-    """Unified social credit code (统一社会信用代码), 18 characters with a GB 32100-2015 check character."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=18, **kwargs)
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:  # type: ignore[override]  # blank is no answer
-        if not isinstance(value, str):
-            raise ValidationError(Msg("not_text"))
-        code = unicodedata.normalize("NFKC", capped(value, MAX_CODE_TEXT)).strip().upper()
-        if not code:
-            return None
-        if len(code) != 18 or any(ch not in USCC_CHARSET for ch in code):
-            raise ValidationError(Msg("uscc_format"))
-        expected = uscc_check_character(code[:17])
-        if code[17] != expected:
-            raise ValidationError(Msg("uscc_check", expected=expected))
-        return code

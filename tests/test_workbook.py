@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 
 from calculator.engine import assess, load_catalogue
 from calculator.engine.model import Assessment
-from calculator.engine.report import FAMILY_NAMES, to_document
+from calculator.engine.report import to_document
+from calculator.engine.report_words import FAMILY_NAMES
 from calculator.engine.texts import MONEY_KINDS, RESULT, STATUS
 from calculator.i18n import gettext
 from calculator.workbook import build_workbook, read_inputs

@@ -19,7 +19,8 @@ from openpyxl import load_workbook
 
 from calculator.engine.enums import Certainty, Family, MoneyKind
 from calculator.engine.model import Adjustment, Estimate
-from calculator.engine.report import FAMILY_NAMES, to_document
+from calculator.engine.report import to_document
+from calculator.engine.report_words import FAMILY_NAMES
 from calculator.i18n import gettext
 from calculator.workbook import build_workbook
 from calculator.workbook.labels import sheet_name

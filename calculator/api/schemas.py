@@ -10,6 +10,8 @@ bytes, not dumps of these schemas (a dump costs as much CPU as the whole assessm
 schemas cannot hide a difference; they are strict (no unknown keys), every key that is always present is
 ``required``, and the tests validate real answers against the served document (tests/test_api.py,
 tests/test_api_contract.py, schemathesis).
+
+Declarative data: schema declarations only (hence over ~400 lines, by design).
 """
 
 from __future__ import annotations

@@ -23,7 +23,6 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import IO, Any
@@ -39,19 +38,17 @@ from calculator.batch.jobs import (
     QueueFull,
     expired,
     owner_key,
-    owns,
-    valid_id,
 )
 from calculator.batch.local import LEAVERS, REAPERS, LocalFolder, alive, remove, this_process
+from calculator.batch.runner_base import RunnerBase, log_failure
 from calculator.batch.task import SCRATCH, failure
-from calculator.batch.texts import BatchFileError
 from calculator.i18n import bilingual
 
 log = logging.getLogger(__name__)
 STATUS, ERRORS = "status.json", "errors.jsonl"
 
 
-class InProcessJobs:
+class InProcessJobs(RunnerBase):
     """Jobs on a small pool of daemon threads in each process; their state in files any process can read."""
 
     def __init__(self, *, folder: Path, execute: Execute, ttl: float = 900.0, max_queued: int = 10,
@@ -95,15 +92,34 @@ class InProcessJobs:
             self._save(directory, status)
         _clear(directory)
 
-    # --- the contract -----------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def upload(self) -> Iterator[Path]:
-        entry = self.local.new_entry("upload")
-        try:
-            yield entry
-        finally:
-            remove(entry)
+    # --- storage for RunnerBase ------------------------------------------------------------------------
+    def _find(self, job_id: str) -> JobStatus | None:
+        return self._load(self._dir(job_id))
 
+    def _remove(self, job_id: str) -> None:
+        remove(self._dir(job_id))
+
+    def _checked(self, job_id: str, status: JobStatus) -> JobStatus:
+        if status.active and not alive(status.process):
+            self._stop(self._dir(job_id), status)
+        return status
+
+    def _error_page(self, job_id: str, start: int, limit: int | None) -> list[dict[str, Any]]:
+        """Read line by line (a long list costs neither memory nor parsing)."""
+        stop = None if limit is None else start + limit
+        try:
+            with (self._dir(job_id) / ERRORS).open(encoding="utf-8") as handle:
+                return [json.loads(line) for line in itertools.islice(handle, start, stop)]
+        except FileNotFoundError:
+            return []
+
+    def _open_result(self, job_id: str) -> IO[bytes] | None:
+        try:
+            return (self._dir(job_id) / RESULT).open("rb")  # still readable if deleted while being sent
+        except FileNotFoundError:
+            return None
+
+    # --- the contract (upload, status, errors, result, delete: RunnerBase) --------------------------------
     def submit(self, request: JobRequest, upload: Path, owner: str) -> str:
         """Take the checked upload (moved into the job's folder) and queue the job, unless ``max_queued`` jobs of
         this server are already waiting or running."""
@@ -121,47 +137,6 @@ class InProcessJobs:
         self._threads().put((job_id, request))
         self._mine.add(job_id)
         return job_id
-
-    def status(self, job_id: str, owner: str) -> JobStatus | None:
-        """The job as any process sees it; None when unknown, expired, deleted or another owner's."""
-        if not valid_id(job_id):
-            return None
-        directory = self._dir(job_id)
-        status = self._load(directory)
-        if status is None or not owns(status.owner, owner):
-            return None
-        if expired(status, 0):
-            remove(directory)
-            return None
-        if status.active and not alive(status.process):
-            self._stop(directory, status)
-        return status
-
-    def errors(self, job_id: str, owner: str, start: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
-        """A page of the rejected-row messages, read line by line (a long list costs neither memory nor parsing)."""
-        if self.status(job_id, owner) is None:
-            return []
-        stop = None if limit is None else start + limit
-        try:
-            with (self._dir(job_id) / ERRORS).open(encoding="utf-8") as handle:
-                return [json.loads(line) for line in itertools.islice(handle, start, stop)]
-        except FileNotFoundError:
-            return []
-
-    def result(self, job_id: str, owner: str) -> IO[bytes] | None:
-        status = self.status(job_id, owner)
-        if status is None or status.state != "done":
-            return None
-        try:
-            return (self._dir(job_id) / RESULT).open("rb")  # still readable if deleted while being sent
-        except FileNotFoundError:
-            return None
-
-    def delete(self, job_id: str, owner: str) -> bool:
-        if self.status(job_id, owner) is None:
-            return False
-        remove(self._dir(job_id))
-        return True
 
     def reap(self) -> None:
         """Delete expired jobs (one period early, so none outlives ``ttl``), fail the jobs of dead processes, and
@@ -248,9 +223,7 @@ class InProcessJobs:
             return
         except Exception as exc:  # the page shows a message; never a 500, never the exception's text
             status.state, status.error = "failed", failure(exc)
-            if not isinstance(exc, BatchFileError):  # a bug: where it happened, never the data it happened on
-                log.error("batch job failed: %s\n%s", type(exc).__name__,
-                          "".join(traceback.format_tb(exc.__traceback__)))
+            log_failure(log, exc)
             _clear(directory)  # a failed job keeps nothing but its state
             with contextlib.suppress(JobGone):
                 self._save(directory, status)

@@ -131,6 +131,12 @@ def unreadable(exc: Exception) -> BatchFileError:
     return BatchFileError("unreadable", detail=type(exc).__name__)
 
 
+def pick_sheet(sheets: list[Any], kind: str | None) -> Any:
+    """The first sheet whose title names the kind (any kind when None), else the first sheet."""
+    wanted = SHEET_NAMES.get(kind or "", SHEET_NAMES["companies"] + SHEET_NAMES["people"])
+    return next((ws for ws in sheets if any(word in ws.title.lower() for word in wanted)), sheets[0])
+
+
 def open_xlsx(path: Path, kind: str | None, limits: SheetLimits | None = None) -> Source:
     from openpyxl import load_workbook
 
@@ -153,12 +159,7 @@ def open_xlsx(path: Path, kind: str | None, limits: SheetLimits | None = None) -
     if not sheets:
         close()
         raise BatchFileError("no_sheet")
-    ws = sheets[0]
-    wanted = SHEET_NAMES.get(kind or "", SHEET_NAMES["companies"] + SHEET_NAMES["people"])
-    for candidate in sheets:
-        if any(word in candidate.title.lower() for word in wanted):
-            ws = candidate
-            break
+    ws = pick_sheet(sheets, kind)
     try:
         scan = sheet_scan(path, ws, scans, limits)
     except BatchFileError:

@@ -21,8 +21,6 @@ import logging
 import secrets
 import threading
 import time
-import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -41,15 +39,12 @@ from calculator.batch.jobs import (
     JobRequest,
     JobStatus,
     QueueFull,
-    expired,
     owner_key,
-    owns,
-    valid_id,
 )
 from calculator.batch.local import LEAVERS, REAPERS, LocalFolder, remove, this_process
+from calculator.batch.runner_base import RunnerBase, log_failure
 from calculator.batch.scripts import ERRORS, FAIL, FINISH, START, SUBMIT, TOUCH
 from calculator.batch.task import failure
-from calculator.batch.texts import BatchFileError
 from calculator.i18n import bilingual
 
 log = logging.getLogger(__name__)
@@ -63,7 +58,7 @@ def _ms(seconds: float) -> int:
     return int(seconds * 1000)
 
 
-class RedisJobs:
+class RedisJobs(RunnerBase):
     """The :class:`~calculator.batch.jobs.JobRunner` on Redis; ``work()`` makes this process a queue worker."""
 
     def __init__(self, url: str, *, folder: Path, execute: Execute, ttl: float = 900.0, max_queued: int = 10,
@@ -105,15 +100,25 @@ class RedisJobs:
                          created=float(raw.get("created", 0)), expires=float(raw.get("expires", 0)),
                          name=raw.get("name", RESULT), owner=raw.get("owner", ""), process=raw.get("process", ""))
 
-    # --- the contract -----------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def upload(self) -> Iterator[Path]:
-        entry = self.local.new_entry("upload")
-        try:
-            yield entry
-        finally:
-            remove(entry)
+    # --- storage for RunnerBase ------------------------------------------------------------------------
+    def _find(self, job_id: str) -> JobStatus | None:
+        raw = self._raw(job_id)
+        return self._status(job_id, raw) if raw else None
 
+    def _checked(self, job_id: str, status: JobStatus) -> JobStatus:
+        if status.active and self._lost(job_id, status):
+            status = self._status(job_id, self._raw(job_id))
+        return status
+
+    def _error_page(self, job_id: str, start: int, limit: int | None) -> list[dict[str, Any]]:
+        stop = -1 if limit is None else start + limit - 1
+        return [json.loads(line) for line in self.redis.lrange(self._keys(job_id)["errors"], start, stop)]
+
+    def _open_result(self, job_id: str) -> IO[bytes] | None:
+        data = self.redis.get(self._keys(job_id)["result"])
+        return io.BytesIO(data) if data is not None else None
+
+    # --- the contract (upload, status, errors, result, delete: RunnerBase) --------------------------------
     def submit(self, request: JobRequest, upload: Path, owner: str) -> str:
         """Store the upload and the job's state in Redis (atomically refused at ``max_queued`` waiting or running
         jobs), then queue the job; the local upload is deleted."""
@@ -138,39 +143,6 @@ class RedisJobs:
             self._remove(job_id)
             raise
         return job_id
-
-    def status(self, job_id: str, owner: str) -> JobStatus | None:
-        if not valid_id(job_id):
-            return None
-        raw = self._raw(job_id)
-        if not raw or not owns(raw.get("owner"), owner):
-            return None
-        status = self._status(job_id, raw)
-        if expired(status, 0):
-            self._remove(job_id)
-            return None
-        if status.active and self._lost(job_id, status):
-            status = self._status(job_id, self._raw(job_id))
-        return status
-
-    def errors(self, job_id: str, owner: str, start: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
-        if self.status(job_id, owner) is None:
-            return []
-        stop = -1 if limit is None else start + limit - 1
-        return [json.loads(line) for line in self.redis.lrange(self._keys(job_id)["errors"], start, stop)]
-
-    def result(self, job_id: str, owner: str) -> IO[bytes] | None:
-        status = self.status(job_id, owner)
-        if status is None or status.state != "done":
-            return None
-        data = self.redis.get(self._keys(job_id)["result"])
-        return io.BytesIO(data) if data is not None else None
-
-    def delete(self, job_id: str, owner: str) -> bool:
-        if self.status(job_id, owner) is None:
-            return False
-        self._remove(job_id)
-        return True
 
     def reap(self) -> None:
         """Delete the jobs that are due (one period early), fail those whose worker died, clean local leftovers."""
@@ -259,9 +231,7 @@ class RedisJobs:
         except JobGone:
             pass
         except Exception as exc:  # the page shows a message; nothing of the file's data is logged
-            if not isinstance(exc, BatchFileError):
-                log.error("batch job failed: %s\n%s", type(exc).__name__,
-                          "".join(traceback.format_tb(exc.__traceback__)))
+            log_failure(log, exc)
             self._fail(job_id, "failed", failure(exc))
         finally:
             sink.stopped.set()

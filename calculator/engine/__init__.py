@@ -7,6 +7,7 @@ change without notice.
 """
 
 from calculator.engine.case_check import validate_cases
+from calculator.engine.catalogue import Catalogue
 from calculator.engine.changes import (
     NO_SOURCE,
     change_doc,
@@ -35,8 +36,9 @@ from calculator.engine.enums import (
 )
 from calculator.engine.evaluate import assess
 from calculator.engine.loader import TableError, default_root, load_catalogue
-from calculator.engine.model import Assessment, Catalogue, ProgramResult, SubjectResult
-from calculator.engine.report import CERTAINTY, DISCLAIMER, FAMILIES, FAMILY_NAMES, FIELDS, Reporter, cents, to_document
+from calculator.engine.model import Assessment, ProgramResult, SubjectResult
+from calculator.engine.report import Reporter, to_document
+from calculator.engine.report_words import CERTAINTY, DISCLAIMER, FAMILIES, FAMILY_NAMES, FIELDS, cents
 from calculator.engine.texts import CONFIDENCE, MONEY_KINDS, RESULT, STATUS
 from calculator.engine.totals import MoneyTotals, Totals, compute_totals
 

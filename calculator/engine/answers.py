@@ -22,11 +22,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from calculator.engine.catalogue import Program
 from calculator.engine.criteria import Compiled, FigureThreshold, Threshold
 from calculator.engine.derived import INFINITY, add_months, add_years, default_tax_year
 from calculator.engine.enums import DerivedKind, Operator
 from calculator.engine.gaps import WHOLE_UNITS
-from calculator.engine.model import Program
 from calculator.engine.reference import ReferenceTable
 from calculator.engine.specs import BandRow, DerivedSpec, SizeClassRow
 from schemas.fields import MAX_AREA, MAX_MONEY

@@ -15,8 +15,8 @@ from marshmallow import ValidationError
 
 from calculator.engine.benefits import REGISTRY, resolve
 from calculator.engine.cases import Case, CaseSchema, case_input
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import Subject
-from calculator.engine.model import Catalogue, Program
 from calculator.engine.texts import FLAGS
 from calculator.engine.validate import flatten, read_toml
 from schemas.messages import flatten_errors

@@ -21,9 +21,10 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from calculator.engine.catalogue import Catalogue
 from calculator.engine.enums import Outcome, SideKind, Status, Subject
 from calculator.engine.evaluate import assess
-from calculator.engine.model import Catalogue, Gap, ProgramResult, SubjectResult
+from calculator.engine.model import Gap, ProgramResult, SubjectResult
 from calculator.engine.shape_fields import Choice, Number, TableDate
 from calculator.engine.validate import TableError
 from calculator.i18n import fill
@@ -228,10 +229,41 @@ def reason_text_problems(catalogue: Catalogue, subject: SubjectResult, result: P
 
 
 def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
+    """Every way `result` differs from the golden case's `expect` table, one sentence each."""
+    problems = compare_status(result, expect)
+    problems += compare_amount(result, expect)
+    problems += compare_flags(result, expect)
+    problems += compare_items(result, expect)
+    problems += compare_gaps(result.gaps, expect.get("gaps", []))
+    problems += compare_money(result, expect)
+    if "self_check" in expect:
+        problems += compare_self_check(result, expect["self_check"])
+    return problems
+
+
+def compare_status(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
+    """The status, the missing inputs, the failed criteria and the stacking exclusion."""
     problems = []
     if result.status != expect["status"]:
         problems.append(f"status {result.status!r}, expected {expect['status']!r} "
                         f"(missing={result.missing}, failed={result.reasons})")
+    for name in expect.get("missing", []):
+        if name not in result.missing:
+            problems.append(f"missing should include {name!r}, got {result.missing}")
+    failed = result.reasons
+    if "failed" in expect and sorted(expect["failed"]) != sorted(failed):
+        problems.append(f"failed criteria {failed}, expected {expect['failed']}")
+    if "excluded_by" in expect and (result.excluded_by is None or result.excluded_by.group != expect["excluded_by"]):
+        problems.append(f"excluded_by {result.excluded_by and result.excluded_by.group!r}, "
+                        f"expected {expect['excluded_by']!r}")
+    if expect.get("included") and result.excluded_by is not None:
+        problems.append(f"should not be excluded, but excluded by {result.excluded_by.group}")
+    return problems
+
+
+def compare_amount(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
+    """The low/high estimate and the kind of amount (unknown, non-monetary, none)."""
+    problems = []
     estimate = result.benefit.estimate if result.benefit else None
     if "low" in expect or "high" in expect:
         if estimate is None:
@@ -247,36 +279,25 @@ def compare(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
         problems.append("benefit should be non-monetary")
     if amount == "none" and result.estimate is not None:
         problems.append(f"expected no amount, got {result.estimate}")
-    for name in expect.get("missing", []):
-        if name not in result.missing:
-            problems.append(f"missing should include {name!r}, got {result.missing}")
+    return problems
+
+
+def compare_flags(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
+    """Flags that must be raised and flags that must not."""
     codes = [f.code for f in result.flags]
-    for code in expect.get("flags", []):
-        if code not in codes:
-            problems.append(f"flag {code!r} absent; flags {codes}")
-    for code in expect.get("not_flags", []):
-        if code in codes:
-            problems.append(f"flag {code!r} should be absent")
-    failed = result.reasons
-    if "failed" in expect and sorted(expect["failed"]) != sorted(failed):
-        problems.append(f"failed criteria {failed}, expected {expect['failed']}")
-    if "excluded_by" in expect and (result.excluded_by is None or result.excluded_by.group != expect["excluded_by"]):
-        problems.append(f"excluded_by {result.excluded_by and result.excluded_by.group!r}, "
-                        f"expected {expect['excluded_by']!r}")
-    if expect.get("included") and result.excluded_by is not None:
-        problems.append(f"should not be excluded, but excluded by {result.excluded_by.group}")
+    problems = [f"flag {code!r} absent; flags {codes}" for code in expect.get("flags", []) if code not in codes]
+    problems += [f"flag {code!r} should be absent" for code in expect.get("not_flags", []) if code in codes]
+    return problems
+
+
+def compare_items(result: ProgramResult, expect: dict[str, Any]) -> list[str]:
+    """Benefit items (English text) that must and must not appear."""
     got_items = sorted(fill(i.item.text["en"], dict(i.params), "en") if i.params else i.item.text["en"]
                        for i in (result.benefit.items if result.benefit else []))
-    for text in expect.get("items", []):
-        if not any(text in g for g in got_items):
-            problems.append(f"no item containing {text!r}; items {got_items}")
-    for text in expect.get("not_items", []):
-        if any(text in g for g in got_items):
-            problems.append(f"an item contains {text!r}, which should be absent")
-    problems += compare_gaps(result.gaps, expect.get("gaps", []))
-    problems += compare_money(result, expect)
-    if "self_check" in expect:
-        problems += compare_self_check(result, expect["self_check"])
+    problems = [f"no item containing {text!r}; items {got_items}"
+                for text in expect.get("items", []) if not any(text in g for g in got_items)]
+    problems += [f"an item contains {text!r}, which should be absent"
+                 for text in expect.get("not_items", []) if any(text in g for g in got_items)]
     return problems
 
 

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.derived import add_years
-from calculator.engine.model import Catalogue, Program
 from calculator.engine.specs import CriterionSpec, FigureSpec, ProgramSpec, Sources, Text
 from calculator.i18n import N_, gettext, t
 

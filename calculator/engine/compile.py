@@ -1,5 +1,5 @@
 """Compile validated rule tables (:class:`~calculator.engine.specs.Tables`) into a runnable
-:class:`~calculator.engine.model.Catalogue`: reference look-ups, value getters, criteria as generated code,
+:class:`~calculator.engine.catalogue.Catalogue`: reference look-ups, value getters, criteria as generated code,
 benefit formulas. Nothing here checks tables: :mod:`.validate` has refused anything this could trip on."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from calculator.engine import benefits
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.criteria import (
     Compiled,
     CompiledWhen,
@@ -17,7 +18,7 @@ from calculator.engine.criteria import (
 )
 from calculator.engine.derived import Value, derived_value, input_value
 from calculator.engine.enums import Subject
-from calculator.engine.model import Catalogue, Figure, Program
+from calculator.engine.model import Figure
 from calculator.engine.reference import ReferenceTable
 from calculator.engine.specs import (
     BandLookup,

@@ -9,8 +9,8 @@ from enum import StrEnum
 from typing import Any
 
 from calculator.engine.benefits import REGISTRY, resolve
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import Confidence
-from calculator.engine.model import Catalogue, Program
 from calculator.engine.specs import BandLookup, BenefitSpec, ByConditionParams, CriterionSpec, FigureRef, Text
 
 

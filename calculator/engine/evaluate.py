@@ -9,17 +9,16 @@ from dataclasses import replace
 from typing import Any
 
 from calculator.engine.benefits import Context
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.criteria import combine_all, combine_any
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
 from calculator.engine.model import (
     Assessment,
-    Catalogue,
     CriterionResult,
     Flag,
     NotInForce,
-    Program,
     ProgramResult,
     SubjectResult,
     WindowStatus,
@@ -130,42 +129,17 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         criteria = [c.fast(subject, as_of, day) for c in program.criteria]
     overall, relevant, reasons = judge(program, criteria, flags)
     flags += table_flags(program, subject, as_of, day, criteria, reasons)
-    for crit in relevant:
-        if crit.result is None:
-            for name in crit.missing:
-                if name not in missing:
-                    missing.append(name)
-            if isinstance(crit.note, Flag):  # an engine sentence saying why it is open (e.g. expiry year pending)
-                flags.append(crit.note)
+    collect_open(relevant, missing, flags)
     if overall is False:
-        failed = [c.confidence for c in criteria if c.id in reasons]
-        result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None,
-                               Confidence.strongest(*failed), [], None, window, None, reasons, day)
-        add_confidence_flag(result)
-        failed_ops = {c.op for c in criteria if c.result is False}
-        if with_gaps and (program.numeric_ops & failed_ops or program.condition_gaps & set(reasons)):
-            def again(changed: Mapping[str, Any]) -> ProgramResult:
-                return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
-
-            result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
-        if with_gaps and program.self_check:
-            result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
-                                               _UNITS[program.subject])
-        return result
+        return not_eligible(catalogue, program, subject, as_of, tax_year, resolved, with_gaps,
+                            criteria, flags, reasons, window, day)
     ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
     benefit = program.benefit.compute(subject, ctx)
     for name in benefit.missing:
         if name not in missing:
             missing.append(name)
     flags.extend(benefit.flags)
-    status = Status.ELIGIBLE if overall is True and not missing else Status.NEEDS_INFO
-    if status == Status.ELIGIBLE and spec.outcome:
-        status = spec.outcome.max_status
-        flags.append(Flag(code=spec.outcome.code, text=spec.outcome.text))
-    if overall is True and program.has_branches:
-        met = [b for b in spec.branches if all(c.result is True for c in criteria if c.branch == b.id)]
-        if met and met[0].flag:
-            flags.append(Flag(code=met[0].flag, text=met[0].flag_text or met[0].text))
+    status = decided_status(program, overall, criteria, missing, flags)
     # Only decided criteria used their figures; UNCONFIRMED ones can only have withheld, never granted.
     used: list[Confidence] = [c.confidence for c in criteria
                               if c.result is not None and c.confidence != Confidence.UNCONFIRMED]
@@ -180,6 +154,52 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject])
     return result
+
+
+def collect_open(relevant: list[CriterionResult], missing: list[str], flags: list[Flag]) -> None:
+    """Add the inputs open criteria still need to `missing`, and their engine sentences to `flags`."""
+    for crit in relevant:
+        if crit.result is None:
+            for name in crit.missing:
+                if name not in missing:
+                    missing.append(name)
+            if isinstance(crit.note, Flag):  # an engine sentence saying why it is open (e.g. expiry year pending)
+                flags.append(crit.note)
+
+
+def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date, tax_year: int,
+                 resolved: dict[str, ProgramResult], with_gaps: bool, criteria: list[CriterionResult],
+                 flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
+    """A failed program's result, with what would change it (near misses) and the self-check beside it."""
+    failed = [c.confidence for c in criteria if c.id in reasons]
+    result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None,
+                           Confidence.strongest(*failed), [], None, window, None, reasons, day)
+    add_confidence_flag(result)
+    failed_ops = {c.op for c in criteria if c.result is False}
+    if with_gaps and (program.numeric_ops & failed_ops or program.condition_gaps & set(reasons)):
+        def again(changed: Mapping[str, Any]) -> ProgramResult:
+            return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
+
+        result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
+    if with_gaps and program.self_check:
+        result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
+                                           _UNITS[program.subject])
+    return result
+
+
+def decided_status(program: Program, overall: bool | None, criteria: list[CriterionResult], missing: list[str],
+                   flags: list[Flag]) -> Status:
+    """Eligible or needs-info, capped by the table's outcome; adds the outcome's and the met branch's flag."""
+    spec = program.spec
+    status = Status.ELIGIBLE if overall is True and not missing else Status.NEEDS_INFO
+    if status == Status.ELIGIBLE and spec.outcome:
+        status = spec.outcome.max_status
+        flags.append(Flag(code=spec.outcome.code, text=spec.outcome.text))
+    if overall is True and program.has_branches:
+        met = [b for b in spec.branches if all(c.result is True for c in criteria if c.branch == b.id)]
+        if met and met[0].flag:
+            flags.append(Flag(code=met[0].flag, text=met[0].flag_text or met[0].text))
+    return status
 
 
 def in_force(program: Program, as_of: dt.date, tax_year: int,

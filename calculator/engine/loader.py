@@ -10,8 +10,8 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+from calculator.engine.catalogue import Catalogue
 from calculator.engine.compile import compile_tables
-from calculator.engine.model import Catalogue
 from calculator.engine.validate import TableError, read_toml, validate_tables
 
 __all__ = ["TableError", "default_root", "load_catalogue", "read_toml"]

@@ -10,8 +10,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
+from calculator.engine.catalogue import Program
 from calculator.engine.enums import MoneyKind
-from calculator.engine.model import Estimate, Program
+from calculator.engine.model import Estimate
 from calculator.engine.questions import Question, Ranking, Stake
 from calculator.i18n import N_, formatting, t
 

@@ -28,10 +28,11 @@ from decimal import Decimal
 from typing import Any
 
 from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.describe import field_usage
 from calculator.engine.enums import EXCLUSIVE, BenefitKind, MoneyKind, Outcome, Status, Subject
 from calculator.engine.evaluate import evaluate_program, inherit
-from calculator.engine.model import Assessment, Catalogue, Estimate, Program, ProgramResult, SubjectResult
+from calculator.engine.model import Assessment, Estimate, ProgramResult, SubjectResult
 from calculator.engine.stacking import apply_stacking
 from schemas.profile import field_catalogue
 

@@ -2,28 +2,21 @@
 
 See ``docs/contract.md`` for the keys. Money is given as numbers rounded half-up to 2 decimals
 (``low``/``high``) plus a display string for the chosen language.
+
+The words and number forms are in :mod:`.report_words`, criteria/flags/gaps in :mod:`.report_criteria`, totals in
+:mod:`.report_totals`; their public names are re-exported here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import string
-from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from calculator import __version__
-from calculator.engine.criteria import Compiled
-from calculator.engine.enums import Family, GapDirection, Outcome, SideKind, Status, Subject, WindowState
+from calculator.engine.catalogue import Catalogue, Program
+from calculator.engine.enums import Outcome, SideKind, Status, Subject, WindowState
 from calculator.engine.model import (
     Assessment,
-    Catalogue,
-    CriterionResult,
-    Estimate,
-    Flag,
-    Gap,
     Period,
-    Program,
     ProgramResult,
     SelfCheckResult,
     SideFigure,
@@ -32,78 +25,40 @@ from calculator.engine.model import (
 )
 from calculator.engine.question_report import questions_doc
 from calculator.engine.questions import AssessmentQuestions, rank_assessment
+from calculator.engine.report_criteria import CriteriaTexts
+from calculator.engine.report_totals import TotalsTexts
+from calculator.engine.report_words import (
+    AMOUNT,
+    CERTAINTY,
+    CHECKED,
+    DISCLAIMER,
+    FAMILIES,
+    FAMILY_NAMES,
+    FIELDS,
+    RESULT_CODES,
+    SENTENCE,
+    TOTAL_WORDS,
+    cents,
+    estimate_doc,
+    plain,
+    sentence_pattern,
+)
 from calculator.engine.size_class import size_class_doc
 from calculator.engine.texts import (
-    GAP,
     ITEM_TYPES,
     MONEY_KINDS,
     NOT_IN_FORCE,
-    OPS,
     RESULT,
     SELF_CHECK_OUTCOMES,
     SIDE,
     STATUS,
     WINDOW,
-    render_flag,
 )
-from calculator.engine.totals import KindSum, MoneyTotals, Sum, compute_totals
-from calculator.i18n import N_, fill, formatting, gettext, lang_of, t
-from calculator.i18n.words import SOURCE_QUALITY, clauses, field_label, sentences
-from schemas.profile import field_catalogue
-
-FAMILIES = tuple(Family)
-FAMILY_NAMES = {
-    "financial_support": N_("Financial support"),
-    "talent": N_("Talent housing and subsidies"),
-    "procurement": N_("Government procurement and early adoption"),
-    "regulatory": N_("Regulatory permissions and obligations"),
-}
-CERTAINTY = {
-    "determined": N_("Determined (follows from a formula)"),
-    "competitive": N_("Competitive (\"up to\")"),
-    "not_monetary": N_("Not monetary"),
-}
-AMOUNT = {"not_monetary": N_("not monetary"), "needs_info": N_("needs information"), "up_to": N_("up to {amount}")}
-# How the totals of one kind of money read: determined and "up to" apart, unknown amounts counted.
-TOTAL_WORDS = {
-    "determined": N_("{amount} determined"),
-    "competitive": N_("up to {amount} competitive"),
-    "unknown": N_("{count} with amount unknown"),
-    "later_years": N_("up to {amount} over later years"),
-    "if_certified": N_("about {amount} a year"),
-}
-SENTENCE = N_("{condition}: {value} → {result}")  # one criterion: the condition, the answer, the result
-DISCLAIMER = N_("An estimate, not a decision: eligibility and amounts are decided by the issuing authorities. "
-                "Competitive programs are \"up to\" amounts. Figures marked as not yet checked against the official "
-                "text rest on secondary sources.")
-CHECKED = N_("Sources checked {checked_date}")  # the reference revision is stated once per page and document
-FIELDS = field_catalogue()
-RESULT_CODES = {True: "met", False: "not_met", None: "unknown"}
+from calculator.i18n import fill, formatting, gettext, lang_of, t
+from calculator.i18n.words import SOURCE_QUALITY, sentences
 
 
-def sentence_pattern(template: str) -> tuple[str, tuple[int, ...] | None]:
-    """A translated criterion sentence as a %-pattern, and where its fields come from in (condition, value,
-    result) when a translation orders them differently (None: in that order). It is filled for every criterion
-    of every document: ``%`` with a tuple is several times faster than ``str.format`` with names."""
-    parts = list(string.Formatter().parse(template))
-    pattern = "".join(literal.replace("%", "%%") + ("%s" if name is not None else "") for literal, name, _, _ in parts)
-    names = ("condition", "value", "result")
-    picks = tuple(names.index(name) for _, name, _, _ in parts if name is not None)
-    return pattern, None if picks == (0, 1, 2) else picks
-
-
-def cents(amount: Decimal) -> float:
-    return float(Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-
-
-def estimate_doc(estimate: Estimate | None, lang: str) -> dict[str, Any] | None:
-    if estimate is None:
-        return None
-    return {"low": cents(estimate.low), "high": cents(estimate.high), "currency": "CNY",
-            "text": formatting.money_range(estimate.low, estimate.high, lang)}
-
-
-class Reporter:
+class Reporter(CriteriaTexts, TotalsTexts):
     """Renders results for one catalogue in one language."""
 
     def __init__(self, catalogue: Catalogue, lang: str) -> None:
@@ -115,173 +70,6 @@ class Reporter:
         self._results = {key: gettext(msgid, self.lang) for key, msgid in RESULT.items()}
         self._status = {key: gettext(msgid, self.lang) for key, msgid in STATUS.items()}
 
-    # --- labels -----------------------------------------------------------------------------------
-    def label(self, subject: str, name: str) -> str:
-        """An input's label (a profile field's, or a derived figure's from the tables), made once per language."""
-        key = ("label", subject, name)
-        found = self._texts.get(key)
-        if found is None:
-            meta = FIELDS[subject].get(name)
-            derived = self.catalogue.derived.get(name)
-            found = field_label(meta, self.lang) if meta is not None else \
-                derived.label[self.lang] if derived else name
-            self._texts[key] = found
-        return str(found)
-
-    def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
-        derived = self.catalogue.derived.get(name)
-        table = FIELDS[subject].get(name, {}).get("table") or (derived.names_table if derived else None)
-        return self.catalogue.reference[table].names if table in self.catalogue.reference else None
-
-    # --- pieces -----------------------------------------------------------------------------------
-    def sentence(self, subject: str, crit: CriterionResult) -> str:
-        """One criterion as a sentence: the condition, the value given, and the result.
-
-        Sentences for answers that recur (codes, yes/no, lists of codes) are remembered per reporter, so a
-        batch of thousands of rows renders each distinct one once.
-        """
-        condition, _label, names = self.criterion_texts(subject, crit.criterion)
-        key = None
-        value = crit.actual
-        if isinstance(value, list):
-            value = tuple(value)
-        if value is None or isinstance(value, str | bool | tuple):
-            key = (crit.criterion, value, crit.result)
-            found = self._sentences.get(key)
-            if found is not None:
-                return found
-        text = self.sentence_text(condition, formatting.value(crit.actual, crit.criterion.unit, self.lang, names),
-                                  crit.result)
-        if key is not None and len(self._sentences) < 50_000:
-            self._sentences[key] = text
-        return text
-
-    def sentence_text(self, condition: str, actual: str, result: bool | None) -> str:
-        """"condition: value → met" in this language (the one place the sentence is put together)."""
-        pattern, picks = self._sentence
-        args = (condition, actual, self._results[result])
-        return pattern % (args if picks is None else tuple(args[i] for i in picks))
-
-    def criterion_texts(self, subject: str, compiled: Compiled) -> tuple[str, str, dict[str, dict[str, str]] | None]:
-        """A criterion's condition, its input's label and the names of its codes: catalogue texts, made once."""
-        key = ("criterion", subject, compiled)
-        found = self._texts.get(key)
-        if found is None:
-            found = self._texts[key] = (compiled.text[self.lang], self.label(subject, compiled.field),
-                                        self.names(subject, compiled.field))
-        return found
-
-    def required_text(self, subject: str, crit: CriterionResult, names: dict[str, dict[str, str]] | None) -> str:
-        """"at least CNY 5,000,000" and the like. The required value always comes from the tables (a literal, a
-        band or a dated figure), so the text is remembered per criterion and value."""
-        try:
-            key = ("required", crit.criterion, crit.required)
-            found = self._texts.get(key)
-        except TypeError:  # an unhashable value: format it every time
-            key, found = None, None
-        if found is None:
-            shown = formatting.value(crit.required, crit.criterion.unit, self.lang, names)
-            found = gettext(OPS[crit.criterion.op], self.lang).format(value=shown)
-            if key is not None:
-                self._texts[key] = found
-        return found
-
-    def criterion(self, subject: str, crit: CriterionResult) -> dict[str, Any]:
-        lang, compiled = self.lang, crit.criterion
-        condition, input_label, names = self.criterion_texts(subject, compiled)
-        actual = formatting.value(crit.actual, compiled.unit, lang, names)
-        doc: dict[str, Any] = {
-            "id": crit.id, "result": RESULT_CODES[crit.result], "required": self.required_text(subject, crit, names),
-               "actual": actual, "text": self.sentence_text(condition, actual, crit.result), "condition": condition,
-               "input": compiled.field,
-               "input_label": input_label, "branch": compiled.branch, "confidence": str(crit.confidence)}
-        if crit.note:
-            doc["note"] = render_flag(crit.note, lang) if isinstance(crit.note, Flag) else crit.note[lang]
-        see_also = compiled.spec.see_also
-        if see_also is not None:
-            doc["see_also"] = {"program": see_also.program,
-                               "name": self.catalogue.programs[see_also.program].spec.name[lang],
-                               "text": see_also.text[lang]}
-        return doc
-
-    def conditions(self, program: Program) -> dict[str, str]:
-        """A program's condition texts by criterion id (for "also needs: …")."""
-        key = ("conditions", program.id)
-        found = self._texts.get(key)
-        if found is None:
-            found = self._texts[key] = {c.id: c.text[self.lang] for c in [*program.criteria, *program.self_check]}
-        return found
-
-    def flag_text(self, subject: str, item: Flag) -> str:
-        """A flag in this language; a question named by its field (``question``, ``*_field``) is named by its label,
-        as on the form."""
-        named = {key: self.label(subject, value) for key, value in item.params.items()
-                 if (key == "question" or key.endswith("_field")) and isinstance(value, str)}
-        if named:
-            item = replace(item, params={**item.params, **named})
-        return render_flag(item, self.lang)
-
-    def flag_doc(self, subject: str, item: Flag) -> dict[str, Any]:
-        doc: dict[str, Any] = {"code": item.code, "text": self.flag_text(subject, item)}
-        if item.confidence is not None:
-            doc["confidence"] = str(item.confidence)
-        if "program_id" in item.params:
-            doc["program"] = item.params["program_id"]
-        return doc
-
-    def gap(self, subject: str, gap: Gap, program: Program, if_certified: bool = False) -> dict[str, Any]:
-        """A near miss as a sentence; ``if_certified``: a self-check's, whose unlock is the if-certified figure."""
-        lang = self.lang
-        unit = gap.unit if gap.unit != "%" else "percent"
-
-        def fmt(value: Any) -> str:
-            if value is None:
-                return ""
-            if gap.unit == "%":
-                return f"{formatting.number(value, lang)}%"
-            return formatting.value(value, unit, lang)
-
-        label = self.label(subject, gap.input)
-        params: dict[str, Any] = {}
-        template = ""
-        if gap.direction == GapDirection.CONDITION:
-            pass  # the table's own sentence says what to do
-        elif gap.ratio is not None:
-            ratio = gap.ratio
-            spec = self.catalogue.derived[ratio.name]
-            params = {"label": self.label(subject, ratio.name),
-                      "current": formatting.percent(ratio.current, lang),
-                      "required": formatting.percent(ratio.required, lang), "change": fmt(gap.change),
-                      "input": (spec.numerator_label or {}).get(lang, label),
-                      "other": (spec.denominator_label or {}).get(lang, self.label(subject, ratio.other)),
-                      "other_value": formatting.value(ratio.other_value, ratio.other_unit, lang)}
-            template = GAP["ratio_increase" if gap.direction == GapDirection.INCREASE else "ratio_decrease"]
-        elif gap.direction in (GapDirection.WAIT, GapDirection.EXPIRED):
-            params = {"label": gap.criterion_text[lang], "current": formatting.value(gap.current, gap.unit, lang),
-                      "required": formatting.value(gap.required, gap.unit, lang), "on_date": gap.on_date}
-            template = GAP[gap.direction]
-        else:
-            params = {"label": label, "current": fmt(gap.current), "required": fmt(gap.required),
-                      "change": fmt(gap.change)}
-            template = GAP[gap.direction]
-        text = t(template, lang, **params) if template else gap.text[lang]
-        if gap.unlocks is not None and gap.unlocks_status == Status.ELIGIBLE and if_certified:
-            text = t(GAP["if_certified"], lang, text=text,
-                     amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
-        elif gap.unlocks is not None and gap.unlocks_status == Status.ELIGIBLE:
-            key = "unlocks" if gap.unlocks.low == gap.unlocks.high else "unlocks_range"
-            text = t(GAP[key], lang, text=text,
-                     amount=formatting.money_range(gap.unlocks.low, gap.unlocks.high, lang))
-        if gap.also_needs:
-            names = self.conditions(program)
-            others = clauses((names.get(c, c) for c in gap.also_needs), lang)
-            text = t(GAP["also_needs"], lang, text=text, others=others)
-        return {"criterion": gap.criterion, "input": gap.input, "input_label": label, "unit": gap.unit,
-                "current": _plain(gap.current), "required": _plain(gap.required), "change": _plain(gap.change),
-                "direction": str(gap.direction), "on_date": gap.on_date.isoformat() if gap.on_date else None,
-                "unlocks": estimate_doc(gap.unlocks, lang) if gap.unlocks_status == Status.ELIGIBLE else None,
-                "unlocks_status": str(gap.unlocks_status) if gap.unlocks_status else None,
-                "also_needs": gap.also_needs, "text": text}
 
     def window(self, state: WindowStatus) -> dict[str, Any]:
         lang = self.lang
@@ -468,53 +256,6 @@ class Reporter:
                 "gaps": [self.gap(kind, g, program, if_certified=True) for g in check.gaps],
                 "if_certified": if_certified}
 
-    # --- totals -----------------------------------------------------------------------------------
-    def totals(self, subjects: list[SubjectResult]) -> dict[str, Any]:
-        """Totals after stacking by kind of money and certainty (computed in :mod:`.totals`), as the document
-        gives them: see ``docs/contract.md``."""
-        lang = self.lang
-        found = compute_totals(subjects)
-        by_family = {family.value: {"name": gettext(FAMILY_NAMES[family], lang), **self.money_doc(values)}
-                     for family, values in found.by_family.items()}
-        adjustments = [{"group": adj.group, "family": str(adj.family), "kind": str(adj.kind),
-                        "certainty": str(adj.certainty), "low": cents(adj.amount.low), "high": cents(adj.amount.high),
-                        "text": adj.text[lang]} for adj in found.adjustments]
-        return {"currency": "CNY", **self.money_doc(found.overall), "by_family": by_family,
-                "adjustments": adjustments}
-
-    def money_doc(self, values: MoneyTotals) -> dict[str, Any]:
-        later, certified = values.later_years, values.if_certified
-        return {"cash": self.kind_doc(values.cash), "tax_this_year": self.kind_doc(values.tax_this_year),
-                "later_years": {**self.sum_doc(later, formatting.money(later.high, self.lang)),
-                                "text": t(TOTAL_WORDS["later_years"], self.lang,
-                                          amount=formatting.money(later.high, self.lang))},
-                "if_certified": {**self.sum_doc(certified, None),
-                                 "text": t(TOTAL_WORDS["if_certified"], self.lang,
-                                           amount=formatting.money_range(certified.low, certified.high, self.lang))},
-                "non_cash": {"programs": values.non_cash}, "obligations": {"programs": values.obligations},
-                "needs_info": values.needs_info}
-
-    def sum_doc(self, values: Sum, text: str | None) -> dict[str, Any]:
-        return {"low": cents(values.low), "high": cents(values.high),
-                "text": text if text is not None else formatting.money_range(values.low, values.high, self.lang),
-                "programs": values.programs}
-
-    def kind_doc(self, values: KindSum) -> dict[str, Any]:
-        """One kind of money: determined and competitive ("up to") apart, and a sentence saying both."""
-        lang = self.lang
-        determined = self.sum_doc(values.determined, None)
-        competitive = self.sum_doc(values.competitive, t(AMOUNT["up_to"], lang,
-                                                         amount=formatting.money(values.competitive.high, lang)))
-        parts = []
-        if values.determined.programs or values.determined.high:
-            parts.append(t(TOTAL_WORDS["determined"], lang, amount=determined["text"]))
-        if values.competitive.programs or values.competitive.high:
-            parts.append(t(TOTAL_WORDS["competitive"], lang, amount=formatting.money(values.competitive.high, lang)))
-        if values.unknown_amounts:
-            parts.append(t(TOTAL_WORDS["unknown"], lang, count=values.unknown_amounts))
-        return {"determined": determined, "competitive": competitive, "unknown_amounts": values.unknown_amounts,
-                "text": clauses(parts, lang) if parts else formatting.money(Decimal(0), lang)}
-
     # --- whole document ---------------------------------------------------------------------------
     def document(self, assessment: Assessment, questions: bool = True) -> dict[str, Any]:
         """The whole document; ``questions=False`` leaves the next questions out (empty) for callers that never
@@ -538,7 +279,7 @@ class Reporter:
         return {
             "as_of": assessment.as_of.isoformat(),
             "tables_version": assessment.tables_version,
-            "reference_revision": _plain(self.catalogue.reference_revision),
+            "reference_revision": plain(self.catalogue.reference_revision),
             "engine_version": __version__,
             "lang": self.lang,
             "company": None if assessment.company is None else {
@@ -553,17 +294,12 @@ class Reporter:
         }
 
 
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value) if value.is_finite() else None
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en",
                 questions: bool = True) -> dict[str, Any]:
     """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``); ``questions=False``
     leaves the next questions out."""
     return Reporter(catalogue, lang).document(assessment, questions)
+
+
+__all__ = ["AMOUNT", "CERTAINTY", "CHECKED", "DISCLAIMER", "FAMILIES", "FAMILY_NAMES", "FIELDS", "RESULT_CODES",
+           "SENTENCE", "TOTAL_WORDS", "Reporter", "cents", "estimate_doc", "sentence_pattern", "to_document"]

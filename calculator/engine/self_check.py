@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from calculator.engine.benefits import Context
+from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import Confidence, Outcome, SelfCheckOutcome, Status
 from calculator.engine.gaps import near_misses
-from calculator.engine.model import BenefitOutcome, Catalogue, Estimate, Program, ProgramResult, SelfCheckResult
+from calculator.engine.model import BenefitOutcome, Estimate, ProgramResult, SelfCheckResult
 
 # How a self-check outcome reads where a program status is expected (near misses re-evaluate through it).
 AS_STATUS = {SelfCheckOutcome.LIKELY: Status.ELIGIBLE, SelfCheckOutcome.NOT_YET: Status.NOT_ELIGIBLE,

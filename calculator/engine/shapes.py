@@ -2,6 +2,9 @@
 confidence), loaded into the typed specs of :mod:`.specs`. Checks that need more than one file (source keys
 exist, fields exist in the profile schema, dated rows do not overlap, no UNCONFIRMED figure priced as an amount)
 live in :mod:`.validate`.
+
+Declarative data: schema declarations of the table format (hence over ~400 lines, by design); the few functions
+here only pick a benefit's parameter schema by kind.
 """
 
 from __future__ import annotations

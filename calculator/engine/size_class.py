@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from calculator.engine.catalogue import Catalogue
 from calculator.engine.derived import size_class_value
 from calculator.engine.enums import DerivedKind, Subject
-from calculator.engine.model import Catalogue
 from calculator.engine.specs import SizeClassRow
 from calculator.i18n import N_, formatting, gettext, t
 from calculator.i18n.words import field_label, quantity

@@ -2,7 +2,7 @@
 
 Each class mirrors one part of the TOML format described in ``docs/tables.md``; attribute names are the TOML
 keys (``effective.from``/``to`` are ``start``/``end``). Optional keys are ``None`` when absent, lists are
-tuples, bilingual texts are ``{"zh": …, "en": …}`` mappings. Declarative data.
+tuples, bilingual texts are ``{"zh": …, "en": …}`` mappings. Declarative data (hence over ~400 lines, by design).
 """
 
 from __future__ import annotations

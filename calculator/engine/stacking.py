@@ -39,6 +39,21 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
     exclusive = [g for g in groups if g.kind in EXCLUSIVE]
     candidates = [m for m in results if results[m].status == Status.ELIGIBLE and any(m in g.members for g in exclusive)]
     sets = [set(g.members) for g in exclusive]
+    best_set = best_combination(candidates, sets, results)
+    exclude_others(exclusive, sets, candidates, best_set, results)
+    flag_pending(exclusive, results)
+    flag_warnings(groups, results)
+    adjustments = []
+    for group in groups:
+        if group.kind == StackingKind.COMBINED_LIMIT:
+            adjustment = combined_limit(group, results, subject)
+            if adjustment is not None:
+                adjustments.append(adjustment)
+    return adjustments
+
+
+def best_combination(candidates: list[str], sets: list[set[str]], results: dict[str, ProgramResult]) -> set[str]:
+    """The maximal legal set of eligible candidates (at most one per exclusive group) worth most."""
     best: Worth | None = None
     best_set: set[str] = set(candidates)
     sizes = range(len(candidates), -1, -1) if len(candidates) > 1 else ()  # 0 or 1 candidate: nothing to choose
@@ -53,6 +68,12 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
             worth = _worth([results[m] for m in combo])
             if best is None or worth > best:
                 best, best_set = worth, chosen
+    return best_set
+
+
+def exclude_others(exclusive: list[StackingGroupSpec], sets: list[set[str]], candidates: list[str],
+                   best_set: set[str], results: dict[str, ProgramResult]) -> None:
+    """Mark each candidate left out of the best set as excluded by its group (and say so on a tie)."""
     for member in candidates:
         if member in best_set:
             continue
@@ -62,6 +83,10 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
         same = [results[m] for m in kept if results[m].estimate == results[member].estimate]
         if same:  # a tie: the first in evaluation order (by program id) is kept, and the excluded one says so
             results[member].flags.append(flag("stacking_tie", kept=program_names(same)))
+
+
+def flag_pending(exclusive: list[StackingGroupSpec], results: dict[str, ProgramResult]) -> None:
+    """A needs-info member of an exclusive group is told which other members it may have to choose between."""
     for group in exclusive:
         members = group.members
         for member in members:
@@ -71,6 +96,10 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
                           if m != member and results[m].status in (Status.ELIGIBLE, Status.NEEDS_INFO)]
                 if others:
                     result.flags.append(flag("exclusive_pending", others=program_names(others)))
+
+
+def flag_warnings(groups: Sequence[StackingGroupSpec], results: dict[str, ProgramResult]) -> None:
+    """Warning groups: when more than one member may apply, each carries the group's sentence."""
     for group in groups:
         if group.kind != StackingKind.WARNING:
             continue
@@ -78,14 +107,6 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
         if len(eligible) > 1:
             for member in eligible:
                 results[member].flags.append(Flag(code=f"stacking_{group.id}", text=group.text))
-    adjustments = []
-    for group in groups:
-        if group.kind == StackingKind.COMBINED_LIMIT:
-            adjustment = combined_limit(group, results, subject)
-            if adjustment is not None:
-                adjustments.append(adjustment)
-    return adjustments
-
 
 def combined_limit(group: StackingGroupSpec, results: dict[str, ProgramResult],
                    subject: Mapping[str, Any]) -> Adjustment | None:

@@ -16,7 +16,7 @@ from calculator.i18n import gettext
 from calculator.workbook.cells import Formula, Sheet
 
 if TYPE_CHECKING:
-    from calculator.workbook.builder import Builder
+    from calculator.workbook.context import BookContext
 
 KINDS = tuple(PRICED_KINDS)
 SIDES = ("later_years", "if_certified")
@@ -54,7 +54,7 @@ def program_ranges(programs: Sheet, headers: dict[str, str]) -> Ranges:
 class TotalsWriter:
     """Writes the three totals tables and the adjustments onto the Summary sheet, in that order."""
 
-    def __init__(self, builder: Builder, sheet: Sheet, programs: Sheet) -> None:
+    def __init__(self, builder: BookContext, sheet: Sheet, programs: Sheet) -> None:
         self.b, self.sheet, self.lang = builder, sheet, builder.lang
         self.totals = builder.doc["totals"]
         self.r = program_ranges(programs, {key: builder.w(key) for key in (

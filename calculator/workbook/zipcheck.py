@@ -200,6 +200,23 @@ def _scan_shared_strings(handle: IO[bytes], part: str, limits: SheetLimits) -> N
     stream(handle, part, start, lambda: counts[2])
 
 
+def _check_bounds(limits: SheetLimits, part: str, outside_limit: int | None, *, in_row: bool, row_number: int,
+                  cells: int, elements: int, since_mark: int, row_cells: int, outside: int) -> None:
+    """The bounds on the current row (or stretch outside rows: ``outside`` before it, ``since_mark`` in it) and on
+    the sheet, in this order."""
+    if in_row:
+        if row_cells > limits.row_cells:
+            raise UnsafeWorkbook("row_cells", row=row_number, limit=limits.row_cells)
+        if since_mark > limits.row_elements:
+            raise UnsafeWorkbook("xml_elements", part=part, limit=limits.row_elements)
+    elif outside_limit is not None and outside + since_mark > outside_limit:
+        raise UnsafeWorkbook("xml_elements", part=part, limit=outside_limit)
+    if cells > limits.cells:
+        raise UnsafeWorkbook("too_many_cells", limit=limits.cells)
+    if in_row and elements > limits.cells * ELEMENTS_PER_CELL:
+        raise UnsafeWorkbook("xml_elements", part=part, limit=limits.cells * ELEMENTS_PER_CELL)
+
+
 def _scan_rows(handle: IO[bytes], part: str, limits: SheetLimits, scan: SheetScan, *, whole: bool,
                outside_limit: int | None = MAX_OUTSIDE) -> None:
     """Count one worksheet's rows and cells as expat streams it. ``whole=False``: stop at ``<dimension>`` (where
@@ -214,17 +231,8 @@ def _scan_rows(handle: IO[bytes], part: str, limits: SheetLimits, scan: SheetSca
 
     def check() -> int:
         """The bounds on the current row (or stretch outside rows) and on the sheet; returns the element count."""
-        if in_row:
-            if cells - cell_mark > limits.row_cells:
-                raise UnsafeWorkbook("row_cells", row=row_number, limit=limits.row_cells)
-            if elements - mark > limits.row_elements:
-                raise UnsafeWorkbook("xml_elements", part=part, limit=limits.row_elements)
-        elif outside_limit is not None and outside + elements - mark > outside_limit:
-            raise UnsafeWorkbook("xml_elements", part=part, limit=outside_limit)
-        if cells > limits.cells:
-            raise UnsafeWorkbook("too_many_cells", limit=limits.cells)
-        if in_row and elements > limits.cells * ELEMENTS_PER_CELL:
-            raise UnsafeWorkbook("xml_elements", part=part, limit=limits.cells * ELEMENTS_PER_CELL)
+        _check_bounds(limits, part, outside_limit, in_row=in_row, row_number=row_number, cells=cells,
+                      elements=elements, since_mark=elements - mark, row_cells=cells - cell_mark, outside=outside)
         return elements
 
     def switch(to_row: bool, here: int) -> None:
