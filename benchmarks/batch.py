@@ -185,9 +185,9 @@ def record(source: str) -> tuple[list[Any], list[list[tuple[str, list[Any]]]]]:
 
     class Recorder(ResultWriter):
         def row(self, key: str, values: list[Any]) -> None:
-            if key == "totals":
+            if key == "summary":
                 groups.append([])
-            if groups and key in ("totals", "matrix", "detail", "rejected"):
+            if groups and key in ("summary", "matrix", "detail", "rejected"):
                 groups[-1].append((key, list(values)))
 
         def save(self, path: Any) -> None:

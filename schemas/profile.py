@@ -361,6 +361,21 @@ class AssessmentInputSchema(Schema):
         return {"company": data.get("company"), "people": data.get("people") or []}
 
 
+# The short first step (issue #14): the few answers that decide which programs are in play at all, in the order
+# they are asked. Company: what it is, where it is registered and operates, when it was founded, its size, its AI
+# activities (compute, corpora, models, products and selling to government, cross-border data), the certificate
+# it holds. Person: residence status, arrival, talent recognitions, where they pay tax and work. Everything else
+# is asked next, ranked by the money it settles (calculator.engine.questions). tests/test_first_step.py checks
+# that every one is used by a program and that what the first step leaves open, the ranked questions settle.
+FIRST_STEP = {
+    "company": ("entity_type", "registration_district", "operating_district", "zone_flags", "founding_date",
+                "employees", "compute_from_non_affiliated", "corpus_purchase_amount", "model_purchase_cost",
+                "supplies_ai_products_or_services", "pi_counterparty_location", "hnte_certified"),
+    "person": ("identity", "introduction_date", "newly_arrived_youth_talent", "talent_category",
+               "holds_foreign_high_end_talent_letter", "pays_iit_in_shenzhen", "employer_zone_flags",
+               "works_in_zone"),
+}
+
 # The order in which a person meets the questions (form sections, template columns): who first, details after.
 SECTION_ORDER = {
     "company": ("identity", "finances", "certifications", "ai", "procurement", "regulatory"),
@@ -369,8 +384,9 @@ SECTION_ORDER = {
 
 
 def field_catalogue() -> dict[str, dict[str, Any]]:
-    """Every profile input by subject (``company`` / ``person``): type, unit, labels, hints, code table; in
-    :data:`SECTION_ORDER` (declaration order within a section)."""
+    """Every profile input by subject (``company`` / ``person``): type, unit, labels, hints, code table, whether it
+    belongs to the short first step (``first_step``, :data:`FIRST_STEP`); in :data:`SECTION_ORDER` (declaration
+    order within a section)."""
     out: dict[str, dict[str, Any]] = {}
     for subject, schema in (("company", CompanySchema), ("person", PersonSchema)):
         metas = {}
@@ -378,6 +394,7 @@ def field_catalogue() -> dict[str, dict[str, Any]]:
             meta = dict(field.metadata)
             meta["type"] = type(field).__name__
             meta["table"] = getattr(field, "table", None)
+            meta["first_step"] = name in FIRST_STEP[subject]
             metas[name] = meta
         order = SECTION_ORDER[subject]
         out[subject] = dict(sorted(metas.items(), key=lambda item: (order.index(item[1]["section"]),

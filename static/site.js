@@ -19,7 +19,48 @@
       block.hidden = !shown;
     }
   }
+  // A link to a question folded under "More questions" opens the fold (browsers without auto-expanding details).
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    for (var el = target; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") { el.open = true; }
+    }
+    if (target) { target.scrollIntoView(); }
+  }
+  // Answering a next question beside the results: the same form post, fetched, and the page's main region swapped
+  // for the new results (no full reload). Anything but a results page coming back is shown the ordinary way.
+  var bypass = false;
+  function answerInPlace(event) {
+    var form = event.target, button = event.submitter;
+    if (bypass || form.id !== "answers" || !button || button.name !== "answered" || !window.fetch) { return; }
+    event.preventDefault();
+    var data = new FormData(form);
+    data.append(button.name, button.value);
+    var main = document.getElementById("main");
+    main.setAttribute("aria-busy", "true");
+    fetch(form.action, {method: "POST", body: data, credentials: "same-origin"}).then(function (response) {
+      return response.ok ? response.text() : Promise.reject(response.status);
+    }).then(function (text) {
+      var fresh = new DOMParser().parseFromString(text, "text/html");
+      var next = fresh.getElementById("main");
+      if (!next || !fresh.getElementById("answers")) { return Promise.reject("not results"); }
+      main.innerHTML = next.innerHTML;
+      document.title = fresh.title;
+      main.removeAttribute("aria-busy");
+      var heading = document.getElementById("next-questions-title") || main;
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({preventScroll: true});
+    }).catch(function () {
+      main.removeAttribute("aria-busy");
+      bypass = true;
+      button.click();
+    });
+  }
+  document.addEventListener("submit", answerInPlace);
+  window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", function () {
+    openTarget();
     document.documentElement.classList.add("js");
     refresh();
     document.addEventListener("change", refresh);

@@ -156,10 +156,11 @@ def by_batch(subjects: list[dict[str, Any]], kind: str, lang: str, tmp_path: Pat
                      "--lang", lang]) == 0
     import openpyxl
 
-    rows = list(openpyxl.load_workbook(target)[sheet_name("totals", lang)].iter_rows(values_only=True))
+    rows = list(openpyxl.load_workbook(target)[sheet_name("summary", lang)].iter_rows(values_only=True))
     first = 3 if kind == "people" else 2  # row, who (and department)
-    assert len(rows) - 1 == len(subjects)
-    return [[float(v) for v in row[first:first + len(MONEY_COLUMNS)]] for row in rows[1:]]
+    rows = [row for row in rows[1:] if isinstance(row[0], int)]  # the rows, not the totals below them
+    assert len(rows) == len(subjects)
+    return [[float(v) for v in row[first:first + len(MONEY_COLUMNS)]] for row in rows]
 
 
 @pytest.mark.parametrize("name", EXAMPLE_FILES)
@@ -206,15 +207,15 @@ def roster(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def batch_results(path: Path) -> tuple[dict[int, dict[str, str]], dict[tuple[int, str], tuple[Any, ...]]]:
-    """From a batch workbook: each row's status text by program id (Status matrix), and each row's program lines
-    (Detail: status, amount text, low, high)."""
+    """From a batch workbook: each row's status text by program id (Status matrix, not its legend), and each row's
+    program lines (Detail: status, amount text, low, high)."""
     book = openpyxl.load_workbook(path, read_only=True)
     names = [ws.title for ws in book.worksheets]
-    matrix = list(book[names[2]].iter_rows(values_only=True))
+    matrix = [row for row in book[names[1]].iter_rows(values_only=True) if row[0] is not None]  # not the legend
     ids = [str(h).rsplit("(", 1)[-1].rstrip(")") if h and str(h).endswith(")") else None for h in matrix[0]]
     statuses = {row[0]: {pid: value for pid, value in zip(ids, row, strict=True) if pid} for row in matrix[1:]}
     details = {(row[0], row[2]): (*row[4:8], None, None)[:4]  # trailing empty cells are not written
-               for row in list(book[names[3]].iter_rows(values_only=True))[1:]}
+               for row in list(book[names[2]].iter_rows(values_only=True))[1:]}
     return statuses, details
 
 

@@ -76,7 +76,7 @@ def filled(catalogue, kind: str, lang: str, profiles: list[dict[str, Any]], name
 def result_sheets(path: Path) -> dict[str, list[tuple]]:
     book = openpyxl.load_workbook(path, read_only=True)
     return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets
-            if ws.title not in ("Summary", "汇总")}
+            if ws.title not in ("About this batch", "批量评估说明")}  # the file's name and the run's facts
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -119,7 +119,7 @@ def test_a_template_filled_with_names_reads_without_rejections_and_assesses_like
     assert names_out == codes_out
     totals = next(rows for title, rows in names_out.items() if w("cash_low", lang) in rows[0])
     columns = [totals[0].index(w(name, lang)) for name in ("cash_low", "cash_high", "tax_low", "tax_high")]
-    for profile, row in zip(profiles, totals[1:], strict=True):
+    for profile, row in zip(profiles, [r for r in totals[1:] if isinstance(r[0], int)], strict=True):
         document = evaluate({"company": profile} if kind == "companies" else {"people": [profile]})
         money = (document["company"] if kind == "companies" else document["people"][0])["totals"]
         expected = [money[kind_]["determined"][end] for kind_ in ("cash", "tax_this_year") for end in ("low", "high")]

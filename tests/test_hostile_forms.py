@@ -60,7 +60,7 @@ def test_a_batch_roster_keeps_them(catalogue, tmp_path):
     src.write_text(HEADER + f"{REF},研发{PRIVATE},phd,mainland,900000,yes,2019-07-01\n", encoding="utf-8")
     summary = run_batch(catalogue, src, tmp_path / "o.xlsx", kind="people", as_of=AS_OF)
     assert (summary.rows_in, summary.assessed) == (1, 1)
-    totals = sheets(tmp_path / "o.xlsx")["Totals"]
+    totals = sheets(tmp_path / "o.xlsx")["Summary"]
     assert (totals[1][1], totals[1][2]) == (REF, f"研发{PRIVATE}")
 
 

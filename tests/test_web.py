@@ -87,7 +87,7 @@ def follow_card(client, page: str, card_id: str):
     assert form, "the results page carries no answers form"
     answers = MultiDict([(html.unescape(n), html.unescape(v)) for n, v in
                          re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', form.group(1))])
-    button = r'<button form="answers"[^>]* formaction="([^"]+)"'
+    button = r'<p class="more"><button[^>]* formaction="([^"]+)"'
     (action,) = re.findall(button, card(page, card_id).group(2))
     return client.post(html.unescape(action), data=answers)
 

@@ -372,6 +372,50 @@ class TotalsSchema(MoneyTotalsFields):
     adjustments = req(fields.List, fields.Nested(AdjustmentSchema), description="Combined limits applied.")
 
 
+class StakeSchema(MoneySchema):
+    open_ended = req(fields.Boolean, description="It can be more: an amount grows with the figure given, or rests "
+                                                 "on answers not given yet.")
+
+
+class ByMoneyKindSchema(Schema):
+    """The money at stake per kind: only the kinds with something at stake are present."""
+
+    cash = fields.Nested(MoneySchema)
+    tax_this_year = fields.Nested(MoneySchema)
+
+
+class SettledProgramSchema(Schema):
+    id = req(fields.String)
+    name = req(fields.String)
+    money_kind = one_of("cash", "tax_this_year", "tax_later_years", "non_cash", "obligation")
+    at_stake = req(fields.Nested, MoneySchema, description="The spread between the program's best and worst outcome "
+                                                           "over the question's answers.")
+    open_ended = req(fields.Boolean)
+    together_with = req(fields.List, fields.Nested(MissingInputSchema),
+                        description="Other inputs the program still needs: the answer settles it with them.")
+
+
+class QuestionSchema(Schema):
+    """An unanswered input, ranked by the money its answer settles (docs/contract.md)."""
+
+    field = req(fields.String, description="The profile field: the same as a program's missing[].field.")
+    label = req(fields.String)
+    kind = one_of("yes_no", "code", "codes", "number", "amount", "date")
+    rank = req(fields.Integer, description="1 for the question worth most.")
+    programs = req(fields.List, fields.Nested(SettledProgramSchema))
+    at_stake = req(fields.Nested, StakeSchema, description="Summed over the programs settled (cash and this year's "
+                                                           "tax; of an exclusive stacking group only the largest).")
+    by_kind = req(fields.Nested, ByMoneyKindSchema)
+    text = req(fields.String, description="\"Settles N programs worth up to CNY X\" in the requested language.")
+
+
+class QuestionsSummarySchema(Schema):
+    programs = req(fields.Integer, description="Programs the questions settle.")
+    at_stake = req(fields.Nested, StakeSchema)
+    by_kind = req(fields.Nested, ByMoneyKindSchema)
+    text = req(fields.String)
+
+
 class SizeClassSchema(Schema):
     code = opt(fields.String, validate=validate.OneOf(("micro", "small", "medium", "large")))
     text = opt(fields.String)
@@ -385,6 +429,8 @@ class CompanySummarySchema(Schema):
     name = opt(fields.String)
     totals = req(fields.Nested, TotalsSchema)
     size_class = opt(fields.Nested, SizeClassSchema, description="The SME size class (2011 standard) and why.")
+    questions = req(fields.List, fields.Nested(QuestionSchema), description="The next questions, best first.")
+    questions_summary = opt(fields.Nested, QuestionsSummarySchema, description="Null when there is nothing to ask.")
 
 
 class PersonSummarySchema(Schema):
@@ -394,6 +440,8 @@ class PersonSummarySchema(Schema):
     inherited_from_company = req(fields.List, fields.Nested(MissingInputSchema),
                                  description="Fields taken from the company (zones, tax year).")
     totals = req(fields.Nested, TotalsSchema)
+    questions = req(fields.List, fields.Nested(QuestionSchema), description="The next questions, best first.")
+    questions_summary = opt(fields.Nested, QuestionsSummarySchema, description="Null when there is nothing to ask.")
 
 
 class AssessmentSchema(Schema):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -27,8 +28,6 @@ from calculator.batch.writer import MAX_DEPARTMENTS, MONEY_COLUMNS, ResultWriter
 from calculator.config import BATCH_MAX_ROWS
 from calculator.engine import (
     DISCLAIMER,
-    MONEY_KINDS,
-    PRICED_KINDS,
     STATUS,
     MoneyTotals,
     Reporter,
@@ -39,7 +38,6 @@ from calculator.engine import (
 )
 from calculator.files import write_output
 from calculator.i18n import N_, bilingual, gettext, lang_of, t
-from calculator.i18n.words import clauses, labelled
 from calculator.service import FieldError, InputRejected, Service, service_for
 from calculator.workbook.zipcheck import SheetLimits
 
@@ -338,12 +336,12 @@ def _write_result(reporter: Reporter, writer: ResultWriter, result: SubjectResul
     department = result.department if people else None
     found = compute_totals([result]).overall
     money = money_columns(found)
-    text = clauses([labelled(gettext(MONEY_KINDS[kind], lang), reporter.kind_doc(found.kind(kind))["text"], lang)
-                    for kind in PRICED_KINDS], lang)
-    eligible = sum(1 for r in result.results if r.status == Status.ELIGIBLE)
-    needs = sum(1 for r in result.results if r.status == Status.NEEDS_INFO)
+    counts = {s: 0 for s in STATUSES}
+    for r in result.results:
+        counts[r.status] += 1
     extra = [department] if people else []
-    writer.row("totals", [number, ref, *extra, *(cents(m) for m in money), text, eligible, needs])
+    writer.row("summary", [number, ref, *extra, *(cents(m) for m in money), *(counts[s] for s in STATUSES),
+                           _top_programs(reporter, result), _to_find_out(reporter, result, subject_kind)])
     statuses = {r.id: r.status for r in result.results}
     writer.row("matrix", [number, ref, *extra,
                           *(status_text[statuses[p.id]] if p.id in statuses else None for p in writer.programs)])
@@ -371,7 +369,7 @@ def _write_result(reporter: Reporter, writer: ResultWriter, result: SubjectResul
             key = w("other_departments", lang)
         entry = departments.setdefault(key, [0, 0, *(Decimal(0) for _ in MONEY_COLUMNS)])
         entry[0] += 1
-        entry[1] += eligible
+        entry[1] += counts[Status.ELIGIBLE]
         for index, value in enumerate(money, 2):
             entry[index] += value
 
@@ -424,11 +422,34 @@ def _finish(catalogue: Any, reporter: Reporter, writer: ResultWriter, summary: S
     per_department = None
     if summary.kind == "people":
         per_department = [[name, *values] for name, values in sorted(departments.items())]
-    writer.summary(lines, table, per_department)
-    ws = "sources"
-    writer.head(ws, [w("program_id", lang), w("source_title", lang), w("source_quality", lang), w("urls", lang)])
+    writer.about(lines, table, per_department)
     for program in programs:
+        spec = program.spec
         for source_doc in reporter.sources(program):  # as people read them: no internal source key
-            writer.row(ws, [program.id, source_doc["title"], source_doc["quality_text"], "\n".join(source_doc["urls"])])
-    writer.row(ws, [])
-    writer.row(ws, [w("tables_version", lang), summary.tables_version])
+            urls = source_doc["urls"]
+            writer.row("sources", [spec.name[lang], source_doc["title"], spec.issuer[lang], spec.checked,
+                                   urls[0] if urls else None, source_doc["quality_text"]])
+    writer.row("sources", [])
+    writer.row("sources", [w("tables_version", lang), summary.tables_version])
+
+
+TOP = 3  # programs and missing facts named per row on the Summary
+NAMED_AMOUNT = N_("{program}: {amount}")
+
+
+def _top_programs(reporter: Reporter, result: SubjectResult) -> str | None:
+    """The programs worth most to this row (counted in its totals, by the engine's estimate, highest first)."""
+    priced = [r for r in result.results if r.counts_in_totals and r.estimate.high > 0]
+    priced.sort(key=lambda r: (r.estimate.high, r.estimate.low), reverse=True)
+    lang = reporter.lang
+    return "\n".join(t(NAMED_AMOUNT, lang, program=r.program.spec.name[lang], amount=reporter.amount_text(r))
+                     for r in priced[:TOP]) or None
+
+
+def _to_find_out(reporter: Reporter, result: SubjectResult, subject_kind: str) -> str | None:
+    """The facts whose answers would decide most programs still needing information (most programs first)."""
+    wanted: Counter[str] = Counter()
+    for r in result.results:
+        if r.status == Status.NEEDS_INFO:
+            wanted.update(dict.fromkeys(r.missing, 1))
+    return "\n".join(reporter.label(subject_kind, name) for name, _ in wanted.most_common(TOP)) or None

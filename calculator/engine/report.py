@@ -23,6 +23,8 @@ from calculator.engine.model import (
     SubjectResult,
     WindowStatus,
 )
+from calculator.engine.question_report import questions_doc
+from calculator.engine.questions import AssessmentQuestions, rank_assessment
 from calculator.engine.report_criteria import CriteriaTexts
 from calculator.engine.report_totals import TotalsTexts
 from calculator.engine.report_words import (
@@ -255,7 +257,10 @@ class Reporter(CriteriaTexts, TotalsTexts):
                 "if_certified": if_certified}
 
     # --- whole document ---------------------------------------------------------------------------
-    def document(self, assessment: Assessment) -> dict[str, Any]:
+    def document(self, assessment: Assessment, questions: bool = True) -> dict[str, Any]:
+        """The whole document; ``questions=False`` leaves the next questions out (empty) for callers that never
+        show them, as ranking them re-evaluates programs (see :mod:`calculator.engine.questions`)."""
+        asked = rank_assessment(self.catalogue, assessment) if questions else AssessmentQuestions(None, [])
         subjects: list[SubjectResult] = []
         programs: list[dict[str, Any]] = []
         if assessment.company is not None:
@@ -269,7 +274,8 @@ class Reporter(CriteriaTexts, TotalsTexts):
                            "inherited_from_company": [
                                {"field": name, "label": self.label(Subject.PERSON, name)}
                                for name in person.inherited],
-                           "totals": self.totals([person])})
+                           "totals": self.totals([person]),
+                           **questions_doc(self, asked.people[index] if asked.people else None)})
         return {
             "as_of": assessment.as_of.isoformat(),
             "tables_version": assessment.tables_version,
@@ -279,7 +285,8 @@ class Reporter(CriteriaTexts, TotalsTexts):
             "company": None if assessment.company is None else {
                 "name": assessment.company.ref, "totals": self.totals([assessment.company]),
                 "size_class": size_class_doc(self.catalogue, assessment.inputs.get("company") or {},
-                                             assessment.as_of, self.lang)},
+                                             assessment.as_of, self.lang),
+                **questions_doc(self, asked.company)},
             "people": people,
             "programs": programs,
             "totals": self.totals(subjects),
@@ -287,10 +294,11 @@ class Reporter(CriteriaTexts, TotalsTexts):
         }
 
 
-
-def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en") -> dict[str, Any]:
-    """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``)."""
-    return Reporter(catalogue, lang).document(assessment)
+def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en",
+                questions: bool = True) -> dict[str, Any]:
+    """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``); ``questions=False``
+    leaves the next questions out."""
+    return Reporter(catalogue, lang).document(assessment, questions)
 
 
 __all__ = ["AMOUNT", "CERTAINTY", "CHECKED", "DISCLAIMER", "FAMILIES", "FAMILY_NAMES", "FIELDS", "RESULT_CODES",

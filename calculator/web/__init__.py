@@ -6,8 +6,13 @@ from flask import Flask
 
 from calculator.extensions import csrf
 from calculator.service import service_for
-from calculator.web import changes, origin  # noqa: F401  (changes adds the "What changed" page to the blueprint)
+from calculator.web import (  # noqa: F401  (these add their pages to the blueprint)
+    changes,  # "What changed"
+    origin,
+    steps,  # the first step and the link pages
+)
 from calculator.web.i18n import install_template_gettext
+from calculator.web.markup import squeeze
 from calculator.web.views import bp, security_headers
 
 
@@ -15,6 +20,7 @@ def register(app: Flask) -> None:
     """Bind page words (calculator.i18n), the origin check and CSRF protection, and add the pages."""
     app.extensions.setdefault("service", service_for(app.extensions["catalogue"]))
     install_template_gettext(app)
+    app.jinja_env.filters["squeeze"] = squeeze
     origin.register(app)  # before CSRF: a cross-site post is refused as such
     csrf.init_app(app)
     app.register_blueprint(bp)

@@ -37,6 +37,9 @@ GROUPS = (
     ("advisory", ("advisory",), N_("Note:")),
 )
 SHOWS_NO_AMOUNT = ("not_eligible", "not_in_force")
+# Flags the amount line already says ("up to … · competitive"; the page's disclaimer says it once too): the results
+# page leaves them off its cards (``flags``), the program's own page shows every flag.
+SAID_BY_AMOUNT = ("competitive_up_to",)
 
 
 def items_of(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -70,7 +73,7 @@ def amount_line(p: dict[str, Any], lang: str) -> tuple[str | None, str | None]:
 
 
 def card_view(p: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The head of one card: its badge, amount line and item groups."""
+    """The head of one card: its badge, amount line, item groups and the flags it shows beside the results."""
     duty = is_duty(p)
     badge = DUTY_BADGE.get(p["status"]) if duty else None
     amount, certainty = amount_line(p, lang)
@@ -81,9 +84,11 @@ def card_view(p: dict[str, Any], lang: str) -> dict[str, Any]:
         chosen = [item for item in items if item["type"] in types]
         if chosen:
             groups.append({"key": key, "heading": gettext(heading, lang), "items": chosen})
+    said = SAID_BY_AMOUNT if certainty and p["certainty"] == "competitive" else ()
     return {"kind": "duty" if duty else "non_cash" if items else "money",
             "badge": gettext(badge, lang) if badge else p["status_text"],
-            "amount": amount, "certainty": certainty, "groups": groups}
+            "amount": amount, "certainty": certainty, "groups": groups,
+            "flags": [f for f in p.get("flags") or [] if f["code"] not in said]}
 
 
 def order_key(p: dict[str, Any]) -> int:

@@ -1,4 +1,11 @@
-"""A server-rendered SVG bar chart of estimated support by program (no script, no CDN)."""
+"""The results page's chart of estimated support by program: HTML text with a bar under each line (no script, no
+CDN).
+
+Names and amounts are HTML text, so they wrap on a narrow screen and keep the page's font size in every language
+(a chart drawn wholly in SVG scales its text down with its width: about 5 px on a phone). Each bar is a small SVG
+scaled to its row's width (no text inside), marked decorative: the list of names and amounts is the chart's text
+equivalent. The CSP allows no inline styles, so bar lengths are SVG attributes, not ``style``.
+"""
 
 from __future__ import annotations
 
@@ -8,33 +15,30 @@ from markupsafe import Markup, escape
 
 from calculator.engine import Status
 
-WIDTH, BAR, GAP, LABEL = 720, 22, 10, 300
+SCALE = 1000  # bar lengths in thousandths of the longest bar
 
 
 def support_chart(programs: list[dict[str, Any]], title: str) -> Markup:
-    """Horizontal bars for the programs that count in the totals (high end, with the low end marked)."""
+    """One line per program that counts in the totals (largest first): its name, its estimate, and a bar to the
+    high end with the low end marked."""
     rows = [p for p in programs if p["status"] == Status.ELIGIBLE and not p["excluded_by"] and p["estimate"]
             and p["estimate"]["high"] > 0]
     rows.sort(key=lambda p: -p["estimate"]["high"])
     if not rows:
         return Markup("")
     top = max(p["estimate"]["high"] for p in rows)
-    height = len(rows) * (BAR + GAP) + GAP
-    span = WIDTH - LABEL - 140
-    parts = [f'<svg class="chart" role="img" aria-labelledby="chart-title" viewBox="0 0 {WIDTH} {height}" '
-             f'width="100%" xmlns="http://www.w3.org/2000/svg"><title id="chart-title">{escape(title)}</title>']
-    for i, program in enumerate(rows):
-        y = GAP + i * (BAR + GAP)
+    parts = [f'<figure class="chart" aria-labelledby="chart-title"><figcaption id="chart-title">{escape(title)}'
+             f'</figcaption><ol class="chart-rows">']
+    for program in rows:
         who = f" · {program['person_ref']}" if program.get("person_ref") else ""
-        label = f"{program['name']}{who}"
-        short = label if len(label) <= 34 else label[:33] + "…"
-        high = span * program["estimate"]["high"] / top
-        low = span * program["estimate"]["low"] / top
-        parts.append(f'<text x="{LABEL - 8}" y="{y + BAR * 0.7:.1f}" text-anchor="end" class="chart-label">'
-                     f'<title>{escape(label)}</title>{escape(short)}</text>')
-        parts.append(f'<rect x="{LABEL}" y="{y}" width="{max(high, 1):.1f}" height="{BAR}" class="chart-range"/>')
-        parts.append(f'<rect x="{LABEL}" y="{y}" width="{max(low, 0):.1f}" height="{BAR}" class="chart-low"/>')
-        parts.append(f'<text x="{LABEL + high + 6:.1f}" y="{y + BAR * 0.7:.1f}" class="chart-value">'
-                     f'{escape(program["estimate"]["text"])}</text>')
-    parts.append("</svg>")
+        high = SCALE * program["estimate"]["high"] / top
+        low = SCALE * program["estimate"]["low"] / top
+        parts.append(
+            f'<li class="chart-row"><span class="chart-label">{escape(program["name"])}{escape(who)}</span> '
+            f'<span class="chart-value">{escape(program["estimate"]["text"])}</span>'
+            f'<svg class="chart-bar" aria-hidden="true" focusable="false" viewBox="0 0 {SCALE} 10" '
+            f'preserveAspectRatio="none" width="100%" height="14" xmlns="http://www.w3.org/2000/svg">'
+            f'<rect class="chart-range" x="0" y="0" width="{max(high, 2):.1f}" height="10"/>'
+            f'<rect class="chart-low" x="0" y="0" width="{max(low, 0):.1f}" height="10"/></svg></li>')
+    parts.append("</ol></figure>")
     return Markup("".join(parts))

@@ -85,6 +85,7 @@ class Question:
     money_unit: str = "yuan"
     error: str | None = None
     show_when: tuple[str, list[str]] | None = None
+    marker: bool = True  # a list of codes says "answered" by a hidden field (not when asked on its own: its button)
 
 
 @dataclass

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
+from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import MultiDict
 
 from calculator.engine import CERTAINTY, CONFIDENCE, FAMILY_NAMES, describe_catalogue, field_usage
-from calculator.i18n import LANGS, N_, NC_, gettext, other_lang, pgettext
+from calculator.i18n import LANGS, N_, NC_, gettext, other_lang, pgettext, t
 from calculator.i18n.words import labelled
 from calculator.service import Checked, InputRejected, Service
-from calculator.web import forms
+from calculator.web import forms, next_questions, travel
 from calculator.web.card_view import card_view
 from calculator.web.cards import card_tails, group_cards
 from calculator.web.chart import support_chart
@@ -122,8 +123,12 @@ def form_page(kind: str, raw: dict[str, Any], errors: dict[str, str], status: in
                            as_of=raw.get("as_of", ""), focus=focus), status
 
 
-def read_form(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    form = request.form
+def read_form(kind: str, form: MultiDict[str, str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the schema's input, the raw answers to show again) from the submitted form (or a link's answers)."""
+    form = request.form if form is None else form
+    if form.get("answered"):  # a list of codes asked on its own is answered (none ticked: none) by its own button only
+        form = MultiDict(form)
+        form.add(f"{form['answered']}__present", "1")
     if kind == "company":
         data, raw = forms.read_subject(form, "company")
         return {"company": data}, {"company": raw, "as_of": form.get("as_of", "")}
@@ -177,12 +182,17 @@ def person_to_remove(value: str | None, count: int) -> int | None:
     return index if 0 <= index < count else None
 
 
-def handle(kind: str) -> tuple[str, int]:
+def handle(kind: str) -> tuple[str, int] | Response:
     if request.method == "GET":
         return form_page(kind, {}, {})
     data, raw = read_form(kind)
     if "switch_lang" in request.form:  # the language switch keeps every answer
         return form_page(kind, raw, {})
+    if "ask" in request.form:  # a card's item to find out: the page of questions, at that question
+        anchor = next_questions.question_anchor(kind, request.form["ask"])
+        return redirect(url_for(f"web.{kind}_questions", lang=current_lang(), _anchor=anchor), 307)
+    if "keep" in request.form and (token := travel.link_token(data, raw["as_of"])):  # on to the link that keeps them
+        return redirect(url_for("web.shared", a=token, lang=current_lang()), 303)
     if kind == "talent" and "add_person" in request.form:  # the keyboard lands on the new person
         raw["people"].append({})
         return form_page(kind, raw, {}, focus=f"person-{len(raw['people']) - 1}-ref")
@@ -191,6 +201,11 @@ def handle(kind: str) -> tuple[str, int]:
         if index is not None and len(raw["people"]) > 1:
             raw["people"].pop(index)
         return form_page(kind, raw, {}, focus=f"person-{min(index or 0, len(raw['people']) - 1)}-ref")
+    return assessed(kind, data, raw)
+
+
+def assessed(kind: str, data: dict[str, Any], raw: dict[str, Any]) -> tuple[str, int]:
+    """The results of the answers read (or the form again with every error); also for a link's answers."""
     lang = current_lang()
     checked, errors = load_input(data, raw)
     if checked is None:
@@ -200,8 +215,41 @@ def handle(kind: str) -> tuple[str, int]:
     families = translated(FAMILY_NAMES, lang)
     ui = card_words()
     return render_template("results.html", doc=doc, chart=chart, kind=kind, ui=ui,
-                           sections=group_cards(doc["programs"], families, lang),
-                           form_items=list(request.form.items(multi=True)), families=families), 200
+                           sections=group_cards(doc["programs"], families, lang), families=families,
+                           **travelling(data, raw, doc, lang)), 200
+
+
+def travelling(data: dict[str, Any], raw: dict[str, Any], doc: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the results page carries: the next questions with their widgets, the answers as hidden fields (all of
+    them, and all but the questions asked again), the link that keeps them."""
+    found = next_questions.panels(doc, raw, lang, catalogue(), usage())
+    token = travel.link_token(data, raw["as_of"])
+    return {"panels": found, "numbers": next_questions.NUMBERS, "answers": travel.hidden_fields(data, raw["as_of"]),
+            "carried": travel.hidden_fields(data, raw["as_of"], next_questions.asked_again(found)),
+            "share_url": url_for("web.shared", a=token, lang=lang, _external=True) if token else None,
+            "share_refused": None if token else t(travel.NOT_SHARED, lang, limit=travel.MAX_LINK)}
+
+
+def questions_page(kind: str) -> tuple[str, int]:
+    """Every ranked question with its programs and the money it settles, each answerable there, assessed again from
+    the answers the results page posts (answering goes back to the results with every answer); nothing is stored."""
+    data, raw = read_form(kind)
+    checked, errors = load_input(data, raw)
+    if checked is None:
+        return form_page(kind, raw, errors, status=422)
+    lang = current_lang()
+    doc = service().document(service().assess(checked), lang)
+    return render_template("questions.html", doc=doc, kind=kind, whole=True, **travelling(data, raw, doc, lang)), 200
+
+
+@bp.post("/company/questions")
+def company_questions() -> tuple[str, int]:
+    return questions_page("company")
+
+
+@bp.post("/talent/questions")
+def talent_questions() -> tuple[str, int]:
+    return questions_page("talent")
 
 
 def program_page(kind: str, program_id: str) -> tuple[str, int]:
@@ -259,12 +307,12 @@ def talent_workbook() -> Response | tuple[str, int]:
 
 
 @bp.route("/company", methods=["GET", "POST"])
-def company() -> tuple[str, int]:
+def company() -> tuple[str, int] | Response:
     return handle("company")
 
 
 @bp.route("/talent", methods=["GET", "POST"])
-def talent() -> tuple[str, int]:
+def talent() -> tuple[str, int] | Response:
     return handle("talent")
 
 
@@ -272,7 +320,8 @@ def talent() -> tuple[str, int]:
 def csrf_expired(error: CSRFError) -> tuple[str, int]:
     """An expired or missing token: show the form again with every answer kept and a fresh token."""
     kind = "talent" if request.path.startswith("/talent") else "company"
-    if request.method == "POST" and (request.path in ("/company", "/talent", "/company/workbook", "/talent/workbook")
+    if request.method == "POST" and (request.path in ("/company", "/talent", "/company/workbook", "/talent/workbook",
+                                                      "/company/questions", "/talent/questions")
                                      or request.path.startswith(("/company/program/", "/talent/program/"))):
         _, raw = read_form(kind)
         lang = current_lang()

@@ -50,7 +50,8 @@ def page(browser: Browser) -> Iterator[Page]:
 
 def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    # a roster's results page at 360 px is over 200,000 px tall: its full-page capture takes tens of seconds here
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, timeout=180_000)
 
 
 def axe_violations(page: Page) -> list[dict]:

@@ -1,0 +1,406 @@
+"""The next questions, ranked by what their answers settle (value of information).
+
+For an assessed subject, every unanswered input that a program still in play uses (``eligible`` or
+``needs_info``: a program already ruled out cannot come back) is a candidate question. Each program that uses it
+is evaluated again, by the engine itself, once per answer worth trying (:mod:`calculator.engine.answers`). For each
+program the question settles, what is at stake is the spread between its best and worst outcome over those
+answers: ``high`` is the best answer's high end less the worst answer's low end, ``low`` the same between low ends
+(a ruled-out program is worth 0; a program still needing information is worth 0 up to its high end or cap). A
+question's stake is the sum over the programs it settles, also split by money kind (cash, tax this year). A
+question whose answers change no program (status, amount, or which items apply) is not a question at all: it is
+left out. Questions rank by the most money at stake, then by how many programs they settle.
+
+Each program is priced on its own (stacking between programs decides what counts in totals, not what a program
+is worth); a program that depends on others is evaluated with them, stacked as the assessment does. The work is
+bounded: each program using a question is tried with at most :data:`~calculator.engine.answers.MAX_ANSWERS`
+answers (plus one probe), those at its own thresholds (a program's outcome cannot change between them, but for
+its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts them.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for
+from calculator.engine.catalogue import Catalogue, Program
+from calculator.engine.describe import field_usage
+from calculator.engine.enums import EXCLUSIVE, BenefitKind, MoneyKind, Outcome, Status, Subject
+from calculator.engine.evaluate import evaluate_program, inherit
+from calculator.engine.model import Assessment, Estimate, ProgramResult, SubjectResult
+from calculator.engine.stacking import apply_stacking
+from schemas.profile import field_catalogue
+
+log = logging.getLogger(__name__)
+ZERO = Decimal(0)
+IN_PLAY = frozenset({Status.ELIGIBLE, Status.NEEDS_INFO})
+DEFAULTED = frozenset({"tax_year"})  # never unanswered: the engine falls back to the year before the as-of date
+MONEY = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)  # the kinds a stake is counted in (never later years)
+# What kind of money a benefit is, until every program declares it (the money contract in notes/wave2.md).
+DEFAULT_MONEY_KINDS = {BenefitKind.CIT_RATE_DIFFERENTIAL: MoneyKind.TAX_THIS_YEAR,
+                       BenefitKind.RD_SUPER_DEDUCTION: MoneyKind.TAX_THIS_YEAR,
+                       BenefitKind.IIT_EXCESS_OVER_HK_BURDEN: MoneyKind.TAX_THIS_YEAR,
+                       BenefitKind.NON_MONETARY: MoneyKind.NON_CASH}
+FIELDS = field_catalogue()
+BASE = ("", "")  # the key of a result on the subject's answers as given (see Runner)
+ORDER = {subject: {name: index for index, name in enumerate(fields)} for subject, fields in FIELDS.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Stake:
+    """What one question settles for one program: the spread of its outcomes over the question's answers."""
+
+    program: Program
+    at_stake: Estimate
+    money_kind: MoneyKind
+    open_ended: bool  # the spread can be larger: an amount grows with the figure given, or rests on other answers
+    together_with: tuple[str, ...] = ()  # other inputs the program still needs: this answer settles it with them
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """One unanswered input and what answering it settles, largest stake first."""
+
+    field: str
+    kind: AnswerKind
+    stakes: tuple[Stake, ...]
+    at_stake: Estimate  # summed over the programs it settles (cash and this year's tax; never later years)
+    by_kind: Mapping[MoneyKind, Estimate]  # the same, per money kind present
+    open_ended: bool
+    answers: int  # answers tried (the probe of an open-ended amount included)
+
+    @property
+    def programs(self) -> list[str]:
+        return [s.program.id for s in self.stakes]
+
+
+@dataclass
+class Ranking:
+    """The questions for one subject, best first, and the work it took."""
+
+    subject: Subject
+    questions: list[Question] = field(default_factory=list)
+    groups: list[frozenset[str]] = field(default_factory=list)  # exclusive stacking groups (see together)
+    candidates: int = 0  # unanswered inputs looked at
+    evaluations: int = 0  # programs evaluated again
+
+    def best_stakes(self) -> dict[str, Stake]:
+        """Per program settled by some question, the largest stake any one question puts on it."""
+        best: dict[str, Stake] = {}
+        for question in self.questions:
+            for stake in question.stakes:
+                found = best.get(stake.program.id)
+                if found is None or (stake.at_stake.high, stake.at_stake.low) > (found.at_stake.high,
+                                                                                  found.at_stake.low):
+                    best[stake.program.id] = stake
+        return best
+
+    def total(self) -> tuple[Estimate, dict[MoneyKind, Estimate], bool]:
+        """Across all the questions: each program counted once, at its largest stake (of an exclusive group, only
+        the largest member)."""
+        stakes = list(self.best_stakes().values())
+        counted = together(stakes, self.groups)
+        return summed(counted), by_kind(counted), any(s.open_ended for s in stakes)
+
+
+@dataclass
+class AssessmentQuestions:
+    company: Ranking | None
+    people: list[Ranking]
+
+
+@dataclass(frozen=True, slots=True)
+class Worth:
+    """One program's outcome under one answer: what tells outcomes apart, and its worth (hi None: unknown)."""
+
+    signature: tuple[Any, ...]
+    low: Decimal
+    high: Decimal | None
+    capped: bool
+
+
+def money_kind(program: Program) -> MoneyKind:
+    """The program's money kind (declared by its benefit once the money contract lands; a default till then)."""
+    declared = getattr(program, "money_kind", None)
+    if isinstance(declared, MoneyKind):
+        return declared
+    return DEFAULT_MONEY_KINDS.get(program.spec.benefit.kind, MoneyKind.CASH)
+
+
+_INPUTS: dict[int, tuple[Catalogue, dict[str, frozenset[str]]]] = {}
+
+
+def program_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
+    """Per program, the profile inputs its result can depend on (its own, and those of the programs it depends
+    on), from :func:`calculator.engine.describe.field_usage`; worked out once per catalogue."""
+    found = _INPUTS.get(id(catalogue))
+    if found is not None and found[0] is catalogue:
+        return found[1]
+    direct: dict[str, set[str]] = {pid: set() for pid in catalogue.programs}
+    for fields in field_usage(catalogue).values():
+        for name, pids in fields.items():
+            for pid in pids:
+                direct[pid].add(name)
+
+    def closure(pid: str, seen: frozenset[str]) -> set[str]:
+        out = set(direct.get(pid, ()))
+        for dep in catalogue.programs[pid].spec.depends_on:
+            if dep in catalogue.programs and dep not in seen:
+                out |= closure(dep, seen | {dep})
+        return out
+
+    inputs = {pid: frozenset(closure(pid, frozenset({pid}))) for pid in catalogue.programs}
+    if len(_INPUTS) > 8:
+        _INPUTS.clear()
+    _INPUTS[id(catalogue)] = (catalogue, inputs)
+    return inputs
+
+
+class Runner:
+    """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
+    same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
+    and reused, whether it is tried for itself or as another program's dependency; a dependency that does not use
+    the field is evaluated once, on those other answers (``BASE``)."""
+
+    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date) -> None:
+        self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
+        self.groups = exclusive_groups(catalogue)
+        self.evaluations = 0
+        self.inputs = program_inputs(catalogue)
+        self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
+
+    def run(self, program: Program, subject: Mapping[str, Any],
+            key: tuple[str, str] | None = None) -> ProgramResult | None:
+        """The program's result on ``subject`` (no near misses priced); None if evaluating it failed. A copy each
+        time (stacking a dependency adds flags and exclusions to it)."""
+        if key is not None and (program.id, *key) in self.seen:
+            return fresh(self.seen[(program.id, *key)])
+        resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
+        self.evaluations += 1
+        tax_year = subject.get("tax_year") or self.as_of.year - 1
+        try:
+            found = evaluate_program(self.catalogue, program, subject, self.as_of, tax_year, resolved,
+                                     with_gaps=False)
+        except Exception:
+            log.exception("re-evaluating %s for the next questions failed", program.id)
+            found = None
+        if key is not None:
+            self.seen[(program.id, *key)] = found
+        return fresh(found)
+
+    def dependencies(self, program: Program, subject: Mapping[str, Any],
+                     key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
+        """The programs ``program`` depends on, evaluated on ``subject`` and stacked as the assessment does."""
+        results: dict[str, ProgramResult] = {}
+        for pid in program.spec.depends_on:
+            dep = self.catalogue.programs.get(pid)
+            if dep is None or dep.subject != self.kind:
+                continue
+            uses = key is not None and key[0] in self.inputs.get(pid, ())
+            if (found := self.run(dep, subject, key if uses or key is None else BASE)) is not None:
+                results[pid] = found
+        first, _ = self.catalogue.stacking_phases(self.kind, list(results), [])
+        if first:
+            apply_stacking(first, results, subject)
+        return results
+
+    def dependencies_of(self, programs: Sequence[Program]) -> list[Program]:
+        """``programs`` and everything they depend on (whose criteria also tell answers apart)."""
+        out: dict[str, Program] = {}
+        todo = list(programs)
+        while todo:
+            program = todo.pop()
+            if program.id in out:
+                continue
+            out[program.id] = program
+            todo += [self.catalogue.programs[d] for d in program.spec.depends_on if d in self.catalogue.programs]
+        return list(out.values())
+
+
+def fresh(result: ProgramResult | None) -> ProgramResult | None:
+    """A copy of a result that stacking may change (its exclusion and its list of flags) without changing the
+    original."""
+    if result is None:
+        return None
+    out = copy.copy(result)
+    out.flags = list(result.flags)
+    return out
+
+
+def worth(result: ProgramResult | None) -> Worth | None:
+    """What a result is worth, for comparing answers (None: it could not be evaluated)."""
+    if result is None:
+        return None
+    if result.status not in IN_PLAY:
+        return Worth((result.status,), ZERO, ZERO, False)
+    benefit = result.benefit
+    if benefit is None:
+        return None
+    items = tuple((id(item.item), item.applies) for item in benefit.items)
+    estimate = benefit.estimate
+    low, high = ZERO, None
+    if benefit.kind == Outcome.NON_MONETARY:
+        high = ZERO
+    elif benefit.kind == Outcome.MONEY and estimate is not None:
+        low = estimate.low if result.status == Status.ELIGIBLE else ZERO
+        high = estimate.high
+    elif benefit.kind == Outcome.MONEY and benefit.cap is not None:
+        high = benefit.cap
+    signature = (result.status, benefit.kind, estimate, items)
+    return Worth(signature, low, high, benefit.cap is not None)
+
+
+def spread(worths: list[Worth], probe: Worth | None, priced: bool) -> tuple[Estimate, bool] | None:
+    """(the spread between the best and worst outcome, whether it is open-ended); None when no answer changes
+    anything. The probe (an amount's largest accepted value) gives the formula's range only while the program has
+    no amount yet (``priced`` False) and its cap bounds it, or when it gives no more than the other answers;
+    otherwise the amount grows with the answer (or a figure already priced would only be refined): open-ended."""
+    signatures = {w.signature for w in worths} | ({probe.signature} if probe else set())
+    if len(signatures) < 2:
+        return None
+    counted = list(worths)
+    known = [w.high for w in worths if w.high is not None]
+    open_ended = len(known) < len(worths)
+    if probe is not None:
+        if probe.high is None or (probe.capped and not priced) or probe.high <= max(known, default=ZERO):
+            counted.append(probe)
+            open_ended = open_ended or probe.high is None
+        else:
+            open_ended = True
+    lows = [w.low for w in counted]
+    highs = [w.high for w in counted if w.high is not None]
+    worst = min(lows)
+    return Estimate(max(lows) - worst, max([*highs, max(lows)]) - worst), open_ended
+
+
+def exclusive_groups(catalogue: Catalogue) -> list[frozenset[str]]:
+    """The members of each choose-one or take-the-higher group (at most one of them can be had)."""
+    return [frozenset(g.members) for g in catalogue.stacking if g.kind in EXCLUSIVE]
+
+
+def together(stakes: Sequence[Stake], groups: Sequence[frozenset[str]]) -> list[Stake]:
+    """The stakes that can be had together, largest first: of programs in one exclusive group only the largest
+    counts (what is at stake is never more than the best legal combination)."""
+    taken: list[Stake] = []
+    for stake in sorted(stakes, key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id)):
+        if not any(stake.program.id in g and any(t.program.id in g for t in taken) for g in groups):
+            taken.append(stake)
+    return taken
+
+
+def summed(stakes: Sequence[Stake]) -> Estimate:
+    """The money at stake across ``stakes``: cash and this year's tax (other kinds carry no amount)."""
+    total = Estimate(ZERO, ZERO)
+    for stake in stakes:
+        if stake.money_kind in MONEY:
+            total = total + stake.at_stake
+    return total
+
+
+def by_kind(stakes: Sequence[Stake]) -> dict[MoneyKind, Estimate]:
+    out: dict[MoneyKind, Estimate] = {}
+    for stake in stakes:
+        if stake.money_kind in MONEY and stake.at_stake.high > 0:
+            out[stake.money_kind] = out.get(stake.money_kind, Estimate(ZERO, ZERO)) + stake.at_stake
+    return out
+
+
+def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Program, Answers]],
+        subject: Mapping[str, Any], baseline: Mapping[str, ProgramResult]) -> Question | None:
+    """What answering ``name`` settles among the programs of ``tries``, each tried with its own answers (None:
+    nothing). A program that needs this input and others too, and that no answer to this one alone changes, is
+    settled by it together with the others: what is at stake is what the program may be worth now (0 up to its
+    high end or cap)."""
+    stakes = []
+    tried: set[str] = set()
+    for program, answers in tries:
+        outcomes: list[Worth] = []
+        probe = None
+        values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
+        tried |= {repr(value) for value in values}
+        for index, value in enumerate(values):
+            found = worth(runner.run(program, {**subject, name: value}, (name, repr(value))))
+            if found is None:  # it could not be evaluated (logged): left out of this question
+                break
+            if index < len(answers.values):
+                outcomes.append(found)
+            else:
+                probe = found
+        else:
+            stake = settled(program, name, outcomes, probe, baseline[program.id])
+            if stake is not None:
+                stakes.append(stake)
+    if not stakes:
+        return None
+    stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
+    counted = together(stakes, runner.groups)
+    return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
+                    open_ended=any(s.open_ended for s in stakes), answers=len(tried))
+
+
+def settled(program: Program, name: str, outcomes: list[Worth], probe: Worth | None,
+            now: ProgramResult) -> Stake | None:
+    """The stake of one program in question ``name`` (None: no answer changes it, and it does not need it)."""
+    if not outcomes:
+        return None
+    priced = now.benefit is not None and now.benefit.estimate is not None
+    found = spread(outcomes, probe, priced)
+    if found is not None:
+        return Stake(program, found[0], money_kind(program), found[1])
+    if name in now.missing and (current := worth(now)) is not None:
+        others = tuple(n for n in now.missing if n != name)
+        return Stake(program, Estimate(ZERO, current.high or ZERO), money_kind(program), current.high is None,
+                     others)
+    return None
+
+
+def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping[str, Any],
+                   as_of: dt.date) -> Ranking:
+    """The next questions for one assessed subject (``subject``: the answers it was assessed on), best first."""
+    kind = result.kind
+    fields = FIELDS[kind]
+    inputs = program_inputs(catalogue)
+    asked: dict[str, list[Program]] = {}
+    baseline = {r.id: r for r in result.results if r.status in IN_PLAY}
+    for program_result in baseline.values():
+        for name in inputs.get(program_result.id, ()):
+            if name in fields and name not in DEFAULTED and subject.get(name) is None:
+                asked.setdefault(name, []).append(program_result.program)
+    runner = Runner(catalogue, kind, as_of)
+    ranking = Ranking(subject=kind, candidates=len(asked), groups=runner.groups)
+    for name in sorted(asked, key=ORDER[kind].__getitem__):
+        takes = answer_kind(fields[name])
+        if takes is None:
+            continue
+        tries = []
+        for program in asked[name]:  # each program tried at its own thresholds (and those of its dependencies)
+            answers = answers_for(name, fields[name], kind, runner.dependencies_of([program]), catalogue.reference,
+                                  subject, as_of)
+            if answers is not None:
+                tries.append((program, answers))
+        question = ask(runner, name, takes, tries, subject, baseline)
+        if question is not None:
+            ranking.questions.append(question)
+    ranking.questions.sort(key=lambda q: (-q.at_stake.high, -q.at_stake.low, -len(q.stakes), ORDER[kind][q.field]))
+    ranking.evaluations = runner.evaluations
+    return ranking
+
+
+def rank_assessment(catalogue: Catalogue, assessment: Assessment) -> AssessmentQuestions:
+    """The next questions for the company and for each person of an assessment."""
+    data = assessment.inputs
+    company = data.get("company")
+    ranked_company = None
+    if assessment.company is not None and company is not None:
+        ranked_company = rank_questions(catalogue, assessment.company, company, assessment.as_of)
+    people = []
+    raw_people = data.get("people") or []
+    for index, result in enumerate(assessment.people):
+        subject, _ = inherit(raw_people[index], company) if index < len(raw_people) else ({}, [])
+        people.append(rank_questions(catalogue, result, subject, assessment.as_of))
+    return AssessmentQuestions(company=ranked_company, people=people)
