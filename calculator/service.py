@@ -135,7 +135,8 @@ class Service:
         gone), each with its cause, in ``lang`` (:mod:`calculator.engine.since`)."""
         now = figures_of(assessment.company.results) if assessment.company is not None else {}
         found = moves(self.catalogue, earlier, now, assessment.as_of)
-        return [move_doc(self.catalogue, move, earlier, self.tables_version, lang_of(lang)) for move in found]
+        return [move_doc(self.catalogue, move, earlier, self.tables_version, assessment.as_of, lang_of(lang))
+                for move in found]
 
     def evaluate(self, data: Any, as_of: str | dt.date | None = None, lang: str = "en") -> dict[str, Any]:
         """check → assess → document in one call."""

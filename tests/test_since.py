@@ -29,12 +29,12 @@ def test_a_status_move_names_the_programs_rows_dated_between_the_runs_with_their
     assert [(c.day, c.kind) for c in move.causes][:3] == [
         (dt.date(2026, 4, 30), "benefit_ends"), (dt.date(2026, 4, 30), "condition_ends"),
         (dt.date(2026, 5, 1), "benefit_starts")]
-    doc = move_doc(catalogue, move, earlier, catalogue.tables_version, "en")
+    doc = move_doc(catalogue, move, earlier, catalogue.tables_version, TODAY, "en")
     assert doc["before"] == {"status": "eligible", "status_text": "Likely eligible", "amount": "CNY 0 – CNY 500,000"}
     assert doc["after"]["status_text"] == "Needs information" and doc["after"]["amount"] == "no amount"
     assert doc["causes"][0]["date"] == "2026-04-30" and doc["causes"][0]["sources"][0]["title"]
     assert doc["cause_text"] is None
-    zh = move_doc(catalogue, move, earlier, catalogue.tables_version, "zh")
+    zh = move_doc(catalogue, move, earlier, catalogue.tables_version, TODAY, "zh")
     assert zh["before"]["status_text"] != "Likely eligible" and "万" in zh["before"]["amount"]
     assert zh["name"] == catalogue.programs[VOUCHER].spec.name["zh"]
 
@@ -43,13 +43,16 @@ def test_rows_dated_before_the_earlier_run_are_not_causes(catalogue):
     earlier = EarlierRun(dt.date(2026, 6, 1), "old", {VOUCHER: Figure("eligible", Decimal(1), Decimal(2))})
     [move] = moves(catalogue, earlier, {VOUCHER: Figure("eligible", Decimal(1), Decimal(3))}, dt.date(2026, 12, 1))
     assert move.kind == "amount" and move.causes == ()
-    doc = move_doc(catalogue, move, earlier, "new", "en")
+    doc = move_doc(catalogue, move, earlier, "new", dt.date(2026, 12, 1), "en")
     assert doc["cause_text"] == ("No rule of this program is dated between the two runs: the rule tables were "
                                  "revised since (version old → new).")
-    same_tables = move_doc(catalogue, move, EarlierRun(dt.date(2026, 6, 1), "new"), "new", "en")
+    same_tables = move_doc(catalogue, move, EarlierRun(dt.date(2026, 6, 1), "new"), "new", TODAY, "en")
     assert "your answers are the same and the date moved" in same_tables["cause_text"]
-    undated = move_doc(catalogue, moves(catalogue, EarlierRun(None, None, {VOUCHER: Figure("eligible")}),
-                                        {VOUCHER: Figure("not_eligible")}, TODAY)[0], EarlierRun(None, None), "new", "en")
+    same_day = move_doc(catalogue, move, EarlierRun(TODAY, "new"), "new", TODAY, "en")
+    assert "the workbook's figure was edited" in same_day["cause_text"]
+    [unknown] = moves(catalogue, EarlierRun(None, None, {VOUCHER: Figure("eligible")}),
+                      {VOUCHER: Figure("not_eligible")}, TODAY)
+    undated = move_doc(catalogue, unknown, EarlierRun(None, None), "new", TODAY, "en")
     assert undated["causes"] == [] and "does not say when it was made" in undated["cause_text"]
 
 
@@ -57,7 +60,7 @@ def test_programs_new_since_and_no_longer_assessed(catalogue):
     earlier = EarlierRun(BEFORE, None, {"a-program-since-removed": Figure("eligible", Decimal(5), Decimal(5))})
     found = moves(catalogue, earlier, {VOUCHER: Figure("needs_info")}, TODAY)
     assert [(m.program, m.kind) for m in found] == [(VOUCHER, "new"), ("a-program-since-removed", "removed")]
-    gone = move_doc(catalogue, found[1], earlier, catalogue.tables_version, "en")
+    gone = move_doc(catalogue, found[1], earlier, catalogue.tables_version, TODAY, "en")
     assert gone["name"] == "a-program-since-removed" and gone["after"] is None and gone["kind_text"]
 
 

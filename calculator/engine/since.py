@@ -39,6 +39,8 @@ DATE_MOVED = N_("No rule of this program is dated between the two runs: your ans
                 "moved (figures computed from dates, such as the company's age, move with it).")
 TABLES_REVISED = N_("No rule of this program is dated between the two runs: the rule tables were revised since "
                     "(version {before} → {after}).")
+SAME_RUN = N_("Same answers, same date and same rule tables: the workbook's figure was edited, or the calculator "
+              "reckons it differently since.")
 NO_DATE = N_("The workbook does not say when it was made, so the rule changes since then cannot be told.")
 
 
@@ -130,23 +132,26 @@ def _figure_doc(figure: Figure | None, lang: str) -> dict[str, Any] | None:
             "amount": amount}
 
 
-def cause_text(earlier: EarlierRun, tables_version: str, lang: str) -> str:
-    """Why a program moved when none of its rows is dated between the runs."""
+def cause_text(earlier: EarlierRun, tables_version: str, as_of: dt.date, lang: str) -> str:
+    """Why a program moved when none of its rows is dated between the runs (today's run: ``as_of``)."""
     if earlier.as_of is None:
         return gettext(NO_DATE, lang)
     if earlier.tables_version and earlier.tables_version != tables_version:
         return t(TABLES_REVISED, lang, before=earlier.tables_version, after=tables_version)
-    return gettext(DATE_MOVED, lang)
+    return gettext(SAME_RUN if earlier.as_of == as_of else DATE_MOVED, lang)
 
 
-def move_doc(catalogue: Catalogue, move: Move, earlier: EarlierRun, tables_version: str, lang: str) -> dict[str, Any]:
+def move_doc(catalogue: Catalogue, move: Move, earlier: EarlierRun, tables_version: str, as_of: dt.date,
+             lang: str) -> dict[str, Any]:
     """One move as people read it: the program, what moved (from → to) and its causes (dated rows with their
-    sources, or why none can be named)."""
+    sources, or why none can be named), against today's run on ``as_of`` with ``tables_version``."""
     program = catalogue.programs.get(move.program)
     return {
         "program": move.program, "name": program.spec.name[lang] if program else move.program,
         "kind": move.kind, "kind_text": gettext(KIND_WORDS[move.kind], lang),
         "before": _figure_doc(move.before, lang), "after": _figure_doc(move.after, lang),
+        "amount_moved": move.before is None or move.after is None or
+        (_cents(move.before.low), _cents(move.before.high)) != (_cents(move.after.low), _cents(move.after.high)),
         "causes": [change_doc(catalogue, change, lang) for change in move.causes],
-        "cause_text": None if move.causes else cause_text(earlier, tables_version, lang),
+        "cause_text": None if move.causes else cause_text(earlier, tables_version, as_of, lang),
     }
