@@ -81,10 +81,10 @@ def test_a_workbook_of_today_moves_nothing_and_an_edited_figure_or_status_is_nam
     _, section = restore(client, lang, data)
     assert ("Nothing moved" if lang == "en" else "没有变化") in section
 
-    def edit(book):  # Programs sheet: D program ID, E status, I low (CNY)
+    def edit(book):  # Programs sheet: D program ID, I low (CNY), the last column the status code
         rows = {row[3].value: row for row in book.worksheets[1].iter_rows(min_row=2)}
         rows["sz-training-compute-voucher"][8].value = 900_000
-        rows["cn-genai-service-filing"][4].value = "Likely eligible" if lang == "en" else "可能符合条件"
+        rows["cn-genai-service-filing"][-1].value = "eligible"
 
     _, section = restore(client, lang, edited(data, edit))
     if lang == "en":
@@ -105,13 +105,37 @@ def test_a_workbook_without_its_programs_sheet_still_restores_the_answers_and_sa
     assert note in section and 'id="answers"' in page and 'value="nanshan"' in page
 
 
-@pytest.mark.parametrize(("lang", "words"), [("en", "Cell E"), ("zh", "单元格 E")])
-def test_a_status_the_calculator_does_not_write_is_named_by_its_cell_and_the_answers_are_restored(client, lang, words):
+def without_status_codes(book) -> None:
+    """A workbook written before the Programs sheet carried the status code (its last column)."""
+    programs = book.worksheets[1]
+    programs.delete_cols(programs.max_column)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_older_workbook_without_status_codes_is_compared_by_the_status_as_written(client, lang):
     def edit(book):
-        book.worksheets[1]["E2"].value = "Probably fine"
+        without_status_codes(book)
+        rows = {row[3].value: row for row in book.worksheets[1].iter_rows(min_row=2)}
+        rows["cn-genai-service-filing"][4].value = "Likely eligible" if lang == "en" else "可能符合条件"
+
+    data = workbook(client, lang)
+    _, section = restore(client, lang, edited(data, without_status_codes))
+    assert ("Nothing moved" if lang == "en" else "没有变化") in section
+    _, section = restore(client, lang, edited(data, edit))
+    assert ("Likely eligible → " if lang == "en" else "可能符合条件 → ") in section
+
+
+@pytest.mark.parametrize(("lang", "old", "cell"), [("en", False, "X2"), ("zh", False, "Z2"), ("en", True, "E2"),
+                                                   ("zh", True, "E2")])
+def test_a_status_the_calculator_does_not_write_is_named_by_its_cell_and_the_answers_are_restored(client, lang, old,
+                                                                                                   cell):
+    def edit(book):
+        if old:
+            without_status_codes(book)
+        book.worksheets[1][cell].value = "Probably fine"
 
     page, section = restore(client, lang, edited(workbook(client, lang), edit))
-    assert words + "2" in section and 'id="answers"' in page
+    assert ("Cell " if lang == "en" else "单元格 ") + cell in section and 'id="answers"' in page
     assert ("not a status this calculator writes" if lang == "en" else "不是本测算器使用的状态") in section
 
 

@@ -2,10 +2,11 @@
 company's programs (Programs sheet: program id, status, low and high) with its date and rule-table version (Summary
 sheet), for comparing with today's assessment (:mod:`calculator.engine.since`).
 
-Headers, statuses and labels are matched in either language (the status is written as text: it is read back
-through the language layer). Everything read is bounded and checked; a Programs sheet that cannot be compared
-does not stop the answers being restored: :func:`read_run` returns a :class:`NoComparison` instead, which says
-what and where (sheet, cell) in the reader's language.
+Headers and labels are matched in either language. The status is read from the "Status (code)" column;
+workbooks written before it existed are read by the status as written, through the language layer. Everything
+read is bounded and checked; a Programs sheet that cannot be compared does not stop the answers being restored:
+:func:`read_run` returns a :class:`NoComparison` instead, which says what and where (sheet, cell) in the reader's
+language.
 """
 
 from __future__ import annotations
@@ -127,6 +128,7 @@ def company_figures(sheet: Any) -> dict[str, Figure]:
     rows = sheet.iter_rows(max_row=MAX_PROGRAM_ROWS + 2, values_only=True)
     header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
     where = {key: _column(header, key) for key in ("subject", "program_id", "status", "low", "high")}
+    code_at = next((i for i, text in enumerate(header) if text in _names("status_code")), None)  # since 2026-12
     figures: dict[str, Figure] = {}
     for number, row in enumerate(rows, 2):
         if number > MAX_PROGRAM_ROWS + 1:
@@ -135,12 +137,23 @@ def company_figures(sheet: Any) -> dict[str, Figure]:
         if cells[where["subject"]] not in COMPANY:
             continue
         program = _program(cells[where["program_id"]], number, where["program_id"], figures)
-        status = STATUS_CODES.get(cells[where["status"]]) if isinstance(cells[where["status"]], str) else None
+        status_at = where["status"] if code_at is None else code_at
+        status = _status(cells[status_at], code_at is not None)
         if status is None:
-            raise NoComparison(BAD_CELL, cell=_cell(where["status"], number), what=bilingual(WHAT["status"]))
+            raise NoComparison(BAD_CELL, cell=_cell(status_at, number), what=bilingual(WHAT["status"]))
         figures[program] = Figure(status, _amount(cells[where["low"]], number, where["low"]),
                                   _amount(cells[where["high"]], number, where["high"]))
     return figures
+
+
+def _status(value: Any, coded: bool) -> str | None:
+    """A status code from the code column (workbooks since it was added), else from the status as written in
+    either language (older workbooks)."""
+    if not isinstance(value, str):
+        return None
+    if coded:
+        return value if value in STATUS else None
+    return STATUS_CODES.get(value)
 
 
 def _column(header: list[str], key: str) -> int:
