@@ -147,3 +147,13 @@ def test_a_programs_sheet_longer_than_the_limit_is_not_compared(client):
 
     _, section = restore(client, "en", edited(workbook(client, "en"), edit))
     assert "more than 400 rows" in section
+
+
+@pytest.mark.parametrize(("lang", "note"), [("en", "people's programs are not compared"), ("zh", "人员项目暂不比较")])
+def test_a_talent_workbook_is_restored_and_says_people_are_not_compared(client, lang, note):
+    data = {"people-count": "1", "person-0-ref": "A", "person-0-identity": "hk_permanent_resident",
+            "person-0-annual_gross_income": "150", "person-0-annual_gross_income__unit": "wan"}
+    response = client.post(f"/talent/workbook?lang={lang}", data=data)
+    assert response.status_code == 200
+    page, section = restore(client, lang, response.data)
+    assert note in section and 'value="hk_permanent_resident"' in page
