@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from calculator.engine import EarlierRun, Figure, figures_of, move_doc, moves
 from calculator.service import service_for
+from calculator.workbook import build_workbook, read_run
 from tests.conftest import example
 
 BEFORE, TODAY = dt.date(2026, 3, 1), dt.date(2026, 12, 3)
@@ -82,3 +85,17 @@ def test_the_same_answers_before_and_after_the_may_2026_rows_move_the_programs_t
     unchanged = set(figures_of(now.company.results)) - set(found)
     assert unchanged and all(figures_of(then.company.results)[p].same_as(figures_of(now.company.results)[p])
                              for p in unchanged)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("name", ["futian-hightech-scaleup.json", "nanshan-seed-startup.json",
+                                  "qianhai-hk-staff.json"])
+def test_a_workbook_read_back_against_its_own_assessment_moves_nothing(catalogue, name, lang):
+    service = service_for(catalogue)
+    assessment = service.assess(service.check({"company": example(name)["company"]}, TODAY))
+    profile, earlier = read_run(build_workbook(catalogue, assessment, lang))
+    assert isinstance(earlier, EarlierRun) and earlier.as_of == TODAY
+    assert earlier.tables_version == catalogue.tables_version
+    assert set(earlier.figures) == {r.id for r in assessment.company.results}
+    assert profile["company"]["name"] == example(name)["company"]["name"]
+    assert service.since(earlier, assessment, lang) == []

@@ -18,6 +18,7 @@ from typing import Any
 
 from calculator.engine.catalogue import Catalogue
 from calculator.engine.changes import Change, change_doc, program_events
+from calculator.engine.enums import Outcome
 from calculator.engine.model import ProgramResult
 from calculator.engine.texts import STATUS
 from calculator.i18n import N_, gettext, t
@@ -90,10 +91,12 @@ def _cents(value: Decimal | None) -> Decimal | None:
 
 
 def figures_of(results: Iterable[ProgramResult]) -> dict[str, Figure]:
-    """Today's figures of one subject's results, as a workbook records them."""
+    """Today's figures of one subject's results, as a workbook records them (an amount only for a money outcome, as
+    the assessment document gives it)."""
     out: dict[str, Figure] = {}
     for result in results:
-        estimate = result.estimate
+        money = result.benefit is None or result.benefit.kind == Outcome.MONEY
+        estimate = result.estimate if money else None
         out[result.id] = Figure(str(result.status), estimate.low if estimate else None,
                                 estimate.high if estimate else None)
     return out
