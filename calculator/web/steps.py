@@ -95,4 +95,3 @@ def restore() -> tuple[str, int]:
                                message=gettext(NOT_A_WORKBOOK, lang)), 400
     data, raw = read_form(kind, form)
     return assessed(kind, data, raw, lambda assessment, lang: since_section(earlier, assessment, lang))
-
