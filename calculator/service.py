@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from marshmallow import ValidationError
 
-from calculator.engine import Assessment, Catalogue, assess, to_document
+from calculator.engine import Assessment, Catalogue, EarlierRun, assess, figures_of, move_doc, moves, to_document
 from calculator.i18n import lang_of
 from schemas.as_of import before_founding, read_as_of
 from schemas.messages import flatten_errors, render_message
@@ -129,6 +129,14 @@ class Service:
     def document(self, assessment: Assessment, lang: str) -> dict[str, Any]:
         """The assessment document in ``lang`` (``docs/contract.md``)."""
         return to_document(self.catalogue, assessment, lang_of(lang))
+
+    def since(self, earlier: EarlierRun, assessment: Assessment, lang: str) -> list[dict[str, Any]]:
+        """The company's programs that moved since an earlier run of the same answers (status or amount, new or
+        gone), each with its cause, in ``lang`` (:mod:`calculator.engine.since`)."""
+        now = figures_of(assessment.company.results) if assessment.company is not None else {}
+        found = moves(self.catalogue, earlier, now, assessment.as_of)
+        return [move_doc(self.catalogue, move, earlier, self.tables_version, assessment.as_of, lang_of(lang))
+                for move in found]
 
     def evaluate(self, data: Any, as_of: str | dt.date | None = None, lang: str = "en") -> dict[str, Any]:
         """check → assess → document in one call."""

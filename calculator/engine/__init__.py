@@ -39,6 +39,7 @@ from calculator.engine.loader import TableError, default_root, load_catalogue
 from calculator.engine.model import Assessment, ProgramResult, SubjectResult
 from calculator.engine.report import Reporter, to_document
 from calculator.engine.report_words import CERTAINTY, DISCLAIMER, FAMILIES, FAMILY_NAMES, FIELDS, cents
+from calculator.engine.since import EarlierRun, Figure, Move, figures_of, move_doc, moves
 from calculator.engine.texts import CONFIDENCE, MONEY_KINDS, RESULT, STATUS
 from calculator.engine.totals import MoneyTotals, Totals, compute_totals
 
@@ -60,9 +61,12 @@ __all__ = [
     "Catalogue",
     "Certainty",
     "Confidence",
+    "EarlierRun",
     "Family",
+    "Figure",
     "MoneyKind",
     "MoneyTotals",
+    "Move",
     "Operator",
     "ProgramResult",
     "ReferenceKind",
@@ -85,7 +89,10 @@ __all__ = [
     "describe_program",
     "ending_within",
     "field_usage",
+    "figures_of",
     "load_catalogue",
+    "move_doc",
+    "moves",
     "parse_day",
     "stale_doc",
     "stale_programs",

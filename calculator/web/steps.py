@@ -14,8 +14,9 @@ from calculator.i18n import N_, gettext
 from calculator.i18n.words import labelled
 from calculator.web import forms, next_questions, travel
 from calculator.web.i18n import current_lang
+from calculator.web.since import since_section
 from calculator.web.views import assessed, bp, catalogue, load_input, read_form, usage
-from calculator.workbook import read_inputs
+from calculator.workbook import read_run
 
 SUBJECT = {"company": "company", "talent": "person"}
 LINK_FAILED = N_("This link could not be opened")
@@ -76,15 +77,16 @@ def shared() -> tuple[str, int]:
 
 @bp.post("/restore")
 def restore() -> tuple[str, int]:
-    """Results again from the Inputs sheet of a workbook this calculator wrote (read, not kept; the request is
-    bounded by the app's MAX_CONTENT_LENGTH)."""
+    """Results again from the Inputs sheet of a workbook this calculator wrote, assessed under today's rules, with
+    what moved since the workbook's run (read, not kept; the request is bounded by the app's MAX_CONTENT_LENGTH)."""
     lang = current_lang()
     upload = request.files.get("workbook")
     if upload is None or not upload.filename:
         return render_template("refused.html", heading=gettext(WORKBOOK_FAILED, lang),
                                message=gettext(NO_FILE, lang)), 400
     try:
-        kind, form = travel.answers_form(read_inputs(upload.read()))
+        profile, earlier = read_run(upload.read())
+        kind, form = travel.answers_form(profile)
     except travel.LinkError as problem:
         return render_template("refused.html", heading=gettext(WORKBOOK_FAILED, lang),
                                message=problem.render(lang)), 400
@@ -92,4 +94,4 @@ def restore() -> tuple[str, int]:
         return render_template("refused.html", heading=gettext(WORKBOOK_FAILED, lang),
                                message=gettext(NOT_A_WORKBOOK, lang)), 400
     data, raw = read_form(kind, form)
-    return assessed(kind, data, raw)
+    return assessed(kind, data, raw, lambda assessment, lang: since_section(earlier, assessment, lang))

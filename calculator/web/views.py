@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
-from calculator.engine import CERTAINTY, CONFIDENCE, FAMILY_NAMES, describe_catalogue, field_usage
+from calculator.engine import CERTAINTY, CONFIDENCE, FAMILY_NAMES, Assessment, describe_catalogue, field_usage
 from calculator.i18n import LANGS, N_, NC_, gettext, other_lang, pgettext, t
 from calculator.i18n.words import labelled
 from calculator.service import Checked, InputRejected, Service
@@ -204,19 +205,22 @@ def handle(kind: str) -> tuple[str, int] | Response:
     return assessed(kind, data, raw)
 
 
-def assessed(kind: str, data: dict[str, Any], raw: dict[str, Any]) -> tuple[str, int]:
-    """The results of the answers read (or the form again with every error); also for a link's answers."""
+def assessed(kind: str, data: dict[str, Any], raw: dict[str, Any],
+             since: Callable[[Assessment, str], dict[str, Any]] | None = None) -> tuple[str, int]:
+    """The results of the answers read (or the form again with every error); also for a link's answers, and for a
+    workbook's (``since`` then gives the section of what moved since the workbook's run)."""
     lang = current_lang()
     checked, errors = load_input(data, raw)
     if checked is None:
         return form_page(kind, raw, errors, status=422)
-    doc = service().document(service().assess(checked), lang)
+    assessment = service().assess(checked)
+    doc = service().document(assessment, lang)
     chart = support_chart(doc["programs"], gettext(CHART_TITLE, lang))
     families = translated(FAMILY_NAMES, lang)
     ui = card_words()
     return render_template("results.html", doc=doc, chart=chart, kind=kind, ui=ui,
                            sections=group_cards(doc["programs"], families, lang), families=families,
-                           **travelling(data, raw, doc, lang)), 200
+                           since=since(assessment, lang) if since else None, **travelling(data, raw, doc, lang)), 200
 
 
 def travelling(data: dict[str, Any], raw: dict[str, Any], doc: dict[str, Any], lang: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 from calculator.engine import Assessment, Catalogue, to_document
 from calculator.i18n import lang_of
 from calculator.workbook.builder import build
+from calculator.workbook.earlier import NoComparison, read_run
 from calculator.workbook.inputs import read_inputs
 from calculator.workbook.names import content_disposition, download_name
 
@@ -58,4 +59,5 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-__all__ = ["XLSX_MIMETYPE", "build_workbook", "content_disposition", "download_name", "read_inputs"]
+__all__ = ["XLSX_MIMETYPE", "NoComparison", "build_workbook", "content_disposition", "download_name", "read_inputs",
+           "read_run"]

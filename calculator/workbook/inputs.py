@@ -84,13 +84,26 @@ def read_inputs(data: bytes) -> dict[str, Any]:
 
     Raises ``ValueError`` for something that is not one of these workbooks (or is suspiciously large).
     """
+    wb = open_book(data)
+    try:
+        return inputs_of(wb)
+    finally:
+        wb.close()
+
+
+def open_book(data: bytes) -> Any:
+    """The workbook, read only, with cached values (``ValueError`` for what is not a plain, bounded .xlsx)."""
     check_zip(data)
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise ValueError(f"not a readable workbook: {type(exc).__name__}") from None
+
+
+def inputs_of(wb: Any) -> dict[str, Any]:
+    """The profile held by an open workbook's Inputs sheet (see :func:`read_inputs`)."""
     names = set(bilingual(SHEETS["inputs"]).values())
     title = next((t for t in wb.sheetnames if t in names), None)
     if title is None:
@@ -117,7 +130,6 @@ def read_inputs(data: bytes) -> dict[str, Any]:
             for name, value in zip(roster, cells[1:], strict=False):
                 if value is not None:
                     person[name] = read_value(value, field_meta("person", name))
-    wb.close()
     out: dict[str, Any] = {}
     if company is not None:
         out["company"] = company

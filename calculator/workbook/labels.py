@@ -84,6 +84,7 @@ WORDS = {
     "person": N_("Person {n}"),
     "program_id": N_("Program ID"),
     "status": N_("Status"),
+    "status_code": N_("Status (code)"),
     "certainty": N_("Certainty"),
     "confidence": N_("Confidence"),
     "counts": N_("Counted in totals (1 = yes; people: how many)"),

@@ -25,7 +25,7 @@ def columns(b: BookContext) -> list[Column]:
             Column(b.w("opens"), 11, "date"), Column(b.w("closes"), 11, "date"),
             Column(b.w("excluded"), 32, "wrap"), Column(b.w("reasons"), 40, "wrap"),
             Column(b.w("sources"), 16, "wrap"), Column(b.w("checked"), 11, "date"),
-            Column(b.w("official_text"), 24, "link")]
+            Column(b.w("official_text"), 24, "link"), Column(b.w("status_code"), 14)]
 
 
 def write(b: BookContext, sheet: Sheet, people: Sheet | None) -> None:
@@ -42,7 +42,7 @@ def write(b: BookContext, sheet: Sheet, people: Sheet | None) -> None:
                    p["window"]["text"],
                    *window_dates(b, p["window"]), excluded_text(b, p, b.company_entries),
                    reasons(b, p), b.source_refs(p), p["checked"],
-                   official_link(p["official_text"])])
+                   official_link(p["official_text"]), p["status"]])  # the code: read back in any language
         b.layout.program_rows[p["id"]] = row
     if people is not None:
         groups: dict[str, list[Entry]] = {}
@@ -66,7 +66,7 @@ def write(b: BookContext, sheet: Sheet, people: Sheet | None) -> None:
                        people_flags(b, entries), p["window"]["text"], *window_dates(b, p["window"]),
                        people_excluded(b, entries), b.w("see_criteria"),
                        b.source_refs(p), p["checked"],
-                       official_link(p["official_text"])])
+                       official_link(p["official_text"]), None])
             b.layout.program_rows[pid] = row
     sheet.finish()
     b.status_rules(sheet, cols[b.w("status")], sheet.row_count)

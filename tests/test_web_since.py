@@ -1,0 +1,159 @@
+"""Re-uploading a results workbook from an earlier run: the same answers assessed under today's rules, and a
+"What changed since this workbook" section naming each program that moved, from what to what and why, in the
+page's language (through the Flask test client, the pages production serves)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+from werkzeug.datastructures import MultiDict
+
+from calculator.app import create_app
+from tests.test_web import company_form, zones
+
+EXAMPLE = "nanshan-seed-startup.json"
+SECTION = re.compile(r'<section class="since".*?</section>', re.S)
+HEADING = {"en": "What changed since this workbook", "zh": "自此工作簿以来的变化"}
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def workbook(client, lang: str, as_of: str = "") -> bytes:
+    """The result workbook the results page downloads for the example company, assessed on ``as_of``."""
+    form = company_form(EXAMPLE) | {"as_of": as_of}
+    response = client.post(f"/company/workbook?lang={lang}", data=MultiDict([*form.items(), *zones(EXAMPLE)]))
+    assert response.status_code == 200
+    return response.data
+
+
+def restore(client, lang: str, data: bytes) -> tuple[str, str]:
+    """(the restored results page, its "what changed" section as text)."""
+    response = client.post(f"/restore?lang={lang}", content_type="multipart/form-data",
+                           data={"workbook": (io.BytesIO(data), "results.xlsx")})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    found = SECTION.search(page)
+    assert found, "no changes section"
+    return page, html.unescape(re.sub(r"<[^>]+>", " ", found.group(0)))
+
+
+def edited(data: bytes, change) -> bytes:
+    book = load_workbook(io.BytesIO(data))
+    change(book)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("lang", "moved", "why"), [
+    ("en", ["Training-Compute Voucher", "Amount moved", "CNY 1,000,000 – CNY 1,200,000 → CNY 1,200,000"],
+     ["2026-05-06: Benefit row starts", "Sources: ", "TV-2026"]),
+    ("zh", ["训力券", "金额变化", "100万元 – 120万元 → 120万元"], ["2026-05-06：", "来源：", "TV-2026"]),
+])
+def test_a_workbook_from_before_the_may_2026_rows_shows_what_moved_and_the_dated_rows_that_moved_it(
+        client, lang, moved, why):
+    page, section = restore(client, lang, workbook(client, lang, as_of="2026-03-01"))
+    assert HEADING[lang] in section and all(words in section for words in moved), section
+    line = next(item for item in section.split("\n") if "TV-2026" in item)
+    assert all(words in line for words in why), line
+    assert 'href="/changes?since=2026-03-02&amp;lang=' + lang + '"' in page
+    assert "Industry AI application" in section if lang == "en" else "标杆项目" in section
+    assert re.search(r'<p class="meta">[^<]*' + dt.date.today().isoformat(), page)  # assessed today, as it says
+    assert len(page.encode("utf-8")) <= 60_000
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_workbook_of_today_moves_nothing_and_an_edited_figure_or_status_is_named(client, lang):
+    data = workbook(client, lang)
+    _, section = restore(client, lang, data)
+    assert ("Nothing moved" if lang == "en" else "没有变化") in section
+
+    def edit(book):  # Programs sheet: D program ID, I low (CNY), the last column the status code
+        rows = {row[3].value: row for row in book.worksheets[1].iter_rows(min_row=2)}
+        rows["sz-training-compute-voucher"][8].value = 900_000
+        rows["cn-genai-service-filing"][-1].value = "eligible"
+
+    _, section = restore(client, lang, edited(data, edit))
+    if lang == "en":
+        assert "Training-Compute Voucher" in section and "CNY 900,000 – CNY 1,200,000 → CNY 1,200,000" in section
+        assert "Likely eligible → " in section and "the workbook's figure was edited" in section
+    else:
+        assert "训力券" in section and "90万元 – 120万元 → 120万元" in section
+        assert "可能符合条件 → " in section and "工作簿中的数值被改动过" in section
+    assert "Nothing moved" not in section and "没有变化" not in section
+
+
+@pytest.mark.parametrize(("lang", "note"), [
+    ("en", "This workbook has no Programs sheet"), ("zh", "此工作簿没有“项目”工作表")])
+def test_a_workbook_without_its_programs_sheet_still_restores_the_answers_and_says_nothing_can_be_compared(
+        client, lang, note):
+    data = edited(workbook(client, lang), lambda book: book.remove(book.worksheets[1]))
+    page, section = restore(client, lang, data)
+    assert note in section and 'id="answers"' in page and 'value="nanshan"' in page
+
+
+def without_status_codes(book) -> None:
+    """A workbook written before the Programs sheet carried the status code (its last column)."""
+    programs = book.worksheets[1]
+    programs.delete_cols(programs.max_column)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_older_workbook_without_status_codes_is_compared_by_the_status_as_written(client, lang):
+    def edit(book):
+        without_status_codes(book)
+        rows = {row[3].value: row for row in book.worksheets[1].iter_rows(min_row=2)}
+        rows["cn-genai-service-filing"][4].value = "Likely eligible" if lang == "en" else "可能符合条件"
+
+    data = workbook(client, lang)
+    _, section = restore(client, lang, edited(data, without_status_codes))
+    assert ("Nothing moved" if lang == "en" else "没有变化") in section
+    _, section = restore(client, lang, edited(data, edit))
+    assert ("Likely eligible → " if lang == "en" else "可能符合条件 → ") in section
+
+
+@pytest.mark.parametrize(("lang", "old", "cell"), [("en", False, "X2"), ("zh", False, "Z2"), ("en", True, "E2"),
+                                                   ("zh", True, "E2")])
+def test_a_status_the_calculator_does_not_write_is_named_by_its_cell_and_the_answers_are_restored(client, lang, old,
+                                                                                                   cell):
+    def edit(book):
+        if old:
+            without_status_codes(book)
+        book.worksheets[1][cell].value = "Probably fine"
+
+    page, section = restore(client, lang, edited(workbook(client, lang), edit))
+    assert ("Cell " if lang == "en" else "单元格 ") + cell in section and 'id="answers"' in page
+    assert ("not a status this calculator writes" if lang == "en" else "不是本测算器使用的状态") in section
+
+
+def test_a_programs_sheet_longer_than_the_limit_is_not_compared(client):
+    def edit(book):
+        programs = book.worksheets[1]
+        for row in range(programs.max_row + 1, 420):
+            programs.cell(row, 1, "x")
+
+    _, section = restore(client, "en", edited(workbook(client, "en"), edit))
+    assert "more than 400 rows" in section
+
+
+@pytest.mark.parametrize(("lang", "note"), [("en", "people's programs are not compared"), ("zh", "人员项目暂不比较")])
+def test_a_talent_workbook_is_restored_and_says_people_are_not_compared(client, lang, note):
+    data = {"people-count": "1", "person-0-ref": "A", "person-0-identity": "hk_permanent_resident",
+            "person-0-annual_gross_income": "150", "person-0-annual_gross_income__unit": "wan"}
+    response = client.post(f"/talent/workbook?lang={lang}", data=data)
+    assert response.status_code == 200
+    page, section = restore(client, lang, response.data)
+    assert note in section and 'value="hk_permanent_resident"' in page
