@@ -16,7 +16,7 @@ SOURCES = N_("Sources")
 
 
 def since_section(earlier: EarlierRun | NoComparison, assessment: Assessment, lang: str) -> dict[str, Any]:
-    """The programs that moved, each with one line of causes (dates, what started or ended, source keys as the
+    """The programs that moved, each with one line of causes (dates, what started or ended, source titles as the
     "What changed" page lists them), or why nothing can be compared."""
     if isinstance(earlier, NoComparison):
         return {"note": earlier.render(lang), "moves": [], "as_of": None, "after": None}
@@ -29,17 +29,17 @@ def since_section(earlier: EarlierRun | NoComparison, assessment: Assessment, la
 
 
 def why(move: dict[str, Any], lang: str) -> str:
-    """``2026-05-01: Benefit row starts, Condition row starts; Sources: PC-OPS26`` (or the engine's reason)."""
+    """``2026-05-01: Benefit row starts, Condition row starts; Sources: <the source's title>`` (or the engine's reason)."""
     if not move["causes"]:
         return str(move["cause_text"])
     days: dict[str, list[str]] = {}
-    keys: dict[str, None] = {}
+    titles: dict[str, None] = {}  # titles, never the tables' internal keys (issue #18)
     for cause in move["causes"]:
         kinds = days.setdefault(cause["date"], [])
         if cause["kind_text"] not in kinds:
             kinds.append(cause["kind_text"])
-        keys.update(dict.fromkeys(source["key"] for source in cause["sources"]))
+        titles.update(dict.fromkeys(source["title"] for source in cause["sources"]))
     parts = [labelled(day, joined(kinds, lang), lang) for day, kinds in days.items()]
-    if keys:
-        parts.append(labelled(gettext(SOURCES, lang), joined(keys, lang), lang))
+    if titles:
+        parts.append(labelled(gettext(SOURCES, lang), joined(titles, lang), lang))
     return clauses(parts, lang)
