@@ -29,7 +29,7 @@ def since_section(earlier: EarlierRun | NoComparison, assessment: Assessment, la
 
 
 def why(move: dict[str, Any], lang: str) -> str:
-    """``2026-05-01: Benefit row starts, Condition row starts; Sources: <the source's title>`` (or the engine's reason)."""
+    """``2026-05-01: Benefit row starts, Condition row starts; Sources: <title>`` (or the engine's reason)."""
     if not move["causes"]:
         return str(move["cause_text"])
     days: dict[str, list[str]] = {}
