@@ -180,8 +180,8 @@ def evaluations_allowed(catalogue: Any, ranking: Ranking, result: Any, subject: 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.json")))
 def test_the_work_is_counted_and_bounded(catalogue, monkeypatch, example):
     """Every re-evaluation is counted (a counting wrapper around the engine sees the same number), stays within
-    the structural bound, and for the example profiles costs at most eight assessments' worth of program
-    evaluations per subject."""
+    the structural bound, and for the example profiles costs at most nine assessments' worth of program
+    evaluations per subject (eight before the bid and project inputs: qianhai-hk-staff's company now takes 363)."""
     loaded = AssessmentInputSchema(choices=catalogue.choices).load(
         json.loads((EXAMPLES / example).read_text(encoding="utf-8")))
     assessment = assess(catalogue, loaded, AS_OF)
@@ -202,7 +202,7 @@ def test_the_work_is_counted_and_bounded(catalogue, monkeypatch, example):
     for ranking, result, subject in pairs:
         assert ranking.evaluations <= evaluations_allowed(catalogue, ranking, result, subject)
         programs = sum(1 for p in catalogue.programs.values() if p.subject == ranking.subject)
-        assert ranking.evaluations <= 8 * programs, (ranking.subject, ranking.evaluations)
+        assert ranking.evaluations <= 9 * programs, (ranking.subject, ranking.evaluations)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
