@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import traceback
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -17,29 +18,31 @@ from calculator.batch.local import LocalFolder, remove
 from calculator.batch.texts import BatchFileError
 
 
-class RunnerBase:
+class RunnerBase(ABC):
     """The :class:`~calculator.batch.jobs.JobRunner` contract's parts that do not depend on where jobs are kept."""
 
     local: LocalFolder
 
     # --- each runner's storage --------------------------------------------------------------------------
+    @abstractmethod
     def _find(self, job_id: str) -> JobStatus | None:
         """The job's stored state, whoever owns it; None when there is none."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _remove(self, job_id: str) -> None:
         """Everything of the job."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _checked(self, job_id: str, status: JobStatus) -> JobStatus:
         """The state after failing an unfinished job whose runner died (as it is when nothing was to do)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _error_page(self, job_id: str, start: int, limit: int | None) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        """One page of the job's row errors, from ``start``, at most ``limit`` (all when None)."""
 
+    @abstractmethod
     def _open_result(self, job_id: str) -> IO[bytes] | None:
-        raise NotImplementedError
+        """The result workbook to stream, or None when there is none."""
 
     # --- the contract -----------------------------------------------------------------------------------
     @contextlib.contextmanager
