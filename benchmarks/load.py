@@ -109,7 +109,7 @@ def endpoints(base: str) -> list[Endpoint]:
         Endpoint("GET /healthz (trivial)", "trivial", Request("GET", "/healthz"), "application/json"),
         Endpoint("GET / (home page)", "home", Request("GET", "/?lang=en"), "text/html"),
         Endpoint("POST /company (web assessment)", "company", form_request("/company?lang=en", form, session),
-                 "text/html", 'class="total"'),
+                 "text/html", 'class="totals"'),
         Endpoint("POST /company/workbook", "workbook", form_request("/company/workbook?lang=en", form, session),
                  XLSX),
         Endpoint("POST /api/v1/assessments", "api",
@@ -149,7 +149,7 @@ def page_sizes(base: str) -> list[tuple[str, str, int, int]]:
             continue
         for lang in ("en", "zh"):
             status, _, body = fetch(base, form_request(f"/company?lang={lang}", company_form(example), session))
-            if status != 200 or b'class="total"' not in body:
+            if status != 200 or b'class="totals"' not in body:
                 raise RuntimeError(f"results page for {example.stem} ({lang}): HTTP {status}, no totals")
             rows.append((example.stem, lang, len(body), len(gzip.compress(body, 6))))
     return rows
