@@ -50,6 +50,7 @@ class Program:
     benefit: Benefit[Any]
     figures: dict[str, list[Figure]]
     windows: dict[dt.date, WindowStatus] = field(default_factory=dict)
+    days: dict[dt.date, Layout] = field(default_factory=dict)  # criteria in force per day (see on_day)
     self_check: list[Compiled] = field(default_factory=list)  # the self-check's criteria, compiled
 
     @property
@@ -91,6 +92,25 @@ class Program:
         common = [i for i, c in enumerate(self.criteria) if c.branch is None]
         order = list(dict.fromkeys(c.branch for c in self.criteria if c.branch is not None))
         return common, [[i for i, c in enumerate(self.criteria) if c.branch == b] for b in order]
+
+    @cached_property
+    def layout(self) -> Layout:
+        """Every criterion, and the branch layout (None: the program has no branches)."""
+        return self.criteria, (self.branch_index if self.has_branches else None)
+
+    def on_day(self, day: dt.date) -> Layout:
+        """The criteria in force on ``day`` and their branch layout (None: no branch has a criterion in force):
+        worked out once per day, as the dated rows are immutable once loaded."""
+        found = self.days.get(day)
+        if found is None:
+            criteria = [c for c in self.criteria if c.in_force(day)]
+            common = [i for i, c in enumerate(criteria) if c.branch is None]
+            order = list(dict.fromkeys(c.branch for c in criteria if c.branch is not None))
+            branches = [[i for i, c in enumerate(criteria) if c.branch == b] for b in order]
+            if len(self.days) > 512:
+                self.days.clear()
+            found = self.days[day] = (criteria, (common, branches) if branches else None)
+        return found
 
     @cached_property
     def effective(self) -> tuple[EffectiveBasis, dt.date, dt.date | None, dt.date | None]:
@@ -140,6 +160,7 @@ class Program:
         return None
 
 
+Layout = tuple[list["Compiled"], tuple[list[int], list[list[int]]] | None]
 Plan = tuple[list[str], list[Program], list[Program], list[StackingGroupSpec], list[StackingGroupSpec]]
 
 

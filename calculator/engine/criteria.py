@@ -236,11 +236,19 @@ class CompiledWhen:
         self.mode, self.leaves = mode, leaves
 
     def evaluate(self, subject: Subject, as_of: dt.date) -> WhenResult:
-        results = [leaf.evaluate(subject, as_of) for leaf in self.leaves]
+        results = [leaf.fast(subject, as_of, None) for leaf in self.leaves]
         values = [r.result for r in results]
         combined = combine_any(values) if self.mode == "any" else combine_all(values)
         missing = tuple(name for r in results if r.result is None for name in r.missing) if combined is None else ()
         return WhenResult(combined, missing)
+
+    def holds(self, subject: Subject, as_of: dt.date) -> bool | None:
+        """Only the result of :meth:`evaluate` (no missing inputs collected): what shows an item or a flag."""
+        leaves = self.leaves
+        if len(leaves) == 1:
+            return leaves[0].fast(subject, as_of, None).result
+        values = [leaf.fast(subject, as_of, None).result for leaf in leaves]
+        return combine_any(values) if self.mode == "any" else combine_all(values)
 
 
 def condition_criterion(cond: ConditionSpec, cid: str, text: Text) -> CriterionSpec:

@@ -10,7 +10,6 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.criteria import combine_all, combine_any
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
@@ -101,19 +100,17 @@ def safe_evaluate(catalogue: Catalogue, program: Program, subject: Mapping[str, 
 
 
 def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
-                     tax_year: int, resolved: dict[str, ProgramResult], with_gaps: bool = True) -> ProgramResult:
+                     tax_year: int, resolved: dict[str, ProgramResult], full: bool = True) -> ProgramResult:
+    """One program for one subject. ``full`` False is the lean path of re-evaluations (a near miss's unlock, the next
+    questions): the same status, reasons, missing inputs and benefit, without what only a reader of the result
+    looks at (the table's flags, the expiry and confidence flags, near misses, the self-check)."""
     spec = program.spec
-    eff = spec.effective
     flags: list[Flag] = []
     window = program.window(as_of)
     refused, day = in_force(program, as_of, tax_year, window)
     if refused is not None:
         return refused
-    _, start, _, last_day = program.effective
-    confidence_used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
-    if last_day is not None and as_of > last_day:
-        flags.append(flag("may_have_expired", years=eff.valid_for_years, start_date=start, end_date=last_day))
-        confidence_used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
+    confidence_used = expiry(program, as_of, flags) if full else []
     missing: list[str] = []
     cohort = spec.cohort
     if cohort:
@@ -123,15 +120,14 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         elif value >= cohort.closed_from:
             return closed(program, flags, window, "cohort_closed", cohort.confidence, day, None, text=cohort.text,
                           field=cohort.field, value_date=value, start_date=cohort.closed_from)
-    if program.dated_criteria:
-        criteria = [c.fast(subject, as_of, day) for c in program.criteria if c.in_force(day)]
-    else:
-        criteria = [c.fast(subject, as_of, day) for c in program.criteria]
-    overall, relevant, reasons = judge(program, criteria, flags)
-    flags += table_flags(program, subject, as_of, day, criteria, reasons)
+    compiled, layout = program.on_day(day) if program.dated_criteria else program.layout
+    criteria = [c.fast(subject, as_of, day) for c in compiled]
+    overall, relevant, reasons = judge(program, criteria, flags, layout)
+    if full:
+        flags += table_flags(program, subject, as_of, day, criteria, reasons)
     collect_open(relevant, missing, flags)
     if overall is False:
-        return not_eligible(catalogue, program, subject, as_of, tax_year, resolved, with_gaps,
+        return not_eligible(catalogue, program, subject, as_of, tax_year, resolved, full,
                             criteria, flags, reasons, window, day)
     ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
     benefit = program.benefit.compute(subject, ctx)
@@ -140,6 +136,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
             missing.append(name)
     flags.extend(benefit.flags)
     status = decided_status(program, overall, criteria, missing, flags)
+    if not full:
+        return ProgramResult(program, status, criteria, missing, flags, benefit, benefit.confidence, [], None,
+                             window, day=day)
     # Only decided criteria used their figures; UNCONFIRMED ones can only have withheld, never granted.
     used: list[Confidence] = [c.confidence for c in criteria
                               if c.result is not None and c.confidence != Confidence.UNCONFIRMED]
@@ -150,10 +149,21 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window,
                            day=day)
     add_confidence_flag(result)
-    if with_gaps and program.self_check and status in SHOWN_BESIDE:
+    if program.self_check and status in SHOWN_BESIDE:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
-                                           _UNITS[program.subject])
+                                           _UNITS[program.subject], priced=benefit)
     return result
+
+
+def expiry(program: Program, as_of: dt.date, flags: list[Flag]) -> list[Confidence]:
+    """The confidence levels the program's dates add, and the flag of a validity period that may have ended."""
+    eff = program.spec.effective
+    _, start, _, last_day = program.effective
+    confidence_used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
+    if last_day is not None and as_of > last_day:
+        flags.append(flag("may_have_expired", years=eff.valid_for_years, start_date=start, end_date=last_day))
+        confidence_used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
+    return confidence_used
 
 
 def collect_open(relevant: list[CriterionResult], missing: list[str], flags: list[Flag]) -> None:
@@ -168,20 +178,22 @@ def collect_open(relevant: list[CriterionResult], missing: list[str], flags: lis
 
 
 def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date, tax_year: int,
-                 resolved: dict[str, ProgramResult], with_gaps: bool, criteria: list[CriterionResult],
+                 resolved: dict[str, ProgramResult], full: bool, criteria: list[CriterionResult],
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
-    """A failed program's result, with what would change it (near misses) and the self-check beside it."""
+    """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
     failed = [c.confidence for c in criteria if c.id in reasons]
     result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None,
                            Confidence.strongest(*failed), [], None, window, None, reasons, day)
+    if not full:
+        return result
     add_confidence_flag(result)
-    failed_ops = {c.op for c in criteria if c.result is False}
-    if with_gaps and (program.numeric_ops & failed_ops or program.condition_gaps & set(reasons)):
+    failed_ops = {c.criterion.op for c in criteria if c.result is False}
+    if program.numeric_ops & failed_ops or program.condition_gaps.intersection(reasons):
         def again(changed: Mapping[str, Any]) -> ProgramResult:
-            return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, with_gaps=False)
+            return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, full=False)
 
         result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
-    if with_gaps and program.self_check:
+    if program.self_check:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject])
     return result
@@ -227,11 +239,12 @@ def in_force(program: Program, as_of: dt.date, tax_year: int,
     return None, as_of
 
 
-def judge(program: Program, criteria: list[CriterionResult],
-          flags: list[Flag]) -> tuple[bool | None, list[CriterionResult], list[str]]:
+def judge(program: Program, criteria: list[CriterionResult], flags: list[Flag],
+          layout: tuple[list[int], list[list[int]]] | None) -> tuple[bool | None, list[CriterionResult], list[str]]:
     """(overall result, the criteria whose unknowns matter, the failed criteria's ids). A criterion whose unknown
     input only flags (``unknown_outcome = "flag"``) counts as met while unanswered (never as missing), and its flag
-    is added to ``flags``; the criteria listed keep it unknown."""
+    is added to ``flags``; the criteria listed keep it unknown. ``layout``: the positions of the common criteria and
+    of each branch's (None: no branch)."""
     judged = criteria
     if program.soft_criteria:
         judged = []
@@ -241,14 +254,12 @@ def judge(program: Program, criteria: list[CriterionResult],
                 flags.append(Flag(soft.code, text=soft.text))
                 crit = replace(crit, result=True, missing=())
             judged.append(crit)
-    if not program.has_branches:
+    if layout is None:
         results = [c.result for c in judged]
         if False in results:
             return False, judged, [c.id for c in judged if c.result is False]
         return (None if None in results else True), judged, []
-    if program.dated_criteria:
-        return decide(judged, [c.branch for c in judged])
-    return decide_indexed(judged, *program.branch_index)
+    return decide_indexed(judged, *layout)
 
 
 def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, day: dt.date,
@@ -257,7 +268,7 @@ def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, da
     stand-in input (``first_known``); and the pointers of failed criteria to another program (``see_also``)."""
     out: list[Flag] = []
     for item, condition in program.flags:
-        if item.covers(day) and (condition is None or condition.evaluate(subject, as_of).result):
+        if item.covers(day) and (condition is None or condition.holds(subject, as_of)):
             out.append(Flag(item.code, {}, item.text, item.confidence, item.source))
     for crit in criteria if program.notes_criteria else ():
         if crit.result is not None:
@@ -272,7 +283,14 @@ def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, da
 
 def decide_indexed(criteria: list[CriterionResult], common: list[int],
                    branches: list[list[int]]) -> tuple[bool | None, list[CriterionResult], list[str]]:
-    """:func:`decide` with the branch layout precomputed as index lists (the usual, undated case)."""
+    """All common criteria, and (when there are branches) all criteria of at least one branch; the layout is the
+    positions of the common criteria and of each branch's (worked out once per program, or per day when criteria
+    are dated).
+
+    Also returns the criteria whose unknowns matter (common ones, plus those of still-open branches when
+    no branch is met: an answered branch makes the others' questions moot) and the reasons for a failure
+    (failed common criteria, plus the branches' failures only when every branch failed).
+    """
     results = [c.result for c in criteria]
     outcomes = []
     for indexes in branches:
@@ -299,34 +317,6 @@ def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: st
                            reason=NotInForce(reason, params, own), day=day)
     add_confidence_flag(result)
     return result
-
-
-def decide(criteria: list[CriterionResult], layout: list[str | None]) -> tuple[bool | None, list[CriterionResult],
-                                                                             list[str]]:
-    """All common criteria, and (when there are branches) all criteria of at least one branch.
-
-    Also returns the criteria whose unknowns matter (common ones, plus those of still-open branches when
-    no branch is met: an answered branch makes the others' questions moot) and the reasons for a failure
-    (failed common criteria, plus the branches' failures only when every branch failed).
-    """
-    common: list[CriterionResult] = []
-    branches: dict[str, list[CriterionResult]] = {}
-    for c, branch in zip(criteria, layout, strict=True):
-        if branch is None:
-            common.append(c)
-        else:
-            branches.setdefault(branch, []).append(c)
-    results = [c.result for c in common]
-    relevant = list(common)
-    if branches:
-        outcomes = {name: combine_all([c.result for c in items]) for name, items in branches.items()}
-        results.append(combine_any(list(outcomes.values())))
-        if True not in outcomes.values():
-            relevant += [c for name, items in branches.items() if outcomes[name] is None for c in items]
-    reasons = [c.id for c in common if c.result is False]
-    if branches and all(outcome is False for outcome in outcomes.values()):
-        reasons += [c.id for items in branches.values() for c in items if c.result is False]
-    return combine_all(results), relevant, reasons
 
 
 def add_confidence_flag(result: ProgramResult) -> None:

@@ -184,8 +184,7 @@ class Runner:
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
         try:
-            found = evaluate_program(self.catalogue, program, subject, self.as_of, tax_year, resolved,
-                                     with_gaps=False)
+            found = evaluate_program(self.catalogue, program, subject, self.as_of, tax_year, resolved, full=False)
         except Exception:
             log.exception("re-evaluating %s for the next questions failed", program.id)
             found = None

@@ -25,8 +25,10 @@ SHOWN_BESIDE = (Status.NOT_ELIGIBLE, Status.NEEDS_INFO)
 
 def run_self_check(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
                    tax_year: int, day: dt.date, resolved: Mapping[str, ProgramResult], units: Mapping[str, str],
-                   with_gaps: bool = True) -> SelfCheckResult:
-    """The self-check for one subject; ``with_gaps``: also price its near misses (each re-runs it once)."""
+                   with_gaps: bool = True, priced: BenefitOutcome | None = None) -> SelfCheckResult:
+    """The self-check for one subject; ``with_gaps``: also price its near misses (each re-runs it once, and prices
+    what a certificate would unlock only where the near miss's unlock reads it: not for an outcome 'not yet').
+    ``priced``: the program's own benefit on this subject and day, when it was already computed."""
     criteria = [c.fast(subject, as_of, day) for c in program.self_check]
     results = [c.result for c in criteria]
     reasons = [c.id for c in criteria if c.result is False]
@@ -43,8 +45,9 @@ def run_self_check(catalogue: Catalogue, program: Program, subject: Mapping[str,
                                           if c.result is not None and c.confidence != Confidence.UNCONFIRMED))
     spec = program.spec.self_check
     if_certified: Estimate | None = None
-    if spec is not None and spec.if_certified:
-        priced = program.benefit.compute(subject, Context(as_of, tax_year, day, catalogue.reference, resolved))
+    if spec is not None and spec.if_certified and (with_gaps or outcome != SelfCheckOutcome.NOT_YET):
+        if priced is None:
+            priced = program.benefit.compute(subject, Context(as_of, tax_year, day, catalogue.reference, resolved))
         if priced.kind == Outcome.MONEY and not priced.missing:
             if_certified = priced.estimate
     found = SelfCheckResult(outcome, criteria, reasons, missing, confidence, if_certified=if_certified)

@@ -92,7 +92,7 @@ class PercentOfBase(Benefit[PercentOfBaseParams]):
             return [rate]
         answer: bool | None = None
         if self.rate_condition is not None:
-            answer = self.rate_condition.evaluate(subject, ctx.as_of).result
+            answer = self.rate_condition.holds(subject, ctx.as_of)
         question = rate.by or rate.fallback_by
         if answer is None and question is not None:
             answer = subject.get(question)

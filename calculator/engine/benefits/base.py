@@ -101,6 +101,13 @@ class Benefit(ABC, Generic[P]):
 
     def product(self, ref: str, day: dt.date, out: BenefitOutcome) -> Decimal | None:
         """A figure, or a product of figures written ``a*b``; records use and confidence on ``out``."""
+        if "*" not in ref:
+            row = self.figure(ref, day)
+            if row is None:
+                out.flags.append(flag("no_figure_in_force", name=ref))
+                return None
+            self.use(out, row)
+            return Decimal(1) * row.value  # as the product of one figure (the same Decimal context applies)
         result = Decimal(1)
         for part in ref.split("*"):
             row = self.figure(part, day)

@@ -69,7 +69,7 @@ def show_items(items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | No
             continue
         applies: bool | None = True
         if condition is not None:
-            applies = condition.evaluate(subject, ctx.as_of).result
+            applies = condition.holds(subject, ctx.as_of)
         if applies is not False:
             shown.append(AppliedItem(item, applies, params))
             advisory = item.type == ItemType.ADVISORY  # its confidence is shown on it, never on the result
