@@ -142,9 +142,11 @@ def _jsonable(value: object) -> Any:
     return value
 
 
-def field_usage(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
+def field_usage(catalogue: Catalogue, outcome_only: bool = False) -> dict[str, dict[str, list[str]]]:
     """For each subject (company / person) and profile field: the ids of the programs that use it
-    (in criteria, flags, cohort, benefit inputs or item conditions, directly or through a derived value)."""
+    (in criteria, flags, cohort, benefit inputs or item conditions, directly or through a derived value).
+    ``outcome_only``: only where it can change a result's status, amount or items (not in flags, input limits, the
+    self-check beside a result, or only quoted in item texts)."""
     derived_inputs = {name: list(spec.inputs) for name, spec in catalogue.derived.items()}
 
     def inputs(name: str | None) -> list[str]:
@@ -155,18 +157,21 @@ def field_usage(catalogue: Catalogue) -> dict[str, dict[str, list[str]]]:
     usage: dict[str, dict[str, list[str]]] = {"company": {}, "person": {}}
     for program in catalogue.programs.values():
         spec, names = program.spec, []
-        for crit in (*spec.criteria, *(spec.self_check.criteria if spec.self_check else ())):
+        checked = spec.self_check.criteria if spec.self_check and not outcome_only else ()
+        for crit in (*spec.criteria, *checked):
             names += inputs(crit.field)
             if isinstance(crit.value, BandLookup):
                 names += inputs(crit.value.key)
-        names += [n for item in spec.flags if item.when for leaf in item.when.leaves for n in inputs(leaf.field)]
+        if not outcome_only:
+            names += [n for item in spec.flags if item.when for leaf in item.when.leaves for n in inputs(leaf.field)]
         if spec.cohort:
             names.append(spec.cohort.field)
-        names += [limit.field for limit in spec.input_limits]
+        if not outcome_only:
+            names += [limit.field for limit in spec.input_limits]
         for benefit in spec.benefit_nodes():
             entry = REGISTRY[benefit.kind]
             params = benefit.params
-            for path in entry.values:
+            for path in entry.values if not outcome_only else [p for p in entry.values if p not in entry.quoted]:
                 names += [n for _, name in resolve(params, path) for n in inputs(name)]
             for path in entry.conditions:
                 names += [n for _, when in resolve(params, path) for leaf in when.leaves for n in inputs(leaf.field)]

@@ -136,13 +136,15 @@ _INPUTS: dict[int, tuple[Catalogue, dict[str, frozenset[str]]]] = {}
 
 
 def program_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
-    """Per program, the profile inputs its result can depend on (its own, and those of the programs it depends
-    on), from :func:`calculator.engine.describe.field_usage`; worked out once per catalogue."""
+    """Per program, the profile inputs its status, amount or items can depend on (its own, and those of the programs
+    it depends on), from :func:`calculator.engine.describe.field_usage` (``outcome_only``: an input read only by a
+    flag, an input limit, the self-check or an item's quoted text cannot settle anything, so it is never tried);
+    worked out once per catalogue."""
     found = _INPUTS.get(id(catalogue))
     if found is not None and found[0] is catalogue:
         return found[1]
     direct: dict[str, set[str]] = {pid: set() for pid in catalogue.programs}
-    for fields in field_usage(catalogue).values():
+    for fields in field_usage(catalogue, outcome_only=True).values():
         for name, pids in fields.items():
             for pid in pids:
                 direct[pid].add(name)
@@ -176,10 +178,10 @@ class Runner:
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
-        """The program's result on ``subject`` (no near misses priced); None if evaluating it failed. A copy each
-        time (stacking a dependency adds flags and exclusions to it)."""
+        """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
+        evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`fresh` copy."""
         if key is not None and (program.id, *key) in self.seen:
-            return fresh(self.seen[(program.id, *key)])
+            return self.seen[(program.id, *key)]
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
@@ -190,7 +192,7 @@ class Runner:
             found = None
         if key is not None:
             self.seen[(program.id, *key)] = found
-        return fresh(found)
+        return found
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
                      key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
@@ -201,8 +203,8 @@ class Runner:
             if dep is None or dep.subject != self.kind:
                 continue
             uses = key is not None and key[0] in self.inputs.get(pid, ())
-            if (found := self.run(dep, subject, key if uses or key is None else BASE)) is not None:
-                results[pid] = found
+            if (found := fresh(self.run(dep, subject, key if uses or key is None else BASE))) is not None:
+                results[pid] = found  # a copy: stacking adds flags and exclusions to it
         first, _ = self.catalogue.stacking_phases(self.kind, list(results), [])
         if first:
             apply_stacking(first, results, subject)

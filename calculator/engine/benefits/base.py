@@ -243,6 +243,7 @@ class KindEntry:
     amount: str  # docs/tables.md: what the formula gives
     figures: tuple[str, ...] = ()
     values: tuple[str, ...] = ()
+    quoted: tuple[str, ...] = ()  # those of ``values`` only quoted in item texts (never change status, amount or items)
     tables: tuple[str, ...] = ()  # reference tables the formula reads
     inputs: tuple[str, ...] = ()  # profile fields the formula reads directly (the form shows which programs use them)
     check: Callable[[ProgramChecks, Any], None] | None = None  # further cross-file checks of the parameters

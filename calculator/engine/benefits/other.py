@@ -169,5 +169,6 @@ ENTRIES = (
               "quote `{price_amount}`, `{deduction_percent}` and `{evaluated_amount}` = price × (1 − deduction), no "
               "amount of the result", check=check_items,
               conditions=("items.*.when",), values=("evaluated_price.price", "evaluated_price.deduction"),
+              quoted=("evaluated_price.price", "evaluated_price.deduction"),
               money_kinds=(MoneyKind.NON_CASH, MoneyKind.OBLIGATION)),
 )
