@@ -38,16 +38,20 @@ class Confidence(StrEnum):
     @staticmethod
     def weakest(*levels: str) -> Confidence:
         """The weakest of several levels (a result is as strong as its weakest figure)."""
-        if Confidence.UNCONFIRMED in levels:
-            return Confidence.UNCONFIRMED
-        return Confidence.SECONDARY if Confidence.SECONDARY in levels else Confidence.CONFIRMED
+        if _UNCONFIRMED in levels:
+            return _UNCONFIRMED
+        return _SECONDARY if _SECONDARY in levels else _CONFIRMED
 
     @staticmethod
     def strongest(*levels: str) -> Confidence:
         """The strongest level: a refusal needs only one failed condition, so it is as sure as the surest one."""
-        if Confidence.CONFIRMED in levels:
-            return Confidence.CONFIRMED
-        return Confidence.SECONDARY if Confidence.SECONDARY in levels else Confidence.UNCONFIRMED
+        if _CONFIRMED in levels:
+            return _CONFIRMED
+        return _SECONDARY if _SECONDARY in levels else _UNCONFIRMED
+
+
+# The levels as plain module names: read on every evaluation, where a look-up on the enum class costs more.
+_CONFIRMED, _SECONDARY, _UNCONFIRMED = Confidence.CONFIRMED, Confidence.SECONDARY, Confidence.UNCONFIRMED
 
 
 class Certainty(StrEnum):
