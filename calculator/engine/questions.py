@@ -19,11 +19,10 @@ its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts th
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -228,9 +227,7 @@ def fresh(result: ProgramResult | None) -> ProgramResult | None:
     original."""
     if result is None:
         return None
-    out = copy.copy(result)
-    out.flags = list(result.flags)
-    return out
+    return replace(result, flags=list(result.flags))
 
 
 def worth(result: ProgramResult | None) -> Worth | None:
@@ -319,13 +316,18 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
     high end or cap)."""
     stakes = []
     tried: set[str] = set()
+    answered: dict[str, Mapping[str, Any]] = {}  # the subject with each answer, made once for all the programs
     for program, answers in tries:
         outcomes: list[Worth] = []
         probe = None
         values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
-        tried |= {repr(value) for value in values}
-        for index, value in enumerate(values):
-            found = worth(runner.run(program, {**subject, name: value}, (name, repr(value))))
+        codes = [repr(value) for value in values]
+        tried.update(codes)
+        for index, (value, code) in enumerate(zip(values, codes, strict=True)):
+            changed = answered.get(code)
+            if changed is None:
+                changed = answered[code] = {**subject, name: value}
+            found = worth(runner.run(program, changed, (name, code)))
             if found is None:  # it could not be evaluated (logged): left out of this question
                 break
             if index < len(answers.values):
