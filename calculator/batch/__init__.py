@@ -15,7 +15,8 @@ from __future__ import annotations
 from calculator.batch.jobs import BUSY, INPUT, JobRequest, JobRunner, QueueFull, make_runner
 from calculator.batch.parallel import default_processes
 from calculator.batch.reader import MAX_FILE_BYTES, sniff
-from calculator.batch.run import MAX_ROWS, Progress, RowError, Summary, run_batch
+from calculator.batch.run import MAX_ROWS, run_batch
+from calculator.batch.summary import Progress, RowError, Summary
 from calculator.batch.template import build_template, template_name
 from calculator.batch.texts import BatchFileError, megabytes
 

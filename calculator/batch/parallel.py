@@ -34,7 +34,8 @@ from itertools import chain, islice
 from typing import Any
 
 from calculator.batch.columns import Mapping
-from calculator.batch.run import RowContext, RowError, assess_row, new_per_program
+from calculator.batch.row import RowContext, assess_row, new_per_program
+from calculator.batch.summary import RowError
 
 CHUNK_ROWS = 100          # rows sent to a worker at once: about 100 kB of results back
 CHUNKS_PER_PROCESS = 2    # chunks out per worker: one being assessed, one waiting, so no worker idles
