@@ -73,6 +73,7 @@ class RowJob:
     programs: list[str]               # the ids of the programs in the writer's columns, in order
     root: str = ""
     tables_version: str = ""
+    figures: bool = False             # rows hand back their figures too (a run compared with a previous result)
 
     def __post_init__(self) -> None:
         if self.catalogue is not None:
@@ -111,7 +112,8 @@ class _Assessor:
             if catalogue.tables_version != job.tables_version:
                 raise RuntimeError(f"the rule tables in {job.root} changed since the batch started "
                                    f"({job.tables_version} then, {catalogue.tables_version} now)")
-        self.context = RowContext.make(catalogue, job.sheet, job.mapping, job.kind, job.as_of, job.lang)
+        self.context = RowContext.make(catalogue, job.sheet, job.mapping, job.kind, job.as_of, job.lang,
+                                       job.figures)
         self.programs = [catalogue.programs[p] for p in job.programs]
 
     def __call__(self, rows: list[tuple[int, list[Any]]]) -> Chunk:

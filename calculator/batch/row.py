@@ -18,7 +18,17 @@ from calculator.batch.reader import MAX_CELL
 from calculator.batch.summary import RowError
 from calculator.batch.texts import text
 from calculator.batch.writer import MAX_DEPARTMENTS, MONEY_COLUMNS, ResultWriter, w
-from calculator.engine import STATUS, MoneyTotals, Reporter, Status, SubjectResult, cents, compute_totals
+from calculator.engine import (
+    STATUS,
+    Figure,
+    MoneyTotals,
+    Reporter,
+    Status,
+    SubjectResult,
+    cents,
+    compute_totals,
+    counted_figures,
+)
 from calculator.i18n import N_, gettext, t
 from calculator.service import FieldError, InputRejected, Service, service_for
 
@@ -46,13 +56,15 @@ class RowContext:
     by_field: dict[str, int]
     reporter: Reporter
     status_text: dict[Any, str]
+    figures: bool = False  # each row also hands back its figures ("figures" line: a run compared with a previous one)
 
     @classmethod
-    def make(cls, catalogue: Any, sheet: str, mapping: Mapping, kind: str, as_of: dt.date, lang: str) -> RowContext:
+    def make(cls, catalogue: Any, sheet: str, mapping: Mapping, kind: str, as_of: dt.date, lang: str,
+             figures: bool = False) -> RowContext:
         return cls(catalogue, sheet, mapping, kind, as_of, lang, service_for(catalogue), mapping.types(),
                    {i: get_column_letter(i + 1) for i in mapping.columns},
                    {name: i for i, name in mapping.columns.items()}, Reporter(catalogue, lang),
-                   {s: gettext(STATUS[s], lang) for s in STATUSES})
+                   {s: gettext(STATUS[s], lang) for s in STATUSES}, figures)
 
 
 def assess_row(ctx: RowContext, number: int, cells: list[Any], writer: Any, per_program: dict[str, dict[str, Any]],
@@ -91,8 +103,11 @@ def assess_row(ctx: RowContext, number: int, cells: list[Any], writer: Any, per_
     assessment = ctx.service.assess(checked)
     result = assessment.people[0] if people else assessment.company
     assert result is not None
+    figures = counted_figures(result.results)
     _write_result(ctx.reporter, writer, result, number, ctx.kind, lang, per_program, departments, ctx.status_text,
-                  people)
+                  people, figures)
+    if ctx.figures:
+        writer.row("figures", [number, result.ref, figures])
     return None
 
 
@@ -111,7 +126,7 @@ def shown(value: Any) -> Any:
 
 def _write_result(reporter: Reporter, writer: ResultWriter, result: SubjectResult, number: int, kind: str,
                   lang: str, per_program: dict[str, dict[str, Any]], departments: dict[str, list[Any]],
-                  status_text: dict[str, str], people: bool) -> None:
+                  status_text: dict[str, str], people: bool, figures: dict[str, Figure]) -> None:
     subject_kind = KINDS[kind]
     ref = result.ref
     department = result.department if people else None
@@ -135,13 +150,12 @@ def _write_result(reporter: Reporter, writer: ResultWriter, result: SubjectResul
             stats["high"] += r.estimate.high
         if r.status == Status.NOT_IN_FORCE:
             continue
-        estimate = r.estimate if r.counts_in_totals or r.status == Status.ELIGIBLE else None
+        recorded = figures[r.id]  # the amounts the Detail records, as the Changes sheet compares them
         reasons = [reporter.sentence(subject_kind, c) for c in r.criteria if c.id in r.reasons]
         missing = [reporter.label(subject_kind, name) for name in r.missing]
         gaps = [reporter.gap(subject_kind, g, r.program)["text"] for g in r.gaps]
         writer.row("detail", [number, ref, r.id, r.program.spec.name[lang], status_text[r.status],
-                              reporter.amount_text(r), estimate.low if estimate else None,
-                              estimate.high if estimate else None, "\n".join(reasons) or None,
+                              reporter.amount_text(r), recorded.low, recorded.high, "\n".join(reasons) or None,
                               "; ".join(missing) or None, "\n".join(gaps) or None,
                               r.excluded_by.text[lang] if r.excluded_by else None])
     if people:

@@ -17,8 +17,10 @@ from typing import Any
 
 from calculator import __version__
 from calculator.batch import parallel
+from calculator.batch.changes import Changes
 from calculator.batch.columns import KINDS, Mapping, detect_kind, map_header, score
 from calculator.batch.percent import PercentNotes
+from calculator.batch.previous import PreviousRun, read_previous
 from calculator.batch.reader import MAX_FILE_BYTES, Source, open_source
 from calculator.batch.row import RowContext, assess_row, merge_departments, money_columns, new_per_program, shown
 from calculator.batch.summary import Progress, RowError, Summary
@@ -28,6 +30,7 @@ from calculator.config import BATCH_MAX_ROWS
 from calculator.engine import DISCLAIMER, Reporter, Status
 from calculator.files import write_output
 from calculator.i18n import bilingual, gettext, lang_of
+from calculator.service import service_for
 from calculator.workbook.zipcheck import SheetLimits
 
 __all__ = ["MAX_ROWS", "Progress", "RowContext", "RowError", "Summary", "assess_row", "merge_departments",
@@ -43,21 +46,26 @@ def run_batch(catalogue: Any, input_path: str | os.PathLike[str], output_path: s
               on_progress: Callable[[Progress], None] | None = None,
               on_error: Callable[[RowError], None] | None = None, name: str | None = None,
               limits: SheetLimits | None = None, max_errors: int | None = None,
-              scratch: Path | None = None, processes: int = 1) -> Summary:
+              scratch: Path | None = None, processes: int = 1,
+              since: str | os.PathLike[str] | PreviousRun | None = None) -> Summary:
     """Assess every row of ``input_path`` and write the result workbook to ``output_path`` (atomically).
 
     Raises :class:`BatchFileError` when the file itself is unusable (nothing is written then), or over one of
     ``limits`` (the configured ones when None; ``max_rows`` replaces their row limit) before any row is assessed.
     At most ``max_errors`` rejected-row messages are kept (the rest counted); the writer's temporary files go to
     ``scratch`` (default: the system's temporary folder). ``processes`` > 1 assesses the rows in that many worker
-    processes (:mod:`calculator.batch.parallel`); the workbook is the same, byte for byte in its cells.
+    processes (:mod:`calculator.batch.parallel`); the workbook is the same, byte for byte in its cells. ``since``:
+    a previous batch result workbook (its path, or its run already read): the workbook then has a Changes sheet
+    (:mod:`calculator.batch.changes`); it is read, under the same limits, before the file.
     """
     lang = lang_of(lang)
     as_of = as_of or dt.date.today()
     limits = replace(limits or SheetLimits(), rows=max_rows)
+    previous = since if isinstance(since, PreviousRun) or since is None else \
+        read_previous(Path(since), limits, max_bytes)
     source = open_source(Path(input_path), kind, max_bytes, name, limits)
     try:
-        caps = _Caps(max_rows, max_errors, scratch, processes)
+        caps = _Caps(max_rows, max_errors, scratch, processes, previous)
         return write_output(output_path, lambda where: _run(catalogue, source, where, kind, as_of, lang, caps,
                                                             on_progress, on_error))
     finally:
@@ -92,6 +100,7 @@ class _Caps:
     max_errors: int | None
     scratch: Path | None
     processes: int = 1
+    previous: PreviousRun | None = None
 
 
 def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.date, lang: str, caps: _Caps,
@@ -100,7 +109,10 @@ def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.
     header_row, mapping, kind = _header(source, rows, kind, lang)
     subject_kind = KINDS[kind]
     programs = [p for p in catalogue.programs.values() if p.subject == subject_kind]
-    writer = ResultWriter(lang, kind, programs, scratch=caps.scratch)
+    if caps.previous is not None and caps.previous.kind != kind:
+        raise BatchFileError("previous_kind", found=bilingual(KIND_WORDS[caps.previous.kind], "rows are"),
+                             chosen=bilingual(KIND_WORDS[kind], "rows are"))
+    writer = ResultWriter(lang, kind, programs, scratch=caps.scratch, changes=caps.previous is not None)
     try:
         return _rows(catalogue, source, out, rows, header_row, mapping, kind, as_of, lang, caps, on_progress,
                      on_error, programs, writer)
@@ -137,7 +149,9 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
 
     # Rows are assessed in chunks (in worker processes when caps.processes > 1, see calculator.batch.parallel)
     # and come back in order: what a row writes, or its errors; then the chunk's per-program sums.
-    job = parallel.RowJob(catalogue, source.sheet, mapping, kind, as_of, lang, [p.id for p in programs])
+    job = parallel.RowJob(catalogue, source.sheet, mapping, kind, as_of, lang, [p.id for p in programs],
+                          figures=caps.previous is not None)
+    changes = Changes(caps.previous, service_for(catalogue), as_of, lang, writer) if caps.previous else None
     percents = PercentNotes(mapping, lang)
     for chunk in parallel.assessed(job, percents.watch(_data_rows(rows, max_rows)), caps.processes):
         for errors, lines, row_departments in chunk.rows:
@@ -147,7 +161,10 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
             else:
                 summary.assessed += 1
                 for key, values in lines:
-                    writer.row(key, values)
+                    if key != "figures":
+                        writer.row(key, values)
+                    elif changes is not None:
+                        changes.row(*values)
                 merge_departments(departments, row_departments, lang)
             progress.rows_done = summary.rows_in
             progress.rejected = summary.rejected
@@ -156,6 +173,8 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
         parallel.add_into(per_program, chunk.per_program)
     progress.rows_total = summary.rows_in
     summary.notes += percents.all()
+    if changes is not None:
+        summary.notes.append(changes.finish())
     if on_progress is not None:
         on_progress(progress)
     if summary.rows_in == 0:

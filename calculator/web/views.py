@@ -202,6 +202,10 @@ def handle(kind: str) -> tuple[str, int] | Response:
         if index is not None and len(raw["people"]) > 1:
             raw["people"].pop(index)
         return form_page(kind, raw, {}, focus=f"person-{min(index or 0, len(raw['people']) - 1)}-ref")
+    if token := request.form.get("since"):  # a restored workbook's comparison, carried (the language switch)
+        from calculator.web.since import carried  # it imports this module
+
+        return assessed(kind, data, raw, carried(token, data, raw["as_of"]))
     return assessed(kind, data, raw)
 
 
