@@ -18,6 +18,7 @@ from calculator.app import create_app
 from calculator.batch import BatchFileError, PreviousRun, read_previous, run_batch, sheet_limits
 from calculator.cli import main
 from calculator.config import DEFAULTS
+from calculator.engine import Figure
 from calculator.workbook.zipcheck import SheetLimits
 from tests.test_batch import wait_done
 
@@ -235,3 +236,23 @@ def test_the_upload_page_takes_a_previous_result_and_the_workbook_has_the_change
 
 def test_the_settings_limits_apply_to_the_previous_workbook():
     assert sheet_limits(DEFAULTS).rows == DEFAULTS["BATCH_MAX_ROWS"]
+
+
+def test_a_previous_row_holds_under_half_a_kilobyte_with_five_amounts():
+    import tracemalloc
+    from decimal import Decimal
+
+    from calculator.batch.previous import PreviousRow
+
+    tracemalloc.start()
+    try:
+        run = PreviousRun("companies", BEFORE, "v", tuple(f"program-{i}" for i in range(45)))
+        for number in range(2, 5002):
+            row = run.rows[number] = PreviousRow(number, f"Company number {number:06d} Limited", bytes(45))
+            for program in range(5):
+                row.add_amount(program, Decimal(1_000_000 + number), Decimal("1200000.5"))
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert held / 5000 < 500
+    assert run.earlier(run.rows[7]).figures["program-4"] == Figure("eligible", Decimal(1_000_007), Decimal("1200000.5"))
