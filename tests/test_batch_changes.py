@@ -256,3 +256,19 @@ def test_a_previous_row_holds_under_half_a_kilobyte_with_five_amounts():
         tracemalloc.stop()
     assert held / 5000 < 500
     assert run.earlier(run.rows[7]).figures["program-4"] == Figure("eligible", Decimal(1_000_007), Decimal("1200000.5"))
+
+
+def test_worker_processes_write_the_same_changes_sheet(catalogue, tmp_path, monkeypatch):
+    from calculator.batch import parallel
+    from tests.test_batch_parallel import pools, roster
+
+    path = roster(tmp_path / "people.xlsx", 60)
+    run_batch(catalogue, path, tmp_path / "before.xlsx", as_of=dt.date(2024, 3, 1))
+    one = run_batch(catalogue, path, tmp_path / "one.xlsx", as_of=TODAY, since=tmp_path / "before.xlsx")
+    methods = pools(monkeypatch)
+    two = run_batch(catalogue, path, tmp_path / "two.xlsx", as_of=TODAY, since=tmp_path / "before.xlsx",
+                    processes=2)
+    assert methods and parallel.CHUNK_ROWS == 10  # the rows went through worker processes
+    assert one.notes[-1] == two.notes[-1] and f"{one.assessed} rows compared" in one.notes[-1]
+    changes = sheets(tmp_path / "one.xlsx")["Changes"]
+    assert changes == sheets(tmp_path / "two.xlsx")["Changes"] and len(changes) > 60
