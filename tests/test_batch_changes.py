@@ -14,7 +14,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from calculator.app import create_app
 from calculator.batch import BatchFileError, PreviousRun, read_previous, run_batch, sheet_limits
 from calculator.cli import main
 from calculator.config import DEFAULTS
@@ -202,13 +201,6 @@ def test_the_cli_writes_the_changes_sheet(catalogue, tmp_path, capsys, lang):
     assert any(row[3] == VOUCHER for row in sheets(now)[CHANGES[lang]][1:])
     assert main(["batch", str(PORTFOLIO), "-o", str(now), "--lang", lang, "--jobs", "1", "--since",
                  str(PORTFOLIO)]) == 2
-
-
-@pytest.fixture
-def app():
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app
-    app.extensions["batch_jobs"].shutdown()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -13,22 +13,11 @@ import pytest
 from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
-from calculator.app import create_app
 from tests.test_web import company_form, zones
 
 EXAMPLE = "nanshan-seed-startup.json"
 SECTION = re.compile(r'<section class="since".*?</section>', re.S)
 HEADING = {"en": "What changed since this workbook", "zh": "自此工作簿以来的变化"}
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def workbook(client, lang: str, as_of: str = "") -> bytes:
