@@ -266,7 +266,7 @@ def _detail(ws: Any, run: PreviousRun) -> None:
         raise BatchFileError("previous_not_result", sheet=bilingual(SHEETS["detail"], "batch workbook"))
     at = {key: int(index) for key, index in where.items() if index is not None}
     programs = {program: index for index, program in enumerate(run.programs)}
-    for number, cells in _rows(ws, len(header)):
+    for number, cells in _rows(ws, max(at.values()) + 1):  # not the long texts to the right (reasons, gaps)
         row = run.rows.get(_number(ws, cells[at["row"]], at["row"], number))
         if row is None:
             raise _refuse(ws, at["row"], number, "row")
