@@ -293,6 +293,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
             else AssessmentQuestions(None, [])
         subjects: list[SubjectResult] = []
         programs: list[dict[str, Any]] = []
+        subject_totals: dict[int, dict[str, Any]] = {}  # one subject alone: its totals are the overall totals
         if assessment.company is not None:
             subjects.append(assessment.company)
             programs += [self.program(assessment.company, r, None, detail) for r in assessment.company.results]
@@ -301,14 +302,14 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
             subjects.append(person)
             programs += [self.program(person, r, index, detail) for r in person.results]
             head = {"index": index, "ref": person.ref, "department": person.department}
+            totals = subject_totals[id(person)] = self.totals([person])
             if figures:
-                people.append({**head, "inherited_from_company": list(person.inherited),
-                               "totals": self.totals([person])})
+                people.append({**head, "inherited_from_company": list(person.inherited), "totals": totals})
                 continue
             people.append({**head, "inherited_from_company": [
                                {"field": name, "label": self.label(Subject.PERSON, name)}
                                for name in person.inherited],
-                           "totals": self.totals([person]),
+                           "totals": totals,
                            **questions_doc(self, asked.people[index] if asked.people else None)})
         return {
             "as_of": assessment.as_of.isoformat(),
@@ -317,22 +318,24 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
             "engine_version": __version__,
             "lang": self.lang,
             **({"detail": str(detail)} if figures else {}),
-            "company": None if assessment.company is None else self.company_doc(assessment, asked, figures),
+            "company": None if assessment.company is None else self.company_doc(assessment, asked, figures,
+                                                                                subject_totals),
             "people": people,
             "programs": programs,
-            "totals": self.totals(subjects),
+            "totals": subject_totals[id(subjects[0])] if len(subjects) == 1 else self.totals(subjects),
             **({} if figures else {"disclaimer": gettext(DISCLAIMER, self.lang)}),
         }
 
-    def company_doc(self, assessment: Assessment, asked: AssessmentQuestions, figures: bool) -> dict[str, Any]:
+    def company_doc(self, assessment: Assessment, asked: AssessmentQuestions, figures: bool,
+                    subject_totals: dict[int, dict[str, Any]]) -> dict[str, Any]:
         """The company's part: its totals, SME size class (the code alone in the figures view) and questions."""
         company = assessment.company
         assert company is not None
+        totals = subject_totals[id(company)] = self.totals([company])
         size = size_class_doc(self.catalogue, assessment.inputs.get("company") or {}, assessment.as_of, self.lang)
         if figures:
-            return {"name": company.ref, "totals": self.totals([company]),
-                    "size_class": None if size is None else size["code"]}
-        return {"name": company.ref, "totals": self.totals([company]), "size_class": size,
+            return {"name": company.ref, "totals": totals, "size_class": None if size is None else size["code"]}
+        return {"name": company.ref, "totals": totals, "size_class": size,
                 **questions_doc(self, asked.company)}
 
 
