@@ -565,3 +565,23 @@ def test_an_assessment_date_before_the_company_was_founded_is_an_error_on_as_of(
     assert answer.status_code == 422
     expected = "测算日期 2018-01-01 早于企业成立日期（2025-06-01）。"
     assert answer.get_json()["errors"] == [{"field": "as_of", "message": expected}]
+
+
+def test_an_assessment_builds_no_schema_per_request(client, monkeypatch):
+    """Bounded work: the declared schemas (query, headers, body) are built once, not per request (each build deep-copies
+    every declared field of the 40-field profile)."""
+    from marshmallow import Schema
+
+    body = example("futian-hightech-scaleup.json")
+    assert post(client, f"/assessments?as_of={AS_OF}&detail=figures", body).status_code == 200  # warm
+    built: list[type] = []
+    original = Schema.__init__
+
+    def counting(self: Schema, *args: Any, **kwargs: Any) -> None:
+        built.append(type(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Schema, "__init__", counting)
+    for query in ("detail=figures", "questions=false"):
+        assert post(client, f"/assessments?as_of={AS_OF}&{query}", body).status_code == 200
+    assert built == []

@@ -297,18 +297,18 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
         if assessment.company is not None:
             subjects.append(assessment.company)
             programs += [self.program(assessment.company, r, None, detail) for r in assessment.company.results]
-        people = []
+        people: list[dict[str, Any]] = []
         for index, person in enumerate(assessment.people):
             subjects.append(person)
             programs += [self.program(person, r, index, detail) for r in person.results]
-            head = {"index": index, "ref": person.ref, "department": person.department}
+            head: dict[str, Any] = {"index": index, "ref": person.ref, "department": person.department}
             totals = subject_totals[id(person)] = self.totals([person])
             if figures:
                 people.append({**head, "inherited_from_company": list(person.inherited), "totals": totals})
                 continue
-            people.append({**head, "inherited_from_company": [
-                               {"field": name, "label": self.label(Subject.PERSON, name)}
-                               for name in person.inherited],
+            inherited: list[Any] = [{"field": name, "label": self.label(Subject.PERSON, name)}
+                                    for name in person.inherited]
+            people.append({**head, "inherited_from_company": inherited,
                            "totals": totals,
                            **questions_doc(self, asked.people[index] if asked.people else None)})
         return {
