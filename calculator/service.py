@@ -25,6 +25,7 @@ from marshmallow import ValidationError
 from calculator.engine import (
     Assessment,
     Catalogue,
+    Detail,
     EarlierRun,
     Figure,
     assess,
@@ -136,9 +137,13 @@ class Service:
     def assess(self, checked: Checked) -> Assessment:
         return assess(self.catalogue, checked.profile, checked.as_of)
 
-    def document(self, assessment: Assessment, lang: str) -> dict[str, Any]:
-        """The assessment document in ``lang`` (``docs/contract.md``)."""
-        return to_document(self.catalogue, assessment, lang_of(lang))
+    def document(self, assessment: Assessment, lang: str, detail: Detail | str = Detail.FULL,
+                 questions: bool = True) -> dict[str, Any]:
+        """The assessment document in ``lang`` (``docs/contract.md``), written for what the caller shows: ``detail``
+        ``full`` (everything), ``card`` (a results page's cards) or ``figures`` (numbers and codes); ``questions``:
+        rank the next questions (the costliest part: leave it off where they are not shown). Every view gives the
+        same statuses, amounts and totals."""
+        return to_document(self.catalogue, assessment, lang_of(lang), questions, Detail(detail))
 
     def since(self, earlier: EarlierRun, assessment: Assessment, lang: str) -> list[dict[str, Any]]:
         """The company's programs that moved since an earlier run of the same answers (status or amount, new or

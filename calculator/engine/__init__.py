@@ -37,7 +37,7 @@ from calculator.engine.enums import (
 from calculator.engine.evaluate import assess
 from calculator.engine.loader import TableError, default_root, load_catalogue
 from calculator.engine.model import Assessment, ProgramResult, SubjectResult
-from calculator.engine.report import Reporter, to_document
+from calculator.engine.report import CARD_OMITS, Detail, Reporter, to_document
 from calculator.engine.report_words import CERTAINTY, DISCLAIMER, FAMILIES, FAMILY_NAMES, FIELDS, cents
 from calculator.engine.since import (
     EarlierRun,
@@ -53,6 +53,7 @@ from calculator.engine.texts import CONFIDENCE, MONEY_KINDS, RESULT, STATUS
 from calculator.engine.totals import MoneyTotals, Totals, compute_totals
 
 __all__ = [
+    "CARD_OMITS",
     "CERTAINTY",
     "CONFIDENCE",
     "DISCLAIMER",
@@ -70,6 +71,7 @@ __all__ = [
     "Catalogue",
     "Certainty",
     "Confidence",
+    "Detail",
     "EarlierRun",
     "Family",
     "Figure",
