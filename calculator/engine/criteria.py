@@ -123,7 +123,7 @@ class Compiled:
                 confidence = threshold_confidence
         if actual is None:
             result = None
-            missing = tuple(name for name in self.value.inputs if subject.get(name) is None) + missing
+            missing = self.value.unanswered(subject) + missing
         elif required is None and not self.takes_no_value:
             result = None
         elif (self.unknown_values and isinstance(actual, str) and actual in self.unknown_values) or (
