@@ -97,3 +97,26 @@ def test_the_compact_text_a_link_carries_is_shown_as_rows(client):
 def test_the_same_contract_hides_nothing_without_script_but_says_when_to_skip(client):
     page = client.get("/company?lang=en").get_data(as_text=True)
     assert 'data-show-when="company-compute_same_contract" data-show-values="no,unknown,"' in page
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "Project 2: "), ("zh", "项目 2：")])
+def test_an_amount_row_that_is_not_an_amount_is_refused_naming_the_project(client, lang, words):
+    name = "company-ai_application_project_investments"
+    response = client.post(f"/company?lang={lang}", data={**FIRM, f"{name}-0": "8,000,000", f"{name}-1": "lots"})
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    summary = page[page.index('id="error-summary"'):page.index("</ul>", page.index('id="error-summary"'))]
+    assert f'href="#{name}-1"' in summary and words in summary
+    assert f'id="{name}-1" name="{name}-1" value="lots"' in page  # what the user typed, shown again to fix
+    assert f'<p class="field-error" id="{name}-1-error">' in page
+
+
+def test_two_demonstration_projects_typed_as_amounts_are_priced_each(client):
+    name = "company-ai_application_project_investments"
+    page = client.post("/company?lang=en", data={
+        "company-ai_application_sector": "advanced_manufacturing", "company-ai_application_tier": "demonstration",
+        "company-same_content_funded_before": "no", f"{name}-0": "800万", f"{name}-1": "3,000,000",
+        "as_of": AS_OF.isoformat()}).get_data(as_text=True)
+    start = page.index('id="sz-ai-application-demonstration"')
+    card = html.unescape(page[start:start + 4000])
+    assert "2,900,000" in card  # min(30% x 8,000,000, 2,000,000) + 30% x 3,000,000
