@@ -16,13 +16,9 @@ the load average is printed beside it) and the ratio a machine with N idle cores
 Targets: 100k rows <= 1.5x the fastest plain I/O on one core; >= 1.7x faster on 2 cores than 1; peak RSS < 300 MB
 and flat in rows.
 
-    .venv/bin/python benchmarks/batch.py --writers [ROWS ...]   # default: 10000 100000
 
-The result writer alone, XlsxWriter constant_memory (``calculator/batch/writer.py``) against openpyxl
-write-only (``benchmarks/openpyxl_batch_writer.py``, how it wrote before): the writer calls the batch makes for
-the first 500 rows of the generated roster are recorded, then replayed to ROWS input rows in a fresh process
-per writer (every sheet, the same cells); time (wall and CPU) from opening the writer to the saved file, and
-peak RSS.
+The one-off comparison of the result writers alone (XlsxWriter constant_memory against openpyxl write-only, the
+figures in docs/performance.md) was made with this script's ``--writers`` mode at commit 970321a.
 """
 
 from __future__ import annotations
@@ -37,7 +33,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -89,8 +84,6 @@ def child(mode: str, source: str, out: str, processes: str = "1") -> None:
         result.update(baseline(source, out))
         started = clock() - min(result["read_openpyxl"], result.get("read_calamine", 1e9)) - min(
             result["write_xlsxwriter"], result["write_openpyxl"])
-    elif mode.startswith("writer-"):
-        result.update(replay_writer(mode.removeprefix("writer-"), source, out))
     result.setdefault("seconds", clock() - started)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
@@ -171,70 +164,6 @@ def _openpyxl_rewrite(out: str) -> None:
     dst.save(out + ".copy.xlsx")
 
 
-RECORDED = 500
-
-
-def record(source: str) -> tuple[list[Any], list[list[tuple[str, list[Any]]]]]:
-    """The batch's writer calls for the first rows of ``source``, grouped per input row (not timed)."""
-    from calculator.batch import run as batch_run
-    from calculator.batch.columns import KINDS
-    from calculator.batch.writer import ResultWriter
-    from calculator.engine import load_catalogue
-
-    groups: list[list[tuple[str, list[Any]]]] = []
-
-    class Recorder(ResultWriter):
-        def row(self, key: str, values: list[Any]) -> None:
-            if key == "summary":
-                groups.append([])
-            if groups and key in ("summary", "matrix", "detail", "rejected"):
-                groups[-1].append((key, list(values)))
-
-        def save(self, path: Any) -> None:
-            self.discard()
-
-    catalogue = load_catalogue()
-    batch_run.ResultWriter = Recorder
-    batch_run.run_batch(catalogue, source, os.devnull, kind="people", as_of=dt.date(2026, 11, 21),
-                        max_rows=RECORDED)
-    programs = [p for p in catalogue.programs.values() if p.subject == KINDS["people"]]
-    return programs, groups
-
-
-def replay_writer(which: str, source: str, out: str) -> dict[str, float]:
-    """Time one writer writing the recorded rows again and again, up to the roster's row count."""
-    from benchmarks.openpyxl_batch_writer import OpenpyxlResultWriter
-    from calculator.batch.writer import ResultWriter
-
-    rows = int(Path(source).stem.rsplit("-", 1)[1])
-    programs, groups = record(source)
-    cls = ResultWriter if which == "xlsxwriter" else OpenpyxlResultWriter
-    started, cpu = time.perf_counter(), time.process_time()
-    writer = cls("en", "people", programs)
-    for index in range(rows):
-        for key, values in groups[index % len(groups)]:
-            writer.row(key, [index + 2, *values[1:]])
-    writer.summary([("rows", rows)], [[p.id, p.spec["name"]["en"], 1, 2, 3, 4, 5, 6.0, 7.0] for p in programs],
-                   [["R&D", rows, 1, 2.0, 3.0]])
-    writer.save(out)
-    return {"seconds": time.perf_counter() - started, "cpu": time.process_time() - cpu, "bytes": os.path.getsize(out)}
-
-
-def writers(sizes: list[int]) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        peaks: dict[str, dict[int, float]] = {"xlsxwriter": {}, "openpyxl": {}}
-        for rows in sizes:
-            source = Path(tmp) / f"roster-{rows}.xlsx"
-            generate(source, RECORDED)
-            for which in peaks:
-                got = run(f"writer-{which}", source, Path(tmp) / f"out-{which}-{rows}.xlsx")
-                peaks[which][rows] = got["peak_mb"]
-                print(f"{rows:>7} rows, {which:<10}: {got['seconds']:6.1f} s (CPU {got['cpu']:.1f} s), "
-                      f"peak RSS {got['peak_mb']:.0f} MB, file {got['bytes'] / 1e6:.1f} MB")
-        for which, by_rows in peaks.items():
-            print(f"{which}: peak RSS by rows {', '.join(f'{r}: {mb:.0f} MB' for r, mb in by_rows.items())}")
-
-
 def run(mode: str, source: Path, out: Path, processes: int = 1) -> dict[str, float]:
     done = subprocess.run([sys.executable, __file__, "--child", mode, str(source), str(out), str(processes)],
                           capture_output=True, text=True, check=False)
@@ -285,8 +214,6 @@ def main(sizes: list[int], jobs: int) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(*sys.argv[2:6])
-    elif len(sys.argv) > 1 and sys.argv[1] == "--writers":
-        writers([int(a) for a in sys.argv[2:]] or [10_000, 100_000])
     else:
         args = sys.argv[1:]
         jobs = 0

@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
+from calculator.app import create_app
 from calculator.engine import Catalogue, default_root, load_catalogue
 from calculator.service import service_for
 
@@ -43,3 +47,16 @@ def tables(tmp_path: Path) -> Path:
     root = tmp_path / "tables"
     shutil.copytree(default_root(), root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     return root
+
+
+@pytest.fixture(scope="module")
+def app() -> Iterator[Flask]:
+    """The application as tests post forms to it: CSRF checks off (tests that need them build their own)."""
+    application = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
+    yield application
+    application.extensions["batch_jobs"].shutdown()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

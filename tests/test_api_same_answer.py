@@ -21,16 +21,10 @@ from flask import template_rendered
 from werkzeug.datastructures import MultiDict
 
 from calculator import cli
-from calculator.app import create_app
 from calculator.batch import run_batch
 from tests.conftest import AS_OF, EXAMPLES, example
 
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.json"))
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
 def normal(doc: Any) -> Any:

@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from calculator.app import create_app
 from calculator.engine.texts import ITEM_TYPES, STATUS
 from calculator.i18n import gettext
 from tests.conftest import AS_OF, EXAMPLES
@@ -30,13 +29,6 @@ WORDS = {
            "why_not": "原因（按所填信息）：", "not_fixed": "金额未定", "zero": ("0元",)},
 }
 DUTIES = ("cn-ai-content-labelling", "cn-genai-service-filing", "sz-ai-ethics-obligations", "sz-risk-tier-obligations")
-
-
-@pytest.fixture(scope="module")
-def client():
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app.test_client()
-    app.extensions["batch_jobs"].shutdown()
 
 
 def people_form(name: str) -> MultiDict:

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from calculator.app import create_app
 from schemas.messages import flatten_errors
 from schemas.profile import AssessmentInputSchema, CompanySchema, PersonSchema, field_catalogue
 
@@ -151,11 +150,6 @@ def _leaves(value: Any):
 
 
 # --- the web form parser ---------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-
-
 FORM_VALUES = st.one_of(st.text(max_size=30), EDGE_TEXT, st.integers().map(str), st.floats().map(str))
 
 

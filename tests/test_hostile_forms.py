@@ -27,13 +27,6 @@ NAME = f"深圳{PRIVATE}智能{NEWER}科技\u200d有限公司"
 REF = f"张{PRIVATE}伟"
 
 
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app
-    app.extensions["batch_jobs"].shutdown()
-
-
 def test_the_api_keeps_private_use_and_newer_characters_in_names(app):
     response = app.test_client().post("/api/v1/assessments?lang=zh", json={
         "company": {"name": NAME}, "people": [{"ref": REF, "department": f"研发{PRIVATE}"}]})

@@ -21,7 +21,6 @@ from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 from werkzeug.datastructures import MultiDict
 
-from calculator.app import create_app
 from calculator.cli import main
 from calculator.i18n import CATALOGUE, gettext
 from calculator.workbook import build_workbook
@@ -163,13 +162,6 @@ def form_data(data: dict) -> tuple[str, MultiDict]:
             else:
                 items.append((f"person-{index}-{key}", answer(value)))
     return "talent", MultiDict(items)
-
-
-@pytest.fixture(scope="module")
-def app():
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app
-    app.extensions["batch_jobs"].shutdown()
 
 
 def chinese_pages(client) -> dict[str, str]:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from calculator.app import create_app
 from calculator.batch import run_batch
 from calculator.service import Checked, InputRejected, service_for
 from schemas.reading import CodeNames, read_day
@@ -28,11 +27,6 @@ AS_PEOPLE_WRITE = [  # what a batch reads from a spreadsheet, typed into a form 
     {"registration_district": "nanshan", "operating_district": "futian", "zone_flags": "qianhai hetao",
      "founding_date": "2019.01.02", "entity_type": "enterprise"},
 ]
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from calculator.app import create_app
 from calculator.batch import run_batch
 from calculator.engine.enums import SourceQuality, SourceType
 from calculator.i18n.figures import FIGURES
@@ -49,13 +48,6 @@ def test_a_source_without_an_honest_quality_stops_loading_naming_file_and_source
     edit(tables, "sources.toml", old, new)
     errors = load_errors(tables)
     assert any("sources.toml" in e and "source '" in e and "quality" in e and words in e for e in errors), errors
-
-
-@pytest.fixture(scope="module")
-def client():
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app.test_client()
-    app.extensions["batch_jobs"].shutdown()
 
 
 @pytest.mark.parametrize(("lang", "official", "secondary"), [

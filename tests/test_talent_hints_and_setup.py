@@ -12,18 +12,10 @@ import subprocess
 import openpyxl
 import pytest
 
-from calculator.app import create_app
 from calculator.batch.template import build_template
 from tests.conftest import ROOT
 
 COMPANY_WORDS = {"en": re.compile(r"compan", re.I), "zh": re.compile(r"公司|企业")}
-
-
-@pytest.fixture(scope="module")
-def client():
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-    yield app.test_client()
-    app.extensions["batch_jobs"].shutdown()
 
 
 @pytest.mark.parametrize(("lang", "year", "zones"), [

@@ -13,16 +13,6 @@ from calculator.app import create_app
 from tests.conftest import AS_OF, EXAMPLES
 
 
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def company_form(name: str) -> dict[str, str]:
     company = json.loads((EXAMPLES / name).read_text(encoding="utf-8"))["company"]
     form = {}

@@ -12,7 +12,6 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from calculator.app import create_app
 from calculator.web.card_view import card_view
 from calculator.web.travel import MAX_LINK
 from schemas.profile import FIRST_STEP
@@ -21,16 +20,6 @@ from tests.conftest import AS_OF, EXAMPLES
 FOUNDER = {"company-entity_type": "enterprise", "company-registration_district": "nanshan",
            "company-operating_district": "nanshan", "company-founding_date": "2024-03-01", "company-employees": "12",
            "company-compute_from_non_affiliated": "yes", "as_of": AS_OF.isoformat()}
-
-
-@pytest.fixture(scope="module")
-def app():
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def inputs(page: str) -> list[tuple[str, str]]:

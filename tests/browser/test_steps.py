@@ -7,7 +7,7 @@ serious or critical violation on them."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Locator, Page
 
 from tests.browser.conftest import axe_violations, screenshot
 
@@ -50,6 +50,21 @@ def first_step(page: Page, live_server: str, lang: str) -> None:
     page.wait_for_selector(".totals")
 
 
+def answer_in_place(top: Locator) -> str | None:
+    """Give the top-ranked question an answer other than the first (``no``, the second choice, or 0) and return its
+    anchor; the caller submits it."""
+    anchor = top.get_attribute("id")
+    choice = top.locator("input[type=radio][value=no], select option:nth-child(2), input[type=text]").first
+    tag = choice.evaluate("e => e.tagName + ':' + e.type")
+    if tag == "OPTION:":
+        top.locator("select").first.select_option(index=1)
+    elif tag == "INPUT:radio":
+        choice.check()
+    else:
+        choice.fill("0")
+    return anchor
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_founder_answers_the_first_step_then_the_top_question(browser: Browser, live_server: str, lang: str):
     context = browser.new_context(viewport=PHONE, bypass_csp=True)  # bypass: axe is injected as a script
@@ -65,15 +80,7 @@ def test_a_founder_answers_the_first_step_then_the_top_question(browser: Browser
     screenshot(page, f"steps-results-{lang}")
 
     top = page.locator("li.asked-question").first
-    anchor = top.get_attribute("id")
-    choice = top.locator("input[type=radio][value=no], select option:nth-child(2), input[type=text]").first
-    tag = choice.evaluate("e => e.tagName + ':' + e.type")
-    if tag == "OPTION:":
-        top.locator("select").first.select_option(index=1)
-    elif tag == "INPUT:radio":
-        choice.check()
-    else:
-        choice.fill("0")
+    anchor = answer_in_place(top)
     top.locator("button[name=answered]").click()
     page.wait_for_selector(".totals")
     after = results_state(page)
@@ -154,15 +161,7 @@ def test_with_javascript_an_answer_updates_the_results_in_place(browser: Browser
     loads = len(navigations)
     page.evaluate("window.keptAcrossTheUpdate = 'yes'")
     top = page.locator("li.asked-question").first
-    anchor = top.get_attribute("id")
-    choice = top.locator("input[type=radio][value=no], select option:nth-child(2), input[type=text]").first
-    tag = choice.evaluate("e => e.tagName + ':' + e.type")
-    if tag == "OPTION:":
-        top.locator("select").first.select_option(index=1)
-    elif tag == "INPUT:radio":
-        choice.check()
-    else:
-        choice.fill("0")
+    anchor = answer_in_place(top)
     with page.expect_response(lambda r: r.request.method == "POST" and r.status == 200):
         top.locator("button[name=answered]").click()
     page.wait_for_function(f"() => !document.getElementById('{anchor}') && !document.querySelector('[aria-busy]')")
