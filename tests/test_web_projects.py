@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from calculator.app import create_app
 from tests.conftest import AS_OF
 
 FIELD = "company-gov_scenario_project_tiers"
@@ -17,11 +16,6 @@ FIRM = {"company-entity_type": "enterprise", "company-operating_district": "nans
         "company-works_in_corpus_or_ai_development": "yes", "company-built_for_published_gov_ai_scenario": "yes",
         "company-gov_scenario_product_in_use": "yes", "company-revenue_latest": "12,345,678",
         "as_of": AS_OF.isoformat()}
-
-
-@pytest.fixture(scope="module")
-def client():
-    return create_app({"TESTING": True, "WTF_CSRF_ENABLED": False}).test_client()
 
 
 def rows(page: str) -> list[str]:
