@@ -27,7 +27,9 @@ def test_two_projects_are_filled_in_and_priced_together(browser, live_server, ev
         page.check(f'input[type=radio][name="company-{name}"][value="yes"]')
     page.fill("#as_of", AS_OF.isoformat())
     page.select_option(f"{FIELD}-0", "max_5m")
-    page.click(f'button[name="add_project"]:has-text("{gettext("Add another project", lang)}")')
+    add = page.locator(f'button[name="add_project"][value="{FIELD[1:]}"]')
+    assert add.inner_text().strip() == gettext("Add another project", lang)
+    add.click()
     page.wait_for_selector(f"{FIELD}-1")
     assert page.locator(f"{FIELD}-0").input_value() == "max_5m"  # kept across the round trip
     assert page.evaluate("document.activeElement.id") == FIELD[1:] + "-1"  # the keyboard is on the new row
