@@ -13,7 +13,8 @@ then measures each endpoint in turn for ``--duration`` seconds at ``--connection
 * ``POST /company``: the company assessment through the real form path (CSRF token and session cookie from
   ``GET /company`` first), the Futian example, results page in English;
 * ``POST /company/workbook``: the same form answered with the .xlsx workbook (reported, no target);
-* ``POST /api/v1/assessments``: the same company as JSON.
+* ``POST /api/v1/assessments``: the same company as JSON (the full answer, the default: no next questions);
+* ``POST /api/v1/assessments?detail=figures``: its figures alone (the request comparable with a peer's).
 
 For each: req/s, p50/p99 latency (send to last byte, connect included when the server closed the connection),
 the gunicorn workers' CPU milliseconds per request (user + system time over the requests served: on this shared
@@ -115,6 +116,9 @@ def endpoints(base: str) -> list[Endpoint]:
         Endpoint("POST /api/v1/assessments", "api",
                  Request("POST", f"/api/v1/assessments?lang=en&as_of={AS_OF}",
                          {"Content-Type": "application/json"}, api_body), "application/json", '"programs"'),
+        Endpoint("POST /api/v1/assessments?detail=figures", "api-figures",
+                 Request("POST", f"/api/v1/assessments?lang=en&as_of={AS_OF}&detail=figures",
+                         {"Content-Type": "application/json"}, api_body), "application/json", '"detail":"figures"'),
     ]
 
 

@@ -40,20 +40,27 @@ from benchmarks.load import AS_OF, EXAMPLES, company_form
 
 WEB_STEPS = {"read the form": ("views", "read_form"), "validate (schema, as_of)": ("views", "load_input"),
              "engine (assess)": ("service", "assess"), "report (to_document)": ("service", "to_document"),
+             "next questions (rank_assessment)": ("report", "rank_assessment"),
              "chart": ("views", "support_chart"),
              "cards (group_cards, card_tails, card_view)": ("views", "group_cards", "card_tails", "card_view"),
              "template (render_template)": ("views", "render_template")}
 API_STEPS = {"read the JSON": ("views", "read_json"), "validate (confirm the date)": ("views", "confirmed"),
              "engine (assess)": ("service", "assess"), "report (to_document)": ("service", "to_document"),
+             "next questions (rank_assessment)": ("report", "rank_assessment"),
              "JSON answer (orjson, response)": ("views", "assessment_answer")}
+TITLES = {"web": "POST /company (results page)", "api": "POST /api/v1/assessments (full, the default)",
+          "api-questions": "POST /api/v1/assessments?questions=true",
+          "api-figures": "POST /api/v1/assessments?detail=figures", "trivial": "GET /healthz (trivial)"}
 
 
 class Timers:
-    """CPU time per step of the current request, by wrapping module-level names the views and the service call."""
+    """CPU time per step of the current request, by wrapping module-level names the views and the service call. A
+    step called inside another (the next questions inside the report) is counted in its own line only."""
 
     def __init__(self) -> None:
         self.current: dict[str, float] = defaultdict(float)
         self.samples: dict[str, list[float]] = defaultdict(list)
+        self.nested: list[float] = []
 
     def wrap(self, module: Any, names: tuple[str, ...], label: str) -> None:
         for name in names:
@@ -62,10 +69,14 @@ class Timers:
     def timed(self, func: Callable[..., Any], label: str) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             started = time.thread_time()
+            self.nested.append(0.0)
             try:
                 return func(*args, **kwargs)
             finally:
-                self.current[label] += time.thread_time() - started
+                spent = time.thread_time() - started
+                self.current[label] += spent - self.nested.pop()
+                if self.nested:
+                    self.nested[-1] += spent
         return wrapper
 
     def close_request(self, total: float) -> None:
@@ -123,15 +134,24 @@ def requests(app: Any, example: Path, lang: str) -> dict[str, tuple[str, str, by
         "web": ("POST", f"/company?lang={lang}", form,
                 {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}),
         "api": ("POST", f"/api/v1/assessments?lang={lang}&as_of={AS_OF}", api, {"Content-Type": "application/json"}),
+        "api-questions": ("POST", f"/api/v1/assessments?lang={lang}&as_of={AS_OF}&questions=true", api,
+                          {"Content-Type": "application/json"}),
+        "api-figures": ("POST", f"/api/v1/assessments?lang={lang}&as_of={AS_OF}&detail=figures", api,
+                        {"Content-Type": "application/json"}),
         "trivial": ("GET", "/healthz", b"", {}),
     }
 
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    gc.collect()
-    gc.freeze()  # as calculator/gunicorn_conf.py does in each worker
-    yield
+    from calculator.gunicorn_conf import post_worker_init
+
+    threshold = gc.get_threshold()
+    post_worker_init(None)  # as in each worker: the app frozen, the youngest generation collected less often
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def measure(app: Any, request: tuple[str, str, bytes, dict[str, str]], timers: Timers, n: int) -> bytes:
@@ -200,6 +220,7 @@ def main() -> int:
     from calculator import service as service_module
     from calculator.api import views as api_views
     from calculator.app import create_app
+    from calculator.engine import report as report_module
     from calculator.web import views as web_views
 
     app = create_app()
@@ -208,9 +229,10 @@ def main() -> int:
     reqs = requests(app, EXAMPLES / f"{args.example}.json", args.lang)
     with paused_gc():
         for name, module, steps in (("web", web_views, WEB_STEPS), ("api", api_views, API_STEPS),
+                                    ("api-questions", api_views, API_STEPS), ("api-figures", api_views, API_STEPS),
                                     ("trivial", web_views, {})):
             timers = Timers()
-            modules = {"views": module, "service": service_module}
+            modules = {"views": module, "service": service_module, "report": report_module}
             originals = [(modules[where], n, getattr(modules[where], n))
                          for where, *names in steps.values() for n in names]
             for label, (where, *names) in steps.items():
@@ -220,13 +242,11 @@ def main() -> int:
             finally:
                 for target, n, func in originals:
                     setattr(target, n, func)
-            title = {"web": "POST /company (results page)", "api": "POST /api/v1/assessments",
-                     "trivial": "GET /healthz (trivial)"}[name]
-            report(f"{title}, {args.example}, {args.lang}", timers, len(body))
+            report(f"{TITLES[name]}, {args.example}, {args.lang}", timers, len(body))
             if name == "web":
                 page_breakdown(body)
         if args.cprofile:
-            for name in ("web", "api"):
+            for name in ("web", "api", "api-figures"):
                 print(f"\ncProfile, {name}, {args.requests} requests, by own time:")
                 profile(app, reqs[name], args.requests, args.cprofile)
     return 0

@@ -22,7 +22,18 @@ from typing import Any, TypeVar
 
 from marshmallow import ValidationError
 
-from calculator.engine import Assessment, Catalogue, EarlierRun, assess, figures_of, move_doc, moves, to_document
+from calculator.engine import (
+    Assessment,
+    Catalogue,
+    Detail,
+    EarlierRun,
+    Figure,
+    assess,
+    figures_of,
+    move_doc,
+    moves,
+    to_document,
+)
 from calculator.i18n import lang_of
 from schemas.as_of import before_founding, read_as_of
 from schemas.messages import flatten_errors, render_message
@@ -126,17 +137,31 @@ class Service:
     def assess(self, checked: Checked) -> Assessment:
         return assess(self.catalogue, checked.profile, checked.as_of)
 
-    def document(self, assessment: Assessment, lang: str) -> dict[str, Any]:
-        """The assessment document in ``lang`` (``docs/contract.md``)."""
-        return to_document(self.catalogue, assessment, lang_of(lang))
+    def document(self, assessment: Assessment, lang: str, detail: Detail | str = Detail.FULL,
+                 questions: bool = True) -> dict[str, Any]:
+        """The assessment document in ``lang`` (``docs/contract.md``), written for what the caller shows: ``detail``
+        ``full`` (everything), ``card`` (a results page's cards) or ``figures`` (numbers and codes); ``questions``:
+        rank the next questions (the costliest part: leave it off where they are not shown). Every view gives the
+        same statuses, amounts and totals."""
+        return to_document(self.catalogue, assessment, lang_of(lang), questions, Detail(detail))
 
     def since(self, earlier: EarlierRun, assessment: Assessment, lang: str) -> list[dict[str, Any]]:
         """The company's programs that moved since an earlier run of the same answers (status or amount, new or
         gone), each with its cause, in ``lang`` (:mod:`calculator.engine.since`)."""
         now = figures_of(assessment.company.results) if assessment.company is not None else {}
-        found = moves(self.catalogue, earlier, now, assessment.as_of)
-        return [move_doc(self.catalogue, move, earlier, self.tables_version, assessment.as_of, lang_of(lang))
-                for move in found]
+        return self.moved(earlier, now, assessment.as_of, lang)
+
+    def since_people(self, earlier: EarlierRun, assessment: Assessment, lang: str) -> list[list[dict[str, Any]]]:
+        """Per person of the assessment (in its order), the programs that moved since the earlier run's figures of
+        the person in the same place (an empty list: nothing moved)."""
+        return [self.moved(earlier.person(index), figures_of(person.results), assessment.as_of, lang)
+                for index, person in enumerate(assessment.people)]
+
+    def moved(self, earlier: EarlierRun, now: dict[str, Figure], as_of: dt.date, lang: str) -> list[dict[str, Any]]:
+        """One subject's programs whose figures ``now`` (assessed on ``as_of``) differ from ``earlier``'s, each with
+        its cause, in ``lang`` (a person's, a batch row's: :meth:`since` is the company's)."""
+        found = moves(self.catalogue, earlier, now, as_of)
+        return [move_doc(self.catalogue, move, earlier, self.tables_version, as_of, lang_of(lang)) for move in found]
 
     def evaluate(self, data: Any, as_of: str | dt.date | None = None, lang: str = "en") -> dict[str, Any]:
         """check → assess → document in one call."""

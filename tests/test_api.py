@@ -151,6 +151,57 @@ def test_assessment_shape_for_every_example(client, conforms, name, lang):
     assert list(doc["totals"]["by_family"]) == ["financial_support", "talent", "procurement", "regulatory"]
 
 
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_figures_answer_for_every_example(client, conforms, name, lang):
+    """?detail=figures: the declared AssessmentFigures, with the full answer's statuses, amounts and totals, no
+    sentences, the same headers (no-store, no validator), and a fraction of the bytes."""
+    path = "/assessments" if "company" in example(name) else "/assessments/people"
+    response = post(client, f"{path}?as_of={AS_OF}&lang={lang}&detail=figures", example(name))
+    full = post(client, f"{path}?as_of={AS_OF}&lang={lang}", example(name)).get_json()
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Content-Language"] == ("zh-CN" if lang == "zh" else "en")
+    assert response.headers["Cache-Control"] == "no-store" and "ETag" not in response.headers
+    doc = response.get_json()
+    conforms(doc, "AssessmentFigures")
+    assert doc["detail"] == "figures" and doc["totals"] == full["totals"]
+    assert [(p["id"], p["person"], p["status"], p["estimate"]) for p in doc["programs"]] == [
+        (p["id"], p["person"], p["status"], p["estimate"]) for p in full["programs"]]
+    assert [p["missing"] for p in doc["programs"]] == [[m["field"] for m in p["missing"]] for p in full["programs"]]
+    assert "criteria" not in doc["programs"][0] and "disclaimer" not in doc
+    assert len(response.data) * 5 < len(json.dumps(full, ensure_ascii=False).encode())
+
+
+def test_the_next_questions_only_when_asked(client, conforms):
+    body = example("futian-hightech-scaleup.json")
+    plain = post(client, f"/assessments?as_of={AS_OF}", body).get_json()
+    asked = post(client, f"/assessments?as_of={AS_OF}&questions=true", body).get_json()
+    conforms(asked, "Assessment")
+    assert plain["company"]["questions"] == [] and plain["company"]["questions_summary"] is None
+    assert asked["company"]["questions"] and asked["company"]["questions_summary"]["text"]
+    assert {k: v for k, v in asked.items() if k != "company"} == {k: v for k, v in plain.items() if k != "company"}
+
+
+@pytest.mark.parametrize(("query", "field", "en", "zh"), [
+    ("detail=figures&questions=true", "questions", "full answer only", "完整结果"),
+    ("detail=sentences", "detail", "Use full or figures.", "full 或 figures"),
+    ("questions=yes", "questions", "Use true or false.", "true 或 false")])
+def test_the_answers_view_is_checked_in_the_callers_language(client, query, field, en, zh):
+    for lang, words in (("en", en), ("zh", zh)):
+        found = assert_error(post(client, f"/assessments?{query}&lang={lang}", example("nanshan-seed-startup.json")),
+                             422, "validation_failed")["errors"]
+        assert [e["field"] for e in found] == [field] and words in found[0]["message"]
+
+
+def test_the_answer_is_declared_as_the_document_or_its_figures(spec):
+    for path in ("/api/v1/assessments", "/api/v1/assessments/people"):
+        operation = spec["paths"][path]["post"]
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {"oneOf": [
+            {"$ref": "#/components/schemas/Assessment"}, {"$ref": "#/components/schemas/AssessmentFigures"}]}
+        assert {"detail", "questions"} <= {p["name"] for p in operation["parameters"]}
+    assert "detail" not in {p["name"] for p in spec["paths"]["/api/v1/workbooks"]["post"]["parameters"]}
+
+
 @pytest.mark.parametrize("as_of", ["2020-01-01", "2024-06-30", "2030-01-01", "1990-01-01", "2100-12-31"])
 def test_assessment_shape_on_other_dates(client, conforms, as_of):
     for name in EXAMPLE_FILES:
@@ -171,7 +222,7 @@ def test_as_of_defaults_to_today(client):
 
 def test_people_alone(client, conforms, evaluate):
     roster = example("hr-roster-ten.json")
-    response = post(client, f"/assessments/people?as_of={AS_OF}", roster)
+    response = post(client, f"/assessments/people?as_of={AS_OF}&questions=true", roster)
     assert response.status_code == 200
     doc = response.get_json()
     conforms(doc, "Assessment")
@@ -514,3 +565,23 @@ def test_an_assessment_date_before_the_company_was_founded_is_an_error_on_as_of(
     assert answer.status_code == 422
     expected = "测算日期 2018-01-01 早于企业成立日期（2025-06-01）。"
     assert answer.get_json()["errors"] == [{"field": "as_of", "message": expected}]
+
+
+def test_an_assessment_builds_no_schema_per_request(client, monkeypatch):
+    """Bounded work: the declared schemas (query, headers, body) are built once, not per request (each build deep-copies
+    every declared field of the 40-field profile)."""
+    from marshmallow import Schema
+
+    body = example("futian-hightech-scaleup.json")
+    assert post(client, f"/assessments?as_of={AS_OF}&detail=figures", body).status_code == 200  # warm
+    built: list[type] = []
+    original = Schema.__init__
+
+    def counting(self: Schema, *args: Any, **kwargs: Any) -> None:
+        built.append(type(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Schema, "__init__", counting)
+    for query in ("detail=figures", "questions=false"):
+        assert post(client, f"/assessments?as_of={AS_OF}&{query}", body).status_code == 200
+    assert built == []

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from calculator.batch import parallel, run_batch
-from calculator.batch import run as batch_run
+from calculator.batch import row as batch_row
 from calculator.batch.jobs import INPUT, RESULT, JobRequest
 from calculator.batch.task import BatchExecutor
 from calculator.cli import main
@@ -64,7 +64,7 @@ def pools(monkeypatch) -> list[str]:
 
 
 def test_jobs_2_writes_the_same_workbook_and_row_errors_in_row_order_as_jobs_1(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(batch_run, "MAX_DEPARTMENTS", 4)  # the per-department cap applies the same way too
+    monkeypatch.setattr(batch_row, "MAX_DEPARTMENTS", 4)  # the per-department cap applies the same way too
     methods = pools(monkeypatch)
     src = roster(tmp_path / "roster.xlsx", 260)           # 26 chunks: both workers get many
     codes = [main(["batch", str(src), "-o", str(tmp_path / f"jobs{n}.xlsx"), "--as-of", AS_OF.isoformat(),

@@ -16,6 +16,7 @@ def test_profile_requests_times_every_step_of_both_paths() -> None:
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
     for step in ("read the form", "validate (schema, as_of)", "engine (assess)", "report (to_document)",
+                 "next questions (rank_assessment)",
                  "template (render_template)", "read the JSON", "JSON answer (orjson, response)"):
         line = next((row for row in run.stdout.splitlines() if row.strip().startswith(step)), None)
         assert line is not None, f"{step!r} missing from:\n{run.stdout}"

@@ -150,7 +150,7 @@ def test_the_lean_batch_paths_say_exactly_what_the_document_says(catalogue):
     import datetime as dt
     import json
 
-    from calculator.batch.run import money_columns
+    from calculator.batch.row import money_columns
     from calculator.engine import assess
     from calculator.engine.report import Reporter
     from calculator.engine.totals import compute_totals

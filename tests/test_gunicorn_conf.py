@@ -51,3 +51,34 @@ def test_threaded_workers_and_older_gunicorns_are_not_warned_about(monkeypatch: 
     assert started(["0.0.0.0:8000"], worker_class="gthread").warnings == []
     monkeypatch.setattr(gunicorn, "__version__", "23.0.0")
     assert started(["0.0.0.0:8000"]).warnings == []
+
+
+def test_a_worker_freezes_the_loaded_app_and_collects_young_objects_less_often() -> None:
+    """Bounded work: after the worker's start, the loaded objects are out of the collector's reach and allocating
+    a request's worth of short-lived containers (under the threshold) runs no collection; Python's default ran 14."""
+    import gc
+
+    threshold, runs = gc.get_threshold(), []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            runs.append(info["generation"])
+
+    def a_request() -> None:
+        kept = [{"n": n} for n in range(10_000)]  # containers alive together, as a document's are
+        assert len(kept) == 10_000
+
+    gc.collect()
+    gc.callbacks.append(count)
+    try:
+        a_request()
+        default_runs = len(runs)
+        gunicorn_conf.post_worker_init(None)  # (its own full collection first)
+        assert gc.get_freeze_count() > 0
+        runs.clear()
+        a_request()
+    finally:
+        gc.callbacks.remove(count)
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+    assert default_runs >= 10 and runs == []

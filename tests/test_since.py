@@ -33,7 +33,8 @@ def test_a_status_move_names_the_programs_rows_dated_between_the_runs_with_their
         (dt.date(2026, 4, 30), "benefit_ends"), (dt.date(2026, 4, 30), "condition_ends"),
         (dt.date(2026, 5, 1), "benefit_starts")]
     doc = move_doc(catalogue, move, earlier, catalogue.tables_version, TODAY, "en")
-    assert doc["before"] == {"status": "eligible", "status_text": "Likely eligible", "amount": "CNY 0 – CNY 500,000"}
+    assert doc["before"] == {"status": "eligible", "status_text": "Likely eligible", "amount": "CNY 0 – CNY 500,000",
+                             "low": Decimal(0), "high": Decimal(500_000)}
     assert doc["after"]["status_text"] == "Needs information" and doc["after"]["amount"] == "no amount"
     assert doc["causes"][0]["date"] == "2026-04-30" and doc["causes"][0]["sources"][0]["title"]
     assert doc["cause_text"] is None

@@ -17,7 +17,7 @@ from calculator.api.conditional import cacheable
 from calculator.api.docs import pages, spec_dict
 from calculator.api.errors import json_errors_under
 from calculator.api.openapi import profile_field_function
-from calculator.api.schemas import ErrorSchema
+from calculator.api.schemas import AssessmentFiguresSchema, AssessmentSchema, ErrorSchema
 from calculator.api.views import API_PREFIX, blp
 from calculator.service import service_for
 
@@ -64,6 +64,9 @@ def register(app: Flask) -> None:
     api.register_converter(ProgramIdConverter, lambda _: {"type": "string", "enum": sorted(catalogue.programs)})
     api.register_converter(TableNameConverter, lambda _: {"type": "string", "enum": sorted(catalogue.reference)})
     api.ma_plugin.converter.add_attribute_function(profile_field_function(catalogue.choices))
+    # The assessment answer is one of these two (calculator.api.schemas.ASSESSMENT_ANSWER refers to them by name).
+    api.spec.components.schema("Assessment", schema=AssessmentSchema)
+    api.spec.components.schema("AssessmentFigures", schema=AssessmentFiguresSchema)
     api.register_blueprint(blp)
     api.spec.components.schemas.pop("PaginationMetadata", None)  # flask-smorest's; no endpoint here pages
     app.register_blueprint(pages)

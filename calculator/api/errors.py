@@ -35,6 +35,10 @@ TEXTS: dict[str, str] = {
     "at_least_one_person": N_("Give at least one person."),
     "no_company_here": N_("This endpoint assesses people alone: send the company to /api/v1/assessments."),
     "lang_choice": N_("Use zh or en."),
+    "detail_choice": N_("Use full or figures."),
+    "questions_choice": N_("Use true or false."),
+    "questions_with_figures": N_("The next questions come with the full answer only: leave out detail=figures or "
+                                 "questions=true."),
 }
 
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from calculator.api.errors import ApiMessage
 from calculator.engine import (
@@ -459,6 +459,69 @@ class AssessmentSchema(Schema):
     disclaimer = req(fields.String)
 
 
+# --- the figures view (?detail=figures): numbers and codes, no sentences -------------------------------------------
+class ExclusionFiguresSchema(Schema):
+    group = req(fields.String, description="The stacking group.")
+    kind = one_of(*STACKING_KINDS)
+    chosen = strings("The program ids kept instead.")
+
+
+class ProgramFiguresSchema(Schema):
+    """One program for one subject, figures only: the same values as the full document's keys of the same name."""
+
+    id = req(fields.String, description="Stable program id (public contract).")
+    family = one_of(*FAMILIES)
+    subject = one_of("company", "person")
+    person = opt(fields.Integer, description="Index in people[] when the subject is a person.")
+    person_ref = opt(fields.String)
+    status = one_of(*STATUSES)
+    certainty = one_of(*CERTAINTY)
+    money_kind = one_of(*MONEY_KINDS)
+    confidence = one_of(*CONFIDENCE)
+    estimate = opt(fields.Nested, MoneySchema)
+    later_years = opt(fields.Nested, MoneySchema, description="Never in the amount or any total.")
+    if_certified = opt(fields.Nested, MoneySchema, description="Never in the amount or any total.")
+    flags = strings("The codes of the program's flags.")
+    missing = strings("For needs_info: the profile fields to find out.")
+    excluded_by = opt(fields.Nested, ExclusionFiguresSchema)
+
+
+class CompanyFiguresSchema(Schema):
+    name = opt(fields.String)
+    totals = req(fields.Nested, TotalsSchema)
+    size_class = opt(fields.String, validate=validate.OneOf(("micro", "small", "medium", "large")),
+                     description="The SME size class (2011 standard); null until classified.")
+
+
+class PersonFiguresSchema(Schema):
+    index = req(fields.Integer)
+    ref = opt(fields.String)
+    department = opt(fields.String)
+    inherited_from_company = strings("Fields taken from the company (zones, tax year).")
+    totals = req(fields.Nested, TotalsSchema)
+
+
+class AssessmentFiguresSchema(Schema):
+    """The assessment's figures (`?detail=figures`): the full document's statuses, amounts and totals, without the
+    sentences (docs/contract.md, "Views"). No next questions."""
+
+    as_of = req(fields.Date)
+    tables_version = req(fields.String, description="Content hash of the rule tables used.")
+    reference_revision = opt(fields.Date, description="The policy reference revision the rule tables encode.")
+    engine_version = req(fields.String)
+    lang = one_of("zh", "en")
+    detail = one_of("figures")
+    company = opt(fields.Nested, CompanyFiguresSchema)
+    people = req(fields.List, fields.Nested(PersonFiguresSchema))
+    programs = req(fields.List, fields.Nested(ProgramFiguresSchema))
+    totals = req(fields.Nested, TotalsSchema)
+
+
+# The answer of POST /assessments: the full document, or its figures (?detail=figures).
+ASSESSMENT_ANSWER = {"oneOf": [{"$ref": "#/components/schemas/Assessment"},
+                               {"$ref": "#/components/schemas/AssessmentFigures"}]}
+
+
 # --- the catalogue (calculator.engine.describe) -----------------------------------------------------------------
 class CatalogueEffectiveSchema(Schema):
     from_ = req(fields.Date, data_key="from")
@@ -777,6 +840,33 @@ class AssessmentQuerySchema(Schema):
         "x-minimum": AS_OF_MIN.isoformat(), "x-maximum": AS_OF_MAX.isoformat()})
     lang = fields.String(validate=_check_lang, metadata={
         "description": "Language of texts and messages; overrides Accept-Language.", "enum": ["zh", "en"]})
+
+
+def _check_detail(value: str) -> None:
+    if value not in ("full", "figures"):
+        raise ValidationError(ApiMessage("detail_choice"))
+
+
+def _check_questions(value: str) -> None:
+    if value not in ("true", "false"):
+        raise ValidationError(ApiMessage("questions_choice"))
+
+
+class AssessmentAnswerQuerySchema(AssessmentQuerySchema):
+    """The query of the assessment endpoints: the date and language, and how much of the answer to write."""
+
+    detail = fields.String(validate=_check_detail, load_default="full", metadata={
+        "description": "`full` (default): the whole document; `figures`: statuses, amounts, totals, flag codes and "
+                       "missing inputs, no sentences (schema AssessmentFigures).", "enum": ["full", "figures"]})
+    questions = fields.String(validate=_check_questions, load_default="false", metadata={
+        "description": "`true`: rank the next questions (company.questions, people[].questions); they re-evaluate "
+                       "programs, so they are left out (empty) unless asked. Full answer only.",
+        "enum": ["true", "false"]})
+
+    @validates_schema
+    def _questions_need_the_full_answer(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("detail") == "figures" and data.get("questions") == "true":
+            raise ValidationError(ApiMessage("questions_with_figures"), "questions")
 
 
 class LanguageHeaderSchema(Schema):

@@ -18,9 +18,10 @@ from calculator.api.conditional import HEADERS, IF_NONE_MATCH, cacheable
 from calculator.api.errors import ApiError, json_response, register_error_handlers, rejected, validation_error
 from calculator.api.lang import CONTENT_LANGUAGE, api_lang
 from calculator.api.schemas import (
+    ASSESSMENT_ANSWER,
+    AssessmentAnswerQuerySchema,
     AssessmentQuerySchema,
     AssessmentRequestSchema,
-    AssessmentSchema,
     CatalogueSchema,
     ErrorSchema,
     LanguageHeaderSchema,
@@ -48,10 +49,24 @@ class ApiParser(FlaskParser):
 
     DEFAULT_VALIDATION_STATUS = 422
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._schemas: dict[type[Schema], Schema] = {}
+
     def load_json(self, req: Any, schema: Schema) -> Any:
         return read_json()
 
     def _get_schema(self, argmap: Any, req: Any) -> Schema:
+        """The declared schema class's instance: the service's for a body, else one per class, built once. webargs
+        would build a new instance per request and argument (a deep copy of every declared field: 0.5-1 ms of a
+        request, most of it for the body schema it then threw away); loading keeps no state in a schema."""
+        if isinstance(argmap, type) and issubclass(argmap, AssessmentInputSchema):
+            return service().schema(argmap)
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            found = self._schemas.get(argmap)
+            if found is None:
+                found = self._schemas[argmap] = argmap()
+            return found
         schema = super()._get_schema(argmap, req)
         if isinstance(schema, AssessmentInputSchema):
             return service().schema(type(schema))
@@ -150,6 +165,15 @@ def assessment_answer(doc: dict[str, Any], lang: str) -> Any:
     return json_response(doc, headers={"Content-Language": CONTENT_LANGUAGE[lang], "Cache-Control": "no-store"})
 
 
+def answer(query: dict[str, Any], profile: dict[str, Any]) -> Any:
+    """Assess and answer in the view asked (``?detail=full|figures``), the next questions only when asked
+    (``?questions=true``): ranking them re-evaluates programs, most of a full answer's CPU (docs/performance.md)."""
+    lang = api_lang()
+    assessment = service().assess(confirmed(profile, query.get("as_of")))
+    doc = service().document(assessment, lang, query.get("detail", "full"), query.get("questions") == "true")
+    return assessment_answer(doc, lang)
+
+
 def common_doc(*codes: int) -> Any:
     def decorate(func: Any) -> Any:
         for code in codes:
@@ -171,38 +195,37 @@ def cacheable_doc(func: Any) -> Any:
 # contract and is enforced by tests instead: every answer the API tests and schemathesis receive is validated
 # against the served document's schema, including answers to generated profiles (tests/test_api_contract.py).
 @blp.route("/assessments", methods=["POST"], tags=["assessments"])
-@blp.arguments(AssessmentQuerySchema, location="query")
+@blp.arguments(AssessmentAnswerQuerySchema, location="query")
 @blp.arguments(LanguageHeaderSchema, location="headers")
 @blp.arguments(AssessmentRequestSchema, examples=examples.ASSESSMENT_EXAMPLES,
                description="A company profile, people, or both (as for `incentives evaluate`).")
-@blp.response(200, AssessmentSchema, description="The assessment document (docs/contract.md).")
+@blp.response(200, ASSESSMENT_ANSWER, description="The assessment document (docs/contract.md; schema Assessment), "
+                                                  "or its figures with `?detail=figures` (schema AssessmentFigures).")
 @common_doc(400, 413, 415)
 def post_assessment(query: dict[str, Any], _headers: dict[str, Any], profile: dict[str, Any]) -> Any:
     """Assess a company profile (people optional)
 
     Returns the same document the CLI prints for the same input, as of `as_of` (default today), with texts in
-    the requested language. Nothing is stored.
+    the requested language; the next questions only with `?questions=true`, the figures alone with
+    `?detail=figures`. Nothing is stored.
     """
-    lang = api_lang()
-    assessment = service().assess(confirmed(profile, query.get("as_of")))
-    return assessment_answer(service().document(assessment, lang), lang)
+    return answer(query, profile)
 
 
 @blp.route("/assessments/people", methods=["POST"], tags=["assessments"])
-@blp.arguments(AssessmentQuerySchema, location="query")
+@blp.arguments(AssessmentAnswerQuerySchema, location="query")
 @blp.arguments(LanguageHeaderSchema, location="headers")
 @blp.arguments(PeopleRequestSchema, examples=examples.PEOPLE_EXAMPLES,
                description="People assessed alone, without a company.")
-@blp.response(200, AssessmentSchema, description="The assessment document, with `company` null.")
+@blp.response(200, ASSESSMENT_ANSWER, description="The assessment document with `company` null (schema Assessment), "
+                                                  "or its figures with `?detail=figures` (schema AssessmentFigures).")
 @common_doc(400, 413, 415)
 def post_people(query: dict[str, Any], _headers: dict[str, Any], profile: dict[str, Any]) -> Any:
     """Assess people alone
 
     Talent and personal-tax programs for each person (an HR roster), without a company: nothing is inherited.
     """
-    lang = api_lang()
-    assessment = service().assess(confirmed(profile, query.get("as_of")))
-    return assessment_answer(service().document(assessment, lang), lang)
+    return answer(query, profile)
 
 
 @blp.route("/workbooks", methods=["POST"], tags=["assessments"])

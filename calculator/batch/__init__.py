@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from calculator.batch.jobs import BUSY, INPUT, JobRequest, JobRunner, QueueFull, make_runner
 from calculator.batch.parallel import default_processes
+from calculator.batch.previous import PreviousRun, read_previous
 from calculator.batch.reader import MAX_FILE_BYTES, sniff
-from calculator.batch.run import MAX_ROWS, Progress, RowError, Summary, run_batch
+from calculator.batch.run import MAX_ROWS, run_batch
+from calculator.batch.summary import Progress, RowError, Summary
+from calculator.batch.task import sheet_limits
 from calculator.batch.template import build_template, template_name
 from calculator.batch.texts import BatchFileError, megabytes
 
-__all__ = ["BUSY", "INPUT", "MAX_FILE_BYTES", "MAX_ROWS", "BatchFileError", "JobRequest", "JobRunner", "Progress",
-           "QueueFull", "RowError", "Summary", "build_template", "default_processes", "make_runner", "megabytes",
-           "run_batch", "sniff", "template_name"]
+__all__ = ["BUSY", "INPUT", "MAX_FILE_BYTES", "MAX_ROWS", "BatchFileError", "JobRequest", "JobRunner", "PreviousRun",
+           "Progress", "QueueFull", "RowError", "Summary", "build_template", "default_processes", "make_runner",
+           "megabytes", "read_previous", "run_batch", "sheet_limits", "sniff", "template_name"]

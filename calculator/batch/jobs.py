@@ -47,6 +47,7 @@ class JobRequest:
     lang: str = "en"
     kind: str | None = None          # companies | people | None (recognised from the header)
     as_of: str | None = None         # ISO date; None: the day the job runs
+    previous: str | None = None      # a previous result's run, compact (batch.previous.PreviousRun.as_json)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

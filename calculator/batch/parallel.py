@@ -34,7 +34,8 @@ from itertools import chain, islice
 from typing import Any
 
 from calculator.batch.columns import Mapping
-from calculator.batch.run import RowContext, RowError, assess_row, new_per_program
+from calculator.batch.row import RowContext, assess_row, new_per_program
+from calculator.batch.summary import RowError
 
 CHUNK_ROWS = 100          # rows sent to a worker at once: about 100 kB of results back
 CHUNKS_PER_PROCESS = 2    # chunks out per worker: one being assessed, one waiting, so no worker idles
@@ -72,6 +73,7 @@ class RowJob:
     programs: list[str]               # the ids of the programs in the writer's columns, in order
     root: str = ""
     tables_version: str = ""
+    figures: bool = False             # rows hand back their figures too (a run compared with a previous result)
 
     def __post_init__(self) -> None:
         if self.catalogue is not None:
@@ -110,7 +112,8 @@ class _Assessor:
             if catalogue.tables_version != job.tables_version:
                 raise RuntimeError(f"the rule tables in {job.root} changed since the batch started "
                                    f"({job.tables_version} then, {catalogue.tables_version} now)")
-        self.context = RowContext.make(catalogue, job.sheet, job.mapping, job.kind, job.as_of, job.lang)
+        self.context = RowContext.make(catalogue, job.sheet, job.mapping, job.kind, job.as_of, job.lang,
+                                       job.figures)
         self.programs = [catalogue.programs[p] for p in job.programs]
 
     def __call__(self, rows: list[tuple[int, list[Any]]]) -> Chunk:

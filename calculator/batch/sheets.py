@@ -20,6 +20,7 @@ SHEETS = {
     "summary": NC_("batch workbook", "Summary"),
     "matrix": NC_("batch workbook", "Status matrix"),
     "detail": NC_("batch workbook", "Detail"),
+    "changes": NC_("batch workbook", "Changes"),
     "sources": NC_("batch workbook", "Sources"),
     "rejected": NC_("batch workbook", "Rejected rows"),
     "about": NC_("batch workbook", "About this batch"),
@@ -83,6 +84,15 @@ WORDS = {
     "source_quality": N_("What the source is"),
     "disclaimer": N_("Disclaimer"),
     "other_departments": N_("(other departments)"),
+    "previous_row": N_("Row in the previous result"),
+    "moved": N_("What moved"),
+    "status_before": N_("Status before"),
+    "low_before": N_("Low before (CNY)"),
+    "high_before": N_("High before (CNY)"),
+    "status_after": N_("Status now"),
+    "low_after": N_("Low now (CNY)"),
+    "high_after": N_("High now (CNY)"),
+    "why_moved": N_("Why (dated rule rows and their sources)"),
     "no_department": N_("(no department)"),
 }
 
@@ -156,6 +166,14 @@ def columns(key: str, lang: str, kind: str, programs: list[Any]) -> list[Col]:
                 col(w("low", lang), "money", 13, 16), col(w("high", lang), "money", 13, 16),
                 col(w("reasons", lang), "wrap", 40, 44), col(w("missing", lang), "wrap", 28, 32),
                 col(w("gaps", lang), "wrap", 40, 44), col(w("stacking", lang), "wrap", 24, 30)]
+    if key == "changes":
+        return [col(w("row", lang), "int", 6, 8), col(w("ref_" + kind, lang), "wrap", 20, 28),
+                col(w("previous_row", lang), "int", 8, 10), col(w("program_id", lang), "text", 14, 24),
+                col(w("program", lang), "wrap", 28, 32), col(w("moved", lang), "wrap", 14, 18),
+                col(w("status_before", lang), "status", 12, 20), col(w("low_before", lang), "money", 13, 16),
+                col(w("high_before", lang), "money", 13, 16), col(w("status_after", lang), "status", 12, 20),
+                col(w("low_after", lang), "money", 13, 16), col(w("high_after", lang), "money", 13, 16),
+                col(w("why_moved", lang), "wrap", 50, 60)]
     if key == "sources":
         return [col(w("program", lang), "wrap", 28, 32), col(w("source_title", lang), "wrap", 44, 50),
                 col(w("issuer", lang), "wrap", 20, 26), col(w("checked", lang), "date", 12, 14),

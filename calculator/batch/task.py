@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from calculator.batch.jobs import FAILED, INPUT, RESULT, JobRequest, JobSink
+from calculator.batch.previous import PreviousRun
 from calculator.batch.run import MAX_ROWS, run_batch
 from calculator.batch.texts import BatchFileError
 from calculator.config import BATCH_MAX_UPLOAD
@@ -35,10 +36,7 @@ class BatchExecutor:
 
     @classmethod
     def from_config(cls, catalogue: Any, config: Any) -> BatchExecutor:
-        limits = SheetLimits(rows=int(config["BATCH_MAX_ROWS"]), row_cells=int(config["BATCH_MAX_ROW_CELLS"]),
-                             cells=int(config["BATCH_MAX_CELLS"]),
-                             shared_strings=int(config["BATCH_MAX_SHARED_STRINGS"]),
-                             columns=int(config["BATCH_MAX_COLUMNS"]))
+        limits = sheet_limits(config)
         return cls(catalogue, max_rows=limits.rows, max_bytes=int(config["BATCH_MAX_UPLOAD"]),
                    max_errors=int(config["BATCH_MAX_ERRORS"]), limits=limits,
                    processes=int(config["BATCH_PROCESSES"]))
@@ -47,13 +45,21 @@ class BatchExecutor:
         scratch = folder / SCRATCH
         scratch.mkdir(mode=0o700, exist_ok=True)
         as_of = dt.date.fromisoformat(request.as_of) if request.as_of else None
+        since = PreviousRun.from_json(request.previous, self.max_rows) if request.previous else None
         summary = run_batch(
             self.catalogue, folder / INPUT, folder / RESULT, kind=request.kind, as_of=as_of, lang=request.lang,
             max_rows=self.max_rows, max_bytes=self.max_bytes, name=request.filename, limits=self.limits,
-            max_errors=self.max_errors, scratch=scratch, processes=self.processes,
+            max_errors=self.max_errors, scratch=scratch, processes=self.processes, since=since,
             on_progress=lambda p: sink.progress(p.rows_done, p.rows_total, p.rejected),
             on_error=lambda error: sink.error(error.as_dict()))
         return summary.as_dict() | {"line": summary.line(request.lang), "max_errors": self.max_errors}
+
+
+def sheet_limits(config: Any) -> SheetLimits:
+    """The limits of one upload (the roster, and a previous result workbook) from the settings."""
+    return SheetLimits(rows=int(config["BATCH_MAX_ROWS"]), row_cells=int(config["BATCH_MAX_ROW_CELLS"]),
+                       cells=int(config["BATCH_MAX_CELLS"]), shared_strings=int(config["BATCH_MAX_SHARED_STRINGS"]),
+                       columns=int(config["BATCH_MAX_COLUMNS"]))
 
 
 def failure(exc: BaseException) -> dict[str, str]:

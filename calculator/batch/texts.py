@@ -64,6 +64,14 @@ TEXTS: dict[str, str] = {
     "zip_part": N_("Refused: the part {part} of the workbook would expand to {size} MB; at most {limit} MB."),
     "columns_beyond": N_("Refused: the header row has a value in column {column}; at most {limit} columns."),
     "row_too_long": N_("Refused: row {row} of the CSV file is longer than {limit} characters; at most {limit}."),
+    "previous_file": N_("The previous result workbook: {problem}"),
+    "previous_not_result": N_("The previous result workbook is not a batch result of this calculator (it has no "
+                              "“{sheet}” sheet as a batch run writes it): give the result workbook of a batch run, "
+                              "as it was downloaded."),
+    "previous_cell": N_("The previous result workbook cannot be compared: sheet “{sheet}”, cell {cell}: {what}. "
+                        "Give the result workbook as a batch run wrote it."),
+    "previous_kind": N_("The previous result workbook assessed {found}, this file {chosen}: compare a result with a "
+                        "file of the same kind."),
 }
 
 

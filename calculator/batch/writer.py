@@ -2,7 +2,8 @@
 
 Sheets (:mod:`calculator.batch.sheets`): Summary (one row per company or person: money, counts by status, top
 programs, what to find out; live SUM totals below), Status matrix (row × program, statuses as coloured words, a
-legend below), Detail (row × program: amount, reasons, missing inputs, gaps, stacking), Sources, Rejected rows,
+legend below), Detail (row × program: amount, reasons, missing inputs, gaps, stacking), Changes (only for a run
+compared with a previous result: :mod:`calculator.batch.changes`), Sources, Rejected rows,
 About this batch (rows in = assessed + rejected, the file, versions, per program and per department). Every sheet
 has fitted widths, number formats in the reader's language, a frozen header repeated on every printed page, an
 autofilter, and prints landscape one page wide. Each sheet is written top to bottom (constant_memory writes a row
@@ -70,13 +71,16 @@ MAX_HEIGHT = 409.0  # points: a spreadsheet row's limit
 class ResultWriter:
     """Append rows to each sheet as results arrive; totals, legend, filters and colours are added on saving."""
 
-    def __init__(self, lang: str, kind: str, programs: list[Any], scratch: Path | None = None) -> None:
+    def __init__(self, lang: str, kind: str, programs: list[Any], scratch: Path | None = None,
+                 changes: bool = False) -> None:
         """``scratch``: the folder that holds the private directory of temporary files (a batch job's own folder,
-        so the files go with it whatever stops the job); default the system's temporary folder."""
+        so the files go with it whatever stops the job); default the system's temporary folder. ``changes``: with
+        the Changes sheet (a run compared with a previous result)."""
         self.lang, self.kind, self.programs = lang, kind, programs
+        self.keys = [key for key in SHEETS if changes or key != "changes"]
         self.verbatim = Verbatim()
-        self.cols = {key: columns(key, lang, kind, programs) for key in SHEETS}
-        self._open([sheet_name(key, lang) for key in SHEETS], scratch)
+        self.cols = {key: columns(key, lang, kind, programs) for key in self.keys}
+        self._open([sheet_name(key, lang) for key in self.keys], scratch)
         for key, cols in self.cols.items():
             if cols:
                 self.ws[key].set_row(0, min(MAX_HEIGHT, header_height(cols)))
@@ -88,8 +92,8 @@ class ResultWriter:
         self.tmpdir = tempfile.mkdtemp(prefix="incentives-xlsx-", dir=scratch)
         self.built = os.path.join(self.tmpdir, "result.xlsx")
         self.wb = xlsxwriter.Workbook(self.built, {**OPTIONS, "tmpdir": self.tmpdir})
-        self.ws = {key: self.wb.add_worksheet(title) for key, title in zip(SHEETS, titles, strict=True)}
-        self.next_row = dict.fromkeys(SHEETS, 0)
+        self.ws = {key: self.wb.add_worksheet(title) for key, title in zip(self.keys, titles, strict=True)}
+        self.next_row = dict.fromkeys(self.keys, 0)
         self._formats: dict[tuple[str, str | None], Any] = {}
         self.numbers = {"money": money_format(self.lang), **NUMBER_FORMATS}
         for key, ws in self.ws.items():
@@ -204,9 +208,11 @@ class ResultWriter:
 
     def _close_sheets(self) -> None:
         """What can only follow the rows: the Summary's totals, the status colours and legend, the filters."""
-        last = {key: self.next_row[key] for key in SHEETS}  # rows written, header included
+        last = {key: self.next_row[key] for key in self.keys}  # rows written, header included
         self._totals_row(last["summary"])
-        for key in ("matrix", "detail"):
+        for key in ("matrix", "detail", "changes"):
+            if key not in self.cols:
+                continue
             statuses = [i for i, c in enumerate(self.cols[key]) if c.kind == "status"]
             if statuses:
                 self._colour_statuses(key, statuses[0], statuses[-1], last[key])

@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     bt.add_argument("--jobs", default=None, metavar="N",
                     help="assess rows in N worker processes (default: every core this process may use; 1: in this "
                          "process)")
+    bt.add_argument("--since", default=None, metavar="PREVIOUS_RESULT.xlsx",
+                    help="a result workbook of an earlier batch run: adds a Changes sheet (what moved since, per row "
+                         "and program, and why; rows matched by their name)")
     wk = sub.add_parser("worker", help="run batch jobs from the Redis queue (INCENTIVES_REDIS_URL, with the same "
                                        "INCENTIVES_* settings as the app servers; see docs/batch.md)")
     wk.add_argument("--burst", action="store_true", help="stop once the queue is empty")
@@ -174,7 +177,7 @@ def batch(catalogue: Any, args: argparse.Namespace, lang: str) -> int:
     try:
         summary = run_batch(catalogue, args.input, args.output, kind=args.kind, as_of=args.as_of, lang=lang,
                             max_rows=args.max_rows if args.max_rows is not None else MAX_ROWS, on_progress=progress,
-                            processes=args.jobs)
+                            processes=args.jobs, since=args.since)
     except BatchFileError as exc:
         if bar:
             sys.stderr.write("\n")

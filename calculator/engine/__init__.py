@@ -37,13 +37,23 @@ from calculator.engine.enums import (
 from calculator.engine.evaluate import assess
 from calculator.engine.loader import TableError, default_root, load_catalogue
 from calculator.engine.model import Assessment, ProgramResult, SubjectResult
-from calculator.engine.report import Reporter, to_document
+from calculator.engine.report import CARD_OMITS, Detail, Reporter, to_document
 from calculator.engine.report_words import CERTAINTY, DISCLAIMER, FAMILIES, FAMILY_NAMES, FIELDS, cents
-from calculator.engine.since import EarlierRun, Figure, Move, figures_of, move_doc, moves
+from calculator.engine.since import (
+    EarlierRun,
+    Figure,
+    Move,
+    counted_figures,
+    figures_of,
+    move_doc,
+    moves,
+    why_text,
+)
 from calculator.engine.texts import CONFIDENCE, MONEY_KINDS, RESULT, STATUS
 from calculator.engine.totals import MoneyTotals, Totals, compute_totals
 
 __all__ = [
+    "CARD_OMITS",
     "CERTAINTY",
     "CONFIDENCE",
     "DISCLAIMER",
@@ -61,6 +71,7 @@ __all__ = [
     "Catalogue",
     "Certainty",
     "Confidence",
+    "Detail",
     "EarlierRun",
     "Family",
     "Figure",
@@ -84,6 +95,7 @@ __all__ = [
     "change_doc",
     "changes_since",
     "compute_totals",
+    "counted_figures",
     "default_root",
     "describe_catalogue",
     "describe_program",
@@ -98,4 +110,5 @@ __all__ = [
     "stale_programs",
     "to_document",
     "validate_cases",
+    "why_text",
 ]

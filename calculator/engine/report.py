@@ -9,6 +9,7 @@ The words and number forms are in :mod:`.report_words`, criteria/flags/gaps in :
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from calculator import __version__
@@ -26,6 +27,7 @@ from calculator.engine.model import (
 from calculator.engine.question_report import questions_doc
 from calculator.engine.questions import AssessmentQuestions, rank_assessment
 from calculator.engine.report_criteria import CriteriaTexts
+from calculator.engine.report_figures import FiguresView
 from calculator.engine.report_totals import TotalsTexts
 from calculator.engine.report_words import (
     AMOUNT,
@@ -50,7 +52,6 @@ from calculator.engine.texts import (
     NOT_IN_FORCE,
     RESULT,
     SELF_CHECK_OUTCOMES,
-    SIDE,
     STATUS,
     WINDOW,
 )
@@ -58,7 +59,27 @@ from calculator.i18n import fill, formatting, gettext, lang_of, t
 from calculator.i18n.words import SOURCE_QUALITY, sentences
 
 
-class Reporter(CriteriaTexts, TotalsTexts):
+class Detail(StrEnum):
+    """How much of each program a document writes (``docs/contract.md``, "Views"): the same figures in every view.
+
+    * ``full``: everything (the CLI, the API's default, the workbook, a program's own page);
+    * ``card``: what a results page card shows: no conditions list (a refusal's reasons are still written), no
+      summary, issuer, instrument, dates, advisories, documents or sources (those are on the program's own page);
+    * ``figures``: numbers and codes only, no sentences (the API's ``?detail=figures``; see :mod:`.report_figures`).
+    """
+
+    FULL = "full"
+    CARD = "card"
+    FIGURES = "figures"
+
+
+# The keys of a program (and of its self-check) that a card leaves out: the card view is the full view without them.
+CARD_OMITS = ("criteria", "summary", "issuer", "instrument", "effective", "official_text", "advisories", "documents",
+              "sources")
+SELF_CHECK_CARD_OMITS = ("criteria",)
+
+
+class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
     """Renders results for one catalogue in one language."""
 
     def __init__(self, catalogue: Catalogue, lang: str) -> None:
@@ -125,7 +146,13 @@ class Reporter(CriteriaTexts, TotalsTexts):
             }
         return found
 
-    def program(self, subject: SubjectResult, result: ProgramResult, person: int | None) -> dict[str, Any]:
+    def program(self, subject: SubjectResult, result: ProgramResult, person: int | None,
+                detail: Detail = Detail.FULL) -> dict[str, Any]:
+        """One program's entry; ``detail`` ``card`` leaves out :data:`CARD_OMITS` (and writes no sentence for a
+        condition that is not one of the reasons); ``figures`` is :meth:`program_figures`."""
+        if detail == Detail.FIGURES:
+            return self.program_figures(subject, result, person)
+        card = detail == Detail.CARD
         lang, program = self.lang, result.program
         spec = program.spec
         static = self.program_texts(program)
@@ -154,8 +181,13 @@ class Reporter(CriteriaTexts, TotalsTexts):
                     for f in benefit.context]
         if static["pool"] is not None:
             benefit_doc["pool"] = static["pool"]
-        criteria = [self.criterion(kind, c) for c in result.criteria]
-        reasons = [self.reason(doc) for doc, c in zip(criteria, result.criteria, strict=True) if c.id in result.reasons]
+        if card:  # the sentences of the reasons only (the card shows no conditions table)
+            criteria = []
+            reasons = [self.reason(self.criterion(kind, c)) for c in result.criteria if c.id in result.reasons]
+        else:
+            criteria = [self.criterion(kind, c) for c in result.criteria]
+            reasons = [self.reason(doc) for doc, c in zip(criteria, result.criteria, strict=True)
+                       if c.id in result.reasons]
         reason_text = None
         if result.reason:
             params = dict(result.reason.params)
@@ -166,7 +198,7 @@ class Reporter(CriteriaTexts, TotalsTexts):
                 reason_text = sentences(reason_text, result.reason.text[lang], lang)
         if result.window is None:
             raise ValueError(f"{result.id}: a result without its window state")
-        return {
+        doc = {
             "id": result.id, "family": str(program.family), "family_name": static["family_name"],
             "name": static["name"], "applies_to": str(spec.applies_to), "subject": str(kind),
             "person": person, "person_ref": subject.ref if kind == Subject.PERSON else None,
@@ -186,7 +218,8 @@ class Reporter(CriteriaTexts, TotalsTexts):
             "not_in_force_reason": reason_text,
             "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
             "gaps": [self.gap(kind, g, program) for g in result.gaps],
-            "self_check": None if result.self_check is None else self.self_check(kind, result.self_check, program),
+            "self_check": None if result.self_check is None else self.self_check(kind, result.self_check, program,
+                                                                                  card),
             "excluded_by": None if result.excluded_by is None else {
                 "group": result.excluded_by.group, "kind": str(result.excluded_by.kind),
                 "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},
@@ -200,6 +233,10 @@ class Reporter(CriteriaTexts, TotalsTexts):
             "sources": static["sources"],
             "checked": spec.checked.isoformat(), "checked_text": static["checked_text"],
         }
+        if card:
+            for key in CARD_OMITS:
+                del doc[key]
+        return doc
 
     def amount_text(self, result: ProgramResult) -> str:
         lang = self.lang
@@ -223,58 +260,56 @@ class Reporter(CriteriaTexts, TotalsTexts):
         note = criterion.get("note")
         return sentences(criterion["text"], note, self.lang) if note else str(criterion["text"])
 
-    def side_doc(self, side: SideFigure | None) -> dict[str, Any] | None:
-        """A figure beside a result (never in its amount or any total): the range, how it reads, and why."""
-        if side is None:
-            return None
-        lang, est = self.lang, side.estimate
-        if side.kind == SideKind.LATER_YEARS:
-            amount = formatting.money(est.high, lang)
-            text = t(TOTAL_WORDS["later_years"], lang, amount=amount)
-        else:
-            amount = formatting.money_range(est.low, est.high, lang)
-            text = t(TOTAL_WORDS["if_certified"], lang, amount=amount)
-        return {"low": cents(est.low), "high": cents(est.high), "currency": "CNY", "text": text,
-                "note": t(SIDE[side.code], lang, amount=amount, **side.params)}
-
-    def self_check(self, kind: str, check: SelfCheckResult, program: Program) -> dict[str, Any]:
-        """The forward-looking self-check beside a program: outcome, conditions, what to change, if certified."""
+    def self_check(self, kind: str, check: SelfCheckResult, program: Program, card: bool = False) -> dict[str, Any]:
+        """The forward-looking self-check beside a program: outcome, conditions, what to change, if certified;
+        ``card``: without its conditions (:data:`SELF_CHECK_CARD_OMITS`), the reasons' sentences only."""
         lang, spec = self.lang, program.spec.self_check
         if spec is None:
             raise ValueError(f"{program.id}: a self-check result without its table")
-        criteria = [self.criterion(kind, c) for c in check.criteria]
+        criteria = [self.criterion(kind, c) for c in check.criteria if not card or c.id in check.reasons]
+        reasons = [self.reason(d) for d, c in zip(criteria, (c for c in check.criteria
+                                                             if not card or c.id in check.reasons), strict=True)
+                   if c.id in check.reasons]
         if_certified = None
         if check.if_certified is not None:
             if_certified = self.side_doc(SideFigure(SideKind.IF_CERTIFIED, check.if_certified, "if_certified"))
         return {"id": spec.id, "title": spec.text[lang], "outcome": str(check.outcome),
                 "outcome_text": gettext(SELF_CHECK_OUTCOMES[check.outcome], lang),
                 "text": getattr(spec.outcome_text, check.outcome)[lang], "confidence": str(check.confidence),
-                "criteria": criteria,
-                "reasons": [self.reason(d) for d, c in zip(criteria, check.criteria, strict=True)
-                            if c.id in check.reasons],
+                **({} if card else {"criteria": criteria}),
+                "reasons": reasons,
                 "missing": [{"field": name, "label": self.label(kind, name)} for name in check.missing],
                 "gaps": [self.gap(kind, g, program, if_certified=True) for g in check.gaps],
                 "if_certified": if_certified}
 
     # --- whole document ---------------------------------------------------------------------------
-    def document(self, assessment: Assessment, questions: bool = True) -> dict[str, Any]:
-        """The whole document; ``questions=False`` leaves the next questions out (empty) for callers that never
-        show them, as ranking them re-evaluates programs (see :mod:`calculator.engine.questions`)."""
-        asked = rank_assessment(self.catalogue, assessment) if questions else AssessmentQuestions(None, [])
+    def document(self, assessment: Assessment, questions: bool = True,
+                 detail: Detail = Detail.FULL) -> dict[str, Any]:
+        """The whole document in the view ``detail`` (:class:`Detail`); ``questions=False`` leaves the next questions
+        out (empty) for callers that never show them, as ranking them re-evaluates programs (see
+        :mod:`calculator.engine.questions`). The figures view never carries questions (they are sentences)."""
+        figures = detail == Detail.FIGURES
+        asked = rank_assessment(self.catalogue, assessment) if questions and not figures \
+            else AssessmentQuestions(None, [])
         subjects: list[SubjectResult] = []
         programs: list[dict[str, Any]] = []
+        subject_totals: dict[int, dict[str, Any]] = {}  # one subject alone: its totals are the overall totals
         if assessment.company is not None:
             subjects.append(assessment.company)
-            programs += [self.program(assessment.company, r, None) for r in assessment.company.results]
-        people = []
+            programs += [self.program(assessment.company, r, None, detail) for r in assessment.company.results]
+        people: list[dict[str, Any]] = []
         for index, person in enumerate(assessment.people):
             subjects.append(person)
-            programs += [self.program(person, r, index) for r in person.results]
-            people.append({"index": index, "ref": person.ref, "department": person.department,
-                           "inherited_from_company": [
-                               {"field": name, "label": self.label(Subject.PERSON, name)}
-                               for name in person.inherited],
-                           "totals": self.totals([person]),
+            programs += [self.program(person, r, index, detail) for r in person.results]
+            head: dict[str, Any] = {"index": index, "ref": person.ref, "department": person.department}
+            totals = subject_totals[id(person)] = self.totals([person])
+            if figures:
+                people.append({**head, "inherited_from_company": list(person.inherited), "totals": totals})
+                continue
+            inherited: list[Any] = [{"field": name, "label": self.label(Subject.PERSON, name)}
+                                    for name in person.inherited]
+            people.append({**head, "inherited_from_company": inherited,
+                           "totals": totals,
                            **questions_doc(self, asked.people[index] if asked.people else None)})
         return {
             "as_of": assessment.as_of.isoformat(),
@@ -282,24 +317,51 @@ class Reporter(CriteriaTexts, TotalsTexts):
             "reference_revision": plain(self.catalogue.reference_revision),
             "engine_version": __version__,
             "lang": self.lang,
-            "company": None if assessment.company is None else {
-                "name": assessment.company.ref, "totals": self.totals([assessment.company]),
-                "size_class": size_class_doc(self.catalogue, assessment.inputs.get("company") or {},
-                                             assessment.as_of, self.lang),
-                **questions_doc(self, asked.company)},
+            **({"detail": str(detail)} if figures else {}),
+            "company": None if assessment.company is None else self.company_doc(assessment, asked, figures,
+                                                                                subject_totals),
             "people": people,
             "programs": programs,
-            "totals": self.totals(subjects),
-            "disclaimer": gettext(DISCLAIMER, self.lang),
+            "totals": subject_totals[id(subjects[0])] if len(subjects) == 1 else self.totals(subjects),
+            **({} if figures else {"disclaimer": gettext(DISCLAIMER, self.lang)}),
         }
+
+    def company_doc(self, assessment: Assessment, asked: AssessmentQuestions, figures: bool,
+                    subject_totals: dict[int, dict[str, Any]]) -> dict[str, Any]:
+        """The company's part: its totals, SME size class (the code alone in the figures view) and questions."""
+        company = assessment.company
+        assert company is not None
+        totals = subject_totals[id(company)] = self.totals([company])
+        size = size_class_doc(self.catalogue, assessment.inputs.get("company") or {}, assessment.as_of, self.lang)
+        if figures:
+            return {"name": company.ref, "totals": totals, "size_class": None if size is None else size["code"]}
+        return {"name": company.ref, "totals": totals, "size_class": size,
+                **questions_doc(self, asked.company)}
 
 
 def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en",
-                questions: bool = True) -> dict[str, Any]:
-    """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``); ``questions=False``
-    leaves the next questions out."""
-    return Reporter(catalogue, lang).document(assessment, questions)
+                questions: bool = True, detail: Detail | str = Detail.FULL) -> dict[str, Any]:
+    """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``) and the view ``detail``
+    (``full``, ``card``, ``figures``: :class:`Detail`); ``questions=False`` leaves the next questions out."""
+    return Reporter(catalogue, lang).document(assessment, questions, Detail(detail))
 
 
-__all__ = ["AMOUNT", "CERTAINTY", "CHECKED", "DISCLAIMER", "FAMILIES", "FAMILY_NAMES", "FIELDS", "RESULT_CODES",
-           "SENTENCE", "TOTAL_WORDS", "Reporter", "cents", "estimate_doc", "sentence_pattern", "to_document"]
+__all__ = [
+    "AMOUNT",
+    "CARD_OMITS",
+    "CERTAINTY",
+    "CHECKED",
+    "DISCLAIMER",
+    "FAMILIES",
+    "FAMILY_NAMES",
+    "FIELDS",
+    "RESULT_CODES",
+    "SENTENCE",
+    "TOTAL_WORDS",
+    "Detail",
+    "Reporter",
+    "cents",
+    "estimate_doc",
+    "sentence_pattern",
+    "to_document",
+]

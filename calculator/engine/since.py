@@ -18,11 +18,12 @@ from typing import Any
 
 from calculator.engine.catalogue import Catalogue
 from calculator.engine.changes import Change, change_doc, program_events
-from calculator.engine.enums import Outcome
+from calculator.engine.enums import Outcome, Status
 from calculator.engine.model import ProgramResult
 from calculator.engine.texts import STATUS
 from calculator.i18n import N_, gettext, t
 from calculator.i18n.formatting import money_range
+from calculator.i18n.words import clauses, joined, labelled
 
 CAUSE_KINDS = frozenset({"program_added", "program_starts", "program_ends", "validity_ends", "benefit_starts",
                          "benefit_ends", "condition_starts", "condition_ends"})  # flags and windows move no figure
@@ -42,6 +43,7 @@ TABLES_REVISED = N_("No rule of this program is dated between the two runs: the 
                     "(version {before} → {after}).")
 SAME_RUN = N_("Same answers, same date and same rule tables: the workbook's figure was edited, or the calculator "
               "reckons it differently since.")
+SOURCES = N_("Sources")
 NO_DATE = N_("The workbook does not say when it was made, so the rule changes since then cannot be told.")
 
 
@@ -60,11 +62,17 @@ class Figure:
 
 @dataclass(frozen=True, slots=True)
 class EarlierRun:
-    """What an earlier run recorded: its date and rule-table version (when known) and the company's programs."""
+    """What an earlier run recorded: its date and rule-table version (when known), the company's programs and each
+    person's (by the person's place in the run's answers)."""
 
     as_of: dt.date | None
     tables_version: str | None
     figures: dict[str, Figure] = field(default_factory=dict)
+    people: dict[int, dict[str, Figure]] = field(default_factory=dict)
+
+    def person(self, index: int) -> EarlierRun:
+        """The run as one person's: that person's figures in place of the company's."""
+        return EarlierRun(self.as_of, self.tables_version, self.people.get(index, {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,18 @@ def figures_of(results: Iterable[ProgramResult]) -> dict[str, Figure]:
     return out
 
 
+def counted_figures(results: Iterable[ProgramResult]) -> dict[str, Figure]:
+    """Today's figures of one subject's results as a batch result records them (its Status matrix and Detail): an
+    amount only where it counts in the totals or the program is likely eligible, none for a program not in force."""
+    out: dict[str, Figure] = {}
+    for result in results:
+        shown = result.status != Status.NOT_IN_FORCE and (result.counts_in_totals or result.status == Status.ELIGIBLE)
+        estimate = result.estimate if shown else None
+        out[result.id] = Figure(str(result.status), estimate.low if estimate else None,
+                                estimate.high if estimate else None)
+    return out
+
+
 def causes_between(catalogue: Catalogue, program: str, after: dt.date | None, until: dt.date) -> tuple[Change, ...]:
     """The program's dated events that can move a figure, after ``after`` and on or before ``until``."""
     found = catalogue.programs.get(program)
@@ -132,7 +152,7 @@ def _figure_doc(figure: Figure | None, lang: str) -> dict[str, Any] | None:
     amount = money_range(figure.low, figure.high, lang) if figure.low is not None and figure.high is not None \
         else gettext(NO_AMOUNT, lang)
     return {"status": figure.status, "status_text": gettext(status, lang) if status else figure.status,
-            "amount": amount}
+            "amount": amount, "low": figure.low, "high": figure.high}
 
 
 def cause_text(earlier: EarlierRun, tables_version: str, as_of: dt.date, lang: str) -> str:
@@ -158,3 +178,21 @@ def move_doc(catalogue: Catalogue, move: Move, earlier: EarlierRun, tables_versi
         "causes": [change_doc(catalogue, change, lang) for change in move.causes],
         "cause_text": None if move.causes else cause_text(earlier, tables_version, as_of, lang),
     }
+
+
+def why_text(doc: dict[str, Any], lang: str) -> str:
+    """One line of a move's causes (a :func:`move_doc`): ``2026-05-01: Benefit row starts, Condition row starts;
+    Sources: <title>``, source titles, never the tables' internal keys; or why none can be named."""
+    if not doc["causes"]:
+        return str(doc["cause_text"])
+    days: dict[str, list[str]] = {}
+    titles: dict[str, None] = {}
+    for cause in doc["causes"]:
+        kinds = days.setdefault(cause["date"], [])
+        if cause["kind_text"] not in kinds:
+            kinds.append(cause["kind_text"])
+        titles.update(dict.fromkeys(source["title"] for source in cause["sources"]))
+    parts = [labelled(day, joined(kinds, lang), lang) for day, kinds in days.items()]
+    if titles:
+        parts.append(labelled(gettext(SOURCES, lang), joined(titles, lang), lang))
+    return clauses(parts, lang)

@@ -21,6 +21,7 @@ import math
 import secrets
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from flask import (
@@ -49,6 +50,8 @@ from calculator.batch import (
     build_template,
     make_runner,
     megabytes,
+    read_previous,
+    sheet_limits,
     sniff,
     template_name,
 )
@@ -62,6 +65,7 @@ from calculator.workbook import XLSX_MIMETYPE, content_disposition
 bp = Blueprint("batch", __name__)
 NO_FILE = N_("Choose a file to upload.")
 RESULT_NAME = N_("batch-assessment")  # the downloaded workbook's name, before the date
+PREVIOUS = "previous.xlsx"  # a previous result workbook, in the upload's staging folder
 ERRORS_PER_PAGE = 100  # rejected-row messages per page of a finished job (all of them are in the workbook)
 
 
@@ -152,6 +156,7 @@ def upload() -> Response | tuple[str, int]:
     if file is None or not file.filename:
         return upload_page(gettext(NO_FILE, lang), 400)
     runner = jobs()
+    previous = request.files.get("previous")
     asked = JobRequest(filename=Path(file.filename).name[:200], lang=lang, kind=kind,
                        as_of=as_of.isoformat() if as_of else None,
                        download=f"{gettext(RESULT_NAME, lang)}_{dt.date.today().isoformat()}.xlsx")
@@ -160,6 +165,11 @@ def upload() -> Response | tuple[str, int]:
         try:
             file.save(path)
             sniff(path, limit)  # format by content, zip inspected: hostile files are refused before any job
+            if previous is not None and previous.filename:  # read here (bounded): refused before any job starts
+                previous.save(staging / PREVIOUS)
+                earlier = read_previous(staging / PREVIOUS, sheet_limits(current_app.config), limit)
+                asked = replace(asked, previous=earlier.as_json())
+                del earlier
         except BatchFileError as exc:
             return upload_page(exc.render(lang), 400)
         try:

@@ -58,13 +58,14 @@ class Panel:
 
 
 def widgets(subject: str, lang: str, catalogue: Any, usage: dict[str, dict[str, list[str]]], raw: dict[str, Any],
-            index: int | None = None) -> dict[str, forms.Question]:
-    """Every question of a subject as a widget by field name, with the raw answer filled in. Questions asked on
-    their own show no "Used by" list (the page says what each settles) and are never hidden by another answer; a list
-    of codes is answered by its own "Answer" button, not by any button of the form that holds it."""
+            index: int | None = None, names: frozenset[str] | None = None) -> dict[str, forms.Question]:
+    """Every question of a subject (or those of ``names``) as a widget by field name, with the raw answer filled in.
+    Questions asked on their own show no "Used by" list (the page says what each settles) and are never hidden by
+    another answer; a list of codes is answered by its own "Answer" button, not by any button of the form that holds
+    it."""
     sections = forms.build_sections(subject, lang, catalogue, usage, raw, {}, index)
     return {q.name: dataclasses.replace(q, programs=[], show_when=None, marker=False)
-            for s in sections for q in s.questions}
+            for s in sections for q in s.questions if names is None or q.name in names}
 
 
 def panels(doc: dict[str, Any], raw: dict[str, Any], lang: str, catalogue: Any,
@@ -81,7 +82,8 @@ def panels(doc: dict[str, Any], raw: dict[str, Any], lang: str, catalogue: Any,
     for subject, index, part, answers in subjects:
         if not part.get("questions"):
             continue
-        found = widgets(subject, lang, catalogue, usage, answers, index)
+        ranked = frozenset(q["field"] for q in part["questions"])
+        found = widgets(subject, lang, catalogue, usage, answers, index, ranked)
         asked = [Asked(q, found[q["field"]]) for q in part["questions"] if q["field"] in found]
         out.append(Panel(index, part.get("ref") if index is not None else None,
                          part["questions_summary"]["text"], asked))

@@ -4,42 +4,53 @@ workbook's run with today's assessment (:mod:`calculator.engine.since`); this on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from calculator.engine import Assessment, EarlierRun
-from calculator.i18n import N_, gettext
-from calculator.i18n.words import clauses, joined, labelled
+from calculator.engine import Assessment, EarlierRun, why_text
+from calculator.i18n import N_, gettext, t
+from calculator.web.travel import SINCE_DAMAGED, SinceDamaged, read_since
 from calculator.web.views import service
 from calculator.workbook import NoComparison
 
-SOURCES = N_("Sources")
+PERSON = N_("Person {n}")
 
 
-def since_section(earlier: EarlierRun | NoComparison, assessment: Assessment, lang: str) -> dict[str, Any]:
-    """The programs that moved, each with one line of causes (dates, what started or ended, source titles as the
-    "What changed" page lists them), or why nothing can be compared."""
-    if isinstance(earlier, NoComparison):
-        return {"note": earlier.render(lang), "moves": [], "as_of": None, "after": None}
+def since_section(earlier: EarlierRun | NoComparison | SinceDamaged, assessment: Assessment, lang: str,
+                  token: str | None = None) -> dict[str, Any]:
+    """The programs that moved, the company's and each person's, each with one line of causes (dates, what started
+    or ended, source titles as the "What changed" page lists them), or why nothing can be compared. ``token``: the
+    earlier run as the page carries it (:func:`calculator.web.travel.since_token`), so the language switch keeps
+    the section."""
+    if isinstance(earlier, NoComparison | SinceDamaged):
+        note = earlier.render(lang) if isinstance(earlier, NoComparison) else gettext(SINCE_DAMAGED, lang)
+        return {"note": note, "moves": [], "people": [], "as_of": None, "after": None, "token": None}
     moves = service().since(earlier, assessment, lang)
-    for move in moves:
+    people = [{"name": person.ref or t(PERSON, lang, n=index + 1), "moves": moved}
+              for index, (person, moved) in enumerate(zip(assessment.people, service().since_people(
+                  earlier, assessment, lang), strict=True)) if moved]
+    for move in [*moves, *(m for p in people for m in p["moves"])]:
         move["why"] = why(move, lang)
     after = earlier.as_of + dt.timedelta(days=1) if earlier.as_of else None  # the /changes page counts from a day
-    return {"note": None, "moves": moves, "as_of": earlier.as_of.isoformat() if earlier.as_of else None,
-            "after": after.isoformat() if after else None}
+    day = earlier.as_of.isoformat() if earlier.as_of else None
+    return {"note": None, "moves": moves, "people": people, "as_of": day,
+            "after": after.isoformat() if after else None, "token": token}
+
+
+def carried(token: str, answers: dict[str, Any], as_of: str) -> Callable[[Assessment, str], dict[str, Any]] | None:
+    """The section a results page carried back (its language switch), while the answers are still the workbook's;
+    a field this calculator could not have written gets the section's note that says so."""
+    try:
+        earlier: EarlierRun | SinceDamaged | None = read_since(token, answers, as_of)
+    except SinceDamaged as damaged:
+        earlier = damaged
+    if earlier is None:
+        return None
+    found = earlier
+    return lambda assessment, lang: since_section(found, assessment, lang, token if isinstance(found, EarlierRun)
+                                                  else None)
 
 
 def why(move: dict[str, Any], lang: str) -> str:
     """``2026-05-01: Benefit row starts, Condition row starts; Sources: <title>`` (or the engine's reason)."""
-    if not move["causes"]:
-        return str(move["cause_text"])
-    days: dict[str, list[str]] = {}
-    titles: dict[str, None] = {}  # titles, never the tables' internal keys (issue #18)
-    for cause in move["causes"]:
-        kinds = days.setdefault(cause["date"], [])
-        if cause["kind_text"] not in kinds:
-            kinds.append(cause["kind_text"])
-        titles.update(dict.fromkeys(source["title"] for source in cause["sources"]))
-    parts = [labelled(day, joined(kinds, lang), lang) for day, kinds in days.items()]
-    if titles:
-        parts.append(labelled(gettext(SOURCES, lang), joined(titles, lang), lang))
-    return clauses(parts, lang)
+    return why_text(move, lang)

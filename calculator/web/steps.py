@@ -16,7 +16,7 @@ from calculator.web import forms, next_questions, travel
 from calculator.web.i18n import current_lang
 from calculator.web.since import since_section
 from calculator.web.views import assessed, bp, catalogue, load_input, read_form, usage
-from calculator.workbook import read_run
+from calculator.workbook import NoComparison, read_run
 
 SUBJECT = {"company": "company", "talent": "person"}
 LINK_FAILED = N_("This link could not be opened")
@@ -94,4 +94,5 @@ def restore() -> tuple[str, int]:
         return render_template("refused.html", heading=gettext(WORKBOOK_FAILED, lang),
                                message=gettext(NOT_A_WORKBOOK, lang)), 400
     data, raw = read_form(kind, form)
-    return assessed(kind, data, raw, lambda assessment, lang: since_section(earlier, assessment, lang))
+    carried = None if isinstance(earlier, NoComparison) else travel.since_token(earlier, data, raw["as_of"])
+    return assessed(kind, data, raw, lambda assessment, lang: since_section(earlier, assessment, lang, carried))

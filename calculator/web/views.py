@@ -205,6 +205,10 @@ def handle(kind: str) -> tuple[str, int] | Response:
         if index is not None and len(raw["people"]) > 1:
             raw["people"].pop(index)
         return form_page(kind, raw, {}, focus=f"person-{min(index or 0, len(raw['people']) - 1)}-ref")
+    if token := request.form.get("since"):  # a restored workbook's comparison, carried (the language switch)
+        from calculator.web.since import carried  # it imports this module
+
+        return assessed(kind, data, raw, carried(token, data, raw["as_of"]))
     return assessed(kind, data, raw)
 
 
@@ -217,7 +221,7 @@ def assessed(kind: str, data: dict[str, Any], raw: dict[str, Any],
     if checked is None:
         return form_page(kind, raw, errors, status=422)
     assessment = service().assess(checked)
-    doc = service().document(assessment, lang)
+    doc = service().document(assessment, lang, "card")  # what the cards show; the next questions beside them
     chart = support_chart(doc["programs"], gettext(CHART_TITLE, lang))
     families = translated(FAMILY_NAMES, lang)
     ui = card_words()
@@ -245,7 +249,7 @@ def questions_page(kind: str) -> tuple[str, int]:
     if checked is None:
         return form_page(kind, raw, errors, status=422)
     lang = current_lang()
-    doc = service().document(service().assess(checked), lang)
+    doc = service().document(service().assess(checked), lang, "card")
     return render_template("questions.html", doc=doc, kind=kind, whole=True, **travelling(data, raw, doc, lang)), 200
 
 
@@ -268,7 +272,7 @@ def program_page(kind: str, program_id: str) -> tuple[str, int]:
         return form_page(kind, raw, errors, status=422)
     lang = current_lang()
     person = request.args.get("person", type=int)
-    doc = service().document(service().assess(checked), lang)
+    doc = service().document(service().assess(checked), lang, "full", questions=False)  # one card whole, no questions
     found = [p for p in doc["programs"] if p["id"] == program_id and p["person"] == person]
     if not found:
         abort(404)

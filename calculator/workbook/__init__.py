@@ -35,7 +35,8 @@ def build_workbook(catalogue: Catalogue, assessment: Assessment, lang: str, *,
     """
     lang = lang_of(lang)
     with _collection_paused():
-        doc = document if document is not None else to_document(catalogue, assessment, lang)
+        # The workbook shows no next questions: not ranking them saves most of the document's CPU.
+        doc = document if document is not None else to_document(catalogue, assessment, lang, questions=False)
         if doc.get("lang") != lang:
             raise ValueError("the document is not in the requested language")
         return build(catalogue, assessment, doc, lang)

@@ -1,6 +1,7 @@
 """An earlier run read back from its result workbook: the Inputs sheet's answers, and what the run found for the
-company's programs (Programs sheet: program id, status, low and high) with its date and rule-table version (Summary
-sheet), for comparing with today's assessment (:mod:`calculator.engine.since`).
+company's programs (Programs sheet: program id, status, low and high) and each person's (People sheet: one row per
+person and program, above its totals) with its date and rule-table version (Summary sheet), for comparing with
+today's assessment (:mod:`calculator.engine.since`).
 
 Headers and labels are matched in either language. The status is read from the "Status (code)" column;
 workbooks written before it existed are read by the status as written, through the language layer. Everything
@@ -24,6 +25,7 @@ from calculator.i18n import N_, bilingual, t
 from calculator.workbook.inputs import inputs_of, open_book
 from calculator.workbook.labels import SHEETS, WORDS
 
+MAX_PEOPLE = 50  # people a talent page holds (calculator.web.travel.MAX_PEOPLE)
 MAX_PROGRAM_ROWS = 400  # rows of the Programs sheet read (a real one has a row per program, about sixty)
 MAX_SUMMARY_ROWS = 40  # rows of the Summary sheet searched for the date and the table version
 MAX_AMOUNT = Decimal(10) ** 12  # yuan: far above any program's figure
@@ -36,12 +38,19 @@ TOO_MANY_ROWS = N_("The Programs sheet has more than {limit} rows, more than a w
                    "nothing was compared.")
 BAD_CELL = N_("Cell {cell} of the Programs sheet could not be read ({what}): nothing was compared. Download a new "
               "workbook to compare with later.")
-NO_COMPANY = N_("This workbook holds no company programs to compare with (people's programs are not compared).")
+NO_COMPANY = N_("This workbook holds no programs to compare with: your answers were restored and assessed under "
+                 "today's rules.")
+MAX_PEOPLE_ROWS = 50 * 100  # rows of the People sheet read: a page checks at most 50 people, each under 100 programs
+TOO_MANY_PEOPLE_ROWS = N_("The People sheet has more than {limit} rows above its totals, more than a workbook of this "
+                          "calculator holds: nothing was compared.")
+BAD_PEOPLE_CELL = N_("Cell {cell} of the People sheet could not be read ({what}): nothing was compared. Download a "
+                     "new workbook to compare with later.")
 WHAT = {
     "program": N_("not a program ID of this calculator"),
     "repeated": N_("a program listed twice"),
     "status": N_("not a status this calculator writes"),
     "amount": N_("not an amount in yuan"),
+    "person": N_("not a person's number"),
 }
 
 
@@ -91,9 +100,11 @@ def earlier_run(wb: Any) -> EarlierRun:
         raise NoComparison(NO_PROGRAMS)
     as_of, version = summary_facts(sheet_of(wb, "summary"))
     figures = company_figures(programs)
-    if not figures:
+    people_sheet = sheet_of(wb, "people")
+    people = people_figures(people_sheet) if people_sheet is not None else {}
+    if not figures and not people:
         raise NoComparison(NO_COMPANY)
-    return EarlierRun(as_of, version, figures)
+    return EarlierRun(as_of, version, figures, people)
 
 
 def summary_facts(sheet: Any | None) -> tuple[dt.date | None, str | None]:
@@ -144,6 +155,37 @@ def company_figures(sheet: Any) -> dict[str, Figure]:
         figures[program] = Figure(status, _amount(cells[where["low"]], number, where["low"]),
                                   _amount(cells[where["high"]], number, where["high"]))
     return figures
+
+
+def people_figures(sheet: Any) -> dict[int, dict[str, Figure]]:
+    """Person (0-based, as in the answers) → program ID → figure, from the People sheet's rows above its totals
+    (statuses as written, in either language, through the language layer)."""
+    rows = sheet.iter_rows(max_row=MAX_PEOPLE_ROWS + 2, values_only=True)
+    header = [str(cell) if cell is not None else "" for cell in next(rows, ())]
+    where = {key: _column(header, key) for key in ("person_no", "program_id", "status", "low", "high")}
+    people: dict[int, dict[str, Figure]] = {}
+    for number, row in enumerate(rows, 2):
+        cells = list(row) + [None] * len(header)
+        if all(cell is None for cell in cells):
+            break  # the totals blocks follow a blank row
+        if number > MAX_PEOPLE_ROWS + 1:
+            raise NoComparison(TOO_MANY_PEOPLE_ROWS, limit=MAX_PEOPLE_ROWS)
+        person = cells[where["person_no"]]
+        if isinstance(person, float) and person.is_integer():
+            person = int(person)
+        if isinstance(person, bool) or not isinstance(person, int) or not 1 <= person <= MAX_PEOPLE:
+            raise NoComparison(BAD_PEOPLE_CELL, cell=_cell(where["person_no"], number), what=bilingual(WHAT["person"]))
+        figures = people.setdefault(person - 1, {})
+        try:
+            program = _program(cells[where["program_id"]], number, where["program_id"], figures)
+            status = _status(cells[where["status"]], False)
+            if status is None:
+                raise NoComparison(BAD_CELL, cell=_cell(where["status"], number), what=bilingual(WHAT["status"]))
+            figures[program] = Figure(status, _amount(cells[where["low"]], number, where["low"]),
+                                      _amount(cells[where["high"]], number, where["high"]))
+        except NoComparison as problem:  # the same cell problems, named on this sheet
+            raise NoComparison(BAD_PEOPLE_CELL, **problem.params) from None
+    return people
 
 
 def _status(value: Any, coded: bool) -> str | None:

@@ -1,0 +1,60 @@
+"""The figures view of the assessment document (``detail=figures``, ``docs/contract.md``): per program the status,
+the amount by money kind and certainty, the side figures, the codes of its flags, the inputs it still needs and the
+stacking group that left it out; no sentences. A part of :class:`calculator.engine.report.Reporter`; the totals are
+the full document's (:class:`.report_totals.TotalsTexts`), so every view gives the same figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from calculator.engine.enums import Outcome, SideKind, Subject
+from calculator.engine.model import ProgramResult, SideFigure, SubjectResult
+from calculator.engine.report_words import TOTAL_WORDS, cents, estimate_doc
+from calculator.engine.texts import SIDE
+from calculator.i18n import formatting, t
+
+
+class FiguresView:
+    """A program's figures in one language (only the amounts' display texts depend on it)."""
+
+    lang: str
+
+    def program_figures(self, subject: SubjectResult, result: ProgramResult, person: int | None) -> dict[str, Any]:
+        kind = Subject.PERSON if subject.kind == Subject.PERSON else Subject.COMPANY
+        spec, benefit = result.program.spec, result.benefit
+        excluded = result.excluded_by
+        return {
+            "id": result.id, "family": str(result.program.family), "subject": str(kind), "person": person,
+            "person_ref": subject.ref if kind == Subject.PERSON else None,
+            "status": str(result.status), "certainty": str(spec.certainty), "money_kind": str(result.money_kind),
+            "confidence": str(result.confidence),
+            "estimate": estimate_doc(result.estimate, self.lang) if benefit is None or benefit.kind == Outcome.MONEY
+            else None,
+            "later_years": self.side_figure(result.side(SideKind.LATER_YEARS)),
+            "if_certified": self.side_figure(result.side(SideKind.IF_CERTIFIED)),
+            "flags": [flag.code for flag in result.flags],
+            "missing": list(result.missing),
+            "excluded_by": None if excluded is None else {"group": excluded.group, "kind": str(excluded.kind),
+                                                          "chosen": excluded.chosen},
+        }
+
+    def side_figure(self, side: SideFigure | None) -> dict[str, Any] | None:
+        """A side figure's range and how it reads (the full document's, without its note)."""
+        found = self.side_doc(side)
+        if found is not None:
+            del found["note"]
+        return found
+
+    def side_doc(self, side: SideFigure | None) -> dict[str, Any] | None:
+        """A figure beside a result (never in its amount or any total): the range, how it reads, and why."""
+        if side is None:
+            return None
+        lang, est = self.lang, side.estimate
+        if side.kind == SideKind.LATER_YEARS:
+            amount = formatting.money(est.high, lang)
+            text = t(TOTAL_WORDS["later_years"], lang, amount=amount)
+        else:
+            amount = formatting.money_range(est.low, est.high, lang)
+            text = t(TOTAL_WORDS["if_certified"], lang, amount=amount)
+        return {"low": cents(est.low), "high": cents(est.high), "currency": "CNY", "text": text,
+                "note": t(SIDE[side.code], lang, amount=amount, **side.params)}
