@@ -106,6 +106,8 @@ class Question:
     marker: bool = True  # a list of codes says "answered" by a hidden field (not when asked on its own: its button)
     rows: list[ProjectRow] = field(default_factory=list)  # a list of projects: one row each, and one more to fill
     can_add: bool = False  # a list of projects below its limit: the "Add another project" button
+    row_label: str = ""  # a list of projects: "Project {number}" in the page's language (script adds rows in place)
+    row_limit: int = MAX_PROJECTS
 
 
 @dataclass
@@ -164,6 +166,7 @@ def project_rows(q: Question, raw: dict[str, Any], errors: dict[str, str], lang:
                          value=values[i] if i < len(values) else "", error=errors.get(f"{q.html_id}-{i}"))
               for i in range(count)]
     q.can_add = count < MAX_PROJECTS
+    q.row_label = gettext(PROJECT, lang)
 
 
 def read_projects(form: MultiDict, key: str, name: str, data: dict[str, Any], raw: dict[str, Any]) -> None:

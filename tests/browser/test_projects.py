@@ -45,3 +45,22 @@ def test_two_projects_are_filled_in_and_priced_together(browser, live_server, ev
     screenshot(page, f"results-two-scenario-projects-{lang}")
     assert [(v["id"], v["help"]) for v in axe_violations(page)] == []
     context.close()
+
+
+def test_with_script_a_row_is_added_in_place_without_a_round_trip(page, live_server):
+    page.goto(f"{live_server}/company?lang=en")
+    page.fill("#company-revenue_latest", "1,234,567")  # typed, never posted: still there after the row appears
+    page.select_option(f"{FIELD}-0", "max_3m")
+    posts: list[str] = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    page.click(f'button[name="add_project"][value="{FIELD[1:]}"]')
+    page.wait_for_selector(f"{FIELD}-1")
+    assert posts == []
+    assert page.locator(f'label[for="{FIELD[1:]}-1"]').inner_text() == "Project 2"
+    assert page.evaluate("document.activeElement.id") == FIELD[1:] + "-1"
+    assert page.locator(f"{FIELD}-1").input_value() == ""
+    assert page.locator("#company-revenue_latest").input_value() == "1,234,567"
+    page.select_option(f"{FIELD}-1", "max_1m")
+    sent = page.evaluate("Array.from(new FormData(document.getElementById('profile-form')).entries())"
+                         ".filter(e => e[0].startsWith('company-gov_scenario_project_tiers')).map(e => e)")
+    assert sent == [[f"{FIELD[1:]}-0", "max_3m"], [f"{FIELD[1:]}-1", "max_1m"]]  # what the server reads as rows
