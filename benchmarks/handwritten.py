@@ -174,10 +174,25 @@ def training_2026(c: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         else result
 
 
+def district_amount(c: dict[str, Any]) -> tuple[Decimal | None, list[str]]:
+    """The compute a district voucher reads and, when unknown, what to ask: the contract when it is the same contract
+    as the city voucher's (else the purchases), and the same-contract question while it could settle it."""
+    same, contract, purchases = c.get("compute_same_contract"), c["compute_service_contract_amount"], \
+        c["compute_purchase_amount"]
+    if same is True and contract is not None:
+        return contract, []
+    if purchases is not None:
+        return purchases, []
+    if same is True:
+        return None, ["compute_service_contract_amount"]
+    return None, ["compute_same_contract", "compute_purchase_amount"] if same is None and contract is not None \
+        else ["compute_purchase_amount"]
+
+
 def longhua(c: dict[str, Any], as_of: dt.date, gaps: bool = True) -> dict[str, Any]:
     if as_of < dt.date(2024, 11, 27):
         return outcome("not_in_force")
-    buys = c["compute_purchase_amount"]
+    buys, asks = district_amount(c)
     crits = [
         check("independent_legal_person", "independent_legal_person", c["independent_legal_person"], True,
               lambda v: v is True),
@@ -196,7 +211,7 @@ def longhua(c: dict[str, Any], as_of: dt.date, gaps: bool = True) -> dict[str, A
             result["gaps"].append(("buys_compute", D(1), after["low"] if after["status"] == "eligible" else None,
                                    after["status"]))
         return result
-    missing = missing_of(crits)
+    missing = [n for name in missing_of(crits) for n in (asks if name == "compute_purchase_amount" else [name])]
     low = high = None
     if buys is not None:
         low = high = min(buys * D("0.30"), D(3_000_000))
@@ -539,7 +554,9 @@ def assess(profile: dict[str, Any], as_of: dt.date) -> dict[str, Any]:
         tax_year = company["tax_year"] or as_of.year - 1
         h = hnte(company, as_of, tax_year)
         t, lh = training(company, as_of), longhua(company, as_of)
-        if t["status"] == lh["status"] == "eligible" and t["low"] is not None and lh["low"] is not None:
+        same_contract = company.get("compute_same_contract") is not False  # "no": separate contracts, no limit
+        if same_contract and t["status"] == lh["status"] == "eligible" and t["low"] is not None \
+                and lh["low"] is not None:
             limits = [v for v in (company["compute_service_contract_amount"], company["compute_purchase_amount"])
                       if v is not None]
             if limits:

@@ -208,9 +208,17 @@ class CompanySchema(ProfileSchema, FinancialSupportFields, LocalProgramFields, T
     is_startup_per_guide = TriState(metadata=info(
         "yes/no/unknown", N_("Are you a start-up (初创企业) under this year's application guide?"),
         N_("Start-ups get 60% instead of 50%; the definition is set by each year's guide."), "ai"))
-    compute_purchase_amount = Money(metadata=info(
-        "CNY", N_("Compute purchased this year (any provider)"), N_("District compute vouchers pay a share of it."),
+    compute_same_contract = TriState(metadata=info(
+        "yes/no/unknown", N_("Are the city training-compute voucher and the district compute support for the same "
+                             "compute contract?"),
+        N_("Yes: enter the compute service contract amount once; the district vouchers read it, and all support on "
+           "that contract is limited together. No: give the district compute purchases separately; no combined "
+           "limit."),
         "ai"))
+    compute_purchase_amount = Money(metadata=info(
+        "CNY", N_("Compute purchased this year (any provider)"),
+        N_("District compute vouchers pay a share of it. Not needed when it is the same contract as the city "
+           "voucher's."), "ai"))
 
     @validates_schema(skip_on_field_errors=False)
     def _check_consistency(self, data: dict[str, Any], **kwargs: Any) -> None:

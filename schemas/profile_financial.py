@@ -10,6 +10,7 @@ from marshmallow import Schema
 
 from calculator.i18n import N_
 from schemas.fields import Code, Money, TriState, info
+from schemas.projects import ProjectValues
 
 
 class FinancialSupportFields(Schema):
@@ -136,6 +137,12 @@ class FinancialSupportFields(Schema):
         "CNY", N_("Builder's actual investment in the project as verified (audited)"),
         N_("From 2026-05-01 demonstration and benchmark projects receive 30% of the verified investment (up to "
            "CNY 2 million or 10 million)."), "ai"))
+    ai_application_project_investments = ProjectValues(Money(), metadata=info(
+        "CNY", N_("Several AI application projects this year at that tier: the investment of each"),
+        N_("One amount per project (verified, from 2026-05-01; in a single text cell, separated by semicolons: "
+           "8000000; 3000000; unknown for a project not yet known). Each project is priced at 30% up to its "
+           "per-project cap and the projects are added up; no per-applicant annual cap was found. When given, it "
+           "replaces the single investment."), "ai"))
     same_content_funded_before = TriState(metadata=info(
         "yes/no/unknown", N_("Has the same construction content already been funded or applied for before?"),
         N_("The 2026 operating rules bar repeat applications for the same construction content; left blank, a "

@@ -35,9 +35,9 @@ class ProcurementFields(Schema):
         N_("A condition of the government AI open-scenario fund."), "procurement"))
     gov_scenario_project_tiers = ProjectValues(Code(table="proc_gov_scenario_tiers"), metadata=info(
         "codes", N_("Several projects this year: the tier of each (government AI scenario fund)"),
-        N_("One tier per project, separated by semicolons (max_5m; max_3m; unknown for a project not yet scored). "
-           "Each project is priced and the CNY 10 million per-applicant annual cap applies across them; when given, "
-           "it replaces the single tier below."), "procurement"))
+        N_("One tier per project (in a single text cell, separated by semicolons: max_5m; max_3m; unknown for a "
+           "project not yet scored). Each project is priced and the CNY 10 million per-applicant annual cap applies "
+           "across them; when given, it replaces the single tier below."), "procurement"))
     gov_scenario_tier = Code(table="proc_gov_scenario_tiers", metadata=info(
         "code", N_("Tier the project was scored into (government AI scenario fund)"),
         N_("Tiers pay up to CNY 5 million, 3 million or 1 million per project; the cut scores are not confirmed, "

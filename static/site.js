@@ -57,6 +57,34 @@
       button.click();
     });
   }
+  // "Add another project" adds the row in place, as the server would (a copy of the last row, emptied, named by its
+  // index), and puts the keyboard on it; without script (or at the limit) the button posts the form instead.
+  function addProjectRow(event) {
+    var button = event.submitter;
+    if (!button || button.name !== "add_project") { return; }
+    var box = button.parentElement;
+    var rows = box.querySelectorAll(".project-row");
+    var limit = parseInt(box.getAttribute("data-max"), 10);
+    var words = box.getAttribute("data-row-label");
+    if (!rows.length || !words || !(rows.length < limit)) { return; }
+    event.preventDefault();
+    var last = rows[rows.length - 1], row = last.cloneNode(true), id = button.value + "-" + rows.length;
+    var error = row.querySelector(".field-error");
+    if (error) { row.removeChild(error); }
+    row.classList.remove("has-error");
+    var label = row.querySelector("label"), field = row.querySelector("select, input");
+    label.htmlFor = id;
+    label.textContent = words.replace("{number}", String(rows.length + 1));
+    field.id = id;
+    field.name = id;
+    field.removeAttribute("aria-describedby");
+    field.removeAttribute("autofocus");
+    field.value = "";
+    last.parentNode.insertBefore(row, last.nextSibling);
+    button.hidden = rows.length + 1 >= limit;
+    field.focus();
+  }
+  document.addEventListener("submit", addProjectRow);
   document.addEventListener("submit", answerInPlace);
   window.addEventListener("hashchange", openTarget);
   document.addEventListener("DOMContentLoaded", function () {

@@ -44,9 +44,9 @@ def value_for(name: str, meta: dict[str, Any], choices: dict[str, set[str]]) -> 
         return st.sampled_from(sorted(choices[meta["table"]]))
     if kind == "CodeList":
         return st.lists(st.sampled_from(sorted(choices[meta["table"]])), unique=True, max_size=3)
-    if kind == "ProjectValues":  # one tier (or unknown) per project
-        return st.lists(st.one_of(st.none(), st.sampled_from(sorted(choices[meta["table"]]))), max_size=4).map(
-            ProjectAnswers)
+    if kind == "ProjectValues":  # one tier or amount (or unknown) per project
+        one = money() if meta["table"] is None else st.sampled_from(sorted(choices[meta["table"]]))
+        return st.lists(st.one_of(st.none(), one), max_size=4).map(ProjectAnswers)
     if kind == "MoneyByYear":
         rows = st.dictionaries(st.integers(2012, 2029), money(), max_size=4)
         return rows.map(lambda found: YearAmounts(sorted(found.items())))

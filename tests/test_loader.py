@@ -153,8 +153,8 @@ def test_every_benefit_kind_has_one_registry_entry_and_its_docs_row():
      "Benefit kind 'percent_of_base' does not take 'count'"),
     ('rate = "rate"', '', "benefit.rate", "Benefit kind 'percent_of_base' needs 'rate'"),
     ('kind = "percent_of_base"', 'kind = "percent_of_bass"', "benefit.kind", "Must be one of"),
-    ('base = "compute_purchase_amount"', 'base = "compute_purchase_amont"', "benefit.base",
-     "'compute_purchase_amont' is not a company profile field"),
+    ('base = "district_compute_amount"', 'base = "district_compute_amont"', "benefit.base",
+     "'district_compute_amont' is not a company profile field"),
 ])
 def test_a_benefit_is_checked_by_its_kinds_registry_entry(tables, old, new, field, words):
     edit(tables, PROGRAM, old, new)

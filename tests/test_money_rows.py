@@ -48,8 +48,8 @@ def test_a_kind_declared_on_a_sum_is_its_parts_kind_and_the_results(tables):
 
 
 def test_each_dated_row_counts_as_its_own_kind_of_money_in_the_totals(tables):
-    edit(tables, BENCHMARK, '[[benefits]]\neffective_to = 2026-04-30\nkind = "up_to"',
-         '[[benefits]]\neffective_to = 2026-04-30\nkind = "up_to"\nmoney_kind = "tax_this_year"')
+    edit(tables, BENCHMARK, '[[benefits]]\neffective_to = 2026-04-30\nkind = "per_project"',
+         '[[benefits]]\neffective_to = 2026-04-30\nkind = "per_project"\nmoney_kind = "tax_this_year"')
     before = case_result(tables, "sz-ai-application-benchmark", "2026-04-30")
     after = case_result(tables, "sz-ai-application-benchmark", "2026-05-01")
     assert before.status == after.status == Status.ELIGIBLE
@@ -82,8 +82,8 @@ def test_new_benefit_kinds_are_cash_and_labelling_and_filing_duties_are_obligati
 
 
 def test_a_dated_row_of_tax_money_is_totalled_as_tax_never_as_cash(tables):
-    edit(tables, BENCHMARK, '[[benefits]]\neffective_to = 2026-04-30\nkind = "up_to"',
-         '[[benefits]]\neffective_to = 2026-04-30\nkind = "up_to"\nmoney_kind = "tax_this_year"')
+    edit(tables, BENCHMARK, '[[benefits]]\neffective_to = 2026-04-30\nkind = "per_project"',
+         '[[benefits]]\neffective_to = 2026-04-30\nkind = "per_project"\nmoney_kind = "tax_this_year"')
     catalogue = load_catalogue(tables)
     case = next(c for c in load_cases(tables) if c.program == "sz-ai-application-benchmark"
                 and str(c.spec["as_of"]) == "2026-04-30")

@@ -76,6 +76,21 @@ def test_a_misused_feature_names_file_program_and_field(tables, file, old, new, 
     ("derived.toml", 'input = "founding_date"\nto = "application_date"',
      'input = "founding_date"\nto = "registered_capital"', "derived 'days_since_founding_at_application'",
      "is not a date input"),
+    ("stacking/seed.toml", 'when = { field = "compute_same_contract", op = "is_true" }\nwhen_unknown',
+     'when = { field = "compute_same_contrct", op = "is_true" }\nwhen_unknown', "group 'compute-city-and-district'",
+     "when.field: 'compute_same_contrct' is not a yes/no or code company profile field"),
+    ("stacking/seed.toml", 'when = { field = "compute_same_contract", op = "is_true" }\nwhen_unknown',
+     'when = { field = "compute_same_contract", op = "eq", value = "yes" }\nwhen_unknown',
+     "group 'compute-city-and-district'", "when.op: 'compute_same_contract' takes is_true or is_false"),
+    ("stacking/seed.toml", 'when = { field = "compute_same_contract", op = "is_true" }\nwhen_unknown',
+     'when = { field = "compute_purchase_amount", op = "is_true" }\nwhen_unknown',
+     "group 'compute-city-and-district'", "not a yes/no or code company profile field"),
+    ("stacking/seed.toml", 'flag_unknown_members = true\nwhen = { field = "compute_same_contract", op = "is_true" }\n',
+     'flag_unknown_members = true\n', "group 'compute-same-contract-50pct'", "when and when_unknown go together"),
+    ("derived.toml", 'if_yes = "compute_service_contract_amount"', 'if_yes = "is_startup_per_guide"',
+     "derived 'district_compute_amount'", "if_yes: the inputs must share one unit and one type"),
+    ("derived.toml", 'switch = "compute_same_contract"', 'switch = "compute_purchase_amount"',
+     "derived 'district_compute_amount'", "switch: 'compute_purchase_amount' is not a yes/no input"),
 ])
 def test_misused_stacking_and_derived_entries_name_file_and_entry(tables, file, old, new, where, words):
     edit(tables, file, old, new)
@@ -133,7 +148,7 @@ def test_a_dated_row_shows_its_own_formula_and_an_old_date_keeps_the_old_row(cat
     new, new_doc = result(catalogue, company, dt.date(2026, 5, 1), "sz-ai-application-benchmark")
     assert (old.estimate.low, old.estimate.high) == (0, 10_000_000)
     assert (new.estimate.low, new.estimate.high) == (6_000_000, 6_000_000)
-    assert old_doc["benefit"]["kind"] == "up_to" and new_doc["benefit"]["kind"] == "percent_of_base"
+    assert old_doc["benefit"]["formula"] != new_doc["benefit"]["formula"]  # each date shows its own row's formula
     assert "30%" in new_doc["benefit"]["formula"] and "30%" not in old_doc["benefit"]["formula"]
 
 

@@ -79,7 +79,9 @@ def flag_codes(catalogue: Catalogue, program: Program) -> set[str]:
                 derived = catalogue.derived.get(name)
                 if derived is not None and derived.flag is not None:
                     codes.add(derived.flag.code)
-    return codes | {f"stacking_{group.id}" for group in catalogue.stacking if program.id in group.members}
+    groups = [group for group in catalogue.stacking if program.id in group.members]
+    return codes | {f"stacking_{group.id}" for group in groups} | {
+        group.when_unknown.code for group in groups if group.when_unknown is not None}
 
 
 def check_case(catalogue: Catalogue, case: Case) -> list[str]:

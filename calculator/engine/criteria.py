@@ -123,7 +123,7 @@ class Compiled:
                 confidence = threshold_confidence
         if actual is None:
             result = None
-            missing = tuple(name for name in self.value.inputs if subject.get(name) is None) + missing
+            missing = self.value.unanswered(subject) + missing
         elif required is None and not self.takes_no_value:
             result = None
         elif (self.unknown_values and isinstance(actual, str) and actual in self.unknown_values) or (
@@ -178,8 +178,8 @@ def specialise(compiled: Compiled) -> None:
     compared with a literal): the read and the comparison inlined, as a hand-written check would be.
     Thresholds looked up from tables and answers with unknown values keep the generic path."""
     if (isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values
-            or compiled.value.explain or compiled.spec.boundary):
-        return
+            or compiled.value.explain or compiled.value.needs or compiled.spec.boundary):
+        return  # the generic path (a value that says itself what it needs, e.g. switched)
     if compiled.required is None and not compiled.takes_no_value:
         return
     namespace: dict[str, Any] = {

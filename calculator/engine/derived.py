@@ -74,7 +74,8 @@ class Value:
     ``explain`` (derived yes/no values with their own reasons, e.g. certificate coverage): the answer, the
     inputs it still needs (only those that matter) and a sentence; criteria on such a value use it.
     ``stand_in`` gives the flag to attach when the value was read from a later input standing in for the first
-    (a ``first_known`` value with a ``flag``), else None.
+    (a ``first_known`` value with a ``flag``), else None. ``needs`` (a ``switched`` value): the unanswered inputs an
+    unknown value waits for, when that is not simply every unanswered one of ``inputs``.
     """
 
     name: str
@@ -85,6 +86,13 @@ class Value:
     spec: DerivedSpec | None = None
     explain: Callable[[Mapping[str, Any], dt.date], Explained] | None = None
     stand_in: Callable[[Mapping[str, Any]], Flag | None] = _no_stand_in
+    needs: Callable[[Mapping[str, Any]], tuple[str, ...]] | None = None
+
+    def unanswered(self, subject: Mapping[str, Any]) -> tuple[str, ...]:
+        """The inputs to ask for when the value is unknown."""
+        if self.needs is not None:
+            return self.needs(subject)
+        return tuple(name for name in self.inputs if subject.get(name) is None)
 
 
 def input_value(name: str, unit: str) -> Value:
@@ -107,12 +115,37 @@ def first_known_value(spec: DerivedSpec, units: Mapping[str, str]) -> Value:
     return Value(spec.name, first, units.get(names[0], ""), names, DerivedKind.FIRST_KNOWN, spec, stand_in=stand_in)
 
 
+def switched_value(spec: DerivedSpec, units: Mapping[str, str]) -> Value:
+    """When the yes/no ``switch`` is yes (the two are the same figure), ``if_yes``, or ``input`` if only that is
+    given; otherwise (no, or unanswered) ``input``. An unknown value waits for the input it reads, and, while the
+    switch is unanswered and ``if_yes`` is known, for the switch too (answering yes would settle it)."""
+    switch, if_yes, otherwise = str(spec.switch), str(spec.if_yes), str(spec.input)
+
+    def read(subject: Mapping[str, Any], as_of: dt.date) -> Any:
+        if subject.get(switch) is True and subject.get(if_yes) is not None:
+            return subject[if_yes]
+        return subject.get(otherwise)
+
+    def needs(subject: Mapping[str, Any]) -> tuple[str, ...]:
+        if read(subject, dt.date.min) is not None:
+            return ()
+        if subject.get(switch) is True:
+            return (if_yes,)
+        if subject.get(switch) is None and subject.get(if_yes) is not None:
+            return (switch, otherwise)
+        return (otherwise,)
+
+    return Value(spec.name, read, units.get(otherwise, ""), (otherwise, switch, if_yes), DerivedKind.SWITCHED, spec,
+                 needs=needs)
+
+
 def derived_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable],
                   units: Mapping[str, str] | None = None) -> Value:
     """Compile one entry of ``derived.toml`` (``units``: the profile fields' units, for ``first_known``)."""
     kind, name = spec.kind, spec.name
-    if kind == DerivedKind.FIRST_KNOWN:
-        return first_known_value(spec, units or {})
+    if kind in (DerivedKind.FIRST_KNOWN, DerivedKind.SWITCHED):  # read one of several inputs, in their unit
+        build = first_known_value if kind == DerivedKind.FIRST_KNOWN else switched_value
+        return build(spec, units or {})
     if kind == DerivedKind.CERTIFICATE_COVERAGE:
         from calculator.engine.coverage import coverage_value
 

@@ -228,6 +228,7 @@ class DerivedKind(StrEnum):
     SIZE_CLASS = "size_class"
     CERTIFICATE_COVERAGE = "certificate_coverage"
     FIRST_KNOWN = "first_known"
+    SWITCHED = "switched"  # one input when a yes/no input is yes (``if_yes``), else another (``input``)
 
 
 class Unit(StrEnum):

@@ -96,8 +96,10 @@ def _gap(crit: CriterionResult, value: Value, subject: Subject, as_of: dt.date,
     spec = value.spec
     if spec is None:
         return None
-    if value.kind == DerivedKind.FIRST_KNOWN:  # change the first input: the one the rule asks for
-        name = spec.first_inputs[0]
+    if value.kind in (DerivedKind.FIRST_KNOWN, DerivedKind.SWITCHED):  # the input the rule asks for (or reads)
+        switched = value.kind == DerivedKind.SWITCHED and subject.get(str(spec.switch)) is True \
+            and subject.get(str(spec.if_yes)) is not None
+        name = str(spec.if_yes) if switched else spec.first_inputs[0] if spec.first_inputs else str(spec.input)
         unit = units.get(name, "")
         target = _target(op, required, unit)
         return {"input": name, "unit": unit, "current": Decimal(crit.actual), "required": required,

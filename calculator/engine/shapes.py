@@ -641,6 +641,8 @@ class DerivedSchema(Strict):
     first_inputs = fields.List(input_field(), data_key="inputs", validate=validate.Length(min=2))
     to = input_field()
     flag = attached_flag_field()
+    switch = input_field()
+    if_yes = input_field()
 
     SINCE = (DerivedKind.DAYS_SINCE, DerivedKind.MONTHS_SINCE, DerivedKind.YEARS_SINCE)
     # Kinds with their own parameters: (needed, optional). Keys are attribute names (``first_inputs`` is ``inputs``).
@@ -648,10 +650,11 @@ class DerivedSchema(Strict):
         DerivedKind.SIZE_CLASS: ({"table", "names_table", "sector", "employees", "revenue"}, set()),
         DerivedKind.FIRST_KNOWN: ({"first_inputs"}, {"flag"}),
         DerivedKind.CERTIFICATE_COVERAGE: ({"issue_date", "previous_issue_date", "previous_exists", "span"}, set()),
+        DerivedKind.SWITCHED: ({"switch", "if_yes", "input"}, set()),
     }
     OWN: ClassVar[set[str]] = {"table", "names_table", "sector", "employees", "revenue", "first_inputs", "flag",
                                "issue_date", "previous_issue_date", "previous_exists", "span", "numerator",
-                               "denominator", "input", "to"}
+                               "denominator", "input", "to", "switch", "if_yes"}
 
     @validates_schema
     def _parameters(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -685,6 +688,8 @@ class StackingGroupSchema(DatedMixin):
     limit_ratio = Number(validate=validate.Range(min=Decimal(0), max=Decimal(1), min_inclusive=False))
     floor_at_largest_member = fields.Boolean()
     flag_unknown_members = fields.Boolean()
+    when = fields.Nested(ConditionSchema)
+    when_unknown = attached_flag_field()
     confidence = confidence_field(required=True)
     source = sources_field(required=True)
     text = bilingual_field(required=True)
@@ -694,9 +699,12 @@ class StackingGroupSchema(DatedMixin):
         combined = data["kind"] == StackingKind.COMBINED_LIMIT
         if combined != bool(data.get("limit_inputs")):
             raise ValidationError("limit_inputs goes with (and only with) kind = 'combined_limit'.", "limit_inputs")
-        for key in ("limit_ratio", "floor_at_largest_member", "flag_unknown_members"):
+        for key in ("limit_ratio", "floor_at_largest_member", "flag_unknown_members", "when", "when_unknown"):
             if key in data and not combined:
                 raise ValidationError(f"{key} goes with kind = 'combined_limit'.", key)
+        if ("when" in data) != ("when_unknown" in data):
+            raise ValidationError("when and when_unknown go together (the flag shown while the input is "
+                                  "unanswered).", "when_unknown")
 
 
 class StackingFileSchema(Strict):

@@ -763,12 +763,15 @@ class DerivedSpec:
     previous_issue_date: str | None = None  # certificate_coverage: the certificate before it
     previous_exists: str | None = None  # certificate_coverage: yes/no, was there an earlier certificate
     span: str | None = None  # certificate_coverage: ``table.key`` of the tax years a certificate covers
+    switch: str | None = None  # switched: the yes/no input that chooses
+    if_yes: str | None = None  # switched: the input read when ``switch`` is yes (``input`` otherwise)
 
     @property
     def inputs(self) -> tuple[str, ...]:
         """The profile fields it is computed from."""
         names = (self.numerator, self.denominator, self.input, self.to, self.sector, self.employees, self.revenue,
-                 *self.first_inputs, self.issue_date, self.previous_exists, self.previous_issue_date)
+                 *self.first_inputs, self.issue_date, self.previous_exists, self.previous_issue_date, self.switch,
+                 self.if_yes)
         return tuple(name for name in names if name)
 
 
@@ -784,6 +787,8 @@ class StackingGroupSpec:
     limit_ratio: Decimal = Decimal(1)  # combined_limit: the share of the largest limit input
     floor_at_largest_member: bool = False  # combined_limit: never below the largest single member's amount
     flag_unknown_members: bool = False  # combined_limit: flag members whose amount is unknown
+    when: ConditionSpec | None = None  # the group applies only when this test on a profile input holds
+    when_unknown: AttachedFlag | None = None  # ... and, while that input is unanswered, applies with this flag
     effective_from: dt.date | None = None  # judged on the as-of date
     effective_to: dt.date | None = None
 

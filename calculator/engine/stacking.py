@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine.enums import EXCLUSIVE, Certainty, Outcome, StackingKind, Status
+from calculator.engine.enums import EXCLUSIVE, Certainty, Operator, Outcome, StackingKind, Status
 from calculator.engine.model import Adjustment, Estimate, ExcludedBy, Flag, ProgramResult
 from calculator.engine.specs import StackingGroupSpec
 from calculator.engine.texts import flag
@@ -45,7 +45,7 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
     flag_warnings(groups, results)
     adjustments = []
     for group in groups:
-        if group.kind == StackingKind.COMBINED_LIMIT:
+        if group.kind == StackingKind.COMBINED_LIMIT and group_applies(group, subject) is not False:
             adjustment = combined_limit(group, results, subject)
             if adjustment is not None:
                 adjustments.append(adjustment)
@@ -108,12 +108,29 @@ def flag_warnings(groups: Sequence[StackingGroupSpec], results: dict[str, Progra
             for member in eligible:
                 results[member].flags.append(Flag(code=f"stacking_{group.id}", text=group.text))
 
+def group_applies(group: StackingGroupSpec, subject: Mapping[str, Any]) -> bool | None:
+    """Whether a group's ``when`` holds for the subject's answer (True without a ``when``; None: unanswered)."""
+    when = group.when
+    if when is None:
+        return True
+    answer = subject.get(when.field)
+    if answer is None:
+        return None
+    if when.op == Operator.IS_TRUE:
+        return answer is True
+    if when.op == Operator.IS_FALSE:
+        return answer is False
+    values = when.value if isinstance(when.value, tuple) else (when.value,)
+    return answer in values  # eq / in on a code (the loader allows no other test)
+
+
 def combined_limit(group: StackingGroupSpec, results: dict[str, ProgramResult],
                    subject: Mapping[str, Any]) -> Adjustment | None:
     """Members counted together never exceed ``limit_ratio`` × the largest limit input; each keeps its own amount
     and the cut is an adjustment of the combined line. With ``floor_at_largest_member`` the combined line is never
     below the largest single member (the others are cut); with ``flag_unknown_members`` a member whose amount is
-    unknown is flagged when another member may be had."""
+    unknown is flagged when another member may be had. While the group's ``when`` input is unanswered the limit
+    applies and each member limited carries the group's ``when_unknown`` flag."""
     counted = [results[m] for m in group.members if results[m].counts_in_totals]
     if group.flag_unknown_members:
         others = [results[m] for m in group.members if results[m].status in (Status.ELIGIBLE, Status.NEEDS_INFO)]
@@ -139,6 +156,8 @@ def combined_limit(group: StackingGroupSpec, results: dict[str, ProgramResult],
     for r in counted:
         names = program_names([o for o in counted if o is not r])
         r.flags.append(flag("combined_support_limited", others=names, limit_amount=max(limit, high_limit)))
+        if group.when_unknown is not None and group_applies(group, subject) is None:
+            r.flags.append(Flag(code=group.when_unknown.code, text=group.when_unknown.text))
     if cut.high <= 0:
         return None
     return Adjustment(group=group.id, family=counted[0].program.family, amount=Estimate(-cut.low, -cut.high),

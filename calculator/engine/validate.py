@@ -20,6 +20,7 @@ from marshmallow import Schema, ValidationError
 from calculator.engine.enums import (
     Confidence,
     DerivedKind,
+    Operator,
     ReferenceKind,
     StackingKind,
     Subject,
@@ -36,6 +37,7 @@ from calculator.engine.shapes import (
     StackingGroupSchema,
 )
 from calculator.engine.specs import (
+    ConditionSpec,
     DerivedSpec,
     ProgramSpec,
     ReferenceTableSpec,
@@ -47,8 +49,9 @@ from schemas.profile import field_catalogue
 
 DERIVED_TYPES = {DerivedKind.SIZE_CLASS: "Code", DerivedKind.CERTIFICATE_COVERAGE: "TriState"}
 # What the inputs of a derived value must be (the field types of schemas/fields.py).
+# Parameter: (input type, its name in messages).
 DERIVED_INPUT_TYPES = {"to": ("Day", "date"), "issue_date": ("Day", "date"), "previous_issue_date": ("Day", "date"),
-                       "previous_exists": ("TriState", "yes/no")}  # parameter: (input type, its name in messages)
+                       "previous_exists": ("TriState", "yes/no"), "switch": ("TriState", "yes/no")}
 
 
 class TableError(Exception):
@@ -152,6 +155,8 @@ class Validator:
             return None
         if derived.kind == DerivedKind.FIRST_KNOWN:  # the inputs share one type (checked with the derived values)
             return self.input_type(subject, derived.first_inputs[0]) if derived.first_inputs else None
+        if derived.kind == DerivedKind.SWITCHED:  # its two inputs share one type (checked with the derived values)
+            return self.input_type(subject, derived.input) if derived.input else None
         return DERIVED_TYPES.get(derived.kind, f"Derived:{derived.kind}")
 
     def code_table(self, subject: Subject, name: str) -> ReferenceTableSpec | None:
@@ -284,7 +289,7 @@ class Validator:
                 self.error(here, "name", "clashes with a profile field")
                 continue
             for param in ("numerator", "denominator", "input", "sector", "employees", "revenue", "to",
-                          "issue_date", "previous_issue_date", "previous_exists"):
+                          "issue_date", "previous_issue_date", "previous_exists", "switch", "if_yes"):
                 value = getattr(spec, param)
                 if value and value not in fields:
                     self.error(here, param, f"'{value}' is not a {spec.subject} profile field")
@@ -295,10 +300,13 @@ class Validator:
             for index, value in enumerate(spec.first_inputs):
                 if value not in fields:
                     self.error(here, f"inputs[{index}]", f"'{value}' is not a {spec.subject} profile field")
-            units = {fields[name]["unit"] for name in spec.first_inputs if name in fields}
-            types = {fields[name]["type"] for name in spec.first_inputs if name in fields}
+            switched = (spec.if_yes, spec.input) if spec.kind == DerivedKind.SWITCHED else ()
+            shared = spec.first_inputs or tuple(name for name in switched if name)
+            units = {fields[name]["unit"] for name in shared if name in fields}
+            types = {fields[name]["type"] for name in shared if name in fields}
             if len(units) > 1 or len(types) > 1:
-                self.error(here, "inputs", f"the inputs must share one unit and one type (they have "
+                self.error(here, "inputs" if spec.first_inputs else "if_yes",
+                           f"the inputs must share one unit and one type (they have "
                            f"{', '.join(sorted(units | types))})")
             if spec.kind == DerivedKind.SIZE_CLASS:
                 table, names = self.reference.get(spec.table or ""), self.reference.get(spec.names_table or "")
@@ -375,8 +383,29 @@ class Validator:
         if group.kind == StackingKind.COMBINED_LIMIT and len(kinds) > 1:
             self.error(where, "members", "a combined limit's members must be one kind of money (benefit.money_kind)")
         for name in group.limit_inputs:
-            if subjects and name not in self.names(next(iter(subjects))):
+            if subjects and name not in self.fields[next(iter(subjects))]:
                 self.error(where, "limit_inputs", f"'{name}' is not a profile field")
+        if group.when is not None and subjects:
+            self.check_group_when(group.when, next(iter(subjects)), where)
+
+    def check_group_when(self, when: ConditionSpec, subject: Subject, where: str) -> None:
+        """A group's ``when``: a profile input (read as given, never derived), yes/no with is_true / is_false or a
+        code with eq / in and codes of its table."""
+        ftype = self.fields[subject].get(when.field, {}).get("type")
+        if ftype not in ("TriState", "Code"):
+            self.error(where, "when.field", f"'{when.field}' is not a yes/no or code {subject} profile field")
+            return
+        ops = (Operator.IS_TRUE, Operator.IS_FALSE) if ftype == "TriState" else (Operator.EQ, Operator.IN)
+        if when.op not in ops:
+            self.error(where, "when.op", f"'{when.field}' takes {' or '.join(ops)}")
+            return
+        if ftype == "Code":
+            table = self.code_table(subject, when.field)
+            codes = {row.code for row in table.enum_rows} if table is not None else set()
+            values = when.value if isinstance(when.value, tuple) else (when.value,)
+            for value in values:
+                if value not in codes:
+                    self.error(where, "when.value", f"'{value}' is not a code of '{when.field}'")
 
     def check_dependencies(self) -> None:
         for pid, (spec, file) in self.programs.items():

@@ -6,6 +6,7 @@ Field names in HTML: ``company-<field>`` and ``person-<index>-<field>``; money f
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from calculator.i18n import N_, gettext, t
 from calculator.i18n.words import field_hint, field_label, unit_word
 from schemas.profile import SECTION_ORDER, CompanySchema, PersonSchema, field_catalogue
+from schemas.projects import MAX_PROJECTS, SEPARATOR
 
 
 def _ordered(schema: type, catalogue: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -61,11 +63,27 @@ SHOW_WHEN = {
     "company": {
         "hnte_cert_date": ("hnte_certified", ["yes"]),
         "compute_service_contract_amount": ("rents_compute_for_model_training", ["yes", "unknown", ""]),
+        # the same contract as the city voucher's is entered once (as the contract amount): not asked again
+        "compute_purchase_amount": ("compute_same_contract", ["no", "unknown", ""]),
     },
 }
 TEXT_TYPES = {"Money", "Count", "Year", "Percent", "Ratio", "Area", "Text", "USCC", "MoneyByYear", "ProjectValues"}
 UNITS_SAID_BY_THE_INPUT = {"text", "code", "codes", "yes/no/unknown", "date"}  # no "(unit)" after these labels
 UNIT_SHOWN = N_("({unit})")  # after a question's label
+PROJECT = N_("Project {number}")  # one row of a list of projects
+PROJECT_ERROR = N_("Project {number}: {message}")
+ADD_PROJECT = "add_project"  # the button that adds a row to a list of projects (its value: the question's id)
+ROW_ERROR = re.compile(r"^(?P<name>[a-z0-9_]+)\[(?P<index>\d+)\]$")
+
+
+@dataclass
+class ProjectRow:
+    """One project of a list-of-projects question: its own input, named ``<question id>-<index>``."""
+
+    html_id: str
+    label: str
+    value: str
+    error: str | None = None
 
 
 @dataclass
@@ -86,6 +104,10 @@ class Question:
     error: str | None = None
     show_when: tuple[str, list[str]] | None = None
     marker: bool = True  # a list of codes says "answered" by a hidden field (not when asked on its own: its button)
+    rows: list[ProjectRow] = field(default_factory=list)  # a list of projects: one row each, and one more to fill
+    can_add: bool = False  # a list of projects below its limit: the "Add another project" button
+    row_label: str = ""  # a list of projects: "Project {number}" in the page's language (script adds rows in place)
+    row_limit: int = MAX_PROJECTS
 
 
 @dataclass
@@ -125,9 +147,49 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
                 value=raw.get(name, [] if meta["type"] == "CodeList" else ""),
                 money_unit=raw.get(f"{name}__unit", "yuan"), error=errors.get(f"{head}{name}"),
                 show_when=(f"{head}{controller[0]}", controller[1]) if controller else None))
+            if meta["type"] == "ProjectValues":
+                project_rows(questions[-1], raw, errors, lang)
         if questions:
             sections.append(Section(key=key, title=title, questions=questions))
     return sections
+
+
+def project_rows(q: Question, raw: dict[str, Any], errors: dict[str, str], lang: str) -> None:
+    """A list-of-projects question's rows: one per project given (in order), plus an empty one to fill (or more,
+    after "Add another project"), at most :data:`MAX_PROJECTS`."""
+    given = raw.get(q.name) or []
+    values = [v.strip() for v in SEPARATOR.split(given)] if isinstance(given, str) else list(given)
+    values = [v for v in values if v]
+    count = min(MAX_PROJECTS, raw.get(f"{q.name}__rows") or len(values) + 1)  # one empty row to fill, or as asked
+    q.value = ""
+    q.rows = [ProjectRow(html_id=f"{q.html_id}-{i}", label=t(PROJECT, lang, number=i + 1),
+                         value=values[i] if i < len(values) else "", error=errors.get(f"{q.html_id}-{i}"))
+              for i in range(count)]
+    q.can_add = count < MAX_PROJECTS
+    q.row_label = gettext(PROJECT, lang)
+
+
+def read_projects(form: MultiDict, key: str, name: str, data: dict[str, Any], raw: dict[str, Any]) -> None:
+    """A list of projects from its rows (``<key>-0`` …), or as the compact text a link carries (``<key>``): the
+    schema reads the same text either way ("max_5m; unknown"); blank rows are no project."""
+    rows = [(form.get(f"{key}-{i}") or "").strip() for i in range(MAX_PROJECTS) if f"{key}-{i}" in form]
+    text = (form.get(key) or "").strip()
+    values = [v for v in rows if v] if rows else [v.strip() for v in SEPARATOR.split(text) if v.strip()]
+    raw[name] = values
+    if form.get(ADD_PROJECT) == key:  # the rows shown, and one more
+        raw[f"{name}__rows"] = max(len(rows), len(values)) + 1
+    if values:
+        data[name] = "; ".join(values)
+    elif text and not rows:
+        data[name] = text  # "none" or "unknown": read by the schema as written
+
+
+def new_row(key: str, raw: dict[str, Any]) -> str | None:
+    """The id of the row "Add another project" added to the list ``key`` (``company-<field>``), if it names one."""
+    subject, _, name = key.partition("-")
+    answers = raw.get("company", {}) if subject == "company" else {}
+    rows = answers.get(f"{name}__rows") if FIELDS["company"].get(name, {}).get("type") == "ProjectValues" else None
+    return f"{key}-{min(rows, MAX_PROJECTS) - 1}" if rows else None
 
 
 def read_subject(form: MultiDict, subject: str, index: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -142,6 +204,9 @@ def read_subject(form: MultiDict, subject: str, index: int | None = None) -> tup
             raw[name] = values
             if key in form or f"{key}__present" in form:
                 data[name] = values
+            continue
+        if meta["type"] == "ProjectValues":
+            read_projects(form, key, name, data, raw)
             continue
         value = (form.get(key) or "").strip()
         raw[name] = value
@@ -167,11 +232,12 @@ def people_count(form: MultiDict) -> int:
     return max(1, min(count, 50))
 
 
-def error_targets(flat_errors: list[dict[str, str]]) -> dict[str, str]:
-    """Map engine field paths (``company.revenue_latest``, ``people[1].identity``) to form element ids."""
+def error_targets(flat_errors: list[dict[str, str]], lang: str) -> dict[str, str]:
+    """Map engine field paths (``company.revenue_latest``, ``people[1].identity``) to form element ids; a project's
+    answer (``company.gov_scenario_project_tiers[2]``) to its row, its message saying which project."""
     out: dict[str, str] = {}
     for item in flat_errors:
-        path = item["field"]
+        path, message = item["field"], item["message"]
         if path.startswith("company."):
             target = "company-" + path.split(".", 1)[1]
         elif path.startswith("people["):
@@ -181,5 +247,11 @@ def error_targets(flat_errors: list[dict[str, str]]) -> dict[str, str]:
             target = "as_of"
         else:
             target = "form"
-        out.setdefault(target, item["message"])
+        head, _, name = target.rpartition("-")
+        row = ROW_ERROR.match(name)
+        if head and row:
+            number = int(row["index"])
+            target = f"{head}-{row['name']}-{number}"
+            message = t(PROJECT_ERROR, lang, number=number + 1, message=message)
+        out.setdefault(target, message)
     return out

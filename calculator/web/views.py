@@ -171,7 +171,7 @@ def load_input(data: dict[str, Any], raw: dict[str, Any]) -> tuple[Checked | Non
     try:
         return service().check(data, raw["as_of"], current_lang()), {}
     except InputRejected as exc:
-        return None, forms.error_targets([e.as_dict() for e in exc.errors])
+        return None, forms.error_targets([e.as_dict() for e in exc.errors], current_lang())
 
 
 def person_to_remove(value: str | None, count: int) -> int | None:
@@ -194,6 +194,9 @@ def handle(kind: str) -> tuple[str, int] | Response:
         return redirect(url_for(f"web.{kind}_questions", lang=current_lang(), _anchor=anchor), 307)
     if "keep" in request.form and (token := travel.link_token(data, raw["as_of"])):  # on to the link that keeps them
         return redirect(url_for("web.shared", a=token, lang=current_lang()), 303)
+    if forms.ADD_PROJECT in request.form:  # a list of projects gets one more row; the keyboard lands on it
+        key = request.form[forms.ADD_PROJECT]
+        return form_page(kind, raw, {}, focus=forms.new_row(key, raw))
     if kind == "talent" and "add_person" in request.form:  # the keyboard lands on the new person
         raw["people"].append({})
         return form_page(kind, raw, {}, focus=f"person-{len(raw['people']) - 1}-ref")

@@ -132,7 +132,7 @@ class Benefit(ABC, Generic[P]):
         value = self.values[name]
         raw = value.get(subject, ctx.as_of)
         if raw is None:
-            out.missing.extend(n for n in value.inputs if subject.get(n) is None and n not in out.missing)
+            out.missing.extend(n for n in value.unanswered(subject) if n not in out.missing)
             return None
         stand_in = value.stand_in(subject)
         if stand_in is not None:

@@ -38,6 +38,8 @@ class PerProject(Benefit[PerProjectParams]):
             found = self.each.compute({**subject, params.stands_for: answer}, ctx)
             merge_outcome(out, found)
             if found.kind == Outcome.UNKNOWN or found.estimate is None:
+                # a project whose own answer is unknown asks for the list's answer, not the single field's
+                out.missing = [params.projects if name == params.stands_for else name for name in out.missing]
                 return self.unknown_amount(out)
             each.append(found.estimate)
             total = total + found.estimate
