@@ -307,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         assessment = service.assess(checked)
         if args.command == "export":
             return export(catalogue, assessment, args.output, lang)
-        doc = service.document(assessment, lang)
+        doc = service.document(assessment, lang, questions=args.format == "json")  # the text never lists them
         if args.format == "json":
             print(json.dumps(doc, ensure_ascii=False, indent=2))
         else:
