@@ -35,12 +35,14 @@ from typing import Any
 
 from calculator.batch.columns import Mapping
 from calculator.batch.row import RowContext, assess_row, new_per_program
+from calculator.batch.rowxml import ROW_SHEETS, RowXml, StyleKey
+from calculator.batch.sheets import NUMBER_FORMATS, columns, money_format
 from calculator.batch.summary import RowError
 
 CHUNK_ROWS = 100          # rows sent to a worker at once: about 100 kB of results back
 CHUNKS_PER_PROCESS = 2    # chunks out per worker: one being assessed, one waiting, so no worker idles
 
-RowOutcome = tuple[list[RowError] | None, list[tuple[str, list[Any]]], dict[str, list[Any]]]
+RowOutcome = tuple[list[RowError] | None, list[tuple[str, Any]], dict[str, list[Any]]]
 
 
 def default_processes() -> int:
@@ -74,6 +76,7 @@ class RowJob:
     root: str = ""
     tables_version: str = ""
     figures: bool = False             # rows hand back their figures too (a run compared with a previous result)
+    styles: dict[StyleKey, int] = field(default_factory=dict)  # the workbook's style indexes (ResultWriter.styles)
 
     def __post_init__(self) -> None:
         if self.catalogue is not None:
@@ -90,14 +93,15 @@ class Chunk:
 
 
 class _Lines:
-    """A writer that keeps the rows written (the process running the batch writes them, in order)."""
+    """A writer that keeps the rows written, the large sheets' rows as finished XML (:mod:`calculator.batch.rowxml`:
+    the process running the batch numbers and appends them, in order)."""
 
-    def __init__(self, programs: list[Any]) -> None:
-        self.programs = programs
-        self.lines: list[tuple[str, list[Any]]] = []
+    def __init__(self, programs: list[Any], xml: RowXml) -> None:
+        self.programs, self.xml = programs, xml
+        self.lines: list[tuple[str, Any]] = []
 
     def row(self, key: str, values: list[Any]) -> None:
-        self.lines.append((key, values))
+        self.lines.append((key, self.xml.row(key, values) if key in ROW_SHEETS else values))
 
 
 class _Assessor:
@@ -115,11 +119,13 @@ class _Assessor:
         self.context = RowContext.make(catalogue, job.sheet, job.mapping, job.kind, job.as_of, job.lang,
                                        job.figures)
         self.programs = [catalogue.programs[p] for p in job.programs]
+        cols = {key: columns(key, job.lang, job.kind, self.programs) for key in ROW_SHEETS}
+        self.xml = RowXml(cols, {"money": money_format(job.lang), **NUMBER_FORMATS}, job.styles, job.lang)
 
     def __call__(self, rows: list[tuple[int, list[Any]]]) -> Chunk:
         chunk = Chunk(per_program=new_per_program(self.programs))
         for number, cells in rows:
-            lines, departments = _Lines(self.programs), {}
+            lines, departments = _Lines(self.programs, self.xml), {}
             errors = assess_row(self.context, number, cells, lines, chunk.per_program, departments)
             chunk.rows.append((errors, lines.lines if errors is None else [], departments))
         return chunk

@@ -150,7 +150,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     # Rows are assessed in chunks (in worker processes when caps.processes > 1, see calculator.batch.parallel)
     # and come back in order: what a row writes, or its errors; then the chunk's per-program sums.
     job = parallel.RowJob(catalogue, source.sheet, mapping, kind, as_of, lang, [p.id for p in programs],
-                          figures=caps.previous is not None)
+                          figures=caps.previous is not None, styles=writer.styles())
     changes = Changes(caps.previous, service_for(catalogue), as_of, lang, writer) if caps.previous else None
     percents = PercentNotes(mapping, lang)
     for chunk in parallel.assessed(job, percents.watch(_data_rows(rows, max_rows)), caps.processes):
@@ -160,9 +160,9 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                 reject(errors)
             else:
                 summary.assessed += 1
-                for key, values in lines:
+                for key, values in lines:  # the large sheets' rows as XML (calculator.batch.rowxml)
                     if key != "figures":
-                        writer.row(key, values)
+                        writer.row_xml(key, values)
                     elif changes is not None:
                         changes.row(*values)
                 merge_departments(departments, row_departments, lang)

@@ -21,14 +21,14 @@ import os
 import shutil
 import tempfile
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from calculator.batch.layout import LINE_POINTS, PADDING_POINTS, text_width, wrapped_lines
+from calculator.batch.layout import LINE_POINTS, PADDING_POINTS
+from calculator.batch.rowxml import MAX_HEIGHT, NUMBER, ROW_SHEETS, WRAPPING, StyleKey, cell_text, lines_of, style_keys
 from calculator.batch.sheets import (
     ABOUT_WIDTHS,
     MONEY_COLUMNS,
@@ -45,8 +45,8 @@ from calculator.batch.sheets import (
     status_word,
     w,
 )
-from calculator.workbook.cells import HEADER_FILL, LINE, TOTAL_FILL, clean_text, setup_print
-from calculator.workbook.verbatim import Verbatim, needs_verbatim
+from calculator.workbook.cells import HEADER_FILL, LINE, TOTAL_FILL, setup_print
+from calculator.workbook.verbatim import Verbatim
 
 __all__ = ["MAX_DEPARTMENTS", "MONEY_COLUMNS", "SHEETS", "WORDS", "ResultWriter", "sheet_name", "w"]
 
@@ -64,8 +64,6 @@ FORMATS: dict[str, dict[str, Any]] = {
     "bold": {**TOP, "bold": True},
     "total": {**TOP, "bold": True, "pattern": 1, "bg_color": TOTAL_FILL, "top": 1, "top_color": LINE},
 }
-WRAPPING = frozenset({"wrap", "status"})
-MAX_HEIGHT = 409.0  # points: a spreadsheet row's limit
 
 
 class ResultWriter:
@@ -80,6 +78,7 @@ class ResultWriter:
         self.keys = [key for key in SHEETS if changes or key != "changes"]
         self.verbatim = Verbatim()
         self.cols = {key: columns(key, lang, kind, programs) for key in self.keys}
+        self.widths = {key: max(len(cols), 1) - 1 for key, cols in self.cols.items()}  # the last column's index
         self._open([sheet_name(key, lang) for key in self.keys], scratch)
         for key, cols in self.cols.items():
             if cols:
@@ -115,18 +114,29 @@ class ResultWriter:
         return found
 
     def text(self, value: Any) -> tuple[str, str] | None:
-        """THE way a string enters this workbook: cleaned of control characters and cut to a cell's limit.
+        """THE way a string enters this workbook through XlsxWriter (:func:`calculator.batch.rowxml.cell_text`).
 
         Returns the text and what to store for it: the text itself, or a placeholder where XlsxWriter would
         not store it exactly (``calculator.workbook.verbatim``).
         """
-        text = value if type(value) is str else str(value)
-        stored = text
-        if not text.isprintable() or "_x" in text or len(text) > 16_000 or text[:3] == "<r>":
-            text = stored = clean_text(text, self.lang)
-            if needs_verbatim(text):
-                stored = self.verbatim.placeholder(text)
+        text, exact = cell_text(value, self.lang)
+        stored = text if exact is None else self.verbatim.placeholder(text)
         return (text, stored) if text else None
+
+    def styles(self) -> dict[StyleKey, int]:
+        """The style index of every format a cell of the large sheets may take (:mod:`calculator.batch.rowxml`),
+        fixed now so that rows made elsewhere (in worker processes) can name them."""
+        kinds = {c.kind for key in ROW_SHEETS for c in self.cols.get(key, [])}
+        return {key: self.fmt(*key)._get_xf_index() for key in style_keys(kinds, self.numbers)}
+
+    def row_xml(self, key: str, xml: str) -> None:
+        """Append a row made by :class:`calculator.batch.rowxml.RowXml` to sheet ``key``, numbering it."""
+        ws, row = self.ws[key], self.next_row[key]
+        self.next_row[key] = row + 1
+        if row > ws.previous_row:  # XlsxWriter first writes out the row it holds (the header), then moves on
+            ws._write_single_row(row)
+        ws._check_dimensions(row, self.widths[key])
+        ws.row_data_fh.write(xml.replace(NUMBER, str(row + 1)))
 
     def _write_row(self, key: str, values: list[Any], bold: bool = False, kinds: list[str] | None = None) -> None:
         ws, row = self.ws[key], self.next_row[key]
@@ -153,7 +163,7 @@ class ResultWriter:
                     continue
                 ws.write_string(row, index, stored, self.fmt(kind if kind in FORMATS else "text"))
                 if kind in WRAPPING and not bold and index < len(cols):
-                    lines = max(lines, _lines(text, cols[index].width))
+                    lines = max(lines, lines_of(text, cols[index].width))
         if lines > 1:
             ws.set_row(row, min(MAX_HEIGHT, lines * LINE_POINTS + PADDING_POINTS))
         if written and row > 1:
@@ -261,12 +271,3 @@ def _forget_row(ws: Any, row: int) -> None:
         if kept is not None:
             kept.pop(row, None)
 
-
-@lru_cache(maxsize=4096)  # the same reasons and gaps recur on many rows; bounded
-def _lines(text: str, width: float) -> int:
-    """How many lines a wrapped text takes in a column (a cheap check first: most cells fit on one line)."""
-    if "\n" not in text and len(text) * 2.2 < width - 1.5:
-        return 1
-    if "\n" not in text and text_width(text) < width - 1.5:
-        return 1
-    return wrapped_lines(text, width)
