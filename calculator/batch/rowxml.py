@@ -70,45 +70,60 @@ class RowXml:
     def __init__(self, cols: dict[str, list[Col]], numbers: dict[str, str], styles: dict[StyleKey, int],
                  lang: str) -> None:
         self.cols, self.numbers, self.styles, self.lang = cols, numbers, styles, lang
-        self.letters = {key: [xl_col_to_name(i) for i in range(len(c))] for key, c in cols.items()}
+        self.refs = {key: [f'<c r="{xl_col_to_name(i)}{NUMBER}"' for i in range(len(c))] for key, c in cols.items()}
         self.kinds = {key: [c.kind for c in cols_] for key, cols_ in cols.items()}
+        self.widths = {key: [c.width if c.kind in WRAPPING else 0.0 for c in cols_] for key, cols_ in cols.items()}
 
     def row(self, key: str, values: list[Any]) -> str:
         """One row of sheet ``key`` (``None`` values leave their cell empty), as ``<row>`` XML numbered
         :data:`NUMBER`; the cells are what :meth:`calculator.batch.writer.ResultWriter.row` would write."""
-        cols, kinds, letters, styles, numbers = self.cols[key], self.kinds[key], self.letters[key], self.styles, \
+        kinds, refs, widths, styles, numbers = self.kinds[key], self.refs[key], self.widths[key], self.styles, \
             self.numbers
         cells: list[str] = []
         lines = 1
         for index, value in enumerate(values):
             if value is None:
                 continue
-            kind = kinds[index] if index < len(kinds) else "text"
-            ref = (letters[index] if index < len(letters) else xl_col_to_name(index)) + NUMBER
-            if isinstance(value, Decimal):
+            known = index < len(kinds)
+            kind = kinds[index] if known else "text"
+            ref = refs[index] if known else f'<c r="{xl_col_to_name(index)}{NUMBER}"'
+            if type(value) is str:
+                found = _text_cell(value, styles[kind if kind in TEXT_FORMATS else "text", None],
+                                   widths[index] if known else 0.0, self.lang)
+                if found is not None:
+                    cells.append(ref + found[0])
+                    lines = max(lines, found[1])
+            elif isinstance(value, Decimal):
                 if value.is_finite():
-                    style = styles[kind, numbers.get(kind)]
-                    cells.append(f'<c r="{ref}" s="{style}"><v>{float(value):.16G}</v></c>')
+                    cells.append(f'{ref} s="{styles[kind, numbers.get(kind)]}"><v>{float(value):.16G}</v></c>')
             elif isinstance(value, int | float) and not isinstance(value, bool):
-                cells.append(f'<c r="{ref}" s="{styles[kind, numbers.get(kind, "0")]}"><v>{value:.16G}</v></c>')
+                cells.append(f'{ref} s="{styles[kind, numbers.get(kind, "0")]}"><v>{value:.16G}</v></c>')
             elif isinstance(value, dt.date):
                 serial = excel_date(value)
-                cells.append(f'<c r="{ref}" s="{styles["date", numbers["date"]]}"><v>{serial:.16G}</v></c>')
-            else:
-                text, exact = cell_text(value, self.lang)
-                if not text:
-                    continue
-                if exact is None:
-                    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
-                        if ESCAPE.search(text) else text
-                    exact = f'<t xml:space="preserve">{escaped}</t>' if PRESERVE.search(text) else f"<t>{escaped}</t>"
-                style = styles[kind if kind in TEXT_FORMATS else "text", None]
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is>{exact}</is></c>')
-                if kind in WRAPPING and index < len(cols):
-                    lines = max(lines, lines_of(text, cols[index].width))
+                cells.append(f'{ref} s="{styles["date", numbers["date"]]}"><v>{serial:.16G}</v></c>')
+            else:  # anything else is written as its text
+                found = _text_cell(str(value), styles[kind if kind in TEXT_FORMATS else "text", None],
+                                   widths[index] if known else 0.0, self.lang)
+                if found is not None:
+                    cells.append(ref + found[0])
+                    lines = max(lines, found[1])
         if lines > 1:
             return f'<row r="{NUMBER}" ht="{row_height(lines)}" customHeight="1">{"".join(cells)}</row>'
         return f'<row r="{NUMBER}">{"".join(cells)}</row>'
+
+
+@lru_cache(maxsize=8192)  # program names, status words, reasons and gaps recur on many rows; bounded
+def _text_cell(value: str, style: int, width: float, lang: str) -> tuple[str, int] | None:
+    """A text cell after its reference (``s="…" t="inlineStr"><is><t>…</t></is></c>``) and the lines it takes in a
+    wrapping column ``width`` wide (0: not wrapping); None for a text that is empty once cleaned."""
+    text, exact = cell_text(value, lang)
+    if not text:
+        return None
+    if exact is None:
+        escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") if ESCAPE.search(text) \
+            else text
+        exact = f'<t xml:space="preserve">{escaped}</t>' if PRESERVE.search(text) else f"<t>{escaped}</t>"
+    return f' s="{style}" t="inlineStr"><is>{exact}</is></c>', lines_of(text, width) if width else 1
 
 
 def excel_date(value: dt.date) -> float:
