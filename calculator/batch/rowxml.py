@@ -33,6 +33,7 @@ WRAPPING = frozenset({"wrap", "status"})
 MAX_HEIGHT = 409.0      # points: a spreadsheet row's limit
 ESCAPE = re.compile("[&<>]")
 PRESERVE = re.compile(r"^\s|\s$")  # XlsxWriter's test for xml:space="preserve"
+CACHED_TEXT = 1000  # longer texts are not kept by the cache of text cells, so it holds at most ~20 MB per process
 
 StyleKey = tuple[str, "str | None"]
 
@@ -88,8 +89,9 @@ class RowXml:
             kind = kinds[index] if known else "text"
             ref = refs[index] if known else f'<c r="{xl_col_to_name(index)}{NUMBER}"'
             if type(value) is str:
-                found = _text_cell(value, styles[kind if kind in TEXT_FORMATS else "text", None],
-                                   widths[index] if known else 0.0, self.lang)
+                make = _text_cell if len(value) <= CACHED_TEXT else _text_cell.__wrapped__
+                found = make(value, styles[kind if kind in TEXT_FORMATS else "text", None],
+                             widths[index] if known else 0.0, self.lang)
                 if found is not None:
                     cells.append(ref + found[0])
                     lines = max(lines, found[1])
@@ -112,7 +114,7 @@ class RowXml:
         return f'<row r="{NUMBER}">{"".join(cells)}</row>'
 
 
-@lru_cache(maxsize=8192)  # program names, status words, reasons and gaps recur on many rows; bounded
+@lru_cache(maxsize=4096)  # program names, status words, reasons and gaps recur on many rows; bounded (CACHED_TEXT)
 def _text_cell(value: str, style: int, width: float, lang: str) -> tuple[str, int] | None:
     """A text cell after its reference (``s="…" t="inlineStr"><is><t>…</t></is></c>``) and the lines it takes in a
     wrapping column ``width`` wide (0: not wrapping); None for a text that is empty once cleaned."""
