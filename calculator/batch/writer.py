@@ -12,6 +12,11 @@ once); what closes a sheet (totals, legend, filters, colours) is added by :meth:
 Every string goes through :meth:`ResultWriter.text`: it is stored as text, never as a formula, whatever it
 starts with, and every text cell carries Excel's quote prefix so that editing the cell does not make it live.
 Rows go to temporary files in a private directory (XlsxWriter's ``tmpdir``), removed after saving or discarding.
+
+The Summary, Status matrix and Detail rows arrive as finished XML (:mod:`calculator.batch.rowxml`, made where the
+row was assessed) and :meth:`ResultWriter.row_xml` appends them to XlsxWriter's row file; :meth:`ResultWriter.styles`
+fixes the style indexes they name. Both use private names of XlsxWriter 3.x (``row_data_fh``, ``previous_row``,
+``_write_single_row``, ``_check_dimensions``, ``Format._get_xf_index``), held by ``tests/test_batch_rowxml.py``.
 """
 
 from __future__ import annotations
