@@ -174,6 +174,8 @@ class Runner:
         self.evaluations = 0
         self.inputs = program_inputs(catalogue)
         self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
+        self.closures: dict[str, list[Program]] = {}
+        self.stacked: dict[tuple[Any, ...], dict[str, ProgramResult]] = {}
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
@@ -195,22 +197,38 @@ class Runner:
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
                      key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
-        """The programs ``program`` depends on, evaluated on ``subject`` and stacked as the assessment does."""
+        """The programs ``program`` depends on, evaluated on ``subject`` and stacked as the assessment does (read-only:
+        shared by the programs with the same dependencies under the same answer)."""
+        shared = (program.spec.depends_on, key) if key is not None else None
+        if shared is not None and (found := self.stacked.get(shared)) is not None:
+            return found
         results: dict[str, ProgramResult] = {}
         for pid in program.spec.depends_on:
             dep = self.catalogue.programs.get(pid)
             if dep is None or dep.subject != self.kind:
                 continue
             uses = key is not None and key[0] in self.inputs.get(pid, ())
-            if (found := fresh(self.run(dep, subject, key if uses or key is None else BASE))) is not None:
-                results[pid] = found  # a copy: stacking adds flags and exclusions to it
+            if (found := self.run(dep, subject, key if uses or key is None else BASE)) is not None:
+                results[pid] = found
         first, _ = self.catalogue.stacking_phases(self.kind, list(results), [])
         if first:
+            for pid in {m for group in first for m in group.members}:
+                results[pid] = fresh(results[pid])  # type: ignore[assignment]  # a copy: stacking changes it
             apply_stacking(first, results, subject)
+        if shared is not None:
+            self.stacked[shared] = results
         return results
 
     def dependencies_of(self, programs: Sequence[Program]) -> list[Program]:
         """``programs`` and everything they depend on (whose criteria also tell answers apart)."""
+        if len(programs) == 1:
+            found = self.closures.get(programs[0].id)
+            if found is None:
+                found = self.closures[programs[0].id] = self.closure(programs)
+            return found
+        return self.closure(programs)
+
+    def closure(self, programs: Sequence[Program]) -> list[Program]:
         out: dict[str, Program] = {}
         todo = list(programs)
         while todo:
