@@ -17,12 +17,13 @@ from typing import Any
 import pytest
 
 from calculator.engine import assess
-from calculator.engine import questions as questions_module
+from calculator.engine import question_runner as runner_module
 from calculator.engine.answers import MAX_ANSWERS, AnswerKind
 from calculator.engine.describe import field_usage
 from calculator.engine.enums import MoneyKind, Status
 from calculator.engine.evaluate import inherit
-from calculator.engine.questions import Ranking, program_inputs, rank_assessment, rank_questions
+from calculator.engine.question_runner import program_inputs
+from calculator.engine.questions import Ranking, rank_assessment, rank_questions
 from calculator.engine.report import to_document
 from schemas.profile import AssessmentInputSchema
 from tests.conftest import AS_OF, EXAMPLES
@@ -190,13 +191,13 @@ def test_the_work_is_counted_and_bounded(catalogue, monkeypatch, example):
         json.loads((EXAMPLES / example).read_text(encoding="utf-8")))
     assessment = assess(catalogue, loaded, AS_OF)
     calls = []
-    original = questions_module.evaluate_program
+    original = runner_module.evaluate_program
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[1].id)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(questions_module, "evaluate_program", counting)
+    monkeypatch.setattr(runner_module, "evaluate_program", counting)
     asked = rank_assessment(catalogue, assessment)
     rankings = ([asked.company] if asked.company else []) + asked.people
     assert len(calls) == sum(r.evaluations for r in rankings) > 0

@@ -20,22 +20,19 @@ its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts th
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.describe import field_usage
-from calculator.engine.enums import EXCLUSIVE, BenefitKind, MoneyKind, Outcome, Status, Subject
-from calculator.engine.evaluate import evaluate_program, inherit
+from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Status, Subject
+from calculator.engine.evaluate import inherit
 from calculator.engine.model import Assessment, Estimate, ProgramResult, SubjectResult
-from calculator.engine.stacking import apply_stacking
+from calculator.engine.question_runner import Runner, program_inputs
 from schemas.profile import field_catalogue
 
-log = logging.getLogger(__name__)
 ZERO = Decimal(0)
 IN_PLAY = frozenset({Status.ELIGIBLE, Status.NEEDS_INFO})
 DEFAULTED = frozenset({"tax_year"})  # never unanswered: the engine falls back to the year before the as-of date
@@ -46,7 +43,6 @@ DEFAULT_MONEY_KINDS = {BenefitKind.CIT_RATE_DIFFERENTIAL: MoneyKind.TAX_THIS_YEA
                        BenefitKind.IIT_EXCESS_OVER_HK_BURDEN: MoneyKind.TAX_THIS_YEAR,
                        BenefitKind.NON_MONETARY: MoneyKind.NON_CASH}
 FIELDS = field_catalogue()
-BASE = ("", "")  # the key of a result on the subject's answers as given (see Runner)
 ORDER = {subject: {name: index for index, name in enumerate(fields)} for subject, fields in FIELDS.items()}
 
 
@@ -131,105 +127,6 @@ def money_kind(program: Program) -> MoneyKind:
     return DEFAULT_MONEY_KINDS.get(program.spec.benefit.kind, MoneyKind.CASH)
 
 
-_INPUTS: dict[int, tuple[Catalogue, dict[str, frozenset[str]]]] = {}
-
-
-def program_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
-    """Per program, the profile inputs its status, amount or items can depend on (its own, and those of the programs
-    it depends on), from :func:`calculator.engine.describe.field_usage` (``outcome_only``: an input read only by a
-    flag, an input limit, the self-check or an item's quoted text cannot settle anything, so it is never tried);
-    worked out once per catalogue."""
-    found = _INPUTS.get(id(catalogue))
-    if found is not None and found[0] is catalogue:
-        return found[1]
-    direct: dict[str, set[str]] = {pid: set() for pid in catalogue.programs}
-    for fields in field_usage(catalogue, outcome_only=True).values():
-        for name, pids in fields.items():
-            for pid in pids:
-                direct[pid].add(name)
-
-    def closure(pid: str, seen: frozenset[str]) -> set[str]:
-        out = set(direct.get(pid, ()))
-        for dep in catalogue.programs[pid].spec.depends_on:
-            if dep in catalogue.programs and dep not in seen:
-                out |= closure(dep, seen | {dep})
-        return out
-
-    inputs = {pid: frozenset(closure(pid, frozenset({pid}))) for pid in catalogue.programs}
-    if len(_INPUTS) > 8:
-        _INPUTS.clear()
-    _INPUTS[id(catalogue)] = (catalogue, inputs)
-    return inputs
-
-
-class Runner:
-    """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
-    same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
-    and reused, whether it is tried for itself or as another program's dependency; a dependency that does not use
-    the field is evaluated once, on those other answers (``BASE``)."""
-
-    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date) -> None:
-        self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
-        self.groups = exclusive_groups(catalogue)
-        self.evaluations = 0
-        self.inputs = program_inputs(catalogue)
-        self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
-
-    def run(self, program: Program, subject: Mapping[str, Any],
-            key: tuple[str, str] | None = None) -> ProgramResult | None:
-        """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
-        evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`fresh` copy."""
-        if key is not None and (program.id, *key) in self.seen:
-            return self.seen[(program.id, *key)]
-        resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
-        self.evaluations += 1
-        tax_year = subject.get("tax_year") or self.as_of.year - 1
-        try:
-            found = evaluate_program(self.catalogue, program, subject, self.as_of, tax_year, resolved, full=False)
-        except Exception:
-            log.exception("re-evaluating %s for the next questions failed", program.id)
-            found = None
-        if key is not None:
-            self.seen[(program.id, *key)] = found
-        return found
-
-    def dependencies(self, program: Program, subject: Mapping[str, Any],
-                     key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
-        """The programs ``program`` depends on, evaluated on ``subject`` and stacked as the assessment does."""
-        results: dict[str, ProgramResult] = {}
-        for pid in program.spec.depends_on:
-            dep = self.catalogue.programs.get(pid)
-            if dep is None or dep.subject != self.kind:
-                continue
-            uses = key is not None and key[0] in self.inputs.get(pid, ())
-            if (found := fresh(self.run(dep, subject, key if uses or key is None else BASE))) is not None:
-                results[pid] = found  # a copy: stacking adds flags and exclusions to it
-        first, _ = self.catalogue.stacking_phases(self.kind, list(results), [])
-        if first:
-            apply_stacking(first, results, subject)
-        return results
-
-    def dependencies_of(self, programs: Sequence[Program]) -> list[Program]:
-        """``programs`` and everything they depend on (whose criteria also tell answers apart)."""
-        out: dict[str, Program] = {}
-        todo = list(programs)
-        while todo:
-            program = todo.pop()
-            if program.id in out:
-                continue
-            out[program.id] = program
-            todo += [self.catalogue.programs[d] for d in program.spec.depends_on if d in self.catalogue.programs]
-        return list(out.values())
-
-
-def fresh(result: ProgramResult | None) -> ProgramResult | None:
-    """A copy of a result that stacking may change (its exclusion and its list of flags) without changing the
-    original."""
-    if result is None:
-        return None
-    return replace(result, flags=list(result.flags))
-
-
 def worth(result: ProgramResult | None) -> Worth | None:
     """What a result is worth, for comparing answers (None: it could not be evaluated)."""
     if result is None:
@@ -274,11 +171,6 @@ def spread(worths: list[Worth], probe: Worth | None, priced: bool) -> tuple[Esti
     highs = [w.high for w in counted if w.high is not None]
     worst = min(lows)
     return Estimate(max(lows) - worst, max([*highs, max(lows)]) - worst), open_ended
-
-
-def exclusive_groups(catalogue: Catalogue) -> list[frozenset[str]]:
-    """The members of each choose-one or take-the-higher group (at most one of them can be had)."""
-    return [frozenset(g.members) for g in catalogue.stacking if g.kind in EXCLUSIVE]
 
 
 def together(stakes: Sequence[Stake], groups: Sequence[frozenset[str]]) -> list[Stake]:
@@ -382,7 +274,7 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
             continue
         tries = []
         for program in asked[name]:  # each program tried at its own thresholds (and those of its dependencies)
-            answers = answers_for(name, fields[name], kind, runner.dependencies_of([program]), catalogue.reference,
+            answers = answers_for(name, fields[name], kind, runner.dependencies_of(program), catalogue.reference,
                                   subject, as_of)
             if answers is not None:
                 tries.append((program, answers))

@@ -1,0 +1,136 @@
+"""Programs evaluated again on changed answers, for the next questions (:mod:`calculator.engine.questions`).
+
+A :class:`Runner` counts every evaluation and keeps each program's result under one answer, so a program tried for
+itself and as another program's dependency is evaluated once; :func:`program_inputs` says which inputs can
+change a program's outcome at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from calculator.engine.catalogue import Catalogue, Program
+from calculator.engine.describe import field_usage
+from calculator.engine.enums import EXCLUSIVE, Subject
+from calculator.engine.evaluate import evaluate_program
+from calculator.engine.model import ProgramResult
+from calculator.engine.stacking import apply_stacking
+
+log = logging.getLogger(__name__)
+BASE = ("", "")  # the key of a result on the subject's answers as given (see Runner)
+
+
+def exclusive_groups(catalogue: Catalogue) -> list[frozenset[str]]:
+    """The members of each choose-one or take-the-higher group (at most one of them can be had)."""
+    return [frozenset(g.members) for g in catalogue.stacking if g.kind in EXCLUSIVE]
+
+
+_INPUTS: dict[int, tuple[Catalogue, dict[str, frozenset[str]]]] = {}
+
+
+def program_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
+    """Per program, the profile inputs its status, amount or items can depend on (its own, and those of the programs
+    it depends on), from :func:`calculator.engine.describe.field_usage` (``outcome_only``: an input read only by a
+    flag, an input limit, the self-check or an item's quoted text cannot settle anything, so it is never tried);
+    worked out once per catalogue."""
+    found = _INPUTS.get(id(catalogue))
+    if found is not None and found[0] is catalogue:
+        return found[1]
+    direct: dict[str, set[str]] = {pid: set() for pid in catalogue.programs}
+    for fields in field_usage(catalogue, outcome_only=True).values():
+        for name, pids in fields.items():
+            for pid in pids:
+                direct[pid].add(name)
+
+    def closure(pid: str, seen: frozenset[str]) -> set[str]:
+        out = set(direct.get(pid, ()))
+        for dep in catalogue.programs[pid].spec.depends_on:
+            if dep in catalogue.programs and dep not in seen:
+                out |= closure(dep, seen | {dep})
+        return out
+
+    inputs = {pid: frozenset(closure(pid, frozenset({pid}))) for pid in catalogue.programs}
+    if len(_INPUTS) > 8:
+        _INPUTS.clear()
+    _INPUTS[id(catalogue)] = (catalogue, inputs)
+    return inputs
+
+
+class Runner:
+    """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
+    same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
+    and reused, whether it is tried for itself or as another program's dependency; a dependency that does not use
+    the field is evaluated once, on those other answers (``BASE``)."""
+
+    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date) -> None:
+        self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
+        self.groups = exclusive_groups(catalogue)
+        self.evaluations = 0
+        self.inputs = program_inputs(catalogue)
+        self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
+        self.closures: dict[str, dict[str, Program]] = {}
+        self.stacked: dict[tuple[Any, ...], dict[str, ProgramResult]] = {}
+
+    def run(self, program: Program, subject: Mapping[str, Any],
+            key: tuple[str, str] | None = None) -> ProgramResult | None:
+        """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
+        evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`copied` copy."""
+        if key is not None and (program.id, *key) in self.seen:
+            return self.seen[(program.id, *key)]
+        resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
+        self.evaluations += 1
+        tax_year = subject.get("tax_year") or self.as_of.year - 1
+        try:
+            found = evaluate_program(self.catalogue, program, subject, self.as_of, tax_year, resolved, full=False)
+        except Exception:
+            log.exception("re-evaluating %s for the next questions failed", program.id)
+            found = None
+        if key is not None:
+            self.seen[(program.id, *key)] = found
+        return found
+
+    def dependencies(self, program: Program, subject: Mapping[str, Any],
+                     key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
+        """The programs ``program`` depends on, evaluated on ``subject`` and stacked as the assessment does (read-only:
+        shared by the programs with the same dependencies under the same answer)."""
+        shared = (program.spec.depends_on, key) if key is not None else None
+        if shared is not None and (known := self.stacked.get(shared)) is not None:
+            return known
+        results: dict[str, ProgramResult] = {}
+        for pid in program.spec.depends_on:
+            dep = self.catalogue.programs.get(pid)
+            if dep is None or dep.subject != self.kind:
+                continue
+            uses = key is not None and key[0] in self.inputs.get(pid, ())
+            if (found := self.run(dep, subject, key if uses or key is None else BASE)) is not None:
+                results[pid] = found
+        first, _ = self.catalogue.stacking_phases(self.kind, list(results), [])
+        if first:
+            for pid in {m for group in first for m in group.members}:
+                results[pid] = copied(results[pid])  # a copy: stacking changes it
+            apply_stacking(first, results, subject)
+        if shared is not None:
+            self.stacked[shared] = results
+        return results
+
+    def dependencies_of(self, program: Program) -> list[Program]:
+        """``program`` and everything it depends on (whose criteria also tell answers apart), found once a runner."""
+        out: dict[str, Program] | None = self.closures.get(program.id)
+        if out is None:
+            out, todo = {}, [program]
+            while todo:
+                found = todo.pop()
+                if found.id not in out:
+                    out[found.id] = found
+                    todo += [self.catalogue.programs[d] for d in found.spec.depends_on if d in self.catalogue.programs]
+            self.closures[program.id] = out
+        return list(out.values())
+
+
+def copied(result: ProgramResult) -> ProgramResult:
+    """A copy of a result that stacking may change (its exclusion and its list of flags)."""
+    return replace(result, flags=list(result.flags))
