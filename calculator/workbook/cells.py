@@ -231,6 +231,8 @@ class Sheet:
 
     def set_widths(self, widths: list[float]) -> None:
         self.widths = list(widths)
+        self._plans: dict[tuple[str, ...] | None, list[Any]] = {}  # per kinds of a row: see :meth:`_plan`
+        self._texts: dict[tuple[str, float | None], dict[str, Any]] = {}
         for index, width in enumerate(widths):
             self.ws.set_column(index, index, width)
 
@@ -267,8 +269,10 @@ class Sheet:
         """Write one row of cells (from :class:`Book`'s methods; ``None`` leaves a cell empty)."""
         ws, row = self.ws, self.row_count
         for col, cell in enumerate(cells):
-            if cell is not None and cell[0](ws, row, col, cell[1], cell[2]) < 0:
-                raise ValueError(f"{self.title}!{xl_col_to_name(col)}{row + 1}: the cell could not be written")
+            if cell is not None:
+                how, value, fmt = cell
+                if how(ws, row, col, value, fmt) < 0:
+                    raise ValueError(f"{self.title}!{xl_col_to_name(col)}{row + 1}: the cell could not be written")
         self._last = cells
         self.row_count += 1
         return self.row_count
@@ -278,31 +282,54 @@ class Sheet:
 
     def row(self, values: list[Any], kinds: list[str] | None = None) -> int:
         """Append one row: each value typed by its column's kind (or ``kinds``); returns the row number."""
-        kinds = kinds or self.kinds
+        plan = self._plans.get(None if kinds is None else tuple(kinds))
+        if plan is None:
+            plan = self._plan(kinds)
         number = self.row_count + 1
-        widths, book, ws = self.widths, self.book, self.ws
         lines = 1
         cells: list[Any] = []
-        for index, (value, kind) in enumerate(zip(values, kinds, strict=False)):
+        add = cells.append
+        for value, (kind, texts, wrapping, width) in zip(values, plan, strict=False):
             if value is None:
-                cells.append(None)
-                continue
-            if type(value) is str and kind in TEXT_KINDS:  # the common case, kept short
-                cells.append(book.text(ws, value, kind))
-                text = value if kind in WRAPPING else None
+                add(None)
+            elif texts is not None and type(value) is str:  # the common case: text made (and measured) once
+                found = texts.get(value)
+                if found is None:
+                    found = texts[value] = self._text_cell(value, kind, wrapping, width)
+                add(found[0])
+                if found[1] > lines:
+                    lines = found[1]
             else:
-                cells.append(self.cell(value, kind, number, index + 1))
-                text = None
-                if kind in WRAPPING:
+                add(self.cell(value, kind, number, len(cells) + 1))
+                if wrapping and width is not None:
                     text = value.fallback if isinstance(value, Typed) and value.value is not None else \
                         value.label if isinstance(value, Link) else None
-            if text is not None and index < len(widths):
-                width = widths[index]
-                if len(text) * 1.6 >= width - 1 or "\n" in text:
-                    lines = max(lines, book.lines(text, width))
+                    if text is not None:
+                        lines = max(lines, self._lines_in(text, width))
         if lines > 1:
             self.set_height(number, self.line_height * lines + 2)
         return self.append(cells)
+
+    def _plan(self, kinds: list[str] | None) -> list[tuple[str, dict[str, Any] | None, bool, float | None]]:
+        """Per column: its kind, the text cells made for it (text kinds only), whether it wraps, its width."""
+        widths = self.widths
+        plan = []
+        for index, kind in enumerate(self.kinds if kinds is None else kinds):
+            texts = self._texts.setdefault((kind, widths[index] if index < len(widths) else None), {}) \
+                if kind in TEXT_KINDS else None
+            plan.append((kind, texts, kind in WRAPPING, widths[index] if index < len(widths) else None))
+        self._plans[None if kinds is None else tuple(kinds)] = plan
+        return plan
+
+    def _text_cell(self, value: str, kind: str, wrapping: bool, width: float | None) -> tuple[CellValue | None, int]:
+        """A text cell and how many lines it takes in its column (1 unless it wraps there)."""
+        cell = self.book.text(self.ws, value, kind)
+        return cell, self._lines_in(value, width) if wrapping and width is not None else 1
+
+    def _lines_in(self, text: str, width: float) -> int:
+        if len(text) * 1.6 >= width - 1 or "\n" in text:
+            return self.book.lines(text, width)
+        return 1
 
     def cell(self, value: Any, kind: str, row: int, column: int) -> CellValue | None:
         """One cell. Kinds: text, wrap, bold, link, money, wan, int, number, date; ``…_total`` for a totals row."""
@@ -311,6 +338,11 @@ class Sheet:
         book, ws = self.book, self.ws
         base = kind.removesuffix("_total")
         style = "total" if kind.endswith("_total") else "center" if base == "index" else "number"
+        kind_of = type(value)
+        if kind_of is int or kind_of is float or kind_of is Decimal:  # the common case first (bool is no int here)
+            return book.number(ws, value, self.formats.get(base) or ("0" if kind_of is int else None), style)
+        if kind_of is Typed:
+            return value.cell(book, ws)
         if isinstance(value, str):
             if base == "date":
                 return book.date(ws, value)
