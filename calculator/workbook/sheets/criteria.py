@@ -25,8 +25,8 @@ def write(b: BookContext, sheet: Sheet) -> None:
         p = entry.doc
         subject, name = entry.subject, p["name"]
         for c, raw in zip(p["criteria"], entry.result.criteria, strict=True):
-            row([subject, name, c["condition"], c["required"], Typed(raw.actual, raw.unit, c["actual"], lang),
-                 results[c["result"]], c.get("note")])
+            given = None if raw.actual is None else Typed(raw.actual, raw.unit, c["actual"], lang)  # None: empty
+            row([subject, name, c["condition"], c["required"], given, results[c["result"]], c.get("note")])
     sheet.finish()
     ref = f"F2:F{max(sheet.row_count, 2)}"
     for code, fill in (("met", GOOD), ("not_met", BAD), ("unknown", MAYBE)):
