@@ -119,6 +119,7 @@ class Sheet(cells.Sheet):
 
     def set_widths(self, widths: list[float]) -> None:
         self.widths = list(widths)
+        self.forget_plans()
         for index, width in enumerate(widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
 

@@ -19,12 +19,14 @@ def columns(b: BookContext) -> list[Column]:
 
 def write(b: BookContext, sheet: Sheet) -> None:
     lang = b.lang
+    results = {code: gettext(msgid, lang) for code, msgid in RESULT_TEXT.items()}
+    row = sheet.row
     for entry in b.entries:
         p = entry.doc
+        subject, name = entry.subject, p["name"]
         for c, raw in zip(p["criteria"], entry.result.criteria, strict=True):
-            sheet.row([entry.subject, p["name"], c["condition"], c["required"],
-                       Typed(raw.actual, raw.unit, c["actual"], lang), gettext(RESULT_TEXT[c["result"]], lang),
-                       c.get("note")])
+            given = None if raw.actual is None else Typed(raw.actual, raw.unit, c["actual"], lang)  # None: empty
+            row([subject, name, c["condition"], c["required"], given, results[c["result"]], c.get("note")])
     sheet.finish()
     ref = f"F2:F{max(sheet.row_count, 2)}"
     for code, fill in (("met", GOOD), ("not_met", BAD), ("unknown", MAYBE)):
