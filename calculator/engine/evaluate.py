@@ -192,7 +192,7 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
         def again(changed: Mapping[str, Any]) -> ProgramResult:
             return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, full=False)
 
-        result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
+        result.gaps = near_misses(criteria, reasons, subject, as_of, _UNITS[program.subject], again)
     if program.self_check:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject])

@@ -8,14 +8,30 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from calculator.engine.derived import Value, add_months, add_years
 from calculator.engine.enums import COMPARISONS, DerivedKind, GapDirection, Operator, Status
-from calculator.engine.model import CriterionResult, Gap, ProgramResult, RatioGap
+from calculator.engine.model import CriterionResult, Estimate, Gap, RatioGap
 
 Subject = Mapping[str, Any]
 WHOLE_UNITS = {"CNY": Decimal(1), "people": Decimal(1), "year": Decimal(1), "months": Decimal(1), "days": Decimal(1)}
+
+
+class Unlocked(Protocol):
+    """What a re-evaluation on the changed profile tells a near miss (a :class:`ProgramResult` is one)."""
+
+    @property
+    def status(self) -> Status: ...
+
+    @property
+    def estimate(self) -> Estimate | None: ...  # None unless eligible or needing information
+
+    @property
+    def reasons(self) -> list[str]: ...
+
+
+Reevaluate = Callable[[Subject], Unlocked]
 
 
 def _step(unit: str) -> Decimal:
@@ -38,15 +54,18 @@ def _target(op: Operator, required: Decimal, unit: str) -> Decimal:
     return _round(required, unit, up=True) - _step(unit)
 
 
-def near_misses(result: ProgramResult, subject: Subject, as_of: dt.date, units: Mapping[str, str],
-                reevaluate: Callable[[Subject], ProgramResult]) -> list[Gap]:
-    """Gaps for a ``not_eligible`` result; ``reevaluate`` runs the same program on a changed profile."""
+def near_misses(criteria: list[CriterionResult], reasons: list[str], subject: Subject, as_of: dt.date,
+                units: Mapping[str, str], reevaluate: Reevaluate) -> list[Gap]:
+    """Gaps for a ``not_eligible`` result (its criteria, and the ids of those that make it fail); ``reevaluate`` runs
+    the same program on a changed profile."""
     gaps: list[Gap] = []
-    for crit in result.criteria:
-        if crit.id in result.reasons and crit.criterion.spec.gap_text is not None:
+    for crit in criteria:
+        if crit.id not in reasons:
+            continue
+        if crit.criterion.spec.gap_text is not None:
             gaps.append(_condition_gap(crit, subject, reevaluate))
             continue
-        if crit.id not in result.reasons or crit.op not in COMPARISONS:
+        if crit.op not in COMPARISONS:
             continue
         if not isinstance(crit.actual, Decimal | int) or not isinstance(crit.required, Decimal | int):
             continue
@@ -62,7 +81,7 @@ def near_misses(result: ProgramResult, subject: Subject, as_of: dt.date, units: 
     return gaps
 
 
-def _condition_gap(crit: CriterionResult, subject: Subject, reevaluate: Callable[[Subject], ProgramResult]) -> Gap:
+def _condition_gap(crit: CriterionResult, subject: Subject, reevaluate: Reevaluate) -> Gap:
     """A failed yes/no condition as a near miss: the table's text says what to do; the unlock is the program
     evaluated again with the answer that meets it."""
     text = crit.criterion.spec.gap_text or crit.text
@@ -73,10 +92,9 @@ def _condition_gap(crit: CriterionResult, subject: Subject, reevaluate: Callable
     return record
 
 
-def _unlock(record: Gap, after: ProgramResult) -> None:
+def _unlock(record: Gap, after: Unlocked) -> None:
     record.unlocks_status = after.status
-    if after.status in (Status.ELIGIBLE, Status.NEEDS_INFO) and after.benefit is not None:
-        record.unlocks = after.benefit.estimate
+    record.unlocks = after.estimate
     if after.status == Status.NOT_ELIGIBLE:
         record.also_needs = list(after.reasons)
 
