@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from calculator.engine.derived import Value
-from calculator.engine.enums import NO_VALUE, Confidence, Operator
+from calculator.engine.derived import INFINITY, Value
+from calculator.engine.enums import NO_VALUE, Confidence, DerivedKind, Operator
 from calculator.engine.model import CriterionResult
 from calculator.engine.specs import ConditionSpec, CriterionSpec, Text
 
@@ -152,10 +152,56 @@ def evaluate(subject, as_of, day=None):
 
 _DERIVED_TEMPLATE = """
 def evaluate(subject, as_of, day=None):
-    a = GET(subject, as_of)
+{read}
     if a is None:
         return CR(SELF, None, None, R, CONF, tuple(n for n in INPUTS if subject.get(n) is None), None, ID)
     return CR(SELF, {expression}, a, R, CONF, (), None, ID)
+"""
+
+# A derived value read inline (the same steps as its getter in :mod:`.derived`), or through its getter.
+_READS: dict[DerivedKind | None, str] = {
+    DerivedKind.RATIO: """
+    n = subject.get(NUM)
+    d = subject.get(DEN)
+    if n is None or d is None:
+        a = None
+    elif d == 0:
+        a = ZERO if n == 0 else INFINITY
+    else:
+        a = Decimal(n) / Decimal(d)""",
+    DerivedKind.PERCENT: """
+    a = subject.get(SOURCE)
+    if a is not None:
+        a = Decimal(a) / 100""",
+    DerivedKind.DAYS_SINCE: """
+    a = subject.get(SOURCE)
+    if a is not None:
+        a = Decimal((as_of - a).days)""",
+}
+_GETTER = """
+    a = GET(subject, as_of)"""
+
+# A threshold looked up from a table for the day (the generic path's steps, for a value without unknown answers).
+_THRESHOLD_TEMPLATE = """
+def evaluate(subject, as_of, day=None):
+    a = GET(subject, as_of)
+    R, found, missing = RESOLVE(subject, day or as_of)
+    conf = found if found != CONFIRMED and CONF == CONFIRMED else CONF
+    if a is None:
+        return CR(SELF, None, None, R, conf, UNANSWERED(subject) + missing, None, ID)
+    if R is None:
+        return CR(SELF, None, a, R, conf, missing, None, ID)
+    return CR(SELF, {expression}, a, R, conf, missing, None, ID)
+"""
+
+# A derived yes/no that explains itself (missing inputs, a sentence).
+_EXPLAINED_TEMPLATE = """
+def evaluate(subject, as_of, day=None):
+    found = EXPLAIN(subject, as_of)
+    a = found.result
+    if a is None:
+        return CR(SELF, None, None, R, CONF, found.missing, found.note, ID)
+    return CR(SELF, {expression}, a, R, CONF, found.missing, found.note, ID)
 """
 
 
@@ -174,20 +220,38 @@ class FigureThreshold:
 
 
 def specialise(compiled: Compiled) -> None:
-    """Replace the generic ``evaluate`` by generated code for the common cases (an input or derived value
-    compared with a literal): the read and the comparison inlined, as a hand-written check would be.
-    Thresholds looked up from tables and answers with unknown values keep the generic path."""
-    if (isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values
-            or compiled.value.explain or compiled.value.needs or compiled.spec.boundary):
+    """Replace the generic ``evaluate`` by generated code for the common cases (an input, a derived value, a
+    threshold from a bands or figures table, or a derived yes/no that explains itself, compared as the operator
+    says): the read and the comparison inlined, as a hand-written check would be. Answers with unknown values, open
+    edges and values that say themselves what they need keep the generic path."""
+    value = compiled.value
+    if compiled.unknown_values or value.needs or compiled.spec.boundary:
         return  # the generic path (a value that says itself what it needs, e.g. switched)
-    if compiled.required is None and not compiled.takes_no_value:
+    threshold = isinstance(compiled.required, Threshold | FigureThreshold)
+    if (threshold and compiled.takes_no_value) or (compiled.required is None and not compiled.takes_no_value):
         return
     namespace: dict[str, Any] = {
         "CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
-        "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id, "GET": compiled.value.get,
-        "INPUTS": compiled.value.inputs}
-    template = _TEMPLATE if compiled.value.kind is None else _DERIVED_TEMPLATE
-    exec(template.format(expression=EXPRESSIONS[compiled.op]), namespace)  # source built from fixed templates
+        "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id, "GET": value.get,
+        "INPUTS": value.inputs, "Decimal": Decimal, "ZERO": Decimal(0), "INFINITY": INFINITY,
+        "CONFIRMED": Confidence.CONFIRMED, "UNANSWERED": value.unanswered, "EXPLAIN": value.explain}
+    expression = EXPRESSIONS[compiled.op]
+    if value.explain is not None:
+        if threshold:
+            return
+        source = _EXPLAINED_TEMPLATE.format(expression=expression)
+    elif threshold:
+        namespace["RESOLVE"] = compiled.required.resolve
+        source = _THRESHOLD_TEMPLATE.format(expression=expression)
+    elif value.kind is None:
+        source = _TEMPLATE.format(expression=expression)
+    else:
+        spec = value.spec
+        read = _READS.get(value.kind) if spec is not None and spec.to is None else None
+        if spec is not None:
+            namespace.update(NUM=str(spec.numerator), DEN=str(spec.denominator), SOURCE=str(spec.input))
+        source = _DERIVED_TEMPLATE.format(read=read or _GETTER, expression=expression)
+    exec(source, namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
 
 
