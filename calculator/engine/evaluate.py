@@ -128,7 +128,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     compiled, layout = facts.layout
     criteria = [c.fast(subject, as_of, day) for c in compiled]
     overall, relevant, reasons = judge(program, criteria, flags, layout)
-    if full:
+    if full and (program.flags or program.notes_criteria):
         flags += table_flags(program, subject, as_of, day, criteria, reasons)
     collect_open(relevant, missing, flags)
     if overall is False:
@@ -153,7 +153,8 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         flags.append(flag("competitive_up_to"))
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window,
                            day=day)
-    add_confidence_flag(result)
+    if confidence != Confidence.CONFIRMED:
+        add_confidence_flag(result)
     if program.self_check and status in SHOWN_BESIDE:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject], priced=benefit)
@@ -215,9 +216,11 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
                            Confidence.strongest(*failed), [], None, window, None, reasons, day)
     if not full:
         return result
-    add_confidence_flag(result)
-    failed_ops = {c.criterion.op for c in criteria if c.result is False}
-    if program.numeric_ops & failed_ops or program.condition_gaps.intersection(reasons):
+    if result.confidence != Confidence.CONFIRMED:
+        add_confidence_flag(result)
+    numeric = program.numeric_ops
+    if (numeric and not numeric.isdisjoint([c.criterion.op for c in criteria if c.result is False])) or (
+            program.condition_gaps and not program.condition_gaps.isdisjoint(reasons)):
         def again(changed: Mapping[str, Any]) -> ProgramResult:
             return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, full=False)
 
