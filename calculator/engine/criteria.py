@@ -74,6 +74,7 @@ class Compiled:
         "field",
         "id",
         "op",
+        "reads",
         "required",
         "spec",
         "start",
@@ -96,6 +97,7 @@ class Compiled:
         self.field, self.unit = value.name, value.unit
         self.takes_no_value = self.op in NO_VALUE
         self.fast: Callable[[Subject, dt.date, dt.date | None], CriterionResult] = self.evaluate
+        self.reads: frozenset[str] | None = None  # the only inputs ``fast`` reads, where specialise knows them
         # ``fast`` is replaced by generated code where possible (see specialise)
 
     @property
@@ -184,7 +186,7 @@ _GETTER = """
 # A threshold looked up from a table for the day (the generic path's steps, for a value without unknown answers).
 _THRESHOLD_TEMPLATE = """
 def evaluate(subject, as_of, day=None):
-    a = GET(subject, as_of)
+{read}
     R, found, missing = RESOLVE(subject, day or as_of)
     conf = found if found != CONFIRMED and CONF == CONFIRMED else CONF
     if a is None:
@@ -236,23 +238,43 @@ def specialise(compiled: Compiled) -> None:
         "INPUTS": value.inputs, "Decimal": Decimal, "ZERO": Decimal(0), "INFINITY": INFINITY,
         "CONFIRMED": Confidence.CONFIRMED, "UNANSWERED": value.unanswered, "EXPLAIN": value.explain}
     expression = EXPRESSIONS[compiled.op]
+    if threshold:
+        namespace["RESOLVE"] = compiled.required.resolve
     if value.explain is not None:
         if threshold:
             return
         source = _EXPLAINED_TEMPLATE.format(expression=expression)
-    elif threshold:
-        namespace["RESOLVE"] = compiled.required.resolve
-        source = _THRESHOLD_TEMPLATE.format(expression=expression)
+    elif threshold and value.kind is None:
+        source = _THRESHOLD_TEMPLATE.format(read=_GETTER, expression=expression)
     elif value.kind is None:
         source = _TEMPLATE.format(expression=expression)
+        compiled.reads = frozenset([compiled.field])
     else:
-        spec = value.spec
-        read = _READS.get(value.kind) if spec is not None and spec.to is None else None
-        if spec is not None:
-            namespace.update(NUM=str(spec.numerator), DEN=str(spec.denominator), SOURCE=str(spec.input))
-        source = _DERIVED_TEMPLATE.format(read=read or _GETTER, expression=expression)
+        read = _inline_read(compiled, namespace)
+        if threshold:
+            source = _THRESHOLD_TEMPLATE.format(read=read or _GETTER, expression=expression)
+        else:
+            source = _DERIVED_TEMPLATE.format(read=read or _GETTER, expression=expression)
     exec(source, namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
+
+
+def _inline_read(compiled: Compiled, namespace: dict[str, Any]) -> str | None:
+    """The source reading a derived value inline (None: read through its getter), its names added to ``namespace``;
+    sets ``compiled.reads`` when every input the code reads is known (for a threshold, also its key's)."""
+    value, required = compiled.value, compiled.required
+    spec = value.spec
+    read = _READS.get(value.kind) if spec is not None and spec.to is None else None
+    if spec is None or read is None:
+        return None
+    namespace.update(NUM=str(spec.numerator), DEN=str(spec.denominator), SOURCE=str(spec.input))
+    reads = set(value.inputs)  # what the inline read and the missing inputs look at
+    if isinstance(required, Threshold):
+        if required.key.kind is not None:
+            return read
+        reads.add(required.key.name)
+    compiled.reads = frozenset(reads)
+    return read
 
 
 def compile_criterion(spec: CriterionSpec, value: Value, threshold: Threshold | FigureThreshold | None) -> Compiled:

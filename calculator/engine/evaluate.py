@@ -222,7 +222,8 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
     if (numeric and not numeric.isdisjoint([c.criterion.op for c in criteria if c.result is False])) or (
             program.condition_gaps and not program.condition_gaps.isdisjoint(reasons)):
         def again(changed: Mapping[str, Any]) -> ProgramResult:
-            return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, full=False)
+            return evaluate_program(catalogue, program, {**subject, **changed}, as_of, tax_year, resolved,
+                                    full=False)
 
         result.gaps = near_misses(criteria, reasons, subject, as_of, _UNITS[program.subject], again)
     if program.self_check:

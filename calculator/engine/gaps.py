@@ -15,6 +15,7 @@ from calculator.engine.enums import COMPARISONS, DerivedKind, GapDirection, Oper
 from calculator.engine.model import CriterionResult, Estimate, Gap, RatioGap
 
 Subject = Mapping[str, Any]
+NUMBERS = (Decimal, int)  # what a near miss can be priced for (a tuple: cheaper to test than ``Decimal | int``)
 WHOLE_UNITS = {"CNY": Decimal(1), "people": Decimal(1), "year": Decimal(1), "months": Decimal(1), "days": Decimal(1)}
 
 
@@ -31,7 +32,7 @@ class Unlocked(Protocol):
     def reasons(self) -> list[str]: ...
 
 
-Reevaluate = Callable[[Subject], Unlocked]
+Reevaluate = Callable[[Subject], Unlocked]  # the same program on the profile with these answers changed
 
 
 def _step(unit: str) -> Decimal:
@@ -57,26 +58,26 @@ def _target(op: Operator, required: Decimal, unit: str) -> Decimal:
 def near_misses(criteria: list[CriterionResult], reasons: list[str], subject: Subject, as_of: dt.date,
                 units: Mapping[str, str], reevaluate: Reevaluate) -> list[Gap]:
     """Gaps for a ``not_eligible`` result (its criteria, and the ids of those that make it fail); ``reevaluate`` runs
-    the same program on a changed profile."""
+    the same program on the profile with the answers it is given changed."""
     gaps: list[Gap] = []
     for crit in criteria:
         if crit.id not in reasons:
             continue
-        if crit.criterion.spec.gap_text is not None:
+        compiled = crit.criterion
+        if compiled.spec.gap_text is not None:
             gaps.append(_condition_gap(crit, subject, reevaluate))
             continue
-        if crit.op not in COMPARISONS:
+        if compiled.op not in COMPARISONS:
             continue
-        if not isinstance(crit.actual, Decimal | int) or not isinstance(crit.required, Decimal | int):
+        if not isinstance(crit.actual, NUMBERS) or not isinstance(crit.required, NUMBERS):
             continue
-        value = crit.criterion.value
-        gap = _gap(crit, value, subject, as_of, units)
+        gap = _gap(crit, compiled.value, subject, as_of, units)
         if gap is None:
             continue
         changed = gap.pop("changed", None)
         record = Gap(criterion=crit.id, criterion_text=crit.text, text=crit.text, **gap)
         if changed is not None:
-            _unlock(record, reevaluate({**subject, **changed}))
+            _unlock(record, reevaluate(changed))
         gaps.append(record)
     return gaps
 
@@ -87,7 +88,7 @@ def _condition_gap(crit: CriterionResult, subject: Subject, reevaluate: Reevalua
     text = crit.criterion.spec.gap_text or crit.text
     record = Gap(criterion=crit.id, input=crit.field, unit="yes/no/unknown", current=None, required=None,
                  change=None, direction=GapDirection.CONDITION, text=text, criterion_text=crit.text)
-    after = reevaluate({**subject, crit.field: crit.op == Operator.IS_TRUE})
+    after = reevaluate({crit.field: crit.op == Operator.IS_TRUE})
     _unlock(record, after)
     return record
 

@@ -16,7 +16,7 @@ from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import Confidence, Outcome, SelfCheckOutcome, Status
 from calculator.engine.gaps import near_misses
-from calculator.engine.model import BenefitOutcome, Estimate, ProgramResult, SelfCheckResult
+from calculator.engine.model import BenefitOutcome, CriterionResult, Estimate, ProgramResult, SelfCheckResult
 
 # How a self-check outcome reads where a program status is expected (near misses re-evaluate through it).
 AS_STATUS = {SelfCheckOutcome.LIKELY: Status.ELIGIBLE, SelfCheckOutcome.NOT_YET: Status.NOT_ELIGIBLE,
@@ -56,8 +56,9 @@ def run_self_check(catalogue: Catalogue, program: Program, subject: Mapping[str,
         reads = outcome_inputs(catalogue, program)
 
         def again(changed: Mapping[str, Any]) -> Rerun:
-            same = priced is not None and all(changed.get(name) == subject.get(name) for name in reads)
-            return rerun(catalogue, program, changed, as_of, tax_year, day, resolved, priced if same else None)
+            same = priced is not None and reads.isdisjoint(changed)
+            return rerun(catalogue, program, subject, changed, criteria, as_of, tax_year, day, resolved,
+                         priced if same else None)
 
         found.gaps = near_misses(criteria, reasons, subject, as_of, units, again)
     return found
@@ -73,15 +74,21 @@ class Rerun:
     reasons: list[str]
 
 
-def rerun(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date, tax_year: int,
-          day: dt.date, resolved: Mapping[str, ProgramResult], priced: BenefitOutcome | None = None) -> Rerun:
-    """What :func:`run_self_check` without near misses decides, and only that (no missing inputs, confidence or
-    criterion list are kept: a near miss reads none of them). ``priced``: the program's benefit, when the changed
-    profile gives every input it can read the same answer."""
+def rerun(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], changed: Mapping[str, Any],
+          before: list[CriterionResult], as_of: dt.date, tax_year: int, day: dt.date,
+          resolved: Mapping[str, ProgramResult], priced: BenefitOutcome | None = None) -> Rerun:
+    """What :func:`run_self_check` without near misses decides on ``subject`` with the answers ``changed``, and only
+    that (no missing inputs, confidence or criterion list are kept: a near miss reads none of them). A criterion
+    known to read none of the changed inputs keeps its result from ``before`` (the self-check's criteria on
+    ``subject``). ``priced``: the program's benefit, when no input that can change it was changed."""
     reasons = []
     unknown = False
-    for check in program.self_check:
-        result = check.fast(subject, as_of, day).result
+    subject = {**subject, **changed}
+    for check, known in zip(program.self_check, before, strict=True):
+        if check.reads is not None and check.reads.isdisjoint(changed):
+            result = known.result
+        else:
+            result = check.fast(subject, as_of, day).result
         if result is False:
             reasons.append(check.id)
         elif result is None:
