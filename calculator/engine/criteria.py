@@ -196,6 +196,26 @@ def evaluate(subject, as_of, day=None):
     return CR(SELF, {expression}, a, R, conf, missing, None, ID)
 """
 
+# An input with answers the reference cannot judge (unknown, with the criterion's note).
+_UNKNOWN_VALUES_TEMPLATE = """
+def evaluate(subject, as_of, day=None):
+    a = subject.get(FIELD)
+    if a is None:
+        return CR(SELF, None, None, R, CONF, MISSING, None, ID)
+    if isinstance(a, str) and a in UNKNOWN:
+        return CR(SELF, None, a, R, CONF, (), NOTE, ID)
+    return CR(SELF, {expression}, a, R, CONF, (), None, ID)
+"""
+
+# A value that says itself which inputs an unknown waits for (e.g. switched).
+_NEEDS_TEMPLATE = """
+def evaluate(subject, as_of, day=None):
+    a = GET(subject, as_of)
+    if a is None:
+        return CR(SELF, None, None, R, CONF, NEEDS(subject), None, ID)
+    return CR(SELF, {expression}, a, R, CONF, (), None, ID)
+"""
+
 # A derived yes/no that explains itself (missing inputs, a sentence).
 _EXPLAINED_TEMPLATE = """
 def evaluate(subject, as_of, day=None):
@@ -223,40 +243,47 @@ class FigureThreshold:
 
 def specialise(compiled: Compiled) -> None:
     """Replace the generic ``evaluate`` by generated code for the common cases (an input, a derived value, a
-    threshold from a bands or figures table, or a derived yes/no that explains itself, compared as the operator
-    says): the read and the comparison inlined, as a hand-written check would be. Answers with unknown values, open
-    edges and values that say themselves what they need keep the generic path."""
+    threshold from a bands or figures table, a derived yes/no that explains itself, an input with answers the
+    reference cannot judge, or a value that says itself what it needs, compared as the operator says): the read and
+    the comparison inlined, as a hand-written check would be. Open edges and the rarer combinations keep the
+    generic path."""
     value = compiled.value
-    if compiled.unknown_values or value.needs or compiled.spec.boundary:
-        return  # the generic path (a value that says itself what it needs, e.g. switched)
     threshold = isinstance(compiled.required, Threshold | FigureThreshold)
-    if (threshold and compiled.takes_no_value) or (compiled.required is None and not compiled.takes_no_value):
+    if compiled.spec.boundary or (threshold and compiled.takes_no_value) or (
+            compiled.required is None and not compiled.takes_no_value):
         return
     namespace: dict[str, Any] = {
         "CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
         "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id, "GET": value.get,
         "INPUTS": value.inputs, "Decimal": Decimal, "ZERO": Decimal(0), "INFINITY": INFINITY,
-        "CONFIRMED": Confidence.CONFIRMED, "UNANSWERED": value.unanswered, "EXPLAIN": value.explain}
-    expression = EXPRESSIONS[compiled.op]
+        "CONFIRMED": Confidence.CONFIRMED, "UNANSWERED": value.unanswered, "EXPLAIN": value.explain,
+        "NEEDS": value.needs, "UNKNOWN": compiled.unknown_values, "NOTE": compiled.unknown_note}
     if threshold:
         namespace["RESOLVE"] = compiled.required.resolve
-    if value.explain is not None:
-        if threshold:
-            return
-        source = _EXPLAINED_TEMPLATE.format(expression=expression)
-    elif threshold and value.kind is None:
-        source = _THRESHOLD_TEMPLATE.format(read=_GETTER, expression=expression)
-    elif value.kind is None:
-        source = _TEMPLATE.format(expression=expression)
-        compiled.reads = frozenset([compiled.field])
-    else:
-        read = _inline_read(compiled, namespace)
-        if threshold:
-            source = _THRESHOLD_TEMPLATE.format(read=read or _GETTER, expression=expression)
-        else:
-            source = _DERIVED_TEMPLATE.format(read=read or _GETTER, expression=expression)
+    source = _source(compiled, namespace, threshold)
+    if source is None:
+        return  # the generic path
     exec(source, namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
+
+
+def _source(compiled: Compiled, namespace: dict[str, Any], threshold: bool) -> str | None:
+    """The generated check's source for ``compiled`` (None: no template fits; the generic path runs)."""
+    value, expression = compiled.value, EXPRESSIONS[compiled.op]
+    if compiled.unknown_values or value.needs:
+        if threshold or value.explain is not None or (compiled.unknown_values and (value.needs or value.kind)):
+            return None
+        template = _UNKNOWN_VALUES_TEMPLATE if compiled.unknown_values else _NEEDS_TEMPLATE
+        return template.format(expression=expression)
+    if value.explain is not None:
+        return None if threshold else _EXPLAINED_TEMPLATE.format(expression=expression)
+    if value.kind is None:
+        if threshold:
+            return _THRESHOLD_TEMPLATE.format(read=_GETTER, expression=expression)
+        compiled.reads = frozenset([compiled.field])
+        return _TEMPLATE.format(expression=expression)
+    read = _inline_read(compiled, namespace) or _GETTER
+    return (_THRESHOLD_TEMPLATE if threshold else _DERIVED_TEMPLATE).format(read=read, expression=expression)
 
 
 def _inline_read(compiled: Compiled, namespace: dict[str, Any]) -> str | None:
