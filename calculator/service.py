@@ -138,12 +138,13 @@ class Service:
         return assess(self.catalogue, checked.profile, checked.as_of)
 
     def document(self, assessment: Assessment, lang: str, detail: Detail | str = Detail.FULL,
-                 questions: bool = True) -> dict[str, Any]:
+                 questions: bool = True, written: int | None = None) -> dict[str, Any]:
         """The assessment document in ``lang`` (``docs/contract.md``), written for what the caller shows: ``detail``
         ``full`` (everything), ``card`` (a results page's cards) or ``figures`` (numbers and codes); ``questions``:
-        rank the next questions (the costliest part: leave it off where they are not shown). Every view gives the
-        same statuses, amounts and totals."""
-        return to_document(self.catalogue, assessment, lang_of(lang), questions, Detail(detail))
+        rank the next questions (the costliest part: leave it off where they are not shown); ``written``: write only
+        the first ``written`` questions of each subject whole (the others carry their field and rank). Every view
+        gives the same statuses, amounts and totals."""
+        return to_document(self.catalogue, assessment, lang_of(lang), questions, Detail(detail), written)
 
     def since(self, earlier: EarlierRun, assessment: Assessment, lang: str) -> list[dict[str, Any]]:
         """The company's programs that moved since an earlier run of the same answers (status or amount, new or

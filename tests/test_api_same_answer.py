@@ -24,6 +24,7 @@ from werkzeug.datastructures import MultiDict
 from calculator import cli
 from calculator.batch import run_batch
 from calculator.engine import CARD_OMITS
+from calculator.web.next_questions import OPEN
 from tests.conftest import AS_OF, EXAMPLES, example
 
 EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.json"))
@@ -115,15 +116,24 @@ def test_api_cli_and_web_give_the_same_document(app, name, lang, tmp_path, capsy
 
 
 def as_card(doc: dict[str, Any]) -> dict[str, Any]:
-    """The full document as the results page asks for it (``detail="card"``): each program without its conditions
-    list and catalogue texts (they are on the program's own page), every other key the same."""
+    """The full document as the results page asks for it (``detail="card"``, ``written=2``): each program without its
+    conditions list and catalogue texts (they are on the program's own page), each subject's questions after the two
+    the page shows named by field and rank only (the page counts them), every other key the same."""
     def card(program: dict[str, Any]) -> dict[str, Any]:
         out = {key: value for key, value in program.items() if key not in CARD_OMITS}
         if out["self_check"] is not None:
             out["self_check"] = {key: value for key, value in out["self_check"].items() if key != "criteria"}
         return out
 
-    return {**doc, "programs": [card(p) for p in doc["programs"]]}
+    def shown(part: dict[str, Any] | None) -> dict[str, Any] | None:
+        if part is None:
+            return None
+        questions = part["questions"]
+        return {**part, "questions": [*questions[:OPEN], *({"field": q["field"], "rank": q["rank"]}
+                                                           for q in questions[OPEN:])]}
+
+    return {**doc, "programs": [card(p) for p in doc["programs"]], "company": shown(doc["company"]),
+            "people": [shown(p) for p in doc["people"]]}
 
 
 # --- the split of the money, on every surface (batch included) -----------------------------------------------

@@ -110,3 +110,32 @@ def test_the_next_questions_are_ranked_only_where_they_are_shown(catalogue, asse
 def test_a_view_must_be_one_of_the_three(catalogue, assessed):
     with pytest.raises(ValueError):
         to_document(catalogue, assess(catalogue, {"company": {}}, AS_OF), "en", detail="everything")
+
+
+@pytest.mark.parametrize("name", ["qianhai-hk-staff.json", "futian-hightech-scaleup.json"])
+def test_a_results_page_writes_only_the_questions_it_shows(catalogue, assessed, monkeypatch, name):
+    """Bounded work: with ``written`` (the results page shows two questions per subject) only those are written
+    whole, equal to the whole document's; the others keep their field and rank (the page counts them and links to
+    the next), and the summary, over every question, is the same."""
+    from calculator.engine import question_report
+
+    assessment = assessed[name]
+    whole = to_document(catalogue, assessment, "en", detail="card")
+    written: list[str] = []
+    original = question_report.question_doc
+
+    def counting(labels: Any, subject: str, rank: int, question: Any) -> Any:
+        written.append(question.field)
+        return original(labels, subject, rank, question)
+
+    monkeypatch.setattr(question_report, "question_doc", counting)
+    shown = to_document(catalogue, assessment, "en", detail="card", written=2)
+    parts = [(whole["company"], shown["company"]), *zip(whole["people"], shown["people"], strict=True)]
+    assert sum(len(a["questions"]) for a, _ in parts) > len(written)
+    assert len(written) == sum(min(2, len(a["questions"])) for a, _ in parts)
+    for a, b in parts:
+        assert b["questions"][:2] == a["questions"][:2]
+        assert b["questions"][2:] == [{"field": q["field"], "rank": q["rank"]} for q in a["questions"][2:]]
+        assert b["questions_summary"] == a["questions_summary"]
+    assert {k: v for k, v in shown.items() if k not in ("company", "people")} == \
+        {k: v for k, v in whole.items() if k not in ("company", "people")}

@@ -87,12 +87,15 @@ def question_doc(labels: Labels, subject: str, rank: int, question: Question) ->
             "text": sentence(SETTLES, len(question.stakes), question.at_stake, by_kind, question.open_ended, lang)}
 
 
-def questions_doc(labels: Labels, ranking: Ranking | None) -> dict[str, Any]:
-    """``questions`` (best first) and ``questions_summary`` for one subject (empty when nothing was ranked)."""
+def questions_doc(labels: Labels, ranking: Ranking | None, written: int | None = None) -> dict[str, Any]:
+    """``questions`` (best first) and ``questions_summary`` for one subject (empty when nothing was ranked). With
+    ``written``, only the first ``written`` questions are written whole; the others carry their ``field`` and
+    ``rank`` only (a results page shows the top few and counts the rest)."""
     if ranking is None:
         return {"questions": [], "questions_summary": None}
     subject = str(ranking.subject)
-    questions = [question_doc(labels, subject, rank, q) for rank, q in enumerate(ranking.questions, start=1)]
+    questions = [question_doc(labels, subject, rank, q) if written is None or rank <= written
+                 else {"field": q.field, "rank": rank} for rank, q in enumerate(ranking.questions, start=1)]
     if not questions:
         return {"questions": [], "questions_summary": None}
     total, by_kind, open_ended = ranking.total()

@@ -174,11 +174,13 @@ class Runner:
         self.evaluations = 0
         self.inputs = program_inputs(catalogue)
         self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
+        self.closures: dict[str, dict[str, Program]] = {}
+        self.stacked: dict[tuple[Any, ...], dict[str, ProgramResult]] = {}
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
         """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
-        evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`fresh` copy."""
+        evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`copied` copy."""
         if key is not None and (program.id, *key) in self.seen:
             return self.seen[(program.id, *key)]
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
@@ -195,38 +197,44 @@ class Runner:
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
                      key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
-        """The programs ``program`` depends on, evaluated on ``subject`` and stacked as the assessment does."""
+        """The programs ``program`` depends on, evaluated on ``subject`` and stacked as the assessment does (read-only:
+        shared by the programs with the same dependencies under the same answer)."""
+        shared = (program.spec.depends_on, key) if key is not None else None
+        if shared is not None and (known := self.stacked.get(shared)) is not None:
+            return known
         results: dict[str, ProgramResult] = {}
         for pid in program.spec.depends_on:
             dep = self.catalogue.programs.get(pid)
             if dep is None or dep.subject != self.kind:
                 continue
             uses = key is not None and key[0] in self.inputs.get(pid, ())
-            if (found := fresh(self.run(dep, subject, key if uses or key is None else BASE))) is not None:
-                results[pid] = found  # a copy: stacking adds flags and exclusions to it
+            if (found := self.run(dep, subject, key if uses or key is None else BASE)) is not None:
+                results[pid] = found
         first, _ = self.catalogue.stacking_phases(self.kind, list(results), [])
         if first:
+            for pid in {m for group in first for m in group.members}:
+                results[pid] = copied(results[pid])  # a copy: stacking changes it
             apply_stacking(first, results, subject)
+        if shared is not None:
+            self.stacked[shared] = results
         return results
 
-    def dependencies_of(self, programs: Sequence[Program]) -> list[Program]:
-        """``programs`` and everything they depend on (whose criteria also tell answers apart)."""
-        out: dict[str, Program] = {}
-        todo = list(programs)
-        while todo:
-            program = todo.pop()
-            if program.id in out:
-                continue
-            out[program.id] = program
-            todo += [self.catalogue.programs[d] for d in program.spec.depends_on if d in self.catalogue.programs]
+    def dependencies_of(self, program: Program) -> list[Program]:
+        """``program`` and everything it depends on (whose criteria also tell answers apart), found once a runner."""
+        out: dict[str, Program] | None = self.closures.get(program.id)
+        if out is None:
+            out, todo = {}, [program]
+            while todo:
+                found = todo.pop()
+                if found.id not in out:
+                    out[found.id] = found
+                    todo += [self.catalogue.programs[d] for d in found.spec.depends_on if d in self.catalogue.programs]
+            self.closures[program.id] = out
         return list(out.values())
 
 
-def fresh(result: ProgramResult | None) -> ProgramResult | None:
-    """A copy of a result that stacking may change (its exclusion and its list of flags) without changing the
-    original."""
-    if result is None:
-        return None
+def copied(result: ProgramResult) -> ProgramResult:
+    """A copy of a result that stacking may change (its exclusion and its list of flags)."""
     return replace(result, flags=list(result.flags))
 
 
@@ -382,7 +390,7 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
             continue
         tries = []
         for program in asked[name]:  # each program tried at its own thresholds (and those of its dependencies)
-            answers = answers_for(name, fields[name], kind, runner.dependencies_of([program]), catalogue.reference,
+            answers = answers_for(name, fields[name], kind, runner.dependencies_of(program), catalogue.reference,
                                   subject, as_of)
             if answers is not None:
                 tries.append((program, answers))

@@ -284,10 +284,11 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
 
     # --- whole document ---------------------------------------------------------------------------
     def document(self, assessment: Assessment, questions: bool = True,
-                 detail: Detail = Detail.FULL) -> dict[str, Any]:
+                 detail: Detail = Detail.FULL, written: int | None = None) -> dict[str, Any]:
         """The whole document in the view ``detail`` (:class:`Detail`); ``questions=False`` leaves the next questions
         out (empty) for callers that never show them, as ranking them re-evaluates programs (see
-        :mod:`calculator.engine.questions`). The figures view never carries questions (they are sentences)."""
+        :mod:`calculator.engine.questions`). The figures view never carries questions (they are sentences).
+        ``written``: how many questions per subject are written whole (the others: field and rank; all by default)."""
         figures = detail == Detail.FIGURES
         asked = rank_assessment(self.catalogue, assessment) if questions and not figures \
             else AssessmentQuestions(None, [])
@@ -310,7 +311,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
                                     for name in person.inherited]
             people.append({**head, "inherited_from_company": inherited,
                            "totals": totals,
-                           **questions_doc(self, asked.people[index] if asked.people else None)})
+                           **questions_doc(self, asked.people[index] if asked.people else None, written)})
         return {
             "as_of": assessment.as_of.isoformat(),
             "tables_version": assessment.tables_version,
@@ -319,7 +320,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
             "lang": self.lang,
             **({"detail": str(detail)} if figures else {}),
             "company": None if assessment.company is None else self.company_doc(assessment, asked, figures,
-                                                                                subject_totals),
+                                                                                subject_totals, written),
             "people": people,
             "programs": programs,
             "totals": subject_totals[id(subjects[0])] if len(subjects) == 1 else self.totals(subjects),
@@ -327,7 +328,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
         }
 
     def company_doc(self, assessment: Assessment, asked: AssessmentQuestions, figures: bool,
-                    subject_totals: dict[int, dict[str, Any]]) -> dict[str, Any]:
+                    subject_totals: dict[int, dict[str, Any]], written: int | None = None) -> dict[str, Any]:
         """The company's part: its totals, SME size class (the code alone in the figures view) and questions."""
         company = assessment.company
         assert company is not None
@@ -336,14 +337,16 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
         if figures:
             return {"name": company.ref, "totals": totals, "size_class": None if size is None else size["code"]}
         return {"name": company.ref, "totals": totals, "size_class": size,
-                **questions_doc(self, asked.company)}
+                **questions_doc(self, asked.company, written)}
 
 
 def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en",
-                questions: bool = True, detail: Detail | str = Detail.FULL) -> dict[str, Any]:
+                questions: bool = True, detail: Detail | str = Detail.FULL,
+                written: int | None = None) -> dict[str, Any]:
     """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``) and the view ``detail``
-    (``full``, ``card``, ``figures``: :class:`Detail`); ``questions=False`` leaves the next questions out."""
-    return Reporter(catalogue, lang).document(assessment, questions, Detail(detail))
+    (``full``, ``card``, ``figures``: :class:`Detail`); ``questions=False`` leaves the next questions out;
+    ``written``: only the first ``written`` questions of each subject written whole (the others: field and rank)."""
+    return Reporter(catalogue, lang).document(assessment, questions, Detail(detail), written)
 
 
 __all__ = [

@@ -122,15 +122,17 @@ def prefix(subject: str, index: int | None) -> str:
 
 
 def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dict[str, list[str]]],
-                   raw: dict[str, Any], errors: dict[str, str], index: int | None = None) -> list[Section]:
-    """The questions for one subject, grouped by section, with values and errors filled in."""
+                   raw: dict[str, Any], errors: dict[str, str], index: int | None = None,
+                   names: frozenset[str] | None = None) -> list[Section]:
+    """The questions for one subject (or only those of ``names``), grouped by section, with values and errors filled
+    in."""
     head = prefix(subject, index)
     sections = []
     for key in SECTION_ORDER[subject]:
         title = gettext(SECTION_TITLES[subject][key], lang)
         questions = []
         for name, meta in FIELDS[subject].items():
-            if meta["section"] != key:
+            if meta["section"] != key or (names is not None and name not in names):
                 continue
             choices = []
             if meta["table"]:

@@ -25,14 +25,16 @@ NUMBERS = {subject: {name: str(number) for number, name in enumerate(fields)}
 
 @dataclass
 class Asked:
-    """One ranked question: the engine's entry (what it settles) and the widget that answers it."""
+    """One ranked question: the engine's entry (what it settles) and the widget that answers it (None for a question
+    the page only counts: the document names it, by ``field`` and ``rank``, without writing it)."""
 
     doc: dict[str, Any]
-    widget: forms.Question
+    html_id: str
+    widget: forms.Question | None
 
     @property
     def anchor(self) -> str:
-        return f"q-{self.widget.html_id}"
+        return f"q-{self.html_id}"
 
 
 @dataclass
@@ -63,7 +65,7 @@ def widgets(subject: str, lang: str, catalogue: Any, usage: dict[str, dict[str, 
     Questions asked on their own show no "Used by" list (the page says what each settles) and are never hidden by
     another answer; a list of codes is answered by its own "Answer" button, not by any button of the form that holds
     it."""
-    sections = forms.build_sections(subject, lang, catalogue, usage, raw, {}, index)
+    sections = forms.build_sections(subject, lang, catalogue, usage, raw, {}, index, names)
     return {q.name: dataclasses.replace(q, programs=[], show_when=None, marker=False)
             for s in sections for q in s.questions if names is None or q.name in names}
 
@@ -82,9 +84,11 @@ def panels(doc: dict[str, Any], raw: dict[str, Any], lang: str, catalogue: Any,
     for subject, index, part, answers in subjects:
         if not part.get("questions"):
             continue
-        ranked = frozenset(q["field"] for q in part["questions"])
-        found = widgets(subject, lang, catalogue, usage, answers, index, ranked)
-        asked = [Asked(q, found[q["field"]]) for q in part["questions"] if q["field"] in found]
+        written = frozenset(q["field"] for q in part["questions"] if "text" in q)
+        found = widgets(subject, lang, catalogue, usage, answers, index, written)
+        head = forms.prefix(subject, index)
+        asked = [Asked(q, head + q["field"], found.get(q["field"])) for q in part["questions"]
+                 if q["field"] in forms.FIELDS[subject]]
         out.append(Panel(index, part.get("ref") if index is not None else None,
                          part["questions_summary"]["text"], asked))
     return out
@@ -102,7 +106,7 @@ def question_anchor(kind: str, number: str) -> str:
 
 def asked_again(found: list[Panel]) -> frozenset[str]:
     """The form names of the questions the page asks (their answers travel in their widgets, not hidden)."""
-    return frozenset(a.widget.html_id for panel in found for a in panel.asked)
+    return frozenset(a.html_id for panel in found for a in panel.asked)
 
 
 def first_step(sections: list[forms.Section], subject: str) -> list[forms.Section]:

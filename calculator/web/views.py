@@ -221,7 +221,8 @@ def assessed(kind: str, data: dict[str, Any], raw: dict[str, Any],
     if checked is None:
         return form_page(kind, raw, errors, status=422)
     assessment = service().assess(checked)
-    doc = service().document(assessment, lang, "card")  # what the cards show; the next questions beside them
+    # what the cards show; beside them the top questions written whole (the others named: the page counts them)
+    doc = service().document(assessment, lang, "card", written=next_questions.OPEN)
     chart = support_chart(doc["programs"], gettext(CHART_TITLE, lang))
     families = translated(FAMILY_NAMES, lang)
     ui = card_words()
