@@ -52,6 +52,7 @@ class Program:
     windows: dict[dt.date, WindowStatus] = field(default_factory=dict)
     days: dict[dt.date, Layout] = field(default_factory=dict)  # criteria in force per day (see on_day)
     self_check: list[Compiled] = field(default_factory=list)  # the self-check's criteria, compiled
+    facts: dict[tuple[dt.date, int], Any] = field(default_factory=dict)  # per as-of date and tax year (evaluate.py)
 
     @property
     def id(self) -> str:

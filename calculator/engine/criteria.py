@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from calculator.engine.derived import Value
-from calculator.engine.enums import NO_VALUE, Confidence, Operator
+from calculator.engine.derived import INFINITY, Value
+from calculator.engine.enums import NO_VALUE, Confidence, DerivedKind, Operator
 from calculator.engine.model import CriterionResult
 from calculator.engine.specs import ConditionSpec, CriterionSpec, Text
 
@@ -74,6 +74,7 @@ class Compiled:
         "field",
         "id",
         "op",
+        "reads",
         "required",
         "spec",
         "start",
@@ -96,6 +97,7 @@ class Compiled:
         self.field, self.unit = value.name, value.unit
         self.takes_no_value = self.op in NO_VALUE
         self.fast: Callable[[Subject, dt.date, dt.date | None], CriterionResult] = self.evaluate
+        self.reads: frozenset[str] | None = None  # the only inputs ``fast`` reads, where specialise knows them
         # ``fast`` is replaced by generated code where possible (see specialise)
 
     @property
@@ -152,10 +154,76 @@ def evaluate(subject, as_of, day=None):
 
 _DERIVED_TEMPLATE = """
 def evaluate(subject, as_of, day=None):
-    a = GET(subject, as_of)
+{read}
     if a is None:
         return CR(SELF, None, None, R, CONF, tuple(n for n in INPUTS if subject.get(n) is None), None, ID)
     return CR(SELF, {expression}, a, R, CONF, (), None, ID)
+"""
+
+# A derived value read inline (the same steps as its getter in :mod:`.derived`), or through its getter.
+_READS: dict[DerivedKind | None, str] = {
+    DerivedKind.RATIO: """
+    n = subject.get(NUM)
+    d = subject.get(DEN)
+    if n is None or d is None:
+        a = None
+    elif d == 0:
+        a = ZERO if n == 0 else INFINITY
+    else:
+        a = Decimal(n) / Decimal(d)""",
+    DerivedKind.PERCENT: """
+    a = subject.get(SOURCE)
+    if a is not None:
+        a = Decimal(a) / 100""",
+    DerivedKind.DAYS_SINCE: """
+    a = subject.get(SOURCE)
+    if a is not None:
+        a = Decimal((as_of - a).days)""",
+}
+_GETTER = """
+    a = GET(subject, as_of)"""
+
+# A threshold looked up from a table for the day (the generic path's steps, for a value without unknown answers).
+_THRESHOLD_TEMPLATE = """
+def evaluate(subject, as_of, day=None):
+{read}
+    R, found, missing = RESOLVE(subject, day or as_of)
+    conf = found if found != CONFIRMED and CONF == CONFIRMED else CONF
+    if a is None:
+        return CR(SELF, None, None, R, conf, UNANSWERED(subject) + missing, None, ID)
+    if R is None:
+        return CR(SELF, None, a, R, conf, missing, None, ID)
+    return CR(SELF, {expression}, a, R, conf, missing, None, ID)
+"""
+
+# An input with answers the reference cannot judge (unknown, with the criterion's note).
+_UNKNOWN_VALUES_TEMPLATE = """
+def evaluate(subject, as_of, day=None):
+    a = subject.get(FIELD)
+    if a is None:
+        return CR(SELF, None, None, R, CONF, MISSING, None, ID)
+    if isinstance(a, str) and a in UNKNOWN:
+        return CR(SELF, None, a, R, CONF, (), NOTE, ID)
+    return CR(SELF, {expression}, a, R, CONF, (), None, ID)
+"""
+
+# A value that says itself which inputs an unknown waits for (e.g. switched).
+_NEEDS_TEMPLATE = """
+def evaluate(subject, as_of, day=None):
+    a = GET(subject, as_of)
+    if a is None:
+        return CR(SELF, None, None, R, CONF, NEEDS(subject), None, ID)
+    return CR(SELF, {expression}, a, R, CONF, (), None, ID)
+"""
+
+# A derived yes/no that explains itself (missing inputs, a sentence).
+_EXPLAINED_TEMPLATE = """
+def evaluate(subject, as_of, day=None):
+    found = EXPLAIN(subject, as_of)
+    a = found.result
+    if a is None:
+        return CR(SELF, None, None, R, CONF, found.missing, found.note, ID)
+    return CR(SELF, {expression}, a, R, CONF, found.missing, found.note, ID)
 """
 
 
@@ -174,21 +242,66 @@ class FigureThreshold:
 
 
 def specialise(compiled: Compiled) -> None:
-    """Replace the generic ``evaluate`` by generated code for the common cases (an input or derived value
-    compared with a literal): the read and the comparison inlined, as a hand-written check would be.
-    Thresholds looked up from tables and answers with unknown values keep the generic path."""
-    if (isinstance(compiled.required, Threshold | FigureThreshold) or compiled.unknown_values
-            or compiled.value.explain or compiled.value.needs or compiled.spec.boundary):
-        return  # the generic path (a value that says itself what it needs, e.g. switched)
-    if compiled.required is None and not compiled.takes_no_value:
+    """Replace the generic ``evaluate`` by generated code for the common cases (an input, a derived value, a
+    threshold from a bands or figures table, a derived yes/no that explains itself, an input with answers the
+    reference cannot judge, or a value that says itself what it needs, compared as the operator says): the read and
+    the comparison inlined, as a hand-written check would be. Open edges and the rarer combinations keep the
+    generic path."""
+    value = compiled.value
+    threshold = isinstance(compiled.required, Threshold | FigureThreshold)
+    if compiled.spec.boundary or (threshold and compiled.takes_no_value) or (
+            compiled.required is None and not compiled.takes_no_value):
         return
     namespace: dict[str, Any] = {
         "CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
-        "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id, "GET": compiled.value.get,
-        "INPUTS": compiled.value.inputs}
-    template = _TEMPLATE if compiled.value.kind is None else _DERIVED_TEMPLATE
-    exec(template.format(expression=EXPRESSIONS[compiled.op]), namespace)  # source built from fixed templates
+        "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id, "GET": value.get,
+        "INPUTS": value.inputs, "Decimal": Decimal, "ZERO": Decimal(0), "INFINITY": INFINITY,
+        "CONFIRMED": Confidence.CONFIRMED, "UNANSWERED": value.unanswered, "EXPLAIN": value.explain,
+        "NEEDS": value.needs, "UNKNOWN": compiled.unknown_values, "NOTE": compiled.unknown_note}
+    if threshold:
+        namespace["RESOLVE"] = compiled.required.resolve
+    source = _source(compiled, namespace, threshold)
+    if source is None:
+        return  # the generic path
+    exec(source, namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
+
+
+def _source(compiled: Compiled, namespace: dict[str, Any], threshold: bool) -> str | None:
+    """The generated check's source for ``compiled`` (None: no template fits; the generic path runs)."""
+    value, expression = compiled.value, EXPRESSIONS[compiled.op]
+    if compiled.unknown_values or value.needs:
+        if threshold or value.explain is not None or (compiled.unknown_values and (value.needs or value.kind)):
+            return None
+        template = _UNKNOWN_VALUES_TEMPLATE if compiled.unknown_values else _NEEDS_TEMPLATE
+        return template.format(expression=expression)
+    if value.explain is not None:
+        return None if threshold else _EXPLAINED_TEMPLATE.format(expression=expression)
+    if value.kind is None:
+        if threshold:
+            return _THRESHOLD_TEMPLATE.format(read=_GETTER, expression=expression)
+        compiled.reads = frozenset([compiled.field])
+        return _TEMPLATE.format(expression=expression)
+    read = _inline_read(compiled, namespace) or _GETTER
+    return (_THRESHOLD_TEMPLATE if threshold else _DERIVED_TEMPLATE).format(read=read, expression=expression)
+
+
+def _inline_read(compiled: Compiled, namespace: dict[str, Any]) -> str | None:
+    """The source reading a derived value inline (None: read through its getter), its names added to ``namespace``;
+    sets ``compiled.reads`` when every input the code reads is known (for a threshold, also its key's)."""
+    value, required = compiled.value, compiled.required
+    spec = value.spec
+    read = _READS.get(value.kind) if spec is not None and spec.to is None else None
+    if spec is None or read is None:
+        return None
+    namespace.update(NUM=str(spec.numerator), DEN=str(spec.denominator), SOURCE=str(spec.input))
+    reads = set(value.inputs)  # what the inline read and the missing inputs look at
+    if isinstance(required, Threshold):
+        if required.key.kind is not None:
+            return read
+        reads.add(required.key.name)
+    compiled.reads = frozenset(reads)
+    return read
 
 
 def compile_criterion(spec: CriterionSpec, value: Value, threshold: Threshold | FigureThreshold | None) -> Compiled:

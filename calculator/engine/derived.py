@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from calculator.engine.enums import DerivedKind
 from calculator.engine.model import Flag
@@ -58,9 +58,9 @@ def _no_stand_in(subject: Mapping[str, Any]) -> Flag | None:
     return None
 
 
-@dataclass(frozen=True)
-class Explained:
-    """A derived yes/no/unknown with what it rests on: the inputs still needed, and a sentence saying why."""
+class Explained(NamedTuple):
+    """A derived yes/no/unknown with what it rests on: the inputs still needed, and a sentence saying why (made on
+    every evaluation of such a criterion: a named tuple, the cheapest immutable record)."""
 
     result: bool | None
     missing: tuple[str, ...] = ()

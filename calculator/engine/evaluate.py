@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from calculator.engine.benefits import Context
-from calculator.engine.catalogue import Catalogue, Program
+from calculator.engine.catalogue import Catalogue, Layout, Program
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
@@ -105,12 +105,17 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     questions): the same status, reasons, missing inputs and benefit, without what only a reader of the result
     looks at (the table's flags, the expiry and confidence flags, near misses, the self-check)."""
     spec = program.spec
+    facts: DayFacts | None = program.facts.get((as_of, tax_year))
+    if facts is None:
+        facts = day_facts(program, as_of, tax_year)
+    window, day = facts.window, facts.day
+    if facts.closed is not None:
+        return closed(program, [], window, facts.closed.code, facts.confidence, day, facts.closed.text,
+                      **facts.closed.params)
     flags: list[Flag] = []
-    window = program.window(as_of)
-    refused, day = in_force(program, as_of, tax_year, window)
-    if refused is not None:
-        return refused
-    confidence_used = expiry(program, as_of, flags) if full else []
+    confidence_used = facts.confidence_used
+    if full and facts.expired is not None:
+        flags.append(flag("may_have_expired", **facts.expired))
     missing: list[str] = []
     cohort = spec.cohort
     if cohort:
@@ -120,10 +125,10 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         elif value >= cohort.closed_from:
             return closed(program, flags, window, "cohort_closed", cohort.confidence, day, None, text=cohort.text,
                           field=cohort.field, value_date=value, start_date=cohort.closed_from)
-    compiled, layout = program.on_day(day) if program.dated_criteria else program.layout
+    compiled, layout = facts.layout
     criteria = [c.fast(subject, as_of, day) for c in compiled]
     overall, relevant, reasons = judge(program, criteria, flags, layout)
-    if full:
+    if full and (program.flags or program.notes_criteria):
         flags += table_flags(program, subject, as_of, day, criteria, reasons)
     collect_open(relevant, missing, flags)
     if overall is False:
@@ -148,22 +153,47 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         flags.append(flag("competitive_up_to"))
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window,
                            day=day)
-    add_confidence_flag(result)
+    if confidence != Confidence.CONFIRMED:
+        add_confidence_flag(result)
     if program.self_check and status in SHOWN_BESIDE:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject], priced=benefit)
     return result
 
 
-def expiry(program: Program, as_of: dt.date, flags: list[Flag]) -> list[Confidence]:
-    """The confidence levels the program's dates add, and the flag of a validity period that may have ended."""
+@dataclass(frozen=True, slots=True)
+class DayFacts:
+    """What a program's result takes from the as-of date and tax year alone, worked out once per pair: the window,
+    the day dated rows are read for, why it is not in force (or None), the confidence levels its dates add and the
+    parameters of its 'may have expired' flag (or None), and the criteria in force with their branch layout."""
+
+    window: WindowStatus
+    day: dt.date
+    closed: NotInForce | None
+    confidence: Confidence | None  # of the reason it is not in force
+    confidence_used: tuple[Confidence, ...]
+    expired: dict[str, Any] | None
+    layout: Layout
+
+
+def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
+    """The program's :class:`DayFacts` for ``as_of`` and ``tax_year`` (cached on the program)."""
+    window = program.window(as_of)
+    refused, day = in_force(program, as_of, tax_year, window)
     eff = program.spec.effective
     _, start, _, last_day = program.effective
-    confidence_used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
+    used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
+    expired = None
     if last_day is not None and as_of > last_day:
-        flags.append(flag("may_have_expired", years=eff.valid_for_years, start_date=start, end_date=last_day))
-        confidence_used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
-    return confidence_used
+        expired = {"years": eff.valid_for_years, "start_date": start, "end_date": last_day}
+        used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
+    layout = program.on_day(day) if program.dated_criteria else program.layout
+    facts = DayFacts(window, day, None if refused is None else refused.reason,
+                     None if refused is None else refused.confidence, tuple(used), expired, layout)
+    if len(program.facts) > 512:
+        program.facts.clear()
+    program.facts[(as_of, tax_year)] = facts
+    return facts
 
 
 def collect_open(relevant: list[CriterionResult], missing: list[str], flags: list[Flag]) -> None:
@@ -186,13 +216,16 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
                            Confidence.strongest(*failed), [], None, window, None, reasons, day)
     if not full:
         return result
-    add_confidence_flag(result)
-    failed_ops = {c.criterion.op for c in criteria if c.result is False}
-    if program.numeric_ops & failed_ops or program.condition_gaps.intersection(reasons):
+    if result.confidence != Confidence.CONFIRMED:
+        add_confidence_flag(result)
+    numeric = program.numeric_ops
+    if (numeric and not numeric.isdisjoint([c.criterion.op for c in criteria if c.result is False])) or (
+            program.condition_gaps and not program.condition_gaps.isdisjoint(reasons)):
         def again(changed: Mapping[str, Any]) -> ProgramResult:
-            return evaluate_program(catalogue, program, changed, as_of, tax_year, resolved, full=False)
+            return evaluate_program(catalogue, program, {**subject, **changed}, as_of, tax_year, resolved,
+                                    full=False)
 
-        result.gaps = near_misses(result, subject, as_of, _UNITS[program.subject], again)
+        result.gaps = near_misses(criteria, reasons, subject, as_of, _UNITS[program.subject], again)
     if program.self_check:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject])

@@ -8,14 +8,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from calculator.engine.derived import Value, add_months, add_years
 from calculator.engine.enums import COMPARISONS, DerivedKind, GapDirection, Operator, Status
-from calculator.engine.model import CriterionResult, Gap, ProgramResult, RatioGap
+from calculator.engine.model import CriterionResult, Estimate, Gap, RatioGap
 
 Subject = Mapping[str, Any]
+NUMBERS = (Decimal, int)  # what a near miss can be priced for (a tuple: cheaper to test than ``Decimal | int``)
 WHOLE_UNITS = {"CNY": Decimal(1), "people": Decimal(1), "year": Decimal(1), "months": Decimal(1), "days": Decimal(1)}
+
+
+class Unlocked(Protocol):
+    """What a re-evaluation on the changed profile tells a near miss (a :class:`ProgramResult` is one)."""
+
+    @property
+    def status(self) -> Status: ...
+
+    @property
+    def estimate(self) -> Estimate | None: ...  # None unless eligible or needing information
+
+    @property
+    def reasons(self) -> list[str]: ...
+
+
+Reevaluate = Callable[[Subject], Unlocked]  # the same program on the profile with these answers changed
 
 
 def _step(unit: str) -> Decimal:
@@ -38,45 +55,47 @@ def _target(op: Operator, required: Decimal, unit: str) -> Decimal:
     return _round(required, unit, up=True) - _step(unit)
 
 
-def near_misses(result: ProgramResult, subject: Subject, as_of: dt.date, units: Mapping[str, str],
-                reevaluate: Callable[[Subject], ProgramResult]) -> list[Gap]:
-    """Gaps for a ``not_eligible`` result; ``reevaluate`` runs the same program on a changed profile."""
+def near_misses(criteria: list[CriterionResult], reasons: list[str], subject: Subject, as_of: dt.date,
+                units: Mapping[str, str], reevaluate: Reevaluate) -> list[Gap]:
+    """Gaps for a ``not_eligible`` result (its criteria, and the ids of those that make it fail); ``reevaluate`` runs
+    the same program on the profile with the answers it is given changed."""
     gaps: list[Gap] = []
-    for crit in result.criteria:
-        if crit.id in result.reasons and crit.criterion.spec.gap_text is not None:
+    for crit in criteria:
+        if crit.id not in reasons:
+            continue
+        compiled = crit.criterion
+        if compiled.spec.gap_text is not None:
             gaps.append(_condition_gap(crit, subject, reevaluate))
             continue
-        if crit.id not in result.reasons or crit.op not in COMPARISONS:
+        if compiled.op not in COMPARISONS:
             continue
-        if not isinstance(crit.actual, Decimal | int) or not isinstance(crit.required, Decimal | int):
+        if not isinstance(crit.actual, NUMBERS) or not isinstance(crit.required, NUMBERS):
             continue
-        value = crit.criterion.value
-        gap = _gap(crit, value, subject, as_of, units)
+        gap = _gap(crit, compiled.value, subject, as_of, units)
         if gap is None:
             continue
         changed = gap.pop("changed", None)
         record = Gap(criterion=crit.id, criterion_text=crit.text, text=crit.text, **gap)
         if changed is not None:
-            _unlock(record, reevaluate({**subject, **changed}))
+            _unlock(record, reevaluate(changed))
         gaps.append(record)
     return gaps
 
 
-def _condition_gap(crit: CriterionResult, subject: Subject, reevaluate: Callable[[Subject], ProgramResult]) -> Gap:
+def _condition_gap(crit: CriterionResult, subject: Subject, reevaluate: Reevaluate) -> Gap:
     """A failed yes/no condition as a near miss: the table's text says what to do; the unlock is the program
     evaluated again with the answer that meets it."""
     text = crit.criterion.spec.gap_text or crit.text
     record = Gap(criterion=crit.id, input=crit.field, unit="yes/no/unknown", current=None, required=None,
                  change=None, direction=GapDirection.CONDITION, text=text, criterion_text=crit.text)
-    after = reevaluate({**subject, crit.field: crit.op == Operator.IS_TRUE})
+    after = reevaluate({crit.field: crit.op == Operator.IS_TRUE})
     _unlock(record, after)
     return record
 
 
-def _unlock(record: Gap, after: ProgramResult) -> None:
+def _unlock(record: Gap, after: Unlocked) -> None:
     record.unlocks_status = after.status
-    if after.status in (Status.ELIGIBLE, Status.NEEDS_INFO) and after.benefit is not None:
-        record.unlocks = after.benefit.estimate
+    record.unlocks = after.estimate
     if after.status == Status.NOT_ELIGIBLE:
         record.also_needs = list(after.reasons)
 

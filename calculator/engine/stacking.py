@@ -10,7 +10,7 @@ import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from calculator.engine.enums import EXCLUSIVE, Certainty, Operator, Outcome, StackingKind, Status
 from calculator.engine.model import Adjustment, Estimate, ExcludedBy, Flag, ProgramResult
@@ -27,6 +27,38 @@ def _worth(results: list[ProgramResult]) -> Worth:
     return mid, low, known
 
 
+class Phase(NamedTuple):
+    """A stacking phase's groups in force on one date, sorted by what they do (worked out once per date)."""
+
+    groups: list[StackingGroupSpec]
+    exclusive: list[StackingGroupSpec]
+    sets: list[set[str]]
+    members: frozenset[str]  # every member of an exclusive group
+    warnings: list[StackingGroupSpec]
+    limits: list[StackingGroupSpec]
+
+
+_PHASES: dict[tuple[int, dt.date | None], tuple[Sequence[StackingGroupSpec], Phase]] = {}
+
+
+def phase(groups: Sequence[StackingGroupSpec], as_of: dt.date | None) -> Phase:
+    """The :class:`Phase` of ``groups`` on ``as_of`` (None: every group), cached per groups object and date (the entry
+    keeps the groups, so the id stays theirs)."""
+    found = _PHASES.get((id(groups), as_of))
+    if found is not None and found[0] is groups:
+        return found[1]
+    covered = [g for g in groups if g.covers(as_of)] if as_of is not None else list(groups)
+    exclusive = [g for g in covered if g.kind in EXCLUSIVE]
+    made = Phase(covered, exclusive, [set(g.members) for g in exclusive],
+                 frozenset(m for g in exclusive for m in g.members),
+                 [g for g in covered if g.kind == StackingKind.WARNING],
+                 [g for g in covered if g.kind == StackingKind.COMBINED_LIMIT])
+    if len(_PHASES) > 1024:
+        _PHASES.clear()
+    _PHASES[(id(groups), as_of)] = (groups, made)
+    return made
+
+
 def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, ProgramResult],
                    subject: Mapping[str, Any], as_of: dt.date | None = None) -> list[Adjustment]:
     """Mark excluded results (``excluded_by``), flag pending choices, and return total adjustments.
@@ -34,18 +66,19 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
     ``groups`` must only name programs present in ``results``; a dated group applies only on its dates (the
     as-of date).
     """
-    if as_of is not None:
-        groups = [g for g in groups if g.covers(as_of)]
-    exclusive = [g for g in groups if g.kind in EXCLUSIVE]
-    candidates = [m for m in results if results[m].status == Status.ELIGIBLE and any(m in g.members for g in exclusive)]
-    sets = [set(g.members) for g in exclusive]
-    best_set = best_combination(candidates, sets, results)
-    exclude_others(exclusive, sets, candidates, best_set, results)
-    flag_pending(exclusive, results)
-    flag_warnings(groups, results)
+    found = phase(groups, as_of)
+    if found.exclusive:
+        members = found.members
+        candidates = [m for m in results if m in members and results[m].status == Status.ELIGIBLE]
+        if len(candidates) > 1:  # 0 or 1 candidate: nothing to choose, nobody left out
+            best_set = best_combination(candidates, found.sets, results)
+            exclude_others(found.exclusive, found.sets, candidates, best_set, results)
+        flag_pending(found.exclusive, results)
+    if found.warnings:
+        flag_warnings(found.warnings, results)
     adjustments = []
-    for group in groups:
-        if group.kind == StackingKind.COMBINED_LIMIT and group_applies(group, subject) is not False:
+    for group in found.limits:
+        if group_applies(group, subject) is not False:
             adjustment = combined_limit(group, results, subject)
             if adjustment is not None:
                 adjustments.append(adjustment)

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from calculator.engine.shape_fields import Strict
 
 ZERO = Decimal(0)
+_CONFIRMED = Confidence.CONFIRMED
 UNKNOWN_FIGURE = object()  # a figure with no row in force: the amount is unknown, never guessed
 P = TypeVar("P", bound=Params)
 
@@ -78,6 +79,7 @@ class Benefit(ABC, Generic[P]):
         self.reference = built.reference
         self.values = built.values
         self._rows: dict[tuple[str, dt.date], Figure | None] = {}
+        self._products: dict[tuple[str, dt.date], tuple[Decimal, tuple[Figure, ...]] | None] = {}
 
     def figure(self, ref: str, day: dt.date) -> Figure | None:
         """The row of a figure in force on ``day`` (tables are immutable once loaded, so look-ups are cached)."""
@@ -100,7 +102,31 @@ class Benefit(ABC, Generic[P]):
         return None
 
     def product(self, ref: str, day: dt.date, out: BenefitOutcome) -> Decimal | None:
-        """A figure, or a product of figures written ``a*b``; records use and confidence on ``out``."""
+        """A figure, or a product of figures written ``a*b``; records use and confidence on ``out``. Where every
+        figure has a row in force, the value and the rows are worked out once per day (tables are immutable)."""
+        key = (ref, day)
+        try:
+            found = self._products[key]
+        except KeyError:
+            found = self._product_rows(key)
+        if found is None:  # a figure without a row in force: its flags are made on each use
+            return self._product(ref, day, out)
+        value, rows = found
+        for row in rows:
+            self.use(out, row)
+        return value
+
+    def _product_rows(self, key: tuple[str, dt.date]) -> tuple[Decimal, tuple[Figure, ...]] | None:
+        ref, day = key
+        rows = [self.figure(part, day) for part in ref.split("*")]
+        value = None if None in rows else self._product(ref, day, BenefitOutcome(kind=Outcome.MONEY))
+        found = None if value is None else (value, tuple(r for r in rows if r is not None))
+        if len(self._products) > 4096:
+            self._products.clear()
+        self._products[key] = found
+        return found
+
+    def _product(self, ref: str, day: dt.date, out: BenefitOutcome) -> Decimal | None:
         if "*" not in ref:
             row = self.figure(ref, day)
             if row is None:
@@ -124,7 +150,8 @@ class Benefit(ABC, Generic[P]):
     @staticmethod
     def use(out: BenefitOutcome, row: Figure) -> None:
         out.figures.append(row.name)
-        out.confidence = Confidence.weakest(out.confidence, row.confidence)
+        if row.confidence != _CONFIRMED:
+            out.confidence = Confidence.weakest(out.confidence, row.confidence)
         if row.carried is not None:
             out.flags.append(row.carried)
 
