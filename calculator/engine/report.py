@@ -86,6 +86,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
         self.catalogue = catalogue
         self.lang = lang_of(lang)
         self._sentences: dict[tuple[Any, Any, Any], str] = {}
+        self._said: dict[tuple[Any, ...], str] = {}
         self._texts = catalogue.texts[self.lang]  # catalogue-only texts, shared by every reporter in this language
         self._sentence = sentence_pattern(gettext(SENTENCE, self.lang))
         self._results = {key: gettext(msgid, self.lang) for key, msgid in RESULT.items()}

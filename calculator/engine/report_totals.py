@@ -13,11 +13,34 @@ from calculator.engine.totals import KindSum, MoneyTotals, Sum, compute_totals
 from calculator.i18n import formatting, gettext, t
 from calculator.i18n.words import clauses
 
+ZERO = Decimal(0)
+SAID_LIMIT = 4096  # texts kept per reporter (a batch's reporter lives for the whole roster): bounded, then started anew
+
 
 class TotalsTexts:
     """The totals part of the document in one language."""
 
     lang: str
+    _said: dict[tuple[Any, ...], str]  # money texts of this document's sums: most recur for every subject (0, say)
+
+    def said(self, key: tuple[Any, ...]) -> str:
+        """The text for ``key``: ``("money", amount)``, ``("range", low, high)`` or ``(msgid, amount or count,
+        value)``, each written once per reporter (equal amounts always read the same: money is rounded to yuan)."""
+        found = self._said.get(key)
+        if found is None:
+            if len(self._said) >= SAID_LIMIT:
+                self._said.clear()
+            found = self._said[key] = self.write(key)
+        return found
+
+    def write(self, key: tuple[Any, ...]) -> str:
+        kind, *rest = key
+        if kind == "money":
+            return formatting.money(rest[0], self.lang)
+        if kind == "range":
+            return formatting.money_range(rest[0], rest[1], self.lang)
+        name, value = rest
+        return t(kind, self.lang, **{name: value})
 
     # --- totals -----------------------------------------------------------------------------------
     def totals(self, subjects: list[SubjectResult]) -> dict[str, Any]:
@@ -35,33 +58,32 @@ class TotalsTexts:
 
     def money_doc(self, values: MoneyTotals) -> dict[str, Any]:
         later, certified = values.later_years, values.if_certified
+        later_text = self.said(("money", later.high))
         return {"cash": self.kind_doc(values.cash), "tax_this_year": self.kind_doc(values.tax_this_year),
-                "later_years": {**self.sum_doc(later, formatting.money(later.high, self.lang)),
-                                "text": t(TOTAL_WORDS["later_years"], self.lang,
-                                          amount=formatting.money(later.high, self.lang))},
+                "later_years": {**self.sum_doc(later, later_text),
+                                "text": self.said((TOTAL_WORDS["later_years"], "amount", later_text))},
                 "if_certified": {**self.sum_doc(certified, None),
-                                 "text": t(TOTAL_WORDS["if_certified"], self.lang,
-                                           amount=formatting.money_range(certified.low, certified.high, self.lang))},
+                                 "text": self.said((TOTAL_WORDS["if_certified"], "amount",
+                                                    self.said(("range", certified.low, certified.high))))},
                 "non_cash": {"programs": values.non_cash}, "obligations": {"programs": values.obligations},
                 "needs_info": values.needs_info}
 
     def sum_doc(self, values: Sum, text: str | None) -> dict[str, Any]:
         return {"low": cents(values.low), "high": cents(values.high),
-                "text": text if text is not None else formatting.money_range(values.low, values.high, self.lang),
+                "text": text if text is not None else self.said(("range", values.low, values.high)),
                 "programs": values.programs}
 
     def kind_doc(self, values: KindSum) -> dict[str, Any]:
         """One kind of money: determined and competitive ("up to") apart, and a sentence saying both."""
-        lang = self.lang
         determined = self.sum_doc(values.determined, None)
-        competitive = self.sum_doc(values.competitive, t(AMOUNT["up_to"], lang,
-                                                         amount=formatting.money(values.competitive.high, lang)))
+        up_to = self.said(("money", values.competitive.high))
+        competitive = self.sum_doc(values.competitive, self.said((AMOUNT["up_to"], "amount", up_to)))
         parts = []
         if values.determined.programs or values.determined.high:
-            parts.append(t(TOTAL_WORDS["determined"], lang, amount=determined["text"]))
+            parts.append(self.said((TOTAL_WORDS["determined"], "amount", determined["text"])))
         if values.competitive.programs or values.competitive.high:
-            parts.append(t(TOTAL_WORDS["competitive"], lang, amount=formatting.money(values.competitive.high, lang)))
+            parts.append(self.said((TOTAL_WORDS["competitive"], "amount", up_to)))
         if values.unknown_amounts:
-            parts.append(t(TOTAL_WORDS["unknown"], lang, count=values.unknown_amounts))
+            parts.append(self.said((TOTAL_WORDS["unknown"], "count", values.unknown_amounts)))
         return {"determined": determined, "competitive": competitive, "unknown_amounts": values.unknown_amounts,
-                "text": clauses(parts, lang) if parts else formatting.money(Decimal(0), lang)}
+                "text": clauses(parts, self.lang) if parts else self.said(("money", ZERO))}
