@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
+from calculator.i18n.formatting import line_height
 from calculator.workbook import cells
 from calculator.workbook.cells import KIND_FORMATS, Column
 
@@ -103,7 +104,7 @@ class Sheet(cells.Sheet):
         self.lang = book.lang
         self.formats = {"money": cells.MONEY[book.lang], "wan": cells.WAN, "int": "0", "index": "0",
                         "date": cells.DATE}
-        self.line_height = 16.0 if book.lang == "zh" else 15.0
+        self.line_height = line_height(book.lang)
         self._last: list[Any] = []
         self.set_widths([c.width for c in columns])
         setup_print(ws)
