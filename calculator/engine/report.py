@@ -27,7 +27,7 @@ from calculator.engine.model import (
 from calculator.engine.question_report import questions_doc
 from calculator.engine.questions import AssessmentQuestions, rank_assessment
 from calculator.engine.report_criteria import CriteriaTexts
-from calculator.engine.report_figures import FiguresView
+from calculator.engine.report_figures import FiguresView, sides
 from calculator.engine.report_totals import TotalsTexts
 from calculator.engine.report_words import (
     AMOUNT,
@@ -199,12 +199,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
             raise ValueError(f"{result.id}: a result without its window state")
         benefit = result.benefit
         money_kind = result.money_kind
-        later = certified = None
-        for side in result.side_figures:
-            if side.kind == SideKind.LATER_YEARS and later is None:
-                later = side
-            elif side.kind == SideKind.IF_CERTIFIED and certified is None:
-                certified = side
+        later, certified = sides(result)
         day = result.day
         advisories = [text for advisory, text in parts.advisories if day is None or advisory.covers(day)] \
             if parts.advisories else []

@@ -131,16 +131,13 @@ class CriteriaTexts:
         closed = crit.note is None and (value is None or value is True or value is False or (
             type(value) is str and head.names is not None and value in head.names))
         if closed:
-            key: tuple[Any, ...] | None = ("entry", subject, crit.criterion, crit.id, value, crit.result,
-                                           crit.confidence, crit.required)
+            key = ("entry", subject, crit.criterion, crit.id, value, crit.result, crit.confidence, crit.required)
             try:
                 found = self._texts.get(key)
+                if found is None:
+                    found = self._texts[key] = self.criterion_entry(subject, head, crit)
             except TypeError:  # a required value that cannot be a key (a list): made every time
-                key, found = None, None
-            if found is None:
                 found = self.criterion_entry(subject, head, crit)
-                if key is not None:
-                    self._texts[key] = found
             doc = dict(found)
         else:
             doc = self.criterion_entry(subject, head, crit)
