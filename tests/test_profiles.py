@@ -147,7 +147,7 @@ def test_absent_answers_load_exactly_as_marshmallow_loads_them(catalogue, monkey
     rng = random.Random(7)
     for body in generated[:20]:  # wrong answers, unknown fields and required-by-another answers among them
         body["company"][rng.choice(["revenue_latest", "employees", "nonsense"])] = rng.choice(["x", -1, [1]])
-    bodies += generated + [{}, {"company": {}}, {"people": [{}]}, {"company": None, "people": []}]
+    bodies += [*generated, {}, {"company": {}}, {"people": [{}]}, {"company": None, "people": []}]
 
     def load(body):
         try:
