@@ -116,7 +116,7 @@ def counting(in_flight: list[int], chunk_rows: int):
     """``parallel.assessed`` with small chunks, recording the rows read and not yet handed back at each chunk."""
     real = parallel.assessed
 
-    def assessed(job, rows, processes, _chunk_rows=None):
+    def assessed(job, rows, processes, _chunk_rows=None, expected_rows=None):
         drawn = 0
 
         def read():
@@ -126,7 +126,7 @@ def counting(in_flight: list[int], chunk_rows: int):
                 yield row
 
         returned = 0
-        for chunk in real(job, read(), processes, chunk_rows):
+        for chunk in real(job, read(), processes, chunk_rows, expected_rows):
             in_flight.append(drawn - returned)
             returned += len(chunk.rows)
             yield chunk
