@@ -130,11 +130,14 @@ def write(target: Path, count: int) -> None:
     print(f"{written} answers written to {target}")
 
 
+def digest(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
+
+
 def compare(before: Path, after: Path) -> int:
     names = sorted(p.name for p in before.glob("*.txt"))
     others = {p.name for p in after.glob("*.txt")}
-    differ = [n for n in names if n not in others
-              or hashlib.sha256((before / n).read_bytes()).digest() != hashlib.sha256((after / n).read_bytes()).digest()]
+    differ = [n for n in names if n not in others or digest(before / n) != digest(after / n)]
     missing = sorted(others - set(names))
     for name in differ[:40]:
         print("differs:", name)
