@@ -23,6 +23,7 @@ from calculator.engine.stacking import apply_stacking
 
 log = logging.getLogger(__name__)
 BASE = ("", "")  # the key of a result on the subject's answers as given (see Runner)
+UNSEEN: Any = object()  # no result kept under a key yet (a kept result may be None: its evaluation failed)
 
 
 def exclusive_groups(catalogue: Catalogue) -> list[frozenset[str]]:
@@ -80,8 +81,9 @@ class Runner:
             key: tuple[str, str] | None = None) -> ProgramResult | None:
         """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
         evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`copied` copy."""
-        if key is not None and (program.id, *key) in self.seen:
-            return self.seen[(program.id, *key)]
+        slot = (program.id, *key) if key is not None else None
+        if slot is not None and (known := self.seen.get(slot, UNSEEN)) is not UNSEEN:
+            return known
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
@@ -90,8 +92,8 @@ class Runner:
         except Exception:
             log.exception("re-evaluating %s for the next questions failed", program.id)
             found = None
-        if key is not None:
-            self.seen[(program.id, *key)] = found
+        if slot is not None:
+            self.seen[slot] = found
         return found
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
