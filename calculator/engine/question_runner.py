@@ -23,7 +23,6 @@ from calculator.engine.stacking import apply_stacking
 
 log = logging.getLogger(__name__)
 BASE = ("", "")  # the key of a result on the subject's answers as given (see Runner)
-UNSEEN: Any = object()  # no result kept under a key yet (a kept result may be None: its evaluation failed)
 
 
 def exclusive_groups(catalogue: Catalogue) -> list[frozenset[str]]:
@@ -82,8 +81,8 @@ class Runner:
         """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
         evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`copied` copy."""
         slot = (program.id, *key) if key is not None else None
-        if slot is not None and (known := self.seen.get(slot, UNSEEN)) is not UNSEEN:
-            return known
+        if slot is not None and slot in self.seen:
+            return self.seen[slot]
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
