@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import fields as dataclass_fields
+from operator import attrgetter
 from typing import Any
 
 from calculator.engine.catalogue import Catalogue, Program
@@ -79,8 +80,9 @@ class Runner:
             key: tuple[str, str] | None = None) -> ProgramResult | None:
         """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
         evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`copied` copy."""
-        if key is not None and (program.id, *key) in self.seen:
-            return self.seen[(program.id, *key)]
+        slot = (program.id, *key) if key is not None else None
+        if slot is not None and slot in self.seen:
+            return self.seen[slot]
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
@@ -89,8 +91,8 @@ class Runner:
         except Exception:
             log.exception("re-evaluating %s for the next questions failed", program.id)
             found = None
-        if key is not None:
-            self.seen[(program.id, *key)] = found
+        if slot is not None:
+            self.seen[slot] = found
         return found
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
@@ -131,6 +133,14 @@ class Runner:
         return list(out.values())
 
 
+_FIELDS = tuple(f.name for f in dataclass_fields(ProgramResult) if f.init and not f.kw_only)
+_READ = attrgetter(*_FIELDS)
+_FLAGS = _FIELDS.index("flags")
+
+
 def copied(result: ProgramResult) -> ProgramResult:
-    """A copy of a result that stacking may change (its exclusion and its list of flags)."""
-    return replace(result, flags=list(result.flags))
+    """A copy of a result that stacking may change (its exclusion and its list of flags): what
+    ``dataclasses.replace(result, flags=list(result.flags))`` makes, without its per-field work."""
+    values = list(_READ(result))
+    values[_FLAGS] = list(result.flags)
+    return ProgramResult(*values)

@@ -119,6 +119,9 @@ class Worth:
     capped: bool
 
 
+OUT_OF_PLAY = {status: Worth((status,), ZERO, ZERO, False) for status in Status if status not in IN_PLAY}
+
+
 def money_kind(program: Program) -> MoneyKind:
     """The program's money kind (declared by its benefit once the money contract lands; a default till then)."""
     declared = getattr(program, "money_kind", None)
@@ -132,11 +135,11 @@ def worth(result: ProgramResult | None) -> Worth | None:
     if result is None:
         return None
     if result.status not in IN_PLAY:
-        return Worth((result.status,), ZERO, ZERO, False)
+        return OUT_OF_PLAY[result.status]
     benefit = result.benefit
     if benefit is None:
         return None
-    items = tuple((id(item.item), item.applies) for item in benefit.items)
+    items = tuple([(id(item.item), item.applies) for item in benefit.items]) if benefit.items else ()
     estimate = benefit.estimate
     low, high = ZERO, None
     if benefit.kind == Outcome.NON_MONETARY:

@@ -17,4 +17,9 @@ def squeeze(html: str) -> Markup:
     """The same markup without the whitespace templates leave between tags that a browser renders alike: none
     between two block-level tags, one line break for a run that holds a line break between other tags (no ``pre``
     or ``textarea`` content is ever between two tags)."""
-    return Markup(BETWEEN_BLOCKS.sub(r"\1", BETWEEN_TAGS.sub(">\n<", str(html))))
+    return Markup(BETWEEN_BLOCKS.sub(_tag, BETWEEN_TAGS.sub(">\n<", str(html))))
+
+
+def _tag(match: re.Match[str]) -> str:
+    """The tag before the whitespace (a function: ``re`` expands a ``\\1`` template in Python for every match)."""
+    return match.group(1)
