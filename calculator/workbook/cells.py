@@ -173,8 +173,8 @@ class Book:
     # --- the workbook -----------------------------------------------------------------------------
     def sheet(self, title: str, columns: list[Column] | None = None, freeze: bool = True,
               xml_rows: bool = True) -> Sheet:
-        """A new sheet; ``xml_rows=False`` for one whose cells XlsxWriter must hold (a chart's cached values
-        are read from them)."""
+        """A new sheet; ``xml_rows=False`` for one whose cells XlsxWriter must hold: a chart's (its cached values
+        are read from them) or merged cells'."""
         kind = XmlRowSheet if xml_rows and self.xml_rows else Worksheet
         return Sheet(self, self.wb.add_worksheet(title, worksheet_class=kind), columns or [], freeze)
 

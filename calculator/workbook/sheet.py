@@ -1,7 +1,8 @@
 """A sheet of the workbook: rows written top to bottom, each value typed by its column's kind, wrapped text
 measured for the row's height; and the sheet-wide features (filter, print area, merges, colours, the chart).
 
-The cells themselves come from :class:`calculator.workbook.cells.Book`, the one place a string becomes a cell.
+The cells themselves come from :class:`calculator.workbook.cells.Book`, the one place a string becomes a cell;
+a row of them is written as finished XML where it can be (:mod:`calculator.workbook.xmlrows`).
 A row's text cells are made once per column and text (with the lines they take at that width): the same
 names, conditions and statuses recur for every person.
 """
