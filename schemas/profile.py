@@ -14,6 +14,7 @@ from typing import Any
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
 
 from calculator.i18n import N_
+from schemas.absent import AbsentDefaults
 from schemas.fields import (
     USCC,
     BoundedList,
@@ -59,7 +60,7 @@ def code_names(choices: dict[str, set[str]], names: dict[str, dict[str, dict[str
     return found[2]
 
 
-class ProfileSchema(Schema):
+class ProfileSchema(AbsentDefaults):
     """Base: codes are checked against reference-table choices given at construction, and answers against the
     bounds the rule tables set (:mod:`schemas.limits`)."""
 
@@ -80,12 +81,13 @@ class ProfileSchema(Schema):
     @validates_schema(skip_on_field_errors=False)
     def _check_codes(self, data: dict[str, Any], **kwargs: Any) -> None:
         errors: dict[str, list[str]] = {}
-        for name, field in self.fields.items():
+        coded = self.__dict__.get("_coded")
+        if coded is None:  # the fields with codes of a table with choices, with those codes: found once
+            coded = self._coded = [(name, field, self.choices[field.table]) for name, field in self.fields.items()
+                                   if isinstance(field, Code | CodeList) and self.choices.get(field.table) is not None]
+        for name, field, allowed in coded:
             value = data.get(name)
-            if value is None or not isinstance(field, Code | CodeList):
-                continue
-            allowed = self.choices.get(field.table)
-            if allowed is None:
+            if value is None:
                 continue
             values = value if isinstance(value, list) else [value]
             bad = [v for v in values if v not in allowed]

@@ -118,6 +118,27 @@ def test_request_schemas_are_the_profile_schemas_with_codes_from_the_tables(spec
     assert people["required"] == ["people"] and people["properties"]["people"]["minItems"] == 1
 
 
+def test_per_project_amounts_are_documented_as_numbers_or_text_and_read_either_way(client, spec):
+    """The projects' amounts are typed as the single amount field is (a number, or text such as 300万; or unknown),
+    and a client that sends numbers gets the same answer as one that sends text."""
+    company = spec["components"]["schemas"]["Company"]["properties"]
+    rows = company["ai_application_project_investments"]["anyOf"][0]
+    kinds = {part.get("type") for part in rows["items"]["anyOf"]}
+    assert rows["type"] == "array" and kinds == {"number", "string", "null"}
+    amount = next(part for part in rows["items"]["anyOf"] if part.get("type") == "number")
+    assert amount["minimum"] == 0 and amount["maximum"] > 0
+    tiers = company["gov_scenario_project_tiers"]["anyOf"][0]["items"]
+    assert "max_5m" in tiers["enum"]  # codes stay codes
+    base = example("futian-hightech-scaleup.json")
+    answers = []
+    for investments in ([8000000, 3000000.5, None], ["8,000,000", "3000000.50", "unknown"]):
+        body = {**base, "company": {**base["company"], "ai_application_project_investments": investments}}
+        response = post(client, f"/assessments?as_of={AS_OF}&detail=figures", body)
+        assert response.status_code == 200, response.get_json()
+        answers.append(response.get_data())
+    assert answers[0] == answers[1]
+
+
 def test_documented_request_examples_are_accepted(client, spec, conforms):
     for path in ("/assessments", "/assessments/people"):
         content = spec["paths"][API + path]["post"]["requestBody"]["content"]["application/json"]

@@ -127,3 +127,48 @@ def test_a_year_as_chinese_users_write_it_and_a_readable_money_limit():
     with pytest.raises(ValidationError) as caught:
         Money().deserialize("99999999999999999999")
     assert "1,000,000,000,000,000" in str(caught.value)
+
+
+def test_absent_answers_load_exactly_as_marshmallow_loads_them(catalogue, monkeypatch):
+    """The quick path for left-out answers (schemas.absent) gives marshmallow's own result: the same keys in the same
+    order, the same values, the same errors, for the examples, generated profiles and broken ones."""
+    import json
+    import random
+
+    from marshmallow import Schema
+
+    from benchmarks.profiles import generate
+    from schemas.absent import AbsentDefaults
+    from tests.conftest import EXAMPLES
+
+    schema = AssessmentInputSchema(choices=catalogue.choices)
+    bodies = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.json"))]
+    generated = json.loads(json.dumps(generate(40, catalogue.choices, seed=7, people=2), default=str))
+    rng = random.Random(7)
+    for body in generated[:20]:  # wrong answers, unknown fields and required-by-another answers among them
+        body["company"][rng.choice(["revenue_latest", "employees", "nonsense"])] = rng.choice(["x", -1, [1]])
+    bodies += [*generated, {}, {"company": {}}, {"people": [{}]}, {"company": None, "people": []}]
+
+    def load(body):
+        try:
+            return "ok", list(_walk(schema.load(body)))
+        except ValidationError as exc:
+            return "error", exc.messages
+
+    quick = [load(body) for body in bodies]
+    monkeypatch.setattr(AbsentDefaults, "_deserialize", Schema._deserialize)
+    assert [load(body) for body in bodies] == quick
+    assert {kind for kind, _ in quick} == {"ok", "error"}
+
+
+def _walk(value, path=""):
+    """Every (path, key order, value) of a loaded profile."""
+    if isinstance(value, dict):
+        yield path, tuple(value)
+        for key, item in value.items():
+            yield from _walk(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _walk(item, f"{path}[{index}]")
+    else:
+        yield path, type(value).__name__, value

@@ -84,13 +84,19 @@ def _describe(field: Any) -> dict[str, Any]:
 
 
 def project_values_schema(field: ProjectValues, choices: dict[str, set[str]]) -> dict[str, Any]:
-    """One answer per project: a list of the inner field's codes (or unknown), or text separated by ';'."""
+    """One answer per project: a list of the inner field's answers (codes, or amounts as numbers or as text the
+    way the single field reads them), each possibly unknown; or text separated by ';'."""
     codes = sorted(choices.get(field.table or "", ()))
     item: dict[str, Any] = {"type": ["string", "null"]}
     if codes:
         item["enum"] = [*codes, "unknown", None]
+    else:
+        inner = field_schema(field.inner, choices)
+        if "anyOf" in inner:  # an amount: a number, or text as the single field reads it (120万), or unknown
+            item = {"anyOf": [*inner["anyOf"], {"type": "string", "enum": ["unknown"]}]}
     answers = {"type": "array", "maxItems": field.max_items, "items": item}
-    text = {"type": "string", "description": "one answer per project separated by ';', e.g. \"max_5m; unknown\""}
+    example = "max_5m; unknown" if codes else "8000000; 300万; unknown"
+    text = {"type": "string", "description": f"one answer per project separated by ';', e.g. \"{example}\""}
     return {"anyOf": [answers, text, {"type": "null"}]}
 
 

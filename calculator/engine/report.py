@@ -14,20 +14,19 @@ from typing import Any
 
 from calculator import __version__
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.enums import Outcome, SideKind, Status, Subject, WindowState
+from calculator.engine.enums import Outcome, SideKind, Status, Subject
 from calculator.engine.model import (
     Assessment,
-    Period,
     ProgramResult,
     SelfCheckResult,
     SideFigure,
     SubjectResult,
-    WindowStatus,
 )
 from calculator.engine.question_report import questions_doc
 from calculator.engine.questions import AssessmentQuestions, rank_assessment
 from calculator.engine.report_criteria import CriteriaTexts
-from calculator.engine.report_figures import FiguresView
+from calculator.engine.report_figures import FiguresView, sides
+from calculator.engine.report_program import ProgramParts, ProgramTexts
 from calculator.engine.report_totals import TotalsTexts
 from calculator.engine.report_words import (
     AMOUNT,
@@ -53,10 +52,9 @@ from calculator.engine.texts import (
     RESULT,
     SELF_CHECK_OUTCOMES,
     STATUS,
-    WINDOW,
 )
 from calculator.i18n import fill, formatting, gettext, lang_of, t
-from calculator.i18n.words import SOURCE_QUALITY, sentences
+from calculator.i18n.words import sentences
 
 
 class Detail(StrEnum):
@@ -73,13 +71,14 @@ class Detail(StrEnum):
     FIGURES = "figures"
 
 
+
 # The keys of a program (and of its self-check) that a card leaves out: the card view is the full view without them.
 CARD_OMITS = ("criteria", "summary", "issuer", "instrument", "effective", "official_text", "advisories", "documents",
               "sources")
 SELF_CHECK_CARD_OMITS = ("criteria",)
 
 
-class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
+class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
     """Renders results for one catalogue in one language."""
 
     def __init__(self, catalogue: Catalogue, lang: str) -> None:
@@ -93,59 +92,6 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
         self._status = {key: gettext(msgid, self.lang) for key, msgid in STATUS.items()}
 
 
-    def window(self, state: WindowStatus) -> dict[str, Any]:
-        lang = self.lang
-        key = state.state
-        extra = state.text
-        if key == WindowState.OPEN:
-            text = t(WINDOW[WindowState.OPEN], lang, opens_date=state.opens, closes_date=state.closes)
-        elif key == WindowState.UPCOMING and state.next is not None:
-            nxt = state.next
-            text = t(WINDOW[WindowState.UPCOMING], lang, opens_date=nxt.opens, closes_date=nxt.closes)
-        elif key == WindowState.CLOSED and state.last is not None:
-            text = t(WINDOW[WindowState.CLOSED], lang, closes_date=state.last.closes)
-        else:
-            text = state.text[lang] if state.text else gettext(WINDOW[state.mode], lang)
-            extra = None
-        if extra:
-            text = sentences(text, extra[lang], lang)
-
-        def period(p: Period | None) -> dict[str, str] | None:
-            return {"opens": p.opens.isoformat(), "closes": p.closes.isoformat()} if p else None
-
-        return {"state": str(key), "mode": str(state.mode),
-                "opens": state.opens.isoformat() if state.opens else None,
-                "closes": state.closes.isoformat() if state.closes else None,
-                "next": period(state.next), "last": period(state.last), "text": text}
-
-    def sources(self, program: Program) -> list[dict[str, Any]]:
-        out = []
-        for key in program.spec.sources:
-            source = self.catalogue.sources[key]
-            out.append({"key": key, "title": source.title, "type": str(source.type), "quality": str(source.quality),
-                        "quality_text": gettext(SOURCE_QUALITY[source.quality], self.lang), "urls": list(source.urls),
-                        "github": [dict(item) for item in source.github]})
-        return out
-
-    def program_texts(self, program: Program) -> dict[str, Any]:
-        """A program's catalogue texts in this language, made once and shared by every document (read-only)."""
-        key = ("program", program.id)
-        found = self._texts.get(key)
-        if found is None:
-            lang, spec = self.lang, program.spec
-            found = self._texts[key] = {
-                "family_name": gettext(FAMILY_NAMES[program.family], lang), "name": spec.name[lang],
-                "certainty_text": gettext(CERTAINTY[spec.certainty], lang), "formula": spec.benefit.text[lang],
-                "pool": spec.benefit.pool[lang] if spec.benefit.pool else None,
-                "summary": spec.summary[lang], "issuer": spec.issuer[lang],
-                "effective": {"from": spec.effective.start.isoformat(),
-                              "to": spec.effective.end.isoformat() if spec.effective.end else None},
-                "advisories": [(a, a.text[lang]) for a in spec.advisories],
-                "documents": [d[lang] for d in (spec.documents.items if spec.documents else ())],
-                "sources": self.sources(program),
-                "checked_text": t(CHECKED, lang, checked_date=spec.checked),
-            }
-        return found
 
     def program(self, subject: SubjectResult, result: ProgramResult, person: int | None,
                 detail: Detail = Detail.FULL) -> dict[str, Any]:
@@ -155,68 +101,40 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
             return self.program_figures(subject, result, person)
         card = detail == Detail.CARD
         lang, program = self.lang, result.program
-        spec = program.spec
-        static = self.program_texts(program)
+        parts = self.program_parts(program)
         kind = Subject.PERSON if subject.kind == Subject.PERSON else Subject.COMPANY
-        benefit = result.benefit
-        row = spec.benefit_on(result.day) if result.day is not None else None
-        if benefit is not None and benefit.text:  # the dated row's or the case's own formula
-            formula = benefit.text[lang]
-        else:
-            formula = row.text[lang] if row is not None else static["formula"]
-        benefit_doc: dict[str, Any] = {"kind": str((row or spec.benefit).kind), "formula": formula}
-        if benefit is not None:
-            benefit_doc["outcome"] = str(benefit.kind)
-            if benefit.cap is not None:
-                benefit_doc["cap"] = cents(benefit.cap)
-            if benefit.items:
-                benefit_doc["items"] = [
-                    {"type": str(i.item.type), "type_text": gettext(ITEM_TYPES[i.item.type], lang),
-                     "text": fill(i.item.text[lang], dict(i.params), lang) if i.params else i.item.text[lang],
-                     "article": i.item.article, "applies": RESULT_CODES[i.applies],
-                     "confidence": str(i.item.confidence) if i.item.confidence else None} for i in benefit.items]
-            if benefit.context:
-                benefit_doc["context"] = [
-                    {"name": f.name, "value": formatting.value(f.value, f.unit, lang),
-                     "note": f.note[lang] if f.note else None, "confidence": str(f.confidence)}
-                    for f in benefit.context]
-        if static["pool"] is not None:
-            benefit_doc["pool"] = static["pool"]
         if card:  # the sentences of the reasons only (the card shows no conditions table)
             criteria = []
             reasons = [self.reason(self.criterion(kind, c)) for c in result.criteria if c.id in result.reasons]
         else:
             criteria = [self.criterion(kind, c) for c in result.criteria]
             reasons = [self.reason(doc) for doc, c in zip(criteria, result.criteria, strict=True)
-                       if c.id in result.reasons]
-        reason_text = None
-        if result.reason:
-            params = dict(result.reason.params)
-            if "field" in params:
-                params["field"] = self.label(kind, params["field"])
-            reason_text = t(NOT_IN_FORCE[result.reason.code], lang, **params)
-            if result.reason.text:
-                reason_text = sentences(reason_text, result.reason.text[lang], lang)
+                       if c.id in result.reasons] if result.reasons else []
         if result.window is None:
             raise ValueError(f"{result.id}: a result without its window state")
+        benefit = result.benefit
+        money_kind = result.money_kind
+        later, certified = sides(result)
+        day = result.day
+        advisories = [text for advisory, text in parts.advisories if day is None or advisory.covers(day)] \
+            if parts.advisories else []
         doc = {
-            "id": result.id, "family": str(program.family), "family_name": static["family_name"],
-            "name": static["name"], "applies_to": str(spec.applies_to), "subject": str(kind),
-            "person": person, "person_ref": subject.ref if kind == Subject.PERSON else None,
+            **parts.head,
+            "subject": str(kind), "person": person, "person_ref": subject.ref if kind == Subject.PERSON else None,
             "status": str(result.status), "status_text": self._status[result.status],
-            "certainty": str(spec.certainty), "certainty_text": static["certainty_text"],
-            "money_kind": str(result.money_kind), "money_kind_text": gettext(MONEY_KINDS[result.money_kind], lang),
+            **parts.certainty,
+            "money_kind": str(money_kind), "money_kind_text": gettext(MONEY_KINDS[money_kind], lang),
             "confidence": str(result.confidence),
             "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == Outcome.MONEY
             else None,
             "amount": self.amount_text(result),
-            "later_years": self.side_doc(result.side(SideKind.LATER_YEARS)),
-            "if_certified": self.side_doc(result.side(SideKind.IF_CERTIFIED)),
-            "benefit": benefit_doc,
+            "later_years": self.side_doc(later),
+            "if_certified": self.side_doc(certified),
+            "benefit": self.benefit_doc(result, parts),
             "flags": [self.flag_doc(kind, f) for f in result.flags],
             "criteria": criteria,
             "reasons": reasons,
-            "not_in_force_reason": reason_text,
+            "not_in_force_reason": self.not_in_force(kind, result),
             "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
             "gaps": [self.gap(kind, g, program) for g in result.gaps],
             "self_check": None if result.self_check is None else self.self_check(kind, result.self_check, program,
@@ -225,19 +143,55 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView):
                 "group": result.excluded_by.group, "kind": str(result.excluded_by.kind),
                 "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},
             "window": self.window(result.window),
-            "summary": static["summary"], "issuer": static["issuer"], "instrument": spec.instrument,
-            "effective": static["effective"],
-            "official_text": spec.official_text,
-            "advisories": [text for advisory, text in static["advisories"]
-                           if result.day is None or advisory.covers(result.day)],
-            "documents": static["documents"],
-            "sources": static["sources"],
-            "checked": spec.checked.isoformat(), "checked_text": static["checked_text"],
+            **parts.details,
+            "advisories": advisories,
+            **parts.tail,
         }
         if card:
             for key in CARD_OMITS:
                 del doc[key]
         return doc
+
+    def benefit_doc(self, result: ProgramResult, parts: ProgramParts) -> dict[str, Any]:
+        """What the program grants: the formula that priced it (a dated row's or the case's own), the outcome, cap,
+        items and context figures."""
+        lang, spec, benefit = self.lang, result.program.spec, result.benefit
+        row = spec.benefit_on(result.day) if result.day is not None else None
+        if benefit is not None and benefit.text:  # the dated row's or the case's own formula
+            formula = benefit.text[lang]
+        else:
+            formula = row.text[lang] if row is not None else parts.texts["formula"]
+        doc: dict[str, Any] = {"kind": str(row.kind) if row is not None else parts.kind, "formula": formula}
+        if benefit is not None:
+            doc["outcome"] = str(benefit.kind)
+            if benefit.cap is not None:
+                doc["cap"] = cents(benefit.cap)
+            if benefit.items:
+                doc["items"] = [
+                    {"type": str(i.item.type), "type_text": gettext(ITEM_TYPES[i.item.type], lang),
+                     "text": fill(i.item.text[lang], dict(i.params), lang) if i.params else i.item.text[lang],
+                     "article": i.item.article, "applies": RESULT_CODES[i.applies],
+                     "confidence": str(i.item.confidence) if i.item.confidence else None} for i in benefit.items]
+            if benefit.context:
+                doc["context"] = [
+                    {"name": f.name, "value": formatting.value(f.value, f.unit, lang),
+                     "note": f.note[lang] if f.note else None, "confidence": str(f.confidence)}
+                    for f in benefit.context]
+        if parts.texts["pool"] is not None:
+            doc["pool"] = parts.texts["pool"]
+        return doc
+
+    def not_in_force(self, kind: str, result: ProgramResult) -> str | None:
+        """Why the program is not in force for this subject, as a sentence (None when it is)."""
+        if not result.reason:
+            return None
+        params = dict(result.reason.params)
+        if "field" in params:
+            params["field"] = self.label(kind, params["field"])
+        text = t(NOT_IN_FORCE[result.reason.code], self.lang, **params)
+        if result.reason.text:
+            text = sentences(text, result.reason.text[self.lang], self.lang)
+        return text
 
     def amount_text(self, result: ProgramResult) -> str:
         lang = self.lang

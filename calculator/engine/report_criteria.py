@@ -4,7 +4,7 @@ gaps. A part of :class:`calculator.engine.report.Reporter` (which sets the attri
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.criteria import Compiled
@@ -14,6 +14,17 @@ from calculator.engine.report_words import FIELDS, RESULT_CODES, estimate_doc, p
 from calculator.engine.texts import GAP, OPS, render_flag
 from calculator.i18n import formatting, gettext, t
 from calculator.i18n.words import clauses, field_label
+
+
+class CriterionHead(NamedTuple):
+    """What a criterion's entry in the document takes from the tables alone, in one language."""
+
+    condition: str
+    label: str
+    names: dict[str, dict[str, str]] | None
+    input: str
+    branch: str | None
+    see_also: dict[str, str] | None
 
 
 class CriteriaTexts:
@@ -97,23 +108,53 @@ class CriteriaTexts:
                 self._texts[key] = found
         return found
 
+    def criterion_head(self, subject: str, compiled: Compiled) -> CriterionHead:
+        """What a criterion's entry takes from the tables alone (condition, input and its label, the names of its codes,
+        branch, pointer to another program), made once per language."""
+        key = ("head", subject, compiled)
+        found = self._texts.get(key)
+        if found is None:
+            condition, label, names = self.criterion_texts(subject, compiled)
+            see_also = compiled.spec.see_also
+            pointer = None if see_also is None else {
+                "program": see_also.program, "name": self.catalogue.programs[see_also.program].spec.name[self.lang],
+                "text": see_also.text[self.lang]}
+            found = self._texts[key] = CriterionHead(condition, label, names, compiled.field, compiled.branch, pointer)
+        return found
+
     def criterion(self, subject: str, crit: CriterionResult) -> dict[str, Any]:
-        lang, compiled = self.lang, crit.criterion
-        condition, input_label, names = self.criterion_texts(subject, compiled)
-        actual = formatting.value(crit.actual, compiled.unit, lang, names)
-        doc: dict[str, Any] = {
-            "id": crit.id, "result": RESULT_CODES[crit.result], "required": self.required_text(subject, crit, names),
-               "actual": actual, "text": self.sentence_text(condition, actual, crit.result), "condition": condition,
-               "input": compiled.field,
-               "input_label": input_label, "branch": compiled.branch, "confidence": str(crit.confidence)}
-        if crit.note:
-            doc["note"] = render_flag(crit.note, lang) if isinstance(crit.note, Flag) else crit.note[lang]
-        see_also = compiled.spec.see_also
-        if see_also is not None:
-            doc["see_also"] = {"program": see_also.program,
-                               "name": self.catalogue.programs[see_also.program].spec.name[lang],
-                               "text": see_also.text[lang]}
+        """One criterion's entry. An entry whose answer is none, yes/no or a code of the tables (and without a note) is
+        made once per language and copied: its key holds table objects and values from the tables' own closed sets
+        only, never an amount, date or text a person typed."""
+        head = self.criterion_head(subject, crit.criterion)
+        value = crit.actual
+        closed = crit.note is None and (value is None or value is True or value is False or (
+            type(value) is str and head.names is not None and value in head.names))
+        if closed:
+            key = ("entry", subject, crit.criterion, crit.id, value, crit.result, crit.confidence, crit.required)
+            try:
+                found = self._texts.get(key)
+                if found is None:
+                    found = self._texts[key] = self.criterion_entry(subject, head, crit)
+            except TypeError:  # a required value that cannot be a key (a list): made every time
+                found = self.criterion_entry(subject, head, crit)
+            doc = dict(found)
+        else:
+            doc = self.criterion_entry(subject, head, crit)
+            if crit.note:
+                doc["note"] = render_flag(crit.note, self.lang) if isinstance(crit.note, Flag) else crit.note[self.lang]
+        if head.see_also is not None:
+            doc["see_also"] = dict(head.see_also)
         return doc
+
+    def criterion_entry(self, subject: str, head: CriterionHead, crit: CriterionResult) -> dict[str, Any]:
+        """A criterion's entry without its note and pointer."""
+        actual = formatting.value(crit.actual, crit.criterion.unit, self.lang, head.names)
+        return {"id": crit.id, "result": RESULT_CODES[crit.result],
+                "required": self.required_text(subject, crit, head.names), "actual": actual,
+                "text": self.sentence_text(head.condition, actual, crit.result), "condition": head.condition,
+                "input": head.input, "input_label": head.label, "branch": head.branch,
+                "confidence": str(crit.confidence)}
 
     def conditions(self, program: Program) -> dict[str, str]:
         """A program's condition texts by criterion id (for "also needs: …")."""
@@ -133,6 +174,17 @@ class CriteriaTexts:
         return render_flag(item, self.lang)
 
     def flag_doc(self, subject: str, item: Flag) -> dict[str, Any]:
+        """A flag's entry. An engine flag without parameters (most of them: secondary source, "up to", amount
+        unknown) reads the same everywhere: made once per language and copied."""
+        if item.params or item.text is not None:
+            return self.flag_entry(subject, item)
+        key = ("flag", item.code, item.confidence)
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = self.flag_entry(subject, item)
+        return dict(found)
+
+    def flag_entry(self, subject: str, item: Flag) -> dict[str, Any]:
         doc: dict[str, Any] = {"code": item.code, "text": self.flag_text(subject, item)}
         if item.confidence is not None:
             doc["confidence"] = str(item.confidence)

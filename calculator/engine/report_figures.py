@@ -23,6 +23,7 @@ class FiguresView:
         kind = Subject.PERSON if subject.kind == Subject.PERSON else Subject.COMPANY
         spec, benefit = result.program.spec, result.benefit
         excluded = result.excluded_by
+        later, certified = sides(result)
         return {
             "id": result.id, "family": str(result.program.family), "subject": str(kind), "person": person,
             "person_ref": subject.ref if kind == Subject.PERSON else None,
@@ -30,23 +31,17 @@ class FiguresView:
             "confidence": str(result.confidence),
             "estimate": estimate_doc(result.estimate, self.lang) if benefit is None or benefit.kind == Outcome.MONEY
             else None,
-            "later_years": self.side_figure(result.side(SideKind.LATER_YEARS)),
-            "if_certified": self.side_figure(result.side(SideKind.IF_CERTIFIED)),
+            "later_years": self.side_doc(later, note=False),
+            "if_certified": self.side_doc(certified, note=False),
             "flags": [flag.code for flag in result.flags],
             "missing": list(result.missing),
             "excluded_by": None if excluded is None else {"group": excluded.group, "kind": str(excluded.kind),
                                                           "chosen": excluded.chosen},
         }
 
-    def side_figure(self, side: SideFigure | None) -> dict[str, Any] | None:
-        """A side figure's range and how it reads (the full document's, without its note)."""
-        found = self.side_doc(side)
-        if found is not None:
-            del found["note"]
-        return found
-
-    def side_doc(self, side: SideFigure | None) -> dict[str, Any] | None:
-        """A figure beside a result (never in its amount or any total): the range, how it reads, and why."""
+    def side_doc(self, side: SideFigure | None, note: bool = True) -> dict[str, Any] | None:
+        """A figure beside a result (never in its amount or any total): the range, how it reads, and why (``note``;
+        the figures view leaves the why out)."""
         if side is None:
             return None
         lang, est = self.lang, side.estimate
@@ -56,5 +51,18 @@ class FiguresView:
         else:
             amount = formatting.money_range(est.low, est.high, lang)
             text = t(TOTAL_WORDS["if_certified"], lang, amount=amount)
-        return {"low": cents(est.low), "high": cents(est.high), "currency": "CNY", "text": text,
-                "note": t(SIDE[side.code], lang, amount=amount, **side.params)}
+        doc = {"low": cents(est.low), "high": cents(est.high), "currency": "CNY", "text": text}
+        if note:
+            doc["note"] = t(SIDE[side.code], lang, amount=amount, **side.params)
+        return doc
+
+
+def sides(result: ProgramResult) -> tuple[SideFigure | None, SideFigure | None]:
+    """A result's later-years and if-certified figures (the first of each kind; None when it has none)."""
+    later = certified = None
+    for side in result.side_figures:
+        if side.kind == SideKind.LATER_YEARS and later is None:
+            later = side
+        elif side.kind == SideKind.IF_CERTIFIED and certified is None:
+            certified = side
+    return later, certified

@@ -54,8 +54,14 @@ def sentence_pattern(template: str) -> tuple[str, tuple[int, ...] | None]:
     return pattern, None if picks == (0, 1, 2) else picks
 
 
+CENT = Decimal("0.01")
+
+
 def cents(amount: Decimal) -> float:
-    return float(Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    """An amount rounded half-up to the cent, as the document's number (hot: every figure and total)."""
+    if type(amount) is not Decimal:
+        amount = Decimal(amount)
+    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def estimate_doc(estimate: Estimate | None, lang: str) -> dict[str, Any] | None:

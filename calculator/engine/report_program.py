@@ -1,0 +1,128 @@
+"""A program's texts from the tables, in one language, made once and shared by every document: its catalogue texts,
+the runs of its entry that come from the tables alone, its sources and its application window. A part of
+:class:`calculator.engine.report.Reporter`."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from calculator.engine.catalogue import Catalogue, Program
+from calculator.engine.enums import WindowState
+from calculator.engine.model import Period, WindowStatus
+from calculator.engine.report_words import CERTAINTY, CHECKED, FAMILY_NAMES
+from calculator.engine.texts import WINDOW
+from calculator.i18n import gettext, t
+from calculator.i18n.words import SOURCE_QUALITY, sentences
+
+WINDOWS_KEPT = 4096  # window entries kept per language (the tables give far fewer; a bound all the same)
+
+
+class ProgramParts(NamedTuple):
+    """The runs of a program's entry that come from the tables alone, in one language (:meth:`Reporter.program_parts`):
+    shared by every document, never changed."""
+
+    head: dict[str, Any]
+    certainty: dict[str, Any]
+    details: dict[str, Any]
+    tail: dict[str, Any]
+    advisories: list[tuple[Any, str]]
+    kind: str  # the benefit's kind when no dated row priced it
+    texts: dict[str, Any]  # :meth:`Reporter.program_texts`
+
+
+class ProgramTexts:
+    """A program's table texts in one language (the attributes are the reporter's)."""
+
+    catalogue: Catalogue
+    lang: str
+    _texts: dict[tuple[Any, ...], Any]
+
+    def window(self, state: WindowStatus) -> dict[str, Any]:
+        """Where the assessment date falls among the program's application windows. Its dates and text come from the
+        tables (the assessment date only picks the state), so each is written once per language and copied: a date
+        in Chinese takes Babel tens of microseconds."""
+        windows = self._texts.get(("windows",))
+        if windows is None:
+            windows = self._texts[("windows",)] = {}
+        key = (state.mode, state.state, state.opens, state.closes, state.next, state.last,
+               None if state.text is None else id(state.text))
+        found = windows.get(key)
+        if found is None or found[0] is not state.text:
+            if len(windows) >= WINDOWS_KEPT:
+                windows.clear()
+            found = windows[key] = (state.text, self.window_doc(state))
+        doc = found[1]
+        return {**doc, "next": None if doc["next"] is None else dict(doc["next"]),
+                "last": None if doc["last"] is None else dict(doc["last"])}
+
+    def window_doc(self, state: WindowStatus) -> dict[str, Any]:
+        lang = self.lang
+        key = state.state
+        extra = state.text
+        if key == WindowState.OPEN:
+            text = t(WINDOW[WindowState.OPEN], lang, opens_date=state.opens, closes_date=state.closes)
+        elif key == WindowState.UPCOMING and state.next is not None:
+            nxt = state.next
+            text = t(WINDOW[WindowState.UPCOMING], lang, opens_date=nxt.opens, closes_date=nxt.closes)
+        elif key == WindowState.CLOSED and state.last is not None:
+            text = t(WINDOW[WindowState.CLOSED], lang, closes_date=state.last.closes)
+        else:
+            text = state.text[lang] if state.text else gettext(WINDOW[state.mode], lang)
+            extra = None
+        if extra:
+            text = sentences(text, extra[lang], lang)
+
+        def period(p: Period | None) -> dict[str, str] | None:
+            return {"opens": p.opens.isoformat(), "closes": p.closes.isoformat()} if p else None
+
+        return {"state": str(key), "mode": str(state.mode),
+                "opens": state.opens.isoformat() if state.opens else None,
+                "closes": state.closes.isoformat() if state.closes else None,
+                "next": period(state.next), "last": period(state.last), "text": text}
+
+    def sources(self, program: Program) -> list[dict[str, Any]]:
+        out = []
+        for key in program.spec.sources:
+            source = self.catalogue.sources[key]
+            out.append({"key": key, "title": source.title, "type": str(source.type), "quality": str(source.quality),
+                        "quality_text": gettext(SOURCE_QUALITY[source.quality], self.lang), "urls": list(source.urls),
+                        "github": [dict(item) for item in source.github]})
+        return out
+
+    def program_texts(self, program: Program) -> dict[str, Any]:
+        """A program's catalogue texts in this language, made once and shared by every document (read-only)."""
+        key = ("program", program.id)
+        found = self._texts.get(key)
+        if found is None:
+            lang, spec = self.lang, program.spec
+            found = self._texts[key] = {
+                "family_name": gettext(FAMILY_NAMES[program.family], lang), "name": spec.name[lang],
+                "certainty_text": gettext(CERTAINTY[spec.certainty], lang), "formula": spec.benefit.text[lang],
+                "pool": spec.benefit.pool[lang] if spec.benefit.pool else None,
+                "summary": spec.summary[lang], "issuer": spec.issuer[lang],
+                "effective": {"from": spec.effective.start.isoformat(),
+                              "to": spec.effective.end.isoformat() if spec.effective.end else None},
+                "advisories": [(a, a.text[lang]) for a in spec.advisories],
+                "documents": [d[lang] for d in (spec.documents.items if spec.documents else ())],
+                "sources": self.sources(program),
+                "checked_text": t(CHECKED, lang, checked_date=spec.checked),
+            }
+        return found
+
+    def program_parts(self, program: Program) -> ProgramParts:
+        """The runs of a program's entry that come from the tables alone, in document order, made once per language
+        (an entry is these runs with the result's keys between them)."""
+        key = ("parts", program.id)
+        found = self._texts.get(key)
+        if found is None:
+            spec, static = program.spec, self.program_texts(program)
+            found = self._texts[key] = ProgramParts(
+                {"id": program.id, "family": str(program.family), "family_name": static["family_name"],
+                 "name": static["name"], "applies_to": str(spec.applies_to)},
+                {"certainty": str(spec.certainty), "certainty_text": static["certainty_text"]},
+                {"summary": static["summary"], "issuer": static["issuer"], "instrument": spec.instrument,
+                 "effective": static["effective"], "official_text": spec.official_text},
+                {"documents": static["documents"], "sources": static["sources"], "checked": spec.checked.isoformat(),
+                 "checked_text": static["checked_text"]},
+                static["advisories"], str(spec.benefit.kind), static)
+        return found
