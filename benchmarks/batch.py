@@ -10,10 +10,13 @@ For each size: generate a roster (.xlsx, untimed), then in fresh processes (so p
    dependency) and with openpyxl read-only, and writing the batch's output cells with XlsxWriter constant_memory
    and with openpyxl write-only (a write is measured as read-and-rewrite of the output minus a plain read of it,
    all in CPU seconds); the faster reader plus the faster writer is the baseline.
-Printed: rows/s for 1 and N processes, the scaling ratio (wall time 1 / wall time N; the machine is shared, so
-the load average is printed beside it) and the ratio a machine with N idle cores would show (CPU on one process
-/ the larger of: the writing process's CPU, the CPU of all the processes (writing and workers) shared by N cores),
-and batch (CPU, 1 process) / baseline.
+Printed: rows/s for 1 and N processes; where the time goes (per phase: before the rows, the rows, after them; CPU
+of the writing process and of the workers; how long the writing process waited for a worker's chunk and each
+worker spent between its chunks); the scaling ratio in wall time (1 process / N; the machine is shared, so the load
+average is printed beside it: only on idle cores is it the figure) and the most N idle cores can give by CPU
+accounting (CPU on one process / (before + max(rows, (rows + workers) / N) + after): only the writing process
+works before and after the rows, so those phases cannot overlap the workers; see ``_estimate``), and batch (CPU,
+1 process) / baseline.
 Targets: 100k rows <= 1.5x the fastest plain I/O on one core; >= 1.7x faster on 2 cores than 1; peak RSS < 300 MB
 and flat in rows.
 
@@ -29,11 +32,13 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -62,6 +67,59 @@ def generate(path: Path, rows: int) -> None:
     wb.save(path)
 
 
+def _phases(result: dict[str, object]) -> None:
+    """Time the batch's phases in this process (the one running the batch and writing the workbook), in CPU and wall
+    seconds: before the rows (opening and checking the file, the header), the rows (reading, handing out, writing
+    what comes back, while workers assess), and after them (the About and Sources sheets, saving the package); and
+    how long this process waited for a worker's chunk. Each worker notes its chunks' wall and CPU in a file."""
+    import concurrent.futures
+
+    from calculator.batch import parallel
+
+    clock, wall = time.process_time, time.perf_counter
+    marks: dict[str, tuple[float, float]] = {}
+    real_assessed, real_work, real_result = parallel.assessed, parallel._work, concurrent.futures.Future.result
+    waited = [0.0]
+
+    def assessed(*args: object, **kwargs: object) -> object:
+        marks["rows"] = clock(), wall()
+        yield from real_assessed(*args, **kwargs)
+        marks["after"] = clock(), wall()
+
+    def waiting(self: concurrent.futures.Future, timeout: float | None = None) -> object:
+        started = wall()
+        try:
+            return real_result(self, timeout)
+        finally:
+            waited[0] += wall() - started
+
+    parallel.assessed, concurrent.futures.Future.result = assessed, waiting
+    parallel._work = _timed_work  # forked workers inherit it; it calls the real one
+    _timed_work.real = real_work  # type: ignore[attr-defined]
+    result["marks"], result["waited"] = marks, waited
+
+
+def _timed_work(rows: object) -> object:
+    started, cpu = time.perf_counter(), time.process_time()
+    chunk = _timed_work.real(rows)  # type: ignore[attr-defined]
+    with open(os.path.join(os.environ["BATCH_BENCH_WORKERS"], f"{os.getpid()}.txt"), "a") as notes:
+        notes.write(f"{started} {time.perf_counter()} {time.process_time() - cpu}\n")
+    return chunk
+
+
+def _worker_notes(folder: str, started: float) -> list[dict[str, float]]:
+    """Per worker: chunks, CPU inside them, and the wall time from its first chunk's start to its last chunk's
+    end that it spent outside a chunk (handing results back, taking rows, waiting for them or for a core)."""
+    found = []
+    for name in sorted(os.listdir(folder)):
+        spans = [tuple(map(float, line.split())) for line in Path(folder, name).read_text().splitlines()]
+        busy = sum(end - start for start, end, _ in spans)
+        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+        found.append({"chunks": len(spans), "cpu": sum(s[2] for s in spans), "first": first - started,
+                      "outside": last - first - busy})
+    return found
+
+
 def child(mode: str, source: str, out: str, processes: str = "1") -> None:
     """One measurement in this process. Times are CPU seconds unless named wall (the machine is shared: other
     jobs move wall time far more than CPU time)."""
@@ -73,10 +131,20 @@ def child(mode: str, source: str, out: str, processes: str = "1") -> None:
         from calculator.engine import load_catalogue
 
         catalogue = load_catalogue()
+        notes = tempfile.mkdtemp(prefix="batch-bench-")
+        os.environ["BATCH_BENCH_WORKERS"] = notes
+        _phases(result)
         started, wall = clock(), time.perf_counter()
         summary = run_batch(catalogue, source, out, kind="people", as_of=dt.date(2026, 11, 21),
                             processes=int(processes))
-        result["wall"] = time.perf_counter() - wall
+        ended, result["wall"] = clock(), time.perf_counter() - wall
+        marks = result.pop("marks")
+        (rows_cpu, rows_wall), (after_cpu, after_wall) = marks["rows"], marks["after"]  # type: ignore[index]
+        result["phases_cpu"] = [rows_cpu - started, after_cpu - rows_cpu, ended - after_cpu]
+        result["phases_wall"] = [rows_wall - wall, after_wall - rows_wall, wall + result["wall"] - after_wall]
+        result["waited"] = result["waited"][0]  # type: ignore[index]
+        result["workers"] = _worker_notes(notes, rows_wall)
+        shutil.rmtree(notes, ignore_errors=True)
         result["rows"] = summary.rows_in
         workers = resource.getrusage(resource.RUSAGE_CHILDREN)   # the pool's processes, all ended and waited for
         result["workers_cpu"] = workers.ru_utime + workers.ru_stime
@@ -165,6 +233,37 @@ def _openpyxl_rewrite(out: str) -> None:
     dst.save(out + ".copy.xlsx")
 
 
+def _phases_text(found: dict[str, Any]) -> str:
+    before, during, after = found["phases_cpu"]
+    return f"before the rows {before:.1f} s, rows {during:.1f} s, after them {after:.1f} s"
+
+
+def _utilisation(many: dict[str, Any], jobs: int) -> str:
+    """Wall time per phase of the parallel run, how long the writing process waited for workers, and how long each
+    worker spent between its chunks (waiting for rows, handing back results, or waiting for a core)."""
+    before, during, after = many["phases_wall"]
+    workers = "; ".join(f"{w['chunks']} chunks, {w['cpu']:.1f} s CPU in them, first at {w['first']:.2f} s, "
+                        f"{w['outside']:.1f} s wall between them" for w in many["workers"])
+    return (f"wall before the rows {before:.1f} s (one process: the workers have nothing yet), rows {during:.1f} s "
+            f"(the writing process waited {many['waited']:.1f} s of it for a worker's chunk), after them "
+            f"{after:.1f} s (saving: the package deflated on {jobs} threads); workers: {workers or 'none started'}")
+
+
+def _estimate(one: dict[str, Any], many: dict[str, Any], jobs: int) -> str:
+    """What N idle cores can give at most, from CPU seconds: before and after the rows only the writing process
+    works (the workers have nothing yet or nothing left: they cannot overlap), and during the rows the writing
+    process and the workers share the N cores. The saving's deflating on N threads is counted as one process's, so
+    this errs on the low side; stalls (the writing process or a worker waiting for the other) are not in it, which
+    is why the utilisation is printed beside it."""
+    before, during, after = many["phases_cpu"]
+    bound = before + max(during, (during + many["workers_cpu"]) / jobs) + after
+    shared = max(many["seconds"], (many["seconds"] + many["workers_cpu"]) / jobs)
+    return (f"at most {one['seconds'] / bound:.2f}x on {jobs} idle cores (CPU on 1 process / (before + max(rows, "
+            f"(rows + workers) / {jobs}) + after) = {one['seconds']:.1f} / {bound:.1f} s; the model used until "
+            f"2026-12-04, which let the phases before and after the rows overlap the workers, said "
+            f"{one['seconds'] / shared:.2f}x)")
+
+
 def run(mode: str, source: Path, out: Path, processes: int = 1) -> dict[str, float]:
     done = subprocess.run([sys.executable, __file__, "--child", mode, str(source), str(out), str(processes)],
                           capture_output=True, text=True, check=False)
@@ -189,22 +288,17 @@ def main(sizes: list[int], jobs: int) -> None:
             reader = "read_calamine" if base.get("read_calamine", 1e9) < base["read_openpyxl"] else "read_openpyxl"
             writer = "write_xlsxwriter" if base["write_xlsxwriter"] <= base["write_openpyxl"] else "write_openpyxl"
             fastest = base[reader] + base[writer]
-            # The writing process and the N workers share the N cores: on idle cores the run takes at least the
-            # writing process's CPU, and at least all the CPU shared by N. (Until 2026-12-04 this figure left the
-            # writing process's share out, which overstates it; it is printed beside, to compare with earlier runs.)
-            idle = one["seconds"] / max(many["seconds"], (many["seconds"] + many["workers_cpu"]) / jobs)
-            idle_old = one["seconds"] / max(many["seconds"], many["workers_cpu"] / jobs)
             peaks[rows] = max(one["peak_mb"], many["peak_mb"], many["workers_peak_mb"])
             print(f"{rows:>7} rows, 1 process: {one['wall']:.1f} s wall = {rows / one['wall']:,.0f} rows/s; "
-                  f"CPU {one['seconds']:.1f} s = {rows / one['seconds']:,.0f} rows/s; peak RSS {one['peak_mb']:.0f} MB "
-                  f"(load {load_one:.1f})")
+                  f"CPU {one['seconds']:.1f} s = {rows / one['seconds']:,.0f} rows/s ({_phases_text(one)}); "
+                  f"peak RSS {one['peak_mb']:.0f} MB (load {load_one:.1f})")
             print(f"{'':>7}       {jobs} processes: {many['wall']:.1f} s wall = {rows / many['wall']:,.0f} rows/s; "
-                  f"CPU: writing process {many['seconds']:.1f} s, workers {many['workers_cpu']:.1f} s; peak RSS "
+                  f"CPU: writing process {many['seconds']:.1f} s ({_phases_text(many)}), workers "
+                  f"{many['workers_cpu']:.1f} s, together {many['seconds'] + many['workers_cpu']:.1f} s; peak RSS "
                   f"{many['peak_mb']:.0f} MB + largest worker {many['workers_peak_mb']:.0f} MB (load {load_many:.1f})")
+            print(f"{'':>7}       where the time goes: {_utilisation(many, jobs)}")
             print(f"{'':>7}       scaling 1 -> {jobs}: {one['wall'] / many['wall']:.2f}x wall (target >= 1.7 on 2 "
-                  "cores); "
-                  f"{idle:.2f}x on {jobs} idle cores (CPU on 1 / the larger of: the writing process, all processes' "
-                  f"CPU / {jobs}; leaving the writing process's share out, as before: {idle_old:.2f}x)")
+                  f"cores; meaningful only on idle cores: load above); {_estimate(one, many, jobs)}")
             calamine = f"{base['read_calamine']:.1f} s" if "read_calamine" in base else "not installed"
             print(f"{'':>7}       plain I/O: read openpyxl {base['read_openpyxl']:.1f} s, calamine {calamine}"
                   + f"; write XlsxWriter {base['write_xlsxwriter']:.1f} s, openpyxl {base['write_openpyxl']:.1f} s; "

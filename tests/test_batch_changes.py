@@ -260,7 +260,7 @@ def test_worker_processes_write_the_same_changes_sheet(catalogue, tmp_path, monk
     methods = pools(monkeypatch)
     two = run_batch(catalogue, path, tmp_path / "two.xlsx", as_of=TODAY, since=tmp_path / "before.xlsx",
                     processes=2)
-    assert methods and parallel.CHUNK_ROWS == 10  # the rows went through worker processes
+    assert methods and parallel.CHUNK_ROWS == 5  # the rows went through worker processes
     assert one.notes[-1] == two.notes[-1] and f"{one.assessed} rows compared" in one.notes[-1]
     changes = sheets(tmp_path / "one.xlsx")["Changes"]
     assert changes == sheets(tmp_path / "two.xlsx")["Changes"] and len(changes) > 60

@@ -55,8 +55,8 @@ def parts(path: Path) -> dict[str, bytes]:
 
 
 def pools(monkeypatch) -> list[str]:
-    """Chunks of 10 rows (so a small file is worth workers); returns the start method of every pool started."""
-    monkeypatch.setattr(parallel, "CHUNK_ROWS", 10)
+    """Chunks of 5 rows (so a small file is worth workers); returns the start method of every pool started."""
+    monkeypatch.setattr(parallel, "CHUNK_ROWS", 5)
     methods: list[str] = []
     real = parallel.start_method
     monkeypatch.setattr(parallel, "start_method", lambda: methods.append(real()) or methods[-1])
@@ -66,7 +66,7 @@ def pools(monkeypatch) -> list[str]:
 def test_jobs_2_writes_the_same_workbook_and_row_errors_in_row_order_as_jobs_1(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(batch_row, "MAX_DEPARTMENTS", 4)  # the per-department cap applies the same way too
     methods = pools(monkeypatch)
-    src = roster(tmp_path / "roster.xlsx", 260)           # 26 chunks: both workers get many
+    src = roster(tmp_path / "roster.xlsx", 260)           # 52 chunks: both workers get many
     codes = [main(["batch", str(src), "-o", str(tmp_path / f"jobs{n}.xlsx"), "--as-of", AS_OF.isoformat(),
                    "--jobs", str(n)]) for n in (1, 2)]
     assert codes == [3, 3]  # some rows rejected, the workbook written
@@ -116,7 +116,7 @@ def counting(in_flight: list[int], chunk_rows: int):
     """``parallel.assessed`` with small chunks, recording the rows read and not yet handed back at each chunk."""
     real = parallel.assessed
 
-    def assessed(job, rows, processes, _chunk_rows=None):
+    def assessed(job, rows, processes, _chunk_rows=None, expected_rows=None):
         drawn = 0
 
         def read():
@@ -126,7 +126,7 @@ def counting(in_flight: list[int], chunk_rows: int):
                 yield row
 
         returned = 0
-        for chunk in real(job, read(), processes, chunk_rows):
+        for chunk in real(job, read(), processes, chunk_rows, expected_rows):
             in_flight.append(drawn - returned)
             returned += len(chunk.rows)
             yield chunk

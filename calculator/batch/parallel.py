@@ -39,8 +39,9 @@ from calculator.batch.rowxml import ROW_SHEETS, RowXml, StyleKey
 from calculator.batch.sheets import NUMBER_FORMATS, columns, money_format
 from calculator.batch.summary import RowError
 
-CHUNK_ROWS = 100          # rows sent to a worker at once: about 100 kB of results back
-CHUNKS_PER_PROCESS = 2    # chunks out per worker: one being assessed, one waiting, so no worker idles
+CHUNK_ROWS = 100          # rows sent to a worker at once: about 0.7 MB of sheet XML back for a staff roster
+CHUNKS_PER_PROCESS = 4    # chunks out per worker: one being assessed, three waiting, so no worker idles while the
+                          # writing process is off the core or waits for an earlier chunk (rows are written in order)
 
 RowOutcome = tuple[list[RowError] | None, list[tuple[str, Any]], dict[str, list[Any]]]
 
@@ -164,14 +165,18 @@ def start_method() -> str:
 
 
 def assessed(job: RowJob, rows: Iterable[tuple[int, list[Any]]], processes: int,
-             chunk_rows: int | None = None) -> Iterator[Chunk]:
+             chunk_rows: int | None = None, expected_rows: int | None = None) -> Iterator[Chunk]:
     """The rows assessed, chunk by chunk, in the order read; see the module's docstring. A file that fits in the
-    chunks the workers would hold at once is assessed in this process: starting workers would cost more."""
+    chunks the workers would hold at once is assessed in this process: starting workers would cost more. A file
+    ``expected_rows`` says is larger (the rows its sheet declares, an upper bound: blank lines are not rows)
+    starts its workers at once, each chunk going out as soon as it is read; otherwise the chunks the workers would
+    hold are read first, to see."""
     chunk_rows = chunk_rows or CHUNK_ROWS
     pieces = chunks(rows, chunk_rows)
     limit = rows_in_flight(processes, chunk_rows) // chunk_rows
-    first = list(islice(pieces, limit))
-    if processes <= 1 or len(first) < limit:
+    large = processes > 1 and expected_rows is not None and expected_rows > limit * chunk_rows
+    first = [] if large else list(islice(pieces, limit))
+    if processes <= 1 or (not large and len(first) < limit):
         assess = _Assessor(job)
         for rows_chunk in chain(first, pieces):
             yield assess(rows_chunk)
@@ -179,7 +184,8 @@ def assessed(job: RowJob, rows: Iterable[tuple[int, list[Any]]], processes: int,
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(start_method()),
                                initializer=_start, initargs=(job,))
     try:
-        pending: deque[Future[Chunk]] = deque(pool.submit(_work, rows_chunk) for rows_chunk in first)
+        pending: deque[Future[Chunk]] = deque(pool.submit(_work, rows_chunk)
+                                              for rows_chunk in chain(first, islice(pieces, limit - len(first))))
         del first
         while pending:  # one chunk handed back, then one more read: never more than `limit` out
             yield pending.popleft().result()

@@ -134,16 +134,47 @@ def pick_sheet(sheets: list[Any], kind: str | None) -> Any:
     return next((ws for ws in sheets if any(word in ws.title.lower() for word in wanted)), sheets[0])
 
 
-def open_xlsx(path: Path, kind: str | None, limits: SheetLimits | None = None) -> Source:
-    from openpyxl import load_workbook
+def _open_workbook(handle: IO[bytes]) -> Any:
+    """openpyxl's ``load_workbook(handle, read_only=True, data_only=True)``, except that no sheet looks for its
+    declared size on opening: openpyxl reads a sheet that declares none (openpyxl's own write-only mode writes none)
+    to its end for it, a whole extra pass over every sheet of the file (0.85 s of 3.4 s reading a 10,000-row
+    roster), and the declared size is never used here (``reset_dimensions``)."""
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+    class Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
+        def _get_size(self) -> None:
+            pass
+
+    class Reader(ExcelReader):  # type: ignore[misc]
+        def read_worksheets(self) -> None:  # openpyxl's read-only branch, with Sheet
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                rels_path = get_rels_path(rel.target)
+                if rels_path in self.valid_files:  # parsed as openpyxl does, so a broken one is refused alike
+                    get_dependents(self.archive, rels_path)
+                ws = Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+    reader = Reader(handle, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
+def open_xlsx(path: Path, kind: str | None, limits: SheetLimits | None = None) -> Source:
     limits = limits or SheetLimits()
     scans = guarded(lambda: scan_package(path, limits))  # all openpyxl parses on opening the workbook, bounded
     # Given an open file, not a path: openpyxl refuses a path whose name does not end in .xlsx, and the format
     # was decided by content (an upload is stored as "input"; a user's file may be named anything).
     handle = path.open("rb")
     try:
-        wb = load_workbook(handle, read_only=True, data_only=True)
+        wb = _open_workbook(handle)
     except Exception as exc:  # openpyxl raises many types for a broken file
         handle.close()
         raise unreadable(exc) from None

@@ -23,6 +23,7 @@ from calculator.batch.percent import PercentNotes
 from calculator.batch.previous import PreviousRun, read_previous
 from calculator.batch.reader import MAX_FILE_BYTES, Source, open_source
 from calculator.batch.row import RowContext, assess_row, merge_departments, money_columns, new_per_program, shown
+from calculator.batch.rowxml import ROW_SHEETS
 from calculator.batch.summary import Progress, RowError, Summary
 from calculator.batch.texts import KIND_WORDS, BatchFileError, text
 from calculator.batch.writer import ResultWriter, w
@@ -112,7 +113,8 @@ def _run(catalogue: Any, source: Source, out: Path, kind: str | None, as_of: dt.
     if caps.previous is not None and caps.previous.kind != kind:
         raise BatchFileError("previous_kind", found=bilingual(KIND_WORDS[caps.previous.kind], "rows are"),
                              chosen=bilingual(KIND_WORDS[kind], "rows are"))
-    writer = ResultWriter(lang, kind, programs, scratch=caps.scratch, changes=caps.previous is not None)
+    writer = ResultWriter(lang, kind, programs, scratch=caps.scratch, changes=caps.previous is not None,
+                          threads=caps.processes)
     try:
         return _rows(catalogue, source, out, rows, header_row, mapping, kind, as_of, lang, caps, on_progress,
                      on_error, programs, writer)
@@ -153,7 +155,9 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                           figures=caps.previous is not None, styles=writer.styles())
     changes = Changes(caps.previous, service_for(catalogue), as_of, lang, writer) if caps.previous else None
     percents = PercentNotes(mapping, lang)
-    for chunk in parallel.assessed(job, percents.watch(_data_rows(rows, max_rows)), caps.processes):
+    for chunk in parallel.assessed(job, percents.watch(_data_rows(rows, max_rows)), caps.processes,
+                                   expected_rows=progress.rows_total):
+        xml: dict[str, list[str]] = {key: [] for key in ROW_SHEETS}  # the chunk's rows, per sheet, in order
         for errors, lines, row_departments in chunk.rows:
             summary.rows_in += 1
             if errors is not None:
@@ -162,7 +166,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                 summary.assessed += 1
                 for key, values in lines:  # the large sheets' rows as XML (calculator.batch.rowxml)
                     if key != "figures":
-                        writer.row_xml(key, values)
+                        xml[key].append(values)
                     elif changes is not None:
                         changes.row(*values)
                 merge_departments(departments, row_departments, lang)
@@ -170,6 +174,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
             progress.rejected = summary.rejected
             if on_progress is not None and summary.rows_in % 200 == 0:
                 on_progress(progress)
+        writer.rows_xml(xml)
         parallel.add_into(per_program, chunk.per_program)
     progress.rows_total = summary.rows_in
     summary.notes += percents.all()

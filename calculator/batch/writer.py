@@ -14,7 +14,7 @@ starts with, and every text cell carries Excel's quote prefix so that editing th
 Rows go to temporary files in a private directory (XlsxWriter's ``tmpdir``), removed after saving or discarding.
 
 The Summary, Status matrix and Detail rows arrive as finished XML (:mod:`calculator.batch.rowxml`, made where the
-row was assessed) and :meth:`ResultWriter.row_xml` appends them to XlsxWriter's row file; :meth:`ResultWriter.styles`
+row was assessed) and :meth:`ResultWriter.rows_xml` appends them to XlsxWriter's row file; :meth:`ResultWriter.styles`
 fixes the style indexes they name. Both use private names of XlsxWriter 3.x (``row_data_fh``, ``previous_row``,
 ``_write_single_row``, ``_check_dimensions``, ``Format._get_xf_index``), held by ``tests/test_batch_rowxml.py``.
 """
@@ -30,8 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.utility import xl_col_to_name
 
+from calculator.batch.deflate import parallel_zip
 from calculator.batch.layout import LINE_POINTS, PADDING_POINTS
 from calculator.batch.rowxml import MAX_HEIGHT, NUMBER, ROW_SHEETS, WRAPPING, StyleKey, cell_text, lines_of, style_keys
 from calculator.batch.sheets import (
@@ -75,11 +77,12 @@ class ResultWriter:
     """Append rows to each sheet as results arrive; totals, legend, filters and colours are added on saving."""
 
     def __init__(self, lang: str, kind: str, programs: list[Any], scratch: Path | None = None,
-                 changes: bool = False) -> None:
+                 changes: bool = False, threads: int = 1) -> None:
         """``scratch``: the folder that holds the private directory of temporary files (a batch job's own folder,
         so the files go with it whatever stops the job); default the system's temporary folder. ``changes``: with
-        the Changes sheet (a run compared with a previous result)."""
-        self.lang, self.kind, self.programs = lang, kind, programs
+        the Changes sheet (a run compared with a previous result). ``threads``: the cores the batch may use, to
+        compress the saved package on (:mod:`calculator.batch.deflate`)."""
+        self.lang, self.kind, self.programs, self.threads = lang, kind, programs, threads
         self.keys = [key for key in SHEETS if changes or key != "changes"]
         self.verbatim = Verbatim()
         self.cols = {key: columns(key, lang, kind, programs) for key in self.keys}
@@ -135,13 +138,24 @@ class ResultWriter:
         return {key: self.fmt(*key)._get_xf_index() for key in style_keys(kinds, self.numbers)}
 
     def row_xml(self, key: str, xml: str) -> None:
-        """Append a row made by :class:`calculator.batch.rowxml.RowXml` to sheet ``key``, numbering it."""
-        ws, row = self.ws[key], self.next_row[key]
-        self.next_row[key] = row + 1
-        if row > ws.previous_row:  # XlsxWriter first writes out the row it holds (the header), then moves on
-            ws._write_single_row(row)
-        ws._check_dimensions(row, self.widths[key])
-        ws.row_data_fh.write(xml.replace(NUMBER, str(row + 1)))
+        """Append one row made by :class:`calculator.batch.rowxml.RowXml` to sheet ``key`` (:meth:`rows_xml`)."""
+        self.rows_xml({key: [xml]})
+
+    def rows_xml(self, sheets: dict[str, list[str]]) -> None:
+        """Append rows made by :class:`calculator.batch.rowxml.RowXml`, per sheet key, numbering them: one write per
+        sheet (and what XlsxWriter would do row by row: write out the row it holds, the header, and note how far
+        the sheet reaches)."""
+        for key, rows in sheets.items():
+            if not rows:
+                continue
+            ws, first = self.ws[key], self.next_row[key]
+            last = first + len(rows) - 1
+            self.next_row[key] = last + 1
+            if last > ws.previous_row:
+                ws._write_single_row(last)
+            ws._check_dimensions(last, self.widths[key])
+            ws.row_data_fh.write("".join([xml.replace(NUMBER, str(number))
+                                          for number, xml in enumerate(rows, first + 1)]))
 
     def _write_row(self, key: str, values: list[Any], bold: bool = False, kinds: list[str] | None = None) -> None:
         ws, row = self.ws[key], self.next_row[key]
@@ -179,7 +193,8 @@ class ResultWriter:
         """Close the sheets and write the workbook to ``path`` (built in the private directory, then moved)."""
         try:
             self._close_sheets()
-            self.wb.close()
+            with parallel_zip(xlsxwriter.workbook, self.threads):
+                self.wb.close()
             if self.verbatim:
                 with open(self.built, "rb") as source, open(path, "wb") as target:
                     self.verbatim.substitute(source, target)
