@@ -71,7 +71,8 @@ class Book(cells.Book):
             self.wb.add_named_style(named_style(found[0], kind, number_format))
         return found
 
-    def sheet(self, title: str, columns: list[Column] | None = None, freeze: bool = True) -> Sheet:
+    def sheet(self, title: str, columns: list[Column] | None = None, freeze: bool = True,
+              xml_rows: bool = True) -> Sheet:
         return Sheet(self, self.wb.create_sheet(title), columns or [], freeze)
 
     def properties(self, title: str, language: str) -> None:
@@ -92,7 +93,7 @@ def _value(how: Any, value: Any) -> tuple[Any, str | None]:
     """The cell value and the data type to force (text stays text; formulas are the builder's own)."""
     if how is cells.Worksheet.write_string:
         return value, "s"
-    if how is cells._url:
+    if how is cells.write_link:
         return value[1], "s"
     return value, None
 
@@ -127,8 +128,10 @@ class Sheet(cells.Sheet):
     def set_height(self, row: int, points: float) -> None:
         self.ws.row_dimensions[row].height = min(409.0, points)
 
-    def append(self, cells_: list[Any]) -> int:
+    def append(self, cells_: list[Any], height: float | None = None) -> int:
         ws, row = self.ws, self.row_count + 1
+        if height is not None:
+            self.set_height(row, height)
         stream = self.book.write_only
         out: list[Any] = []
         for col, cell in enumerate(cells_, 1):
@@ -143,7 +146,7 @@ class Sheet(cells.Sheet):
             target.style = style
             if quoted:
                 target.quotePrefix = True
-            if how is cells._url:
+            if how is cells.write_link:
                 target.hyperlink = cell[1][0]
             out.append(target)
         if stream:

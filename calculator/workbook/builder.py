@@ -22,7 +22,7 @@ def build(catalogue: Catalogue, assessment: Assessment, doc: dict[str, Any], lan
     """The workbook's bytes: every sheet created in reading order, then written in the order their formulas need."""
     book = Book(lang)
     b = BookContext(catalogue, assessment, doc, lang, book)
-    summary_sheet = book.sheet(sheet_name("summary", lang), freeze=False)
+    summary_sheet = book.sheet(sheet_name("summary", lang), freeze=False, xml_rows=False)  # chart, merged cells
     programs_sheet = book.sheet(sheet_name("programs", lang), programs.columns(b))
     criteria_sheet = book.sheet(sheet_name("criteria", lang), criteria.columns(b))
     gaps_sheet = book.sheet(sheet_name("gaps", lang), gaps.columns(b))

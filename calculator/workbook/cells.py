@@ -38,6 +38,7 @@ from calculator.workbook.values import (  # re-exported: the builder and the Inp
     unit_format,
 )
 from calculator.workbook.verbatim import Verbatim, needs_verbatim
+from calculator.workbook.xmlrows import XmlRowSheet, write_formula, write_link
 
 # Build in memory (no temporary files); strings are only ever written as strings.
 OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -66,24 +67,16 @@ KIND_FORMATS: dict[str, dict[str, Any]] = {
 CellValue = tuple[Any, Any, Format | None]
 
 
-def _formula(ws: Worksheet, row: int, col: int, text: str, fmt: Format | None) -> int:
-    """A formula with an empty cached result: Excel and LibreOffice then compute it on opening (a cached 0,
-    XlsxWriter's default, is what LibreOffice shows until something forces a recalculation)."""
-    return ws.write_formula(row, col, text, fmt, "")
-
-
-def _url(ws: Worksheet, row: int, col: int, value: tuple[str, str], fmt: Format | None) -> int:
-    url, label = value
-    if ws.write_url(row, col, url, fmt, label) < 0:  # refused (too long, too many links): the label as text
-        return ws.write_string(row, col, label, fmt)
-    return 0
-
-
 class Book:
-    """A workbook in one language, built in memory, with a fixed set of cell formats."""
+    """A workbook in one language, built in memory, with a fixed set of cell formats.
 
-    def __init__(self, lang: str) -> None:
+    Its sheets take rows of plain cells as finished XML (:mod:`calculator.workbook.xmlrows`: the same package,
+    built faster); ``xml_rows=False`` writes every cell through XlsxWriter (the reference the tests compare with).
+    """
+
+    def __init__(self, lang: str, xml_rows: bool = True) -> None:
         self.lang = lang
+        self.xml_rows = xml_rows
         self._buffer = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self._buffer, OPTIONS)
         self.verbatim = Verbatim()
@@ -166,7 +159,7 @@ class Book:
 
     def formula(self, ws: Any, formula: Formula, number_format: str | None = None,
                 kind: str = "number") -> CellValue:
-        return (_formula, formula.text, self.style(kind, number_format))
+        return (write_formula, formula.text, self.style(kind, number_format))
 
     def link(self, ws: Any, link: Link, row: int = 0, column: int = 0) -> CellValue | None:
         url = CONTROL.sub("", link.url).strip()
@@ -175,11 +168,15 @@ class Book:
         cell = self.text(ws, link.label or url, "link")
         if cell is None:
             return None
-        return (_url, (url, cell[1]), cell[2])
+        return (write_link, (url, cell[1]), cell[2])
 
     # --- the workbook -----------------------------------------------------------------------------
-    def sheet(self, title: str, columns: list[Column] | None = None, freeze: bool = True) -> Sheet:
-        return Sheet(self, self.wb.add_worksheet(title), columns or [], freeze)
+    def sheet(self, title: str, columns: list[Column] | None = None, freeze: bool = True,
+              xml_rows: bool = True) -> Sheet:
+        """A new sheet; ``xml_rows=False`` for one whose cells XlsxWriter must hold: a chart's (its cached values
+        are read from them) or merged cells'."""
+        kind = XmlRowSheet if xml_rows and self.xml_rows else Worksheet
+        return Sheet(self, self.wb.add_worksheet(title, worksheet_class=kind), columns or [], freeze)
 
     def properties(self, title: str, language: str) -> None:
         """Document properties: the title, and the language as a custom property (XlsxWriter has no
@@ -199,4 +196,5 @@ class Book:
 
 
 __all__ = ["CONTROL", "DATE", "MAX_CELL_TEXT", "MONEY", "WAN", "Book", "CellValue", "Column", "Formula", "Link",
-           "Sheet", "Typed", "clean_text", "quote_sheet", "setup_print", "text_lines", "unit_format"]
+           "Sheet", "Typed", "clean_text", "quote_sheet", "setup_print", "text_lines", "unit_format", "write_formula",
+           "write_link"]

@@ -1,7 +1,8 @@
 """A sheet of the workbook: rows written top to bottom, each value typed by its column's kind, wrapped text
 measured for the row's height; and the sheet-wide features (filter, print area, merges, colours, the chart).
 
-The cells themselves come from :class:`calculator.workbook.cells.Book`, the one place a string becomes a cell.
+The cells themselves come from :class:`calculator.workbook.cells.Book`, the one place a string becomes a cell;
+a row of them is written as finished XML where it can be (:mod:`calculator.workbook.xmlrows`).
 A row's text cells are made once per column and text (with the lines they take at that width): the same
 names, conditions and statuses recur for every person.
 """
@@ -17,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from calculator.i18n.formatting import line_height
 from calculator.workbook.values import DATE, MONEY, WAN, Column, Formula, Link, Typed, quote_sheet
+from calculator.workbook.xmlrows import XmlRowSheet
 
 if TYPE_CHECKING:
     from calculator.workbook.cells import Book, CellValue
@@ -37,6 +39,7 @@ class Sheet:
         self.widths: list[float] = []
         self._breaks: list[int] = []
         self._last: list[Any] = []
+        self._xml = ws.add_row if isinstance(ws, XmlRowSheet) else None
         self.set_widths([c.width for c in columns])
         setup_print(ws)
         if columns:
@@ -63,15 +66,15 @@ class Sheet:
         """Give a row (1-based) a fixed height."""
         self.ws.set_row(row - 1, min(409.0, points))
 
-    def fit_height(self, row: int, texts: list[tuple[str, int]]) -> None:
-        """Set the row's height for its wrapped texts (LibreOffice does not fit rows on opening a file)."""
+    def fitted_height(self, texts: list[tuple[str, int]]) -> float | None:
+        """The height a row needs for its wrapped texts (LibreOffice does not fit rows on opening a file), or None
+        for the default."""
         lines = 1
         for text, column in texts:
             width = self.widths[column - 1] if column <= len(self.widths) else 10.0
             if len(text) * 1.6 >= width - 1 or "\n" in text:
                 lines = max(lines, self.book.lines(text, width))
-        if lines > 1:
-            self.set_height(row, self.line_height * lines + 2)
+        return self.line_height * lines + 2 if lines > 1 else None
 
     def ref(self, column: int, row: int, absolute: bool = True) -> str:
         """A cell reference on this sheet for formulas on other sheets: ``'Programs'!$H$2``."""
@@ -85,20 +88,31 @@ class Sheet:
 
     # --- rows -------------------------------------------------------------------------------------
     def header(self, values: list[Any], kind: str = "header") -> int:
-        self.fit_height(self.row_count + 1, [(v, i) for i, v in enumerate(values, 1) if isinstance(v, str)])
-        return self.append([self.book.text(self.ws, v, kind) for v in values])
+        height = self.fitted_height([(v, i) for i, v in enumerate(values, 1) if isinstance(v, str)])
+        return self.append([self.book.text(self.ws, v, kind) for v in values], height)
 
-    def append(self, cells: list[CellValue | None]) -> int:
-        """Write one row of cells (from :class:`Book`'s methods; ``None`` leaves a cell empty)."""
-        ws, row = self.ws, self.row_count
+    def append(self, cells: list[CellValue | None], height: float | None = None) -> int:
+        """Write one row of cells (from :class:`Book`'s methods; ``None`` leaves a cell empty), ``height`` points
+        high (None: the default): as finished XML where the sheet takes it (:mod:`calculator.workbook.xmlrows`),
+        else cell by cell through XlsxWriter."""
+        row = self.row_count
+        if height is not None:
+            height = min(409.0, height)
+        if self._xml is None or not self._xml(row, cells, height):
+            if height is not None:
+                self.ws.set_row(row, height)
+            self._write_cells(row, cells)
+        self._last = cells
+        self.row_count += 1
+        return self.row_count
+
+    def _write_cells(self, row: int, cells: list[CellValue | None]) -> None:
+        ws = self.ws
         for col, cell in enumerate(cells):
             if cell is not None:
                 how, value, fmt = cell
                 if how(ws, row, col, value, fmt) < 0:
                     raise ValueError(f"{self.title}!{xl_col_to_name(col)}{row + 1}: the cell could not be written")
-        self._last = cells
-        self.row_count += 1
-        return self.row_count
 
     def blank(self) -> int:
         return self.append([])
@@ -129,9 +143,7 @@ class Sheet:
                         value.label if isinstance(value, Link) else None
                     if text is not None:
                         lines = max(lines, self._lines_in(text, width))
-        if lines > 1:
-            self.set_height(number, self.line_height * lines + 2)
-        return self.append(cells)
+        return self.append(cells, self.line_height * lines + 2 if lines > 1 else None)
 
     def forget_plans(self) -> None:
         """Drop the row plans and the text cells made per column (the widths they were measured at changed)."""
@@ -204,6 +216,8 @@ class Sheet:
         """Merge columns ``first``..``last`` of the row just written (1-based), keeping its first cell."""
         if row != self.row_count:
             raise ValueError("only the row just written can be merged")
+        if self._xml is not None:
+            raise ValueError("merged cells need a sheet written cell by cell (Book.sheet(..., xml_rows=False))")
         cell = self._last[first - 1] if first <= len(self._last) else None
         self.ws.merge_range(row - 1, first - 1, row - 1, last - 1, "", cell[2] if cell else None)
         if cell is not None:
@@ -224,6 +238,8 @@ class Sheet:
                   height_cm: float, width_cm: float = 24.0) -> None:
         """A horizontal bar chart of the rows below ``header_row`` (to the last row written), one series per
         column in ``values`` (named by its header), bars in table order, placed two rows below the table."""
+        if self._xml is not None:
+            raise ValueError("a chart needs a sheet written cell by cell (Book.sheet(..., xml_rows=False))")
         first, last = header_row + 1, self.row_count
         chart = self.book.wb.add_chart({"type": "bar"})
         for column in values:
