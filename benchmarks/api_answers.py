@@ -31,17 +31,17 @@ AS_OF = "2026-11-21"
 HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary")
 
 
-def plain(value: Any) -> Any:
-    """A generated profile as a client's JSON: amounts as numbers or strings, dates as ISO text."""
+def plain(profile: Any) -> Any:
+    """A generated profile as a client's JSON: amounts as numbers, or as text for every seventh, dates as ISO text."""
+    return json.loads(json.dumps(profile, default=_client_value))
+
+
+def _client_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value) if value % 7 == 0 else (int(value) if value == value.to_integral_value() else float(value))
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
+    raise TypeError(f"not in a generated profile: {value!r}")
 
 
 def broken(rng: random.Random, profile: dict[str, Any]) -> dict[str, Any]:
@@ -60,22 +60,12 @@ def broken(rng: random.Random, profile: dict[str, Any]) -> dict[str, Any]:
 
 
 def repaired(service: Any, profile: dict[str, Any]) -> dict[str, Any] | None:
-    """A generated profile with every answer the schema refuses left blank (the generator does not know the
-    bounds and cross-field rules), so that it is assessed; None when blanks do not help (an answer required by
-    another)."""
-    from calculator.service import InputRejected
+    """A generated profile with every answer the schema refuses left blank, so that it is assessed; None when
+    blanks do not help (an answer required by another)."""
+    from benchmarks.profiles import blank_refused  # the checkout's under --root, as generate()
 
     out = json.loads(json.dumps(profile))
-    for _ in range(6):
-        try:
-            service.check(out, AS_OF, "en")
-            return out
-        except InputRejected as exc:
-            for error in exc.errors:
-                head, _, name = error.path.rpartition(".")
-                target = out["company"] if head == "company" else out["people"][int(head[7:-1])]
-                target[name] = None
-    return None
+    return out if blank_refused(service, out, AS_OF, rounds=6) else None
 
 
 def profiles(generated: int, root: Path) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:

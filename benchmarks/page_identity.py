@@ -15,21 +15,20 @@ exits 1 if any does.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import hashlib
 import json
 import re
 import sys
 import urllib.parse
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.profiles import generate
+from benchmarks.profiles import blank_refused, generate
+from benchmarks.snapshots import command_line
 from calculator.app import create_app
-from calculator.service import InputRejected
+from calculator.engine.cases import jsonish
 from calculator.web.travel import hidden_fields
 
 EXAMPLES = Path(sys.modules["calculator"].__file__).resolve().parents[1] / "examples"  # the checkout under test
@@ -38,34 +37,10 @@ LANGS = ("en", "zh")
 TOKEN = re.compile(r'(name="csrf_token"[^>]*value=")[^"]*(")')
 
 
-def plain(value: Any) -> Any:
-    """A generated profile's value as JSON (the API reads numbers and dates as people write them)."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
-
-
 def accepted(service: Any, data: dict[str, Any]) -> dict[str, Any]:
     """The profile without the answers the schema refuses (generated numbers ignore some fields' bounds), so most
     generated profiles reach the results page; every fourth is kept as generated (its form comes back with errors)."""
-    for _ in range(10):
-        try:
-            service.check(data, AS_OF, "en")
-            return data
-        except InputRejected as exc:
-            for error in exc.errors:
-                path = error.as_dict()["field"].split(".")
-                holder: Any = data
-                for part in path[:-1]:
-                    holder = holder[int(part)] if part.isdigit() else holder.get(part, {})
-                if isinstance(holder, dict) and path[-1] in holder:
-                    holder[path[-1]] = None
+    blank_refused(service, data, AS_OF)
     return data
 
 
@@ -75,7 +50,7 @@ def subjects(count: int) -> list[tuple[str, dict[str, Any]]]:
     app = create_app({"TESTING": True})
     service = app.extensions["service"]
     for index, profile in enumerate(generate(count, app.extensions["catalogue"].choices)):
-        data = plain(profile)
+        data = jsonish(profile)
         out.append((f"gen{index:03d}", data if index % 4 == 3 else accepted(service, data)))
     return out
 
@@ -151,20 +126,13 @@ def compare(before: Path, after: Path) -> int:
     return 1 if differ or missing else 0
 
 
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dir", type=Path)
+    parser.add_argument("--count", type=int, default=150)
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", required=True)
-    w = sub.add_parser("write")
-    w.add_argument("dir", type=Path)
-    w.add_argument("--count", type=int, default=150)
-    c = sub.add_parser("compare")
-    c.add_argument("before", type=Path)
-    c.add_argument("after", type=Path)
-    args = parser.parse_args()
-    if args.command == "write":
-        write(args.dir, args.count)
-        return 0
-    return compare(args.before, args.after)
+    return command_line(__doc__ or "", lambda args: write(args.dir, args.count), compare, options)
 
 
 if __name__ == "__main__":

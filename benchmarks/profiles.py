@@ -55,3 +55,23 @@ def generate(count: int, choices: dict[str, set[str]], seed: int = 20261121, peo
     rng = random.Random(seed)
     return [{"company": subject(rng, "company", choices),
              "people": [subject(rng, "person", choices) for _ in range(people)]} for _ in range(count)]
+
+
+def blank_refused(service: Any, data: dict[str, Any], as_of: str, rounds: int = 10) -> bool:
+    """Leave blank, in place, every answer the schema refuses (the generator knows neither the fields' bounds nor
+    the rules between fields), a round at a time; True once the profile is accepted."""
+    from calculator.service import InputRejected
+
+    for _ in range(rounds):
+        try:
+            service.check(data, as_of, "en")
+            return True
+        except InputRejected as exc:
+            for error in exc.errors:
+                path = error.as_dict()["field"].split(".")
+                holder: Any = data
+                for part in path[:-1]:
+                    holder = holder[int(part)] if part.isdigit() else holder.get(part, {})
+                if isinstance(holder, dict) and path[-1] in holder:
+                    holder[path[-1]] = None
+    return False

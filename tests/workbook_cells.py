@@ -135,20 +135,16 @@ def compare(before: Path, after: Path) -> int:
     return 1 if failed else 0
 
 
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tree", type=Path, required=True, help="the checkout whose code builds the workbooks")
+    parser.add_argument("target", type=Path)
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    commands = parser.add_subparsers(dest="command", required=True)
-    saving = commands.add_parser("save")
-    saving.add_argument("--tree", type=Path, required=True, help="the checkout whose code builds the workbooks")
-    saving.add_argument("target", type=Path)
-    comparing = commands.add_parser("compare")
-    comparing.add_argument("before", type=Path)
-    comparing.add_argument("after", type=Path)
-    args = parser.parse_args()
-    if args.command == "save":
-        save(args.tree, args.target)
-        return 0
-    return compare(args.before, args.after)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the checkout's benchmarks
+    from benchmarks.snapshots import command_line
+
+    return command_line(__doc__ or "", lambda args: save(args.tree, args.target), compare, options, "save")
 
 
 if __name__ == "__main__":

@@ -150,16 +150,16 @@ class Case:
         return str(self.spec["name"])
 
 
-def _jsonish(value: Any) -> Any:
+def jsonish(value: Any) -> Any:
     """TOML values back to what a JSON profile would hold (Decimal → str, date → ISO)."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, dict):
-        return {k: _jsonish(v) for k, v in value.items()}
+        return {k: jsonish(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_jsonish(v) for v in value]
+        return [jsonish(v) for v in value]
     return value
 
 
@@ -178,9 +178,9 @@ def case_input(spec: dict[str, Any]) -> dict[str, Any]:
     """The case's profile as a JSON request would carry it."""
     data: dict[str, Any] = {}
     if "company" in spec:
-        data["company"] = _jsonish(spec["company"])
+        data["company"] = jsonish(spec["company"])
     if "people" in spec:
-        data["people"] = _jsonish(spec["people"])
+        data["people"] = jsonish(spec["people"])
     return data
 
 
