@@ -2,67 +2,86 @@
 
 A subject's schema declares about 150 fields and a profile gives a few dozen; marshmallow runs each absent field
 through the same calls as a given one (a closure, ``_call_and_store``, ``deserialize``, ``_validate_missing``) only to
-store its ``load_default``. :class:`AbsentDefaults` stores that default directly, in field order, for each absent
-field that is not required and whose default is a value (not a callable); every given answer, every required field
-and every other case (``many``, ``partial``, data that is not a mapping) goes through marshmallow unchanged. The
-loaded dictionary, its key order and every error are marshmallow's own (``tests/test_profiles.py``).
+store its ``load_default``. :class:`AbsentDefaults` starts from a copy of those defaults, in field order (every
+absent field that is not required and whose default is a value, not a callable), and runs marshmallow's own
+``deserialize`` only for the given answers and the fields it must load (required, or a callable default), in field
+order, storing errors as ``_call_and_store`` does. Every other case (``many``, ``partial``, data that is not a
+mapping, an attribute path with a dot) goes through marshmallow unchanged. The loaded dictionary, its key order and
+every error are marshmallow's own (``tests/test_profiles.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
-from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, missing
-from marshmallow.utils import set_value
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, missing
 
 _THROUGH = object()  # an absent field that marshmallow must load (required, or a callable default)
+_UNSET = object()  # a place kept in the template for a field loaded by marshmallow (removed when it gives nothing)
+
+
+class Plan(NamedTuple):
+    """How a schema loads a mapping: the template of defaults, and its fields by data key, in field order."""
+
+    template: dict[str, Any]  # attribute -> default (or _UNSET), in field order
+    fields: dict[str, tuple[int, Any, str, bool]]  # data key -> (position, field, attribute, has a default)
+    through: tuple[str, ...]  # the data keys loaded even when absent
+    unset: tuple[str, ...]  # the attributes whose place the template keeps without a value
+    plain: bool  # no attribute is a dotted path
 
 
 class AbsentDefaults(Schema):
     """A schema whose absent, optional fields take their default without marshmallow's per-field calls."""
 
-    _plan: list[tuple[str, Any, str, Any]]  # (data key, field, attribute, default or _THROUGH), in field order
-    _data_keys: frozenset[str]
+    _load_plan: Plan
 
-    def plan(self) -> list[tuple[str, Any, str, Any]]:
-        found = self.__dict__.get("_plan")
+    def plan(self) -> Plan:
+        found = self.__dict__.get("_load_plan")
         if found is None:
-            found = []
-            for attr_name, field in self.load_fields.items():
+            template: dict[str, Any] = {}
+            by_key: dict[str, tuple[int, Any, str, bool]] = {}
+            through: list[str] = []
+            for position, (attr_name, field) in enumerate(self.load_fields.items()):
                 default = field.load_default
-                through = field.required or callable(default)
-                found.append((field.data_key if field.data_key is not None else attr_name, field,
-                              field.attribute or attr_name, _THROUGH if through else default))
-            self._data_keys = frozenset(key for key, _, _, _ in found)
-            self._plan = found
+                data_key = field.data_key if field.data_key is not None else attr_name
+                attribute = field.attribute or attr_name
+                loaded = field.required or callable(default)
+                template[attribute] = _UNSET if loaded or default is missing else default
+                by_key[data_key] = (position, field, attribute, not loaded and default is not missing)
+                if loaded:
+                    through.append(data_key)
+            plain = len(template) == len(by_key) and not any("." in name for name in template)
+            unset = tuple(name for name, value in template.items() if value is _UNSET)
+            found = self._load_plan = Plan(template, by_key, tuple(through), unset, plain)
         return found
 
     def _deserialize(self, data: Any, *, error_store: Any, many: bool = False, partial: Any = None,
                      unknown: Any = RAISE, index: Any = None) -> Any:
-        if many or partial is not None or not isinstance(data, Mapping):
+        plan = self.plan() if not many and partial is None and isinstance(data, Mapping) else None
+        if plan is None or not plan.plain or self.dict_class is not dict:
             return super()._deserialize(data, error_store=error_store, many=many, partial=partial, unknown=unknown,
                                          index=index)
         index = index if self.opts.index_errors else None
-        plan = self.plan()
-        out = self.dict_class()
-        for data_key, field, attribute, default in plan:
-            raw = data.get(data_key, missing)
-            if raw is missing and default is not _THROUGH:
-                if default is not missing:
-                    set_value(out, attribute, default)
-                continue
-
-            def getter(value: Any, field: Any = field, data_key: str = data_key) -> Any:
-                return field.deserialize(value, data_key, data)
-
-            store = self._call_and_store
-            value = store(getter_func=getter, data=raw, field_name=data_key,  # type: ignore[no-untyped-call]
-                          error_store=error_store, index=index)
-            if value is not missing:
-                set_value(out, attribute, value)
+        fields = plan.fields
+        out = dict(plan.template)
+        given = sorted((fields[key][0], key) for key in {*data, *plan.through} if key in fields)
+        for _, data_key in given:
+            _, field, attribute, _ = fields[data_key]
+            try:
+                value = field.deserialize(data.get(data_key, missing), data_key, data)
+            except ValidationError as error:  # as marshmallow's _call_and_store
+                error_store.store_error(error.messages, data_key, index=index)
+                value = error.valid_data or missing
+            if value is missing:
+                del out[attribute]
+            else:
+                out[attribute] = value
+        for name in plan.unset:
+            if out.get(name) is _UNSET:
+                del out[name]
         if unknown != EXCLUDE:
-            for key in set(data) - self._data_keys:
+            for key in set(data) - fields.keys():
                 if unknown == INCLUDE:
                     out[key] = data[key]
                 elif unknown == RAISE:

@@ -48,6 +48,7 @@ MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, be
 
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+ONE = Decimal(1)
 _UNITS = {"万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(100_000_000), "亿元": Decimal(100_000_000)}
 
 
@@ -59,11 +60,14 @@ def parse_number(value: Any) -> Decimal:
         number = Decimal(value)
     elif isinstance(value, float | Decimal):
         number = Decimal(str(value)) if isinstance(value, float) else value
+    elif isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT and value.isascii() and (
+            _PLAIN.fullmatch(value) or _GROUPED.fullmatch(value)):  # the common case: what the steps below leave as is
+        number = Decimal(value.replace(",", "")) * ONE
     elif isinstance(value, str):
         text = unicodedata.normalize("NFKC", capped(value, MAX_NUMBER_TEXT)).strip()
         text = text.replace(" ", "").replace("\u00a0", "")
         text = text.removeprefix("¥").removeprefix("CN¥").removeprefix("￥")
-        multiplier = Decimal(1)
+        multiplier = ONE
         for suffix, factor in _UNITS.items():
             if text.endswith(suffix) and len(text) > len(suffix):
                 text, multiplier = text[: -len(suffix)], factor

@@ -73,29 +73,48 @@ def certainty_of(result: ProgramResult) -> Certainty:
     return Certainty.COMPETITIVE if result.program.competitive else Certainty.DETERMINED
 
 
-def count_result(totals: MoneyTotals, result: ProgramResult) -> None:
-    """Add one result to one scope's totals (see the module docstring for what counts where)."""
-    side = result.side(SideKind.IF_CERTIFIED)
-    if side is not None:
-        totals.if_certified.add(side.estimate)
-    if result.status == Status.NEEDS_INFO:
-        totals.needs_info += 1
-    if result.status != Status.ELIGIBLE or result.excluded_by is not None or result.benefit is None:
+def side_estimate(result: ProgramResult, kind: SideKind) -> Estimate | None:
+    """``result.side(kind)``'s estimate, without building the list of side figures (this runs for every result of
+    every document): the benefit's side figures when the program is priced, then the self-check's if-certified."""
+    benefit = result.benefit
+    if benefit is not None and benefit.side and result.status in (Status.ELIGIBLE, Status.NEEDS_INFO):
+        for side in benefit.side:
+            if side.kind == kind:
+                return side.estimate
+    if kind == SideKind.IF_CERTIFIED:
+        check = result.self_check
+        if check is not None:
+            return check.if_certified
+    return None
+
+
+def count_result(scopes: tuple[MoneyTotals, ...], result: ProgramResult) -> None:
+    """Add one result to the totals of each of its scopes (see the module docstring for what counts where)."""
+    certified = side_estimate(result, SideKind.IF_CERTIFIED)
+    status, benefit = result.status, result.benefit
+    for totals in scopes:
+        if certified is not None:
+            totals.if_certified.add(certified)
+        if status == Status.NEEDS_INFO:
+            totals.needs_info += 1
+    if status != Status.ELIGIBLE or result.excluded_by is not None or benefit is None:
         return
-    later = result.side(SideKind.LATER_YEARS)
-    if later is not None:
-        totals.later_years.add(later.estimate)
-    kind, outcome = result.money_kind, result.benefit.kind
-    if outcome == Outcome.NON_MONETARY:
-        if kind == MoneyKind.OBLIGATION:
-            totals.obligations += 1
-        else:
-            totals.non_cash += 1
-    elif kind in PRICED_KINDS:
-        if outcome == Outcome.UNKNOWN or result.estimate is None:
-            totals.kind(kind).unknown_amounts += 1
-        else:
-            totals.kind(kind).part(certainty_of(result)).add(result.estimate)
+    later = side_estimate(result, SideKind.LATER_YEARS)
+    kind, outcome = result.money_kind, benefit.kind
+    estimate = benefit.estimate
+    for totals in scopes:
+        if later is not None:
+            totals.later_years.add(later)
+        if outcome == Outcome.NON_MONETARY:
+            if kind == MoneyKind.OBLIGATION:
+                totals.obligations += 1
+            else:
+                totals.non_cash += 1
+        elif kind in PRICED_KINDS:
+            if outcome == Outcome.UNKNOWN or estimate is None:
+                totals.kind(kind).unknown_amounts += 1
+            else:
+                totals.kind(kind).part(certainty_of(result)).add(estimate)
 
 
 def count_adjustment(totals: MoneyTotals, adjustment: Adjustment) -> None:
@@ -111,8 +130,7 @@ def compute_totals(subjects: Iterable[SubjectResult]) -> Totals:
     adjustments: list[Adjustment] = []
     for subject in subjects:
         for result in subject.results:
-            count_result(overall, result)
-            count_result(by_family[result.program.family], result)
+            count_result((overall, by_family[result.program.family]), result)
         for adjustment in subject.adjustments:
             count_adjustment(overall, adjustment)
             count_adjustment(by_family[adjustment.family], adjustment)
