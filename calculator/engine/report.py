@@ -9,6 +9,7 @@ The words and number forms are in :mod:`.report_words`, criteria/flags/gaps in :
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Any
 
@@ -16,6 +17,7 @@ from calculator import __version__
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import Outcome, SideKind, Status, Subject
 from calculator.engine.model import (
+    AppliedItem,
     Assessment,
     ProgramResult,
     SelfCheckResult,
@@ -45,6 +47,7 @@ from calculator.engine.report_words import (
     sentence_pattern,
 )
 from calculator.engine.size_class import size_class_doc
+from calculator.engine.specs import BenefitSpec
 from calculator.engine.texts import (
     ITEM_TYPES,
     MONEY_KINDS,
@@ -76,6 +79,7 @@ class Detail(StrEnum):
 CARD_OMITS = ("criteria", "summary", "issuer", "instrument", "effective", "official_text", "advisories", "documents",
               "sources")
 SELF_CHECK_CARD_OMITS = ("criteria",)
+ROWS_KEPT = 4096  # benefit rows remembered per program and date, per language (a bound: the dates asked are few)
 
 
 class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
@@ -90,6 +94,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         self._sentence = sentence_pattern(gettext(SENTENCE, self.lang))
         self._results = {key: gettext(msgid, self.lang) for key, msgid in RESULT.items()}
         self._status = {key: gettext(msgid, self.lang) for key, msgid in STATUS.items()}
+        self._money_kinds = {key: gettext(msgid, self.lang) for key, msgid in MONEY_KINDS.items()}
 
 
 
@@ -118,35 +123,34 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         day = result.day
         advisories = [text for advisory, text in parts.advisories if day is None or advisory.covers(day)] \
             if parts.advisories else []
-        doc = {
-            **parts.head,
-            "subject": str(kind), "person": person, "person_ref": subject.ref if kind == Subject.PERSON else None,
-            "status": str(result.status), "status_text": self._status[result.status],
-            **parts.certainty,
-            "money_kind": str(money_kind), "money_kind_text": gettext(MONEY_KINDS[money_kind], lang),
-            "confidence": str(result.confidence),
-            "estimate": estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == Outcome.MONEY
-            else None,
-            "amount": self.amount_text(result),
-            "later_years": self.side_doc(later),
-            "if_certified": self.side_doc(certified),
-            "benefit": self.benefit_doc(result, parts),
-            "flags": [self.flag_doc(kind, f) for f in result.flags],
-            "criteria": criteria,
-            "reasons": reasons,
-            "not_in_force_reason": self.not_in_force(kind, result),
-            "missing": [{"field": name, "label": self.label(kind, name)} for name in result.missing],
-            "gaps": [self.gap(kind, g, program) for g in result.gaps],
-            "self_check": None if result.self_check is None else self.self_check(kind, result.self_check, program,
-                                                                                  card),
-            "excluded_by": None if result.excluded_by is None else {
-                "group": result.excluded_by.group, "kind": str(result.excluded_by.kind),
-                "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]},
-            "window": self.window(result.window),
-            **parts.details,
-            "advisories": advisories,
-            **parts.tail,
-        }
+        doc = parts.template.copy()  # the tables' runs in document order; the result's keys are filled in
+        doc["subject"] = str(kind)
+        doc["person"] = person
+        doc["person_ref"] = subject.ref if kind == Subject.PERSON else None
+        doc["status"] = str(result.status)
+        doc["status_text"] = self._status[result.status]
+        doc["money_kind"] = str(money_kind)
+        doc["money_kind_text"] = self._money_kinds[money_kind]
+        doc["confidence"] = str(result.confidence)
+        doc["estimate"] = estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == Outcome.MONEY \
+            else None
+        doc["amount"] = self.amount_text(result)
+        doc["later_years"] = self.side_doc(later)
+        doc["if_certified"] = self.side_doc(certified)
+        doc["benefit"] = self.benefit_doc(result, parts)
+        doc["flags"] = [self.flag_doc(kind, f) for f in result.flags]
+        doc["criteria"] = criteria
+        doc["reasons"] = reasons
+        doc["not_in_force_reason"] = self.not_in_force(kind, result)
+        doc["missing"] = [{"field": name, "label": self.label(kind, name)} for name in result.missing]
+        doc["gaps"] = [self.gap(kind, g, program) for g in result.gaps]
+        doc["self_check"] = None if result.self_check is None else self.self_check(kind, result.self_check, program,
+                                                                                   card)
+        doc["excluded_by"] = None if result.excluded_by is None else {
+            "group": result.excluded_by.group, "kind": str(result.excluded_by.kind),
+            "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]}
+        doc["window"] = self.window(result.window)
+        doc["advisories"] = advisories
         if card:
             for key in CARD_OMITS:
                 del doc[key]
@@ -155,8 +159,8 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
     def benefit_doc(self, result: ProgramResult, parts: ProgramParts) -> dict[str, Any]:
         """What the program grants: the formula that priced it (a dated row's or the case's own), the outcome, cap,
         items and context figures."""
-        lang, spec, benefit = self.lang, result.program.spec, result.benefit
-        row = spec.benefit_on(result.day) if result.day is not None else None
+        lang, benefit = self.lang, result.benefit
+        row = self.row_on(result.program, result.day) if result.day is not None else None
         if benefit is not None and benefit.text:  # the dated row's or the case's own formula
             formula = benefit.text[lang]
         else:
@@ -167,11 +171,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
             if benefit.cap is not None:
                 doc["cap"] = cents(benefit.cap)
             if benefit.items:
-                doc["items"] = [
-                    {"type": str(i.item.type), "type_text": gettext(ITEM_TYPES[i.item.type], lang),
-                     "text": fill(i.item.text[lang], dict(i.params), lang) if i.params else i.item.text[lang],
-                     "article": i.item.article, "applies": RESULT_CODES[i.applies],
-                     "confidence": str(i.item.confidence) if i.item.confidence else None} for i in benefit.items]
+                doc["items"] = [self.item_doc(i) for i in benefit.items]
             if benefit.context:
                 doc["context"] = [
                     {"name": f.name, "value": formatting.value(f.value, f.unit, lang),
@@ -179,6 +179,37 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
                     for f in benefit.context]
         if parts.texts["pool"] is not None:
             doc["pool"] = parts.texts["pool"]
+        return doc
+
+    def row_on(self, program: Program, day: dt.date) -> BenefitSpec | None:
+        """The program's benefit row in force on ``day`` (``spec.benefit_on``), found once per program and date."""
+        rows = self._texts.get(("rows",))
+        if rows is None:
+            rows = self._texts[("rows",)] = {}
+        key = (program.id, day)
+        found = rows.get(key, rows)
+        if found is rows:
+            if len(rows) >= ROWS_KEPT:
+                rows.clear()
+            found = rows[key] = program.spec.benefit_on(day)
+        return found  # type: ignore[no-any-return]
+
+    def item_doc(self, applied: AppliedItem) -> dict[str, Any]:
+        """A non-monetary item's entry: its table texts made once per language, the result's keys filled in."""
+        lang, item = self.lang, applied.item
+        items = self._texts.get(("items",))
+        if items is None:
+            items = self._texts[("items",)] = {}
+        known = items.get(id(item))
+        if known is None or known[0] is not item:
+            known = items[id(item)] = (item, {
+                "type": str(item.type), "type_text": gettext(ITEM_TYPES[item.type], lang), "text": item.text[lang],
+                "article": item.article, "applies": None,
+                "confidence": str(item.confidence) if item.confidence else None})
+        doc = known[1].copy()
+        if applied.params:
+            doc["text"] = fill(item.text[lang], dict(applied.params), lang)
+        doc["applies"] = RESULT_CODES[applied.applies]
         return doc
 
     def not_in_force(self, kind: str, result: ProgramResult) -> str | None:

@@ -59,6 +59,9 @@ class FiguresView:
 
 def sides(result: ProgramResult) -> tuple[SideFigure | None, SideFigure | None]:
     """A result's later-years and if-certified figures (the first of each kind; None when it has none)."""
+    benefit, check = result.benefit, result.self_check
+    if (benefit is None or not benefit.side) and (check is None or check.if_certified is None):
+        return None, None  # most results: no side figure (without building the empty list)
     later = certified = None
     for side in result.side_figures:
         if side.kind == SideKind.LATER_YEARS and later is None:

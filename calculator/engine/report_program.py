@@ -28,6 +28,15 @@ class ProgramParts(NamedTuple):
     advisories: list[tuple[Any, str]]
     kind: str  # the benefit's kind when no dated row priced it
     texts: dict[str, Any]  # :meth:`Reporter.program_texts`
+    template: dict[str, Any]  # the whole entry's keys in document order: these runs' values, None for the result's
+
+
+# The keys of a program's entry that come from its result, in document order, between the runs of ProgramParts.
+RESULT_KEYS = (("subject", "person", "person_ref", "status", "status_text"),
+               ("money_kind", "money_kind_text", "confidence", "estimate", "amount", "later_years", "if_certified",
+                "benefit", "flags", "criteria", "reasons", "not_in_force_reason", "missing", "gaps", "self_check",
+                "excluded_by", "window"),
+               ("advisories",))
 
 
 class ProgramTexts:
@@ -41,6 +50,22 @@ class ProgramTexts:
         """Where the assessment date falls among the program's application windows. Its dates and text come from the
         tables (the assessment date only picks the state), so each is written once per language and copied: a date
         in Chinese takes Babel tens of microseconds."""
+        seen = self._texts.get(("window states",))  # by the state itself: the engine keeps one per program and date
+        if seen is None:
+            seen = self._texts[("window states",)] = {}
+        known = seen.get(id(state))
+        if known is not None and known[0] is state:
+            doc = known[1]
+        else:
+            doc = self.window_text(state)
+            if len(seen) >= WINDOWS_KEPT:
+                seen.clear()
+            seen[id(state)] = (state, doc)
+        return {**doc, "next": None if doc["next"] is None else dict(doc["next"]),
+                "last": None if doc["last"] is None else dict(doc["last"])}
+
+    def window_text(self, state: WindowStatus) -> dict[str, Any]:
+        """The window's entry, made once per language for equal states (never changed: :meth:`window` copies it)."""
         windows = self._texts.get(("windows",))
         if windows is None:
             windows = self._texts[("windows",)] = {}
@@ -51,9 +76,7 @@ class ProgramTexts:
             if len(windows) >= WINDOWS_KEPT:
                 windows.clear()
             found = windows[key] = (state.text, self.window_doc(state))
-        doc = found[1]
-        return {**doc, "next": None if doc["next"] is None else dict(doc["next"]),
-                "last": None if doc["last"] is None else dict(doc["last"])}
+        return found[1]
 
     def window_doc(self, state: WindowStatus) -> dict[str, Any]:
         lang = self.lang
@@ -116,13 +139,15 @@ class ProgramTexts:
         found = self._texts.get(key)
         if found is None:
             spec, static = program.spec, self.program_texts(program)
-            found = self._texts[key] = ProgramParts(
-                {"id": program.id, "family": str(program.family), "family_name": static["family_name"],
-                 "name": static["name"], "applies_to": str(spec.applies_to)},
-                {"certainty": str(spec.certainty), "certainty_text": static["certainty_text"]},
-                {"summary": static["summary"], "issuer": static["issuer"], "instrument": spec.instrument,
-                 "effective": static["effective"], "official_text": spec.official_text},
-                {"documents": static["documents"], "sources": static["sources"], "checked": spec.checked.isoformat(),
-                 "checked_text": static["checked_text"]},
-                static["advisories"], str(spec.benefit.kind), static)
+            head = {"id": program.id, "family": str(program.family), "family_name": static["family_name"],
+                    "name": static["name"], "applies_to": str(spec.applies_to)}
+            certainty = {"certainty": str(spec.certainty), "certainty_text": static["certainty_text"]}
+            details = {"summary": static["summary"], "issuer": static["issuer"], "instrument": spec.instrument,
+                       "effective": static["effective"], "official_text": spec.official_text}
+            tail = {"documents": static["documents"], "sources": static["sources"], "checked": spec.checked.isoformat(),
+                    "checked_text": static["checked_text"]}
+            first, middle, last = (dict.fromkeys(keys) for keys in RESULT_KEYS)
+            template = {**head, **first, **certainty, **middle, **details, **last, **tail}
+            found = self._texts[key] = ProgramParts(head, certainty, details, tail, static["advisories"],
+                                                    str(spec.benefit.kind), static, template)
         return found

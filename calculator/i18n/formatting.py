@@ -24,24 +24,29 @@ WAN = Decimal(10_000)
 SYMBOLS = {lang: (get_group_symbol(locale), get_decimal_symbol(locale)) for lang, locale in LOCALES.items()}
 
 
+QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}  # 1, 0.1, 0.01…: the rounding steps
+ONE = Decimal(1)
+
+
 def grouped(value: Decimal | int, lang: str, max_places: int = 2, min_places: int = 0) -> str:
     """``1,234,567.5`` in the locale's symbols: rounded half-up to ``max_places``, trailing zeros trimmed to
     ``min_places`` (the same as Babel's ``#,##0.##`` patterns, without Babel's per-call pattern parsing)."""
     group, decimal = SYMBOLS[lang]
-    quantum = Decimal(1).scaleb(-max_places)
-    text = format(Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP), ",f")
+    quantum = QUANTA.get(max_places) or Decimal(1).scaleb(-max_places)
+    text = format((value if type(value) is Decimal else Decimal(value)).quantize(quantum, rounding=ROUND_HALF_UP),
+                  ",f")
     if "." in text:
         whole, fraction = text.split(".")
         fraction = fraction.rstrip("0").ljust(min_places, "0")
         text = f"{whole}.{fraction}" if fraction else whole
-    if (group, decimal) != (",", "."):
+    if group != "," or decimal != ".":
         text = text.replace(",", "\0").replace(".", decimal).replace("\0", group)
     return text
 
 
 def round_yuan(amount: Decimal) -> Decimal:
     """Round half-up to whole CNY."""
-    return Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return (amount if type(amount) is Decimal else Decimal(amount)).quantize(ONE, rounding=ROUND_HALF_UP)
 
 
 AMOUNT_UNKNOWN = N_("amount unknown")
@@ -61,7 +66,11 @@ def money(amount: Decimal | None, lang: str) -> str:
     """``CNY 1,234,568`` in English; ``123.46万元`` (or ``8,000元`` below 1万) in Chinese."""
     if amount is None:
         return gettext(AMOUNT_UNKNOWN, lang)
-    value = round_yuan(amount)
+    return whole_yuan(round_yuan(amount), lang)
+
+
+def whole_yuan(value: Decimal, lang: str) -> str:
+    """:func:`money` of an amount already rounded to whole yuan."""
     if lang == "zh":
         if abs(value) >= WAN:
             return f"{grouped(value / WAN, 'zh')}万元"
@@ -70,9 +79,10 @@ def money(amount: Decimal | None, lang: str) -> str:
 
 
 def money_range(low: Decimal, high: Decimal, lang: str) -> str:
-    if round_yuan(low) == round_yuan(high):
-        return money(low, lang)
-    return f"{money(low, lang)} – {money(high, lang)}"
+    low, high = round_yuan(low), round_yuan(high)
+    if low == high:
+        return whole_yuan(low, lang)
+    return f"{whole_yuan(low, lang)} – {whole_yuan(high, lang)}"
 
 
 def percent(ratio: Decimal, lang: str) -> str:
