@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, missing
+from marshmallow.fields import Field
 
 _THROUGH = object()  # an absent field that marshmallow must load (required, or a callable default)
 _UNSET = object()  # a place kept in the template for a field loaded by marshmallow (removed when it gives nothing)
@@ -25,10 +26,19 @@ class Plan(NamedTuple):
     """How a schema loads a mapping: the template of defaults, and its fields by data key, in field order."""
 
     template: dict[str, Any]  # attribute -> default (or _UNSET), in field order
-    fields: dict[str, tuple[int, Any, str, bool]]  # data key -> (position, field, attribute, has a default)
+    fields: dict[str, tuple[int, Any, str, bool]]  # data key -> (position, field, attribute, bare(field))
     through: tuple[str, ...]  # the data keys loaded even when absent
     unset: tuple[str, ...]  # the attributes whose place the template keeps without a value
     plain: bool  # no attribute is a dotted path
+
+
+def bare(field: Any) -> bool:
+    """Whether marshmallow's ``deserialize`` of a given answer comes down to ``_deserialize`` (or None when allowed,
+    else the ``null`` error): no validators, no field-level processors, none of those methods overridden."""
+    kind = type(field)
+    return (kind.deserialize is Field.deserialize and kind._validate is Field._validate
+            and kind._validate_missing is Field._validate_missing and not field.validators
+            and not field.pre_load and not field.post_load)
 
 
 class AbsentDefaults(Schema):
@@ -48,7 +58,7 @@ class AbsentDefaults(Schema):
                 attribute = field.attribute or attr_name
                 loaded = field.required or callable(default)
                 template[attribute] = _UNSET if loaded or default is missing else default
-                by_key[data_key] = (position, field, attribute, not loaded and default is not missing)
+                by_key[data_key] = (position, field, attribute, bare(field))
                 if loaded:
                     through.append(data_key)
             plain = len(template) == len(by_key) and not any("." in name for name in template)
@@ -67,9 +77,17 @@ class AbsentDefaults(Schema):
         out = dict(plan.template)
         given = sorted((fields[key][0], key) for key in {*data, *plan.through} if key in fields)
         for _, data_key in given:
-            _, field, attribute, _ = fields[data_key]
+            _, field, attribute, simple = fields[data_key]
+            raw = data.get(data_key, missing)
             try:
-                value = field.deserialize(data.get(data_key, missing), data_key, data)
+                if not simple or raw is missing:
+                    value = field.deserialize(raw, data_key, data)
+                elif raw is not None:
+                    value = field._deserialize(raw, data_key, data)
+                elif field.allow_none:
+                    value = None
+                else:
+                    raise field.make_error("null")
             except ValidationError as error:  # as marshmallow's _call_and_store
                 error_store.store_error(error.messages, data_key, index=index)
                 value = error.valid_data or missing

@@ -124,8 +124,9 @@ class CriteriaTexts:
 
     def criterion(self, subject: str, crit: CriterionResult) -> dict[str, Any]:
         """One criterion's entry. An entry whose answer is none, yes/no or a code of the tables (and without a note) is
-        made once per language and copied: its key holds table objects and values from the tables' own closed sets
-        only, never an amount, date or text a person typed."""
+        made once per language and shared by every document, like the program's table texts (read-only: no surface
+        changes a document): its key holds table objects and values from the tables' own closed sets only, never an
+        amount, date or text a person typed."""
         head = self.criterion_head(subject, crit.criterion)
         value = crit.actual
         closed = crit.note is None and (value is None or value is True or value is False or (
@@ -138,11 +139,10 @@ class CriteriaTexts:
                     found = self._texts[key] = self.criterion_entry(subject, head, crit)
             except TypeError:  # a required value that cannot be a key (a list): made every time
                 found = self.criterion_entry(subject, head, crit)
-            doc = dict(found)
-        else:
-            doc = self.criterion_entry(subject, head, crit)
-            if crit.note:
-                doc["note"] = render_flag(crit.note, self.lang) if isinstance(crit.note, Flag) else crit.note[self.lang]
+            return found if head.see_also is None else {**found, "see_also": dict(head.see_also)}
+        doc = self.criterion_entry(subject, head, crit)
+        if crit.note:
+            doc["note"] = render_flag(crit.note, self.lang) if isinstance(crit.note, Flag) else crit.note[self.lang]
         if head.see_also is not None:
             doc["see_also"] = dict(head.see_also)
         return doc
@@ -175,14 +175,14 @@ class CriteriaTexts:
 
     def flag_doc(self, subject: str, item: Flag) -> dict[str, Any]:
         """A flag's entry. An engine flag without parameters (most of them: secondary source, "up to", amount
-        unknown) reads the same everywhere: made once per language and copied."""
+        unknown) reads the same everywhere: made once per language and shared by every document (read-only)."""
         if item.params or item.text is not None:
             return self.flag_entry(subject, item)
         key = ("flag", item.code, item.confidence)
         found = self._texts.get(key)
         if found is None:
             found = self._texts[key] = self.flag_entry(subject, item)
-        return dict(found)
+        return found
 
     def flag_entry(self, subject: str, item: Flag) -> dict[str, Any]:
         doc: dict[str, Any] = {"code": item.code, "text": self.flag_text(subject, item)}

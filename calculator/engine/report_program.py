@@ -48,12 +48,13 @@ class ProgramTexts:
 
     def window(self, state: WindowStatus) -> dict[str, Any]:
         """Where the assessment date falls among the program's application windows. Its dates and text come from the
-        tables (the assessment date only picks the state), so each is written once per language and copied: a date
-        in Chinese takes Babel tens of microseconds."""
+        tables (the assessment date only picks the state), so each is written once per language and shared by every
+        document (read-only, as :class:`ProgramParts`): a date in Chinese takes Babel tens of microseconds."""
         seen = self._texts.get(("window states",))  # by the state itself: the engine keeps one per program and date
         if seen is None:
             seen = self._texts[("window states",)] = {}
         known = seen.get(id(state))
+        doc: dict[str, Any]
         if known is not None and known[0] is state:
             doc = known[1]
         else:
@@ -61,11 +62,10 @@ class ProgramTexts:
             if len(seen) >= WINDOWS_KEPT:
                 seen.clear()
             seen[id(state)] = (state, doc)
-        return {**doc, "next": None if doc["next"] is None else dict(doc["next"]),
-                "last": None if doc["last"] is None else dict(doc["last"])}
+        return doc
 
     def window_text(self, state: WindowStatus) -> dict[str, Any]:
-        """The window's entry, made once per language for equal states (never changed: :meth:`window` copies it)."""
+        """The window's entry, made once per language for equal states."""
         windows = self._texts.get(("windows",))
         if windows is None:
             windows = self._texts[("windows",)] = {}
