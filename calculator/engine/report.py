@@ -132,9 +132,9 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         doc["money_kind"] = str(money_kind)
         doc["money_kind_text"] = self._money_kinds[money_kind]
         doc["confidence"] = str(result.confidence)
-        doc["estimate"] = estimate_doc(result.estimate, lang) if benefit is None or benefit.kind == Outcome.MONEY \
-            else None
-        doc["amount"] = self.amount_text(result)
+        estimate = doc["estimate"] = estimate_doc(result.estimate, lang) \
+            if benefit is None or benefit.kind == Outcome.MONEY else None
+        doc["amount"] = self.amount_text(result, None if estimate is None else estimate["text"])
         doc["later_years"] = self.side_doc(later)
         doc["if_certified"] = self.side_doc(certified)
         doc["benefit"] = self.benefit_doc(result, parts)
@@ -224,7 +224,9 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
             text = sentences(text, result.reason.text[self.lang], self.lang)
         return text
 
-    def amount_text(self, result: ProgramResult) -> str:
+    def amount_text(self, result: ProgramResult, shown: str | None = None) -> str:
+        """The amount as the program's line reads; ``shown``: its estimate's range as already written (the same
+        text), when the entry has one."""
         lang = self.lang
         if result.status in (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE):
             return "—"
@@ -235,7 +237,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         if result.benefit.estimate is None:
             return gettext(AMOUNT["needs_info"], lang)
         est = result.benefit.estimate
-        text = formatting.money_range(est.low, est.high, lang)
+        text = formatting.money_range(est.low, est.high, lang) if shown is None else shown
         if result.program.competitive:
             text = t(AMOUNT["up_to"], lang, amount=text)
         return text

@@ -17,10 +17,22 @@ ZERO = Decimal(0)
 SAID_LIMIT = 4096  # texts kept per reporter (a batch's reporter lives for the whole roster): bounded, then started anew
 
 
+def empty(values: MoneyTotals) -> bool:
+    """Whether nothing was counted in ``values``: no program, every amount a plain zero (not ``-0``)."""
+    if values.non_cash or values.obligations or values.needs_info or values.cash.unknown_amounts \
+            or values.tax_this_year.unknown_amounts:
+        return False
+    return all(not part.programs and part.low == 0 and part.high == 0 and not part.low.is_signed()
+               and not part.high.is_signed()
+               for part in (values.cash.determined, values.cash.competitive, values.tax_this_year.determined,
+                            values.tax_this_year.competitive, values.later_years, values.if_certified))
+
+
 class TotalsTexts:
     """The totals part of the document in one language."""
 
     lang: str
+    _texts: dict[tuple[Any, ...], Any]
     _said: dict[tuple[Any, ...], str]  # money texts of this document's sums: most recur for every subject (0, say)
 
     def said(self, key: tuple[Any, ...]) -> str:
@@ -48,13 +60,24 @@ class TotalsTexts:
         gives them: see ``docs/contract.md``."""
         lang = self.lang
         found = compute_totals(subjects)
-        by_family = {family.value: {"name": gettext(FAMILY_NAMES[family], lang), **self.money_doc(values)}
-                     for family, values in found.by_family.items()}
+        by_family = {family.value: self.family_doc(family, values) for family, values in found.by_family.items()}
         adjustments = [{"group": adj.group, "family": str(adj.family), "kind": str(adj.kind),
                         "certainty": str(adj.certainty), "low": cents(adj.amount.low), "high": cents(adj.amount.high),
                         "text": adj.text[lang]} for adj in found.adjustments]
         return {"currency": "CNY", **self.money_doc(found.overall), "by_family": by_family,
                 "adjustments": adjustments}
+
+    def family_doc(self, family: str, values: MoneyTotals) -> dict[str, Any]:
+        """One family's totals. A family with nothing in it (most of them, for most subjects) reads the same in every
+        document: made once per language and shared (read-only, as the program's table texts)."""
+        if not empty(values):
+            return {"name": gettext(FAMILY_NAMES[family], self.lang), **self.money_doc(values)}
+        key = ("no totals", family)
+        found: dict[str, Any] | None = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = {"name": gettext(FAMILY_NAMES[family], self.lang),
+                                        **self.money_doc(MoneyTotals())}
+        return found
 
     def money_doc(self, values: MoneyTotals) -> dict[str, Any]:
         later, certified = values.later_years, values.if_certified

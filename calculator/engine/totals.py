@@ -18,6 +18,8 @@ from calculator.engine.model import Adjustment, Estimate, ProgramResult, Subject
 
 ZERO = Decimal(0)
 CERTAINTIES = (Certainty.DETERMINED, Certainty.COMPETITIVE)
+ELIGIBLE, NEEDS_INFO = Status.ELIGIBLE, Status.NEEDS_INFO
+FAMILIES = tuple(Family)
 
 
 @dataclass
@@ -90,16 +92,18 @@ def side_estimate(result: ProgramResult, kind: SideKind) -> Estimate | None:
 
 def count_result(scopes: tuple[MoneyTotals, ...], result: ProgramResult) -> None:
     """Add one result to the totals of each of its scopes (see the module docstring for what counts where)."""
-    certified = side_estimate(result, SideKind.IF_CERTIFIED)
-    status, benefit = result.status, result.benefit
-    for totals in scopes:
+    status, benefit, check = result.status, result.benefit, result.self_check
+    if (benefit is not None and benefit.side) or (check is not None and check.if_certified is not None):
+        certified = side_estimate(result, SideKind.IF_CERTIFIED)
         if certified is not None:
-            totals.if_certified.add(certified)
-        if status == Status.NEEDS_INFO:
-            totals.needs_info += 1
-    if status != Status.ELIGIBLE or result.excluded_by is not None or benefit is None:
+            for totals in scopes:
+                totals.if_certified.add(certified)
+    if status != ELIGIBLE or result.excluded_by is not None or benefit is None:
+        if status == NEEDS_INFO:
+            for totals in scopes:
+                totals.needs_info += 1
         return
-    later = side_estimate(result, SideKind.LATER_YEARS)
+    later = side_estimate(result, SideKind.LATER_YEARS) if benefit.side else None
     kind, outcome = result.money_kind, benefit.kind
     estimate = benefit.estimate
     for totals in scopes:
@@ -126,7 +130,7 @@ def count_adjustment(totals: MoneyTotals, adjustment: Adjustment) -> None:
 def compute_totals(subjects: Iterable[SubjectResult]) -> Totals:
     """Totals after stacking over some subjects (the company, a person, or everyone)."""
     overall = MoneyTotals()
-    by_family = {family: MoneyTotals() for family in Family}
+    by_family = {family: MoneyTotals() for family in FAMILIES}
     adjustments: list[Adjustment] = []
     for subject in subjects:
         for result in subject.results:
