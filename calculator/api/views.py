@@ -402,8 +402,13 @@ def get_version() -> Any:
 @blp.after_request
 def api_headers(response: Any) -> Any:
     """Every API answer varies by language; CORS only for configured origins."""
-    response.vary.add("Accept-Language")
+    if any(name.lower() == "vary" for name, _ in response.headers):
+        response.vary.add("Accept-Language")
+    else:  # the same header, without parsing an absent one
+        response.headers.set("Vary", "Accept-Language")
     origins = current_app.config.get("API_CORS_ORIGINS") or []
+    if not origins:
+        return response
     origin = request.headers.get("Origin")
     if origin and (origin in origins or "*" in origins):
         response.headers["Access-Control-Allow-Origin"] = "*" if "*" in origins else origin

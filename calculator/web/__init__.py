@@ -13,12 +13,14 @@ from calculator.web import (  # noqa: F401  (these add their pages to the bluepr
 )
 from calculator.web.i18n import install_template_gettext
 from calculator.web.markup import squeeze
+from calculator.web.sessions import SignedCookieSessions
 from calculator.web.views import bp, security_headers
 
 
 def register(app: Flask) -> None:
     """Bind page words (calculator.i18n), the origin check and CSRF protection, and add the pages."""
     app.extensions.setdefault("service", service_for(app.extensions["catalogue"]))
+    app.session_interface = SignedCookieSessions()
     install_template_gettext(app)
     app.jinja_env.filters["squeeze"] = squeeze
     origin.register(app)  # before CSRF: a cross-site post is refused as such

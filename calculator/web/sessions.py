@@ -1,0 +1,32 @@
+"""Flask's signed-cookie sessions, with the signing serializer made once per set of keys.
+
+Flask builds an ``itsdangerous`` serializer on every request (and saved session), and building one dumps a test
+value through the session's JSON serializer to learn whether it writes text: tens of microseconds of every
+request, the API's included, spent on the same object each time. The serializer keeps no state between calls,
+so one per set of keys (the secret key and its fallbacks, as configured when it is asked for) is shared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
+
+
+class SignedCookieSessions(SecureCookieSessionInterface):
+    """:class:`flask.sessions.SecureCookieSessionInterface` with its signing serializer remembered per set of keys."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        if not app.secret_key:
+            return None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        found = self._serializers.get(keys)
+        if found is None:
+            if len(self._serializers) >= 8:  # the keys change only when the configuration does
+                self._serializers.clear()
+            found = self._serializers[keys] = super().get_signing_serializer(app)
+        return found
