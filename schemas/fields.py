@@ -366,14 +366,18 @@ class MoneyByYear(fields.Field[YearAmounts]):
             raise ValidationError(Msg("too_many_years", max=self.max_rows))
         rows: dict[int, Decimal] = {}
         for year_text, amount_text in pairs:
-            year = Year()._deserialize(year_text, attr, data)
+            year = ROW_YEAR._deserialize(year_text, attr, data)
             if year in rows:
                 raise ValidationError(Msg("duplicate_year", year=year))
-            rows[year] = Money()._deserialize(amount_text, attr, data)
+            rows[year] = ROW_AMOUNT._deserialize(amount_text, attr, data)
         return YearAmounts(sorted(rows.items()))
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else str(value)
+
+
+ROW_AMOUNT = Money()  # a row of MoneyByYear: read as a Money answer, a Year (neither keeps state between calls)
+ROW_YEAR = Year()
 
 
 class Day(fields.Date):
