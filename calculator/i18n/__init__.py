@@ -136,7 +136,9 @@ def fill(template: str, params: dict[str, Any], lang: str) -> str:
         return template.format()
     rendered: dict[str, str] = {}
     for key, raw in params.items():
-        if isinstance(raw, dict) and set(raw) == {"zh", "en"}:
+        if type(raw) is str:  # text as it is (what the last branch below would make of it)
+            rendered[key] = raw
+        elif isinstance(raw, dict) and set(raw) == {"zh", "en"}:
             rendered[key] = raw[lang]
         elif key.endswith("amount") and raw is not None and not isinstance(raw, str):
             rendered[key] = formatting.money(Decimal(raw), lang)
