@@ -26,6 +26,7 @@ from calculator.engine.enums import (
     WindowState,
 )
 from calculator.engine.specs import (
+    BenefitSpec,
     ItemSpec,
     Text,
 )
@@ -265,7 +266,12 @@ class ProgramResult:
         the program's current row."""
         if self.benefit is not None and self.benefit.money_kind is not None:
             return self.benefit.money_kind
-        row = self.program.spec.benefit_on(self.day) if self.day is not None else None
+        return self.money_kind_on(self.program.spec.benefit_on(self.day) if self.day is not None else None)
+
+    def money_kind_on(self, row: BenefitSpec | None) -> MoneyKind:
+        """:attr:`money_kind`, given the row in force on its day (None without a day): for a caller that has it."""
+        if self.benefit is not None and self.benefit.money_kind is not None:
+            return self.benefit.money_kind
         return row.money_kind if row is not None and row.money_kind is not None else self.program.money_kind
 
     @property

@@ -9,7 +9,6 @@ The words and number forms are in :mod:`.report_words`, criteria/flags/gaps in :
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 from typing import Any
 
@@ -47,7 +46,6 @@ from calculator.engine.report_words import (
     sentence_pattern,
 )
 from calculator.engine.size_class import size_class_doc
-from calculator.engine.specs import BenefitSpec
 from calculator.engine.texts import (
     ITEM_TYPES,
     MONEY_KINDS,
@@ -79,7 +77,6 @@ class Detail(StrEnum):
 CARD_OMITS = ("criteria", "summary", "issuer", "instrument", "effective", "official_text", "advisories", "documents",
               "sources")
 SELF_CHECK_CARD_OMITS = ("criteria",)
-ROWS_KEPT = 4096  # benefit rows remembered per program and date, per language (a bound: the dates asked are few)
 
 
 class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
@@ -118,7 +115,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         if result.window is None:
             raise ValueError(f"{result.id}: a result without its window state")
         benefit = result.benefit
-        money_kind = result.money_kind
+        money_kind = result.money_kind_on(self.row_on(program, result.day) if result.day is not None else None)
         later, certified = sides(result)
         day = result.day
         advisories = [text for advisory, text in parts.advisories if day is None or advisory.covers(day)] \
@@ -180,19 +177,6 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         if parts.texts["pool"] is not None:
             doc["pool"] = parts.texts["pool"]
         return doc
-
-    def row_on(self, program: Program, day: dt.date) -> BenefitSpec | None:
-        """The program's benefit row in force on ``day`` (``spec.benefit_on``), found once per program and date."""
-        rows = self._texts.get(("rows",))
-        if rows is None:
-            rows = self._texts[("rows",)] = {}
-        key = (program.id, day)
-        found = rows.get(key, rows)
-        if found is rows:
-            if len(rows) >= ROWS_KEPT:
-                rows.clear()
-            found = rows[key] = program.spec.benefit_on(day)
-        return found  # type: ignore[no-any-return]
 
     def item_doc(self, applied: AppliedItem) -> dict[str, Any]:
         """A non-monetary item's entry: its table texts made once per language, the result's keys filled in."""
@@ -321,7 +305,8 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         company = assessment.company
         assert company is not None
         totals = subject_totals[id(company)] = self.totals([company])
-        size = size_class_doc(self.catalogue, assessment.inputs.get("company") or {}, assessment.as_of, self.lang)
+        size = size_class_doc(self.catalogue, assessment.inputs.get("company") or {}, assessment.as_of, self.lang,
+                              why=not figures)
         if figures:
             return {"name": company.ref, "totals": totals, "size_class": None if size is None else size["code"]}
         return {"name": company.ref, "totals": totals, "size_class": size,

@@ -9,12 +9,13 @@ from typing import Any
 
 from calculator.engine.enums import Outcome, SideKind, Subject
 from calculator.engine.model import ProgramResult, SideFigure, SubjectResult
+from calculator.engine.report_program import ProgramTexts
 from calculator.engine.report_words import TOTAL_WORDS, cents, estimate_doc
 from calculator.engine.texts import SIDE
 from calculator.i18n import formatting, t
 
 
-class FiguresView:
+class FiguresView(ProgramTexts):
     """A program's figures in one language (only the amounts' display texts depend on it)."""
 
     lang: str
@@ -24,10 +25,11 @@ class FiguresView:
         spec, benefit = result.program.spec, result.benefit
         excluded = result.excluded_by
         later, certified = sides(result)
+        money_kind = result.money_kind_on(self.row_on(result.program, result.day) if result.day is not None else None)
         return {
             "id": result.id, "family": str(result.program.family), "subject": str(kind), "person": person,
             "person_ref": subject.ref if kind == Subject.PERSON else None,
-            "status": str(result.status), "certainty": str(spec.certainty), "money_kind": str(result.money_kind),
+            "status": str(result.status), "certainty": str(spec.certainty), "money_kind": str(money_kind),
             "confidence": str(result.confidence),
             "estimate": estimate_doc(result.estimate, self.lang) if benefit is None or benefit.kind == Outcome.MONEY
             else None,

@@ -4,17 +4,20 @@ the runs of its entry that come from the tables alone, its sources and its appli
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, NamedTuple
 
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import WindowState
 from calculator.engine.model import Period, WindowStatus
 from calculator.engine.report_words import CERTAINTY, CHECKED, FAMILY_NAMES
+from calculator.engine.specs import BenefitSpec
 from calculator.engine.texts import WINDOW
 from calculator.i18n import gettext, t
 from calculator.i18n.words import SOURCE_QUALITY, sentences
 
 WINDOWS_KEPT = 4096  # window entries kept per language (the tables give far fewer; a bound all the same)
+ROWS_KEPT = 4096  # benefit rows remembered per program and date, per language (a bound: the dates asked are few)
 
 
 class ProgramParts(NamedTuple):
@@ -45,6 +48,19 @@ class ProgramTexts:
     catalogue: Catalogue
     lang: str
     _texts: dict[tuple[Any, ...], Any]
+
+    def row_on(self, program: Program, day: dt.date) -> BenefitSpec | None:
+        """The program's benefit row in force on ``day`` (``spec.benefit_on``), found once per program and date."""
+        rows = self._texts.get(("rows",))
+        if rows is None:
+            rows = self._texts[("rows",)] = {}
+        key = (program.id, day)
+        found = rows.get(key, rows)
+        if found is rows:
+            if len(rows) >= ROWS_KEPT:
+                rows.clear()
+            found = rows[key] = program.spec.benefit_on(day)
+        return found  # type: ignore[no-any-return]
 
     def window(self, state: WindowStatus) -> dict[str, Any]:
         """Where the assessment date falls among the program's application windows. Its dates and text come from the

@@ -36,9 +36,10 @@ FIELDS = field_catalogue()
 
 
 def size_class_doc(catalogue: Catalogue, company: Mapping[str, Any], as_of: dt.date,
-                   lang: str) -> dict[str, Any] | None:
+                   lang: str, why: bool = True) -> dict[str, Any] | None:
     """``{code, text, why, standard, confidence, missing[]}`` for the company, or None when no size class is
-    defined in the tables. ``code`` is None until the three inputs are answered."""
+    defined in the tables. ``code`` is None until the three inputs are answered. ``why=False``: for a reader of the
+    code alone (the figures view), the class's name and its reasons are left as they are before it is known."""
     spec = next((d for d in catalogue.derived.values()
                  if d.kind == DerivedKind.SIZE_CLASS and d.subject == Subject.COMPANY), None)
     if spec is None or spec.table is None:
@@ -59,6 +60,8 @@ def size_class_doc(catalogue: Catalogue, company: Mapping[str, Any], as_of: dt.d
     if row is None:
         return doc | {"why": gettext(NO_ROW, lang)}
     code = size_class_value(spec, catalogue.reference).get(company, as_of)
+    if not why and str(code) in WHY and code in names:  # (else as below, which refuses a class it cannot name)
+        return doc | {"code": code}
     sectors = catalogue.reference[str(FIELDS["company"][sector_in]["table"])].names
 
     def people(value: Any) -> str:
@@ -67,8 +70,9 @@ def size_class_doc(catalogue: Catalogue, company: Mapping[str, Any], as_of: dt.d
     def cny(value: Any) -> str:
         return formatting.money(Decimal(value), lang)
 
-    why = t(WHY[str(code)], lang, sector=sectors.get(str(sector), {}).get(lang, str(sector)), employees=people(staff),
-            revenue=cny(revenue), employees_sme=people(row.employees_sme), revenue_sme=cny(row.revenue_sme),
-            employees_medium=people(row.employees_medium), revenue_medium=cny(row.revenue_medium),
-            employees_small=people(row.employees_small), revenue_small=cny(row.revenue_small))
-    return doc | {"code": code, "text": names[code][lang], "why": why}
+    because = t(WHY[str(code)], lang, sector=sectors.get(str(sector), {}).get(lang, str(sector)),
+                employees=people(staff), revenue=cny(revenue), employees_sme=people(row.employees_sme),
+                revenue_sme=cny(row.revenue_sme), employees_medium=people(row.employees_medium),
+                revenue_medium=cny(row.revenue_medium), employees_small=people(row.employees_small),
+                revenue_small=cny(row.revenue_small))
+    return doc | {"code": code, "text": names[code][lang], "why": because}
