@@ -3,11 +3,12 @@
 A subject's schema declares about 150 fields and a profile gives a few dozen; marshmallow runs each absent field
 through the same calls as a given one (a closure, ``_call_and_store``, ``deserialize``, ``_validate_missing``) only to
 store its ``load_default``. :class:`AbsentDefaults` starts from a copy of those defaults, in field order (every
-absent field that is not required and whose default is a value, not a callable), and runs marshmallow's own
-``deserialize`` only for the given answers and the fields it must load (required, or a callable default), in field
-order, storing errors as ``_call_and_store`` does. Every other case (``many``, ``partial``, data that is not a
-mapping, an attribute path with a dot) goes through marshmallow unchanged. The loaded dictionary, its key order and
-every error are marshmallow's own (``tests/test_profiles.py``).
+absent field that is not required and whose default is a value, not a callable), and loads only the given answers
+and the fields marshmallow must load (required, or a callable default), in field order, storing errors as
+``_call_and_store`` does: with the field's ``deserialize``, or, for a field without validators or processors, with
+what that comes down to (None when allowed, else the ``null`` error, else ``_deserialize``). Every other case
+(``many``, ``partial``, data that is not a mapping, an attribute path with a dot) goes through marshmallow unchanged.
+The loaded dictionary, its key order and every error are marshmallow's own (``tests/test_profiles.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any, NamedTuple
 from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, missing
 from marshmallow.fields import Field
 
-_THROUGH = object()  # an absent field that marshmallow must load (required, or a callable default)
 _UNSET = object()  # a place kept in the template for a field loaded by marshmallow (removed when it gives nothing)
 
 
