@@ -10,14 +10,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from operator import attrgetter
 from typing import Any
 
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.describe import field_usage
+from calculator.engine.criteria import Compiled
+from calculator.engine.describe import benefit_fields, criterion_fields, field_usage, value_inputs
 from calculator.engine.enums import EXCLUSIVE, Subject
-from calculator.engine.evaluate import evaluate_program
+from calculator.engine.evaluate import day_facts, evaluate_program
 from calculator.engine.model import ProgramResult
 from calculator.engine.stacking import apply_stacking
 
@@ -61,6 +63,48 @@ def program_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
     return inputs
 
 
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What a catalogue's programs read, for telling a moot question from one worth trying (see
+    :meth:`Runner.moot`): per program the outcome inputs read outside its criteria (its benefit formulas, its
+    cohort), and per compiled criterion the inputs it reads (as :func:`calculator.engine.describe.field_usage`)."""
+
+    outside: dict[str, frozenset[str]]
+    criteria: dict[Compiled, frozenset[str]]
+    stacking: frozenset[str]  # the inputs stacking reads (a group's condition, a combined limit's inputs)
+
+
+_READS: dict[int, tuple[Catalogue, Reads]] = {}
+
+
+def program_reads(catalogue: Catalogue) -> Reads:
+    """The catalogue's :class:`Reads`, worked out once per catalogue."""
+    found = _READS.get(id(catalogue))
+    if found is not None and found[0] is catalogue:
+        return found[1]
+    inputs = value_inputs(catalogue)
+    outside: dict[str, frozenset[str]] = {}
+    criteria: dict[Compiled, frozenset[str]] = {}
+    for pid, program in catalogue.programs.items():
+        names = benefit_fields(program, inputs, True)
+        if program.spec.cohort:
+            names.append(program.spec.cohort.field)
+        outside[pid] = frozenset(names)
+        for crit in program.criteria:
+            criteria[crit] = frozenset(criterion_fields(crit.spec, inputs))
+    stacking = {name for group in catalogue.stacking for name in group.limit_inputs}
+    stacking |= {group.when.field for group in catalogue.stacking if group.when is not None}
+    reads = Reads(outside, criteria, frozenset(stacking))
+    if len(_READS) > 8:
+        _READS.clear()
+    _READS[id(catalogue)] = (catalogue, reads)
+    return reads
+
+
+Plan = tuple[list[Compiled], dt.date, list[Program]]
+MISSING_PLAN: Any = object()
+
+
 class Runner:
     """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
     same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
@@ -72,9 +116,12 @@ class Runner:
         self.groups = exclusive_groups(catalogue)
         self.evaluations = 0
         self.inputs = program_inputs(catalogue)
+        self.reads = program_reads(catalogue)
         self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
         self.closures: dict[str, dict[str, Program]] = {}
         self.stacked: dict[tuple[Any, ...], dict[str, ProgramResult]] = {}
+        self.plans: dict[tuple[str, str], Plan | None] = {}
+        self.alike: dict[tuple[Any, ...], ProgramResult | None] = {}
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
@@ -83,6 +130,10 @@ class Runner:
         slot = (program.id, *key) if key is not None else None
         if slot is not None and slot in self.seen:
             return self.seen[slot]
+        alike = self.alike_key(program, subject, key) if key is not None and key != BASE else None
+        if alike is not None and alike in self.alike:
+            found = self.seen[slot] = self.alike[alike]  # type: ignore[index]
+            return found
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
@@ -93,7 +144,44 @@ class Runner:
             found = None
         if slot is not None:
             self.seen[slot] = found
+        if alike is not None:
+            self.alike[alike] = found
         return found
+
+    def alike_key(self, program: Program, subject: Mapping[str, Any], key: tuple[str, str]) -> tuple[Any, ...] | None:
+        """What the program's result on ``subject`` (the subject with answer ``key``) can differ by between answers
+        to the same question (None: not known without evaluating it): the outcome (result, missing inputs, note) of
+        each of its criteria in force that reads the input, and the results of the dependencies that read it. Two
+        answers with the same key give the same result, so it is evaluated once for both."""
+        name = key[0]
+        plan = self.plans.get((program.id, name), MISSING_PLAN)
+        if plan is MISSING_PLAN:
+            plan = self.plans[program.id, name] = self.plan(program, name, subject)
+        if plan is None:
+            return None
+        reading, day, deps = plan
+        as_of = self.as_of
+        own = [(r.result, tuple(r.missing), None if r.note is None else repr(r.note))
+               for r in [crit.fast(subject, as_of, day) for crit in reading]]
+        return (program.id, name, *own, *[id(self.run(dep, subject, key)) for dep in deps])
+
+    def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
+        """(the criteria in force that read ``name``, the day they are read for, the dependencies that read it) for
+        :meth:`alike_key`; None when ``name`` is read elsewhere too (the benefit formulas, the cohort, stacking
+        between the dependencies) or the program is not in force."""
+        reads = self.reads
+        if name in reads.outside[program.id]:
+            return None
+        tax_year = subject.get("tax_year") or self.as_of.year - 1
+        facts = program.facts.get((self.as_of, tax_year)) or day_facts(program, self.as_of, tax_year)
+        if facts.closed is not None:
+            return None
+        deps = [dep for pid in program.spec.depends_on if (dep := self.catalogue.programs.get(pid)) is not None
+                and dep.subject == self.kind and name in self.inputs.get(pid, ())]
+        if deps and name in reads.stacking:
+            return None
+        reading = [crit for crit in facts.layout[0] if name in reads.criteria[crit]]
+        return reading, facts.day, deps
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
                      key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
