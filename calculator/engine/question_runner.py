@@ -19,8 +19,8 @@ from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.criteria import Compiled
 from calculator.engine.describe import benefit_fields, criterion_fields, field_usage, value_inputs
 from calculator.engine.enums import EXCLUSIVE, Subject
-from calculator.engine.evaluate import day_facts, evaluate_program
-from calculator.engine.model import ProgramResult
+from calculator.engine.evaluate import day_facts, evaluate_program, judge
+from calculator.engine.model import CriterionResult, ProgramResult
 from calculator.engine.stacking import apply_stacking
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,32 @@ def program_reads(catalogue: Catalogue) -> Reads:
     return reads
 
 
-Plan = tuple[list[Compiled], dt.date, list[Program]]
+class Plan:
+    """How one program's criteria are decided under the answers to one question, for :meth:`Runner.alike_key`: the
+    criteria in force and their branch layout, the positions of those that read the input, the day they are read
+    for, the dependencies that read it, and (after the first answer) every criterion's result on it."""
+
+    __slots__ = ("base", "compiled", "day", "deps", "layout", "reading")
+
+    def __init__(self, compiled: list[Compiled], layout: tuple[list[int], list[list[int]]] | None,
+                 reading: list[int], day: dt.date, deps: list[Program]) -> None:
+        self.compiled, self.layout, self.reading, self.day, self.deps = compiled, layout, reading, day, deps
+        self.base: list[CriterionResult] | None = None
+
+    def decide(self, program: Program, subject: Mapping[str, Any], as_of: dt.date) -> bool | None:
+        """Whether the criteria are met on ``subject`` (None: open), as :func:`calculator.engine.evaluate.judge`
+        decides: all the program's status takes from them (met criteria leave none open that would add a missing
+        input; the other missing inputs, its benefit's and cohort's, do not depend on the answer)."""
+        day, compiled = self.day, self.compiled
+        if self.base is None:
+            self.base = criteria = [crit.fast(subject, as_of, day) for crit in compiled]
+        else:
+            criteria = self.base.copy()
+            for i in self.reading:
+                criteria[i] = compiled[i].fast(subject, as_of, day)
+        return judge(program, criteria, [], self.layout)[0]
+
+
 MISSING_PLAN: Any = object()
 
 
@@ -149,26 +174,26 @@ class Runner:
         return found
 
     def alike_key(self, program: Program, subject: Mapping[str, Any], key: tuple[str, str]) -> tuple[Any, ...] | None:
-        """What the program's result on ``subject`` (the subject with answer ``key``) can differ by between answers
-        to the same question (None: not known without evaluating it): the outcome (result, missing inputs, note) of
-        each of its criteria in force that reads the input, and the results of the dependencies that read it. Two
-        answers with the same key give the same result, so it is evaluated once for both."""
+        """What the program's outcome on ``subject`` (the subject with answer ``key``) can differ by between answers
+        to the same question (None: not known without evaluating it): whether its criteria fail, are met or stay
+        open (decided as the engine does, those that do not read the input taken from the first answer), and the
+        results of the dependencies that read the input. Its benefit reads none of it, so
+        two answers with the same key give the same status, amount and items: it is evaluated once for both."""
         name = key[0]
         plan = self.plans.get((program.id, name), MISSING_PLAN)
         if plan is MISSING_PLAN:
             plan = self.plans[program.id, name] = self.plan(program, name, subject)
         if plan is None:
             return None
-        reading, day, deps = plan
-        as_of = self.as_of
-        own = [(r.result, tuple(r.missing), None if r.note is None else repr(r.note))
-               for r in [crit.fast(subject, as_of, day) for crit in reading]]
-        return (program.id, name, *own, *[id(self.run(dep, subject, key)) for dep in deps])
+        try:
+            decided = plan.decide(program, subject, self.as_of)
+        except Exception:  # left to the evaluation, which logs it
+            return None
+        return (program.id, name, decided, *[id(self.run(dep, subject, key)) for dep in plan.deps])
 
     def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
-        """(the criteria in force that read ``name``, the day they are read for, the dependencies that read it) for
-        :meth:`alike_key`; None when ``name`` is read elsewhere too (the benefit formulas, the cohort, stacking
-        between the dependencies) or the program is not in force."""
+        """The :class:`Plan` of ``program`` for question ``name``; None when ``name`` is read elsewhere too (the
+        benefit formulas, the cohort, stacking between the dependencies) or the program is not in force."""
         reads = self.reads
         if name in reads.outside[program.id]:
             return None
@@ -180,8 +205,9 @@ class Runner:
                 and dep.subject == self.kind and name in self.inputs.get(pid, ())]
         if deps and name in reads.stacking:
             return None
-        reading = [crit for crit in facts.layout[0] if name in reads.criteria[crit]]
-        return reading, facts.day, deps
+        compiled, layout = facts.layout
+        reading = [i for i, crit in enumerate(compiled) if name in reads.criteria[crit]]
+        return Plan(compiled, layout, reading, facts.day, deps)
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
                      key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
