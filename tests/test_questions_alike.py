@@ -1,4 +1,4 @@
-"""Answers alike are evaluated once (calculator.engine.question_runner.Runner.alike_key): the ranking is the same as
+"""Answers alike are evaluated once (calculator.engine.question_alike, Runner.plan): the ranking is the same as
 when every answer is evaluated, with fewer evaluations."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def compare(catalogue: Any, monkeypatch: pytest.MonkeyPatch, assessment: Any) ->
     """(evaluations with answers alike evaluated once, with every answer evaluated); the rankings must agree."""
     grouped = rankings(catalogue, assessment)
     with monkeypatch.context() as patch:
-        patch.setattr(Runner, "alike_key", lambda *args: None)
+        patch.setattr(Runner, "plan", lambda *args: None)
         every = rankings(catalogue, assessment)
     assert [seen(r) for r in grouped] == [seen(r) for r in every]
     return sum(r.evaluations for r in grouped), sum(r.evaluations for r in every)

@@ -10,21 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from operator import attrgetter
 from typing import Any
 
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.criteria import Compiled
-from calculator.engine.describe import benefit_fields, criterion_fields, field_usage, value_inputs
+from calculator.engine.describe import field_usage
 from calculator.engine.enums import EXCLUSIVE, Subject
-from calculator.engine.evaluate import day_facts, evaluate_program, judge
-from calculator.engine.model import CriterionResult, ProgramResult
+from calculator.engine.evaluate import evaluate_program
+from calculator.engine.model import ProgramResult
+from calculator.engine.question_alike import MISSING_PLAN, Plan, program_reads, shape
 from calculator.engine.stacking import apply_stacking
 
 log = logging.getLogger(__name__)
 BASE = ("", "")  # the key of a result on the subject's answers as given (see Runner)
+UNKNOWN: Any = object()  # what a result can differ by, not known (see Runner.alike)
 
 
 def exclusive_groups(catalogue: Catalogue) -> list[frozenset[str]]:
@@ -63,73 +63,6 @@ def program_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
     return inputs
 
 
-@dataclass(frozen=True, slots=True)
-class Reads:
-    """What a catalogue's programs read, for telling a moot question from one worth trying (see
-    :meth:`Runner.moot`): per program the outcome inputs read outside its criteria (its benefit formulas, its
-    cohort), and per compiled criterion the inputs it reads (as :func:`calculator.engine.describe.field_usage`)."""
-
-    outside: dict[str, frozenset[str]]
-    criteria: dict[Compiled, frozenset[str]]
-    stacking: frozenset[str]  # the inputs stacking reads (a group's condition, a combined limit's inputs)
-
-
-_READS: dict[int, tuple[Catalogue, Reads]] = {}
-
-
-def program_reads(catalogue: Catalogue) -> Reads:
-    """The catalogue's :class:`Reads`, worked out once per catalogue."""
-    found = _READS.get(id(catalogue))
-    if found is not None and found[0] is catalogue:
-        return found[1]
-    inputs = value_inputs(catalogue)
-    outside: dict[str, frozenset[str]] = {}
-    criteria: dict[Compiled, frozenset[str]] = {}
-    for pid, program in catalogue.programs.items():
-        names = benefit_fields(program, inputs, True)
-        if program.spec.cohort:
-            names.append(program.spec.cohort.field)
-        outside[pid] = frozenset(names)
-        for crit in program.criteria:
-            criteria[crit] = frozenset(criterion_fields(crit.spec, inputs))
-    stacking = {name for group in catalogue.stacking for name in group.limit_inputs}
-    stacking |= {group.when.field for group in catalogue.stacking if group.when is not None}
-    reads = Reads(outside, criteria, frozenset(stacking))
-    if len(_READS) > 8:
-        _READS.clear()
-    _READS[id(catalogue)] = (catalogue, reads)
-    return reads
-
-
-class Plan:
-    """How one program's criteria are decided under the answers to one question, for :meth:`Runner.alike_key`: the
-    criteria in force and their branch layout, the positions of those that read the input, the day they are read
-    for, the dependencies that read it, and (after the first answer) every criterion's result on it."""
-
-    __slots__ = ("base", "compiled", "day", "deps", "layout", "reading")
-
-    def __init__(self, compiled: list[Compiled], layout: tuple[list[int], list[list[int]]] | None,
-                 reading: list[int], day: dt.date, deps: list[Program]) -> None:
-        self.compiled, self.layout, self.reading, self.day, self.deps = compiled, layout, reading, day, deps
-        self.base: list[CriterionResult] | None = None
-
-    def decide(self, program: Program, subject: Mapping[str, Any], as_of: dt.date) -> bool | None:
-        """Whether the criteria are met on ``subject`` (None: open), as :func:`calculator.engine.evaluate.judge`
-        decides: all the program's status takes from them (met criteria leave none open that would add a missing
-        input; the other missing inputs, its benefit's and cohort's, do not depend on the answer)."""
-        day, compiled = self.day, self.compiled
-        if self.base is None:
-            self.base = criteria = [crit.fast(subject, as_of, day) for crit in compiled]
-        else:
-            criteria = self.base.copy()
-            for i in self.reading:
-                criteria[i] = compiled[i].fast(subject, as_of, day)
-        return judge(program, criteria, [], self.layout)[0]
-
-
-MISSING_PLAN: Any = object()
-
-
 class Runner:
     """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
     same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
@@ -141,12 +74,11 @@ class Runner:
         self.groups = exclusive_groups(catalogue)
         self.evaluations = 0
         self.inputs = program_inputs(catalogue)
-        self.reads = program_reads(catalogue)
         self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
         self.closures: dict[str, dict[str, Program]] = {}
         self.stacked: dict[tuple[Any, ...], dict[str, ProgramResult]] = {}
+        self.reads = program_reads(catalogue)
         self.plans: dict[tuple[str, str], Plan | None] = {}
-        self.alike: dict[tuple[Any, ...], ProgramResult | None] = {}
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
@@ -155,10 +87,13 @@ class Runner:
         slot = (program.id, *key) if key is not None else None
         if slot is not None and slot in self.seen:
             return self.seen[slot]
-        alike = self.alike_key(program, subject, key) if key is not None and key != BASE else None
-        if alike is not None and alike in self.alike:
-            found = self.seen[slot] = self.alike[alike]  # type: ignore[index]
-            return found
+        plan = self.plan(program, key[0], subject) if key is not None and key != BASE else None
+        alike = UNKNOWN
+        if plan is not None and plan.values is not None:  # an answer to this question was evaluated
+            alike = self.alike(plan, subject, key, False)  # type: ignore[arg-type]
+            if alike in plan.found:
+                found = self.seen[slot] = plan.found[alike]  # type: ignore[index]
+                return found
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
@@ -169,45 +104,35 @@ class Runner:
             found = None
         if slot is not None:
             self.seen[slot] = found
-        if alike is not None:
-            self.alike[alike] = found
+        if plan is not None and plan.values is None and plan.learn(found):
+            alike = self.alike(plan, subject, key, True)  # type: ignore[arg-type]
+        if plan is not None and alike is not UNKNOWN:
+            plan.found[alike] = found
         return found
 
-    def alike_key(self, program: Program, subject: Mapping[str, Any], key: tuple[str, str]) -> tuple[Any, ...] | None:
-        """What the program's outcome on ``subject`` (the subject with answer ``key``) can differ by between answers
-        to the same question (None: not known without evaluating it): whether its criteria fail, are met or stay
-        open (decided as the engine does, those that do not read the input taken from the first answer), and the
-        results of the dependencies that read the input. Its benefit reads none of it, so
-        two answers with the same key give the same status, amount and items: it is evaluated once for both."""
-        name = key[0]
+    def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
+        """The program's :class:`~calculator.engine.question_alike.Plan` for question ``name`` (None: answers alike
+        are not known without evaluating it)."""
         plan = self.plans.get((program.id, name), MISSING_PLAN)
         if plan is MISSING_PLAN:
-            plan = self.plans[program.id, name] = self.plan(program, name, subject)
-        if plan is None:
-            return None
-        try:
-            decided = plan.decide(program, subject, self.as_of)
-        except Exception:  # left to the evaluation, which logs it
-            return None
-        return (program.id, name, decided, *[id(self.run(dep, subject, key)) for dep in plan.deps])
+            tax_year = subject.get("tax_year") or self.as_of.year - 1
+            found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of, tax_year)
+            plan = self.plans[program.id, name] = None if found is None else Plan(found)
+        return plan  # type: ignore[no-any-return]
 
-    def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
-        """The :class:`Plan` of ``program`` for question ``name``; None when ``name`` is read elsewhere too (the
-        benefit formulas, the cohort, stacking between the dependencies) or the program is not in force."""
-        reads = self.reads
-        if name in reads.outside[program.id]:
-            return None
-        tax_year = subject.get("tax_year") or self.as_of.year - 1
-        facts = program.facts.get((self.as_of, tax_year)) or day_facts(program, self.as_of, tax_year)
-        if facts.closed is not None:
-            return None
-        deps = [dep for pid in program.spec.depends_on if (dep := self.catalogue.programs.get(pid)) is not None
-                and dep.subject == self.kind and name in self.inputs.get(pid, ())]
-        if deps and name in reads.stacking:
-            return None
-        compiled, layout = facts.layout
-        reading = [i for i, crit in enumerate(compiled) if name in reads.criteria[crit]]
-        return Plan(compiled, layout, reading, facts.day, deps)
+    def alike(self, plan: Plan, subject: Mapping[str, Any], key: tuple[str, str], learnt: bool) -> Any:
+        """What the program's result on ``subject`` (the subject with the answer of ``key``; ``learnt``: the answer
+        the plan learnt its criteria from) can differ by from its result on the question's other answers (UNKNOWN:
+        not known without evaluating it): whether its criteria are met, fail or stay open, and the results of its
+        dependencies that read the input. Its benefit, its cohort and the stacking between its dependencies read
+        none of it, so answers alike give the same status, amount and items (what the ranking compares): the
+        program is evaluated once for them."""
+        try:
+            met = plan.met(None if learnt else subject, self.as_of)
+        except Exception:  # left to the evaluation, which logs it
+            return UNKNOWN
+        deps = plan.shape.deps
+        return (met, *[id(self.run(dep, subject, key)) for dep in deps]) if deps else met
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
                      key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:
