@@ -204,14 +204,36 @@ def by_kind(stakes: Sequence[Stake]) -> dict[MoneyKind, Estimate]:
 
 
 def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Program, Answers]],
-        subject: Mapping[str, Any], baseline: Mapping[str, ProgramResult]) -> Question | None:
+        subject: Mapping[str, Any], baseline: Mapping[str, ProgramResult],
+        changed: dict[str, Any] | None = None) -> Question | None:
     """What answering ``name`` settles among the programs of ``tries``, each tried with its own answers (None:
     nothing). A program that needs this input and others too, and that no answer to this one alone changes, is
     settled by it together with the others: what is at stake is what the program may be worth now (0 up to its
-    high end or cap)."""
+    high end or cap). ``changed``: a copy of ``subject`` to set each answer in, in place (a lean evaluation keeps
+    nothing of the subject it read), as it was when done."""
+    if changed is None:
+        changed = dict(subject)
+    try:
+        stakes, tried = price(runner, name, tries, baseline, changed)
+    finally:
+        if name in subject:
+            changed[name] = subject[name]
+        else:
+            changed.pop(name, None)
+    if not stakes:
+        return None
+    stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
+    counted = together(stakes, runner.groups)
+    return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
+                    open_ended=any(s.open_ended for s in stakes), answers=tried)
+
+
+def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
+          baseline: Mapping[str, ProgramResult], changed: dict[str, Any]) -> tuple[list[Stake], int]:
+    """(the stake of each program of ``tries`` in question ``name`` that has one, the answers tried), ``changed``
+    holding each answer in turn."""
     stakes = []
     tried: set[str] = set()
-    answered: dict[str, Mapping[str, Any]] = {}  # the subject with each answer, made once for all the programs
     for program, answers in tries:
         outcomes: list[Worth] = []
         probe = None
@@ -219,9 +241,7 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
         codes = [repr(value) for value in values]
         tried.update(codes)
         for index, (value, code) in enumerate(zip(values, codes, strict=True)):
-            changed = answered.get(code)
-            if changed is None:
-                changed = answered[code] = {**subject, name: value}
+            changed[name] = value
             found = worth(runner.run(program, changed, (name, code)))
             if found is None:  # it could not be evaluated (logged): left out of this question
                 break
@@ -233,12 +253,7 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
             stake = settled(program, name, outcomes, probe, baseline[program.id])
             if stake is not None:
                 stakes.append(stake)
-    if not stakes:
-        return None
-    stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
-    counted = together(stakes, runner.groups)
-    return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
-                    open_ended=any(s.open_ended for s in stakes), answers=len(tried))
+    return stakes, len(tried)
 
 
 def settled(program: Program, name: str, outcomes: list[Worth], probe: Worth | None,
@@ -271,6 +286,7 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
                 asked.setdefault(name, []).append(program_result.program)
     runner = Runner(catalogue, kind, as_of)
     ranking = Ranking(subject=kind, candidates=len(asked), groups=runner.groups)
+    changed = dict(subject)  # each question's answers set in it in turn (see ask)
     for name in sorted(asked, key=ORDER[kind].__getitem__):
         takes = answer_kind(fields[name])
         if takes is None:
@@ -281,7 +297,7 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
                                   subject, as_of)
             if answers is not None:
                 tries.append((program, answers))
-        question = ask(runner, name, takes, tries, subject, baseline)
+        question = ask(runner, name, takes, tries, subject, baseline, changed)
         if question is not None:
             ranking.questions.append(question)
     ranking.questions.sort(key=lambda q: (-q.at_stake.high, -q.at_stake.low, -len(q.stakes), ORDER[kind][q.field]))
