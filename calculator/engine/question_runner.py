@@ -16,7 +16,7 @@ from typing import Any
 
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.describe import field_usage
-from calculator.engine.enums import EXCLUSIVE, Subject
+from calculator.engine.enums import EXCLUSIVE, Status, Subject
 from calculator.engine.evaluate import evaluate_program
 from calculator.engine.model import ProgramResult
 from calculator.engine.question_alike import MISSING_PLAN, Plan, program_reads, shape
@@ -119,6 +119,34 @@ class Runner:
             found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of, tax_year)
             plan = self.plans[program.id, name] = None if found is None else Plan(found)
         return plan  # type: ignore[no-any-return]
+
+    def direct(self, program: Program, name: str, subject: Mapping[str, Any], now: ProgramResult) -> Plan | None:
+        """The program's plan for question ``name`` when its status under any answer follows from its criteria
+        alone and its benefit is the one of ``now`` (its result on ``subject`` as given): it depends on no program,
+        its benefit and cohort read no answer to ``name`` (:meth:`alike`); None otherwise."""
+        if program.spec.depends_on or now.benefit is None:
+            return None
+        plan = self.plan(program, name, subject)
+        if plan is None or (plan.values is None and not plan.learn(now)):
+            return None
+        return plan
+
+    def status(self, plan: Plan, program: Program, subject: Mapping[str, Any], now: ProgramResult) -> Status | None:
+        """The status of the program of a :meth:`direct` plan on ``subject`` (with an answer to the plan's question),
+        as the engine decides it (:func:`calculator.engine.evaluate.decided_status`); None when deciding its
+        criteria failed (left to the evaluation, which logs it)."""
+        try:
+            met = plan.met(subject, self.as_of)
+        except Exception:
+            return None
+        if met is False:
+            return Status.NOT_ELIGIBLE
+        cohort = program.spec.cohort
+        waits = bool(now.benefit.missing) if now.benefit is not None else False
+        if met is None or waits or (cohort is not None and subject.get(cohort.field) is None):
+            return Status.NEEDS_INFO
+        outcome = program.spec.outcome
+        return outcome.max_status if outcome else Status.ELIGIBLE
 
     def alike(self, plan: Plan, subject: Mapping[str, Any], key: tuple[str, str], learnt: bool) -> Any:
         """What the program's result on ``subject`` (the subject with the answer of ``key``; ``learnt``: the answer

@@ -29,7 +29,7 @@ from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Status, Subject
 from calculator.engine.evaluate import inherit
-from calculator.engine.model import Assessment, Estimate, ProgramResult, SubjectResult
+from calculator.engine.model import Assessment, BenefitOutcome, Estimate, ProgramResult, SubjectResult
 from calculator.engine.question_runner import Runner, program_inputs
 from schemas.profile import field_catalogue
 
@@ -134,9 +134,13 @@ def worth(result: ProgramResult | None) -> Worth | None:
     """What a result is worth, for comparing answers (None: it could not be evaluated)."""
     if result is None:
         return None
-    if result.status not in IN_PLAY:
-        return OUT_OF_PLAY[result.status]
-    benefit = result.benefit
+    return worth_of(result.status, result.benefit)
+
+
+def worth_of(status: Status, benefit: BenefitOutcome | None) -> Worth | None:
+    """What a result of ``status`` and ``benefit`` is worth (see :func:`worth`)."""
+    if status not in IN_PLAY:
+        return OUT_OF_PLAY[status]
     if benefit is None:
         return None
     items = tuple([(id(item.item), item.applies) for item in benefit.items]) if benefit.items else ()
@@ -145,11 +149,11 @@ def worth(result: ProgramResult | None) -> Worth | None:
     if benefit.kind == Outcome.NON_MONETARY:
         high = ZERO
     elif benefit.kind == Outcome.MONEY and estimate is not None:
-        low = estimate.low if result.status == Status.ELIGIBLE else ZERO
+        low = estimate.low if status == Status.ELIGIBLE else ZERO
         high = estimate.high
     elif benefit.kind == Outcome.MONEY and benefit.cap is not None:
         high = benefit.cap
-    signature = (result.status, benefit.kind, estimate, items)
+    signature = (status, benefit.kind, estimate, items)
     return Worth(signature, low, high, benefit.cap is not None)
 
 
@@ -240,9 +244,13 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
         values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
         codes = [repr(value) for value in values]
         tried.update(codes)
+        now = baseline[program.id]
+        plan = runner.direct(program, name, changed, now)
         for index, (value, code) in enumerate(zip(values, codes, strict=True)):
             changed[name] = value
-            found = worth(runner.run(program, changed, (name, code)))
+            status = runner.status(plan, program, changed, now) if plan is not None else None
+            found = worth(runner.run(program, changed, (name, code))) if status is None else worth_of(status,
+                                                                                                    now.benefit)
             if found is None:  # it could not be evaluated (logged): left out of this question
                 break
             if index < len(answers.values):
@@ -250,7 +258,7 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
             else:
                 probe = found
         else:
-            stake = settled(program, name, outcomes, probe, baseline[program.id])
+            stake = settled(program, name, outcomes, probe, now)
             if stake is not None:
                 stakes.append(stake)
     return stakes, len(tried)
