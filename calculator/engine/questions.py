@@ -36,6 +36,7 @@ from schemas.profile import field_catalogue
 ZERO = Decimal(0)
 IN_PLAY = frozenset({Status.ELIGIBLE, Status.NEEDS_INFO})
 DEFAULTED = frozenset({"tax_year"})  # never unanswered: the engine falls back to the year before the as-of date
+SAME_ANSWERS = frozenset({AnswerKind.YES_NO, AnswerKind.CODE, AnswerKind.CODES})  # whatever the programs asking
 MONEY = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)  # the kinds a stake is counted in (never later years)
 # What kind of money a benefit is, until every program declares it (the money contract in notes/wave2.md).
 DEFAULT_MONEY_KINDS = {BenefitKind.CIT_RATE_DIFFERENTIAL: MoneyKind.TAX_THIS_YEAR,
@@ -119,6 +120,7 @@ class Worth:
     capped: bool
 
 
+MISSING: Any = object()
 OUT_OF_PLAY = {status: Worth((status,), ZERO, ZERO, False) for status in Status if status not in IN_PLAY}
 
 
@@ -246,11 +248,14 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
         tried.update(codes)
         now = baseline[program.id]
         plan = runner.direct(program, name, changed, now)
+        worths: dict[Status, Worth | None] = {}  # a direct plan's worth by status (its benefit is the same)
         for index, (value, code) in enumerate(zip(values, codes, strict=True)):
             changed[name] = value
             status = runner.status(plan, program, changed, now) if plan is not None else None
-            found = worth(runner.run(program, changed, (name, code))) if status is None else worth_of(status,
-                                                                                                    now.benefit)
+            if status is None:
+                found = worth(runner.run(program, changed, (name, code)))
+            elif (found := worths.get(status, MISSING)) is MISSING:
+                found = worths[status] = worth_of(status, now.benefit)
             if found is None:  # it could not be evaluated (logged): left out of this question
                 break
             if index < len(answers.values):
@@ -300,9 +305,12 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
         if takes is None:
             continue
         tries = []
+        # yes/no and codes: the same answers for every program (no threshold of theirs in them)
+        same = answers_for(name, fields[name], kind, (), catalogue.reference, subject, as_of) \
+            if takes in SAME_ANSWERS else None
         for program in asked[name]:  # each program tried at its own thresholds (and those of its dependencies)
-            answers = answers_for(name, fields[name], kind, runner.dependencies_of(program), catalogue.reference,
-                                  subject, as_of)
+            answers = same or answers_for(name, fields[name], kind, runner.dependencies_of(program),
+                                          catalogue.reference, subject, as_of)
             if answers is not None:
                 tries.append((program, answers))
         question = ask(runner, name, takes, tries, subject, baseline, changed)
