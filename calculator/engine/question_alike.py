@@ -28,11 +28,12 @@ MISSING_PLAN: Any = object()  # a program and question not looked at yet (None: 
 
 @dataclass(frozen=True, slots=True)
 class Reads:
-    """What a catalogue's programs read: per program the outcome inputs read outside its criteria (its benefit
-    formulas, its cohort), per compiled criterion the inputs it reads, and the inputs stacking reads; and the
-    :class:`Shape` of each program and question met so far (catalogue facts only)."""
+    """What a catalogue's programs read: per program the outcome inputs its benefit formulas read and its cohort's,
+    per compiled criterion the inputs it reads, and the inputs stacking reads; and the :class:`Shape` of each program
+    and question met so far (catalogue facts only)."""
 
-    outside: dict[str, frozenset[str]]
+    priced: dict[str, frozenset[str]]
+    cohort: dict[str, str | None]
     criteria: dict[Compiled, frozenset[str]]
     stacking: frozenset[str]  # a group's condition, a combined limit's inputs
     shapes: dict[tuple[Any, ...], Shape | None]
@@ -47,18 +48,17 @@ def program_reads(catalogue: Catalogue) -> Reads:
     if found is not None and found[0] is catalogue:
         return found[1]
     inputs = value_inputs(catalogue)
-    outside: dict[str, frozenset[str]] = {}
+    priced: dict[str, frozenset[str]] = {}
+    cohort: dict[str, str | None] = {}
     criteria: dict[Compiled, frozenset[str]] = {}
     for pid, program in catalogue.programs.items():
-        names = benefit_fields(program, inputs, True)
-        if program.spec.cohort:
-            names.append(program.spec.cohort.field)
-        outside[pid] = frozenset(names)
+        priced[pid] = frozenset(benefit_fields(program, inputs, True))
+        cohort[pid] = program.spec.cohort.field if program.spec.cohort else None
         for crit in program.criteria:
             criteria[crit] = frozenset(criterion_fields(crit.spec, inputs))
     stacking = {name for group in catalogue.stacking for name in group.limit_inputs}
     stacking |= {group.when.field for group in catalogue.stacking if group.when is not None}
-    reads = Reads(outside, criteria, frozenset(stacking), {})
+    reads = Reads(priced, cohort, criteria, frozenset(stacking), {})
     if len(_READS) > 8:
         _READS.clear()
     _READS[id(catalogue)] = (catalogue, reads)
@@ -79,9 +79,11 @@ def judged(result: CriterionResult, soft: bool) -> bool | None:
 @dataclass(frozen=True, slots=True)
 class Shape:
     """One program's criteria under one question, from the catalogue alone: the criteria in force on the day and
-    their branch layout, the positions of those that read the input, which of them only flag an unknown, and the
-    dependencies that read the input."""
+    their branch layout, the positions of those that read the input, which of them only flag an unknown, the
+    dependencies that read the input, and whether its benefit reads it (``priced``: then only its status follows
+    from its criteria, see :meth:`calculator.engine.question_runner.Runner.outcome`)."""
 
+    priced: bool
     compiled: list[Compiled]
     layout: tuple[list[int], list[list[int]]] | None
     reading: list[int]
@@ -94,8 +96,8 @@ def shape(catalogue: Catalogue, reads: Reads, inputs: Mapping[str, frozenset[str
           program: Program, name: str, as_of: dt.date, tax_year: int) -> Shape | None:
     """The :class:`Shape` of ``program`` for question ``name`` of a ``kind`` subject (``inputs``: what each
     program's outcome reads, :func:`calculator.engine.question_runner.program_inputs`); None when ``name`` is read
-    elsewhere too (its benefit formulas, its cohort, stacking between the dependencies) or the program is not in
-    force. Kept per catalogue: it holds no answer."""
+    by its cohort or by stacking between the dependencies that read it, or the program is not in force. Kept per
+    catalogue: it holds no answer."""
     key = (program.id, name, kind, as_of, tax_year)
     found = reads.shapes.get(key, MISSING_PLAN)
     if found is not MISSING_PLAN:
@@ -104,11 +106,12 @@ def shape(catalogue: Catalogue, reads: Reads, inputs: Mapping[str, frozenset[str
     facts = program.facts.get((as_of, tax_year)) or day_facts(program, as_of, tax_year)
     deps = [dep for pid in program.spec.depends_on if (dep := catalogue.programs.get(pid)) is not None
             and dep.subject == kind and name in inputs.get(pid, ())]
-    if name not in reads.outside[program.id] and facts.closed is None and not (deps and name in reads.stacking):
+    if name != reads.cohort[program.id] and facts.closed is None and not (deps and name in reads.stacking):
         compiled, layout = facts.layout
         soft = bool(program.soft_criteria)
-        made = Shape(compiled, layout, [i for i, crit in enumerate(compiled) if name in reads.criteria[crit]],
-                     [soft and crit.spec.unknown_flag is not None for crit in compiled], deps, facts.day)
+        reading = [i for i, crit in enumerate(compiled) if name in reads.criteria[crit]]
+        soft_ones = [soft and crit.spec.unknown_flag is not None for crit in compiled]
+        made = Shape(name in reads.priced[program.id], compiled, layout, reading, soft_ones, deps, facts.day)
     if len(reads.shapes) > 20_000:
         reads.shapes.clear()
     reads.shapes[key] = made

@@ -14,11 +14,12 @@ from dataclasses import fields as dataclass_fields
 from operator import attrgetter
 from typing import Any
 
+from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.describe import field_usage
 from calculator.engine.enums import EXCLUSIVE, Status, Subject
 from calculator.engine.evaluate import evaluate_program
-from calculator.engine.model import ProgramResult
+from calculator.engine.model import BenefitOutcome, ProgramResult
 from calculator.engine.question_alike import MISSING_PLAN, Plan, program_reads, shape
 from calculator.engine.stacking import apply_stacking
 
@@ -73,6 +74,7 @@ class Runner:
         self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
         self.groups = exclusive_groups(catalogue)
         self.evaluations = 0
+        self.priced = 0  # benefits priced on an answer without evaluating their program (see outcome)
         self.inputs = program_inputs(catalogue)
         self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
         self.closures: dict[str, dict[str, Program]] = {}
@@ -88,6 +90,8 @@ class Runner:
         if slot is not None and slot in self.seen:
             return self.seen[slot]
         plan = self.plan(program, key[0], subject) if key is not None and key != BASE else None
+        if plan is not None and plan.shape.priced:  # its benefit reads the answer: answers alike are not known
+            plan = None
         alike = UNKNOWN
         if plan is not None and plan.values is not None:  # an answer to this question was evaluated
             alike = self.alike(plan, subject, key, False)  # type: ignore[arg-type]
@@ -121,9 +125,9 @@ class Runner:
         return plan  # type: ignore[no-any-return]
 
     def direct(self, program: Program, name: str, subject: Mapping[str, Any], now: ProgramResult) -> Plan | None:
-        """The program's plan for question ``name`` when its status under any answer follows from its criteria
-        alone and its benefit is the one of ``now`` (its result on ``subject`` as given): it depends on no program,
-        its benefit and cohort read no answer to ``name`` (:meth:`alike`); None otherwise."""
+        """The program's plan for question ``name`` when its outcome under any answer follows from its criteria and
+        its benefit alone, without evaluating it (:meth:`outcome`): it depends on no program and its cohort reads no
+        answer to ``name``; None otherwise. ``now``: its result on ``subject`` as given."""
         if program.spec.depends_on or now.benefit is None:
             return None
         plan = self.plan(program, name, subject)
@@ -131,22 +135,30 @@ class Runner:
             return None
         return plan
 
-    def status(self, plan: Plan, program: Program, subject: Mapping[str, Any], now: ProgramResult) -> Status | None:
-        """The status of the program of a :meth:`direct` plan on ``subject`` (with an answer to the plan's question),
-        as the engine decides it (:func:`calculator.engine.evaluate.decided_status`); None when deciding its
-        criteria failed (left to the evaluation, which logs it)."""
+    def outcome(self, plan: Plan, program: Program, subject: Mapping[str, Any],
+                now: ProgramResult) -> tuple[Status, BenefitOutcome | None] | None:
+        """(status, benefit) of the program of a :meth:`direct` plan on ``subject`` (with an answer to the plan's
+        question), as the engine's lean evaluation decides them (:func:`calculator.engine.evaluate.decided_status`):
+        its benefit is the one of ``now`` unless it reads the answer (then it is priced on ``subject``). None when
+        deciding its criteria or pricing it failed (left to the evaluation, which logs it)."""
         try:
             met = plan.met(subject, self.as_of)
+            if met is False:
+                return Status.NOT_ELIGIBLE, None
+            benefit = now.benefit
+            if plan.shape.priced:
+                tax_year = subject.get("tax_year") or self.as_of.year - 1
+                context = Context(self.as_of, tax_year, plan.shape.day, self.catalogue.reference, {})
+                self.priced += 1
+                benefit = program.benefit.compute(subject, context)
         except Exception:
             return None
-        if met is False:
-            return Status.NOT_ELIGIBLE
         cohort = program.spec.cohort
-        waits = bool(now.benefit.missing) if now.benefit is not None else False
+        waits = bool(benefit.missing) if benefit is not None else False
         if met is None or waits or (cohort is not None and subject.get(cohort.field) is None):
-            return Status.NEEDS_INFO
+            return Status.NEEDS_INFO, benefit
         outcome = program.spec.outcome
-        return outcome.max_status if outcome else Status.ELIGIBLE
+        return (outcome.max_status if outcome else Status.ELIGIBLE), benefit
 
     def alike(self, plan: Plan, subject: Mapping[str, Any], key: tuple[str, str], learnt: bool) -> Any:
         """What the program's result on ``subject`` (the subject with the answer of ``key``; ``learnt``: the answer

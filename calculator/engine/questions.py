@@ -14,7 +14,10 @@ Each program is priced on its own (stacking between programs decides what counts
 is worth); a program that depends on others is evaluated with them, stacked as the assessment does. The work is
 bounded: each program using a question is tried with at most :data:`~calculator.engine.answers.MAX_ANSWERS`
 answers (plus one probe), those at its own thresholds (a program's outcome cannot change between them, but for
-its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts them.
+its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts them. A program is not evaluated
+again at all where its outcome under an answer follows from the criteria reading the answer and its benefit (it
+depends on no other program, :meth:`~calculator.engine.question_runner.Runner.outcome`; :attr:`Ranking.priced`
+counts the benefits priced so), and answers alike are evaluated once (:mod:`calculator.engine.question_alike`).
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ class Ranking:
     groups: list[frozenset[str]] = field(default_factory=list)  # exclusive stacking groups (see together)
     candidates: int = 0  # unanswered inputs looked at
     evaluations: int = 0  # programs evaluated again
+    priced: int = 0  # benefits priced again, their programs' status decided from the criteria reading the answer
 
     def best_stakes(self) -> dict[str, Stake]:
         """Per program settled by some question, the largest stake any one question puts on it."""
@@ -248,14 +252,16 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
         tried.update(codes)
         now = baseline[program.id]
         plan = runner.direct(program, name, changed, now)
-        worths: dict[Status, Worth | None] = {}  # a direct plan's worth by status (its benefit is the same)
+        worths: dict[Status, Worth | None] = {}  # a direct plan's worth by status, while its benefit is the same
         for index, (value, code) in enumerate(zip(values, codes, strict=True)):
             changed[name] = value
-            status = runner.status(plan, program, changed, now) if plan is not None else None
-            if status is None:
+            outcome = runner.outcome(plan, program, changed, now) if plan is not None else None
+            if outcome is None:
                 found = worth(runner.run(program, changed, (name, code)))
-            elif (found := worths.get(status, MISSING)) is MISSING:
-                found = worths[status] = worth_of(status, now.benefit)
+            elif outcome[1] is not now.benefit:
+                found = worth_of(*outcome)
+            elif (found := worths.get(outcome[0], MISSING)) is MISSING:
+                found = worths[outcome[0]] = worth_of(*outcome)
             if found is None:  # it could not be evaluated (logged): left out of this question
                 break
             if index < len(answers.values):
@@ -317,7 +323,7 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
         if question is not None:
             ranking.questions.append(question)
     ranking.questions.sort(key=lambda q: (-q.at_stake.high, -q.at_stake.low, -len(q.stakes), ORDER[kind][q.field]))
-    ranking.evaluations = runner.evaluations
+    ranking.evaluations, ranking.priced = runner.evaluations, runner.priced
     return ranking
 
 
