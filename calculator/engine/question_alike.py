@@ -152,9 +152,14 @@ class Plan:
             own = [values[i] for i in shape.reading]
         else:
             day, compiled, soft = shape.day, shape.compiled, shape.soft
-            own = [judged(compiled[i].fast(subject, as_of, day), soft[i]) for i in shape.reading]
+            own = []
+            for i in shape.reading:  # judged() inlined: this runs for every answer tried
+                result = compiled[i].fast(subject, as_of, day)
+                value = result.result
+                own.append(True if value is None and soft[i] and result.missing else value)
         if shape.layout is None:
-            return combined([self.rest, *own])
+            rest = self.rest
+            return False if rest is False or False in own else None if rest is None or None in own else True
         values = values.copy()
         for i, value in zip(shape.reading, own, strict=True):
             values[i] = value
