@@ -7,6 +7,10 @@ cohort and the stacking between its dependencies read none of the question's inp
 :func:`calculator.engine.describe.field_usage` finds them: what the ranking already trusts to choose the
 questions), two answers that leave its criteria equally decided, and its dependencies that read the input with
 the same results, give it the same status, amount and items: the ranking evaluates it once for both.
+
+A program that depends on no other is not evaluated at all: its criteria that do not read the input are decided
+as in its result as assessed, those that read it on each answer, and its benefit is the one assessed (or, when
+the benefit reads the input, priced on the answer): :meth:`calculator.engine.question_runner.Runner.outcome`.
 """
 
 from __future__ import annotations

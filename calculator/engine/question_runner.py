@@ -68,7 +68,9 @@ class Runner:
     """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
     same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
     and reused, whether it is tried for itself or as another program's dependency; a dependency that does not use
-    the field is evaluated once, on those other answers (``BASE``)."""
+    the field is evaluated once, on those other answers (``BASE``). Each program and question has a plan
+    (:mod:`calculator.engine.question_alike`): answers alike are evaluated once (:meth:`alike`), and a program
+    depending on no other is priced without being evaluated (:meth:`direct`, :meth:`outcome`)."""
 
     def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date) -> None:
         self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
@@ -157,8 +159,8 @@ class Runner:
         waits = bool(benefit.missing) if benefit is not None else False
         if met is None or waits or (cohort is not None and subject.get(cohort.field) is None):
             return Status.NEEDS_INFO, benefit
-        outcome = program.spec.outcome
-        return (outcome.max_status if outcome else Status.ELIGIBLE), benefit
+        capped = program.spec.outcome
+        return (capped.max_status if capped else Status.ELIGIBLE), benefit
 
     def alike(self, plan: Plan, subject: Mapping[str, Any], key: tuple[str, str], learnt: bool) -> Any:
         """What the program's result on ``subject`` (the subject with the answer of ``key``; ``learnt``: the answer
