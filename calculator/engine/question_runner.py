@@ -137,24 +137,33 @@ class Runner:
             return None
         return plan
 
-    def outcome(self, plan: Plan, program: Program, subject: Mapping[str, Any],
+    def met(self, plan: Plan, subject: Mapping[str, Any]) -> Any:
+        """Whether the criteria of a plan's program are met on ``subject`` (None: open), as the engine decides
+        (:meth:`~calculator.engine.question_alike.Plan.met`); UNKNOWN when deciding them failed (left to the
+        evaluation, which logs it)."""
+        try:
+            return plan.met(subject, self.as_of)
+        except Exception:
+            return UNKNOWN
+
+    def outcome(self, plan: Plan, program: Program, met: bool | None, subject: Mapping[str, Any],
                 now: ProgramResult) -> tuple[Status, BenefitOutcome | None] | None:
         """(status, benefit) of the program of a :meth:`direct` plan on ``subject`` (with an answer to the plan's
-        question), as the engine's lean evaluation decides them (:func:`calculator.engine.evaluate.decided_status`):
-        its benefit is the one of ``now`` unless it reads the answer (then it is priced on ``subject``). None when
-        deciding its criteria or pricing it failed (left to the evaluation, which logs it)."""
-        try:
-            met = plan.met(subject, self.as_of)
-            if met is False:
-                return Status.NOT_ELIGIBLE, None
-            benefit = now.benefit
-            if plan.shape.priced:
-                tax_year = subject.get("tax_year") or self.as_of.year - 1
-                context = Context(self.as_of, tax_year, plan.shape.day, self.catalogue.reference, {})
-                self.priced += 1
+        question) whose criteria are ``met`` there, as the engine's lean evaluation decides them
+        (:func:`calculator.engine.evaluate.decided_status`): its benefit is the one of ``now`` unless it reads the
+        answer (then it is priced on ``subject``). None when pricing it failed (left to the evaluation, which logs
+        it)."""
+        if met is False:
+            return Status.NOT_ELIGIBLE, None
+        benefit = now.benefit
+        if plan.shape.priced:
+            tax_year = subject.get("tax_year") or self.as_of.year - 1
+            context = Context(self.as_of, tax_year, plan.shape.day, self.catalogue.reference, {})
+            self.priced += 1
+            try:
                 benefit = program.benefit.compute(subject, context)
-        except Exception:
-            return None
+            except Exception:
+                return None
         cohort = program.spec.cohort
         waits = bool(benefit.missing) if benefit is not None else False
         if met is None or waits or (cohort is not None and subject.get(cohort.field) is None):

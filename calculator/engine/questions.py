@@ -33,7 +33,8 @@ from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Status, Subject
 from calculator.engine.evaluate import inherit
 from calculator.engine.model import Assessment, BenefitOutcome, Estimate, ProgramResult, SubjectResult
-from calculator.engine.question_runner import Runner, program_inputs
+from calculator.engine.question_alike import Plan
+from calculator.engine.question_runner import UNKNOWN, Runner, program_inputs
 from schemas.profile import field_catalogue
 
 ZERO = Decimal(0)
@@ -124,7 +125,6 @@ class Worth:
     capped: bool
 
 
-MISSING: Any = object()
 OUT_OF_PLAY = {status: Worth((status,), ZERO, ZERO, False) for status in Status if status not in IN_PLAY}
 
 
@@ -252,16 +252,10 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
         tried.update(codes)
         now = baseline[program.id]
         plan = runner.direct(program, name, changed, now)
-        worths: dict[Status, Worth | None] = {}  # a direct plan's worth by status, while its benefit is the same
+        by_met: dict[bool | None, Worth | None] = {}  # a direct plan's worth by its criteria's decision
         for index, (value, code) in enumerate(zip(values, codes, strict=True)):
             changed[name] = value
-            outcome = runner.outcome(plan, program, changed, now) if plan is not None else None
-            if outcome is None:
-                found = worth(runner.run(program, changed, (name, code)))
-            elif outcome[1] is not now.benefit:
-                found = worth_of(*outcome)
-            elif (found := worths.get(outcome[0], MISSING)) is MISSING:
-                found = worths[outcome[0]] = worth_of(*outcome)
+            found = worth_tried(runner, program, plan, by_met, changed, (name, code), now)
             if found is None:  # it could not be evaluated (logged): left out of this question
                 break
             if index < len(answers.values):
@@ -273,6 +267,25 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
             if stake is not None:
                 stakes.append(stake)
     return stakes, len(tried)
+
+
+def worth_tried(runner: Runner, program: Program, plan: Plan | None, by_met: dict[bool | None, Worth | None],
+          changed: Mapping[str, Any], key: tuple[str, str], now: ProgramResult) -> Worth | None:
+    """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``): from its :meth:`direct
+    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``by_met``: the worths found so far by
+    its criteria's decision, while its benefit reads no answer), else evaluated."""
+    met = runner.met(plan, changed) if plan is not None else UNKNOWN
+    if plan is None or met is UNKNOWN:
+        return worth(runner.run(program, changed, key))
+    if met in by_met:
+        return by_met[met]
+    outcome = runner.outcome(plan, program, met, changed, now)
+    if outcome is None:
+        return worth(runner.run(program, changed, key))
+    found = worth_of(*outcome)
+    if not plan.shape.priced:
+        by_met[met] = found
+    return found
 
 
 def settled(program: Program, name: str, outcomes: list[Worth], probe: Worth | None,
