@@ -5,8 +5,9 @@
 For each example profile, in the same run: the median CPU time of the assessment alone (the baseline), of the
 results document without questions (``to_document(questions=False)``), of the ranking alone
 (``rank_assessment``) and of the document with questions (what the results page, the API and the CLI render), with
-the number of program re-evaluations the ranking made and the ratio of the ranking to the assessment. CPU time,
-not wall time: the machine is shared, and other jobs' load moves wall time far more.
+the number of program re-evaluations the ranking made (and of benefits it priced without evaluating their program)
+and the ratio of the ranking to the assessment. CPU time, not wall time: the machine is shared, and other jobs'
+load moves wall time far more.
 Target (issue #14): the document with questions for any example under 50 ms median (a results page's budget);
 exit code 1 when it is missed.
 """
@@ -56,8 +57,8 @@ def main() -> int:
     catalogue = load_catalogue()
     schema = AssessmentInputSchema(choices=catalogue.choices)
     print(f"as of {AS_OF}, tables {catalogue.tables_version}, {args.rounds} rounds, median CPU ms")
-    print(f"{'example':<30} {'assess':>7} {'doc':>7} {'rank':>7} {'doc+q':>7} {'evals':>6} {'questions':>9} "
-          f"{'rank/assess':>11}")
+    print(f"{'example':<30} {'assess':>7} {'doc':>7} {'rank':>7} {'doc+q':>7} {'evals':>6} {'priced':>6} "
+          f"{'questions':>9} {'rank/assess':>11}")
     worst = 0.0
     for path in sorted(EXAMPLES.glob("*.json")):
         loaded = schema.load(json.loads(path.read_text(encoding="utf-8")))
@@ -69,10 +70,11 @@ def main() -> int:
         asked = rank_assessment(catalogue, assessment)
         rankings = ([asked.company] if asked.company else []) + asked.people
         evaluations = sum(r.evaluations for r in rankings)
+        priced = sum(r.priced for r in rankings)  # benefits priced without evaluating their programs
         count = sum(len(r.questions) for r in rankings)
         worst = max(worst, full)
-        print(f"{path.stem:<30} {base:7.2f} {plain:7.2f} {ranking:7.2f} {full:7.2f} {evaluations:6d} {count:9d} "
-              f"{ranking / base:10.1f}x")
+        print(f"{path.stem:<30} {base:7.2f} {plain:7.2f} {ranking:7.2f} {full:7.2f} {evaluations:6d} {priced:6d} "
+              f"{count:9d} {ranking / base:10.1f}x")
     ok = worst < TARGET_MS
     print(f"slowest document with questions: {worst:.1f} ms (target < {TARGET_MS:.0f} ms): "
           + ("target met" if ok else "TARGET MISSED"))

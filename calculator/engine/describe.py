@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -147,6 +147,28 @@ def field_usage(catalogue: Catalogue, outcome_only: bool = False) -> dict[str, d
     (in criteria, flags, cohort, benefit inputs or item conditions, directly or through a derived value).
     ``outcome_only``: only where it can change a result's status, amount or items (not in flags, input limits, the
     self-check beside a result, or only quoted in item texts)."""
+    inputs = value_inputs(catalogue)
+    usage: dict[str, dict[str, list[str]]] = {"company": {}, "person": {}}
+    for program in catalogue.programs.values():
+        spec, names = program.spec, []
+        checked = spec.self_check.criteria if spec.self_check and not outcome_only else ()
+        for crit in (*spec.criteria, *checked):
+            names += criterion_fields(crit, inputs)
+        if not outcome_only:
+            names += [n for item in spec.flags if item.when for leaf in item.when.leaves for n in inputs(leaf.field)]
+        if spec.cohort:
+            names.append(spec.cohort.field)
+        if not outcome_only:
+            names += [limit.field for limit in spec.input_limits]
+        names += benefit_fields(program, inputs, outcome_only)
+        target = usage[program.subject]
+        for name in dict.fromkeys(names):
+            target.setdefault(name, []).append(program.id)
+    return usage
+
+
+def value_inputs(catalogue: Catalogue) -> Callable[[str | None], list[str]]:
+    """A value's name (a profile field or a derived value) to the profile fields it rests on."""
     derived_inputs = {name: list(spec.inputs) for name, spec in catalogue.derived.items()}
 
     def inputs(name: str | None) -> list[str]:
@@ -154,31 +176,30 @@ def field_usage(catalogue: Catalogue, outcome_only: bool = False) -> dict[str, d
             return []
         return derived_inputs.get(name, [name])
 
-    usage: dict[str, dict[str, list[str]]] = {"company": {}, "person": {}}
-    for program in catalogue.programs.values():
-        spec, names = program.spec, []
-        checked = spec.self_check.criteria if spec.self_check and not outcome_only else ()
-        for crit in (*spec.criteria, *checked):
-            names += inputs(crit.field)
-            if isinstance(crit.value, BandLookup):
-                names += inputs(crit.value.key)
-        if not outcome_only:
-            names += [n for item in spec.flags if item.when for leaf in item.when.leaves for n in inputs(leaf.field)]
-        if spec.cohort:
-            names.append(spec.cohort.field)
-        if not outcome_only:
-            names += [limit.field for limit in spec.input_limits]
-        for benefit in spec.benefit_nodes():
-            entry = REGISTRY[benefit.kind]
-            params = benefit.params
-            for path in entry.values if not outcome_only else [p for p in entry.values if p not in entry.quoted]:
-                names += [n for _, name in resolve(params, path) for n in inputs(name)]
-            for path in entry.conditions:
-                names += [n for _, when in resolve(params, path) for leaf in when.leaves for n in inputs(leaf.field)]
-            if isinstance(params, ByConditionParams):
-                names += [n for case in params.cases for leaf in case.when.leaves for n in inputs(leaf.field)]
-            names += entry.inputs
-        target = usage[program.subject]
-        for name in dict.fromkeys(names):
-            target.setdefault(name, []).append(program.id)
-    return usage
+    return inputs
+
+
+def criterion_fields(crit: CriterionSpec, inputs: Callable[[str | None], list[str]]) -> list[str]:
+    """The profile fields a criterion reads (its value's, and a band's key); ``inputs`` as in
+    :func:`benefit_fields`."""
+    names = inputs(crit.field)
+    if isinstance(crit.value, BandLookup):
+        names = names + inputs(crit.value.key)
+    return names
+
+
+def benefit_fields(program: Program, inputs: Callable[[str | None], list[str]], outcome_only: bool) -> list[str]:
+    """The profile fields the program's benefit formulas read (of every dated row, case and part), in the order
+    :func:`field_usage` lists them; ``inputs`` turns a value's name into its profile inputs."""
+    names: list[str] = []
+    for benefit in program.spec.benefit_nodes():
+        entry = REGISTRY[benefit.kind]
+        params = benefit.params
+        for path in entry.values if not outcome_only else [p for p in entry.values if p not in entry.quoted]:
+            names += [n for _, name in resolve(params, path) for n in inputs(name)]
+        for path in entry.conditions:
+            names += [n for _, when in resolve(params, path) for leaf in when.leaves for n in inputs(leaf.field)]
+        if isinstance(params, ByConditionParams):
+            names += [n for case in params.cases for leaf in case.when.leaves for n in inputs(leaf.field)]
+        names += entry.inputs
+    return names

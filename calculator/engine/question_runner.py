@@ -14,15 +14,18 @@ from dataclasses import fields as dataclass_fields
 from operator import attrgetter
 from typing import Any
 
+from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.describe import field_usage
-from calculator.engine.enums import EXCLUSIVE, Subject
+from calculator.engine.enums import EXCLUSIVE, Status, Subject
 from calculator.engine.evaluate import evaluate_program
-from calculator.engine.model import ProgramResult
+from calculator.engine.model import BenefitOutcome, ProgramResult
+from calculator.engine.question_alike import MISSING_PLAN, Plan, program_reads, shape
 from calculator.engine.stacking import apply_stacking
 
 log = logging.getLogger(__name__)
 BASE = ("", "")  # the key of a result on the subject's answers as given (see Runner)
+UNKNOWN: Any = object()  # what a result can differ by, not known (see Runner.alike)
 
 
 def exclusive_groups(catalogue: Catalogue) -> list[frozenset[str]]:
@@ -65,16 +68,21 @@ class Runner:
     """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
     same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
     and reused, whether it is tried for itself or as another program's dependency; a dependency that does not use
-    the field is evaluated once, on those other answers (``BASE``)."""
+    the field is evaluated once, on those other answers (``BASE``). Each program and question has a plan
+    (:mod:`calculator.engine.question_alike`): answers alike are evaluated once (:meth:`alike`), and a program
+    depending on no other is priced without being evaluated (:meth:`direct`, :meth:`outcome`)."""
 
     def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date) -> None:
         self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
         self.groups = exclusive_groups(catalogue)
         self.evaluations = 0
+        self.priced = 0  # benefits priced on an answer without evaluating their program (see outcome)
         self.inputs = program_inputs(catalogue)
         self.seen: dict[tuple[str, str, str], ProgramResult | None] = {}
         self.closures: dict[str, dict[str, Program]] = {}
         self.stacked: dict[tuple[Any, ...], dict[str, ProgramResult]] = {}
+        self.reads = program_reads(catalogue)
+        self.plans: dict[tuple[str, str], Plan | None] = {}
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
@@ -83,6 +91,15 @@ class Runner:
         slot = (program.id, *key) if key is not None else None
         if slot is not None and slot in self.seen:
             return self.seen[slot]
+        plan = self.plan(program, key[0], subject) if key is not None and key != BASE else None
+        if plan is not None and plan.shape.priced:  # its benefit reads the answer: answers alike are not known
+            plan = None
+        alike = UNKNOWN
+        if plan is not None and plan.values is not None:  # an answer to this question was evaluated
+            alike = self.alike(plan, subject, key, False)  # type: ignore[arg-type]
+            if alike in plan.found:
+                found = self.seen[slot] = plan.found[alike]  # type: ignore[index]
+                return found
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
         tax_year = subject.get("tax_year") or self.as_of.year - 1
@@ -93,7 +110,80 @@ class Runner:
             found = None
         if slot is not None:
             self.seen[slot] = found
+        if plan is not None and plan.values is None and plan.learn(found):
+            alike = self.alike(plan, subject, key, True)  # type: ignore[arg-type]
+        if plan is not None and alike is not UNKNOWN:
+            plan.found[alike] = found
         return found
+
+    def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
+        """The program's :class:`~calculator.engine.question_alike.Plan` for question ``name`` (None: answers alike
+        are not known without evaluating it)."""
+        plan = self.plans.get((program.id, name), MISSING_PLAN)
+        if plan is MISSING_PLAN:
+            tax_year = subject.get("tax_year") or self.as_of.year - 1
+            found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of, tax_year)
+            plan = self.plans[program.id, name] = None if found is None else Plan(found)
+        return plan  # type: ignore[no-any-return]
+
+    def direct(self, program: Program, name: str, subject: Mapping[str, Any], now: ProgramResult) -> Plan | None:
+        """The program's plan for question ``name`` when its outcome under any answer follows from its criteria and
+        its benefit alone, without evaluating it (:meth:`outcome`): it depends on no program and its cohort reads no
+        answer to ``name``; None otherwise. ``now``: its result on ``subject`` as given."""
+        if program.spec.depends_on or now.benefit is None:
+            return None
+        plan = self.plan(program, name, subject)
+        if plan is None or (plan.values is None and not plan.learn(now)):
+            return None
+        return plan
+
+    def met(self, plan: Plan, subject: Mapping[str, Any]) -> Any:
+        """Whether the criteria of a plan's program are met on ``subject`` (None: open), as the engine decides
+        (:meth:`~calculator.engine.question_alike.Plan.met`); UNKNOWN when deciding them failed (left to the
+        evaluation, which logs it)."""
+        try:
+            return plan.met(subject, self.as_of)
+        except Exception:
+            return UNKNOWN
+
+    def outcome(self, plan: Plan, program: Program, met: bool | None, subject: Mapping[str, Any],
+                now: ProgramResult) -> tuple[Status, BenefitOutcome | None] | None:
+        """(status, benefit) of the program of a :meth:`direct` plan on ``subject`` (with an answer to the plan's
+        question) whose criteria are ``met`` there, as the engine's lean evaluation decides them
+        (:func:`calculator.engine.evaluate.decided_status`): its benefit is the one of ``now`` unless it reads the
+        answer (then it is priced on ``subject``). None when pricing it failed (left to the evaluation, which logs
+        it)."""
+        if met is False:
+            return Status.NOT_ELIGIBLE, None
+        benefit = now.benefit
+        if plan.shape.priced:
+            tax_year = subject.get("tax_year") or self.as_of.year - 1
+            context = Context(self.as_of, tax_year, plan.shape.day, self.catalogue.reference, {})
+            self.priced += 1
+            try:
+                benefit = program.benefit.compute(subject, context)
+            except Exception:
+                return None
+        cohort = program.spec.cohort
+        waits = bool(benefit.missing) if benefit is not None else False
+        if met is None or waits or (cohort is not None and subject.get(cohort.field) is None):
+            return Status.NEEDS_INFO, benefit
+        capped = program.spec.outcome
+        return (capped.max_status if capped else Status.ELIGIBLE), benefit
+
+    def alike(self, plan: Plan, subject: Mapping[str, Any], key: tuple[str, str], learnt: bool) -> Any:
+        """What the program's result on ``subject`` (the subject with the answer of ``key``; ``learnt``: the answer
+        the plan learnt its criteria from) can differ by from its result on the question's other answers (UNKNOWN:
+        not known without evaluating it): whether its criteria are met, fail or stay open, and the results of its
+        dependencies that read the input. Its benefit, its cohort and the stacking between its dependencies read
+        none of it, so answers alike give the same status, amount and items (what the ranking compares): the
+        program is evaluated once for them."""
+        try:
+            met = plan.met(None if learnt else subject, self.as_of)
+        except Exception:  # left to the evaluation, which logs it
+            return UNKNOWN
+        deps = plan.shape.deps
+        return (met, *[id(self.run(dep, subject, key)) for dep in deps]) if deps else met
 
     def dependencies(self, program: Program, subject: Mapping[str, Any],
                      key: tuple[str, str] | None = None) -> dict[str, ProgramResult]:

@@ -14,7 +14,10 @@ Each program is priced on its own (stacking between programs decides what counts
 is worth); a program that depends on others is evaluated with them, stacked as the assessment does. The work is
 bounded: each program using a question is tried with at most :data:`~calculator.engine.answers.MAX_ANSWERS`
 answers (plus one probe), those at its own thresholds (a program's outcome cannot change between them, but for
-its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts them.
+its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts them. A program is not evaluated
+again at all where its outcome under an answer follows from the criteria reading the answer and its benefit (it
+depends on no other program, :meth:`~calculator.engine.question_runner.Runner.outcome`; :attr:`Ranking.priced`
+counts the benefits priced so), and answers alike are evaluated once (:mod:`calculator.engine.question_alike`).
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Status, Subject
 from calculator.engine.evaluate import inherit
-from calculator.engine.model import Assessment, Estimate, ProgramResult, SubjectResult
-from calculator.engine.question_runner import Runner, program_inputs
+from calculator.engine.model import Assessment, BenefitOutcome, Estimate, ProgramResult, SubjectResult
+from calculator.engine.question_alike import Plan
+from calculator.engine.question_runner import UNKNOWN, Runner, program_inputs
 from schemas.profile import field_catalogue
 
 ZERO = Decimal(0)
 IN_PLAY = frozenset({Status.ELIGIBLE, Status.NEEDS_INFO})
 DEFAULTED = frozenset({"tax_year"})  # never unanswered: the engine falls back to the year before the as-of date
+SAME_ANSWERS = frozenset({AnswerKind.YES_NO, AnswerKind.CODE, AnswerKind.CODES})  # whatever the programs asking
 MONEY = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)  # the kinds a stake is counted in (never later years)
 # What kind of money a benefit is, until every program declares it (the money contract in notes/wave2.md).
 DEFAULT_MONEY_KINDS = {BenefitKind.CIT_RATE_DIFFERENTIAL: MoneyKind.TAX_THIS_YEAR,
@@ -83,6 +88,7 @@ class Ranking:
     groups: list[frozenset[str]] = field(default_factory=list)  # exclusive stacking groups (see together)
     candidates: int = 0  # unanswered inputs looked at
     evaluations: int = 0  # programs evaluated again
+    priced: int = 0  # benefits priced again, their programs' status decided from the criteria reading the answer
 
     def best_stakes(self) -> dict[str, Stake]:
         """Per program settled by some question, the largest stake any one question puts on it."""
@@ -134,9 +140,13 @@ def worth(result: ProgramResult | None) -> Worth | None:
     """What a result is worth, for comparing answers (None: it could not be evaluated)."""
     if result is None:
         return None
-    if result.status not in IN_PLAY:
-        return OUT_OF_PLAY[result.status]
-    benefit = result.benefit
+    return worth_of(result.status, result.benefit)
+
+
+def worth_of(status: Status, benefit: BenefitOutcome | None) -> Worth | None:
+    """What a result of ``status`` and ``benefit`` is worth (see :func:`worth`)."""
+    if status not in IN_PLAY:
+        return OUT_OF_PLAY[status]
     if benefit is None:
         return None
     items = tuple([(id(item.item), item.applies) for item in benefit.items]) if benefit.items else ()
@@ -145,11 +155,11 @@ def worth(result: ProgramResult | None) -> Worth | None:
     if benefit.kind == Outcome.NON_MONETARY:
         high = ZERO
     elif benefit.kind == Outcome.MONEY and estimate is not None:
-        low = estimate.low if result.status == Status.ELIGIBLE else ZERO
+        low = estimate.low if status == Status.ELIGIBLE else ZERO
         high = estimate.high
     elif benefit.kind == Outcome.MONEY and benefit.cap is not None:
         high = benefit.cap
-    signature = (result.status, benefit.kind, estimate, items)
+    signature = (status, benefit.kind, estimate, items)
     return Worth(signature, low, high, benefit.cap is not None)
 
 
@@ -204,25 +214,48 @@ def by_kind(stakes: Sequence[Stake]) -> dict[MoneyKind, Estimate]:
 
 
 def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Program, Answers]],
-        subject: Mapping[str, Any], baseline: Mapping[str, ProgramResult]) -> Question | None:
+        subject: Mapping[str, Any], baseline: Mapping[str, ProgramResult],
+        changed: dict[str, Any] | None = None) -> Question | None:
     """What answering ``name`` settles among the programs of ``tries``, each tried with its own answers (None:
     nothing). A program that needs this input and others too, and that no answer to this one alone changes, is
     settled by it together with the others: what is at stake is what the program may be worth now (0 up to its
-    high end or cap)."""
+    high end or cap). ``changed``: a copy of ``subject`` to set each answer in, in place (a lean evaluation keeps
+    nothing of the subject it read), as it was when done."""
+    if changed is None:
+        changed = dict(subject)
+    try:
+        stakes, tried = price(runner, name, tries, baseline, changed)
+    finally:
+        if name in subject:
+            changed[name] = subject[name]
+        else:
+            changed.pop(name, None)
+    if not stakes:
+        return None
+    stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
+    counted = together(stakes, runner.groups)
+    return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
+                    open_ended=any(s.open_ended for s in stakes), answers=tried)
+
+
+def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
+          baseline: Mapping[str, ProgramResult], changed: dict[str, Any]) -> tuple[list[Stake], int]:
+    """(the stake of each program of ``tries`` in question ``name`` that has one, the answers tried), ``changed``
+    holding each answer in turn."""
     stakes = []
     tried: set[str] = set()
-    answered: dict[str, Mapping[str, Any]] = {}  # the subject with each answer, made once for all the programs
     for program, answers in tries:
         outcomes: list[Worth] = []
         probe = None
         values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
         codes = [repr(value) for value in values]
         tried.update(codes)
+        now = baseline[program.id]
+        plan = runner.direct(program, name, changed, now)
+        by_met: dict[bool | None, Worth | None] = {}  # a direct plan's worth by its criteria's decision
         for index, (value, code) in enumerate(zip(values, codes, strict=True)):
-            changed = answered.get(code)
-            if changed is None:
-                changed = answered[code] = {**subject, name: value}
-            found = worth(runner.run(program, changed, (name, code)))
+            changed[name] = value
+            found = worth_tried(runner, program, plan, by_met, changed, (name, code), now)
             if found is None:  # it could not be evaluated (logged): left out of this question
                 break
             if index < len(answers.values):
@@ -230,15 +263,29 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
             else:
                 probe = found
         else:
-            stake = settled(program, name, outcomes, probe, baseline[program.id])
+            stake = settled(program, name, outcomes, probe, now)
             if stake is not None:
                 stakes.append(stake)
-    if not stakes:
-        return None
-    stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
-    counted = together(stakes, runner.groups)
-    return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
-                    open_ended=any(s.open_ended for s in stakes), answers=len(tried))
+    return stakes, len(tried)
+
+
+def worth_tried(runner: Runner, program: Program, plan: Plan | None, by_met: dict[bool | None, Worth | None],
+          changed: Mapping[str, Any], key: tuple[str, str], now: ProgramResult) -> Worth | None:
+    """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``): from its :meth:`direct
+    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``by_met``: the worths found so far by
+    its criteria's decision, while its benefit reads no answer), else evaluated."""
+    met = runner.met(plan, changed) if plan is not None else UNKNOWN
+    if plan is None or met is UNKNOWN:
+        return worth(runner.run(program, changed, key))
+    if met in by_met:
+        return by_met[met]
+    outcome = runner.outcome(plan, program, met, changed, now)
+    if outcome is None:
+        return worth(runner.run(program, changed, key))
+    found = worth_of(*outcome)
+    if not plan.shape.priced:
+        by_met[met] = found
+    return found
 
 
 def settled(program: Program, name: str, outcomes: list[Worth], probe: Worth | None,
@@ -271,21 +318,25 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
                 asked.setdefault(name, []).append(program_result.program)
     runner = Runner(catalogue, kind, as_of)
     ranking = Ranking(subject=kind, candidates=len(asked), groups=runner.groups)
+    changed = dict(subject)  # each question's answers set in it in turn (see ask)
     for name in sorted(asked, key=ORDER[kind].__getitem__):
         takes = answer_kind(fields[name])
         if takes is None:
             continue
         tries = []
+        # yes/no and codes: the same answers for every program (no threshold of theirs in them)
+        same = answers_for(name, fields[name], kind, (), catalogue.reference, subject, as_of) \
+            if takes in SAME_ANSWERS else None
         for program in asked[name]:  # each program tried at its own thresholds (and those of its dependencies)
-            answers = answers_for(name, fields[name], kind, runner.dependencies_of(program), catalogue.reference,
-                                  subject, as_of)
+            answers = same or answers_for(name, fields[name], kind, runner.dependencies_of(program),
+                                          catalogue.reference, subject, as_of)
             if answers is not None:
                 tries.append((program, answers))
-        question = ask(runner, name, takes, tries, subject, baseline)
+        question = ask(runner, name, takes, tries, subject, baseline, changed)
         if question is not None:
             ranking.questions.append(question)
     ranking.questions.sort(key=lambda q: (-q.at_stake.high, -q.at_stake.low, -len(q.stakes), ORDER[kind][q.field]))
-    ranking.evaluations = runner.evaluations
+    ranking.evaluations, ranking.priced = runner.evaluations, runner.priced
     return ranking
 
 

@@ -1,0 +1,284 @@
+"""A program's card, written in Python: the markup ``templates/_program.html``'s ``program_card`` macro wrote, byte for
+byte, without the template engine's work per value (a results page has some 45 cards: issue #16).
+
+A card on the results page shows what the answers decided (each input to find out is a button of the answers form
+that opens the page of questions at its question, named by ``numbers``: calculator.web.next_questions.NUMBERS); its
+conditions, formula, documents and sources load on demand (``more``: the URL of the program's own page, posted with
+the answers form that holds the cards), which keeps the results page light, as do the benefit items of programs not
+(yet) found eligible (long lists of obligations for the regulatory ones), and the application window of a program
+not eligible or not in force. On that page (``more`` None) the card is shown whole, ``tail`` (the part that depends
+on the program alone, ``program_tail`` in ``_program.html``) at its end.
+
+Values are read as the template read them: a key a card lacks reads as the template engine's undefined value
+(false, written as nothing); every value written is escaped (``markupsafe.escape``), as autoescape did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from markupsafe import Markup, escape
+
+
+class _Undefined:
+    """A key the card lacks, as the template engine read it: false, written as nothing, iterates as empty."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return ""
+
+    def __html__(self) -> str:
+        return ""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(())
+
+
+UNDEFINED: Any = _Undefined()
+
+
+def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: Any = None,
+                 numbers: Mapping[str, Any] | None = None) -> Markup:
+    """One card (see the module's docstring), as the ``program_card`` macro wrote it."""
+    get = p.get
+    card = get("card", UNDEFINED)
+    out: list[str] = []
+    add = out.append
+    status, person = get("status", UNDEFINED), get("person", UNDEFINED)
+    add('\n<article class="program status-')
+    add(escape(status))
+    add('" id="')
+    add(escape(get("id", UNDEFINED)))
+    if person is not None:
+        add("-")
+        add(escape(person))
+    add('">\n<header>\n<h4>')
+    add(escape(get("name", UNDEFINED)))
+    add('</h4>\n<span class="badge badge-')
+    add(escape(status))
+    add('">')
+    add(escape(card.get("badge", UNDEFINED)))
+    add("</span>\n</header>")
+    _amount(get, card, add)
+    _notes(get, ui, add)
+    if check := get("self_check", UNDEFINED):
+        _self_check(check, get, ui, add)
+    if missing := get("missing", UNDEFINED):
+        _missing(missing, person, ui, more, numbers, add)
+    if not more or status == "eligible":
+        _groups(card.get("groups", UNDEFINED), add)
+    flags = card.get("flags", UNDEFINED) if more else get("flags", UNDEFINED)
+    if flags:
+        add('<ul class="flags">')
+        _items(flags, "text", add)
+        add("</ul>")
+    if not more or status not in ("not_eligible", "not_in_force"):
+        add('\n<p class="window"><strong>')
+        add(escape(ui.get("application", UNDEFINED)))
+        add("</strong> ")
+        add(escape(get("window", UNDEFINED).get("text", UNDEFINED)))
+        add("</p>")
+    add('\n<p class="checked">')
+    add(escape(get("checked_text", UNDEFINED)))
+    add("</p>")
+    if more:
+        add('\n<p class="more"><button formaction="')
+        add(escape(more))
+        add('">')
+        items = get("benefit", UNDEFINED).get("items")
+        word = "details_items" if items and status != "eligible" else "details"
+        add(escape(ui.get(word, UNDEFINED)))
+        add("</button></p>")
+    else:
+        _criteria(get("criteria", UNDEFINED), ui, add)
+        add(escape(tail))
+        add("\n</details>")
+    add("\n</article>\n")
+    return Markup("".join(out))
+
+
+def _items(entries: Any, key: str, add: Callable[[str], None]) -> None:
+    """``<li>`` of each entry's ``key``."""
+    for entry in entries:
+        add("<li>")
+        add(escape(entry.get(key, UNDEFINED)))
+        add("</li>")
+
+
+def _texts(texts: Any, add: Callable[[str], None]) -> None:
+    """``<li>`` of each text."""
+    for text in texts:
+        add("<li>")
+        add(escape(text))
+        add("</li>")
+
+
+def _amount(get: Callable[..., Any], card: Any, add: Callable[[str], None]) -> None:
+    if amount := card.get("amount", UNDEFINED):
+        add('<p class="amount">')
+        add(escape(amount))
+        if certainty := card.get("certainty", UNDEFINED):
+            add(' <span class="certainty">· ')
+            add(escape(certainty))
+            add("</span>")
+        if get("estimate", UNDEFINED):
+            add(' <span class="money-kind">· ')
+            add(escape(get("money_kind_text", UNDEFINED)))
+            add("</span>")
+        add("</p>")
+
+
+def _notes(get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None]) -> None:
+    """Later years, why it is not counted, why not, what would change it, why it is not in force."""
+    if later := get("later_years", UNDEFINED):
+        add('<p class="side side-later-years"><strong>')
+        add(escape(ui.get("later_years", UNDEFINED)))
+        add("</strong> ")
+        add(escape(later.get("note", UNDEFINED)))
+        add("</p>")
+    if excluded := get("excluded_by", UNDEFINED):
+        add('<p class="stacking"><strong>')
+        add(escape(ui.get("not_counted", UNDEFINED)))
+        add("</strong> ")
+        add(escape(excluded.get("text", UNDEFINED)))
+        add("</p>")
+    if reasons := get("reasons", UNDEFINED):
+        add('\n<div class="reasons"><strong>')
+        add(escape(ui.get("why_not", UNDEFINED)))
+        add("</strong>\n<ul>")
+        _texts(reasons, add)
+        add("</ul></div>")
+    if gaps := get("gaps", UNDEFINED):
+        add('\n<div class="gaps"><strong>')
+        add(escape(ui.get("what_would_change", UNDEFINED)))
+        add("</strong>\n<ul>")
+        _items(gaps, "text", add)
+        add("</ul></div>")
+    if reason := get("not_in_force_reason", UNDEFINED):
+        add("<p>")
+        add(escape(reason))
+        add("</p>")
+
+
+def _self_check(check: Any, get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None]) -> None:
+    title = escape(check.get("title", UNDEFINED))
+    add('\n<section class="self-check self-check-')
+    add(escape(check.get("outcome", UNDEFINED)))
+    add('" aria-label="')
+    add(title)
+    add('">\n<h5>')
+    add(title)
+    add('</h5>\n<p><span class="badge badge-self-check">')
+    add(escape(check.get("outcome_text", UNDEFINED)))
+    add("</span> ")
+    add(escape(check.get("text", UNDEFINED)))
+    add("</p>")
+    if certified := get("if_certified", UNDEFINED):
+        add('<p class="side side-if-certified"><strong>')
+        add(escape(ui.get("if_certified", UNDEFINED)))
+        add("</strong> ")
+        add(escape(certified.get("note", UNDEFINED)))
+        add("</p>")
+    if reasons := check.get("reasons", UNDEFINED):
+        add('<ul class="reasons">')
+        _texts(reasons, add)
+        add("</ul>")
+    if gaps := check.get("gaps", UNDEFINED):
+        add('<div class="gaps"><strong>')
+        add(escape(ui.get("what_would_change", UNDEFINED)))
+        add("</strong>\n<ul>")
+        _items(gaps, "text", add)
+        add("</ul></div>")
+    if missing := check.get("missing", UNDEFINED):
+        add('<div class="missing"><strong>')
+        add(escape(ui.get("to_find_out", UNDEFINED)))
+        add("</strong>\n<ul>")
+        _items(missing, "label", add)
+        add("</ul></div>")
+    add("\n</section>")
+
+
+def _missing(missing: Any, person: Any, ui: Mapping[str, Any], more: Any, numbers: Mapping[str, Any] | None,
+             add: Callable[[str], None]) -> None:
+    """What to find out: on the results page each a button naming its question, when it has a number."""
+    add('\n<div class="missing"><strong>')
+    add(escape(ui.get("to_find_out", UNDEFINED)))
+    add("</strong>")
+    table = None if not (more and numbers) else numbers["company"] if person is None else numbers["person"]
+    add("\n<ul>")
+    for entry in missing:
+        add("<li>")
+        field = entry.get("field", UNDEFINED)
+        if table and field in table:
+            add("<button name=ask value=")
+            add(escape(table[field] if person is None else f"{person}.{table[field]}"))
+            add(">")
+            add(escape(entry.get("label", UNDEFINED)))
+            add("</button>")
+        else:
+            add(escape(entry.get("label", UNDEFINED)))
+        add("</li>")
+    add("</ul></div>")
+
+
+def _groups(groups: Any, add: Callable[[str], None]) -> None:
+    """The benefit's items, by group."""
+    for group in groups:
+        add('\n<div class="items items-')
+        add(escape(group.get("key", UNDEFINED)))
+        add('"><strong>')
+        add(escape(group.get("heading", UNDEFINED)))
+        add("</strong>\n<ul>")
+        for item in group.get("items", UNDEFINED):
+            add("<li>")
+            add(escape(item.get("text", UNDEFINED)))
+            if article := item.get("article", UNDEFINED):
+                add(' <span class="article">(')
+                add(escape(article))
+                add(")</span>")
+            add("</li>")
+        add("</ul></div>")
+
+
+def _criteria(criteria: Any, ui: Mapping[str, Any], add: Callable[[str], None]) -> None:
+    """The table of conditions of a card shown whole (its ``details``, open)."""
+    required, answer = escape(ui.get("required", UNDEFINED)), escape(ui.get("your_answer", UNDEFINED))
+    result = escape(ui.get("result", UNDEFINED))
+    add("\n<details open>\n<summary>")
+    add(escape(ui.get("details", UNDEFINED)))
+    add('</summary>\n<table class="criteria">\n<caption class="visually-hidden">')
+    add(escape(ui.get("conditions", UNDEFINED)))
+    add('</caption>\n<thead><tr><th scope="col">')
+    add(escape(ui.get("condition", UNDEFINED)))
+    add('</th><th scope="col">')
+    add(required)
+    add('</th><th scope="col">')
+    add(answer)
+    add('</th><th scope="col">')
+    add(result)
+    add("</th></tr></thead>\n<tbody>\n")
+    for crit in criteria:
+        outcome = crit.get("result", UNDEFINED)
+        add('\n<tr class="result-')
+        add(escape(outcome))
+        add('"><td>')
+        add(escape(crit.get("condition", UNDEFINED)))
+        add('</td><td data-label="')
+        add(required)
+        add('">')
+        add(escape(crit.get("required", UNDEFINED)))
+        add('</td><td data-label="')
+        add(answer)
+        add('">')
+        add(escape(crit.get("actual", UNDEFINED)))
+        add('</td>\n<td data-label="')
+        add(result)
+        add('">')
+        add(escape(ui.get(outcome, UNDEFINED)))
+        add("</td></tr>\n")
+    add("\n</tbody>\n</table>\n")
