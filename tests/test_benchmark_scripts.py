@@ -28,5 +28,5 @@ def test_batch_benchmark_generates_its_roster_and_reports_both_runs() -> None:
     run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "batch.py"), "--jobs", "2", "200"],
                          cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert re.search(r"200 rows, 1 process: [\d.]+ s wall = \d+ rows/s", run.stdout), run.stdout
+    assert re.search(r"200 rows, 1 process: [\d.]+ s wall = [\d,]+ rows/s", run.stdout), run.stdout
     assert re.search(r"scaling 1 -> 2: [\d.]+x wall", run.stdout), run.stdout
