@@ -133,20 +133,21 @@ def _amount(get: Callable[..., Any], card: Any, add: Callable[[str], None]) -> N
         add("</p>")
 
 
+def _labelled(add: Callable[[str], None], css: str, label: Any, text: Any) -> None:
+    """A paragraph of a bold label and its text (a side figure's note, why a program is not counted)."""
+    add(f'<p class="{css}"><strong>')
+    add(escape(label))
+    add("</strong> ")
+    add(escape(text))
+    add("</p>")
+
+
 def _notes(get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None]) -> None:
     """Later years, why it is not counted, why not, what would change it, why it is not in force."""
     if later := get("later_years", UNDEFINED):
-        add('<p class="side side-later-years"><strong>')
-        add(escape(ui.get("later_years", UNDEFINED)))
-        add("</strong> ")
-        add(escape(later.get("note", UNDEFINED)))
-        add("</p>")
+        _labelled(add, "side side-later-years", ui.get("later_years", UNDEFINED), later.get("note", UNDEFINED))
     if excluded := get("excluded_by", UNDEFINED):
-        add('<p class="stacking"><strong>')
-        add(escape(ui.get("not_counted", UNDEFINED)))
-        add("</strong> ")
-        add(escape(excluded.get("text", UNDEFINED)))
-        add("</p>")
+        _labelled(add, "stacking", ui.get("not_counted", UNDEFINED), excluded.get("text", UNDEFINED))
     if reasons := get("reasons", UNDEFINED):
         add('\n<div class="reasons"><strong>')
         add(escape(ui.get("why_not", UNDEFINED)))
@@ -179,27 +180,18 @@ def _self_check(check: Any, get: Callable[..., Any], ui: Mapping[str, Any], add:
     add(escape(check.get("text", UNDEFINED)))
     add("</p>")
     if certified := get("if_certified", UNDEFINED):
-        add('<p class="side side-if-certified"><strong>')
-        add(escape(ui.get("if_certified", UNDEFINED)))
-        add("</strong> ")
-        add(escape(certified.get("note", UNDEFINED)))
-        add("</p>")
+        _labelled(add, "side side-if-certified", ui.get("if_certified", UNDEFINED), certified.get("note", UNDEFINED))
     if reasons := check.get("reasons", UNDEFINED):
         add('<ul class="reasons">')
         _texts(reasons, add)
         add("</ul>")
-    if gaps := check.get("gaps", UNDEFINED):
-        add('<div class="gaps"><strong>')
-        add(escape(ui.get("what_would_change", UNDEFINED)))
-        add("</strong>\n<ul>")
-        _items(gaps, "text", add)
-        add("</ul></div>")
-    if missing := check.get("missing", UNDEFINED):
-        add('<div class="missing"><strong>')
-        add(escape(ui.get("to_find_out", UNDEFINED)))
-        add("</strong>\n<ul>")
-        _items(missing, "label", add)
-        add("</ul></div>")
+    for css, word, key in (("gaps", "what_would_change", "text"), ("missing", "to_find_out", "label")):
+        if entries := check.get(css, UNDEFINED):
+            add(f'<div class="{css}"><strong>')
+            add(escape(ui.get(word, UNDEFINED)))
+            add("</strong>\n<ul>")
+            _items(entries, key, add)
+            add("</ul></div>")
     add("\n</section>")
 
 
