@@ -236,15 +236,23 @@ def decided_status(program: Program, overall: bool | None, criteria: list[Criter
                    flags: list[Flag]) -> Status:
     """Eligible or needs-info, capped by the table's outcome; adds the outcome's and the met branch's flag."""
     spec = program.spec
-    status = Status.ELIGIBLE if overall is True and not missing else Status.NEEDS_INFO
-    if status == Status.ELIGIBLE and spec.outcome:
-        status = spec.outcome.max_status
+    eligible = overall is True and not missing
+    status = capped_status(program, eligible)
+    if eligible and spec.outcome:
         flags.append(Flag(code=spec.outcome.code, text=spec.outcome.text))
     if overall is True and program.has_branches:
         met = [b for b in spec.branches if all(c.result is True for c in criteria if c.branch == b.id)]
         if met and met[0].flag:
             flags.append(Flag(code=met[0].flag, text=met[0].flag_text or met[0].text))
     return status
+
+
+def capped_status(program: Program, eligible: bool) -> Status:
+    """Eligible, capped by the table's outcome (its ``max_status``), when every criterion is met and no input is
+    missing (``eligible``); else needs-info."""
+    if not eligible:
+        return Status.NEEDS_INFO
+    return program.spec.outcome.max_status if program.spec.outcome else Status.ELIGIBLE
 
 
 def in_force(program: Program, as_of: dt.date, tax_year: int,

@@ -16,9 +16,10 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Program
+from calculator.engine.derived import default_tax_year
 from calculator.engine.describe import field_usage
 from calculator.engine.enums import EXCLUSIVE, Status, Subject
-from calculator.engine.evaluate import evaluate_program
+from calculator.engine.evaluate import capped_status, evaluate_program
 from calculator.engine.model import BenefitOutcome, ProgramResult
 from calculator.engine.question_alike import MISSING_PLAN, Plan, program_reads, shape
 from calculator.engine.stacking import apply_stacking
@@ -102,9 +103,9 @@ class Runner:
                 return found
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
         self.evaluations += 1
-        tax_year = subject.get("tax_year") or self.as_of.year - 1
         try:
-            found = evaluate_program(self.catalogue, program, subject, self.as_of, tax_year, resolved, full=False)
+            found = evaluate_program(self.catalogue, program, subject, self.as_of,
+                                     default_tax_year(subject, self.as_of), resolved, full=False)
         except Exception:
             log.exception("re-evaluating %s for the next questions failed", program.id)
             found = None
@@ -121,8 +122,8 @@ class Runner:
         are not known without evaluating it)."""
         plan = self.plans.get((program.id, name), MISSING_PLAN)
         if plan is MISSING_PLAN:
-            tax_year = subject.get("tax_year") or self.as_of.year - 1
-            found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of, tax_year)
+            found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of,
+                          default_tax_year(subject, self.as_of))
             plan = self.plans[program.id, name] = None if found is None else Plan(found)
         return plan  # type: ignore[no-any-return]
 
@@ -137,10 +138,10 @@ class Runner:
             return None
         return plan
 
-    def met(self, plan: Plan, subject: Mapping[str, Any]) -> Any:
-        """Whether the criteria of a plan's program are met on ``subject`` (None: open), as the engine decides
-        (:meth:`~calculator.engine.question_alike.Plan.met`); UNKNOWN when deciding them failed (left to the
-        evaluation, which logs it)."""
+    def met(self, plan: Plan, subject: Mapping[str, Any] | None) -> Any:
+        """Whether the criteria of a plan's program are met on ``subject`` (None: open; ``subject`` None: on the
+        answer the plan learnt), as the engine decides (:meth:`~calculator.engine.question_alike.Plan.met`); UNKNOWN
+        when deciding them failed (left to the evaluation, which logs it)."""
         try:
             return plan.met(subject, self.as_of)
         except Exception:
@@ -150,15 +151,15 @@ class Runner:
                 now: ProgramResult) -> tuple[Status, BenefitOutcome | None] | None:
         """(status, benefit) of the program of a :meth:`direct` plan on ``subject`` (with an answer to the plan's
         question) whose criteria are ``met`` there, as the engine's lean evaluation decides them
-        (:func:`calculator.engine.evaluate.decided_status`): its benefit is the one of ``now`` unless it reads the
-        answer (then it is priced on ``subject``). None when pricing it failed (left to the evaluation, which logs
-        it)."""
+        (:func:`calculator.engine.evaluate.capped_status`, as ``decided_status`` does): its benefit is the one of
+        ``now`` unless it reads the answer (then it is priced on ``subject``). None when pricing it failed (left to
+        the evaluation, which logs it)."""
         if met is False:
             return Status.NOT_ELIGIBLE, None
         benefit = now.benefit
         if plan.shape.priced:
-            tax_year = subject.get("tax_year") or self.as_of.year - 1
-            context = Context(self.as_of, tax_year, plan.shape.day, self.catalogue.reference, {})
+            context = Context(self.as_of, default_tax_year(subject, self.as_of), plan.shape.day,
+                              self.catalogue.reference, {})
             self.priced += 1
             try:
                 benefit = program.benefit.compute(subject, context)
@@ -166,10 +167,8 @@ class Runner:
                 return None
         cohort = program.spec.cohort
         waits = bool(benefit.missing) if benefit is not None else False
-        if met is None or waits or (cohort is not None and subject.get(cohort.field) is None):
-            return Status.NEEDS_INFO, benefit
-        capped = program.spec.outcome
-        return (capped.max_status if capped else Status.ELIGIBLE), benefit
+        unanswered = cohort is not None and subject.get(cohort.field) is None
+        return capped_status(program, met is True and not waits and not unanswered), benefit
 
     def alike(self, plan: Plan, subject: Mapping[str, Any], key: tuple[str, str], learnt: bool) -> Any:
         """What the program's result on ``subject`` (the subject with the answer of ``key``; ``learnt``: the answer
@@ -178,9 +177,8 @@ class Runner:
         dependencies that read the input. Its benefit, its cohort and the stacking between its dependencies read
         none of it, so answers alike give the same status, amount and items (what the ranking compares): the
         program is evaluated once for them."""
-        try:
-            met = plan.met(None if learnt else subject, self.as_of)
-        except Exception:  # left to the evaluation, which logs it
+        met = self.met(plan, None if learnt else subject)
+        if met is UNKNOWN:
             return UNKNOWN
         deps = plan.shape.deps
         return (met, *[id(self.run(dep, subject, key)) for dep in deps]) if deps else met

@@ -270,7 +270,7 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
 
 
 def worth_tried(runner: Runner, program: Program, plan: Plan | None, by_met: dict[bool | None, Worth | None],
-          changed: Mapping[str, Any], key: tuple[str, str], now: ProgramResult) -> Worth | None:
+                changed: Mapping[str, Any], key: tuple[str, str], now: ProgramResult) -> Worth | None:
     """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``): from its :meth:`direct
     <calculator.engine.question_runner.Runner.direct>` plan when it has one (``by_met``: the worths found so far by
     its criteria's decision, while its benefit reads no answer), else evaluated."""
