@@ -102,3 +102,20 @@ def test_the_deflating_thread_ends_with_the_workbook(catalogue, tmp_path):
     assert threading.active_count() == before + 1
     writer.discard()
     assert threading.active_count() == before and not os.path.exists(writer.tmpdir)
+
+
+def test_a_failure_on_the_deflating_thread_stops_the_batch_and_cleans_up(catalogue, tmp_path, monkeypatch):
+    from tests.test_batch_parallel import roster
+
+    def full(self, texts, end):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(spool, "PIECE", 1000)
+    monkeypatch.setattr(spool.RowSpool, "_deflate", full)
+    before = threading.active_count()
+    for processes in (1, 2):
+        with pytest.raises(OSError, match="No space"):
+            run_batch(catalogue, roster(tmp_path / "roster.xlsx", 60), tmp_path / "out.xlsx", as_of=AS_OF,
+                      processes=processes, scratch=tmp_path)
+        assert threading.active_count() == before and not list(tmp_path.glob("incentives-xlsx-*"))
+    assert not (tmp_path / "out.xlsx").exists()

@@ -131,7 +131,7 @@ class ParallelZip(zipfile.ZipFile):
               compresslevel: int | None = None) -> None:
         kind = self.compression if compress_type is None else compress_type
         rows = self.spliced.get(os.fspath(filename))
-        if rows is not None and kind == zipfile.ZIP_DEFLATED:
+        if rows is not None:  # deflated, whatever the package's default (XlsxWriter's is ZIP_DEFLATED)
             self._splice(filename, arcname, rows, compresslevel)
             return
         if self.threads < 2 or kind != zipfile.ZIP_DEFLATED or not os.path.isfile(filename) \
@@ -146,7 +146,6 @@ class ParallelZip(zipfile.ZipFile):
             dest._compressor = ParallelDeflate(pool, self.threads, zlib.Z_DEFAULT_COMPRESSION if level is None
                                                else level)
             shutil.copyfileobj(src, dest, PIECE)
-
 
     def _splice(self, filename: Any, arcname: Any, rows: Spliced, compresslevel: int | None) -> None:
         """Store the sheet ``filename`` (its XML without the rows) with the spooled rows at ``rows.offset``."""
@@ -175,8 +174,9 @@ _SWAP = threading.Lock()
 def parallel_zip(module: Any, threads: int, spliced: dict[str, Spliced] | None = None) -> Iterator[None]:
     """While inside, ``module.ZipFile`` (XlsxWriter's, looked up when it saves) is :class:`ParallelZip` on
     ``threads`` threads, splicing the sheets that ``spliced`` names (filled in while saving). One save at a time
-    swaps it (a lock); another thread saving meanwhile would get a :class:`ParallelZip` too, which splices only
-    the sheets named in its own ``spliced``: the same valid package."""
+    swaps it (a lock, which every result workbook's save takes); a workbook saved meanwhile by another thread not
+    through here would get a :class:`ParallelZip` too, whose ``spliced`` names none of its files: XlsxWriter's own
+    valid package."""
     if threads < 2 and spliced is None:
         yield
         return

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import zlib
 from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,8 +80,8 @@ class RowSpool:
     def close(self) -> None:
         """Abandon the rows (XlsxWriter closes its row files after saving; the writer, on discarding): wait for
         the thread, close the file."""
-        while self.pending:
-            self.pending.popleft().exception()
+        wait(self.pending)  # done, failed or cancelled
+        self.pending.clear()
         self.file.close()
 
 

@@ -105,8 +105,8 @@ class ResultWriter:
         self.wb = xlsxwriter.Workbook(self.built, {**OPTIONS, "tmpdir": self.tmpdir})
         self.ws = {key: self.wb.add_worksheet(title, SpooledSheet if key in ROW_SHEETS else None)
                    for key, title in zip(self.keys, titles, strict=True)}
-        # The large sheets' rows deflated as they arrive: on a thread of their own (started by the first megabyte
-        # of rows, after the worker processes are forked) when the batch has several cores.
+        # The large sheets' rows deflated as they arrive: on a thread of their own when the batch has several cores
+        # (started by the first piece of rows, spool.PIECE: after the worker processes are forked).
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="sheet-deflate") if self.threads > 1 else None
         self.spooled: list[RowSpool] = []
         self.spliced: dict[str, Spliced] = {}
