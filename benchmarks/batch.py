@@ -246,15 +246,18 @@ def _utilisation(many: dict[str, Any], jobs: int) -> str:
                         f"{w['outside']:.1f} s wall between them" for w in many["workers"])
     return (f"wall before the rows {before:.1f} s (one process: the workers have nothing yet), rows {during:.1f} s "
             f"(the writing process waited {many['waited']:.1f} s of it for a worker's chunk), after them "
-            f"{after:.1f} s (saving: the package deflated on {jobs} threads); workers: {workers or 'none started'}")
+            f"{after:.1f} s (the About and Sources sheets, saving: the large sheets' rows were deflated during the "
+            f"rows on a thread of the writing process, the other large parts deflated on {jobs} threads); workers: "
+            f"{workers or 'none started'}")
 
 
 def _estimate(one: dict[str, Any], many: dict[str, Any], jobs: int) -> str:
     """What N idle cores can give at most, from CPU seconds: before and after the rows only the writing process
     works (the workers have nothing yet or nothing left: they cannot overlap), and during the rows the writing
-    process and the workers share the N cores. The saving's deflating on N threads is counted as one process's, so
-    this errs on the low side; stalls (the writing process or a worker waiting for the other) are not in it, which
-    is why the utilisation is printed beside it."""
+    process and the workers share the N cores. The writing process's CPU during the rows includes its thread
+    deflating the large sheets' rows (``calculator.batch.spool``), which can run beside its main thread, and the
+    saving's deflating on N threads is counted as one process's, so this errs on the low side; stalls (the writing
+    process or a worker waiting for the other) are not in it, which is why the utilisation is printed beside it."""
     before, during, after = many["phases_cpu"]
     bound = before + max(during, (during + many["workers_cpu"]) / jobs) + after
     shared = max(many["seconds"], (many["seconds"] + many["workers_cpu"]) / jobs)

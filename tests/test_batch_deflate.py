@@ -1,6 +1,6 @@
-"""The batch's speed-ups keep what the user gets: the package deflated on several threads unzips to the same bytes
-(any unzip reads it), and a roster whose sheet declares no size is read whole without being read once more on
-opening."""
+"""The batch's speed-ups keep what the user gets: the package deflated on several threads, and the large sheets'
+rows spliced in already deflated, unzip to the same bytes (any unzip reads them), and a roster whose sheet declares
+no size is read whole without being read once more on opening."""
 
 from __future__ import annotations
 
@@ -86,11 +86,18 @@ def test_a_sheet_declaring_no_size_is_read_whole_and_not_parsed_on_opening(tmp_p
 
 
 def test_a_batch_on_two_processes_saves_a_package_any_unzip_reads(catalogue, tmp_path, monkeypatch):
-    monkeypatch.setattr(deflate, "PIECE", 64 * 1024)  # so this small batch's sheets go through the threads
-    monkeypatch.setattr(deflate, "LARGE", 128 * 1024)
+    """The large sheets' rows arrive deflated (calculator.batch.spool) and are spliced in; a large part that is not
+    spooled (here the Sources and the Rejected rows, large for this test) is deflated on the threads."""
+    monkeypatch.setattr(deflate, "PIECE", 4 * 1024)
+    monkeypatch.setattr(deflate, "LARGE", 8 * 1024)
     pieces: list[int] = []
     real = deflate._deflate
-    monkeypatch.setattr(deflate, "_deflate", lambda piece, *args: pieces.append(len(piece)) or real(piece, *args))
+    monkeypatch.setattr(deflate, "_deflate", lambda piece, *args, **kw: pieces.append(len(piece))
+                        or real(piece, *args, **kw))
+    spliced: list[str] = []
+    splice = deflate.ParallelZip._splice
+    monkeypatch.setattr(deflate.ParallelZip, "_splice", lambda self, name, arc, *args: spliced.append(arc)
+                        or splice(self, name, arc, *args))
     from tests.test_batch_parallel import parts, roster
 
     src = roster(tmp_path / "roster.xlsx", 120)
@@ -100,5 +107,9 @@ def test_a_batch_on_two_processes_saves_a_package_any_unzip_reads(catalogue, tmp
         counted.append(len(pieces))
         with zipfile.ZipFile(tmp_path / f"o{processes}.xlsx") as package:
             assert package.testzip() is None
-    assert counted[0] == 0 and counted[1] > 4  # one process: zipfile's own; two: the large sheets in pieces
+    sheets = [f"xl/worksheets/sheet{n}.xml" for n in (1, 2, 3)]  # Summary, Status matrix, Detail
+    assert spliced == sheets + sheets
+    # one process: each spliced sheet's head and tail deflated here, nothing on threads; two: the other large
+    # parts in pieces besides
+    assert counted[0] == 2 * 3 and counted[1] - counted[0] > 2 * 3 + 4
     assert parts(tmp_path / "o1.xlsx") == parts(tmp_path / "o2.xlsx")

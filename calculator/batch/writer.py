@@ -11,7 +11,8 @@ once); what closes a sheet (totals, legend, filters, colours) is added by :meth:
 
 Every string goes through :meth:`ResultWriter.text`: it is stored as text, never as a formula, whatever it
 starts with, and every text cell carries Excel's quote prefix so that editing the cell does not make it live.
-Rows go to temporary files in a private directory (XlsxWriter's ``tmpdir``), removed after saving or discarding.
+Rows go to temporary files in a private directory (XlsxWriter's ``tmpdir``), removed after saving or discarding;
+the Summary, Status matrix and Detail rows are deflated as they arrive (:mod:`calculator.batch.spool`).
 
 The Summary, Status matrix and Detail rows arrive as finished XML (:mod:`calculator.batch.rowxml`, made where the
 row was assessed) and :meth:`ResultWriter.rows_xml` appends them to XlsxWriter's row file; :meth:`ResultWriter.styles`
@@ -25,6 +26,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,7 @@ from calculator.batch.sheets import (
     status_word,
     w,
 )
+from calculator.batch.spool import RowSpool, Spliced, SpooledSheet
 from calculator.workbook.cells import HEADER_FILL, LINE, TOTAL_FILL, setup_print
 from calculator.workbook.verbatim import Verbatim
 
@@ -81,7 +84,8 @@ class ResultWriter:
         """``scratch``: the folder that holds the private directory of temporary files (a batch job's own folder,
         so the files go with it whatever stops the job); default the system's temporary folder. ``changes``: with
         the Changes sheet (a run compared with a previous result). ``threads``: the cores the batch may use, to
-        compress the saved package on (:mod:`calculator.batch.deflate`)."""
+        compress the saved package on (:mod:`calculator.batch.deflate`) and, with more than one, to deflate the
+        large sheets' rows on a thread while they arrive (:mod:`calculator.batch.spool`)."""
         self.lang, self.kind, self.programs, self.threads = lang, kind, programs, threads
         self.keys = [key for key in SHEETS if changes or key != "changes"]
         self.verbatim = Verbatim()
@@ -99,7 +103,18 @@ class ResultWriter:
         self.tmpdir = tempfile.mkdtemp(prefix="incentives-xlsx-", dir=scratch)
         self.built = os.path.join(self.tmpdir, "result.xlsx")
         self.wb = xlsxwriter.Workbook(self.built, {**OPTIONS, "tmpdir": self.tmpdir})
-        self.ws = {key: self.wb.add_worksheet(title) for key, title in zip(self.keys, titles, strict=True)}
+        self.ws = {key: self.wb.add_worksheet(title, SpooledSheet if key in ROW_SHEETS else None)
+                   for key, title in zip(self.keys, titles, strict=True)}
+        # The large sheets' rows deflated as they arrive: on a thread of their own when the batch has several cores
+        # (started by the first piece of rows, spool.PIECE: after the worker processes are forked).
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="sheet-deflate") if self.threads > 1 else None
+        self.spooled: list[RowSpool] = []
+        self.spliced: dict[str, Spliced] = {}
+        for key in ROW_SHEETS:
+            if key in self.ws:
+                rows = RowSpool(os.path.join(self.tmpdir, f"{key}.deflated"), self.pool)
+                self.spooled.append(rows)
+                self.ws[key].spool(rows, self.spliced)
         self.next_row = dict.fromkeys(self.keys, 0)
         self._formats: dict[tuple[str, str | None], Any] = {}
         self.numbers = {"money": money_format(self.lang), **NUMBER_FORMATS}
@@ -193,7 +208,7 @@ class ResultWriter:
         """Close the sheets and write the workbook to ``path`` (built in the private directory, then moved)."""
         try:
             self._close_sheets()
-            with parallel_zip(xlsxwriter.workbook, self.threads):
+            with parallel_zip(xlsxwriter.workbook, self.threads, self.spliced):
                 self.wb.close()
             if self.verbatim:
                 with open(self.built, "rb") as source, open(path, "wb") as target:
@@ -204,7 +219,12 @@ class ResultWriter:
             self.discard()
 
     def discard(self) -> None:
-        """Abandon the workbook (or clean up after saving): remove the private directory and its files."""
+        """Abandon the workbook (or clean up after saving): stop the deflating thread, remove the private directory
+        and its files."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        for rows in self.spooled:
+            rows.close()
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     # --- rows ----------------------------------------------------------------------------------------------
