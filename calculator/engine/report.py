@@ -179,20 +179,22 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         return doc
 
     def item_doc(self, applied: AppliedItem) -> dict[str, Any]:
-        """A non-monetary item's entry: its table texts made once per language, the result's keys filled in."""
+        """A non-monetary item's entry: its table texts made once per language; an item without parameters reads the
+        same in every document for each result (met, not met, unknown), so that entry is shared too (read-only)."""
         lang, item = self.lang, applied.item
         items = self._texts.get(("items",))
         if items is None:
             items = self._texts[("items",)] = {}
         known = items.get(id(item))
         if known is None or known[0] is not item:
-            known = items[id(item)] = (item, {
-                "type": str(item.type), "type_text": gettext(ITEM_TYPES[item.type], lang), "text": item.text[lang],
-                "article": item.article, "applies": None,
-                "confidence": str(item.confidence) if item.confidence else None})
+            base = {"type": str(item.type), "type_text": gettext(ITEM_TYPES[item.type], lang), "text": item.text[lang],
+                    "article": item.article, "applies": None,
+                    "confidence": str(item.confidence) if item.confidence else None}
+            known = items[id(item)] = (item, base, {code: {**base, "applies": code} for code in RESULT_CODES.values()})
+        if not applied.params:
+            return known[2][RESULT_CODES[applied.applies]]
         doc = known[1].copy()
-        if applied.params:
-            doc["text"] = fill(item.text[lang], dict(applied.params), lang)
+        doc["text"] = fill(item.text[lang], dict(applied.params), lang)
         doc["applies"] = RESULT_CODES[applied.applies]
         return doc
 
