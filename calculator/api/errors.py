@@ -100,7 +100,7 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
         body = orjson.dumps(data)
     except TypeError:  # half a surrogate pair (echoed from a JSON escape in a name): written as \\udXXX escapes
         body = json.dumps(data, ensure_ascii=True).encode("ascii")
-    response = current_app.response_class(body, status=status, mimetype="application/json")
+    response = current_app.response_class(body, status=status, content_type="application/json")  # as the mimetype
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

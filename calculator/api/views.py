@@ -174,19 +174,29 @@ def answer(query: dict[str, Any], profile: dict[str, Any]) -> Any:
     return assessment_answer(doc, lang)
 
 
+def doc_only(decorator: Any) -> Any:
+    """flask-smorest's documentation decorator (``alt_response``, ``doc``) without its call at run time: it adds to
+    the function's ``_apidoc`` and wraps the function in a call that only passes the arguments on (through
+    ``ensure_sync``, once per request and decorator); the function keeps that documentation and is not wrapped."""
+    def apply(func: Any) -> Any:
+        func._apidoc = decorator(func)._apidoc
+        return func
+    return apply
+
+
 def common_doc(*codes: int) -> Any:
     def decorate(func: Any) -> Any:
         for code in codes:
-            func = blp.alt_response(code, schema=ErrorSchema, description=ERRORS[code])(func)
+            func = doc_only(blp.alt_response(code, schema=ErrorSchema, description=ERRORS[code]))(func)
         return func
     return decorate
 
 
 def cacheable_doc(func: Any) -> Any:
     """Document a conditional GET (:mod:`calculator.api.conditional`): If-None-Match, and 304."""
-    func = blp.alt_response(304, description="Not modified: the copy tagged If-None-Match is current (no body).",
-                            headers=HEADERS)(func)
-    return blp.doc(parameters=[IF_NONE_MATCH])(func)
+    func = doc_only(blp.alt_response(304, description="Not modified: the copy tagged If-None-Match is current "
+                                                      "(no body).", headers=HEADERS))(func)
+    return doc_only(blp.doc(parameters=[IF_NONE_MATCH]))(func)
 
 
 # --- assessments -----------------------------------------------------------------------------------------------
@@ -285,7 +295,7 @@ def list_programs() -> Any:
 @blp.route("/programs/<program_id:program_id>", methods=["GET"], tags=["catalogue"])
 @blp.response(200, ProgramDetailSchema, headers=HEADERS)
 @cacheable_doc
-@blp.alt_response(404, schema=ErrorSchema, description="No such program (error `unknown_program`).")
+@doc_only(blp.alt_response(404, schema=ErrorSchema, description="No such program (error `unknown_program`)."))
 def get_program(program_id: str) -> Any:
     """One program
 
@@ -373,7 +383,7 @@ def list_reference() -> Any:
 @blp.route("/reference/<table_name:table>", methods=["GET"], tags=["reference"])
 @blp.response(200, ReferenceTableSchema, headers=HEADERS)
 @cacheable_doc
-@blp.alt_response(404, schema=ErrorSchema, description="No such table (error `unknown_table`).")
+@doc_only(blp.alt_response(404, schema=ErrorSchema, description="No such table (error `unknown_table`)."))
 def get_reference(table: str) -> Any:
     """One reference table
 

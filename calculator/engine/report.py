@@ -114,12 +114,11 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
                        if c.id in result.reasons] if result.reasons else []
         if result.window is None:
             raise ValueError(f"{result.id}: a result without its window state")
-        benefit = result.benefit
-        money_kind = result.money_kind_on(self.row_on(program, result.day) if result.day is not None else None)
+        benefit, day = result.benefit, result.day
+        row = self.row_on(program, day) if day is not None else None
+        money_kind = result.money_kind_on(row)
         later, certified = sides(result)
-        day = result.day
-        advisories = [text for advisory, text in parts.advisories if day is None or advisory.covers(day)] \
-            if parts.advisories else []
+        advisories = self.advisories(program, parts, day) if parts.advisories else []
         doc = parts.template.copy()  # the tables' runs in document order; the result's keys are filled in
         doc["subject"] = str(kind)
         doc["person"] = person
@@ -134,12 +133,12 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         doc["amount"] = self.amount_text(result, None if estimate is None else estimate["text"])
         doc["later_years"] = self.side_doc(later)
         doc["if_certified"] = self.side_doc(certified)
-        doc["benefit"] = self.benefit_doc(result, parts)
+        doc["benefit"] = self.benefit_doc(result, parts, row)
         doc["flags"] = [self.flag_doc(kind, f) for f in result.flags]
         doc["criteria"] = criteria
         doc["reasons"] = reasons
         doc["not_in_force_reason"] = self.not_in_force(kind, result)
-        doc["missing"] = [{"field": name, "label": self.label(kind, name)} for name in result.missing]
+        doc["missing"] = self.missing_entries(kind, result.missing)
         doc["gaps"] = [self.gap(kind, g, program) for g in result.gaps]
         doc["self_check"] = None if result.self_check is None else self.self_check(kind, result.self_check, program,
                                                                                    card)
@@ -153,11 +152,12 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
                 del doc[key]
         return doc
 
-    def benefit_doc(self, result: ProgramResult, parts: ProgramParts) -> dict[str, Any]:
+    def benefit_doc(self, result: ProgramResult, parts: ProgramParts, row: Any = False) -> dict[str, Any]:
         """What the program grants: the formula that priced it (a dated row's or the case's own), the outcome, cap,
-        items and context figures."""
+        items and context figures; ``row``: the benefit row in force on the result's day, when the caller has it."""
         lang, benefit = self.lang, result.benefit
-        row = self.row_on(result.program, result.day) if result.day is not None else None
+        if row is False:
+            row = self.row_on(result.program, result.day) if result.day is not None else None
         if benefit is not None and benefit.text:  # the dated row's or the case's own formula
             formula = benefit.text[lang]
         else:
@@ -179,20 +179,22 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         return doc
 
     def item_doc(self, applied: AppliedItem) -> dict[str, Any]:
-        """A non-monetary item's entry: its table texts made once per language, the result's keys filled in."""
+        """A non-monetary item's entry: its table texts made once per language; an item without parameters reads the
+        same in every document for each result (met, not met, unknown), so that entry is shared too (read-only)."""
         lang, item = self.lang, applied.item
         items = self._texts.get(("items",))
         if items is None:
             items = self._texts[("items",)] = {}
         known = items.get(id(item))
         if known is None or known[0] is not item:
-            known = items[id(item)] = (item, {
-                "type": str(item.type), "type_text": gettext(ITEM_TYPES[item.type], lang), "text": item.text[lang],
-                "article": item.article, "applies": None,
-                "confidence": str(item.confidence) if item.confidence else None})
+            base = {"type": str(item.type), "type_text": gettext(ITEM_TYPES[item.type], lang), "text": item.text[lang],
+                    "article": item.article, "applies": None,
+                    "confidence": str(item.confidence) if item.confidence else None}
+            known = items[id(item)] = (item, base, {code: {**base, "applies": code} for code in RESULT_CODES.values()})
+        if not applied.params:
+            return known[2][RESULT_CODES[applied.applies]]
         doc = known[1].copy()
-        if applied.params:
-            doc["text"] = fill(item.text[lang], dict(applied.params), lang)
+        doc["text"] = fill(item.text[lang], dict(applied.params), lang)
         doc["applies"] = RESULT_CODES[applied.applies]
         return doc
 
@@ -250,7 +252,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
                 "text": getattr(spec.outcome_text, check.outcome)[lang], "confidence": str(check.confidence),
                 **({} if card else {"criteria": criteria}),
                 "reasons": reasons,
-                "missing": [{"field": name, "label": self.label(kind, name)} for name in check.missing],
+                "missing": self.missing_entries(kind, check.missing),
                 "gaps": [self.gap(kind, g, program, if_certified=True) for g in check.gaps],
                 "if_certified": if_certified}
 

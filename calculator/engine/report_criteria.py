@@ -50,6 +50,22 @@ class CriteriaTexts:
             self._texts[key] = found
         return str(found)
 
+    def missing_entries(self, subject: str, names: list[str] | tuple[str, ...]) -> list[dict[str, str]]:
+        """The entries of the inputs a result still needs (``{"field", "label"}``): each made once per language and
+        shared by every document (read-only; input names are the profile's fields and the tables' figures)."""
+        if not names:
+            return []
+        entries = self._texts.get(("missing", subject))
+        if entries is None:
+            entries = self._texts[("missing", subject)] = {}
+        out = []
+        for name in names:
+            entry = entries.get(name)
+            if entry is None:
+                entry = entries[name] = {"field": name, "label": self.label(subject, name)}
+            out.append(entry)
+        return out
+
     def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
         derived = self.catalogue.derived.get(name)
         table = FIELDS[subject].get(name, {}).get("table") or (derived.names_table if derived else None)
@@ -127,7 +143,7 @@ class CriteriaTexts:
         made once per language and shared by every document, like the program's table texts (read-only: no surface
         changes a document): its key holds table objects and values from the tables' own closed sets only, never an
         amount, date or text a person typed."""
-        head = self.criterion_head(subject, crit.criterion)
+        head = self._texts.get(("head", subject, crit.criterion)) or self.criterion_head(subject, crit.criterion)
         value = crit.actual
         closed = crit.note is None and (value is None or value is True or value is False or (
             type(value) is str and head.names is not None and value in head.names))

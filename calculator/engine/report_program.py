@@ -62,6 +62,22 @@ class ProgramTexts:
             found = rows[key] = program.spec.benefit_on(day)
         return found  # type: ignore[no-any-return]
 
+    def advisories(self, program: Program, parts: ProgramParts, day: dt.date | None) -> list[str]:
+        """The program's advisories shown on ``day`` (all of them without a day), found once per program and date
+        (read-only, as :class:`ProgramParts`)."""
+        if day is None:
+            return [text for _advisory, text in parts.advisories]
+        shown = self._texts.get(("advisories",))
+        if shown is None:
+            shown = self._texts[("advisories",)] = {}
+        key = (program.id, day)
+        found: list[str] | None = shown.get(key)
+        if found is None:
+            if len(shown) >= ROWS_KEPT:
+                shown.clear()
+            found = shown[key] = [text for advisory, text in parts.advisories if advisory.covers(day)]
+        return found
+
     def window(self, state: WindowStatus) -> dict[str, Any]:
         """Where the assessment date falls among the program's application windows. Its dates and text come from the
         tables (the assessment date only picks the state), so each is written once per language and shared by every
