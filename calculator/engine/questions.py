@@ -245,36 +245,55 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
     stakes = []
     tried: set[str] = set()
     for program, answers in tries:
-        outcomes: list[Worth] = []
-        probe = None
         values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
         codes = [repr(value) for value in values]
         tried.update(codes)
         now = baseline[program.id]
-        plan = runner.direct(program, name, changed, now)
-        by_met: dict[bool | None, Worth | None] = {}  # a direct plan's worth by its criteria's decision
-        for index, (value, code) in enumerate(zip(values, codes, strict=True)):
-            changed[name] = value
-            found = worth_tried(runner, program, plan, by_met, changed, (name, code), now)
-            if found is None:  # it could not be evaluated (logged): left out of this question
-                break
-            if index < len(answers.values):
-                outcomes.append(found)
-            else:
-                probe = found
-        else:
-            stake = settled(program, name, outcomes, probe, now)
-            if stake is not None:
-                stakes.append(stake)
+        found = tried_worths(runner, program, name, values, codes, changed, now)
+        if found is None:  # it could not be evaluated (logged): left out of this question
+            continue
+        worths, decided = found
+        count = len(answers.values)
+        outcomes, probe = worths[:count], (worths[count] if len(worths) > count else None)
+        if not outcomes:
+            continue
+        stake = settled(program, name, spread_of(runner, program, (decided, count), outcomes, probe, now), now)
+        if stake is not None:
+            stakes.append(stake)
     return stakes, len(tried)
 
 
-def worth_tried(runner: Runner, program: Program, plan: Plan | None, by_met: dict[bool | None, Worth | None],
-                changed: Mapping[str, Any], key: tuple[str, str], now: ProgramResult) -> Worth | None:
-    """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``): from its :meth:`direct
+def tried_worths(runner: Runner, program: Program, name: str, values: Sequence[Any], codes: Sequence[str],
+                 changed: dict[str, Any], now: ProgramResult) -> tuple[list[Worth], tuple[Any, ...] | None] | None:
+    """(what ``program`` is worth under each answer to ``name``, ``changed`` holding each in turn; what decided
+    them when that is its criteria's decision alone, see :func:`spread_of`); None when it could not be evaluated on
+    one of them."""
+    direct = runner.direct(program, name, changed, now)
+    plan = direct or runner.decides(program, name, changed, now)
+    by_met = runner.worths(program) if direct is not None and not direct.shape.priced else {}
+    decided: list[Any] | None = [] if direct is not None and not direct.shape.priced else None
+    worths = []
+    for value, code in zip(values, codes, strict=True):
+        changed[name] = value
+        met = runner.met(plan, changed) if plan is not None else UNKNOWN
+        found = worth_tried(runner, program, direct, met, by_met, changed, (name, code), now)
+        if found is None:
+            return None
+        worths.append(found)
+        if decided is not None:
+            decided.append(met)
+    return worths, None if decided is None or UNKNOWN in decided else tuple(decided)
+
+
+def worth_tried(runner: Runner, program: Program, plan: Plan | None, met: Any,
+                by_met: dict[bool | None, Worth | None], changed: Mapping[str, Any], key: tuple[str, str],
+                now: ProgramResult) -> Worth | None:
+    """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``), its criteria's decision
+    there ``met`` (UNKNOWN: not known): not eligible where they fail; else from its :meth:`direct
     <calculator.engine.question_runner.Runner.direct>` plan when it has one (``by_met``: the worths found so far by
-    its criteria's decision, while its benefit reads no answer), else evaluated."""
-    met = runner.met(plan, changed) if plan is not None else UNKNOWN
+    that decision, while its benefit reads no answer); else evaluated."""
+    if met is False:
+        return OUT_OF_PLAY[Status.NOT_ELIGIBLE]
     if plan is None or met is UNKNOWN:
         return worth(runner.run(program, changed, key))
     if met in by_met:
@@ -288,13 +307,24 @@ def worth_tried(runner: Runner, program: Program, plan: Plan | None, by_met: dic
     return found
 
 
-def settled(program: Program, name: str, outcomes: list[Worth], probe: Worth | None,
-            now: ProgramResult) -> Stake | None:
-    """The stake of one program in question ``name`` (None: no answer changes it, and it does not need it)."""
-    if not outcomes:
-        return None
+def spread_of(runner: Runner, program: Program, decided: tuple[tuple[Any, ...] | None, int], outcomes: list[Worth],
+              probe: Worth | None, now: ProgramResult) -> tuple[Estimate, bool] | None:
+    """The :func:`spread` of a program's outcomes. Where its criteria's decisions alone gave them (``decided``: those
+    per answer, or None; and how many answers there are before the probe), the worths come from
+    :meth:`Runner.worths`, the same for all its questions: the spread is found once a runner per decisions."""
     priced = now.benefit is not None and now.benefit.estimate is not None
-    found = spread(outcomes, probe, priced)
+    if decided[0] is None:
+        return spread(outcomes, probe, priced)
+    key = (program.id, *decided)
+    found = runner.spreads.get(key, UNKNOWN)
+    if found is UNKNOWN:
+        found = runner.spreads[key] = spread(outcomes, probe, priced)
+    return found  # type: ignore[no-any-return]
+
+
+def settled(program: Program, name: str, found: tuple[Estimate, bool] | None, now: ProgramResult) -> Stake | None:
+    """The stake of one program in question ``name`` from the :func:`spread` of its outcomes (None: no answer
+    changes it, and it does not need it)."""
     if found is not None:
         return Stake(program, found[0], money_kind(program), found[1])
     if name in now.missing and (current := worth(now)) is not None:
