@@ -86,7 +86,7 @@ class Runner:
         self.plans: dict[tuple[str, str], Plan | None] = {}
         self.judged: dict[str, tuple[ProgramResult, list[Any], list[bool | None] | None]] = {}
         self.by_met: dict[str, dict[Any, Any]] = {}  # see worths
-        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.questions.spread_of
+        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.questions.staked
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
@@ -136,13 +136,6 @@ class Runner:
         answer to ``name``; None otherwise. ``now``: its result on ``subject`` as given."""
         if program.spec.depends_on or now.benefit is None:
             return None
-        return self.decides(program, name, subject, now)
-
-    def decides(self, program: Program, name: str, subject: Mapping[str, Any], now: ProgramResult) -> Plan | None:
-        """The program's plan for question ``name``, its criteria learnt (from ``now``, its result on ``subject`` as
-        given, unless an evaluation taught them), so that :meth:`met` decides them on any answer (None: no plan).
-        Criteria read no other program's result, so this holds for a program depending on others too: where they
-        fail, it is not eligible whatever its dependencies."""
         plan = self.plan(program, name, subject)
         if plan is None or (plan.values is None and not plan.take(self.judged_now(plan, now))):
             return None

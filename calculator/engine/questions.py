@@ -189,6 +189,8 @@ def spread(worths: list[Worth], probe: Worth | None, priced: bool) -> tuple[Esti
 def together(stakes: Sequence[Stake], groups: Sequence[frozenset[str]]) -> list[Stake]:
     """The stakes that can be had together, largest first: of programs in one exclusive group only the largest
     counts (what is at stake is never more than the best legal combination)."""
+    if len(stakes) < 2:
+        return list(stakes)
     taken: list[Stake] = []
     for stake in sorted(stakes, key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id)):
         if not any(stake.program.id in g and any(t.program.id in g for t in taken) for g in groups):
@@ -232,7 +234,8 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
             changed.pop(name, None)
     if not stakes:
         return None
-    stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
+    if len(stakes) > 1:
+        stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
     counted = together(stakes, runner.groups)
     return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
                     open_ended=any(s.open_ended for s in stakes), answers=tried)
@@ -257,7 +260,7 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
         outcomes, probe = worths[:count], (worths[count] if len(worths) > count else None)
         if not outcomes:
             continue
-        stake = settled(program, name, spread_of(runner, program, (decided, count), outcomes, probe, now), now)
+        stake = staked(runner, program, name, (decided, count), outcomes, probe, now)
         if stake is not None:
             stakes.append(stake)
     return stakes, len(tried)
@@ -266,17 +269,16 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
 def tried_worths(runner: Runner, program: Program, name: str, values: Sequence[Any], codes: Sequence[str],
                  changed: dict[str, Any], now: ProgramResult) -> tuple[list[Worth], tuple[Any, ...] | None] | None:
     """(what ``program`` is worth under each answer to ``name``, ``changed`` holding each in turn; what decided
-    them when that is its criteria's decision alone, see :func:`spread_of`); None when it could not be evaluated on
+    them when that is its criteria's decision alone, see :func:`staked`); None when it could not be evaluated on
     one of them."""
-    direct = runner.direct(program, name, changed, now)
-    plan = direct or runner.decides(program, name, changed, now)
-    by_met = runner.worths(program) if direct is not None and not direct.shape.priced else {}
-    decided: list[Any] | None = [] if direct is not None and not direct.shape.priced else None
+    plan = runner.direct(program, name, changed, now)
+    by_met = runner.worths(program) if plan is not None and not plan.shape.priced else {}
+    decided: list[Any] | None = [] if plan is not None and not plan.shape.priced else None
     worths = []
     for value, code in zip(values, codes, strict=True):
         changed[name] = value
         met = runner.met(plan, changed) if plan is not None else UNKNOWN
-        found = worth_tried(runner, program, direct, met, by_met, changed, (name, code), now)
+        found = worth_tried(runner, program, plan, met, by_met, changed, (name, code), now)
         if found is None:
             return None
         worths.append(found)
@@ -288,12 +290,9 @@ def tried_worths(runner: Runner, program: Program, name: str, values: Sequence[A
 def worth_tried(runner: Runner, program: Program, plan: Plan | None, met: Any,
                 by_met: dict[bool | None, Worth | None], changed: Mapping[str, Any], key: tuple[str, str],
                 now: ProgramResult) -> Worth | None:
-    """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``), its criteria's decision
-    there ``met`` (UNKNOWN: not known): not eligible where they fail; else from its :meth:`direct
-    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``by_met``: the worths found so far by
-    that decision, while its benefit reads no answer); else evaluated."""
-    if met is False:
-        return OUT_OF_PLAY[Status.NOT_ELIGIBLE]
+    """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``): from its :meth:`direct
+    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``met``: its criteria's decision there;
+    ``by_met``: the worths found so far by that decision, while its benefit reads no answer), else evaluated."""
     if plan is None or met is UNKNOWN:
         return worth(runner.run(program, changed, key))
     if met in by_met:
@@ -307,19 +306,20 @@ def worth_tried(runner: Runner, program: Program, plan: Plan | None, met: Any,
     return found
 
 
-def spread_of(runner: Runner, program: Program, decided: tuple[tuple[Any, ...] | None, int], outcomes: list[Worth],
-              probe: Worth | None, now: ProgramResult) -> tuple[Estimate, bool] | None:
-    """The :func:`spread` of a program's outcomes. Where its criteria's decisions alone gave them (``decided``: those
-    per answer, or None; and how many answers there are before the probe), the worths come from
-    :meth:`Runner.worths`, the same for all its questions: the spread is found once a runner per decisions."""
-    priced = now.benefit is not None and now.benefit.estimate is not None
-    if decided[0] is None:
-        return spread(outcomes, probe, priced)
-    key = (program.id, *decided)
-    found = runner.spreads.get(key, UNKNOWN)
-    if found is UNKNOWN:
-        found = runner.spreads[key] = spread(outcomes, probe, priced)
-    return found  # type: ignore[no-any-return]
+def staked(runner: Runner, program: Program, name: str, decided: tuple[tuple[Any, ...] | None, int],
+           outcomes: list[Worth], probe: Worth | None, now: ProgramResult) -> Stake | None:
+    """The stake of one program in question ``name`` (:func:`settled`). Where its criteria's decisions alone gave
+    its outcomes (``decided``: those per answer, or None; and how many answers there are before the probe), the
+    worths come from :meth:`Runner.worths`, the same for all its questions: a stake the :func:`spread` of its
+    outcomes gives (it names no question) is found once a runner per decisions."""
+    key = (program.id, *decided) if decided[0] is not None else None
+    if key is not None and (known := runner.spreads.get(key)) is not None:
+        return known  # type: ignore[no-any-return]
+    found = spread(outcomes, probe, now.benefit is not None and now.benefit.estimate is not None)
+    stake = settled(program, name, found, now)
+    if key is not None and found is not None:
+        runner.spreads[key] = stake
+    return stake
 
 
 def settled(program: Program, name: str, found: tuple[Estimate, bool] | None, now: ProgramResult) -> Stake | None:

@@ -6,9 +6,13 @@ Forms post to ``…?lang=xx`` so the language always travels in the query string
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from calculator.i18n import TRANSLATIONS, Translations, formatting
 from calculator.i18n.figures import figure_label
@@ -77,3 +81,15 @@ def install_template_gettext(app: Flask) -> None:
         pgettext=lambda c, s: request_translations().pgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().npgettext(c, s, p, n),
     )
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = page_gettext
+
+
+@pass_context
+def page_gettext(context: Context, message: str, /, **variables: Any) -> str:
+    """Templates' ``_()`` and ``gettext()``: what the i18n extension's newstyle ``gettext`` (and its ``_`` alias)
+    return (the word in the request's language, markup when the template escapes, always formatted with
+    ``variables``), in one call instead of three (a results page says some 50 words)."""
+    found: Any = request_translations().gettext(message)
+    if context.eval_ctx.autoescape:
+        found = Markup(found)
+    return found % variables  # type: ignore[no-any-return]
