@@ -11,8 +11,8 @@ on the program alone, ``program_tail`` in ``_program.html``) at its end.
 
 Values are read as the template read them: a key a card lacks reads as the template engine's undefined value
 (false, written as nothing); every value written is escaped as ``markupsafe.escape`` and autoescape do
-(:func:`escape`, without making each a ``Markup``). :func:`program_cards` writes a results page's cards of one
-family in one call.
+(:func:`calculator.web.markup.escape`, without making each a ``Markup``). :func:`program_cards` writes a results
+page's cards of one family in one call.
 """
 
 from __future__ import annotations
@@ -22,10 +22,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-try:
-    from markupsafe._speedups import _escape_inner
-except ImportError:  # pragma: no cover - markupsafe without its C speedups
-    from markupsafe._native import _escape_inner
+from calculator.web.markup import escape
 
 
 class _Undefined:
@@ -47,15 +44,6 @@ class _Undefined:
 
 
 UNDEFINED: Any = _Undefined()
-
-
-def escape(value: Any) -> str:
-    """``markupsafe.escape(value)`` as a plain string: markup (``__html__``) as it is, anything else escaped."""
-    if type(value) is str:
-        return _escape_inner(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()  # type: ignore[no-any-return]
-    return _escape_inner(str(value))
 
 
 def program_cards(cards: Any, ui: Mapping[str, Any], url: str, lang: str, numbers: Mapping[str, Any]) -> Markup:
