@@ -80,6 +80,17 @@ def judged(result: CriterionResult, soft: bool) -> bool | None:
     return True if value is None and soft and result.missing else value
 
 
+def judged_all(result: ProgramResult | None, shape: Shape) -> list[bool | None] | None:
+    """Every criterion's judged result in an evaluation of the program of ``shape`` (None: it tells nothing, e.g. it
+    failed or was decided on other criteria). The same for every question of the program (its shapes share their
+    criteria and the positions of those that only flag an unknown)."""
+    compiled, soft = shape.compiled, shape.soft
+    if result is None or len(result.criteria) != len(compiled) or any(
+            r.criterion is not c for r, c in zip(result.criteria, compiled, strict=True)):
+        return None
+    return [judged(r, soft[i]) for i, r in enumerate(result.criteria)]
+
+
 @dataclass(frozen=True, slots=True)
 class Shape:
     """One program's criteria under one question, from the catalogue alone: the criteria in force on the day and
@@ -91,6 +102,7 @@ class Shape:
     compiled: list[Compiled]
     layout: tuple[list[int], list[list[int]]] | None
     reading: list[int]
+    others: list[int]  # the positions of those that do not read it
     soft: list[bool]
     deps: list[Program]
     day: dt.date
@@ -115,7 +127,8 @@ def shape(catalogue: Catalogue, reads: Reads, inputs: Mapping[str, frozenset[str
         soft = bool(program.soft_criteria)
         reading = [i for i, crit in enumerate(compiled) if name in reads.criteria[crit]]
         soft_ones = [soft and crit.spec.unknown_flag is not None for crit in compiled]
-        made = Shape(name in reads.priced[program.id], compiled, layout, reading, soft_ones, deps, facts.day)
+        others = [i for i in range(len(compiled)) if i not in reading]
+        made = Shape(name in reads.priced[program.id], compiled, layout, reading, others, soft_ones, deps, facts.day)
     if len(reads.shapes) > 20_000:
         reads.shapes.clear()
     reads.shapes[key] = made
@@ -137,13 +150,14 @@ class Plan:
 
     def learn(self, result: ProgramResult | None) -> bool:
         """Take the criteria's results from an evaluation (False: it tells nothing, e.g. it failed)."""
-        compiled, soft = self.shape.compiled, self.shape.soft
-        if result is None or len(result.criteria) != len(compiled) or any(
-                r.criterion is not c for r, c in zip(result.criteria, compiled, strict=True)):
+        return self.take(judged_all(result, self.shape))
+
+    def take(self, values: list[bool | None] | None) -> bool:
+        """Take the criteria's judged results (:func:`judged_all`; None: they tell nothing), read only."""
+        if values is None:
             return False
-        values = self.values = [judged(r, soft[i]) for i, r in enumerate(result.criteria)]
-        reading = set(self.shape.reading)
-        self.rest = combined([v for i, v in enumerate(values) if i not in reading])
+        self.values = values
+        self.rest = combined([values[i] for i in self.shape.others])
         return True
 
     def met(self, subject: Mapping[str, Any] | None, as_of: dt.date) -> bool | None:

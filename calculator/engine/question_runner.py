@@ -21,7 +21,7 @@ from calculator.engine.describe import field_usage
 from calculator.engine.enums import EXCLUSIVE, Status, Subject
 from calculator.engine.evaluate import capped_status, evaluate_program
 from calculator.engine.model import BenefitOutcome, ProgramResult
-from calculator.engine.question_alike import MISSING_PLAN, Plan, program_reads, shape
+from calculator.engine.question_alike import MISSING_PLAN, Plan, judged_all, program_reads, shape
 from calculator.engine.stacking import apply_stacking
 
 log = logging.getLogger(__name__)
@@ -84,6 +84,9 @@ class Runner:
         self.stacked: dict[tuple[Any, ...], dict[str, ProgramResult]] = {}
         self.reads = program_reads(catalogue)
         self.plans: dict[tuple[str, str], Plan | None] = {}
+        self.judged: dict[str, tuple[ProgramResult, list[Any], list[bool | None] | None]] = {}
+        self.by_met: dict[str, dict[Any, Any]] = {}  # see worths
+        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.questions.staked
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
@@ -134,9 +137,26 @@ class Runner:
         if program.spec.depends_on or now.benefit is None:
             return None
         plan = self.plan(program, name, subject)
-        if plan is None or (plan.values is None and not plan.learn(now)):
+        if plan is None or (plan.values is None and not plan.take(self.judged_now(plan, now))):
             return None
         return plan
+
+    def judged_now(self, plan: Plan, now: ProgramResult) -> list[bool | None] | None:
+        """:func:`~calculator.engine.question_alike.judged_all` of ``now`` for a plan of its program, found once a
+        runner for all the program's questions."""
+        known = self.judged.get(now.id)
+        if known is None or known[0] is not now or known[1] is not plan.shape.compiled:
+            known = self.judged[now.id] = (now, plan.shape.compiled, judged_all(now, plan.shape))
+        return known[2]
+
+    def worths(self, program: Program) -> dict[Any, Any]:
+        """What a program of :meth:`direct` plans whose benefit reads no answer is worth, by its criteria's decision
+        (met, open, failed: :meth:`outcome` gives the same status and benefit for any of its questions, as its
+        cohort reads none of them): filled by the ranking, shared by its questions."""
+        found = self.by_met.get(program.id)
+        if found is None:
+            found = self.by_met[program.id] = {}
+        return found
 
     def met(self, plan: Plan, subject: Mapping[str, Any] | None) -> Any:
         """Whether the criteria of a plan's program are met on ``subject`` (None: open; ``subject`` None: on the

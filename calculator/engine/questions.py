@@ -189,6 +189,8 @@ def spread(worths: list[Worth], probe: Worth | None, priced: bool) -> tuple[Esti
 def together(stakes: Sequence[Stake], groups: Sequence[frozenset[str]]) -> list[Stake]:
     """The stakes that can be had together, largest first: of programs in one exclusive group only the largest
     counts (what is at stake is never more than the best legal combination)."""
+    if len(stakes) < 2:
+        return list(stakes)
     taken: list[Stake] = []
     for stake in sorted(stakes, key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id)):
         if not any(stake.program.id in g and any(t.program.id in g for t in taken) for g in groups):
@@ -232,7 +234,8 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
             changed.pop(name, None)
     if not stakes:
         return None
-    stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
+    if len(stakes) > 1:
+        stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
     counted = together(stakes, runner.groups)
     return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
                     open_ended=any(s.open_ended for s in stakes), answers=tried)
@@ -245,36 +248,51 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
     stakes = []
     tried: set[str] = set()
     for program, answers in tries:
-        outcomes: list[Worth] = []
-        probe = None
         values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
         codes = [repr(value) for value in values]
         tried.update(codes)
         now = baseline[program.id]
-        plan = runner.direct(program, name, changed, now)
-        by_met: dict[bool | None, Worth | None] = {}  # a direct plan's worth by its criteria's decision
-        for index, (value, code) in enumerate(zip(values, codes, strict=True)):
-            changed[name] = value
-            found = worth_tried(runner, program, plan, by_met, changed, (name, code), now)
-            if found is None:  # it could not be evaluated (logged): left out of this question
-                break
-            if index < len(answers.values):
-                outcomes.append(found)
-            else:
-                probe = found
-        else:
-            stake = settled(program, name, outcomes, probe, now)
-            if stake is not None:
-                stakes.append(stake)
+        found = tried_worths(runner, program, name, values, codes, changed, now)
+        if found is None:  # it could not be evaluated (logged): left out of this question
+            continue
+        worths, decided = found
+        count = len(answers.values)
+        outcomes, probe = worths[:count], (worths[count] if len(worths) > count else None)
+        if not outcomes:
+            continue
+        stake = staked(runner, program, name, (decided, count), outcomes, probe, now)
+        if stake is not None:
+            stakes.append(stake)
     return stakes, len(tried)
 
 
-def worth_tried(runner: Runner, program: Program, plan: Plan | None, by_met: dict[bool | None, Worth | None],
-                changed: Mapping[str, Any], key: tuple[str, str], now: ProgramResult) -> Worth | None:
+def tried_worths(runner: Runner, program: Program, name: str, values: Sequence[Any], codes: Sequence[str],
+                 changed: dict[str, Any], now: ProgramResult) -> tuple[list[Worth], tuple[Any, ...] | None] | None:
+    """(what ``program`` is worth under each answer to ``name``, ``changed`` holding each in turn; what decided
+    them when that is its criteria's decision alone, see :func:`staked`); None when it could not be evaluated on
+    one of them."""
+    plan = runner.direct(program, name, changed, now)
+    by_met = runner.worths(program) if plan is not None and not plan.shape.priced else {}
+    decided: list[Any] | None = [] if plan is not None and not plan.shape.priced else None
+    worths = []
+    for value, code in zip(values, codes, strict=True):
+        changed[name] = value
+        met = runner.met(plan, changed) if plan is not None else UNKNOWN
+        found = worth_tried(runner, program, plan, met, by_met, changed, (name, code), now)
+        if found is None:
+            return None
+        worths.append(found)
+        if decided is not None:
+            decided.append(met)
+    return worths, None if decided is None or UNKNOWN in decided else tuple(decided)
+
+
+def worth_tried(runner: Runner, program: Program, plan: Plan | None, met: Any,
+                by_met: dict[bool | None, Worth | None], changed: Mapping[str, Any], key: tuple[str, str],
+                now: ProgramResult) -> Worth | None:
     """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``): from its :meth:`direct
-    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``by_met``: the worths found so far by
-    its criteria's decision, while its benefit reads no answer), else evaluated."""
-    met = runner.met(plan, changed) if plan is not None else UNKNOWN
+    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``met``: its criteria's decision there;
+    ``by_met``: the worths found so far by that decision, while its benefit reads no answer), else evaluated."""
     if plan is None or met is UNKNOWN:
         return worth(runner.run(program, changed, key))
     if met in by_met:
@@ -288,13 +306,25 @@ def worth_tried(runner: Runner, program: Program, plan: Plan | None, by_met: dic
     return found
 
 
-def settled(program: Program, name: str, outcomes: list[Worth], probe: Worth | None,
-            now: ProgramResult) -> Stake | None:
-    """The stake of one program in question ``name`` (None: no answer changes it, and it does not need it)."""
-    if not outcomes:
-        return None
-    priced = now.benefit is not None and now.benefit.estimate is not None
-    found = spread(outcomes, probe, priced)
+def staked(runner: Runner, program: Program, name: str, decided: tuple[tuple[Any, ...] | None, int],
+           outcomes: list[Worth], probe: Worth | None, now: ProgramResult) -> Stake | None:
+    """The stake of one program in question ``name`` (:func:`settled`). Where its criteria's decisions alone gave
+    its outcomes (``decided``: those per answer, or None; and how many answers there are before the probe), the
+    worths come from :meth:`Runner.worths`, the same for all its questions: a stake the :func:`spread` of its
+    outcomes gives (it names no question) is found once a runner per decisions."""
+    key = (program.id, *decided) if decided[0] is not None else None
+    if key is not None and (known := runner.spreads.get(key)) is not None:
+        return known  # type: ignore[no-any-return]
+    found = spread(outcomes, probe, now.benefit is not None and now.benefit.estimate is not None)
+    stake = settled(program, name, found, now)
+    if key is not None and found is not None:
+        runner.spreads[key] = stake
+    return stake
+
+
+def settled(program: Program, name: str, found: tuple[Estimate, bool] | None, now: ProgramResult) -> Stake | None:
+    """The stake of one program in question ``name`` from the :func:`spread` of its outcomes (None: no answer
+    changes it, and it does not need it)."""
     if found is not None:
         return Stake(program, found[0], money_kind(program), found[1])
     if name in now.missing and (current := worth(now)) is not None:

@@ -10,7 +10,9 @@ not eligible or not in force. On that page (``more`` None) the card is shown who
 on the program alone, ``program_tail`` in ``_program.html``) at its end.
 
 Values are read as the template read them: a key a card lacks reads as the template engine's undefined value
-(false, written as nothing); every value written is escaped (``markupsafe.escape``), as autoescape did.
+(false, written as nothing); every value written is escaped as ``markupsafe.escape`` and autoescape do
+(:func:`calculator.web.markup.escape`, without making each a ``Markup``). :func:`program_cards` writes a results
+page's cards of one family in one call.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from calculator.web.markup import escape
 
 
 class _Undefined:
@@ -40,6 +44,17 @@ class _Undefined:
 
 
 UNDEFINED: Any = _Undefined()
+
+
+def program_cards(cards: Any, ui: Mapping[str, Any], url: str, lang: str, numbers: Mapping[str, Any]) -> Markup:
+    """The cards of one family on the results page, each opening its program's page (``url``: its address up to the
+    program's id), as the template's loop over them wrote them."""
+    out = []
+    for p in cards:
+        person = p["person"]
+        more = f"{url}{p['id']}?lang={lang}" if person is None else f"{url}{p['id']}?lang={lang}&person={person}"
+        out.append(program_card(p, ui, None, more, numbers))
+    return Markup("".join(out))
 
 
 def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: Any = None,

@@ -29,6 +29,9 @@ def _ordered(schema: type, catalogue: dict[str, dict[str, Any]]) -> dict[str, di
 
 FIELDS = {"company": _ordered(CompanySchema, field_catalogue()["company"]),
           "person": _ordered(PersonSchema, field_catalogue()["person"])}
+# Per subject and section, its questions in order (a page of a few questions looks at those alone).
+BY_SECTION = {subject: {key: [(name, meta) for name, meta in fields.items() if meta["section"] == key]
+                        for key in SECTION_ORDER[subject]} for subject, fields in FIELDS.items()}
 SECTION_TITLES = {
     "company": {
         "identity": N_("Identity and location"),
@@ -131,8 +134,8 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
     for key in SECTION_ORDER[subject]:
         title = gettext(SECTION_TITLES[subject][key], lang)
         questions = []
-        for name, meta in FIELDS[subject].items():
-            if meta["section"] != key or (names is not None and name not in names):
+        for name, meta in BY_SECTION[subject][key]:
+            if names is not None and name not in names:
                 continue
             choices = []
             if meta["table"]:
@@ -194,11 +197,19 @@ def new_row(key: str, raw: dict[str, Any]) -> str | None:
     return f"{key}-{min(rows, MAX_PROJECTS) - 1}" if rows else None
 
 
-def read_subject(form: MultiDict, subject: str, index: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(values for the schema, raw values to show again) for one subject from a submitted form."""
+def first_values(form: MultiDict) -> dict[str, str]:
+    """Each field's first value: what ``form.get`` reads, as a plain dictionary (quicker to ask a hundred times)."""
+    return {key: values[0] for key, values in form.lists() if values}
+
+
+def read_subject(form: MultiDict, subject: str, index: int | None = None,
+                 first: dict[str, str] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(values for the schema, raw values to show again) for one subject from a submitted form (``first``: its
+    :func:`first_values`, when the caller reads several subjects)."""
     head = prefix(subject, index)
     data: dict[str, Any] = {}
     raw: dict[str, Any] = {}
+    first = first_values(form) if first is None else first
     for name, meta in FIELDS[subject].items():
         key = head + name
         if meta["type"] == "CodeList":
@@ -210,10 +221,10 @@ def read_subject(form: MultiDict, subject: str, index: int | None = None) -> tup
         if meta["type"] == "ProjectValues":
             read_projects(form, key, name, data, raw)
             continue
-        value = (form.get(key) or "").strip()
+        value = (first.get(key) or "").strip()
         raw[name] = value
         if meta["type"] == "Money":
-            unit = form.get(f"{key}__unit", "yuan")
+            unit = first.get(f"{key}__unit", "yuan")
             raw[f"{name}__unit"] = unit
             if value:
                 # "1200万" typed with 万元 selected says its unit itself: read it as written, not as 1200万万

@@ -6,9 +6,13 @@ Forms post to ``…?lang=xx`` so the language always travels in the query string
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from calculator.i18n import TRANSLATIONS, Translations, formatting
 from calculator.i18n.figures import figure_label
@@ -77,3 +81,28 @@ def install_template_gettext(app: Flask) -> None:
         pgettext=lambda c, s: request_translations().pgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().npgettext(c, s, p, n),
     )
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"] = page_gettext
+
+
+_WORDS: dict[tuple[str, str], Markup] = {}  # page words said without variables, by language (templates' literals)
+
+
+@pass_context
+def page_gettext(context: Context, message: str, /, **variables: Any) -> str:
+    """Templates' ``_()`` and ``gettext()``: what the i18n extension's newstyle ``gettext`` (and its ``_`` alias)
+    return (the word in the request's language, markup when the template escapes, always formatted with
+    ``variables``), in one call instead of three (a results page says some 50 words); a word without variables
+    in an escaping template is made once per language (the templates say only literal words)."""
+    lang = current_lang()
+    escapes = context.eval_ctx.autoescape
+    if escapes and not variables:
+        found = _WORDS.get((lang, message))
+        if found is None:
+            if len(_WORDS) > 4096:
+                _WORDS.clear()
+            found = _WORDS[lang, message] = Markup(TRANSLATIONS[lang].gettext(message)) % {}  # type: ignore[index]
+        return found
+    said: Any = TRANSLATIONS[lang].gettext(message)  # type: ignore[index]
+    if escapes:
+        said = Markup(said)
+    return said % variables  # type: ignore[no-any-return]

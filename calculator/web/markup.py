@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from markupsafe import Markup
+
+try:
+    from markupsafe._speedups import _escape_inner
+except ImportError:  # pragma: no cover - markupsafe without its C speedups
+    from markupsafe._native import _escape_inner
 
 BETWEEN_TAGS = re.compile(r">[ \t]*\n\s*<")
 # Block-level elements: whitespace between two of their tags (opening or closing) never renders.
@@ -22,3 +29,18 @@ def squeeze(html: str) -> Markup:
     (the tag before it is the pattern's one group, kept): what ``sub`` with the tag as replacement gives, without a
     call per match."""
     return Markup("".join(BETWEEN_BLOCKS.split(BETWEEN_TAGS.sub(">\n<", str(html)))))
+
+
+def escape(value: Any) -> str:
+    """``markupsafe.escape(value)`` as a plain string: markup (``__html__``) as it is, anything else escaped."""
+    if type(value) is str:
+        return _escape_inner(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()  # type: ignore[no-any-return]
+    return _escape_inner(str(value))
+
+
+def hidden_inputs(pairs: Iterable[tuple[Any, Any]]) -> Markup:
+    """A hidden input per (name, value), as a template's loop over them wrote them (the answers a page carries)."""
+    return Markup("".join([f'<input type="hidden" name="{escape(name)}" value="{escape(value)}">'
+                           for name, value in pairs]))

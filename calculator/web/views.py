@@ -135,8 +135,9 @@ def read_form(kind: str, form: MultiDict[str, str] | None = None) -> tuple[dict[
         return {"company": data}, {"company": raw, "as_of": form.get("as_of", "")}
     count = forms.people_count(form)
     people_data, people_raw = [], []
+    first = forms.first_values(form)
     for index in range(count):
-        data, raw = forms.read_subject(form, "person", index)
+        data, raw = forms.read_subject(form, "person", index, first)
         people_data.append(data)
         people_raw.append(raw)
     return {"people": people_data}, {"people": people_raw, "as_of": form.get("as_of", "")}
