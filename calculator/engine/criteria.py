@@ -69,6 +69,7 @@ class Compiled:
     __slots__ = (
         "branch",
         "confidence",
+        "decide",
         "end",
         "fast",
         "field",
@@ -97,6 +98,8 @@ class Compiled:
         self.field, self.unit = value.name, value.unit
         self.takes_no_value = self.op in NO_VALUE
         self.fast: Callable[[Subject, dt.date, dt.date | None], CriterionResult] = self.evaluate
+        # only the result (True / False / None) of ``fast``, for a condition that shows something (see specialise)
+        self.decide: Callable[..., bool | None] = self.result
         self.reads: frozenset[str] | None = None  # the only inputs ``fast`` reads, where specialise knows them
         # ``fast`` is replaced by generated code where possible (see specialise)
 
@@ -106,6 +109,10 @@ class Compiled:
 
     def in_force(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def result(self, subject: Subject, as_of: dt.date, day: dt.date | None = None) -> bool | None:
+        """Only the result of :attr:`fast` (True / False / None)."""
+        return self.fast(subject, as_of, day).result
 
     def evaluate(self, subject: Subject, as_of: dt.date, day: dt.date | None = None) -> CriterionResult:
         """Evaluate on ``as_of``; thresholds from tables are read for ``day`` (the tax year's, for tax reliefs)."""
@@ -151,6 +158,24 @@ def evaluate(subject, as_of, day=None):
     return CR(SELF, {expression}, a, R, CONF, (), None, ID)
 """
 
+# The same checks answering only the result (a ``when`` that shows an item or a flag reads nothing else).
+_DECIDE_TEMPLATE = """
+def decide(subject, as_of, day=None):
+    a = subject.get(FIELD)
+    return None if a is None else {expression}
+"""
+_DECIDE_UNKNOWN_VALUES_TEMPLATE = """
+def decide(subject, as_of, day=None):
+    a = subject.get(FIELD)
+    if a is None or (isinstance(a, str) and a in UNKNOWN):
+        return None
+    return {expression}
+"""
+_DECIDE_READ_TEMPLATE = """
+def decide(subject, as_of, day=None):
+{read}
+    return None if a is None else {expression}
+"""
 
 _DERIVED_TEMPLATE = """
 def evaluate(subject, as_of, day=None):
@@ -265,6 +290,27 @@ def specialise(compiled: Compiled) -> None:
         return  # the generic path
     exec(source, namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
+    decide = _decide_source(compiled)
+    if decide is not None:
+        exec(decide, namespace)  # source built from fixed templates
+        compiled.decide = namespace["decide"]
+
+
+def _decide_source(compiled: Compiled) -> str | None:
+    """The source of ``decide`` (the result of ``fast`` alone) for the checks generated without a threshold or a
+    value that explains itself (None: ``decide`` reads the result of ``fast``)."""
+    value, expression = compiled.value, EXPRESSIONS[compiled.op]
+    if isinstance(compiled.required, Threshold | FigureThreshold) or value.explain is not None:
+        return None
+    if value.needs is not None:
+        return _DECIDE_READ_TEMPLATE.format(read=_GETTER, expression=expression)
+    if value.kind is None:
+        template = _DECIDE_UNKNOWN_VALUES_TEMPLATE if compiled.unknown_values else _DECIDE_TEMPLATE
+        return template.format(expression=expression)
+    if compiled.unknown_values:
+        return None
+    read = _READS.get(value.kind) if value.spec is not None and value.spec.to is None else None
+    return _DECIDE_READ_TEMPLATE.format(read=read or _GETTER, expression=expression)
 
 
 def _source(compiled: Compiled, namespace: dict[str, Any], threshold: bool) -> str | None:
@@ -341,12 +387,17 @@ class WhenResult:
 
 
 class CompiledWhen:
-    """A ``when`` ready to run: one test, or several combined by ``any`` / ``all`` (Kleene logic)."""
+    """A ``when`` ready to run: one test, or several combined by ``any`` / ``all`` (Kleene logic).
 
-    __slots__ = ("leaves", "mode")
+    ``holds(subject, as_of)``: only the result of :meth:`evaluate` (no missing inputs collected), what shows an item
+    or a flag; for one test, that test's own ``decide``."""
+
+    __slots__ = ("holds", "leaves", "mode")
 
     def __init__(self, mode: str, leaves: list[Compiled]) -> None:
         self.mode, self.leaves = mode, leaves
+        self.holds: Callable[[Subject, dt.date], bool | None] = (
+            leaves[0].decide if len(leaves) == 1 else self.combined)
 
     def evaluate(self, subject: Subject, as_of: dt.date) -> WhenResult:
         results = [leaf.fast(subject, as_of, None) for leaf in self.leaves]
@@ -355,12 +406,9 @@ class CompiledWhen:
         missing = tuple(name for r in results if r.result is None for name in r.missing) if combined is None else ()
         return WhenResult(combined, missing)
 
-    def holds(self, subject: Subject, as_of: dt.date) -> bool | None:
-        """Only the result of :meth:`evaluate` (no missing inputs collected): what shows an item or a flag."""
-        leaves = self.leaves
-        if len(leaves) == 1:
-            return leaves[0].fast(subject, as_of, None).result
-        values = [leaf.fast(subject, as_of, None).result for leaf in leaves]
+    def combined(self, subject: Subject, as_of: dt.date) -> bool | None:
+        """:attr:`holds` for several tests."""
+        values = [leaf.decide(subject, as_of, None) for leaf in self.leaves]
         return combine_any(values) if self.mode == "any" else combine_all(values)
 
 

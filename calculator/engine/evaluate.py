@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 INHERITED = (("employer_zone_flags", "zone_flags"), ("tax_year", "tax_year"))
 _UNITS = {subject: {name: meta["unit"] for name, meta in fields.items()}
           for subject, fields in field_catalogue().items()}
+# The flag a result less than confirmed starts with.
+CONFIDENCE_FLAGS = {Confidence.SECONDARY: "secondary_source", Confidence.UNCONFIRMED: "unconfirmed_basis"}
 
 
 def assess(catalogue: Catalogue, data: Mapping[str, Any], as_of: dt.date | None = None,
@@ -104,61 +106,92 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     """One program for one subject. ``full`` False is the lean path of re-evaluations (a near miss's unlock, the next
     questions): the same status, reasons, missing inputs and benefit, without what only a reader of the result
     looks at (the table's flags, the expiry and confidence flags, near misses, the self-check)."""
-    spec = program.spec
     facts: DayFacts | None = program.facts.get((as_of, tax_year))
     if facts is None:
         facts = day_facts(program, as_of, tax_year)
-    window, day = facts.window, facts.day
     if facts.closed is not None:
-        return closed(program, [], window, facts.closed.code, facts.confidence, day, facts.closed.text,
+        return closed(program, [], facts.window, facts.closed.code, facts.confidence, facts.day, facts.closed.text,
                       **facts.closed.params)
-    flags: list[Flag] = []
-    confidence_used = facts.confidence_used
-    if full and facts.expired is not None:
-        flags.append(flag("may_have_expired", **facts.expired))
+    day = facts.day
+    flags: list[Flag] = [] if not full or facts.expired is None else [Flag("may_have_expired", dict(facts.expired))]
     missing: list[str] = []
-    cohort = spec.cohort
-    if cohort:
-        value = subject.get(cohort.field)
-        if value is None:
-            missing.append(cohort.field)
-        elif value >= cohort.closed_from:
-            return closed(program, flags, window, "cohort_closed", cohort.confidence, day, None, text=cohort.text,
-                          field=cohort.field, value_date=value, start_date=cohort.closed_from)
+    if program.spec.cohort and (shut := cohort_closed(program, subject, facts, flags, missing)) is not None:
+        return shut
     compiled, layout = facts.layout
     criteria = [c.fast(subject, as_of, day) for c in compiled]
-    overall, relevant, reasons = judge(program, criteria, flags, layout)
+    if layout is None and not program.soft_criteria:
+        overall, relevant, reasons = plain(criteria)
+    else:
+        overall, relevant, reasons = judge(program, criteria, flags, layout)
     if full and (program.flags or program.notes_criteria):
         flags += table_flags(program, subject, as_of, day, criteria, reasons)
-    collect_open(relevant, missing, flags)
+    if overall is not True:  # met criteria leave nothing open
+        collect_open(relevant, missing, flags)
     if overall is False:
         return not_eligible(catalogue, program, subject, as_of, tax_year, resolved, full,
-                            criteria, flags, reasons, window, day)
-    ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
-    benefit = program.benefit.compute(subject, ctx)
+                            criteria, flags, reasons, facts.window, day)
+    benefit = program.benefit.compute(subject, Context(as_of, tax_year, day, catalogue.reference, resolved))
     for name in benefit.missing:
         if name not in missing:
             missing.append(name)
-    flags.extend(benefit.flags)
+    if benefit.flags:
+        flags += benefit.flags
     status = decided_status(program, overall, criteria, missing, flags)
     if not full:
         return ProgramResult(program, status, criteria, missing, flags, benefit, benefit.confidence, [], None,
-                             window, day=day)
-    # Only decided criteria used their figures; UNCONFIRMED ones can only have withheld, never granted.
-    used: list[Confidence] = [c.confidence for c in criteria
-                              if c.result is not None and c.confidence != Confidence.UNCONFIRMED]
-    used += confidence_used
-    confidence = Confidence.weakest(benefit.confidence, *used)
+                             facts.window, None, [], day)
+    confidence = result_confidence(benefit.confidence, criteria, facts.confidence_used)
     if program.competitive and benefit.kind == Outcome.MONEY:
-        flags.append(flag("competitive_up_to"))
-    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window,
-                           day=day)
+        flags.append(Flag("competitive_up_to", {}))
     if confidence != Confidence.CONFIRMED:
-        add_confidence_flag(result)
+        flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
+    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, facts.window,
+                           None, [], day)
     if program.self_check and status in SHOWN_BESIDE:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject], priced=benefit)
     return result
+
+
+def plain(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult], list[str]]:
+    """What :func:`judge` decides for a program without branches or soft criteria: every criterion must be met."""
+    overall: bool | None = True
+    for crit in criteria:
+        found = crit.result
+        if found is False:
+            return False, criteria, [c.id for c in criteria if c.result is False]
+        if found is None:
+            overall = None
+    return overall, criteria, []
+
+
+def result_confidence(benefit: Confidence, criteria: list[CriterionResult],
+                      dates: tuple[Confidence, ...]) -> Confidence:
+    """The weakest of the benefit's confidence, the decided criteria's (an UNCONFIRMED one can only have withheld,
+    never granted: it is left out) and the dates' (``dates``)."""
+    if benefit == Confidence.UNCONFIRMED or Confidence.UNCONFIRMED in dates:
+        return Confidence.UNCONFIRMED
+    if benefit == Confidence.SECONDARY or Confidence.SECONDARY in dates:
+        return Confidence.SECONDARY
+    for crit in criteria:
+        if crit.confidence == Confidence.SECONDARY and crit.result is not None:
+            return Confidence.SECONDARY
+    return Confidence.CONFIRMED
+
+
+def cohort_closed(program: Program, subject: Mapping[str, Any], facts: DayFacts, flags: list[Flag],
+                  missing: list[str]) -> ProgramResult | None:
+    """The ``not_in_force`` result of a subject outside the program's cohort (None: inside it, or its date is
+    unanswered: then added to ``missing``)."""
+    cohort = program.spec.cohort
+    assert cohort is not None
+    value = subject.get(cohort.field)
+    if value is None:
+        missing.append(cohort.field)
+    elif value >= cohort.closed_from:
+        return closed(program, flags, facts.window, "cohort_closed", cohort.confidence, facts.day, None,
+                      text=cohort.text, field=cohort.field, value_date=value, start_date=cohort.closed_from)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +394,5 @@ def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: st
 
 
 def add_confidence_flag(result: ProgramResult) -> None:
-    if result.confidence == Confidence.SECONDARY:
-        result.flags.insert(0, flag("secondary_source"))
-    elif result.confidence == Confidence.UNCONFIRMED:
-        result.flags.insert(0, flag("unconfirmed_basis"))
+    if result.confidence != Confidence.CONFIRMED:
+        result.flags.insert(0, Flag(CONFIDENCE_FLAGS[result.confidence], {}))
