@@ -58,24 +58,37 @@ def item_conditions(items: Sequence[ItemSpec], built: Built) -> list[CompiledWhe
             for index, item in enumerate(items)]
 
 
-def show_items(items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None], subject: Mapping[str, Any],
-               ctx: Context, confidence: Confidence,
-               params: Mapping[str, Any] | None = None) -> tuple[list[AppliedItem], Confidence]:
-    """The items in force on the day whose condition is not false, and the weakest confidence they add."""
-    shown = []
-    for item, condition in zip(items, conditions, strict=True):
-        start, end = item.effective_from, item.effective_to
-        if (start is not None and ctx.day < start) or (end is not None and ctx.day > end):
-            continue
-        applies: bool | None = True
-        if condition is not None:
-            applies = condition.holds(subject, ctx.as_of)
-        if applies is not False:
-            shown.append(AppliedItem(item, applies, params))
-            advisory = item.type == ItemType.ADVISORY  # its confidence is shown on it, never on the result
-            if item.confidence and item.confidence != Confidence.UNCONFIRMED and not advisory:
-                confidence = Confidence.weakest(confidence, item.confidence)
-    return shown, confidence
+class Items:
+    """A benefit's items ready to show: per item its dates, its compiled ``when`` (None: always shown), whether its
+    confidence weakens the result's (a SECONDARY item that is not advisory: an advisory item shows its confidence on
+    itself instead) and its shown forms without quoted values (catalogue facts only), worked out once."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None]) -> None:
+        self.rows = [(item.effective_from, item.effective_to, condition,
+                      item.confidence == Confidence.SECONDARY and item.type != ItemType.ADVISORY,
+                      item, AppliedItem(item, True), AppliedItem(item, None))
+                     for item, condition in zip(items, conditions, strict=True)]
+
+    def show(self, subject: Mapping[str, Any], ctx: Context, confidence: Confidence,
+             params: Mapping[str, Any] | None = None) -> tuple[list[AppliedItem], Confidence]:
+        """The items in force on the day whose condition is not false, and the weakest confidence they add."""
+        shown = []
+        day = ctx.day
+        for start, end, condition, weakens, item, met, unknown in self.rows:
+            if (start is not None and day < start) or (end is not None and day > end):
+                continue
+            applies = True if condition is None else condition.holds(subject, ctx.as_of)
+            if applies is False:
+                continue
+            if params is not None:
+                shown.append(AppliedItem(item, applies, params))
+            else:
+                shown.append(met if applies else unknown)
+            if weakens:
+                confidence = Confidence.weakest(confidence, Confidence.SECONDARY)
+        return shown, confidence
 
 
 class NonMonetary(Benefit[NonMonetaryParams]):
@@ -84,14 +97,15 @@ class NonMonetary(Benefit[NonMonetaryParams]):
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         super().__init__(spec, built)
         self.conditions = item_conditions(self.params.items, built)
+        self.items = Items(self.params.items, self.conditions)
+        kept = [i for i, item in enumerate(self.params.items) if not quotes_price(item)]
+        # without a price to quote, not the items that quote it
+        self.unpriced = Items([self.params.items[i] for i in kept], [self.conditions[i] for i in kept])
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         values = evaluated_price(self.params.evaluated_price, subject)
-        specs, conditions = self.params.items, self.conditions
-        if values is None and self.params.evaluated_price is not None:  # no price to quote: not those items
-            kept = [i for i, item in enumerate(specs) if not quotes_price(item)]
-            specs, conditions = tuple(specs[i] for i in kept), [conditions[i] for i in kept]
-        items, confidence = show_items(specs, conditions, subject, ctx, Confidence.CONFIRMED, values)
+        shown = self.unpriced if values is None and self.params.evaluated_price is not None else self.items
+        items, confidence = shown.show(subject, ctx, Confidence.CONFIRMED, values)
         return BenefitOutcome(kind=Outcome.NON_MONETARY, items=items, confidence=confidence)
 
 
