@@ -10,6 +10,7 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Layout, Program
+from calculator.engine.criteria import CompiledWhen
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
@@ -23,7 +24,7 @@ from calculator.engine.model import (
     WindowStatus,
 )
 from calculator.engine.self_check import SHOWN_BESIDE, run_self_check
-from calculator.engine.specs import Text
+from calculator.engine.specs import FlagSpec, Text
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
 from schemas.profile import field_catalogue
@@ -77,13 +78,19 @@ def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, 
     results: dict[str, ProgramResult] = {}
     _, independent, dependent, first, second = catalogue.plan(kind, only)
     for program in independent:
-        results[program.id] = safe_evaluate(catalogue, program, subject, as_of, tax_year, {})
+        try:
+            results[program.spec.id] = evaluate_program(catalogue, program, subject, as_of, tax_year, {})
+        except Exception as exc:
+            results[program.spec.id] = failed(program, as_of, exc)
     adjustments = apply_stacking(first, results, subject, as_of) if first else []
     if dependent:
         for program in dependent:
-            pid = program.id
+            pid = program.spec.id
             resolved = {dep: results[dep] for dep in program.spec.depends_on if dep in results}
-            results[pid] = safe_evaluate(catalogue, program, subject, as_of, tax_year, resolved)
+            try:
+                results[pid] = evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
+            except Exception as exc:
+                results[pid] = failed(program, as_of, exc)
         if second:
             adjustments += apply_stacking(second, results, subject, as_of)
     return SubjectResult(kind=kind, ref=None, results=list(results.values()), adjustments=adjustments)
@@ -95,10 +102,15 @@ def safe_evaluate(catalogue: Catalogue, program: Program, subject: Mapping[str, 
     try:
         return evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
     except Exception as exc:
-        log.exception("evaluation of %s failed", program.id)
-        return ProgramResult(program=program, status=Status.NEEDS_INFO, criteria=[], missing=[],
-                             flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
-                             confidence=Confidence.UNCONFIRMED, window=program.window(as_of))
+        return failed(program, as_of, exc)
+
+
+def failed(program: Program, as_of: dt.date, exc: Exception) -> ProgramResult:
+    """The result of a program whose evaluation failed (logged): needs-info, flagged, hiding no other result."""
+    log.exception("evaluation of %s failed", program.id, exc_info=exc)
+    return ProgramResult(program=program, status=Status.NEEDS_INFO, criteria=[], missing=[],
+                         flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
+                         confidence=Confidence.UNCONFIRMED, window=program.window(as_of))
 
 
 def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
@@ -123,8 +135,8 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         overall, relevant, reasons = plain(criteria)
     else:
         overall, relevant, reasons = judge(program, criteria, flags, layout)
-    if full and (program.flags or program.notes_criteria):
-        flags += table_flags(program, subject, as_of, day, criteria, reasons)
+    if full and (facts.flags or program.notes_criteria):
+        flags += table_flags(program, subject, as_of, day, criteria, reasons, facts.flags)
     if overall is not True:  # met criteria leave nothing open
         collect_open(relevant, missing, flags)
     if overall is False:
@@ -198,7 +210,8 @@ def cohort_closed(program: Program, subject: Mapping[str, Any], facts: DayFacts,
 class DayFacts:
     """What a program's result takes from the as-of date and tax year alone, worked out once per pair: the window,
     the day dated rows are read for, why it is not in force (or None), the confidence levels its dates add and the
-    parameters of its 'may have expired' flag (or None), and the criteria in force with their branch layout."""
+    parameters of its 'may have expired' flag (or None), the criteria in force with their branch layout, and the
+    table's flags in force on the day with their ``when`` (if any)."""
 
     window: WindowStatus
     day: dt.date
@@ -207,6 +220,7 @@ class DayFacts:
     confidence_used: tuple[Confidence, ...]
     expired: dict[str, Any] | None
     layout: Layout
+    flags: list[tuple[FlagSpec, CompiledWhen | None]]
 
 
 def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
@@ -222,7 +236,8 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
         used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
     layout = program.on_day(day) if program.dated_criteria else program.layout
     facts = DayFacts(window, day, None if refused is None else refused.reason,
-                     None if refused is None else refused.confidence, tuple(used), expired, layout)
+                     None if refused is None else refused.confidence, tuple(used), expired, layout,
+                     [(item, when) for item, when in program.flags if item.covers(day)])
     if len(program.facts) > 512:
         program.facts.clear()
     program.facts[(as_of, tax_year)] = facts
@@ -337,12 +352,14 @@ def judge(program: Program, criteria: list[CriterionResult], flags: list[Flag],
 
 
 def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, day: dt.date,
-                criteria: list[CriterionResult], reasons: list[str]) -> list[Flag]:
+                criteria: list[CriterionResult], reasons: list[str],
+                in_force: list[tuple[FlagSpec, CompiledWhen | None]] | None = None) -> list[Flag]:
     """The program's own flags in force on ``day`` whose ``when`` (if any) holds; the flags of values read from a
-    stand-in input (``first_known``); and the pointers of failed criteria to another program (``see_also``)."""
+    stand-in input (``first_known``); and the pointers of failed criteria to another program (``see_also``).
+    ``in_force``: the program's flags in force on ``day``, when known."""
     out: list[Flag] = []
-    for item, condition in program.flags:
-        if item.covers(day) and (condition is None or condition.holds(subject, as_of)):
+    for item, condition in program.flags if in_force is None else in_force:
+        if (in_force is not None or item.covers(day)) and (condition is None or condition.holds(subject, as_of)):
             out.append(Flag(item.code, {}, item.text, item.confidence, item.source))
     for crit in criteria if program.notes_criteria else ():
         if crit.result is not None:
@@ -362,23 +379,37 @@ def decide_indexed(criteria: list[CriterionResult], common: list[int],
     are dated).
 
     Also returns the criteria whose unknowns matter (common ones, plus those of still-open branches when
-    no branch is met: an answered branch makes the others' questions moot) and the reasons for a failure
-    (failed common criteria, plus the branches' failures only when every branch failed).
+    no branch is met: an answered branch makes the others' questions moot; none when the whole is met) and the
+    reasons for a failure (failed common criteria, plus the branches' failures only when every branch failed).
     """
-    results = [c.result for c in criteria]
-    outcomes = []
+    outcomes: list[bool | None] = []
     for indexes in branches:
-        values = [results[i] for i in indexes]
-        outcomes.append(False if False in values else None if None in values else True)
-    values = [results[i] for i in common]
-    values.append(True if True in outcomes else None if None in outcomes else False)
-    overall = False if False in values else None if None in values else True
+        outcome: bool | None = True
+        for i in indexes:
+            found = criteria[i].result
+            if found is False:
+                outcome = False
+                break
+            if found is None:
+                outcome = None
+        outcomes.append(outcome)
+    overall: bool | None = True if True in outcomes else None if None in outcomes else False
+    reasons = []
+    for i in common:
+        found = criteria[i].result
+        if found is False:
+            reasons.append(criteria[i].id)
+        elif found is None and overall is True:
+            overall = None
+    if reasons:
+        overall = False
+    elif overall is True:
+        return True, [], reasons
     relevant = [criteria[i] for i in common]
     if True not in outcomes:
         relevant += [criteria[i] for indexes, o in zip(branches, outcomes, strict=True) if o is None for i in indexes]
-    reasons = [criteria[i].id for i in common if results[i] is False]
-    if False in outcomes and None not in outcomes and True not in outcomes:
-        reasons += [criteria[i].id for indexes in branches for i in indexes if results[i] is False]
+        if None not in outcomes:  # every branch failed
+            reasons += [criteria[i].id for indexes in branches for i in indexes if criteria[i].result is False]
     return overall, relevant, reasons
 
 

@@ -179,9 +179,10 @@ class SideFigure:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class BenefitOutcome:
-    """What a benefit formula produced: a range, unknown, or non-monetary items."""
+    """What a benefit formula produced: a range, unknown, or non-monetary items (made for every program priced:
+    its ``__init__`` is written out, the empty lists made directly rather than by default factories)."""
 
     kind: Outcome
     estimate: Estimate | None = None
@@ -196,6 +197,22 @@ class BenefitOutcome:
     text: Text | None = None  # the formula that produced it (a dated row's or a case's), when not the program's own
     context: list[Figure] = field(default_factory=list)  # sourced figures shown beside it, never computed
     money_kind: MoneyKind | None = None  # the kind of the row or case that produced it (None: the program's)
+
+    def __init__(self, kind: Outcome, estimate: Estimate | None = None, cap: Decimal | None = None,
+                 missing: list[str] | None = None, flags: list[Flag] | None = None,
+                 confidence: Confidence = Confidence.CONFIRMED, figures: list[str] | None = None,
+                 items: list[AppliedItem] | None = None, details: dict[str, Any] | None = None,
+                 side: list[SideFigure] | None = None, text: Text | None = None, context: list[Figure] | None = None,
+                 money_kind: MoneyKind | None = None) -> None:
+        self.kind, self.estimate, self.cap, self.confidence = kind, estimate, cap, confidence
+        self.missing = [] if missing is None else missing
+        self.flags = [] if flags is None else flags
+        self.figures = [] if figures is None else figures
+        self.items = [] if items is None else items
+        self.details = {} if details is None else details
+        self.side = [] if side is None else side
+        self.text, self.money_kind = text, money_kind
+        self.context = [] if context is None else context
 
 
 @dataclass(frozen=True, slots=True)
