@@ -150,11 +150,12 @@ EXPRESSIONS: dict[Operator, str] = {
     Operator.NOT_IN: "a not in R", Operator.IS_TRUE: "a is True", Operator.IS_FALSE: "a is False",
     Operator.CONTAINS: "R in a", Operator.NOT_CONTAINS: "R not in a", Operator.IS_KNOWN: "True",
 }
+# An unanswered input gives the same result for every subject: BLANK, made once (it holds no answer).
 _TEMPLATE = """
 def evaluate(subject, as_of, day=None):
     a = subject.get(FIELD)
     if a is None:
-        return CR(SELF, None, None, R, CONF, MISSING, None, ID)
+        return BLANK
     return CR(SELF, {expression}, a, R, CONF, (), None, ID)
 """
 
@@ -226,7 +227,7 @@ _UNKNOWN_VALUES_TEMPLATE = """
 def evaluate(subject, as_of, day=None):
     a = subject.get(FIELD)
     if a is None:
-        return CR(SELF, None, None, R, CONF, MISSING, None, ID)
+        return BLANK
     if isinstance(a, str) and a in UNKNOWN:
         return CR(SELF, None, a, R, CONF, (), NOTE, ID)
     return CR(SELF, {expression}, a, R, CONF, (), None, ID)
@@ -279,10 +280,12 @@ def specialise(compiled: Compiled) -> None:
         return
     namespace: dict[str, Any] = {
         "CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
-        "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id, "GET": value.get,
+        "FIELD": compiled.field, "ID": compiled.id, "GET": value.get,
         "INPUTS": value.inputs, "Decimal": Decimal, "ZERO": Decimal(0), "INFINITY": INFINITY,
         "CONFIRMED": Confidence.CONFIRMED, "UNANSWERED": value.unanswered, "EXPLAIN": value.explain,
-        "NEEDS": value.needs, "UNKNOWN": compiled.unknown_values, "NOTE": compiled.unknown_note}
+        "NEEDS": value.needs, "UNKNOWN": compiled.unknown_values, "NOTE": compiled.unknown_note,
+        "BLANK": CriterionResult(compiled, None, None, compiled.required, compiled.confidence, (compiled.field,), None,
+                                 compiled.id)}
     if threshold:
         namespace["RESOLVE"] = compiled.required.resolve
     source = _source(compiled, namespace, threshold)
