@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from calculator.engine.benefits import Context
@@ -259,13 +259,13 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
                  resolved: dict[str, ProgramResult], full: bool, criteria: list[CriterionResult],
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
     """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
-    failed = [c.confidence for c in criteria if c.id in reasons]
-    result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None,
-                           Confidence.strongest(*failed), [], None, window, None, reasons, day)
+    confidence = Confidence.strongest(*[c.confidence for c in criteria if c.id in reasons])
+    if full and confidence != Confidence.CONFIRMED:
+        flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
+    result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,
+                           None, reasons, day)
     if not full:
         return result
-    if result.confidence != Confidence.CONFIRMED:
-        add_confidence_flag(result)
     numeric = program.numeric_ops
     if (numeric and not numeric.isdisjoint([c.criterion.op for c in criteria if c.result is False])) or (
             program.condition_gaps and not program.condition_gaps.isdisjoint(reasons)):
@@ -289,9 +289,11 @@ def decided_status(program: Program, overall: bool | None, criteria: list[Criter
     if eligible and spec.outcome:
         flags.append(Flag(code=spec.outcome.code, text=spec.outcome.text))
     if overall is True and program.has_branches:
-        met = [b for b in spec.branches if all(c.result is True for c in criteria if c.branch == b.id)]
-        if met and met[0].flag:
-            flags.append(Flag(code=met[0].flag, text=met[0].flag_text or met[0].text))
+        for branch in spec.branches:  # the first branch met
+            if all(c.result is True for c in criteria if c.criterion.branch == branch.id):
+                if branch.flag:
+                    flags.append(Flag(code=branch.flag, text=branch.flag_text or branch.text))
+                break
     return status
 
 
@@ -341,13 +343,11 @@ def judge(program: Program, criteria: list[CriterionResult], flags: list[Flag],
             soft = crit.criterion.spec.unknown_flag
             if soft is not None and crit.result is None and crit.missing:
                 flags.append(Flag(soft.code, text=soft.text))
-                crit = replace(crit, result=True, missing=())
+                crit = CriterionResult(crit.criterion, True, crit.actual, crit.required, crit.confidence, (),
+                                       crit.note, crit.id)
             judged.append(crit)
     if layout is None:
-        results = [c.result for c in judged]
-        if False in results:
-            return False, judged, [c.id for c in judged if c.result is False]
-        return (None if None in results else True), judged, []
+        return plain(judged)
     return decide_indexed(judged, *layout)
 
 
