@@ -12,7 +12,7 @@ from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Layout, Program
 from calculator.engine.criteria import CompiledWhen
 from calculator.engine.derived import default_tax_year
-from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
+from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject, strongest
 from calculator.engine.gaps import near_misses
 from calculator.engine.model import (
     Assessment,
@@ -28,6 +28,17 @@ from calculator.engine.specs import FlagSpec, Text
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
 from schemas.profile import field_catalogue
+
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_CONFIRMED = Confidence.CONFIRMED
+_ELIGIBLE = Status.ELIGIBLE
+_MONEY = Outcome.MONEY
+_NEEDS_INFO = Status.NEEDS_INFO
+_NOT_ELIGIBLE = Status.NOT_ELIGIBLE
+_NOT_IN_FORCE = Status.NOT_IN_FORCE
+_SECONDARY = Confidence.SECONDARY
+_UNCONFIRMED = Confidence.UNCONFIRMED
+
 
 log = logging.getLogger(__name__)
 INHERITED = (("employer_zone_flags", "zone_flags"), ("tax_year", "tax_year"))
@@ -108,9 +119,9 @@ def safe_evaluate(catalogue: Catalogue, program: Program, subject: Mapping[str, 
 def failed(program: Program, as_of: dt.date, exc: Exception) -> ProgramResult:
     """The result of a program whose evaluation failed (logged): needs-info, flagged, hiding no other result."""
     log.exception("evaluation of %s failed", program.id, exc_info=exc)
-    return ProgramResult(program=program, status=Status.NEEDS_INFO, criteria=[], missing=[],
+    return ProgramResult(program=program, status=_NEEDS_INFO, criteria=[], missing=[],
                          flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
-                         confidence=Confidence.UNCONFIRMED, window=program.window(as_of))
+                         confidence=_UNCONFIRMED, window=program.window(as_of))
 
 
 def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
@@ -153,9 +164,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         return ProgramResult(program, status, criteria, missing, flags, benefit, benefit.confidence, [], None,
                              facts.window, None, [], day)
     confidence = result_confidence(benefit.confidence, criteria, facts.confidence_used)
-    if program.competitive and benefit.kind == Outcome.MONEY:
+    if program.competitive and benefit.kind == _MONEY:
         flags.append(Flag("competitive_up_to", {}))
-    if confidence != Confidence.CONFIRMED:
+    if confidence != _CONFIRMED:
         flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, facts.window,
                            None, [], day)
@@ -181,14 +192,14 @@ def result_confidence(benefit: Confidence, criteria: list[CriterionResult],
                       dates: tuple[Confidence, ...]) -> Confidence:
     """The weakest of the benefit's confidence, the decided criteria's (an UNCONFIRMED one can only have withheld,
     never granted: it is left out) and the dates' (``dates``)."""
-    if benefit == Confidence.UNCONFIRMED or Confidence.UNCONFIRMED in dates:
-        return Confidence.UNCONFIRMED
-    if benefit == Confidence.SECONDARY or Confidence.SECONDARY in dates:
-        return Confidence.SECONDARY
+    if benefit == _UNCONFIRMED or _UNCONFIRMED in dates:
+        return _UNCONFIRMED
+    if benefit == _SECONDARY or _SECONDARY in dates:
+        return _SECONDARY
     for crit in criteria:
-        if crit.confidence == Confidence.SECONDARY and crit.result is not None:
-            return Confidence.SECONDARY
-    return Confidence.CONFIRMED
+        if crit.confidence == _SECONDARY and crit.result is not None:
+            return _SECONDARY
+    return _CONFIRMED
 
 
 def cohort_closed(program: Program, subject: Mapping[str, Any], facts: DayFacts, flags: list[Flag],
@@ -229,11 +240,11 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
     refused, day = in_force(program, as_of, tax_year, window)
     eff = program.spec.effective
     _, start, _, last_day = program.effective
-    used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
+    used: list[Confidence] = [eff.confidence] if eff.confidence != _UNCONFIRMED else []
     expired = None
     if last_day is not None and as_of > last_day:
         expired = {"years": eff.valid_for_years, "start_date": start, "end_date": last_day}
-        used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
+        used.append(eff.valid_for_confidence or _UNCONFIRMED)
     layout = program.on_day(day) if program.dated_criteria else program.layout
     facts = DayFacts(window, day, None if refused is None else refused.reason,
                      None if refused is None else refused.confidence, tuple(used), expired, layout,
@@ -259,10 +270,10 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
                  resolved: dict[str, ProgramResult], full: bool, criteria: list[CriterionResult],
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
     """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
-    confidence = Confidence.strongest(*[c.confidence for c in criteria if c.id in reasons])
-    if full and confidence != Confidence.CONFIRMED:
+    confidence = strongest(*[c.confidence for c in criteria if c.id in reasons])
+    if full and confidence != _CONFIRMED:
         flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
-    result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,
+    result = ProgramResult(program, _NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,
                            None, reasons, day)
     if not full:
         return result
@@ -301,8 +312,8 @@ def capped_status(program: Program, eligible: bool) -> Status:
     """Eligible, capped by the table's outcome (its ``max_status``), when every criterion is met and no input is
     missing (``eligible``); else needs-info."""
     if not eligible:
-        return Status.NEEDS_INFO
-    return program.spec.outcome.max_status if program.spec.outcome else Status.ELIGIBLE
+        return _NEEDS_INFO
+    return program.spec.outcome.max_status if program.spec.outcome else _ELIGIBLE
 
 
 def in_force(program: Program, as_of: dt.date, tax_year: int,
@@ -417,13 +428,13 @@ def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: st
            day: dt.date, own: Text | None = None, **params: Any) -> ProgramResult:
     """A ``not_in_force`` result, with the reason rendered later by the report (``own``: the program's own
     sentence, shown after the engine's)."""
-    result = ProgramResult(program=program, status=Status.NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
-                           benefit=None, confidence=confidence or Confidence.UNCONFIRMED, window=window,
+    result = ProgramResult(program=program, status=_NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
+                           benefit=None, confidence=confidence or _UNCONFIRMED, window=window,
                            reason=NotInForce(reason, params, own), day=day)
     add_confidence_flag(result)
     return result
 
 
 def add_confidence_flag(result: ProgramResult) -> None:
-    if result.confidence != Confidence.CONFIRMED:
+    if result.confidence != _CONFIRMED:
         result.flags.insert(0, Flag(CONFIDENCE_FLAGS[result.confidence], {}))

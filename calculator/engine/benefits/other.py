@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from marshmallow import ValidationError, fields, validates_schema
 
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
-from calculator.engine.enums import BenefitKind, Confidence, ItemType, MoneyKind, Outcome
+from calculator.engine.enums import BenefitKind, Confidence, ItemType, MoneyKind, Outcome, weakest
 from calculator.engine.model import AppliedItem, BenefitOutcome
 from calculator.engine.shape_fields import (
     Choice,
@@ -30,11 +30,18 @@ if TYPE_CHECKING:
     from calculator.engine.criteria import CompiledWhen
 
 
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_CONFIRMED = Confidence.CONFIRMED
+_NON_MONETARY = Outcome.NON_MONETARY
+_SECONDARY = Confidence.SECONDARY
+_UNKNOWN = Outcome.UNKNOWN
+
+
 class Unknown(Benefit[UnknownParams]):
-    outcome = Outcome.UNKNOWN
+    outcome = _UNKNOWN
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=Outcome.UNKNOWN, flags=[flag("amount_unknown")])
+        out = BenefitOutcome(kind=_UNKNOWN, flags=[flag("amount_unknown")])
         out.context = [row for name in self.params.context if (row := self.figure(name, ctx.day)) is not None]
         return out
 
@@ -67,7 +74,7 @@ class Items:
 
     def __init__(self, items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None]) -> None:
         self.rows = [(item.effective_from, item.effective_to, condition,
-                      item.confidence == Confidence.SECONDARY and item.type != ItemType.ADVISORY,
+                      item.confidence == _SECONDARY and item.type != ItemType.ADVISORY,
                       item, AppliedItem(item, True), AppliedItem(item, None))
                      for item, condition in zip(items, conditions, strict=True)]
 
@@ -87,12 +94,12 @@ class Items:
             else:
                 shown.append(met if applies else unknown)
             if weakens:
-                confidence = Confidence.weakest(confidence, Confidence.SECONDARY)
+                confidence = weakest(confidence, _SECONDARY)
         return shown, confidence
 
 
 class NonMonetary(Benefit[NonMonetaryParams]):
-    outcome = Outcome.NON_MONETARY
+    outcome = _NON_MONETARY
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         super().__init__(spec, built)
@@ -105,8 +112,8 @@ class NonMonetary(Benefit[NonMonetaryParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         values = evaluated_price(self.params.evaluated_price, subject)
         shown = self.unpriced if values is None and self.params.evaluated_price is not None else self.items
-        items, confidence = shown.show(subject, ctx, Confidence.CONFIRMED, values)
-        return BenefitOutcome(kind=Outcome.NON_MONETARY, items=items, confidence=confidence)
+        items, confidence = shown.show(subject, ctx, _CONFIRMED, values)
+        return BenefitOutcome(kind=_NON_MONETARY, items=items, confidence=confidence)
 
 
 class ItemSchema(Strict):
@@ -122,7 +129,7 @@ class ItemSchema(Strict):
 
     @validates_schema
     def _sourced(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data.get("confidence") == Confidence.SECONDARY and not data.get("source"):
+        if data.get("confidence") == _SECONDARY and not data.get("source"):
             raise ValidationError("A SECONDARY item needs its source.", "source")
 
 
