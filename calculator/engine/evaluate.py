@@ -10,7 +10,7 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Layout, Program
-from calculator.engine.criteria import CompiledWhen
+from calculator.engine.criteria import Compiled, CompiledWhen
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject, strongest
 from calculator.engine.gaps import near_misses
@@ -146,8 +146,8 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         overall, relevant, reasons = plain(criteria)
     else:
         overall, relevant, reasons = judge(program, criteria, flags, layout)
-    if full and (facts.flags or program.notes_criteria):
-        flags += table_flags(program, subject, as_of, day, criteria, reasons, facts.flags)
+    if full and (facts.flags or facts.noting):
+        flags += table_flags(program, subject, as_of, day, criteria, reasons, facts.flags, facts.noting)
     if overall is not True:  # met criteria leave nothing open
         collect_open(relevant, missing, flags)
     if overall is False:
@@ -222,7 +222,8 @@ class DayFacts:
     """What a program's result takes from the as-of date and tax year alone, worked out once per pair: the window,
     the day dated rows are read for, why it is not in force (or None), the confidence levels its dates add and the
     parameters of its 'may have expired' flag (or None), the criteria in force with their branch layout, and the
-    table's flags in force on the day with their ``when`` (if any)."""
+    table's flags in force on the day with their ``when`` (if any), and the positions of the criteria in force that
+    may add a flag (a pointer, or a value read from a stand-in input)."""
 
     window: WindowStatus
     day: dt.date
@@ -232,6 +233,7 @@ class DayFacts:
     expired: dict[str, Any] | None
     layout: Layout
     flags: list[tuple[FlagSpec, CompiledWhen | None]]
+    noting: tuple[int, ...]
 
 
 def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
@@ -248,7 +250,8 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
     layout = program.on_day(day) if program.dated_criteria else program.layout
     facts = DayFacts(window, day, None if refused is None else refused.reason,
                      None if refused is None else refused.confidence, tuple(used), expired, layout,
-                     [(item, when) for item, when in program.flags if item.covers(day)])
+                     [(item, when) for item, when in program.flags if item.covers(day)],
+                     tuple(i for i, c in enumerate(layout[0]) if notes(c)) if program.notes_criteria else ())
     if len(program.facts) > 512:
         program.facts.clear()
     program.facts[(as_of, tax_year)] = facts
@@ -262,8 +265,9 @@ def collect_open(relevant: list[CriterionResult], missing: list[str], flags: lis
             for name in crit.missing:
                 if name not in missing:
                     missing.append(name)
-            if isinstance(crit.note, Flag):  # an engine sentence saying why it is open (e.g. expiry year pending)
-                flags.append(crit.note)
+            note = crit.note
+            if note is not None and isinstance(note, Flag):  # an engine sentence saying why it is open
+                flags.append(note)
 
 
 def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date, tax_year: int,
@@ -364,15 +368,20 @@ def judge(program: Program, criteria: list[CriterionResult], flags: list[Flag],
 
 def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, day: dt.date,
                 criteria: list[CriterionResult], reasons: list[str],
-                in_force: list[tuple[FlagSpec, CompiledWhen | None]] | None = None) -> list[Flag]:
+                in_force: list[tuple[FlagSpec, CompiledWhen | None]] | None = None,
+                noting: tuple[int, ...] | None = None) -> list[Flag]:
     """The program's own flags in force on ``day`` whose ``when`` (if any) holds; the flags of values read from a
     stand-in input (``first_known``); and the pointers of failed criteria to another program (``see_also``).
-    ``in_force``: the program's flags in force on ``day``, when known."""
+    ``in_force``: the program's flags in force on ``day``, ``noting``: the positions of the criteria that may add a
+    flag, when known."""
     out: list[Flag] = []
     for item, condition in program.flags if in_force is None else in_force:
         if (in_force is not None or item.covers(day)) and (condition is None or condition.holds(subject, as_of)):
             out.append(Flag(item.code, {}, item.text, item.confidence, item.source))
-    for crit in criteria if program.notes_criteria else ():
+    if noting is None:
+        noting = tuple(i for i, c in enumerate(criteria) if notes(c.criterion)) if program.notes_criteria else ()
+    for i in noting:
+        crit = criteria[i]
         if crit.result is not None:
             stand_in = crit.criterion.value.stand_in(subject)
             if stand_in is not None and all(f.code != stand_in.code for f in out):
@@ -381,6 +390,13 @@ def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, da
         if see_also is not None and crit.id in reasons:
             out.append(Flag("see_also", {"program_id": see_also.program}, see_also.text))
     return out
+
+
+def notes(criterion: Compiled) -> bool:
+    """Whether a criterion may add a flag: a pointer to another program (``see_also``), or a value read from a
+    stand-in input (a ``first_known`` value with a ``flag``)."""
+    spec = criterion.value.spec
+    return criterion.spec.see_also is not None or (spec is not None and spec.flag is not None)
 
 
 def decide_indexed(criteria: list[CriterionResult], common: list[int],
