@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -255,16 +255,23 @@ def evaluate(subject, as_of, day=None):
 
 @dataclass
 class FigureThreshold:
-    """A right-hand side read from a dated figures table (``{ figure = "table.key" }``)."""
+    """A right-hand side read from a dated figures table (``{ figure = "table.key" }``); what it reads for a day is
+    kept (tables are immutable once loaded)."""
 
     table: ReferenceTable
     key: str
+    days: dict[dt.date, tuple[Decimal | None, Confidence, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def resolve(self, subject: Subject, as_of: dt.date) -> tuple[Decimal | None, Confidence, tuple[str, ...]]:
-        row = self.table.figure(self.key, as_of)
-        if row is None:
-            return None, Confidence.UNCONFIRMED, ()
-        return row.value, row.confidence, ()
+        found = self.days.get(as_of)
+        if found is None:
+            row = self.table.figure(self.key, as_of)
+            found = (None, Confidence.UNCONFIRMED, ()) if row is None else (row.value, row.confidence, ())
+            if len(self.days) > 512:
+                self.days.clear()
+            self.days[as_of] = found
+        return found
 
 
 def specialise(compiled: Compiled) -> None:

@@ -3,6 +3,7 @@ labels and information (``non_monetary``). Each kind: its class, its parameter s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -68,24 +69,39 @@ def item_conditions(items: Sequence[ItemSpec], built: Built) -> list[CompiledWhe
 class Items:
     """A benefit's items ready to show: per item its dates, its compiled ``when`` (None: always shown), whether its
     confidence weakens the result's (a SECONDARY item that is not advisory: an advisory item shows its confidence on
-    itself instead) and its shown forms without quoted values (catalogue facts only), worked out once."""
+    itself instead) and its shown forms without quoted values (catalogue facts only), worked out once; per day, the
+    items in force (and, when none has a ``when``, the list shown)."""
 
-    __slots__ = ("rows",)
+    __slots__ = ("days", "rows")
 
     def __init__(self, items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None]) -> None:
         self.rows = [(item.effective_from, item.effective_to, condition,
                       item.confidence == _SECONDARY and item.type != ItemType.ADVISORY,
                       item, AppliedItem(item, True), AppliedItem(item, None))
                      for item, condition in zip(items, conditions, strict=True)]
+        self.days: dict[dt.date, tuple[list[Any], list[AppliedItem] | None, bool]] = {}
+
+    def on(self, day: dt.date) -> tuple[list[Any], list[AppliedItem] | None, bool]:
+        """(the items in force on ``day``, the items shown when none has a ``when`` (else None), whether one of
+        them weakens the result's confidence)."""
+        found = self.days.get(day)
+        if found is None:
+            rows = [row for row in self.rows
+                    if (row[0] is None or row[0] <= day) and (row[1] is None or day <= row[1])]
+            static = None if any(row[2] is not None for row in rows) else [row[5] for row in rows]
+            if len(self.days) > 512:
+                self.days.clear()
+            found = self.days[day] = (rows, static, any(row[3] for row in rows))
+        return found
 
     def show(self, subject: Mapping[str, Any], ctx: Context, confidence: Confidence,
              params: Mapping[str, Any] | None = None) -> tuple[list[AppliedItem], Confidence]:
         """The items in force on the day whose condition is not false, and the weakest confidence they add."""
+        rows, static, weakens = self.on(ctx.day)
+        if static is not None and params is None:
+            return list(static), weakest(confidence, _SECONDARY) if weakens else confidence
         shown = []
-        day = ctx.day
-        for start, end, condition, weakens, item, met, unknown in self.rows:
-            if (start is not None and day < start) or (end is not None and day > end):
-                continue
+        for _, _, condition, weak, item, met, unknown in rows:
             applies = True if condition is None else condition.holds(subject, ctx.as_of)
             if applies is False:
                 continue
@@ -93,7 +109,7 @@ class Items:
                 shown.append(AppliedItem(item, applies, params))
             else:
                 shown.append(met if applies else unknown)
-            if weakens:
+            if weak:
                 confidence = weakest(confidence, _SECONDARY)
         return shown, confidence
 
