@@ -20,7 +20,6 @@ from calculator.engine.model import BenefitOutcome, CriterionResult, Estimate, P
 
 # Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
 _MONEY = Outcome.MONEY
-_NEEDS_INFO = Status.NEEDS_INFO
 _NOT_ELIGIBLE = Status.NOT_ELIGIBLE
 _UNCONFIRMED = Confidence.UNCONFIRMED
 
