@@ -12,7 +12,7 @@ from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Layout, Program
 from calculator.engine.criteria import CompiledWhen
 from calculator.engine.derived import default_tax_year
-from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject, strongest
+from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
 from calculator.engine.model import (
     Assessment,
@@ -37,6 +37,7 @@ _MONEY = Outcome.MONEY
 _NEEDS_INFO = Status.NEEDS_INFO
 _NOT_ELIGIBLE = Status.NOT_ELIGIBLE
 _NOT_IN_FORCE = Status.NOT_IN_FORCE
+_SECONDARY = Confidence.SECONDARY
 _UNCONFIRMED = Confidence.UNCONFIRMED
 
 
@@ -227,16 +228,14 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
                  resolved: dict[str, ProgramResult], full: bool, criteria: list[CriterionResult],
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
     """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
-    confidence = strongest(*[c.confidence for c in criteria if c.id in reasons])
+    confidence = failed_confidence(criteria, reasons)
     if full and confidence != _CONFIRMED:
         flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
     result = ProgramResult(program, _NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,
                            None, reasons, day)
     if not full:
         return result
-    numeric = program.numeric_ops
-    if (numeric and not numeric.isdisjoint([c.criterion.op for c in criteria if c.result is False])) or (
-            program.condition_gaps and not program.condition_gaps.isdisjoint(reasons)):
+    if has_gaps(program, criteria, reasons):
         def again(changed: Mapping[str, Any]) -> ProgramResult:
             return evaluate_program(catalogue, program, {**subject, **changed}, as_of, tax_year, resolved,
                                     full=False)
@@ -246,6 +245,30 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject])
     return result
+
+
+def failed_confidence(criteria: list[CriterionResult], reasons: list[str]) -> Confidence:
+    """The strongest confidence of the failed criteria (``reasons``): a refusal is as sure as its surest reason."""
+    confidence = _UNCONFIRMED
+    for crit in criteria:
+        if crit.id in reasons:
+            found = crit.confidence
+            if found == _CONFIRMED:
+                return _CONFIRMED
+            if found == _SECONDARY:
+                confidence = _SECONDARY
+    return confidence
+
+
+def has_gaps(program: Program, criteria: list[CriterionResult], reasons: list[str]) -> bool:
+    """Whether a failed program may have near misses: a failed comparison, or a failed condition with a gap text."""
+    numeric = program.numeric_ops
+    if numeric:
+        for crit in criteria:
+            if crit.result is False and crit.criterion.op in numeric:
+                return True
+    gaps = program.condition_gaps
+    return bool(gaps) and not gaps.isdisjoint(reasons)
 
 
 def decided_status(program: Program, overall: bool | None, criteria: list[CriterionResult], missing: list[str],
