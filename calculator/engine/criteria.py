@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from calculator.engine.conditions import CompiledWhen, WhenResult, combine_all, combine_any, condition_criterion
 from calculator.engine.derived import INFINITY, Value
 from calculator.engine.enums import NO_VALUE, Confidence, DerivedKind, Operator
 from calculator.engine.model import CriterionResult
-from calculator.engine.specs import ConditionSpec, CriterionSpec, Text
+from calculator.engine.specs import CriterionSpec
 
 if TYPE_CHECKING:
     from calculator.engine.reference import ReferenceTable
+
+# Conditions (``when``, :mod:`.conditions`) are compiled from criteria: importers of this module find them here too.
+__all__ = ["EXPRESSIONS", "TESTS", "Compiled", "CompiledWhen", "FigureThreshold", "Subject", "Test", "Threshold",
+           "WhenResult", "combine_all", "combine_any", "compile_criterion", "condition_criterion", "specialise"]
 
 Test = Callable[[Any, Any], bool]  # (the subject's answer, the required value) -> met?
 Subject = Mapping[str, Any]  # a validated profile: answers by field name
@@ -69,6 +74,7 @@ class Compiled:
     __slots__ = (
         "branch",
         "confidence",
+        "decide",
         "end",
         "fast",
         "field",
@@ -97,6 +103,8 @@ class Compiled:
         self.field, self.unit = value.name, value.unit
         self.takes_no_value = self.op in NO_VALUE
         self.fast: Callable[[Subject, dt.date, dt.date | None], CriterionResult] = self.evaluate
+        # only the result (True / False / None) of ``fast``, for a condition that shows something (see specialise)
+        self.decide: Callable[..., bool | None] = self.result
         self.reads: frozenset[str] | None = None  # the only inputs ``fast`` reads, where specialise knows them
         # ``fast`` is replaced by generated code where possible (see specialise)
 
@@ -106,6 +114,10 @@ class Compiled:
 
     def in_force(self, day: dt.date) -> bool:
         return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def result(self, subject: Subject, as_of: dt.date, day: dt.date | None = None) -> bool | None:
+        """Only the result of :attr:`fast` (True / False / None)."""
+        return self.fast(subject, as_of, day).result
 
     def evaluate(self, subject: Subject, as_of: dt.date, day: dt.date | None = None) -> CriterionResult:
         """Evaluate on ``as_of``; thresholds from tables are read for ``day`` (the tax year's, for tax reliefs)."""
@@ -143,14 +155,33 @@ EXPRESSIONS: dict[Operator, str] = {
     Operator.NOT_IN: "a not in R", Operator.IS_TRUE: "a is True", Operator.IS_FALSE: "a is False",
     Operator.CONTAINS: "R in a", Operator.NOT_CONTAINS: "R not in a", Operator.IS_KNOWN: "True",
 }
+# An unanswered input gives the same result for every subject: BLANK, made once (it holds no answer).
 _TEMPLATE = """
 def evaluate(subject, as_of, day=None):
     a = subject.get(FIELD)
     if a is None:
-        return CR(SELF, None, None, R, CONF, MISSING, None, ID)
+        return BLANK
     return CR(SELF, {expression}, a, R, CONF, (), None, ID)
 """
 
+# The same checks answering only the result (a ``when`` that shows an item or a flag reads nothing else).
+_DECIDE_TEMPLATE = """
+def decide(subject, as_of, day=None):
+    a = subject.get(FIELD)
+    return None if a is None else {expression}
+"""
+_DECIDE_UNKNOWN_VALUES_TEMPLATE = """
+def decide(subject, as_of, day=None):
+    a = subject.get(FIELD)
+    if a is None or (isinstance(a, str) and a in UNKNOWN):
+        return None
+    return {expression}
+"""
+_DECIDE_READ_TEMPLATE = """
+def decide(subject, as_of, day=None):
+{read}
+    return None if a is None else {expression}
+"""
 
 _DERIVED_TEMPLATE = """
 def evaluate(subject, as_of, day=None):
@@ -201,7 +232,7 @@ _UNKNOWN_VALUES_TEMPLATE = """
 def evaluate(subject, as_of, day=None):
     a = subject.get(FIELD)
     if a is None:
-        return CR(SELF, None, None, R, CONF, MISSING, None, ID)
+        return BLANK
     if isinstance(a, str) and a in UNKNOWN:
         return CR(SELF, None, a, R, CONF, (), NOTE, ID)
     return CR(SELF, {expression}, a, R, CONF, (), None, ID)
@@ -229,16 +260,23 @@ def evaluate(subject, as_of, day=None):
 
 @dataclass
 class FigureThreshold:
-    """A right-hand side read from a dated figures table (``{ figure = "table.key" }``)."""
+    """A right-hand side read from a dated figures table (``{ figure = "table.key" }``); what it reads for a day is
+    kept (tables are immutable once loaded)."""
 
     table: ReferenceTable
     key: str
+    days: dict[dt.date, tuple[Decimal | None, Confidence, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     def resolve(self, subject: Subject, as_of: dt.date) -> tuple[Decimal | None, Confidence, tuple[str, ...]]:
-        row = self.table.figure(self.key, as_of)
-        if row is None:
-            return None, Confidence.UNCONFIRMED, ()
-        return row.value, row.confidence, ()
+        found = self.days.get(as_of)
+        if found is None:
+            row = self.table.figure(self.key, as_of)
+            found = (None, Confidence.UNCONFIRMED, ()) if row is None else (row.value, row.confidence, ())
+            if len(self.days) > 512:
+                self.days.clear()
+            self.days[as_of] = found
+        return found
 
 
 def specialise(compiled: Compiled) -> None:
@@ -254,10 +292,12 @@ def specialise(compiled: Compiled) -> None:
         return
     namespace: dict[str, Any] = {
         "CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
-        "FIELD": compiled.field, "MISSING": (compiled.field,), "ID": compiled.id, "GET": value.get,
+        "FIELD": compiled.field, "ID": compiled.id, "GET": value.get,
         "INPUTS": value.inputs, "Decimal": Decimal, "ZERO": Decimal(0), "INFINITY": INFINITY,
         "CONFIRMED": Confidence.CONFIRMED, "UNANSWERED": value.unanswered, "EXPLAIN": value.explain,
-        "NEEDS": value.needs, "UNKNOWN": compiled.unknown_values, "NOTE": compiled.unknown_note}
+        "NEEDS": value.needs, "UNKNOWN": compiled.unknown_values, "NOTE": compiled.unknown_note,
+        "BLANK": CriterionResult(compiled, None, None, compiled.required, compiled.confidence, (compiled.field,), None,
+                                 compiled.id)}
     if threshold:
         namespace["RESOLVE"] = compiled.required.resolve
     source = _source(compiled, namespace, threshold)
@@ -265,6 +305,27 @@ def specialise(compiled: Compiled) -> None:
         return  # the generic path
     exec(source, namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
+    decide = _decide_source(compiled)
+    if decide is not None:
+        exec(decide, namespace)  # source built from fixed templates
+        compiled.decide = namespace["decide"]
+
+
+def _decide_source(compiled: Compiled) -> str | None:
+    """The source of ``decide`` (the result of ``fast`` alone) for the checks generated without a threshold or a
+    value that explains itself (None: ``decide`` reads the result of ``fast``)."""
+    value, expression = compiled.value, EXPRESSIONS[compiled.op]
+    if isinstance(compiled.required, Threshold | FigureThreshold) or value.explain is not None:
+        return None
+    if value.needs is not None:
+        return _DECIDE_READ_TEMPLATE.format(read=_GETTER, expression=expression)
+    if value.kind is None:
+        template = _DECIDE_UNKNOWN_VALUES_TEMPLATE if compiled.unknown_values else _DECIDE_TEMPLATE
+        return template.format(expression=expression)
+    if compiled.unknown_values:
+        return None
+    read = _READS.get(value.kind) if value.spec is not None and value.spec.to is None else None
+    return _DECIDE_READ_TEMPLATE.format(read=read or _GETTER, expression=expression)
 
 
 def _source(compiled: Compiled, namespace: dict[str, Any], threshold: bool) -> str | None:
@@ -313,58 +374,3 @@ def compile_criterion(spec: CriterionSpec, value: Value, threshold: Threshold | 
     specialise(compiled)
     return compiled
 
-
-def combine_all(results: list[bool | None]) -> bool | None:
-    """Kleene AND: False wins, then unknown."""
-    if any(r is False for r in results):
-        return False
-    if any(r is None for r in results):
-        return None
-    return True
-
-
-def combine_any(results: list[bool | None]) -> bool | None:
-    """Kleene OR: True wins, then unknown."""
-    if any(r is True for r in results):
-        return True
-    if any(r is None for r in results):
-        return None
-    return False
-
-
-@dataclass(frozen=True, slots=True)
-class WhenResult:
-    """A ``when`` decided for a subject: True / False / None (unknown), and the inputs an unknown waits for."""
-
-    result: bool | None
-    missing: tuple[str, ...] = ()
-
-
-class CompiledWhen:
-    """A ``when`` ready to run: one test, or several combined by ``any`` / ``all`` (Kleene logic)."""
-
-    __slots__ = ("leaves", "mode")
-
-    def __init__(self, mode: str, leaves: list[Compiled]) -> None:
-        self.mode, self.leaves = mode, leaves
-
-    def evaluate(self, subject: Subject, as_of: dt.date) -> WhenResult:
-        results = [leaf.fast(subject, as_of, None) for leaf in self.leaves]
-        values = [r.result for r in results]
-        combined = combine_any(values) if self.mode == "any" else combine_all(values)
-        missing = tuple(name for r in results if r.result is None for name in r.missing) if combined is None else ()
-        return WhenResult(combined, missing)
-
-    def holds(self, subject: Subject, as_of: dt.date) -> bool | None:
-        """Only the result of :meth:`evaluate` (no missing inputs collected): what shows an item or a flag."""
-        leaves = self.leaves
-        if len(leaves) == 1:
-            return leaves[0].fast(subject, as_of, None).result
-        values = [leaf.fast(subject, as_of, None).result for leaf in leaves]
-        return combine_any(values) if self.mode == "any" else combine_all(values)
-
-
-def condition_criterion(cond: ConditionSpec, cid: str, text: Text) -> CriterionSpec:
-    """A flag's or an item's ``when`` as a criterion (it only decides whether something shows)."""
-    return CriterionSpec(id=cid, text=text, field=cond.field, op=cond.op, value=cond.value,
-                         confidence=Confidence.CONFIRMED, source=())

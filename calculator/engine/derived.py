@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from calculator.engine.enums import DerivedKind
 from calculator.engine.model import Flag
-from calculator.engine.specs import DerivedSpec, SizeClassRow
+from calculator.engine.specs import DerivedSpec, SizeClassRow, VersionSpec
 
 if TYPE_CHECKING:
     from calculator.engine.reference import ReferenceTable
@@ -215,14 +215,23 @@ def size_class_value(spec: DerivedSpec, reference: Mapping[str, ReferenceTable])
     medium and small need employees AND revenue at or above theirs)."""
     table = reference[str(spec.table)]
     sector_in, staff_in, revenue_in = str(spec.sector), str(spec.employees), str(spec.revenue)
+    sectors: dict[int, tuple[object, dict[Any, SizeClassRow]]] = {}  # per version (its id): the first row per sector
+
+    def rows(version: VersionSpec | None) -> dict[Any, SizeClassRow]:
+        found = sectors.get(id(version))
+        if found is None or found[0] is not version:
+            by_sector: dict[Any, SizeClassRow] = {}
+            for r in version.rows if version else ():
+                if isinstance(r, SizeClassRow):
+                    by_sector.setdefault(r.sector, r)
+            found = sectors[id(version)] = (version, by_sector)
+        return found[1]
 
     def classify(subject: Mapping[str, Any], as_of: dt.date) -> str | None:
         sector, staff, revenue = subject.get(sector_in), subject.get(staff_in), subject.get(revenue_in)
         if sector is None or staff is None or revenue is None:
             return None
-        version = table.version(as_of)
-        rows = [r for r in version.rows if isinstance(r, SizeClassRow)] if version else []
-        row = next((r for r in rows if r.sector == sector), None)
+        row = rows(table.version(as_of)).get(sector)
         if row is None:
             return None
         if not (staff < row.employees_sme or revenue < row.revenue_sme):

@@ -52,6 +52,7 @@ class Confidence(StrEnum):
 
 # The levels as plain module names: read on every evaluation, where a look-up on the enum class costs more.
 _CONFIRMED, _SECONDARY, _UNCONFIRMED = Confidence.CONFIRMED, Confidence.SECONDARY, Confidence.UNCONFIRMED
+weakest, strongest = Confidence.weakest, Confidence.strongest  # the same, without the look-up on the class
 
 
 class Certainty(StrEnum):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Layout, Program
+from calculator.engine.criteria import CompiledWhen
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
 from calculator.engine.gaps import near_misses
@@ -23,15 +24,29 @@ from calculator.engine.model import (
     WindowStatus,
 )
 from calculator.engine.self_check import SHOWN_BESIDE, run_self_check
-from calculator.engine.specs import Text
+from calculator.engine.specs import FlagSpec, Text
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
+from calculator.engine.verdict import collect_open, judge, notes, plain, result_confidence, table_flags
 from schemas.profile import field_catalogue
+
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_CONFIRMED = Confidence.CONFIRMED
+_ELIGIBLE = Status.ELIGIBLE
+_MONEY = Outcome.MONEY
+_NEEDS_INFO = Status.NEEDS_INFO
+_NOT_ELIGIBLE = Status.NOT_ELIGIBLE
+_NOT_IN_FORCE = Status.NOT_IN_FORCE
+_SECONDARY = Confidence.SECONDARY
+_UNCONFIRMED = Confidence.UNCONFIRMED
+
 
 log = logging.getLogger(__name__)
 INHERITED = (("employer_zone_flags", "zone_flags"), ("tax_year", "tax_year"))
 _UNITS = {subject: {name: meta["unit"] for name, meta in fields.items()}
           for subject, fields in field_catalogue().items()}
+# The flag a result less than confirmed starts with.
+CONFIDENCE_FLAGS = {Confidence.SECONDARY: "secondary_source", Confidence.UNCONFIRMED: "unconfirmed_basis"}
 
 
 def assess(catalogue: Catalogue, data: Mapping[str, Any], as_of: dt.date | None = None,
@@ -75,28 +90,30 @@ def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, 
     results: dict[str, ProgramResult] = {}
     _, independent, dependent, first, second = catalogue.plan(kind, only)
     for program in independent:
-        results[program.id] = safe_evaluate(catalogue, program, subject, as_of, tax_year, {})
+        try:
+            results[program.spec.id] = evaluate_program(catalogue, program, subject, as_of, tax_year, {})
+        except Exception as exc:
+            results[program.spec.id] = failed(program, as_of, exc)
     adjustments = apply_stacking(first, results, subject, as_of) if first else []
     if dependent:
         for program in dependent:
-            pid = program.id
+            pid = program.spec.id
             resolved = {dep: results[dep] for dep in program.spec.depends_on if dep in results}
-            results[pid] = safe_evaluate(catalogue, program, subject, as_of, tax_year, resolved)
+            try:
+                results[pid] = evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
+            except Exception as exc:
+                results[pid] = failed(program, as_of, exc)
         if second:
             adjustments += apply_stacking(second, results, subject, as_of)
     return SubjectResult(kind=kind, ref=None, results=list(results.values()), adjustments=adjustments)
 
 
-def safe_evaluate(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
-                  tax_year: int, resolved: dict[str, ProgramResult]) -> ProgramResult:
-    """One program; an unexpected failure is reported on that program and hides no other result."""
-    try:
-        return evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
-    except Exception as exc:
-        log.exception("evaluation of %s failed", program.id)
-        return ProgramResult(program=program, status=Status.NEEDS_INFO, criteria=[], missing=[],
-                             flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
-                             confidence=Confidence.UNCONFIRMED, window=program.window(as_of))
+def failed(program: Program, as_of: dt.date, exc: Exception) -> ProgramResult:
+    """The result of a program whose evaluation failed (logged): needs-info, flagged, hiding no other result."""
+    log.exception("evaluation of %s failed", program.id, exc_info=exc)
+    return ProgramResult(program=program, status=_NEEDS_INFO, criteria=[], missing=[],
+                         flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
+                         confidence=_UNCONFIRMED, window=program.window(as_of))
 
 
 def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
@@ -104,68 +121,75 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     """One program for one subject. ``full`` False is the lean path of re-evaluations (a near miss's unlock, the next
     questions): the same status, reasons, missing inputs and benefit, without what only a reader of the result
     looks at (the table's flags, the expiry and confidence flags, near misses, the self-check)."""
-    spec = program.spec
     facts: DayFacts | None = program.facts.get((as_of, tax_year))
     if facts is None:
         facts = day_facts(program, as_of, tax_year)
-    window, day = facts.window, facts.day
     if facts.closed is not None:
-        return closed(program, [], window, facts.closed.code, facts.confidence, day, facts.closed.text,
+        return closed(program, [], facts.window, facts.closed.code, facts.confidence, facts.day, facts.closed.text,
                       **facts.closed.params)
-    flags: list[Flag] = []
-    confidence_used = facts.confidence_used
-    if full and facts.expired is not None:
-        flags.append(flag("may_have_expired", **facts.expired))
+    day = facts.day
+    flags: list[Flag] = [] if not full or facts.expired is None else [Flag("may_have_expired", dict(facts.expired))]
     missing: list[str] = []
-    cohort = spec.cohort
-    if cohort:
-        value = subject.get(cohort.field)
-        if value is None:
-            missing.append(cohort.field)
-        elif value >= cohort.closed_from:
-            return closed(program, flags, window, "cohort_closed", cohort.confidence, day, None, text=cohort.text,
-                          field=cohort.field, value_date=value, start_date=cohort.closed_from)
+    if program.spec.cohort and (shut := cohort_closed(program, subject, facts, flags, missing)) is not None:
+        return shut
     compiled, layout = facts.layout
     criteria = [c.fast(subject, as_of, day) for c in compiled]
-    overall, relevant, reasons = judge(program, criteria, flags, layout)
-    if full and (program.flags or program.notes_criteria):
-        flags += table_flags(program, subject, as_of, day, criteria, reasons)
-    collect_open(relevant, missing, flags)
+    if layout is None and not program.soft_criteria:
+        overall, relevant, reasons = plain(criteria)
+    else:
+        overall, relevant, reasons = judge(program, criteria, flags, layout)
+    if full and (facts.flags or facts.noting):
+        flags += table_flags(program, subject, as_of, day, criteria, reasons, facts.flags, facts.noting)
+    if overall is not True:  # met criteria leave nothing open
+        collect_open(relevant, missing, flags)
     if overall is False:
         return not_eligible(catalogue, program, subject, as_of, tax_year, resolved, full,
-                            criteria, flags, reasons, window, day)
-    ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
-    benefit = program.benefit.compute(subject, ctx)
+                            criteria, flags, reasons, facts.window, day)
+    benefit = program.benefit.compute(subject, Context(as_of, tax_year, day, catalogue.reference, resolved))
     for name in benefit.missing:
         if name not in missing:
             missing.append(name)
-    flags.extend(benefit.flags)
+    if benefit.flags:
+        flags += benefit.flags
     status = decided_status(program, overall, criteria, missing, flags)
     if not full:
         return ProgramResult(program, status, criteria, missing, flags, benefit, benefit.confidence, [], None,
-                             window, day=day)
-    # Only decided criteria used their figures; UNCONFIRMED ones can only have withheld, never granted.
-    used: list[Confidence] = [c.confidence for c in criteria
-                              if c.result is not None and c.confidence != Confidence.UNCONFIRMED]
-    used += confidence_used
-    confidence = Confidence.weakest(benefit.confidence, *used)
-    if program.competitive and benefit.kind == Outcome.MONEY:
-        flags.append(flag("competitive_up_to"))
-    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, window,
-                           day=day)
-    if confidence != Confidence.CONFIRMED:
-        add_confidence_flag(result)
+                             facts.window, None, [], day)
+    confidence = result_confidence(benefit.confidence, criteria, facts.confidence_used)
+    if program.competitive and benefit.kind == _MONEY:
+        flags.append(Flag("competitive_up_to", {}))
+    if confidence != _CONFIRMED:
+        flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
+    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, facts.window,
+                           None, [], day)
     if program.self_check and status in SHOWN_BESIDE:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject], priced=benefit)
     return result
 
 
+def cohort_closed(program: Program, subject: Mapping[str, Any], facts: DayFacts, flags: list[Flag],
+                  missing: list[str]) -> ProgramResult | None:
+    """The ``not_in_force`` result of a subject outside the program's cohort (None: inside it, or its date is
+    unanswered: then added to ``missing``)."""
+    cohort = program.spec.cohort
+    assert cohort is not None
+    value = subject.get(cohort.field)
+    if value is None:
+        missing.append(cohort.field)
+    elif value >= cohort.closed_from:
+        return closed(program, flags, facts.window, "cohort_closed", cohort.confidence, facts.day, None,
+                      text=cohort.text, field=cohort.field, value_date=value, start_date=cohort.closed_from)
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class DayFacts:
     """What a program's result takes from the as-of date and tax year alone, worked out once per pair: the window,
     the day dated rows are read for, why it is not in force (or None), the confidence levels its dates add and the
-    parameters of its 'may have expired' flag (or None), and the criteria in force with their branch layout."""
+    parameters of its 'may have expired' flag (or None), the criteria in force with their branch layout, and the
+    table's flags in force on the day with their ``when`` (if any), and the positions of the criteria in force that
+    may add a flag (a pointer, or a value read from a stand-in input)."""
 
     window: WindowStatus
     day: dt.date
@@ -174,6 +198,8 @@ class DayFacts:
     confidence_used: tuple[Confidence, ...]
     expired: dict[str, Any] | None
     layout: Layout
+    flags: list[tuple[FlagSpec, CompiledWhen | None]]
+    noting: tuple[int, ...]
 
 
 def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
@@ -182,45 +208,34 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
     refused, day = in_force(program, as_of, tax_year, window)
     eff = program.spec.effective
     _, start, _, last_day = program.effective
-    used: list[Confidence] = [eff.confidence] if eff.confidence != Confidence.UNCONFIRMED else []
+    used: list[Confidence] = [eff.confidence] if eff.confidence != _UNCONFIRMED else []
     expired = None
     if last_day is not None and as_of > last_day:
         expired = {"years": eff.valid_for_years, "start_date": start, "end_date": last_day}
-        used.append(eff.valid_for_confidence or Confidence.UNCONFIRMED)
+        used.append(eff.valid_for_confidence or _UNCONFIRMED)
     layout = program.on_day(day) if program.dated_criteria else program.layout
     facts = DayFacts(window, day, None if refused is None else refused.reason,
-                     None if refused is None else refused.confidence, tuple(used), expired, layout)
+                     None if refused is None else refused.confidence, tuple(used), expired, layout,
+                     [(item, when) for item, when in program.flags if item.covers(day)],
+                     tuple(i for i, c in enumerate(layout[0]) if notes(c)) if program.notes_criteria else ())
     if len(program.facts) > 512:
         program.facts.clear()
     program.facts[(as_of, tax_year)] = facts
     return facts
 
 
-def collect_open(relevant: list[CriterionResult], missing: list[str], flags: list[Flag]) -> None:
-    """Add the inputs open criteria still need to `missing`, and their engine sentences to `flags`."""
-    for crit in relevant:
-        if crit.result is None:
-            for name in crit.missing:
-                if name not in missing:
-                    missing.append(name)
-            if isinstance(crit.note, Flag):  # an engine sentence saying why it is open (e.g. expiry year pending)
-                flags.append(crit.note)
-
-
 def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date, tax_year: int,
                  resolved: dict[str, ProgramResult], full: bool, criteria: list[CriterionResult],
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
     """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
-    failed = [c.confidence for c in criteria if c.id in reasons]
-    result = ProgramResult(program, Status.NOT_ELIGIBLE, criteria, [], flags, None,
-                           Confidence.strongest(*failed), [], None, window, None, reasons, day)
+    confidence = failed_confidence(criteria, reasons)
+    if full and confidence != _CONFIRMED:
+        flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
+    result = ProgramResult(program, _NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,
+                           None, reasons, day)
     if not full:
         return result
-    if result.confidence != Confidence.CONFIRMED:
-        add_confidence_flag(result)
-    numeric = program.numeric_ops
-    if (numeric and not numeric.isdisjoint([c.criterion.op for c in criteria if c.result is False])) or (
-            program.condition_gaps and not program.condition_gaps.isdisjoint(reasons)):
+    if has_gaps(program, criteria, reasons):
         def again(changed: Mapping[str, Any]) -> ProgramResult:
             return evaluate_program(catalogue, program, {**subject, **changed}, as_of, tax_year, resolved,
                                     full=False)
@@ -232,6 +247,30 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
     return result
 
 
+def failed_confidence(criteria: list[CriterionResult], reasons: list[str]) -> Confidence:
+    """The strongest confidence of the failed criteria (``reasons``): a refusal is as sure as its surest reason."""
+    confidence = _UNCONFIRMED
+    for crit in criteria:
+        if crit.id in reasons:
+            found = crit.confidence
+            if found == _CONFIRMED:
+                return _CONFIRMED
+            if found == _SECONDARY:
+                confidence = _SECONDARY
+    return confidence
+
+
+def has_gaps(program: Program, criteria: list[CriterionResult], reasons: list[str]) -> bool:
+    """Whether a failed program may have near misses: a failed comparison, or a failed condition with a gap text."""
+    numeric = program.numeric_ops
+    if numeric:
+        for crit in criteria:
+            if crit.result is False and crit.criterion.op in numeric:
+                return True
+    gaps = program.condition_gaps
+    return bool(gaps) and not gaps.isdisjoint(reasons)
+
+
 def decided_status(program: Program, overall: bool | None, criteria: list[CriterionResult], missing: list[str],
                    flags: list[Flag]) -> Status:
     """Eligible or needs-info, capped by the table's outcome; adds the outcome's and the met branch's flag."""
@@ -241,9 +280,11 @@ def decided_status(program: Program, overall: bool | None, criteria: list[Criter
     if eligible and spec.outcome:
         flags.append(Flag(code=spec.outcome.code, text=spec.outcome.text))
     if overall is True and program.has_branches:
-        met = [b for b in spec.branches if all(c.result is True for c in criteria if c.branch == b.id)]
-        if met and met[0].flag:
-            flags.append(Flag(code=met[0].flag, text=met[0].flag_text or met[0].text))
+        for branch in spec.branches:  # the first branch met
+            if all(c.result is True for c in criteria if c.criterion.branch == branch.id):
+                if branch.flag:
+                    flags.append(Flag(code=branch.flag, text=branch.flag_text or branch.text))
+                break
     return status
 
 
@@ -251,8 +292,8 @@ def capped_status(program: Program, eligible: bool) -> Status:
     """Eligible, capped by the table's outcome (its ``max_status``), when every criterion is met and no input is
     missing (``eligible``); else needs-info."""
     if not eligible:
-        return Status.NEEDS_INFO
-    return program.spec.outcome.max_status if program.spec.outcome else Status.ELIGIBLE
+        return _NEEDS_INFO
+    return program.spec.outcome.max_status if program.spec.outcome else _ELIGIBLE
 
 
 def in_force(program: Program, as_of: dt.date, tax_year: int,
@@ -280,88 +321,17 @@ def in_force(program: Program, as_of: dt.date, tax_year: int,
     return None, as_of
 
 
-def judge(program: Program, criteria: list[CriterionResult], flags: list[Flag],
-          layout: tuple[list[int], list[list[int]]] | None) -> tuple[bool | None, list[CriterionResult], list[str]]:
-    """(overall result, the criteria whose unknowns matter, the failed criteria's ids). A criterion whose unknown
-    input only flags (``unknown_outcome = "flag"``) counts as met while unanswered (never as missing), and its flag
-    is added to ``flags``; the criteria listed keep it unknown. ``layout``: the positions of the common criteria and
-    of each branch's (None: no branch)."""
-    judged = criteria
-    if program.soft_criteria:
-        judged = []
-        for crit in criteria:
-            soft = crit.criterion.spec.unknown_flag
-            if soft is not None and crit.result is None and crit.missing:
-                flags.append(Flag(soft.code, text=soft.text))
-                crit = replace(crit, result=True, missing=())
-            judged.append(crit)
-    if layout is None:
-        results = [c.result for c in judged]
-        if False in results:
-            return False, judged, [c.id for c in judged if c.result is False]
-        return (None if None in results else True), judged, []
-    return decide_indexed(judged, *layout)
-
-
-def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, day: dt.date,
-                criteria: list[CriterionResult], reasons: list[str]) -> list[Flag]:
-    """The program's own flags in force on ``day`` whose ``when`` (if any) holds; the flags of values read from a
-    stand-in input (``first_known``); and the pointers of failed criteria to another program (``see_also``)."""
-    out: list[Flag] = []
-    for item, condition in program.flags:
-        if item.covers(day) and (condition is None or condition.holds(subject, as_of)):
-            out.append(Flag(item.code, {}, item.text, item.confidence, item.source))
-    for crit in criteria if program.notes_criteria else ():
-        if crit.result is not None:
-            stand_in = crit.criterion.value.stand_in(subject)
-            if stand_in is not None and all(f.code != stand_in.code for f in out):
-                out.append(stand_in)
-        see_also = crit.criterion.spec.see_also
-        if see_also is not None and crit.id in reasons:
-            out.append(Flag("see_also", {"program_id": see_also.program}, see_also.text))
-    return out
-
-
-def decide_indexed(criteria: list[CriterionResult], common: list[int],
-                   branches: list[list[int]]) -> tuple[bool | None, list[CriterionResult], list[str]]:
-    """All common criteria, and (when there are branches) all criteria of at least one branch; the layout is the
-    positions of the common criteria and of each branch's (worked out once per program, or per day when criteria
-    are dated).
-
-    Also returns the criteria whose unknowns matter (common ones, plus those of still-open branches when
-    no branch is met: an answered branch makes the others' questions moot) and the reasons for a failure
-    (failed common criteria, plus the branches' failures only when every branch failed).
-    """
-    results = [c.result for c in criteria]
-    outcomes = []
-    for indexes in branches:
-        values = [results[i] for i in indexes]
-        outcomes.append(False if False in values else None if None in values else True)
-    values = [results[i] for i in common]
-    values.append(True if True in outcomes else None if None in outcomes else False)
-    overall = False if False in values else None if None in values else True
-    relevant = [criteria[i] for i in common]
-    if True not in outcomes:
-        relevant += [criteria[i] for indexes, o in zip(branches, outcomes, strict=True) if o is None for i in indexes]
-    reasons = [criteria[i].id for i in common if results[i] is False]
-    if False in outcomes and None not in outcomes and True not in outcomes:
-        reasons += [criteria[i].id for indexes in branches for i in indexes if results[i] is False]
-    return overall, relevant, reasons
-
-
 def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: str, confidence: Confidence | None,
            day: dt.date, own: Text | None = None, **params: Any) -> ProgramResult:
     """A ``not_in_force`` result, with the reason rendered later by the report (``own``: the program's own
     sentence, shown after the engine's)."""
-    result = ProgramResult(program=program, status=Status.NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
-                           benefit=None, confidence=confidence or Confidence.UNCONFIRMED, window=window,
+    result = ProgramResult(program=program, status=_NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
+                           benefit=None, confidence=confidence or _UNCONFIRMED, window=window,
                            reason=NotInForce(reason, params, own), day=day)
     add_confidence_flag(result)
     return result
 
 
 def add_confidence_flag(result: ProgramResult) -> None:
-    if result.confidence == Confidence.SECONDARY:
-        result.flags.insert(0, flag("secondary_source"))
-    elif result.confidence == Confidence.UNCONFIRMED:
-        result.flags.insert(0, flag("unconfirmed_basis"))
+    if result.confidence != _CONFIRMED:
+        result.flags.insert(0, Flag(CONFIDENCE_FLAGS[result.confidence], {}))

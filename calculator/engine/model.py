@@ -35,6 +35,15 @@ if TYPE_CHECKING:
     from calculator.engine.catalogue import Program
     from calculator.engine.criteria import Compiled
 
+
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_CONFIRMED = Confidence.CONFIRMED
+_ELIGIBLE = Status.ELIGIBLE
+_NEEDS_INFO = Status.NEEDS_INFO
+_NOT_ELIGIBLE = Status.NOT_ELIGIBLE
+_NOT_IN_FORCE = Status.NOT_IN_FORCE
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """One dated row of a figure: its value, unit, confidence and source."""
@@ -179,16 +188,17 @@ class SideFigure:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class BenefitOutcome:
-    """What a benefit formula produced: a range, unknown, or non-monetary items."""
+    """What a benefit formula produced: a range, unknown, or non-monetary items (made for every program priced:
+    its ``__init__`` is written out, the empty lists made directly rather than by default factories)."""
 
     kind: Outcome
     estimate: Estimate | None = None
     cap: Decimal | None = None
     missing: list[str] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
-    confidence: Confidence = Confidence.CONFIRMED
+    confidence: Confidence = _CONFIRMED
     figures: list[str] = field(default_factory=list)
     items: list[AppliedItem] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # intermediate amounts, for reading results in tests
@@ -196,6 +206,22 @@ class BenefitOutcome:
     text: Text | None = None  # the formula that produced it (a dated row's or a case's), when not the program's own
     context: list[Figure] = field(default_factory=list)  # sourced figures shown beside it, never computed
     money_kind: MoneyKind | None = None  # the kind of the row or case that produced it (None: the program's)
+
+    def __init__(self, kind: Outcome, estimate: Estimate | None = None, cap: Decimal | None = None,
+                 missing: list[str] | None = None, flags: list[Flag] | None = None,
+                 confidence: Confidence = _CONFIRMED, figures: list[str] | None = None,
+                 items: list[AppliedItem] | None = None, details: dict[str, Any] | None = None,
+                 side: list[SideFigure] | None = None, text: Text | None = None, context: list[Figure] | None = None,
+                 money_kind: MoneyKind | None = None) -> None:
+        self.kind, self.estimate, self.cap, self.confidence = kind, estimate, cap, confidence
+        self.missing = [] if missing is None else missing
+        self.flags = [] if flags is None else flags
+        self.figures = [] if figures is None else figures
+        self.items = [] if items is None else items
+        self.details = {} if details is None else details
+        self.side = [] if side is None else side
+        self.text, self.money_kind = text, money_kind
+        self.context = [] if context is None else context
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +305,7 @@ class ProgramResult:
         """Labelled figures beside the result (never in its amount or any total): later years when the program
         is priced (eligible or needing information), and the if-certified figure beside a self-check."""
         out: list[SideFigure] = []
-        if self.status in (Status.ELIGIBLE, Status.NEEDS_INFO) and self.benefit is not None:
+        if self.status in (_ELIGIBLE, _NEEDS_INFO) and self.benefit is not None:
             out += self.benefit.side
         check = self.self_check
         if check is not None and check.if_certified is not None:
@@ -291,13 +317,13 @@ class ProgramResult:
 
     @property
     def estimate(self) -> Estimate | None:
-        if self.status in (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE) or self.benefit is None:
+        if self.status in (_NOT_ELIGIBLE, _NOT_IN_FORCE) or self.benefit is None:
             return None
         return self.benefit.estimate
 
     @property
     def counts_in_totals(self) -> bool:
-        return self.status == Status.ELIGIBLE and self.excluded_by is None and self.estimate is not None
+        return self.status == _ELIGIBLE and self.excluded_by is None and self.estimate is not None
 
 
 @dataclass

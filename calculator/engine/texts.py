@@ -158,7 +158,7 @@ WINDOW = {
 
 def flag(code: str, **params: Any) -> Flag:
     """An engine flag (text from :data:`FLAGS`)."""
-    return Flag(code=code, params=params)
+    return Flag(code, params)
 
 
 def render_flag(item: Flag, lang: str) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from calculator.engine import tax
 from calculator.engine.derived import Value
-from calculator.engine.enums import BenefitKind, Confidence, MoneyKind, Outcome
+from calculator.engine.enums import BenefitKind, Confidence, MoneyKind, Outcome, weakest
 from calculator.engine.model import BenefitOutcome, Figure, Flag
 from calculator.engine.specs import (
     BenefitSpec,
@@ -35,6 +35,12 @@ if TYPE_CHECKING:
     from calculator.engine.model import ProgramResult
     from calculator.engine.reference import ReferenceTable
     from calculator.engine.shape_fields import Strict
+
+
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_MONEY = Outcome.MONEY
+_UNKNOWN = Outcome.UNKNOWN
+
 
 ZERO = Decimal(0)
 _CONFIRMED = Confidence.CONFIRMED
@@ -70,7 +76,7 @@ def _no_condition() -> CompiledWhen:
 class Benefit(ABC, Generic[P]):
     """Base: figure resolution and bookkeeping shared by all kinds."""
 
-    outcome = Outcome.MONEY
+    outcome = _MONEY
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         self.spec = spec
@@ -119,7 +125,7 @@ class Benefit(ABC, Generic[P]):
     def _product_rows(self, key: tuple[str, dt.date]) -> tuple[Decimal, tuple[Figure, ...]] | None:
         ref, day = key
         rows = [self.figure(part, day) for part in ref.split("*")]
-        value = None if None in rows else self._product(ref, day, BenefitOutcome(kind=Outcome.MONEY))
+        value = None if None in rows else self._product(ref, day, BenefitOutcome(kind=_MONEY))
         found = None if value is None else (value, tuple(r for r in rows if r is not None))
         if len(self._products) > 4096:
             self._products.clear()
@@ -151,7 +157,7 @@ class Benefit(ABC, Generic[P]):
     def use(out: BenefitOutcome, row: Figure) -> None:
         out.figures.append(row.name)
         if row.confidence != _CONFIRMED:
-            out.confidence = Confidence.weakest(out.confidence, row.confidence)
+            out.confidence = weakest(out.confidence, row.confidence)
         if row.carried is not None:
             out.flags.append(row.carried)
 
@@ -211,7 +217,7 @@ class Benefit(ABC, Generic[P]):
 
     @staticmethod
     def unknown_amount(out: BenefitOutcome) -> BenefitOutcome:
-        out.kind = Outcome.UNKNOWN
+        out.kind = _UNKNOWN
         out.estimate = None
         return out
 
@@ -231,7 +237,7 @@ def merge(out: BenefitOutcome, *parts: tax.TaxFigures) -> None:
                 out.missing.append(name)
         out.flags.extend(part.flags)
         out.figures.extend(part.figures)
-        out.confidence = Confidence.weakest(out.confidence, part.confidence)
+        out.confidence = weakest(out.confidence, part.confidence)
 
 
 class ProgramChecks(Protocol):

@@ -11,27 +11,32 @@ from typing import Any
 from marshmallow import fields
 
 from calculator.engine.benefits.base import ZERO, Built, Context, KindEntry, ProgramChecks
-from calculator.engine.benefits.other import ItemSchema, check_items, item_conditions, show_items
+from calculator.engine.benefits.other import Items, ItemSchema, check_items, item_conditions
 from calculator.engine.benefits.taxes import RegimeRates, check_regimes
 from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Regime, SideKind
 from calculator.engine.model import BenefitOutcome, Estimate, SideFigure
 from calculator.engine.shape_fields import Choice, Strict, figure_field, input_field
 from calculator.engine.specs import BenefitSpec, LossCarryForwardParams
 
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_NON_MONETARY = Outcome.NON_MONETARY
+
+
 PLACEHOLDERS = ("tax_year", "window_first_year", "window_last_year", "general_years", "extended_years")
 
 
 class LossCarryForward(RegimeRates):
-    outcome = Outcome.NON_MONETARY
+    outcome = _NON_MONETARY
     params: LossCarryForwardParams
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         super().__init__(spec, built)
         self.conditions = item_conditions(self.params.items, built)
+        self.items = Items(self.params.items, self.conditions)
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=Outcome.NON_MONETARY)
+        out = BenefitOutcome(kind=_NON_MONETARY)
         window = self.product(params.window_years, ctx.day, out)
         general = self.product(params.general_years, ctx.day, out)
         extended = self.product(params.extended_years, ctx.day, out)
@@ -39,7 +44,7 @@ class LossCarryForward(RegimeRates):
         if window is not None and general is not None and extended is not None:
             values |= {"window_first_year": ctx.tax_year - int(window), "window_last_year": ctx.tax_year - 1,
                        "general_years": int(general), "extended_years": int(extended)}
-        out.items, out.confidence = show_items(params.items, self.conditions, subject, ctx, out.confidence, values)
+        out.items, out.confidence = self.items.show(subject, ctx, out.confidence, values)
         losses = subject.get(params.losses)
         if losses and "window_first_year" in values:
             first, last = values["window_first_year"], values["window_last_year"]

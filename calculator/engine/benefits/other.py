@@ -3,6 +3,7 @@ labels and information (``non_monetary``). Each kind: its class, its parameter s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from marshmallow import ValidationError, fields, validates_schema
 
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
-from calculator.engine.enums import BenefitKind, Confidence, ItemType, MoneyKind, Outcome
+from calculator.engine.enums import BenefitKind, Confidence, ItemType, MoneyKind, Outcome, weakest
 from calculator.engine.model import AppliedItem, BenefitOutcome
 from calculator.engine.shape_fields import (
     Choice,
@@ -30,11 +31,18 @@ if TYPE_CHECKING:
     from calculator.engine.criteria import CompiledWhen
 
 
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_CONFIRMED = Confidence.CONFIRMED
+_NON_MONETARY = Outcome.NON_MONETARY
+_SECONDARY = Confidence.SECONDARY
+_UNKNOWN = Outcome.UNKNOWN
+
+
 class Unknown(Benefit[UnknownParams]):
-    outcome = Outcome.UNKNOWN
+    outcome = _UNKNOWN
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=Outcome.UNKNOWN, flags=[flag("amount_unknown")])
+        out = BenefitOutcome(kind=_UNKNOWN, flags=[flag("amount_unknown")])
         out.context = [row for name in self.params.context if (row := self.figure(name, ctx.day)) is not None]
         return out
 
@@ -58,41 +66,70 @@ def item_conditions(items: Sequence[ItemSpec], built: Built) -> list[CompiledWhe
             for index, item in enumerate(items)]
 
 
-def show_items(items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None], subject: Mapping[str, Any],
-               ctx: Context, confidence: Confidence,
-               params: Mapping[str, Any] | None = None) -> tuple[list[AppliedItem], Confidence]:
-    """The items in force on the day whose condition is not false, and the weakest confidence they add."""
-    shown = []
-    for item, condition in zip(items, conditions, strict=True):
-        start, end = item.effective_from, item.effective_to
-        if (start is not None and ctx.day < start) or (end is not None and ctx.day > end):
-            continue
-        applies: bool | None = True
-        if condition is not None:
-            applies = condition.holds(subject, ctx.as_of)
-        if applies is not False:
-            shown.append(AppliedItem(item, applies, params))
-            advisory = item.type == ItemType.ADVISORY  # its confidence is shown on it, never on the result
-            if item.confidence and item.confidence != Confidence.UNCONFIRMED and not advisory:
-                confidence = Confidence.weakest(confidence, item.confidence)
-    return shown, confidence
+class Items:
+    """A benefit's items ready to show: per item its dates, its compiled ``when`` (None: always shown), whether its
+    confidence weakens the result's (a SECONDARY item that is not advisory: an advisory item shows its confidence on
+    itself instead) and its shown forms without quoted values (catalogue facts only), worked out once; per day, the
+    items in force (and, when none has a ``when``, the list shown)."""
+
+    __slots__ = ("days", "rows")
+
+    def __init__(self, items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None]) -> None:
+        self.rows = [(item.effective_from, item.effective_to, condition,
+                      item.confidence == _SECONDARY and item.type != ItemType.ADVISORY,
+                      item, AppliedItem(item, True), AppliedItem(item, None))
+                     for item, condition in zip(items, conditions, strict=True)]
+        self.days: dict[dt.date, tuple[list[Any], list[AppliedItem] | None, bool]] = {}
+
+    def on(self, day: dt.date) -> tuple[list[Any], list[AppliedItem] | None, bool]:
+        """(the items in force on ``day``, the items shown when none has a ``when`` (else None), whether one of
+        them weakens the result's confidence)."""
+        found = self.days.get(day)
+        if found is None:
+            rows = [row for row in self.rows
+                    if (row[0] is None or row[0] <= day) and (row[1] is None or day <= row[1])]
+            static = None if any(row[2] is not None for row in rows) else [row[5] for row in rows]
+            if len(self.days) > 512:
+                self.days.clear()
+            found = self.days[day] = (rows, static, any(row[3] for row in rows))
+        return found
+
+    def show(self, subject: Mapping[str, Any], ctx: Context, confidence: Confidence,
+             params: Mapping[str, Any] | None = None) -> tuple[list[AppliedItem], Confidence]:
+        """The items in force on the day whose condition is not false, and the weakest confidence they add."""
+        rows, static, weakens = self.on(ctx.day)
+        if static is not None and params is None:
+            return list(static), weakest(confidence, _SECONDARY) if weakens else confidence
+        shown = []
+        for _, _, condition, weak, item, met, unknown in rows:
+            applies = True if condition is None else condition.holds(subject, ctx.as_of)
+            if applies is False:
+                continue
+            if params is not None:
+                shown.append(AppliedItem(item, applies, params))
+            else:
+                shown.append(met if applies else unknown)
+            if weak:
+                confidence = weakest(confidence, _SECONDARY)
+        return shown, confidence
 
 
 class NonMonetary(Benefit[NonMonetaryParams]):
-    outcome = Outcome.NON_MONETARY
+    outcome = _NON_MONETARY
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         super().__init__(spec, built)
         self.conditions = item_conditions(self.params.items, built)
+        self.items = Items(self.params.items, self.conditions)
+        kept = [i for i, item in enumerate(self.params.items) if not quotes_price(item)]
+        # without a price to quote, not the items that quote it
+        self.unpriced = Items([self.params.items[i] for i in kept], [self.conditions[i] for i in kept])
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         values = evaluated_price(self.params.evaluated_price, subject)
-        specs, conditions = self.params.items, self.conditions
-        if values is None and self.params.evaluated_price is not None:  # no price to quote: not those items
-            kept = [i for i, item in enumerate(specs) if not quotes_price(item)]
-            specs, conditions = tuple(specs[i] for i in kept), [conditions[i] for i in kept]
-        items, confidence = show_items(specs, conditions, subject, ctx, Confidence.CONFIRMED, values)
-        return BenefitOutcome(kind=Outcome.NON_MONETARY, items=items, confidence=confidence)
+        shown = self.unpriced if values is None and self.params.evaluated_price is not None else self.items
+        items, confidence = shown.show(subject, ctx, _CONFIRMED, values)
+        return BenefitOutcome(kind=_NON_MONETARY, items=items, confidence=confidence)
 
 
 class ItemSchema(Strict):
@@ -108,7 +145,7 @@ class ItemSchema(Strict):
 
     @validates_schema
     def _sourced(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data.get("confidence") == Confidence.SECONDARY and not data.get("source"):
+        if data.get("confidence") == _SECONDARY and not data.get("source"):
             raise ValidationError("A SECONDARY item needs its source.", "source")
 
 

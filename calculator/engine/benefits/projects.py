@@ -18,6 +18,11 @@ from calculator.engine.shape_fields import Strict, figure_field, input_field
 from calculator.engine.specs import BenefitSpec, PerProjectParams
 from calculator.engine.texts import flag
 
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_MONEY = Outcome.MONEY
+_UNKNOWN = Outcome.UNKNOWN
+
+
 ZERO = Decimal(0)
 
 
@@ -31,13 +36,13 @@ class PerProject(Benefit[PerProjectParams]):
         projects = subject.get(params.projects)
         if projects is None:  # not answered: the one project the profile describes
             return self.each.compute(subject, ctx)
-        out = BenefitOutcome(kind=Outcome.MONEY)
+        out = BenefitOutcome(kind=_MONEY)
         total = Estimate(ZERO, ZERO)
         each: list[Estimate | None] = []
         for answer in projects:
             found = self.each.compute({**subject, params.stands_for: answer}, ctx)
             merge_outcome(out, found)
-            if found.kind == Outcome.UNKNOWN or found.estimate is None:
+            if found.kind == _UNKNOWN or found.estimate is None:
                 # a project whose own answer is unknown asks for the list's answer, not the single field's
                 out.missing = [params.projects if name == params.stands_for else name for name in out.missing]
                 return self.unknown_amount(out)

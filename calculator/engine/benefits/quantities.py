@@ -11,7 +11,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from calculator.engine.benefits.base import ZERO, Benefit, Context, KindEntry, ProgramChecks, clamp
-from calculator.engine.enums import BenefitKind, Confidence, Outcome, ReferenceKind
+from calculator.engine.enums import BenefitKind, Outcome, ReferenceKind, weakest
 from calculator.engine.model import BenefitOutcome, Estimate
 from calculator.engine.shape_fields import Strict, figure_field, input_field
 from calculator.engine.specs import (
@@ -23,12 +23,16 @@ from calculator.engine.specs import (
 )
 from calculator.engine.texts import flag
 
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_MONEY = Outcome.MONEY
+_UNKNOWN = Outcome.UNKNOWN
+
 
 # --- a rate times quantities -----------------------------------------------------------------------------------
 class RateTimesQuantities(Benefit[RateTimesQuantitiesParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=Outcome.MONEY)
+        out = BenefitOutcome(kind=_MONEY)
         rate = self.product(params.rate, ctx.day, out)
         cap = self.cap_value(params.cap, out, ctx)
         limit = params.quantity_limit
@@ -94,7 +98,7 @@ class BandLookup(Benefit[BandLookupParams]):
         return out
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=Outcome.MONEY)
+        out = BenefitOutcome(kind=_MONEY)
         open_inputs = [name for name in self.category_inputs() if subject.get(name) is None]
         if open_inputs:  # an unanswered category: the range across its codes
             codes = sorted(self.category_inputs()[open_inputs[0]])
@@ -102,8 +106,8 @@ class BandLookup(Benefit[BandLookupParams]):
             for item in found:
                 out.missing += [m for m in item.missing if m not in out.missing]
                 out.figures += item.figures
-                out.confidence = Confidence.weakest(out.confidence, item.confidence)
-            if any(item.kind == Outcome.UNKNOWN for item in found):
+                out.confidence = weakest(out.confidence, item.confidence)
+            if any(item.kind == _UNKNOWN for item in found):
                 return self.unknown_amount(out)
             known = [item.estimate for item in found if item.estimate is not None]
             if len(known) == len(found):
@@ -122,7 +126,7 @@ class BandLookup(Benefit[BandLookupParams]):
             if version is None:
                 out.flags.append(flag("no_figure_in_force", name=params.table))
             return self.unknown_amount(out)
-        out.confidence = Confidence.weakest(out.confidence, version.confidence)
+        out.confidence = weakest(out.confidence, version.confidence)
         out.figures.append(params.table)
         if multiplier is None:  # the category's code names no figure: this part gives nothing
             out.estimate = Estimate(ZERO, ZERO)

@@ -1,0 +1,152 @@
+"""How a program's criteria decide its result: met, failed or open (branches, soft criteria), the inputs that stay
+open, the failed criteria, the result's confidence, and the table's own flags. Used by :mod:`.evaluate`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from calculator.engine.catalogue import Program
+from calculator.engine.criteria import Compiled, CompiledWhen
+from calculator.engine.enums import Confidence
+from calculator.engine.model import CriterionResult, Flag
+from calculator.engine.specs import FlagSpec
+
+# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
+_CONFIRMED = Confidence.CONFIRMED
+_SECONDARY = Confidence.SECONDARY
+_UNCONFIRMED = Confidence.UNCONFIRMED
+
+
+def plain(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult], list[str]]:
+    """What :func:`judge` decides for a program without branches or soft criteria: every criterion must be met."""
+    overall: bool | None = True
+    for crit in criteria:
+        found = crit.result
+        if found is False:
+            return False, criteria, [c.id for c in criteria if c.result is False]
+        if found is None:
+            overall = None
+    return overall, criteria, []
+
+
+def result_confidence(benefit: Confidence, criteria: list[CriterionResult],
+                      dates: tuple[Confidence, ...]) -> Confidence:
+    """The weakest of the benefit's confidence, the decided criteria's (an UNCONFIRMED one can only have withheld,
+    never granted: it is left out) and the dates' (``dates``)."""
+    if benefit == _UNCONFIRMED or _UNCONFIRMED in dates:
+        return _UNCONFIRMED
+    if benefit == _SECONDARY or _SECONDARY in dates:
+        return _SECONDARY
+    for crit in criteria:
+        if crit.confidence == _SECONDARY and crit.result is not None:
+            return _SECONDARY
+    return _CONFIRMED
+
+
+def collect_open(relevant: list[CriterionResult], missing: list[str], flags: list[Flag]) -> None:
+    """Add the inputs open criteria still need to `missing`, and their engine sentences to `flags`."""
+    for crit in relevant:
+        if crit.result is None:
+            for name in crit.missing:
+                if name not in missing:
+                    missing.append(name)
+            note = crit.note
+            if note is not None and isinstance(note, Flag):  # an engine sentence saying why it is open
+                flags.append(note)
+
+
+def judge(program: Program, criteria: list[CriterionResult], flags: list[Flag],
+          layout: tuple[list[int], list[list[int]]] | None) -> tuple[bool | None, list[CriterionResult], list[str]]:
+    """(overall result, the criteria whose unknowns matter, the failed criteria's ids). A criterion whose unknown
+    input only flags (``unknown_outcome = "flag"``) counts as met while unanswered (never as missing), and its flag
+    is added to ``flags``; the criteria listed keep it unknown. ``layout``: the positions of the common criteria and
+    of each branch's (None: no branch)."""
+    judged = criteria
+    if program.soft_criteria:
+        judged = []
+        for crit in criteria:
+            soft = crit.criterion.spec.unknown_flag
+            if soft is not None and crit.result is None and crit.missing:
+                flags.append(Flag(soft.code, text=soft.text))
+                crit = CriterionResult(crit.criterion, True, crit.actual, crit.required, crit.confidence, (),
+                                       crit.note, crit.id)
+            judged.append(crit)
+    if layout is None:
+        return plain(judged)
+    return decide_indexed(judged, *layout)
+
+
+def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, day: dt.date,
+                criteria: list[CriterionResult], reasons: list[str],
+                in_force: list[tuple[FlagSpec, CompiledWhen | None]] | None = None,
+                noting: tuple[int, ...] | None = None) -> list[Flag]:
+    """The program's own flags in force on ``day`` whose ``when`` (if any) holds; the flags of values read from a
+    stand-in input (``first_known``); and the pointers of failed criteria to another program (``see_also``).
+    ``in_force``: the program's flags in force on ``day``, ``noting``: the positions of the criteria that may add a
+    flag, when known."""
+    out: list[Flag] = []
+    for item, condition in program.flags if in_force is None else in_force:
+        if (in_force is not None or item.covers(day)) and (condition is None or condition.holds(subject, as_of)):
+            out.append(Flag(item.code, {}, item.text, item.confidence, item.source))
+    if noting is None:
+        noting = tuple(i for i, c in enumerate(criteria) if notes(c.criterion)) if program.notes_criteria else ()
+    for i in noting:
+        crit = criteria[i]
+        if crit.result is not None:
+            stand_in = crit.criterion.value.stand_in(subject)
+            if stand_in is not None and all(f.code != stand_in.code for f in out):
+                out.append(stand_in)
+        see_also = crit.criterion.spec.see_also
+        if see_also is not None and crit.id in reasons:
+            out.append(Flag("see_also", {"program_id": see_also.program}, see_also.text))
+    return out
+
+
+def notes(criterion: Compiled) -> bool:
+    """Whether a criterion may add a flag: a pointer to another program (``see_also``), or a value read from a
+    stand-in input (a ``first_known`` value with a ``flag``)."""
+    spec = criterion.value.spec
+    return criterion.spec.see_also is not None or (spec is not None and spec.flag is not None)
+
+
+def decide_indexed(criteria: list[CriterionResult], common: list[int],
+                   branches: list[list[int]]) -> tuple[bool | None, list[CriterionResult], list[str]]:
+    """All common criteria, and (when there are branches) all criteria of at least one branch; the layout is the
+    positions of the common criteria and of each branch's (worked out once per program, or per day when criteria
+    are dated).
+
+    Also returns the criteria whose unknowns matter (common ones, plus those of still-open branches when
+    no branch is met: an answered branch makes the others' questions moot; none when the whole is met) and the
+    reasons for a failure (failed common criteria, plus the branches' failures only when every branch failed).
+    """
+    outcomes: list[bool | None] = []
+    for indexes in branches:
+        outcome: bool | None = True
+        for i in indexes:
+            found = criteria[i].result
+            if found is False:
+                outcome = False
+                break
+            if found is None:
+                outcome = None
+        outcomes.append(outcome)
+    overall: bool | None = True if True in outcomes else None if None in outcomes else False
+    reasons = []
+    for i in common:
+        found = criteria[i].result
+        if found is False:
+            reasons.append(criteria[i].id)
+        elif found is None and overall is True:
+            overall = None
+    if reasons:
+        overall = False
+    elif overall is True:
+        return True, [], reasons
+    relevant = [criteria[i] for i in common]
+    if True not in outcomes:
+        relevant += [criteria[i] for indexes, o in zip(branches, outcomes, strict=True) if o is None for i in indexes]
+        if None not in outcomes:  # every branch failed
+            reasons += [criteria[i].id for indexes in branches for i in indexes if criteria[i].result is False]
+    return overall, relevant, reasons
