@@ -162,7 +162,7 @@ class Plan:
 
     def met(self, subject: Mapping[str, Any] | None, as_of: dt.date) -> bool | None:
         """Whether the criteria are met on ``subject`` (False: they fail; None: open), as
-        :func:`calculator.engine.evaluate.judge` and :func:`~calculator.engine.evaluate.decide_indexed` decide;
+        :func:`calculator.engine.verdict.judge` and :func:`~calculator.engine.verdict.decide_indexed` decide;
         ``subject`` None: on the answer learnt."""
         shape, values = self.shape, self.values
         assert values is not None
