@@ -12,8 +12,18 @@ from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Layout, Program
 from calculator.engine.criteria import CompiledWhen
 from calculator.engine.derived import default_tax_year
-from calculator.engine.enums import Confidence, EffectiveBasis, Outcome, Status, Subject
+from calculator.engine.enums import Confidence, EffectiveBasis, Status, Subject
 from calculator.engine.gaps import near_misses
+from calculator.engine.members import (
+    CONFIRMED,
+    ELIGIBLE,
+    MONEY,
+    NEEDS_INFO,
+    NOT_ELIGIBLE,
+    NOT_IN_FORCE,
+    SECONDARY,
+    UNCONFIRMED,
+)
 from calculator.engine.model import (
     Assessment,
     CriterionResult,
@@ -29,17 +39,6 @@ from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
 from calculator.engine.verdict import collect_open, judge, notes, plain, result_confidence, table_flags
 from schemas.profile import field_catalogue
-
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_CONFIRMED = Confidence.CONFIRMED
-_ELIGIBLE = Status.ELIGIBLE
-_MONEY = Outcome.MONEY
-_NEEDS_INFO = Status.NEEDS_INFO
-_NOT_ELIGIBLE = Status.NOT_ELIGIBLE
-_NOT_IN_FORCE = Status.NOT_IN_FORCE
-_SECONDARY = Confidence.SECONDARY
-_UNCONFIRMED = Confidence.UNCONFIRMED
-
 
 log = logging.getLogger(__name__)
 INHERITED = (("employer_zone_flags", "zone_flags"), ("tax_year", "tax_year"))
@@ -111,9 +110,9 @@ def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, 
 def failed(program: Program, as_of: dt.date, exc: Exception) -> ProgramResult:
     """The result of a program whose evaluation failed (logged): needs-info, flagged, hiding no other result."""
     log.exception("evaluation of %s failed", program.id, exc_info=exc)
-    return ProgramResult(program=program, status=_NEEDS_INFO, criteria=[], missing=[],
+    return ProgramResult(program=program, status=NEEDS_INFO, criteria=[], missing=[],
                          flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
-                         confidence=_UNCONFIRMED, window=program.window(as_of))
+                         confidence=UNCONFIRMED, window=program.window(as_of))
 
 
 def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
@@ -156,9 +155,9 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         return ProgramResult(program, status, criteria, missing, flags, benefit, benefit.confidence, [], None,
                              facts.window, None, [], day)
     confidence = result_confidence(benefit.confidence, criteria, facts.confidence_used)
-    if program.competitive and benefit.kind == _MONEY:
+    if program.competitive and benefit.kind == MONEY:
         flags.append(Flag("competitive_up_to", {}))
-    if confidence != _CONFIRMED:
+    if confidence != CONFIRMED:
         flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, facts.window,
                            None, [], day)
@@ -208,11 +207,11 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
     refused, day = in_force(program, as_of, tax_year, window)
     eff = program.spec.effective
     _, start, _, last_day = program.effective
-    used: list[Confidence] = [eff.confidence] if eff.confidence != _UNCONFIRMED else []
+    used: list[Confidence] = [eff.confidence] if eff.confidence != UNCONFIRMED else []
     expired = None
     if last_day is not None and as_of > last_day:
         expired = {"years": eff.valid_for_years, "start_date": start, "end_date": last_day}
-        used.append(eff.valid_for_confidence or _UNCONFIRMED)
+        used.append(eff.valid_for_confidence or UNCONFIRMED)
     layout = program.on_day(day) if program.dated_criteria else program.layout
     facts = DayFacts(window, day, None if refused is None else refused.reason,
                      None if refused is None else refused.confidence, tuple(used), expired, layout,
@@ -229,9 +228,9 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
     """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
     confidence = failed_confidence(criteria, reasons)
-    if full and confidence != _CONFIRMED:
+    if full and confidence != CONFIRMED:
         flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
-    result = ProgramResult(program, _NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,
+    result = ProgramResult(program, NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,
                            None, reasons, day)
     if not full:
         return result
@@ -249,14 +248,14 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
 
 def failed_confidence(criteria: list[CriterionResult], reasons: list[str]) -> Confidence:
     """The strongest confidence of the failed criteria (``reasons``): a refusal is as sure as its surest reason."""
-    confidence = _UNCONFIRMED
+    confidence = UNCONFIRMED
     for crit in criteria:
         if crit.id in reasons:
             found = crit.confidence
-            if found == _CONFIRMED:
-                return _CONFIRMED
-            if found == _SECONDARY:
-                confidence = _SECONDARY
+            if found == CONFIRMED:
+                return CONFIRMED
+            if found == SECONDARY:
+                confidence = SECONDARY
     return confidence
 
 
@@ -292,8 +291,8 @@ def capped_status(program: Program, eligible: bool) -> Status:
     """Eligible, capped by the table's outcome (its ``max_status``), when every criterion is met and no input is
     missing (``eligible``); else needs-info."""
     if not eligible:
-        return _NEEDS_INFO
-    return program.spec.outcome.max_status if program.spec.outcome else _ELIGIBLE
+        return NEEDS_INFO
+    return program.spec.outcome.max_status if program.spec.outcome else ELIGIBLE
 
 
 def in_force(program: Program, as_of: dt.date, tax_year: int,
@@ -325,13 +324,13 @@ def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: st
            day: dt.date, own: Text | None = None, **params: Any) -> ProgramResult:
     """A ``not_in_force`` result, with the reason rendered later by the report (``own``: the program's own
     sentence, shown after the engine's)."""
-    result = ProgramResult(program=program, status=_NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
-                           benefit=None, confidence=confidence or _UNCONFIRMED, window=window,
+    result = ProgramResult(program=program, status=NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
+                           benefit=None, confidence=confidence or UNCONFIRMED, window=window,
                            reason=NotInForce(reason, params, own), day=day)
     add_confidence_flag(result)
     return result
 
 
 def add_confidence_flag(result: ProgramResult) -> None:
-    if result.confidence != _CONFIRMED:
+    if result.confidence != CONFIRMED:
         result.flags.insert(0, Flag(CONFIDENCE_FLAGS[result.confidence], {}))

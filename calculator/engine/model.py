@@ -25,6 +25,7 @@ from calculator.engine.enums import (
     WindowMode,
     WindowState,
 )
+from calculator.engine.members import CONFIRMED, ELIGIBLE, NEEDS_INFO, NOT_ELIGIBLE, NOT_IN_FORCE
 from calculator.engine.specs import (
     BenefitSpec,
     ItemSpec,
@@ -36,12 +37,6 @@ if TYPE_CHECKING:
     from calculator.engine.criteria import Compiled
 
 
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_CONFIRMED = Confidence.CONFIRMED
-_ELIGIBLE = Status.ELIGIBLE
-_NEEDS_INFO = Status.NEEDS_INFO
-_NOT_ELIGIBLE = Status.NOT_ELIGIBLE
-_NOT_IN_FORCE = Status.NOT_IN_FORCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +193,7 @@ class BenefitOutcome:
     cap: Decimal | None = None
     missing: list[str] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
-    confidence: Confidence = _CONFIRMED
+    confidence: Confidence = CONFIRMED
     figures: list[str] = field(default_factory=list)
     items: list[AppliedItem] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # intermediate amounts, for reading results in tests
@@ -209,7 +204,7 @@ class BenefitOutcome:
 
     def __init__(self, kind: Outcome, estimate: Estimate | None = None, cap: Decimal | None = None,
                  missing: list[str] | None = None, flags: list[Flag] | None = None,
-                 confidence: Confidence = _CONFIRMED, figures: list[str] | None = None,
+                 confidence: Confidence = CONFIRMED, figures: list[str] | None = None,
                  items: list[AppliedItem] | None = None, details: dict[str, Any] | None = None,
                  side: list[SideFigure] | None = None, text: Text | None = None, context: list[Figure] | None = None,
                  money_kind: MoneyKind | None = None) -> None:
@@ -305,7 +300,7 @@ class ProgramResult:
         """Labelled figures beside the result (never in its amount or any total): later years when the program
         is priced (eligible or needing information), and the if-certified figure beside a self-check."""
         out: list[SideFigure] = []
-        if self.status in (_ELIGIBLE, _NEEDS_INFO) and self.benefit is not None:
+        if self.status in (ELIGIBLE, NEEDS_INFO) and self.benefit is not None:
             out += self.benefit.side
         check = self.self_check
         if check is not None and check.if_certified is not None:
@@ -317,13 +312,13 @@ class ProgramResult:
 
     @property
     def estimate(self) -> Estimate | None:
-        if self.status in (_NOT_ELIGIBLE, _NOT_IN_FORCE) or self.benefit is None:
+        if self.status in (NOT_ELIGIBLE, NOT_IN_FORCE) or self.benefit is None:
             return None
         return self.benefit.estimate
 
     @property
     def counts_in_totals(self) -> bool:
-        return self.status == _ELIGIBLE and self.excluded_by is None and self.estimate is not None
+        return self.status == ELIGIBLE and self.excluded_by is None and self.estimate is not None
 
 
 @dataclass

@@ -14,15 +14,10 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.enums import Confidence, Outcome, SelfCheckOutcome, Status
+from calculator.engine.enums import Confidence, SelfCheckOutcome, Status
 from calculator.engine.gaps import near_misses
+from calculator.engine.members import MONEY, NOT_ELIGIBLE, UNCONFIRMED
 from calculator.engine.model import BenefitOutcome, CriterionResult, Estimate, ProgramResult, SelfCheckResult
-
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_MONEY = Outcome.MONEY
-_NOT_ELIGIBLE = Status.NOT_ELIGIBLE
-_UNCONFIRMED = Confidence.UNCONFIRMED
-
 
 # How a self-check outcome reads where a program status is expected (near misses re-evaluate through it).
 AS_STATUS = {SelfCheckOutcome.LIKELY: Status.ELIGIBLE, SelfCheckOutcome.NOT_YET: Status.NOT_ELIGIBLE,
@@ -49,13 +44,13 @@ def run_self_check(catalogue: Catalogue, program: Program, subject: Mapping[str,
     else:
         outcome = SelfCheckOutcome.NEEDS_INFO if None in results else SelfCheckOutcome.LIKELY
         confidence = Confidence.weakest(*(c.confidence for c in criteria
-                                          if c.result is not None and c.confidence != _UNCONFIRMED))
+                                          if c.result is not None and c.confidence != UNCONFIRMED))
     spec = program.spec.self_check
     if_certified: Estimate | None = None
     if spec is not None and spec.if_certified and (with_gaps or outcome != SelfCheckOutcome.NOT_YET):
         if priced is None:
             priced = program.benefit.compute(subject, Context(as_of, tax_year, day, catalogue.reference, resolved))
-        if priced.kind == _MONEY and not priced.missing:
+        if priced.kind == MONEY and not priced.missing:
             if_certified = priced.estimate
     found = SelfCheckResult(outcome, criteria, reasons, missing, confidence, if_certified=if_certified)
     if with_gaps and reasons:
@@ -100,13 +95,13 @@ def rerun(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], ch
         elif result is None:
             unknown = True
     if reasons:
-        return Rerun(_NOT_ELIGIBLE, None, reasons)
+        return Rerun(NOT_ELIGIBLE, None, reasons)
     estimate = None
     spec = program.spec.self_check
     if spec is not None and spec.if_certified:
         if priced is None:
             priced = program.benefit.compute(subject, Context(as_of, tax_year, day, catalogue.reference, resolved))
-        if priced.kind == _MONEY and not priced.missing:
+        if priced.kind == MONEY and not priced.missing:
             estimate = priced.estimate
     return Rerun(AS_STATUS[SelfCheckOutcome.NEEDS_INFO if unknown else SelfCheckOutcome.LIKELY], estimate, reasons)
 

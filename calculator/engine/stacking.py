@@ -12,16 +12,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from calculator.engine.enums import EXCLUSIVE, Certainty, Operator, Outcome, StackingKind, Status
+from calculator.engine.enums import EXCLUSIVE, Certainty, Operator, StackingKind
+from calculator.engine.members import ELIGIBLE, NEEDS_INFO, UNKNOWN
 from calculator.engine.model import Adjustment, Estimate, ExcludedBy, Flag, ProgramResult
 from calculator.engine.specs import StackingGroupSpec
 from calculator.engine.texts import flag
-
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_ELIGIBLE = Status.ELIGIBLE
-_NEEDS_INFO = Status.NEEDS_INFO
-_UNKNOWN = Outcome.UNKNOWN
-
 
 Worth = tuple[Decimal, Decimal, int]
 
@@ -75,7 +70,7 @@ def apply_stacking(groups: Sequence[StackingGroupSpec], results: dict[str, Progr
     found = phase(groups, as_of)
     if found.exclusive:
         members = found.members
-        candidates = [m for m in results if m in members and results[m].status == _ELIGIBLE]
+        candidates = [m for m in results if m in members and results[m].status == ELIGIBLE]
         if len(candidates) > 1:  # 0 or 1 candidate: nothing to choose, nobody left out
             best_set = best_combination(candidates, found.sets, results)
             exclude_others(found.exclusive, found.sets, candidates, best_set, results)
@@ -130,9 +125,9 @@ def flag_pending(exclusive: list[StackingGroupSpec], results: dict[str, ProgramR
         members = group.members
         for member in members:
             result = results[member]
-            if result.status == _NEEDS_INFO:
+            if result.status == NEEDS_INFO:
                 others = [results[m] for m in members
-                          if m != member and results[m].status in (_ELIGIBLE, _NEEDS_INFO)]
+                          if m != member and results[m].status in (ELIGIBLE, NEEDS_INFO)]
                 if others:
                     result.flags.append(flag("exclusive_pending", others=program_names(others)))
 
@@ -142,7 +137,7 @@ def flag_warnings(groups: Sequence[StackingGroupSpec], results: dict[str, Progra
     for group in groups:
         if group.kind != StackingKind.WARNING:
             continue
-        eligible = [m for m in group.members if results[m].status in (_ELIGIBLE, _NEEDS_INFO)]
+        eligible = [m for m in group.members if results[m].status in (ELIGIBLE, NEEDS_INFO)]
         if len(eligible) > 1:
             for member in eligible:
                 results[member].flags.append(Flag(code=f"stacking_{group.id}", text=group.text))
@@ -172,9 +167,9 @@ def combined_limit(group: StackingGroupSpec, results: dict[str, ProgramResult],
     applies and each member limited carries the group's ``when_unknown`` flag."""
     counted = [results[m] for m in group.members if results[m].counts_in_totals]
     if group.flag_unknown_members:
-        others = [results[m] for m in group.members if results[m].status in (_ELIGIBLE, _NEEDS_INFO)]
+        others = [results[m] for m in group.members if results[m].status in (ELIGIBLE, NEEDS_INFO)]
         for r in others:
-            if r.status == _ELIGIBLE and r.benefit is not None and r.benefit.kind == _UNKNOWN \
+            if r.status == ELIGIBLE and r.benefit is not None and r.benefit.kind == UNKNOWN \
                     and len(others) > 1:
                 names = program_names([o for o in others if o is not r])
                 r.flags.append(flag("combined_support_unknown", others=names))

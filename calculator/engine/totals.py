@@ -13,22 +13,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from calculator.engine.enums import PRICED_KINDS, Certainty, Family, MoneyKind, Outcome, SideKind, Status
+from calculator.engine.enums import PRICED_KINDS, Certainty, Family, MoneyKind, SideKind
+from calculator.engine.members import (
+    CASH,
+    COMPETITIVE,
+    DETERMINED,
+    ELIGIBLE,
+    IF_CERTIFIED,
+    LATER_YEARS,
+    NEEDS_INFO,
+    NON_MONETARY,
+    OBLIGATION,
+    UNKNOWN,
+)
 from calculator.engine.model import Adjustment, Estimate, ProgramResult, SubjectResult
 
 ZERO = Decimal(0)
 CERTAINTIES = (Certainty.DETERMINED, Certainty.COMPETITIVE)
-ELIGIBLE, NEEDS_INFO = Status.ELIGIBLE, Status.NEEDS_INFO
 FAMILIES = tuple(Family)
-# Enum members as module names: read for every result, where a look-up on the enum class costs more.
-_COMPETITIVE = Certainty.COMPETITIVE
-_DETERMINED = Certainty.DETERMINED
-_CASH = MoneyKind.CASH
-_OBLIGATION = MoneyKind.OBLIGATION
-_NON_MONETARY = Outcome.NON_MONETARY
-_UNKNOWN = Outcome.UNKNOWN
-_IF_CERTIFIED = SideKind.IF_CERTIFIED
-_LATER_YEARS = SideKind.LATER_YEARS
 
 
 @dataclass
@@ -54,7 +56,7 @@ class KindSum:
     unknown_amounts: int = 0
 
     def part(self, certainty: Certainty) -> Sum:
-        return self.competitive if certainty == _COMPETITIVE else self.determined
+        return self.competitive if certainty == COMPETITIVE else self.determined
 
 
 @dataclass
@@ -70,7 +72,7 @@ class MoneyTotals:
     needs_info: int = 0
 
     def kind(self, kind: MoneyKind) -> KindSum:
-        return self.cash if kind == _CASH else self.tax_this_year
+        return self.cash if kind == CASH else self.tax_this_year
 
 
 @dataclass
@@ -81,7 +83,7 @@ class Totals:
 
 
 def certainty_of(result: ProgramResult) -> Certainty:
-    return _COMPETITIVE if result.program.competitive else _DETERMINED
+    return COMPETITIVE if result.program.competitive else DETERMINED
 
 
 def side_estimate(result: ProgramResult, kind: SideKind) -> Estimate | None:
@@ -92,7 +94,7 @@ def side_estimate(result: ProgramResult, kind: SideKind) -> Estimate | None:
         for side in benefit.side:
             if side.kind == kind:
                 return side.estimate
-    if kind == _IF_CERTIFIED:
+    if kind == IF_CERTIFIED:
         check = result.self_check
         if check is not None:
             return check.if_certified
@@ -103,7 +105,7 @@ def count_result(scopes: tuple[MoneyTotals, ...], result: ProgramResult) -> None
     """Add one result to the totals of each of its scopes (see the module docstring for what counts where)."""
     status, benefit, check = result.status, result.benefit, result.self_check
     if (benefit is not None and benefit.side) or (check is not None and check.if_certified is not None):
-        certified = side_estimate(result, _IF_CERTIFIED)
+        certified = side_estimate(result, IF_CERTIFIED)
         if certified is not None:
             for totals in scopes:
                 totals.if_certified.add(certified)
@@ -112,19 +114,19 @@ def count_result(scopes: tuple[MoneyTotals, ...], result: ProgramResult) -> None
             for totals in scopes:
                 totals.needs_info += 1
         return
-    later = side_estimate(result, _LATER_YEARS) if benefit.side else None
+    later = side_estimate(result, LATER_YEARS) if benefit.side else None
     kind, outcome = result.money_kind, benefit.kind
     estimate = benefit.estimate
     for totals in scopes:
         if later is not None:
             totals.later_years.add(later)
-        if outcome == _NON_MONETARY:
-            if kind == _OBLIGATION:
+        if outcome == NON_MONETARY:
+            if kind == OBLIGATION:
                 totals.obligations += 1
             else:
                 totals.non_cash += 1
         elif kind in PRICED_KINDS:
-            if outcome == _UNKNOWN or estimate is None:
+            if outcome == UNKNOWN or estimate is None:
                 totals.kind(kind).unknown_amounts += 1
             else:
                 totals.kind(kind).part(certainty_of(result)).add(estimate)

@@ -10,13 +10,9 @@ from typing import Any
 from calculator.engine.catalogue import Program
 from calculator.engine.criteria import Compiled, CompiledWhen
 from calculator.engine.enums import Confidence
+from calculator.engine.members import CONFIRMED, SECONDARY, UNCONFIRMED
 from calculator.engine.model import CriterionResult, Flag
 from calculator.engine.specs import FlagSpec
-
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_CONFIRMED = Confidence.CONFIRMED
-_SECONDARY = Confidence.SECONDARY
-_UNCONFIRMED = Confidence.UNCONFIRMED
 
 
 def plain(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult], list[str]]:
@@ -35,14 +31,14 @@ def result_confidence(benefit: Confidence, criteria: list[CriterionResult],
                       dates: tuple[Confidence, ...]) -> Confidence:
     """The weakest of the benefit's confidence, the decided criteria's (an UNCONFIRMED one can only have withheld,
     never granted: it is left out) and the dates' (``dates``)."""
-    if benefit == _UNCONFIRMED or _UNCONFIRMED in dates:
-        return _UNCONFIRMED
-    if benefit == _SECONDARY or _SECONDARY in dates:
-        return _SECONDARY
+    if benefit == UNCONFIRMED or UNCONFIRMED in dates:
+        return UNCONFIRMED
+    if benefit == SECONDARY or SECONDARY in dates:
+        return SECONDARY
     for crit in criteria:
-        if crit.confidence == _SECONDARY and crit.result is not None:
-            return _SECONDARY
-    return _CONFIRMED
+        if crit.confidence == SECONDARY and crit.result is not None:
+            return SECONDARY
+    return CONFIRMED
 
 
 def collect_open(relevant: list[CriterionResult], missing: list[str], flags: list[Flag]) -> None:

@@ -19,7 +19,8 @@ from calculator.engine.benefits.base import (
     ProgramChecks,
     clamp,
 )
-from calculator.engine.enums import BenefitKind, Outcome, ReferenceKind, WhenUnknown
+from calculator.engine.enums import BenefitKind, ReferenceKind, WhenUnknown
+from calculator.engine.members import MONEY
 from calculator.engine.model import BenefitOutcome, Estimate
 from calculator.engine.shape_fields import (
     Choice,
@@ -44,14 +45,11 @@ from calculator.engine.specs import (
 )
 from calculator.engine.texts import flag
 
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_MONEY = Outcome.MONEY
-
 
 # --- fixed ---------------------------------------------------------------------------------------------------
 class Fixed(Benefit[AmountParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         amount = self.product(self.params.amount, ctx.day, out)
         if amount is None:
             return self.unknown_amount(out)
@@ -67,7 +65,7 @@ class FixedSchema(Strict):
 # --- up to ---------------------------------------------------------------------------------------------------
 class UpTo(Benefit[CapParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         cap = self.cap_value(self.params.cap, out, ctx)
         if cap is None:
             return self.unknown_amount(out)
@@ -106,7 +104,7 @@ class PercentOfBase(Benefit[PercentOfBaseParams]):
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         base = self.read(params.base, subject, ctx, out)
         rates = [self.product(ref, ctx.day, out) for ref in self.rate_refs(subject, ctx, out)]
         cap = self.cap_value(params.cap, out, ctx, subject)
@@ -232,7 +230,7 @@ class ByCategory(Benefit[ByCategoryParams]):
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         category = subject.get(params.category)
         amounts = params.amounts
         if category is None:
@@ -276,7 +274,7 @@ def check_categories(checks: ProgramChecks, params: ByCategoryParams) -> None:
 class PerHead(Benefit[PerHeadParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         count = self.read(params.count, subject, ctx, out)
         amount = self.product(params.amount, ctx.day, out)
         cap = self.cap_value(params.cap, out, ctx)
@@ -300,7 +298,7 @@ class PerHeadSchema(Strict):
 class Tiered(Benefit[TieredParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         base = self.read(params.base, subject, ctx, out)
         cap = self.cap_value(params.cap, out, ctx)
         table = self.reference[params.table]

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from calculator.engine import tax
 from calculator.engine.derived import Value
-from calculator.engine.enums import BenefitKind, Confidence, MoneyKind, Outcome, weakest
+from calculator.engine.enums import BenefitKind, MoneyKind, weakest
+from calculator.engine.members import CONFIRMED, MONEY, UNKNOWN
 from calculator.engine.model import BenefitOutcome, Figure, Flag
 from calculator.engine.specs import (
     BenefitSpec,
@@ -37,13 +38,9 @@ if TYPE_CHECKING:
     from calculator.engine.shape_fields import Strict
 
 
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_MONEY = Outcome.MONEY
-_UNKNOWN = Outcome.UNKNOWN
 
 
 ZERO = Decimal(0)
-_CONFIRMED = Confidence.CONFIRMED
 UNKNOWN_FIGURE = object()  # a figure with no row in force: the amount is unknown, never guessed
 P = TypeVar("P", bound=Params)
 
@@ -76,7 +73,7 @@ def _no_condition() -> CompiledWhen:
 class Benefit(ABC, Generic[P]):
     """Base: figure resolution and bookkeeping shared by all kinds."""
 
-    outcome = _MONEY
+    outcome = MONEY
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         self.spec = spec
@@ -125,7 +122,7 @@ class Benefit(ABC, Generic[P]):
     def _product_rows(self, key: tuple[str, dt.date]) -> tuple[Decimal, tuple[Figure, ...]] | None:
         ref, day = key
         rows = [self.figure(part, day) for part in ref.split("*")]
-        value = None if None in rows else self._product(ref, day, BenefitOutcome(kind=_MONEY))
+        value = None if None in rows else self._product(ref, day, BenefitOutcome(kind=MONEY))
         found = None if value is None else (value, tuple(r for r in rows if r is not None))
         if len(self._products) > 4096:
             self._products.clear()
@@ -156,7 +153,7 @@ class Benefit(ABC, Generic[P]):
     @staticmethod
     def use(out: BenefitOutcome, row: Figure) -> None:
         out.figures.append(row.name)
-        if row.confidence != _CONFIRMED:
+        if row.confidence != CONFIRMED:
             out.confidence = weakest(out.confidence, row.confidence)
         if row.carried is not None:
             out.flags.append(row.carried)
@@ -217,7 +214,7 @@ class Benefit(ABC, Generic[P]):
 
     @staticmethod
     def unknown_amount(out: BenefitOutcome) -> BenefitOutcome:
-        out.kind = _UNKNOWN
+        out.kind = UNKNOWN
         out.estimate = None
         return out
 

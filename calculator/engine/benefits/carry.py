@@ -13,20 +13,17 @@ from marshmallow import fields
 from calculator.engine.benefits.base import ZERO, Built, Context, KindEntry, ProgramChecks
 from calculator.engine.benefits.other import Items, ItemSchema, check_items, item_conditions
 from calculator.engine.benefits.taxes import RegimeRates, check_regimes
-from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Regime, SideKind
+from calculator.engine.enums import BenefitKind, MoneyKind, Regime, SideKind
+from calculator.engine.members import NON_MONETARY
 from calculator.engine.model import BenefitOutcome, Estimate, SideFigure
 from calculator.engine.shape_fields import Choice, Strict, figure_field, input_field
 from calculator.engine.specs import BenefitSpec, LossCarryForwardParams
-
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_NON_MONETARY = Outcome.NON_MONETARY
-
 
 PLACEHOLDERS = ("tax_year", "window_first_year", "window_last_year", "general_years", "extended_years")
 
 
 class LossCarryForward(RegimeRates):
-    outcome = _NON_MONETARY
+    outcome = NON_MONETARY
     params: LossCarryForwardParams
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
@@ -36,7 +33,7 @@ class LossCarryForward(RegimeRates):
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=_NON_MONETARY)
+        out = BenefitOutcome(kind=NON_MONETARY)
         window = self.product(params.window_years, ctx.day, out)
         general = self.product(params.general_years, ctx.day, out)
         extended = self.product(params.extended_years, ctx.day, out)

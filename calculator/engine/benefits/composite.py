@@ -12,15 +12,12 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
-from calculator.engine.enums import BenefitKind, Outcome, weakest
+from calculator.engine.enums import BenefitKind, weakest
+from calculator.engine.members import MONEY, UNKNOWN
 from calculator.engine.model import BenefitOutcome, Estimate
 from calculator.engine.shape_fields import Strict, WhenField, name_pattern
 from calculator.engine.specs import BenefitCase, BenefitSpec, ByConditionParams, NoParams, SumParams, SumPart
 from calculator.engine.texts import flag
-
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_MONEY = Outcome.MONEY
-_UNKNOWN = Outcome.UNKNOWN
 
 
 def build_child(spec: BenefitSpec, built: Built) -> Benefit[Any]:
@@ -45,7 +42,7 @@ class DatedRows(Benefit[NoParams]):
                 out.money_kind = out.money_kind or row.money_kind
                 return out
         # the loader makes the rows cover the program's period, so this is a defect, shown as such
-        return self.unknown_amount(BenefitOutcome(kind=_MONEY, flags=[flag("no_figure_in_force",
+        return self.unknown_amount(BenefitOutcome(kind=MONEY, flags=[flag("no_figure_in_force",
                                                                                   name="benefit")]))
 
 
@@ -69,14 +66,14 @@ class ByCondition(Benefit[ByConditionParams]):
         for case, when, benefit in self.cases:
             decided = when.evaluate(subject, ctx.as_of)
             if decided.result is None:
-                out = BenefitOutcome(kind=_MONEY, missing=list(decided.missing))
+                out = BenefitOutcome(kind=MONEY, missing=list(decided.missing))
                 return out if out.missing else self.unknown_amount(out)
             if decided.result:
                 out = benefit.compute(subject, ctx)
                 out.text = out.text or case.benefit.text
                 out.money_kind = out.money_kind or case.benefit.money_kind
                 return out
-        return self.unknown_amount(BenefitOutcome(kind=_MONEY, flags=[flag("no_case_applies")]))
+        return self.unknown_amount(BenefitOutcome(kind=MONEY, flags=[flag("no_case_applies")]))
 
 
 class CaseField(fields.Field[BenefitCase]):
@@ -145,13 +142,13 @@ class Sum(Benefit[SumParams]):
         return out
 
     def total(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         estimate: Estimate | None = Estimate(Decimal(0), Decimal(0))
         parts: dict[str, Estimate | None] = {}
         for part, benefit in self.parts:
             found = benefit.compute(subject, ctx)
             merge_outcome(out, found)
-            if found.kind == _UNKNOWN:
+            if found.kind == UNKNOWN:
                 out.flags.append(flag("no_figure_in_force", name=part.id))
                 return self.unknown_amount(out)
             parts[part.id] = found.estimate

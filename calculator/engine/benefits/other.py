@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from marshmallow import ValidationError, fields, validates_schema
 
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
-from calculator.engine.enums import BenefitKind, Confidence, ItemType, MoneyKind, Outcome, weakest
+from calculator.engine.enums import BenefitKind, Confidence, ItemType, MoneyKind, weakest
+from calculator.engine.members import CONFIRMED, NON_MONETARY, SECONDARY, UNKNOWN
 from calculator.engine.model import AppliedItem, BenefitOutcome
 from calculator.engine.shape_fields import (
     Choice,
@@ -31,18 +32,13 @@ if TYPE_CHECKING:
     from calculator.engine.criteria import CompiledWhen
 
 
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_CONFIRMED = Confidence.CONFIRMED
-_NON_MONETARY = Outcome.NON_MONETARY
-_SECONDARY = Confidence.SECONDARY
-_UNKNOWN = Outcome.UNKNOWN
 
 
 class Unknown(Benefit[UnknownParams]):
-    outcome = _UNKNOWN
+    outcome = UNKNOWN
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=_UNKNOWN, flags=[flag("amount_unknown")])
+        out = BenefitOutcome(kind=UNKNOWN, flags=[flag("amount_unknown")])
         out.context = [row for name in self.params.context if (row := self.figure(name, ctx.day)) is not None]
         return out
 
@@ -76,7 +72,7 @@ class Items:
 
     def __init__(self, items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None]) -> None:
         self.rows = [(item.effective_from, item.effective_to, condition,
-                      item.confidence == _SECONDARY and item.type != ItemType.ADVISORY,
+                      item.confidence == SECONDARY and item.type != ItemType.ADVISORY,
                       item, AppliedItem(item, True), AppliedItem(item, None))
                      for item, condition in zip(items, conditions, strict=True)]
         self.days: dict[dt.date, tuple[list[Any], list[AppliedItem] | None, bool]] = {}
@@ -99,7 +95,7 @@ class Items:
         """The items in force on the day whose condition is not false, and the weakest confidence they add."""
         rows, static, weakens = self.on(ctx.day)
         if static is not None and params is None:
-            return list(static), weakest(confidence, _SECONDARY) if weakens else confidence
+            return list(static), weakest(confidence, SECONDARY) if weakens else confidence
         shown = []
         for _, _, condition, weak, item, met, unknown in rows:
             applies = True if condition is None else condition.holds(subject, ctx.as_of)
@@ -110,12 +106,12 @@ class Items:
             else:
                 shown.append(met if applies else unknown)
             if weak:
-                confidence = weakest(confidence, _SECONDARY)
+                confidence = weakest(confidence, SECONDARY)
         return shown, confidence
 
 
 class NonMonetary(Benefit[NonMonetaryParams]):
-    outcome = _NON_MONETARY
+    outcome = NON_MONETARY
 
     def __init__(self, spec: BenefitSpec, built: Built) -> None:
         super().__init__(spec, built)
@@ -128,8 +124,8 @@ class NonMonetary(Benefit[NonMonetaryParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         values = evaluated_price(self.params.evaluated_price, subject)
         shown = self.unpriced if values is None and self.params.evaluated_price is not None else self.items
-        items, confidence = shown.show(subject, ctx, _CONFIRMED, values)
-        return BenefitOutcome(kind=_NON_MONETARY, items=items, confidence=confidence)
+        items, confidence = shown.show(subject, ctx, CONFIRMED, values)
+        return BenefitOutcome(kind=NON_MONETARY, items=items, confidence=confidence)
 
 
 class ItemSchema(Strict):
@@ -145,7 +141,7 @@ class ItemSchema(Strict):
 
     @validates_schema
     def _sourced(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if data.get("confidence") == _SECONDARY and not data.get("source"):
+        if data.get("confidence") == SECONDARY and not data.get("source"):
             raise ValidationError("A SECONDARY item needs its source.", "source")
 
 

@@ -12,16 +12,12 @@ from marshmallow import ValidationError, fields
 
 from calculator.engine.benefits.base import Benefit, Built, Context, KindEntry, ProgramChecks
 from calculator.engine.benefits.composite import build_child, merge_outcome
-from calculator.engine.enums import BenefitKind, Outcome
+from calculator.engine.enums import BenefitKind
+from calculator.engine.members import MONEY, UNKNOWN
 from calculator.engine.model import BenefitOutcome, Estimate
 from calculator.engine.shape_fields import Strict, figure_field, input_field
 from calculator.engine.specs import BenefitSpec, PerProjectParams
 from calculator.engine.texts import flag
-
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_MONEY = Outcome.MONEY
-_UNKNOWN = Outcome.UNKNOWN
-
 
 ZERO = Decimal(0)
 
@@ -36,13 +32,13 @@ class PerProject(Benefit[PerProjectParams]):
         projects = subject.get(params.projects)
         if projects is None:  # not answered: the one project the profile describes
             return self.each.compute(subject, ctx)
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         total = Estimate(ZERO, ZERO)
         each: list[Estimate | None] = []
         for answer in projects:
             found = self.each.compute({**subject, params.stands_for: answer}, ctx)
             merge_outcome(out, found)
-            if found.kind == _UNKNOWN or found.estimate is None:
+            if found.kind == UNKNOWN or found.estimate is None:
                 # a project whose own answer is unknown asks for the list's answer, not the single field's
                 out.missing = [params.projects if name == params.stands_for else name for name in out.missing]
                 return self.unknown_amount(out)

@@ -11,7 +11,8 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from calculator.engine.benefits.base import ZERO, Benefit, Context, KindEntry, ProgramChecks, clamp
-from calculator.engine.enums import BenefitKind, Outcome, ReferenceKind, weakest
+from calculator.engine.enums import BenefitKind, ReferenceKind, weakest
+from calculator.engine.members import MONEY, UNKNOWN
 from calculator.engine.model import BenefitOutcome, Estimate
 from calculator.engine.shape_fields import Strict, figure_field, input_field
 from calculator.engine.specs import (
@@ -23,16 +24,12 @@ from calculator.engine.specs import (
 )
 from calculator.engine.texts import flag
 
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_MONEY = Outcome.MONEY
-_UNKNOWN = Outcome.UNKNOWN
-
 
 # --- a rate times quantities -----------------------------------------------------------------------------------
 class RateTimesQuantities(Benefit[RateTimesQuantitiesParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         rate = self.product(params.rate, ctx.day, out)
         cap = self.cap_value(params.cap, out, ctx)
         limit = params.quantity_limit
@@ -98,7 +95,7 @@ class BandLookup(Benefit[BandLookupParams]):
         return out
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         open_inputs = [name for name in self.category_inputs() if subject.get(name) is None]
         if open_inputs:  # an unanswered category: the range across its codes
             codes = sorted(self.category_inputs()[open_inputs[0]])
@@ -107,7 +104,7 @@ class BandLookup(Benefit[BandLookupParams]):
                 out.missing += [m for m in item.missing if m not in out.missing]
                 out.figures += item.figures
                 out.confidence = weakest(out.confidence, item.confidence)
-            if any(item.kind == _UNKNOWN for item in found):
+            if any(item.kind == UNKNOWN for item in found):
                 return self.unknown_amount(out)
             known = [item.estimate for item in found if item.estimate is not None]
             if len(known) == len(found):

@@ -11,7 +11,8 @@ from marshmallow import fields
 
 from calculator.engine import tax
 from calculator.engine.benefits.base import ZERO, Benefit, Context, KindEntry, ProgramChecks, merge
-from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Regime, SideKind, Status
+from calculator.engine.enums import BenefitKind, MoneyKind, Regime, SideKind
+from calculator.engine.members import ELIGIBLE, MONEY, NEEDS_INFO
 from calculator.engine.model import BenefitOutcome, Estimate, SideFigure
 from calculator.engine.shape_fields import Choice, Strict, figure_field, input_field
 from calculator.engine.specs import (
@@ -24,12 +25,6 @@ from calculator.engine.specs import (
 )
 from calculator.engine.texts import flag
 
-# Enum members as module names: read on every evaluation, where a look-up on the enum class costs more.
-_ELIGIBLE = Status.ELIGIBLE
-_MONEY = Outcome.MONEY
-_NEEDS_INFO = Status.NEEDS_INFO
-
-
 IIT_INPUTS = ("annual_gross_income", "special_deductions", "taxable_income", "iit_paid")
 IIT_TABLES = ("iit_brackets", "iit_deductions")
 
@@ -39,7 +34,7 @@ class CitRateDifferential(Benefit[CitRateDifferentialParams]):
     """Saving from a lower CIT rate: ``max(0, taxable income) × (from_rate − to_rate)``."""
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         base = self.read(self.params.base, subject, ctx, out)
         high = self.product(self.params.from_rate, ctx.day, out)
         low = self.product(self.params.to_rate, ctx.day, out)
@@ -76,9 +71,9 @@ class RegimeRates(Benefit[Any]):
             result = ctx.resolved.get(program_id)
             if result is None:
                 continue
-            if result.status == _ELIGIBLE and result.excluded_by is None:
+            if result.status == ELIGIBLE and result.excluded_by is None:
                 chosen.append(regime)
-            elif result.status == _NEEDS_INFO:
+            elif result.status == NEEDS_INFO:
                 possible.append(regime)
         regimes = chosen[:1] if chosen else possible
         partial: Mapping[Regime, str] = getattr(params, "partial_income", {})
@@ -104,7 +99,7 @@ class RdSuperDeduction(RegimeRates):
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         expensed = self.read(params.expensed, subject, ctx, out)
         amortised = subject.get(params.amortised)
         if amortised is None:
@@ -163,8 +158,8 @@ def qualification(programs: Sequence[str], inputs: Sequence[str], subject: Mappi
     for pid in programs:
         result = ctx.resolved.get(pid)
         if result is not None:
-            states.append(True if result.status == _ELIGIBLE else
-                          None if result.status == _NEEDS_INFO else False)
+            states.append(True if result.status == ELIGIBLE else
+                          None if result.status == NEEDS_INFO else False)
     states += [subject.get(name) for name in inputs]
     return True if True in states else None if None in states else False
 
@@ -219,7 +214,7 @@ class IitExcessOverShare(Benefit[IitExcessOverShareParams]):
     """
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         share = self.product(self.params.share, ctx.day, out)
         line = None
         if self.params.cap_unknown_above and self.figure(self.params.cap, ctx.day) is None:
@@ -256,7 +251,7 @@ class IitExcessOverHkBurden(Benefit[NoParams]):
     """Qianhai / Hetao: mainland IIT above the (estimated) Hong Kong tax burden is exempt."""
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=_MONEY)
+        out = BenefitOutcome(kind=MONEY)
         taxable, iit = tax.mainland_iit(subject, ctx.day, self.reference)
         burden = tax.hk_salaries_tax_burden(subject, ctx.tax_year, self.reference)
         merge(out, taxable, iit, burden)
