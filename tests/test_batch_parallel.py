@@ -5,7 +5,10 @@ runners take the number of processes from ``BATCH_PROCESSES`` and use the same c
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ from calculator.batch.task import BatchExecutor
 from calculator.cli import main
 from calculator.config import DEFAULTS, ConfigError, finish
 from tests.conftest import AS_OF
+from tests.processes import alive, children
 
 HEADER = ["ref", "department", "identity", "degree", "introduction_date", "tax_year", "annual_gross_income",
           "pays_iit_in_shenzhen", "works_in_zone"]
@@ -203,3 +207,28 @@ def test_a_file_within_the_rows_in_flight_is_assessed_without_starting_workers(c
 def test_batch_processes_is_a_whole_number_of_at_least_one(value):
     with pytest.raises(ConfigError, match="BATCH_PROCESSES"):
         finish({**DEFAULTS, "BATCH_PROCESSES": value})
+
+
+def test_workers_end_when_the_process_running_the_batch_is_killed(tmp_path):
+    """kill -9 of a batch (a queue's job timeout, the OOM killer) leaves no worker behind holding the rule tables:
+    the pool's workers wait on a queue whose ends they hold themselves, so only their own check can end them."""
+    src = roster(tmp_path / "roster.xlsx", 3000)
+    batch = subprocess.Popen([str(Path(sys.executable).with_name("incentives")), "batch", str(src), "-o",
+                              str(tmp_path / "out.xlsx"), "--as-of", AS_OF.isoformat(), "--jobs", "2"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := children(batch.pid)) < 2:
+            assert batch.poll() is None, f"the batch ended before its workers started: {batch.stderr.read()!r}"
+            assert time.monotonic() < deadline, "the batch's two workers never started"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the workers are assessing rows
+        assert batch.poll() is None, "the batch finished before it could be killed: make the roster longer"
+    finally:
+        batch.kill()
+        batch.wait()
+    deadline = time.monotonic() + 30  # a worker checks for its parent every PARENT_CHECK (1 s)
+    while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(alive(pid) for pid in workers), "the killed batch's workers are still running"
+    assert not (tmp_path / "out.xlsx").exists()

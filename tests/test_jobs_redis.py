@@ -25,6 +25,7 @@ from redis import Redis
 
 from calculator.batch.redis_jobs import PREFIX, RedisJobs
 from tests.batch_web import Browser, free_port, roster, serve, stop, wait_for
+from tests.processes import alive, children
 
 PERIOD = 1       # BATCH_REAP_SECONDS: a worker renews its lease every second and is taken for dead after three
 SLACK = 20       # seconds a loaded 2-core machine may need beyond a deadline before the test calls it a failure
@@ -165,10 +166,14 @@ def test_a_worker_killed_mid_job_leaves_the_job_failed_with_its_data_removed(dep
     local = wait_for(lambda: list(machine.glob("incentives-batch-*/run-*/scratch/incentives-xlsx-*/*")), 30,
                      "no local copy")
     assert local and not deploy.redis.exists(f"{PREFIX}job:{job_id}:input")  # the worker took the input out
+    horse = int(state["process"].split(".")[0])
+    pool = wait_for(lambda: children(horse), 60, "the work horse started no batch workers")
     # The machine goes: the work horse (its own process group) and the worker itself.
-    os.kill(int(state["process"].split(".")[0]), signal.SIGKILL)
+    os.kill(horse, signal.SIGKILL)
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
+    # Had only the work horse been killed (RQ's job timeout does that), its batch workers end by themselves.
+    wait_for(lambda: not any(alive(pid) for pid in pool), 30, "the killed work horse's batch workers still run")
 
     def failed() -> bool:
         raw = deploy.redis.hgetall(f"{PREFIX}job:{job_id}")

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,6 +41,7 @@ from calculator.batch.sheets import NUMBER_FORMATS, columns, money_format
 from calculator.batch.summary import RowError
 
 CHUNK_ROWS = 100          # rows sent to a worker at once: about 0.7 MB of sheet XML back for a staff roster
+PARENT_CHECK = 1.0        # seconds between a worker's checks that the process running the batch is still there
 CHUNKS_PER_PROCESS = 4    # chunks out per worker: one being assessed, three waiting, so no worker idles while the
                           # writing process is off the core or waits for an earlier chunk (rows are written in order)
 
@@ -138,7 +140,21 @@ _assessor: _Assessor | None = None   # in a worker process: made by its initiali
 def _start(job: RowJob) -> None:
     global _assessor
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the process running the batch: it stops the pool
+    parent = multiprocessing.parent_process()
+    if parent is not None and parent.pid is not None:
+        threading.Thread(target=_end_when_orphaned, args=(parent.pid, PARENT_CHECK), daemon=True,
+                         name="parent-watch").start()
     _assessor = _Assessor(job)
+
+
+def _end_when_orphaned(parent: int, period: float) -> None:
+    """End this worker once the process running the batch is gone (killed: a queue's job timeout, the OOM killer,
+    ``kill -9``). Its pool cannot stop it then, and the workers, each holding both ends of the pool's queue, would
+    wait for work forever, each with the rule tables loaded: the system gives an orphan a new parent, so a parent
+    id other than the one it started with means the batch is over."""
+    while os.getppid() == parent:
+        time.sleep(period)
+    os._exit(1)
 
 
 def _work(rows: list[tuple[int, list[Any]]]) -> Chunk:
