@@ -148,10 +148,10 @@ def _start(job: RowJob) -> None:
 
 
 def _end_when_orphaned(parent: int, period: float) -> None:
-    """End this worker once the process running the batch is gone (killed: a queue's job timeout, the OOM killer,
-    ``kill -9``). Its pool cannot stop it then, and the workers, each holding both ends of the pool's queue, would
-    wait for work forever, each with the rule tables loaded: the system gives an orphan a new parent, so a parent
-    id other than the one it started with means the batch is over."""
+    """End this worker once the process running the batch is gone (killed alone: ``kill -9`` of its process id,
+    the OOM killer choosing it). Its pool cannot stop the workers then: each holds both ends of the pool's queue and
+    would wait for work forever with the rule tables loaded. The system gives an orphan a new parent, so a parent id
+    other than the one it started with means the batch is over."""
     while os.getppid() == parent:
         time.sleep(period)
     os._exit(1)
