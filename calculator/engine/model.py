@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from calculator.engine.criteria import Compiled
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class Figure:
     """One dated row of a figure: its value, unit, confidence and source."""

@@ -46,6 +46,7 @@ from calculator.engine.report_words import (
     sentence_pattern,
 )
 from calculator.engine.size_class import size_class_doc
+from calculator.engine.specs import BenefitSpec
 from calculator.engine.texts import (
     ITEM_TYPES,
     MONEY_KINDS,
@@ -152,12 +153,11 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
                 del doc[key]
         return doc
 
-    def benefit_doc(self, result: ProgramResult, parts: ProgramParts, row: Any = False) -> dict[str, Any]:
+    def benefit_doc(self, result: ProgramResult, parts: ProgramParts, row: BenefitSpec | None) -> dict[str, Any]:
         """What the program grants: the formula that priced it (a dated row's or the case's own), the outcome, cap,
-        items and context figures; ``row``: the benefit row in force on the result's day, when the caller has it."""
+        items and context figures; ``row``: the benefit row in force on the result's day (:meth:`row_on`; None:
+        the result has no day)."""
         lang, benefit = self.lang, result.benefit
-        if row is False:
-            row = self.row_on(result.program, result.day) if result.day is not None else None
         if benefit is not None and benefit.text:  # the dated row's or the case's own formula
             formula = benefit.text[lang]
         else:

@@ -106,7 +106,6 @@ def rerun(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], ch
     return Rerun(AS_STATUS[SelfCheckOutcome.NEEDS_INFO if unknown else SelfCheckOutcome.LIKELY], estimate, reasons)
 
 
-
 _READS: dict[int, tuple[object, frozenset[str]]] = {}
 
 

@@ -7,11 +7,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from markupsafe import Markup
+from markupsafe import escape as markup_escape
 
+# MarkupSafe 3's escaping without making a Markup: a private name, so looked for (MarkupSafe 2.1, which Flask 3.1
+# accepts, has neither); without it, the public escape made a plain string.
 try:
     from markupsafe._speedups import _escape_inner
-except ImportError:  # pragma: no cover - markupsafe without its C speedups
-    from markupsafe._native import _escape_inner
+except ImportError:  # pragma: no cover - MarkupSafe without its C speedups, or before 3
+    try:
+        from markupsafe._native import _escape_inner
+    except ImportError:
+        def _escape_inner(s: str, /) -> str:
+            return str(markup_escape(s))
 
 BETWEEN_TAGS = re.compile(r">[ \t]*\n\s*<")
 # Block-level elements: whitespace between two of their tags (opening or closing) never renders.

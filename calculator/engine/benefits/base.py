@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from calculator.engine.shape_fields import Strict
 
 
-
-
 ZERO = Decimal(0)
 UNKNOWN_FIGURE = object()  # a figure with no row in force: the amount is unknown, never guessed
 P = TypeVar("P", bound=Params)

@@ -32,8 +32,6 @@ if TYPE_CHECKING:
     from calculator.engine.criteria import CompiledWhen
 
 
-
-
 class Unknown(Benefit[UnknownParams]):
     outcome = UNKNOWN
 

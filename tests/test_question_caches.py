@@ -1,0 +1,50 @@
+"""The ranking's caches within one runner (calculator.engine.question_runner.Runner.judged_now, Runner.spreads via
+questions.staked) give what the uncached path gives. The generated profiles of test_questions_alike.py do not reach
+every case these keys tell apart, so each key is checked here directly."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+from calculator.engine.enums import Subject
+from calculator.engine.question_runner import Runner
+from calculator.engine.questions import Worth, staked
+from tests.conftest import AS_OF
+
+ZERO = Decimal(0)
+
+
+def test_judged_now_follows_the_result_and_the_shape_it_is_given(catalogue):
+    """Kept per program id, but only for the very result (and criteria) it was worked out from."""
+    runner = Runner(catalogue, Subject.COMPANY, AS_OF)
+    first, second = object(), object()
+    shape = SimpleNamespace(compiled=[first], soft=[False])
+    plan: Any = SimpleNamespace(shape=shape)
+
+    def result(value: bool | None) -> Any:
+        return SimpleNamespace(id="p", criteria=[SimpleNamespace(criterion=first, result=value, missing=())])
+
+    assert runner.judged_now(plan, result(True)) == [True]
+    assert runner.judged_now(plan, result(False)) == [False]  # another result of the same program
+    now = result(None)
+    assert runner.judged_now(plan, now) == [None]
+    wider: Any = SimpleNamespace(shape=SimpleNamespace(compiled=[first, second], soft=[False, False]))
+    assert runner.judged_now(wider, now) is None  # the same result, other criteria: it tells nothing
+
+
+def test_a_stake_kept_by_decisions_tells_the_probe_apart(catalogue):
+    """Two questions whose answers' decisions read alike, one with a probe (an amount's largest value), one without:
+    the probe's outcome beyond the others' makes the stake open-ended and is not counted, the same outcome as an
+    answer is counted. The stake kept for one must not answer the other."""
+    program = next(iter(catalogue.programs.values()))
+    now: Any = SimpleNamespace(benefit=None, missing=[])
+    failed, met = Worth(("failed",), ZERO, ZERO, False), Worth(("met",), ZERO, Decimal(100), False)
+    decisions = (False, False, True)
+    cases = [((decisions, 2), [failed, failed], met), ((decisions, 3), [failed, failed, met], None)]
+    runner = Runner(catalogue, Subject.COMPANY, AS_OF)
+    for decided, outcomes, probe in cases:
+        alone = staked(Runner(catalogue, Subject.COMPANY, AS_OF), program, "x", decided, outcomes, probe, now)
+        assert staked(runner, program, "x", decided, outcomes, probe, now) == alone
+    assert len(runner.spreads) == 2
