@@ -99,3 +99,20 @@ def test_a_case_file_for_no_program_is_refused(catalogue, tables, capsys):
 def test_tables_check_counts_the_cases_it_read(capsys):
     assert main(["tables", "check"]) == 0
     assert f"{len(CASES)} golden cases" in capsys.readouterr().out
+
+
+def test_tables_check_runs_the_cases_and_names_each_that_fails(tables, capsys):
+    """A policy editor who changes a figure learns from ``tables check`` which cases no longer hold, and why."""
+    path = tables / CASES_FILE
+    text = path.read_text(encoding="utf-8")
+    assert FIRST in text
+    path.write_text(text.replace(FIRST, FIRST.replace("600000", "700000"), 1), encoding="utf-8")
+    assert main(["tables", "check", str(tables)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Golden cases that do not hold on these tables (2 problems):"), err
+    failing = [line for line in err.splitlines() if CASES_FILE in line]
+    assert [line.split("): ", 1)[1] for line in failing] == ["low 600000.00, expected 700000",
+                                                             "high 600000.00, expected 700000"], err
+    assert all("case[0] ('a Longhua AI firm buying 2,000,000" in line for line in failing)
+    assert main(["tables", "check", str(tables), "--lang", "zh"]) == 1
+    assert capsys.readouterr().err.startswith("以下黄金用例在这些规则表上不成立（共 2 处问题）：")

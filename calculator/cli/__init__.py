@@ -23,6 +23,7 @@ from calculator.engine import (
     default_root,
     describe_catalogue,
     ending_within,
+    failing_cases,
     load_catalogue,
     parse_day,
     stale_doc,
@@ -57,6 +58,7 @@ TEXTS = {
     "stale_line": N_("{program}: checked {checked}, {days} days before"),
     "none": N_("none"),
     "horizon": N_("--horizon: give a number of days from 0 to {max}."),
+    "cases_fail": N_("Golden cases that do not hold on these tables ({count} problems):"),
 }
 MAX_HORIZON = 3660  # days the expiry watch may look ahead (ten years)
 
@@ -242,15 +244,21 @@ def processes(value: str | None, lang: str) -> int:
 
 def tables(args: argparse.Namespace) -> int:
     """``incentives tables check [DIR] [--as-of DATE --horizon DAYS]``: validate the rule tables and the golden
-    cases whole; with ``--as-of``, also print the expiry watch (warnings only: the exit status stays 0)."""
+    cases whole, then run every case on the tables (each that fails is named, with what it found); with
+    ``--as-of``, also print the expiry watch (warnings only: the exit status stays 0)."""
     if not 0 <= args.horizon <= MAX_HORIZON:
         raise InputError(t(TEXTS["horizon"], args.lang, max=MAX_HORIZON))
     catalogue = load_catalogue(args.dir)
     cases, errors = validate_cases(catalogue, Path(args.dir) if args.dir else default_root())
     if errors:
         raise TableError(errors)
+    failures = failing_cases(catalogue, cases)
+    if failures:
+        print(t(TEXTS["cases_fail"], args.lang, count=len(failures)), *(f"  - {f}" for f in failures), sep="\n",
+              file=sys.stderr)
+        return 1
     print(f"OK: {len(catalogue.programs)} programs, {len(catalogue.reference)} reference tables, "
-          f"{len(cases)} golden cases, tables_version {catalogue.tables_version}")
+          f"{len(cases)} golden cases pass, tables_version {catalogue.tables_version}")
     if args.as_of is not None:
         print("\n".join(watch(catalogue, args.as_of, args.horizon, args.lang)))
     return 0

@@ -6,7 +6,7 @@ the application service (:mod:`calculator.service`) to validate and assess. Ever
 change without notice.
 """
 
-from calculator.engine.case_check import validate_cases
+from calculator.engine.case_check import failing_cases, validate_cases
 from calculator.engine.catalogue import Catalogue
 from calculator.engine.changes import (
     NO_SOURCE,
@@ -100,6 +100,7 @@ __all__ = [
     "describe_catalogue",
     "describe_program",
     "ending_within",
+    "failing_cases",
     "field_usage",
     "figures_of",
     "load_catalogue",

@@ -14,7 +14,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from calculator.engine.benefits import REGISTRY, resolve
-from calculator.engine.cases import Case, CaseSchema, case_input
+from calculator.engine.cases import Case, CaseSchema, case_input, run_case
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import Subject
 from calculator.engine.texts import FLAGS
@@ -159,3 +159,16 @@ def validate_cases(catalogue: Catalogue, root: Path) -> tuple[list[Case], list[s
     for case in cases:
         errors += check_case(catalogue, case)
     return cases, errors
+
+
+def failing_cases(catalogue: Catalogue, cases: list[Case]) -> list[str]:
+    """What each valid case finds wrong when the engine runs it on the loaded tables (empty: every case passes),
+    each named by file and case, as :func:`validate_cases` names a case's problems."""
+    failures = []
+    for case in cases:
+        try:
+            _result, problems = run_case(catalogue, case)
+        except Exception as exc:
+            problems = [f"{type(exc).__name__}: {exc}"]
+        failures += [f"programs/{case.file}: case[{case.index}] ('{case.name}'): {problem}" for problem in problems]
+    return failures
