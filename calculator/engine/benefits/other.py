@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from marshmallow import ValidationError, fields, validates_schema
 
@@ -60,6 +60,18 @@ def item_conditions(items: Sequence[ItemSpec], built: Built) -> list[CompiledWhe
             for index, item in enumerate(items)]
 
 
+class ItemRow(NamedTuple):
+    """One item of a benefit, worked out once from the catalogue."""
+
+    start: dt.date | None             # in force from (None: always)
+    end: dt.date | None               # in force until (None: no end)
+    condition: CompiledWhen | None    # its ``when`` (None: always shown)
+    weakens: bool                     # a SECONDARY item that is not advisory weakens the result's confidence
+    item: ItemSpec
+    met: AppliedItem                  # shown, its ``when`` met
+    unknown: AppliedItem              # shown, its ``when`` unknown
+
+
 class Items:
     """A benefit's items ready to show: per item its dates, its compiled ``when`` (None: always shown), whether its
     confidence weakens the result's (a SECONDARY item that is not advisory: an advisory item shows its confidence on
@@ -69,23 +81,23 @@ class Items:
     __slots__ = ("days", "rows")
 
     def __init__(self, items: Sequence[ItemSpec], conditions: Sequence[CompiledWhen | None]) -> None:
-        self.rows = [(item.effective_from, item.effective_to, condition,
-                      item.confidence == SECONDARY and item.type != ItemType.ADVISORY,
-                      item, AppliedItem(item, True), AppliedItem(item, None))
+        self.rows = [ItemRow(item.effective_from, item.effective_to, condition,
+                             item.confidence == SECONDARY and item.type != ItemType.ADVISORY,
+                             item, AppliedItem(item, True), AppliedItem(item, None))
                      for item, condition in zip(items, conditions, strict=True)]
-        self.days: dict[dt.date, tuple[list[Any], list[AppliedItem] | None, bool]] = {}
+        self.days: dict[dt.date, tuple[list[ItemRow], list[AppliedItem] | None, bool]] = {}
 
-    def on(self, day: dt.date) -> tuple[list[Any], list[AppliedItem] | None, bool]:
+    def on(self, day: dt.date) -> tuple[list[ItemRow], list[AppliedItem] | None, bool]:
         """(the items in force on ``day``, the items shown when none has a ``when`` (else None), whether one of
         them weakens the result's confidence)."""
         found = self.days.get(day)
         if found is None:
             rows = [row for row in self.rows
-                    if (row[0] is None or row[0] <= day) and (row[1] is None or day <= row[1])]
-            static = None if any(row[2] is not None for row in rows) else [row[5] for row in rows]
+                    if (row.start is None or row.start <= day) and (row.end is None or day <= row.end)]
+            static = None if any(row.condition is not None for row in rows) else [row.met for row in rows]
             if len(self.days) > 512:
                 self.days.clear()
-            found = self.days[day] = (rows, static, any(row[3] for row in rows))
+            found = self.days[day] = (rows, static, any(row.weakens for row in rows))
         return found
 
     def show(self, subject: Mapping[str, Any], ctx: Context, confidence: Confidence,
