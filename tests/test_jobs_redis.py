@@ -172,7 +172,8 @@ def test_a_worker_killed_mid_job_leaves_the_job_failed_with_its_data_removed(dep
     os.kill(horse, signal.SIGKILL)
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait(timeout=30)
-    # Had only the work horse been killed (RQ's job timeout does that), its batch workers end by themselves.
+    # The work horse was killed alone (as the OOM killer would; RQ's own timeout kills its whole process group):
+    # its batch workers end by themselves.
     wait_for(lambda: not any(alive(pid) for pid in pool), 30, "the killed work horse's batch workers still run")
 
     def failed() -> bool:

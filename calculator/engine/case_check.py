@@ -86,7 +86,7 @@ def flag_codes(catalogue: Catalogue, program: Program) -> set[str]:
 
 def check_case(catalogue: Catalogue, case: Case) -> list[str]:
     """What makes one case unable to fail (or unable to run), as ``file: case: field: problem`` lines."""
-    where = f"programs/{case.file}: case[{case.index}] ('{case.name}')"
+    where = case_where(case)
     program = catalogue.programs.get(case.program)
     if program is None:
         return [f"programs/{case.file}: (file): no program '{case.program}' (name the file <program id>{SUFFIX})"]
@@ -170,5 +170,10 @@ def failing_cases(catalogue: Catalogue, cases: list[Case]) -> list[str]:
             _result, problems = run_case(catalogue, case)
         except Exception as exc:
             problems = [f"{type(exc).__name__}: {exc}"]
-        failures += [f"programs/{case.file}: case[{case.index}] ('{case.name}'): {problem}" for problem in problems]
+        failures += [f"{case_where(case)}: {problem}" for problem in problems]
     return failures
+
+
+def case_where(case: Case) -> str:
+    """How a problem names its case: its file and its place and name in it."""
+    return f"programs/{case.file}: case[{case.index}] ('{case.name}')"

@@ -12,7 +12,7 @@ from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Layout, Program
 from calculator.engine.criteria import CompiledWhen
 from calculator.engine.derived import default_tax_year
-from calculator.engine.enums import Confidence, EffectiveBasis, Status, Subject
+from calculator.engine.enums import Confidence, EffectiveBasis, Status, Subject, strongest
 from calculator.engine.gaps import near_misses
 from calculator.engine.members import (
     CONFIRMED,
@@ -21,7 +21,6 @@ from calculator.engine.members import (
     NEEDS_INFO,
     NOT_ELIGIBLE,
     NOT_IN_FORCE,
-    SECONDARY,
     UNCONFIRMED,
 )
 from calculator.engine.model import (
@@ -89,30 +88,29 @@ def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, 
     results: dict[str, ProgramResult] = {}
     _, independent, dependent, first, second = catalogue.plan(kind, only)
     for program in independent:
-        try:
-            results[program.spec.id] = evaluate_program(catalogue, program, subject, as_of, tax_year, {})
-        except Exception as exc:
-            results[program.spec.id] = failed(program, as_of, exc)
+        results[program.spec.id] = safe_evaluate(catalogue, program, subject, as_of, tax_year, {})
     adjustments = apply_stacking(first, results, subject, as_of) if first else []
     if dependent:
         for program in dependent:
             pid = program.spec.id
             resolved = {dep: results[dep] for dep in program.spec.depends_on if dep in results}
-            try:
-                results[pid] = evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
-            except Exception as exc:
-                results[pid] = failed(program, as_of, exc)
+            results[pid] = safe_evaluate(catalogue, program, subject, as_of, tax_year, resolved)
         if second:
             adjustments += apply_stacking(second, results, subject, as_of)
     return SubjectResult(kind=kind, ref=None, results=list(results.values()), adjustments=adjustments)
 
 
-def failed(program: Program, as_of: dt.date, exc: Exception) -> ProgramResult:
-    """The result of a program whose evaluation failed (logged): needs-info, flagged, hiding no other result."""
-    log.exception("evaluation of %s failed", program.id, exc_info=exc)
-    return ProgramResult(program=program, status=NEEDS_INFO, criteria=[], missing=[],
-                         flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
-                         confidence=UNCONFIRMED, window=program.window(as_of))
+def safe_evaluate(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
+                  tax_year: int, resolved: dict[str, ProgramResult]) -> ProgramResult:
+    """One program; an unexpected failure is reported on that program (logged, needs-info, flagged) and hides no
+    other result."""
+    try:
+        return evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
+    except Exception as exc:
+        log.exception("evaluation of %s failed", program.id)
+        return ProgramResult(program=program, status=NEEDS_INFO, criteria=[], missing=[],
+                             flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
+                             confidence=UNCONFIRMED, window=program.window(as_of))
 
 
 def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
@@ -138,7 +136,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     else:
         overall, relevant, reasons = judge(program, criteria, flags, layout)
     if full and (facts.flags or facts.noting):
-        flags += table_flags(program, subject, as_of, day, criteria, reasons, facts.flags, facts.noting)
+        flags += table_flags(subject, as_of, criteria, reasons, facts.flags, facts.noting)
     if overall is not True:  # met criteria leave nothing open
         collect_open(relevant, missing, flags)
     if overall is False:
@@ -157,8 +155,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     confidence = result_confidence(benefit.confidence, criteria, facts.confidence_used)
     if program.competitive and benefit.kind == MONEY:
         flags.append(Flag("competitive_up_to", {}))
-    if confidence != CONFIRMED:
-        flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
+    confidence_flag(flags, confidence)
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, facts.window,
                            None, [], day)
     if program.self_check and status in SHOWN_BESIDE:
@@ -227,9 +224,9 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
                  resolved: dict[str, ProgramResult], full: bool, criteria: list[CriterionResult],
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
     """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
-    confidence = failed_confidence(criteria, reasons)
-    if full and confidence != CONFIRMED:
-        flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
+    confidence = strongest(*[c.confidence for c in criteria if c.id in reasons])  # as sure as its surest reason
+    if full:
+        confidence_flag(flags, confidence)
     result = ProgramResult(program, NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,
                            None, reasons, day)
     if not full:
@@ -244,19 +241,6 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject])
     return result
-
-
-def failed_confidence(criteria: list[CriterionResult], reasons: list[str]) -> Confidence:
-    """The strongest confidence of the failed criteria (``reasons``): a refusal is as sure as its surest reason."""
-    confidence = UNCONFIRMED
-    for crit in criteria:
-        if crit.id in reasons:
-            found = crit.confidence
-            if found == CONFIRMED:
-                return CONFIRMED
-            if found == SECONDARY:
-                confidence = SECONDARY
-    return confidence
 
 
 def has_gaps(program: Program, criteria: list[CriterionResult], reasons: list[str]) -> bool:
@@ -327,10 +311,11 @@ def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: st
     result = ProgramResult(program=program, status=NOT_IN_FORCE, criteria=[], missing=[], flags=flags,
                            benefit=None, confidence=confidence or UNCONFIRMED, window=window,
                            reason=NotInForce(reason, params, own), day=day)
-    add_confidence_flag(result)
+    confidence_flag(result.flags, result.confidence)
     return result
 
 
-def add_confidence_flag(result: ProgramResult) -> None:
-    if result.confidence != CONFIRMED:
-        result.flags.insert(0, Flag(CONFIDENCE_FLAGS[result.confidence], {}))
+def confidence_flag(flags: list[Flag], confidence: Confidence) -> None:
+    """A result less than confirmed starts its flags with the one that says so."""
+    if confidence != CONFIRMED:
+        flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))

@@ -74,20 +74,16 @@ def judge(program: Program, criteria: list[CriterionResult], flags: list[Flag],
     return decide_indexed(judged, *layout)
 
 
-def table_flags(program: Program, subject: Mapping[str, Any], as_of: dt.date, day: dt.date,
-                criteria: list[CriterionResult], reasons: list[str],
-                in_force: list[tuple[FlagSpec, CompiledWhen | None]] | None = None,
-                noting: tuple[int, ...] | None = None) -> list[Flag]:
-    """The program's own flags in force on ``day`` whose ``when`` (if any) holds; the flags of values read from a
-    stand-in input (``first_known``); and the pointers of failed criteria to another program (``see_also``).
-    ``in_force``: the program's flags in force on ``day``, ``noting``: the positions of the criteria that may add a
-    flag, when known."""
+def table_flags(subject: Mapping[str, Any], as_of: dt.date, criteria: list[CriterionResult], reasons: list[str],
+                in_force: list[tuple[FlagSpec, CompiledWhen | None]], noting: tuple[int, ...]) -> list[Flag]:
+    """The program's own flags in force on the day (``in_force``) whose ``when`` (if any) holds; the flags of values
+    read from a stand-in input (``first_known``); and the pointers of failed criteria to another program
+    (``see_also``). ``noting``: the positions of the criteria that may add a flag (:func:`notes`). Both are the
+    program's day facts (:func:`calculator.engine.evaluate.day_facts`)."""
     out: list[Flag] = []
-    for item, condition in program.flags if in_force is None else in_force:
-        if (in_force is not None or item.covers(day)) and (condition is None or condition.holds(subject, as_of)):
+    for item, condition in in_force:
+        if condition is None or condition.holds(subject, as_of):
             out.append(Flag(item.code, {}, item.text, item.confidence, item.source))
-    if noting is None:
-        noting = tuple(i for i, c in enumerate(criteria) if notes(c.criterion)) if program.notes_criteria else ()
     for i in noting:
         crit = criteria[i]
         if crit.result is not None:

@@ -100,9 +100,9 @@ def page_gettext(context: Context, message: str, /, **variables: Any) -> str:
         if found is None:
             if len(_WORDS) > 4096:
                 _WORDS.clear()
-            found = _WORDS[lang, message] = Markup(TRANSLATIONS[lang].gettext(message)) % {}  # type: ignore[index]
+            found = _WORDS[lang, message] = Markup(request_translations().gettext(message)) % {}
         return found
-    said: Any = TRANSLATIONS[lang].gettext(message)  # type: ignore[index]
+    said: Any = request_translations().gettext(message)
     if escapes:
         said = Markup(said)
     return said % variables  # type: ignore[no-any-return]

@@ -10,10 +10,10 @@ from markupsafe import Markup
 from markupsafe import escape as markup_escape
 
 # MarkupSafe 3's escaping without making a Markup: a private name, so looked for (MarkupSafe 2.1, which Flask 3.1
-# accepts, has neither); without it, the public escape made a plain string.
+# accepts, has neither); without it, the public escape made a plain string (tests/test_markup.py runs each way).
 try:
     from markupsafe._speedups import _escape_inner
-except ImportError:  # pragma: no cover - MarkupSafe without its C speedups, or before 3
+except ImportError:  # MarkupSafe without its C speedups, or before 3
     try:
         from markupsafe._native import _escape_inner
     except ImportError:
