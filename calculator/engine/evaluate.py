@@ -27,6 +27,7 @@ from calculator.engine.model import (
     Assessment,
     CriterionResult,
     Flag,
+    Gap,
     NotInForce,
     ProgramResult,
     SubjectResult,
@@ -236,7 +237,20 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
             return evaluate_program(catalogue, program, {**subject, **changed}, as_of, tax_year, resolved,
                                     full=False)
 
-        result.gaps = near_misses(criteria, reasons, subject, as_of, _UNITS[program.subject], again)
+        def gaps() -> list[Gap]:
+            return near_misses(criteria, reasons, subject, as_of, _UNITS[program.subject], again)
+
+        def pending() -> list[Gap]:  # read after the evaluation: a failure now hides its near misses only
+            try:
+                return gaps()
+            except Exception:
+                log.exception("near misses of %s failed", program.id)
+                return []
+
+        if resolved:  # a dependency's result may still change (the second stacking phase): priced now
+            result.gaps = gaps()
+        else:  # nothing it reads changes: priced when first read (the figures view reads none)
+            result.pending = pending
     if program.self_check:
         result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
                                            _UNITS[program.subject])

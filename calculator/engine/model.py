@@ -4,7 +4,7 @@ assessment. Declarative data (the loaded catalogue they refer to is :mod:`.catal
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -274,6 +274,8 @@ class ProgramResult:
     reasons: list[str] = field(default_factory=list)  # ids of the criteria that make it not_eligible
     day: dt.date | None = None  # the day dated rows were read for (as-of date, or the tax year's first day)
     self_check: SelfCheckResult | None = None
+    # how to work out ``gaps`` when first read (None: they are worked out; see _pending_gaps)
+    pending: Callable[[], list[Gap]] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -317,6 +319,29 @@ class ProgramResult:
     @property
     def counts_in_totals(self) -> bool:
         return self.status == ELIGIBLE and self.excluded_by is None and self.estimate is not None
+
+
+def _pending_gaps(slot: Any) -> property:
+    """``ProgramResult.gaps`` read through its slot, worked out by ``pending`` when first read: a failed program's
+    near misses (each re-evaluates it) cost nothing on a path that shows none (the figures view)."""
+
+    def get(result: ProgramResult) -> list[Gap]:
+        pending = result.pending
+        if pending is not None:
+            result.pending = None
+            slot.__set__(result, pending())
+        gaps: list[Gap] = slot.__get__(result, ProgramResult)
+        return gaps
+
+    def put(result: ProgramResult, gaps: list[Gap]) -> None:
+        result.pending = None
+        slot.__set__(result, gaps)
+
+    return property(get, put, doc="The near misses (of a not-eligible result).")
+
+
+# the field's slot wrapped (setattr: mypy refuses an assignment to a slot)
+setattr(ProgramResult, "gaps", _pending_gaps(vars(ProgramResult)["gaps"]))  # noqa: B010
 
 
 @dataclass
