@@ -4,7 +4,7 @@ for) and the catalogue's lookups (plans per subject, stacking phases, choices an
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -53,6 +53,8 @@ class Program:
     days: dict[dt.date, Layout] = field(default_factory=dict)  # criteria in force per day (see on_day)
     self_check: list[Compiled] = field(default_factory=list)  # the self-check's criteria, compiled
     facts: dict[tuple[dt.date, int], Any] = field(default_factory=dict)  # per as-of date and tax year (evaluate.py)
+    # every criterion's ``fast`` in one generated call (criteria_code), for a program without dated criteria
+    run: Callable[[Any, dt.date, dt.date | None], list[Any]] | None = None
 
     @property
     def id(self) -> str:

@@ -16,6 +16,7 @@ from calculator.engine.criteria import (
     compile_criterion,
     condition_criterion,
 )
+from calculator.engine.criteria_code import criteria_runner
 from calculator.engine.derived import Value, derived_value, input_value
 from calculator.engine.enums import Subject
 from calculator.engine.model import Figure
@@ -79,11 +80,14 @@ class Compiler:
         figures = program_figures(spec)
         built = benefits.Built(figures=figures, reference=self.reference, values=values, condition=condition)
         check = spec.self_check.criteria if spec.self_check else ()
-        return Program(spec=spec, file=file, criteria=[self.criterion(c, values) for c in spec.criteria],
+        criteria = [self.criterion(c, values) for c in spec.criteria]
+        dated = any(c.dated for c in criteria)
+        return Program(spec=spec, file=file, criteria=criteria,
                        flags=[(item, None if item.when is None else condition(item.when, item.code, item.text))
                               for item in spec.flags],
                        benefit=benefits.build_rows(spec.benefits, built), figures=figures,
-                       self_check=[self.criterion(c, values) for c in check])
+                       self_check=[self.criterion(c, values) for c in check],
+                       run=None if dated else criteria_runner(spec.id, criteria))
 
     def catalogue(self) -> Catalogue:
         programs = {pid: self.program(spec, file) for pid, (spec, file) in self.tables.programs.items()}

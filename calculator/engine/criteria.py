@@ -72,6 +72,7 @@ class Compiled:
     """
 
     __slots__ = (
+        "blank",
         "branch",
         "confidence",
         "decide",
@@ -79,6 +80,7 @@ class Compiled:
         "fast",
         "field",
         "id",
+        "inline",
         "op",
         "reads",
         "required",
@@ -106,6 +108,10 @@ class Compiled:
         # only the result (True / False / None) of ``fast``, for a condition that shows something (see specialise)
         self.decide: Callable[..., bool | None] = self.result
         self.reads: frozenset[str] | None = None  # the only inputs ``fast`` reads, where specialise knows them
+        # for a profile input compared (_TEMPLATE): the comparison and the result of an unanswered input, which a
+        # program's generated criteria inline (criteria_code); else None
+        self.inline: str | None = None
+        self.blank: CriterionResult | None = None
         # ``fast`` is replaced by generated code where possible (see specialise)
 
     @property
@@ -342,6 +348,7 @@ def _source(compiled: Compiled, namespace: dict[str, Any], threshold: bool) -> s
         if threshold:
             return _THRESHOLD_TEMPLATE.format(read=_GETTER, expression=expression)
         compiled.reads = frozenset([compiled.field])
+        compiled.inline, compiled.blank = expression, namespace["BLANK"]
         return _TEMPLATE.format(expression=expression)
     read = _inline_read(compiled, namespace) or _GETTER
     return (_THRESHOLD_TEMPLATE if threshold else _DERIVED_TEMPLATE).format(read=read, expression=expression)

@@ -11,6 +11,7 @@ from typing import Any
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Layout, Program
 from calculator.engine.criteria import CompiledWhen
+from calculator.engine.criteria_code import Runner
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import Confidence, EffectiveBasis, Status, Subject, strongest
 from calculator.engine.gaps import near_misses
@@ -131,7 +132,8 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     if program.spec.cohort and (shut := cohort_closed(program, subject, facts, flags, missing)) is not None:
         return shut
     compiled, layout = facts.layout
-    criteria = [c.fast(subject, as_of, day) for c in compiled]
+    run = facts.run
+    criteria = run(subject, as_of, day) if run is not None else [c.fast(subject, as_of, day) for c in compiled]
     if layout is None and not program.soft_criteria:
         overall, relevant, reasons = plain(criteria)
     else:
@@ -197,6 +199,7 @@ class DayFacts:
     layout: Layout
     flags: list[tuple[FlagSpec, CompiledWhen | None]]
     noting: tuple[int, ...]
+    run: Runner | None  # the criteria in force in one generated call (None: called one by one)
 
 
 def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
@@ -214,7 +217,8 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
     facts = DayFacts(window, day, None if refused is None else refused.reason,
                      None if refused is None else refused.confidence, tuple(used), expired, layout,
                      [(item, when) for item, when in program.flags if item.covers(day)],
-                     tuple(i for i, c in enumerate(layout[0]) if notes(c)) if program.notes_criteria else ())
+                     tuple(i for i, c in enumerate(layout[0]) if notes(c)) if program.notes_criteria else (),
+                     program.run if layout[0] is program.criteria else None)
     if len(program.facts) > 512:
         program.facts.clear()
     program.facts[(as_of, tax_year)] = facts
