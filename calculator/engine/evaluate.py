@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from calculator.engine.benefits import Context
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 INHERITED = (("employer_zone_flags", "zone_flags"), ("tax_year", "tax_year"))
 _UNITS = {subject: {name: meta["unit"] for name, meta in fields.items()}
           for subject, fields in field_catalogue().items()}
+NO_RESULTS: Mapping[str, ProgramResult] = MappingProxyType({})  # the results a program depending on none sees
 # The flag a result less than confirmed starts with.
 CONFIDENCE_FLAGS = {Confidence.SECONDARY: "secondary_source", Confidence.UNCONFIRMED: "unconfirmed_basis"}
 
@@ -145,7 +147,10 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     if overall is False:
         return not_eligible(catalogue, program, subject, as_of, tax_year, resolved, full,
                             criteria, flags, reasons, facts.window, day)
-    benefit = program.benefit.compute(subject, Context(as_of, tax_year, day, catalogue.reference, resolved))
+    ctx = facts.context
+    if resolved or ctx.reference is not catalogue.reference:
+        ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
+    benefit = program.benefit.compute(subject, ctx)
     for name in benefit.missing:
         if name not in missing:
             missing.append(name)
@@ -200,6 +205,7 @@ class DayFacts:
     flags: list[tuple[FlagSpec, CompiledWhen | None]]
     noting: tuple[int, ...]
     run: Runner | None  # the criteria in force in one generated call (None: called one by one)
+    context: Context  # what its formula is computed with when it depends on no other program (no results)
 
 
 def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
@@ -218,7 +224,8 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
                      None if refused is None else refused.confidence, tuple(used), expired, layout,
                      [(item, when) for item, when in program.flags if item.covers(day)],
                      tuple(i for i, c in enumerate(layout[0]) if notes(c)) if program.notes_criteria else (),
-                     program.run if layout[0] is program.criteria else None)
+                     program.run if layout[0] is program.criteria else None,
+                     Context(as_of, tax_year, day, program.benefit.reference, NO_RESULTS))
     if len(program.facts) > 512:
         program.facts.clear()
     program.facts[(as_of, tax_year)] = facts

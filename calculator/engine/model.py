@@ -258,8 +258,11 @@ class SelfCheckResult:
     if_certified: Estimate | None = None
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class ProgramResult:
+    """One program's result for one subject (made for every program evaluated: its ``__init__`` is written out, the
+    empty lists made directly and ``gaps`` set through its slot, see :func:`_pending_gaps`)."""
+
     program: Program
     status: Status
     criteria: list[CriterionResult]
@@ -276,6 +279,27 @@ class ProgramResult:
     self_check: SelfCheckResult | None = None
     # how to work out ``gaps`` when first read (None: they are worked out; see _pending_gaps)
     pending: Callable[[], list[Gap]] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __init__(self, program: Program, status: Status, criteria: list[CriterionResult], missing: list[str],
+                 flags: list[Flag], benefit: BenefitOutcome | None, confidence: Confidence,
+                 gaps: list[Gap] | None = None, excluded_by: ExcludedBy | None = None,
+                 window: WindowStatus | None = None, reason: NotInForce | None = None, reasons: list[str] | None = None,
+                 day: dt.date | None = None, self_check: SelfCheckResult | None = None) -> None:
+        self.program = program
+        self.status = status
+        self.criteria = criteria
+        self.missing = missing
+        self.flags = flags
+        self.benefit = benefit
+        self.confidence = confidence
+        _GAPS.__set__(self, [] if gaps is None else gaps)
+        self.excluded_by = excluded_by
+        self.window = window
+        self.reason = reason
+        self.reasons = [] if reasons is None else reasons
+        self.day = day
+        self.self_check = self_check
+        self.pending = None
 
     @property
     def id(self) -> str:
@@ -340,8 +364,8 @@ def _pending_gaps(slot: Any) -> property:
     return property(get, put, doc="The near misses (of a not-eligible result).")
 
 
-# the field's slot wrapped (setattr: mypy refuses an assignment to a slot)
-setattr(ProgramResult, "gaps", _pending_gaps(vars(ProgramResult)["gaps"]))  # noqa: B010
+_GAPS = vars(ProgramResult)["gaps"]  # the field's slot, wrapped (setattr: mypy refuses an assignment to a slot)
+setattr(ProgramResult, "gaps", _pending_gaps(_GAPS))  # noqa: B010
 
 
 @dataclass

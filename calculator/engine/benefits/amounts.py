@@ -49,7 +49,7 @@ from calculator.engine.texts import flag
 # --- fixed ---------------------------------------------------------------------------------------------------
 class Fixed(Benefit[AmountParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         amount = self.product(self.params.amount, ctx.day, out)
         if amount is None:
             return self.unknown_amount(out)
@@ -65,7 +65,7 @@ class FixedSchema(Strict):
 # --- up to ---------------------------------------------------------------------------------------------------
 class UpTo(Benefit[CapParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         cap = self.cap_value(self.params.cap, out, ctx)
         if cap is None:
             return self.unknown_amount(out)
@@ -104,7 +104,7 @@ class PercentOfBase(Benefit[PercentOfBaseParams]):
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         base = self.read(params.base, subject, ctx, out)
         rates = [self.product(ref, ctx.day, out) for ref in self.rate_refs(subject, ctx, out)]
         cap = self.cap_value(params.cap, out, ctx, subject)
@@ -230,7 +230,7 @@ class ByCategory(Benefit[ByCategoryParams]):
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         category = subject.get(params.category)
         amounts = params.amounts
         if category is None:
@@ -274,7 +274,7 @@ def check_categories(checks: ProgramChecks, params: ByCategoryParams) -> None:
 class PerHead(Benefit[PerHeadParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         count = self.read(params.count, subject, ctx, out)
         amount = self.product(params.amount, ctx.day, out)
         cap = self.cap_value(params.cap, out, ctx)
@@ -298,7 +298,7 @@ class PerHeadSchema(Strict):
 class Tiered(Benefit[TieredParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         base = self.read(params.base, subject, ctx, out)
         cap = self.cap_value(params.cap, out, ctx)
         table = self.reference[params.table]

@@ -120,7 +120,7 @@ class Benefit(ABC, Generic[P]):
     def _product_rows(self, key: tuple[str, dt.date]) -> tuple[Decimal, tuple[Figure, ...]] | None:
         ref, day = key
         rows = [self.figure(part, day) for part in ref.split("*")]
-        value = None if None in rows else self._product(ref, day, BenefitOutcome(kind=MONEY))
+        value = None if None in rows else self._product(ref, day, BenefitOutcome(MONEY))
         found = None if value is None else (value, tuple(r for r in rows if r is not None))
         if len(self._products) > 4096:
             self._products.clear()

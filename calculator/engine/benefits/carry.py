@@ -33,7 +33,7 @@ class LossCarryForward(RegimeRates):
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=NON_MONETARY)
+        out = BenefitOutcome(NON_MONETARY)
         window = self.product(params.window_years, ctx.day, out)
         general = self.product(params.general_years, ctx.day, out)
         extended = self.product(params.extended_years, ctx.day, out)

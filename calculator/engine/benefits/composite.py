@@ -42,7 +42,7 @@ class DatedRows(Benefit[NoParams]):
                 out.money_kind = out.money_kind or row.money_kind
                 return out
         # the loader makes the rows cover the program's period, so this is a defect, shown as such
-        return self.unknown_amount(BenefitOutcome(kind=MONEY, flags=[flag("no_figure_in_force",
+        return self.unknown_amount(BenefitOutcome(MONEY, flags=[flag("no_figure_in_force",
                                                                                   name="benefit")]))
 
 
@@ -66,14 +66,14 @@ class ByCondition(Benefit[ByConditionParams]):
         for case, when, benefit in self.cases:
             decided = when.evaluate(subject, ctx.as_of)
             if decided.result is None:
-                out = BenefitOutcome(kind=MONEY, missing=list(decided.missing))
+                out = BenefitOutcome(MONEY, missing=list(decided.missing))
                 return out if out.missing else self.unknown_amount(out)
             if decided.result:
                 out = benefit.compute(subject, ctx)
                 out.text = out.text or case.benefit.text
                 out.money_kind = out.money_kind or case.benefit.money_kind
                 return out
-        return self.unknown_amount(BenefitOutcome(kind=MONEY, flags=[flag("no_case_applies")]))
+        return self.unknown_amount(BenefitOutcome(MONEY, flags=[flag("no_case_applies")]))
 
 
 class CaseField(fields.Field[BenefitCase]):
@@ -142,7 +142,7 @@ class Sum(Benefit[SumParams]):
         return out
 
     def total(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         estimate: Estimate | None = Estimate(Decimal(0), Decimal(0))
         parts: dict[str, Estimate | None] = {}
         for part, benefit in self.parts:

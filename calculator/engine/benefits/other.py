@@ -36,7 +36,7 @@ class Unknown(Benefit[UnknownParams]):
     outcome = UNKNOWN
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=UNKNOWN, flags=[flag("amount_unknown")])
+        out = BenefitOutcome(UNKNOWN, flags=[flag("amount_unknown")])
         out.context = [row for name in self.params.context if (row := self.figure(name, ctx.day)) is not None]
         return out
 
@@ -135,7 +135,7 @@ class NonMonetary(Benefit[NonMonetaryParams]):
         values = evaluated_price(self.params.evaluated_price, subject)
         shown = self.unpriced if values is None and self.params.evaluated_price is not None else self.items
         items, confidence = shown.show(subject, ctx, CONFIRMED, values)
-        return BenefitOutcome(kind=NON_MONETARY, items=items, confidence=confidence)
+        return BenefitOutcome(NON_MONETARY, items=items, confidence=confidence)
 
 
 class ItemSchema(Strict):

@@ -32,7 +32,7 @@ class PerProject(Benefit[PerProjectParams]):
         projects = subject.get(params.projects)
         if projects is None:  # not answered: the one project the profile describes
             return self.each.compute(subject, ctx)
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         total = Estimate(ZERO, ZERO)
         each: list[Estimate | None] = []
         for answer in projects:

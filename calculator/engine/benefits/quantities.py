@@ -29,7 +29,7 @@ from calculator.engine.texts import flag
 class RateTimesQuantities(Benefit[RateTimesQuantitiesParams]):
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         rate = self.product(params.rate, ctx.day, out)
         cap = self.cap_value(params.cap, out, ctx)
         limit = params.quantity_limit
@@ -95,7 +95,7 @@ class BandLookup(Benefit[BandLookupParams]):
         return out
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         open_inputs = [name for name in self.category_inputs() if subject.get(name) is None]
         if open_inputs:  # an unanswered category: the range across its codes
             codes = sorted(self.category_inputs()[open_inputs[0]])

@@ -34,7 +34,7 @@ class CitRateDifferential(Benefit[CitRateDifferentialParams]):
     """Saving from a lower CIT rate: ``max(0, taxable income) × (from_rate − to_rate)``."""
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         base = self.read(self.params.base, subject, ctx, out)
         high = self.product(self.params.from_rate, ctx.day, out)
         low = self.product(self.params.to_rate, ctx.day, out)
@@ -99,7 +99,7 @@ class RdSuperDeduction(RegimeRates):
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
         params = self.params
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         expensed = self.read(params.expensed, subject, ctx, out)
         amortised = subject.get(params.amortised)
         if amortised is None:
@@ -214,7 +214,7 @@ class IitExcessOverShare(Benefit[IitExcessOverShareParams]):
     """
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         share = self.product(self.params.share, ctx.day, out)
         line = None
         if self.params.cap_unknown_above and self.figure(self.params.cap, ctx.day) is None:
@@ -251,7 +251,7 @@ class IitExcessOverHkBurden(Benefit[NoParams]):
     """Qianhai / Hetao: mainland IIT above the (estimated) Hong Kong tax burden is exempt."""
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        out = BenefitOutcome(kind=MONEY)
+        out = BenefitOutcome(MONEY)
         taxable, iit = tax.mainland_iit(subject, ctx.day, self.reference)
         burden = tax.hk_salaries_tax_burden(subject, ctx.tax_year, self.reference)
         merge(out, taxable, iit, burden)
