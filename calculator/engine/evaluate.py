@@ -36,7 +36,7 @@ from calculator.engine.model import (
     WindowStatus,
 )
 from calculator.engine.self_check import SHOWN_BESIDE, run_self_check
-from calculator.engine.specs import FlagSpec, Text
+from calculator.engine.specs import Text
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
 from calculator.engine.verdict import collect_open, judge, notes, plain, result_confidence, table_flags
@@ -47,8 +47,11 @@ INHERITED = (("employer_zone_flags", "zone_flags"), ("tax_year", "tax_year"))
 _UNITS = {subject: {name: meta["unit"] for name, meta in fields.items()}
           for subject, fields in field_catalogue().items()}
 NO_RESULTS: Mapping[str, ProgramResult] = MappingProxyType({})  # the results a program depending on none sees
-# The flag a result less than confirmed starts with.
-CONFIDENCE_FLAGS = {Confidence.SECONDARY: "secondary_source", Confidence.UNCONFIRMED: "unconfirmed_basis"}
+# The flag a result less than confirmed starts with, and a competitive program's amount's: made once, shared by
+# every result (no flag is changed once made; a result's list of flags is its own).
+CONFIDENCE_FLAGS = {Confidence.SECONDARY: Flag("secondary_source", {}),
+                    Confidence.UNCONFIRMED: Flag("unconfirmed_basis", {})}
+COMPETITIVE = Flag("competitive_up_to", {})
 
 
 def assess(catalogue: Catalogue, data: Mapping[str, Any], as_of: dt.date | None = None,
@@ -162,7 +165,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
                              facts.window, None, [], day)
     confidence = result_confidence(benefit.confidence, criteria, facts.confidence_used)
     if program.competitive and benefit.kind == MONEY:
-        flags.append(Flag("competitive_up_to", {}))
+        flags.append(COMPETITIVE)
     confidence_flag(flags, confidence)
     result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, facts.window,
                            None, [], day)
@@ -202,7 +205,7 @@ class DayFacts:
     confidence_used: tuple[Confidence, ...]
     expired: dict[str, Any] | None
     layout: Layout
-    flags: list[tuple[FlagSpec, CompiledWhen | None]]
+    flags: list[tuple[Flag, CompiledWhen | None]]
     noting: tuple[int, ...]
     run: Runner | None  # the criteria in force in one generated call (None: called one by one)
     context: Context  # what its formula is computed with when it depends on no other program (no results)
@@ -222,7 +225,8 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
     layout = program.on_day(day) if program.dated_criteria else program.layout
     facts = DayFacts(window, day, None if refused is None else refused.reason,
                      None if refused is None else refused.confidence, tuple(used), expired, layout,
-                     [(item, when) for item, when in program.flags if item.covers(day)],
+                     [(Flag(item.code, {}, item.text, item.confidence, item.source), when)
+                      for item, when in program.flags if item.covers(day)],
                      tuple(i for i, c in enumerate(layout[0]) if notes(c)) if program.notes_criteria else (),
                      program.run if layout[0] is program.criteria else None,
                      Context(as_of, tax_year, day, program.benefit.reference, NO_RESULTS))
@@ -343,4 +347,4 @@ def closed(program: Program, flags: list[Flag], window: WindowStatus, reason: st
 def confidence_flag(flags: list[Flag], confidence: Confidence) -> None:
     """A result less than confirmed starts its flags with the one that says so."""
     if confidence != CONFIRMED:
-        flags.insert(0, Flag(CONFIDENCE_FLAGS[confidence], {}))
+        flags.insert(0, CONFIDENCE_FLAGS[confidence])

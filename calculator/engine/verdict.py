@@ -12,7 +12,6 @@ from calculator.engine.criteria import Compiled, CompiledWhen
 from calculator.engine.enums import Confidence
 from calculator.engine.members import CONFIRMED, SECONDARY, UNCONFIRMED
 from calculator.engine.model import CriterionResult, Flag
-from calculator.engine.specs import FlagSpec
 
 
 def plain(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionResult], list[str]]:
@@ -75,15 +74,15 @@ def judge(program: Program, criteria: list[CriterionResult], flags: list[Flag],
 
 
 def table_flags(subject: Mapping[str, Any], as_of: dt.date, criteria: list[CriterionResult], reasons: list[str],
-                in_force: list[tuple[FlagSpec, CompiledWhen | None]], noting: tuple[int, ...]) -> list[Flag]:
-    """The program's own flags in force on the day (``in_force``) whose ``when`` (if any) holds; the flags of values
-    read from a stand-in input (``first_known``); and the pointers of failed criteria to another program
-    (``see_also``). ``noting``: the positions of the criteria that may add a flag (:func:`notes`). Both are the
+                in_force: list[tuple[Flag, CompiledWhen | None]], noting: tuple[int, ...]) -> list[Flag]:
+    """The program's own flags in force on the day (``in_force``, each made once) whose ``when`` (if any) holds; the
+    flags of values read from a stand-in input (``first_known``); and the pointers of failed criteria to another
+    program (``see_also``). ``noting``: the positions of the criteria that may add a flag (:func:`notes`). Both are the
     program's day facts (:func:`calculator.engine.evaluate.day_facts`)."""
     out: list[Flag] = []
     for item, condition in in_force:
         if condition is None or condition.holds(subject, as_of):
-            out.append(Flag(item.code, {}, item.text, item.confidence, item.source))
+            out.append(item)
     for i in noting:
         crit = criteria[i]
         if crit.result is not None:
