@@ -19,20 +19,24 @@ Subject = Mapping[str, Any]  # a validated profile: answers by field name
 
 def combine_all(results: list[bool | None]) -> bool | None:
     """Kleene AND: False wins, then unknown."""
-    if any(r is False for r in results):
-        return False
-    if any(r is None for r in results):
-        return None
-    return True
+    combined: bool | None = True
+    for r in results:
+        if r is False:
+            return False
+        if r is None:
+            combined = None
+    return combined
 
 
 def combine_any(results: list[bool | None]) -> bool | None:
     """Kleene OR: True wins, then unknown."""
-    if any(r is True for r in results):
-        return True
-    if any(r is None for r in results):
-        return None
-    return False
+    combined: bool | None = False
+    for r in results:
+        if r is True:
+            return True
+        if r is None:
+            combined = None
+    return combined
 
 
 @dataclass(frozen=True, slots=True)

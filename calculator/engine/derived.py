@@ -92,7 +92,10 @@ class Value:
         """The inputs to ask for when the value is unknown."""
         if self.needs is not None:
             return self.needs(subject)
-        return tuple(name for name in self.inputs if subject.get(name) is None)
+        inputs = self.inputs
+        if len(inputs) == 1:  # most values: one input (the same tuple, without a generator)
+            return inputs if subject.get(inputs[0]) is None else ()
+        return tuple(name for name in inputs if subject.get(name) is None)
 
 
 def input_value(name: str, unit: str) -> Value:

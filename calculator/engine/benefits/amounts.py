@@ -109,7 +109,7 @@ class PercentOfBase(Benefit[PercentOfBaseParams]):
         rates = [self.product(ref, ctx.day, out) for ref in self.rate_refs(subject, ctx, out)]
         cap = self.cap_value(params.cap, out, ctx, subject)
         floor = self.optional(params.floor, ctx.day, out)
-        if any(r is None for r in rates) or (params.cap and cap is None):
+        if None in rates or (params.cap and cap is None):
             return self.unknown_amount(out)
         if params.cap_remaining is not None:
             left = self.remaining(params.cap_remaining, subject, ctx, out)

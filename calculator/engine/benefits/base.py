@@ -160,7 +160,10 @@ class Benefit(ABC, Generic[P]):
         value = self.values[name]
         raw = value.get(subject, ctx.as_of)
         if raw is None:
-            out.missing.extend(n for n in value.unanswered(subject) if n not in out.missing)
+            missing = out.missing
+            for name in value.unanswered(subject):
+                if name not in missing:
+                    missing.append(name)
             return None
         stand_in = value.stand_in(subject)
         if stand_in is not None:

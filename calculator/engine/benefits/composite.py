@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -28,19 +29,28 @@ def build_child(spec: BenefitSpec, built: Built) -> Benefit[Any]:
 
 # --- dated rows ----------------------------------------------------------------------------------------------
 class DatedRows(Benefit[NoParams]):
-    """The row of ``[[benefits]]`` whose period holds the assessed day; its formula text goes with the outcome."""
+    """The row of ``[[benefits]]`` whose period holds the assessed day (found once per day); its formula text goes
+    with the outcome."""
 
     def __init__(self, rows: Sequence[BenefitSpec], built: Built) -> None:
         super().__init__(BenefitSpec(kind=rows[-1].kind, text=rows[-1].text, money_kind=rows[-1].money_kind), built)
         self.rows = [(row, build_child(row, built)) for row in rows]
+        self.days: dict[dt.date, tuple[BenefitSpec, Benefit[Any]] | None] = {}  # the row covering each day
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        for row, benefit in self.rows:
-            if row.covers(ctx.day):
-                out = benefit.compute(subject, ctx)
-                out.text = out.text or row.text
-                out.money_kind = out.money_kind or row.money_kind
-                return out
+        day = ctx.day
+        try:
+            found = self.days[day]
+        except KeyError:
+            if len(self.days) > 512:
+                self.days.clear()
+            found = self.days[day] = next(((row, benefit) for row, benefit in self.rows if row.covers(day)), None)
+        if found is not None:
+            row, benefit = found
+            out = benefit.compute(subject, ctx)
+            out.text = out.text or row.text
+            out.money_kind = out.money_kind or row.money_kind
+            return out
         # the loader makes the rows cover the program's period, so this is a defect, shown as such
         return self.unknown_amount(BenefitOutcome(MONEY, flags=[flag("no_figure_in_force",
                                                                                   name="benefit")]))
