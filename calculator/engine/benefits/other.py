@@ -103,7 +103,7 @@ class Items:
     def show(self, subject: Mapping[str, Any], ctx: Context, confidence: Confidence,
              params: Mapping[str, Any] | None = None) -> tuple[list[AppliedItem], Confidence]:
         """The items in force on the day whose condition is not false, and the weakest confidence they add."""
-        rows, static, weakens = self.on(ctx.day)
+        rows, static, weakens = self.days.get(ctx.day) or self.on(ctx.day)
         if static is not None and params is None:
             return list(static), weakest(confidence, SECONDARY) if weakens else confidence
         shown = []
@@ -132,8 +132,9 @@ class NonMonetary(Benefit[NonMonetaryParams]):
         self.unpriced = Items([self.params.items[i] for i in kept], [self.conditions[i] for i in kept])
 
     def compute(self, subject: Mapping[str, Any], ctx: Context) -> BenefitOutcome:
-        values = evaluated_price(self.params.evaluated_price, subject)
-        shown = self.unpriced if values is None and self.params.evaluated_price is not None else self.items
+        price = self.params.evaluated_price
+        values = None if price is None else evaluated_price(price, subject)
+        shown = self.unpriced if values is None and price is not None else self.items
         items, confidence = shown.show(subject, ctx, CONFIRMED, values)
         return BenefitOutcome(NON_MONETARY, items=items, confidence=confidence)
 
