@@ -1,6 +1,7 @@
 """Load benchmark: the real app under its server, driven by a browser-like client (connections held open).
 
-    python benchmarks/load.py [--server nginx|sync|gthread] [--duration 10] [--connections 32] [--workers 2]
+    python benchmarks/load.py [--server nginx|nginx-granian|sync|gthread|granian|uwsgi] [--duration 10]
+                              [--connections 32] [--workers 2]
                               [--client keepalive|wrk] [--close-delay MS] [--gunicorn-path DIR] [--soak 600]
 
 Starts the server (``servers.py``; default ``nginx``: ``scripts/serve``, what ``make serve`` runs in production)
@@ -17,8 +18,9 @@ then measures each endpoint in turn for ``--duration`` seconds at ``--connection
 * ``POST /api/v1/assessments?detail=figures``: its figures alone (the request comparable with a peer's).
 
 For each: req/s, p50/p99 latency (send to last byte, connect included when the server closed the connection),
-the gunicorn workers' CPU milliseconds per request (user + system time over the requests served: on this shared
-2-core machine far steadier than req/s), nginx's CPU per request when it is in front, and the client's own.
+the app server's CPU milliseconds per request (user + system time over the requests served, of every process of
+the server apart from the front's: workers and master; on this shared 2-core machine far steadier than req/s), the
+front's (nginx's, uWSGI's router's) CPU per request when there is one, and the client's own.
 Then the results page size (bytes of HTML, each example company, both languages). ``--soak N`` then runs all five
 in turn for N seconds, sampling the workers' memory every 30 s. Exit code 1 when a target is missed, 2 when the
 run could not be made. Targets (issue #16): web assessment <= 2.5 ms CPU/request, API <= 1.5 ms, p99 < 50 ms for
@@ -179,7 +181,7 @@ def measure(server: servers.Server, requests: list[Request], args: argparse.Name
     """One run of ``requests`` (in turn on every connection): figures plus CPU per request of the workers,
     nginx (when in front) and the client."""
     settle(server.base, path=server.ready_path)
-    workers, front = server.worker_pids(), server.front_pids()
+    workers, front = server.server_pids(), server.front_pids()
     before = servers.cpu_seconds(workers), servers.cpu_seconds(front)
     load = os.getloadavg()[0]
     if getattr(args, "client", "keepalive") == "wrk":
@@ -194,7 +196,7 @@ def measure(server: servers.Server, requests: list[Request], args: argparse.Name
             "p99": result.percentile(99), "errors": result.errors, "cpu_ms": (after[0] - before[0]) / n * 1000,
             "front_ms": (after[1] - before[1]) / n * 1000, "client_ms": result.client_cpu_s / n * 1000,
             "reconnects": max(0, result.connections_opened - args.connections) / n, "load": load,
-            "busy": (after[0] - before[0]) / max(result.duration_s * len(workers), 1e-9)}
+            "busy": (after[0] - before[0]) / max(result.duration_s * len(server.worker_pids()), 1e-9)}
 
 
 # --- the report --------------------------------------------------------------------------------------------------
@@ -205,9 +207,10 @@ def table(rows: list[tuple[str, dict[str, Any]]], trivial: dict[str, Any]) -> st
         lines.append(f"{name:<32}{r['rps']:>8.1f}{r['p50']:>8.1f}{r['p99']:>9.1f}{r['errors']:>7}{r['cpu_ms']:>11.2f}"
                      f"{r['cpu_ms'] / trivial['cpu_ms']:>10.1f}{r['busy']:>6.0%}{r['front_ms']:>9.2f}"
                      f"{r['client_ms']:>10.2f}{r['reconnects']:>9.2f}{r['load']:>6.1f}")
-    lines.append("(CPU ms/req: the gunicorn workers' user + system time over the requests served; / trivial: that\n"
-                 " figure over /healthz's in this run; busy: that CPU time over the run's length x workers\n"
-                 " (workers left waiting show here); nginx ms, client ms: the same for nginx and for this client;\n"
+    lines.append("(CPU ms/req: the app server's user + system time over the requests served (workers and master,\n"
+                 " the front apart); / trivial: that figure over /healthz's in this run; busy: that CPU time over the\n"
+                 " run's length x workers (workers left waiting show here); nginx ms, client ms: the same for the\n"
+                 " front (nginx, uWSGI's router) and for this client;\n"
                  " conn/req: connections opened per request beyond the first ones;\n"
                  " load: the machine's 1-minute load average at the start)")
     return "\n".join(lines)
@@ -258,11 +261,13 @@ def soak(server: servers.Server, specs: list[Endpoint], args: argparse.Namespace
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", choices=("nginx", "sync", "gthread"), default="nginx")
+    parser.add_argument("--server", choices=("nginx", "nginx-granian", "sync", "gthread", "granian", "uwsgi"),
+                        default="nginx")
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint (1-300)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections (1-256)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (1-16)")
-    parser.add_argument("--threads", type=int, default=4, help="gthread: threads per worker")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="gthread: threads per worker (default 4); granian: Python threads per worker (default 1)")
     parser.add_argument("--keep-alive", type=int, default=2, help="gthread: keep-alive seconds")
     parser.add_argument("--client", choices=("keepalive", "wrk"), default="keepalive")
     parser.add_argument("--close-delay", type=float, default=0.0,
@@ -285,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.server == "nginx" and not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
         print("nginx is not installed (make system), or measure gunicorn alone with --server sync", file=sys.stderr)
         return 2
-    setup = servers.Setup(args.server, args.workers, args.threads, args.keep_alive, args.gunicorn_path)
+    threads = args.threads or (1 if args.server == "granian" else 4)
+    setup = servers.Setup(args.server, args.workers, threads, args.keep_alive, args.gunicorn_path)
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"incentives-load-{os.getpid()}.log"
     server = servers.Server(setup, log=log)
     try:

@@ -1,6 +1,6 @@
 """A peer side by side: OpenFisca's web API ``/calculate`` beside our API assessment, same server, same client.
 
-    python benchmarks/peer.py [--rounds 3] [--duration 10] [--connections 32] [--server sync|nginx]
+    python benchmarks/peer.py [--rounds 3] [--duration 10] [--connections 32] [--server sync|granian|nginx]
 
 Installs nothing: needs OpenFisca's web API and country template, and says so when they are missing. Install them
 with ``pip install -e '.[bench]'`` then ``pip install --no-deps 'openfisca-country-template>=8,<9'`` (the template's
@@ -22,8 +22,10 @@ alternating over ``--rounds``, and measures each with the browser-like client (`
 
 Prints req/s, p50/p99 and the workers' CPU ms per request, medians over the rounds, and the ratios of our CPU per
 request to OpenFisca's (target <= 0.5 for the figures, issue #16; the full answer's ratio is printed beside it).
-``--server nginx`` puts nginx in front of ours only (``scripts/serve`` serves the calculator alone), so it is not
-the default.
+``--server granian`` serves both apps with granian's WSGI workers instead (``servers.py``: 2 workers of one Python
+thread, each app with the same garbage-collector settings, ``benchmarks/tuned_app.py``), so the comparison stays
+one server against itself. ``--server nginx`` puts nginx in front of ours only (``scripts/serve`` serves the
+calculator alone), so it is not the default.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def check(base: str, request: Request, marker: str) -> bytes:
 def run_app(spec: tuple[str, Request, list[Measured]], args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     """Each measured request's figures (and the trivial request's, as ``trivial``) on one server."""
     app, trivial, measured = spec
-    kind = args.server if app == servers.OUR_APP else "sync"
+    kind = args.server if app == servers.OUR_APP or args.server != "nginx" else "sync"
     server = servers.Server(servers.Setup(kind), app=app, ready_path=trivial.path)
     try:
         server.start()
@@ -115,7 +117,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--server", choices=("sync", "nginx"), default="sync", help="in front of ours")
+    parser.add_argument("--server", choices=("sync", "granian", "nginx"), default="sync",
+                        help="the server of both apps (nginx: in front of ours only, gunicorn sync for theirs)")
     args = parser.parse_args()
     missing = [m for m in ("openfisca_web_api", "openfisca_country_template") if importlib.util.find_spec(m) is None]
     if missing:
@@ -124,7 +127,7 @@ def main() -> int:
         return 2
     specs = requests()
     runs: dict[str, list[dict[str, dict[str, Any]]]] = {name: [] for name in specs}
-    print(f"peer: gunicorn {servers.gunicorn_version(None)}, 2 sync workers, calculator/gunicorn_conf.py settings; "
+    print(f"peer: {servers.Setup(args.server).label}, 2 workers, calculator/gunicorn_conf.py settings; "
           f"browser-like client, {args.connections} connections, {args.duration} s per figure, {args.rounds} rounds; "
           f"reference loop {servers.reference_loop_us():.0f} us CPU")
     try:

@@ -1,12 +1,14 @@
 """Which server setup, measured: gunicorn version, worker class, keep-alive, nginx in front (issue #16 item 4).
 
     python benchmarks/server_choice.py [--rounds 2] [--duration 6] [--connections 32]
-        [--setups sync sync@23.0.0 gthread nginx nginx@23.0.0] [--clients keepalive delay20 wrk]
+        [--setups sync sync@23.0.0 gthread nginx nginx@23.0.0 granian granian:2 uwsgi]
+        [--clients keepalive delay20 wrk]
         [--versions DIR]
 
-Each setup (``servers.py``; ``@VERSION``: the same with the gunicorn installed in ``DIR/VERSION`` by
-``pip install --target DIR/VERSION gunicorn==VERSION``, the installed one otherwise) is started once per round and
-measured with each client on the trivial endpoint, the web assessment and the API assessment:
+Each setup (``servers.py``; ``KIND[:THREADS[:BACKPRESSURE]]``, see ``setup_of``; ``@VERSION``: the same with the
+gunicorn installed in ``DIR/VERSION`` by ``pip install --target DIR/VERSION gunicorn==VERSION``, the installed one
+otherwise) is started once per round and measured with each client on the trivial endpoint, the web assessment and
+the API assessment:
 
 * ``keepalive``: the browser-like client (``httpload.py``) closing its end at once when the server closes;
 * ``delay20``: the same, closing 20 ms later (a browser one 20 ms round trip away: the FIN exchange);
@@ -32,14 +34,23 @@ from benchmarks import load, servers, wrkload
 
 CLIENTS = {"keepalive": ("keepalive", 0.0), "delay20": ("keepalive", 20.0), "wrk": ("wrk", 0.0)}
 ENDPOINTS = ("trivial", "company", "api")
+KINDS = ("sync", "gthread", "nginx", "nginx-granian", "granian", "uwsgi")
 
 
 def setup_of(name: str, versions: str) -> servers.Setup:
-    kind, _, version = name.partition("@")
+    """``KIND[:THREADS[:BACKPRESSURE]][@VERSION]``: ``granian:2:8`` is granian with 2 blocking threads and at most 8
+    requests per worker, ``gthread:4`` gunicorn's gthread with 4 threads, ``nginx@23.0.0`` the front on gunicorn 23."""
+    spec, _, version = name.partition("@")
+    kind, *numbers = spec.split(":")
+    if kind not in KINDS or len(numbers) > 2 or not all(n.isdigit() for n in numbers):
+        raise SystemExit(f"{name}: expected KIND[:THREADS[:BACKPRESSURE]][@VERSION], KIND one of {', '.join(KINDS)}")
     path = Path(versions) / version if version else None
     if path and not (path / "gunicorn").is_dir():
         raise SystemExit(f"{name}: no gunicorn in {path} (pip install --target {path} gunicorn=={version})")
-    return servers.Setup(kind=kind, gunicorn_path=str(path) if path else None)
+    threads = int(numbers[0]) if numbers else (1 if kind == "granian" else 4)
+    backpressure = int(numbers[1]) if len(numbers) > 1 else None
+    return servers.Setup(kind=kind, threads=threads, backpressure=backpressure,
+                         gunicorn_path=str(path) if path else None)
 
 
 def run_setup(name: str, args: argparse.Namespace) -> dict[tuple[str, str], dict[str, Any]]:
@@ -90,7 +101,7 @@ def main() -> int:
     print(f"\n{args.connections} connections, 2 workers, {args.duration} s per figure, median of {args.rounds} rounds; "
           f"reference loop {servers.reference_loop_us():.0f} us CPU")
     print(f"{'setup':<34}{'client':<11}{'endpoint':<9}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>9}{'CPU ms':>8}"
-          f"{'busy':>6}{'nginx ms':>9}{'client ms':>10}{'errors':>7}{'load':>6}")
+          f"{'busy':>6}{'front ms':>9}{'all ms':>8}{'client ms':>10}{'errors':>7}{'load':>6}")
     for name in args.setups:
         if name in failed:
             print(f"{labels[name]:<34}could not start: {failed[name]}")
@@ -101,8 +112,12 @@ def main() -> int:
                 m = {f: statistics.median(r[f] for r in runs) for f in
                      ("rps", "p50", "p99", "cpu_ms", "busy", "front_ms", "client_ms", "load")}
                 errors = sum(r["errors"] for r in runs)
+                total = statistics.median(r["cpu_ms"] + r["front_ms"] for r in runs)
                 print(f"{labels[name]:<34}{client:<11}{key:<9}{m['rps']:>8.1f}{m['p50']:>8.1f}{m['p99']:>9.1f}"
-                      f"{m['cpu_ms']:>8.2f}{m['busy']:>6.0%}{m['front_ms']:>9.2f}{m['client_ms']:>10.2f}{errors:>7}{m['load']:>6.1f}")
+                      f"{m['cpu_ms']:>8.2f}{m['busy']:>6.0%}{m['front_ms']:>9.2f}{total:>8.2f}{m['client_ms']:>10.2f}"
+                      f"{errors:>7}{m['load']:>6.1f}")
+    print("(CPU ms: the server's processes apart from the front, per request; front ms: nginx's or uWSGI's router's;\n"
+          " all ms: the two together; busy: CPU ms over the run's length x workers)")
     return 0
 
 

@@ -2,22 +2,32 @@
 
 * ``sync``: ``make run``'s command (gunicorn with ``calculator/gunicorn_conf.py``, ``--preload``, sync workers);
 * ``gthread``: the same with gunicorn's threaded worker (``--threads``, ``--keep-alive``);
-* ``nginx``: ``scripts/serve``, the production front (nginx in front of gunicorn's sync workers), as shipped.
+* ``nginx``: ``scripts/serve``, the production front (nginx in front of gunicorn's sync workers), as shipped;
+* ``nginx-granian``: ``scripts/serve --server granian``: the same front, granian's WSGI workers behind it (one
+  Python thread each, upstream connections kept alive);
+* ``granian``: granian's WSGI interface (Rust: HTTP parsing, keep-alive and I/O on its runtime threads), ``workers``
+  processes of ``threads`` Python blocking threads each, ``backpressure`` requests at most in a worker at once;
+* ``uwsgi``: uWSGI (``pyuwsgi``'s wheel): its HTTP router (C, keep-alive to clients) in front of ``workers``
+  preforked processes, as nginx is in front of gunicorn.
 
-``gunicorn_path`` puts a directory first on ``PYTHONPATH`` for gunicorn (``pip install --target DIR
-gunicorn==23.0.0``), to measure another gunicorn version with everything else unchanged. Each server runs in its
-own process group; CPU time is read from ``/proc`` for the gunicorn workers and, for ``nginx``, for nginx's own
-processes.
+granian and uWSGI serve ``benchmarks/tuned_app.py``: the same app with ``make run``'s garbage-collector settings
+(gunicorn's ``post_worker_init``). ``gunicorn_path`` puts a directory first on ``PYTHONPATH`` for gunicorn (``pip
+install --target DIR gunicorn==23.0.0``), to measure another gunicorn version with everything else unchanged. Each
+server runs in its own process group; CPU time is read from ``/proc`` (a process's figure there includes all its
+threads, those of a Rust runtime too) for every process of the group apart from the front's (``server_pids``) and,
+for the fronts (nginx, uWSGI's router), for the front's own processes (``front_pids``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -27,18 +37,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 OUR_APP = "calculator.app:create_app()"
+TUNED_APP = "benchmarks.tuned_app:app"   # granian and uWSGI: the app named by INCENTIVES_WSGI_TARGET, GC-tuned
 
 
 @dataclass(frozen=True)
 class Setup:
-    kind: str = "sync"              # sync | gthread | nginx
+    kind: str = "sync"              # sync | gthread | nginx | nginx-granian | granian | uwsgi
     workers: int = 2
-    threads: int = 4                # gthread only
+    threads: int = 4                # gthread: threads per worker; granian: blocking (Python) threads per worker
     keepalive: int = 2              # gthread only: seconds an idle kept-alive connection is held
     gunicorn_path: str | None = None
+    backpressure: int | None = None  # granian only: requests at most in one worker at once (granian's default: 512)
 
     @property
     def label(self) -> str:
+        if self.kind == "granian":
+            bp = f" bp{self.backpressure}" if self.backpressure else ""
+            return f"granian {module_version('granian')} x{self.threads}{bp}"
+        if self.kind == "nginx-granian":
+            return f"nginx + granian {module_version('granian')} x1"
+        if self.kind == "uwsgi":
+            return f"uWSGI {module_version('uwsgi')} http router"
         name = {"sync": "gunicorn sync", "gthread": f"gunicorn gthread x{self.threads} ka{self.keepalive}",
                 "nginx": "nginx + gunicorn sync"}[self.kind]
         return f"{name} {gunicorn_version(self.gunicorn_path)}"
@@ -66,6 +85,18 @@ def gunicorn_version(gunicorn_path: str | None) -> str:
     return done.stdout.strip() or "?"
 
 
+def module_version(distribution: str) -> str:
+    """The installed version of a distribution (``pyuwsgi`` for ``uwsgi``), ``not installed`` when absent."""
+    from importlib import metadata
+
+    for name in ({"uwsgi": "pyuwsgi"}.get(distribution, distribution), distribution):
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return "not installed"
+
+
 class Server:
     """One server under test: ``start()`` returns its base URL; ``stop()`` ends its whole process group."""
 
@@ -77,14 +108,44 @@ class Server:
         self.base = f"http://{HOST}:{self.port}"
         self.log = log
         self.process: subprocess.Popen | None = None
+        self.scratch: tempfile.TemporaryDirectory | None = None
+
+    def uwsgi_socket(self, name: str) -> str:
+        """A unix socket of uWSGI's (``workers``: between its router and its workers; ``stats``: its stats server,
+        which names the workers), in a directory only this user can enter."""
+        if self.scratch is None:
+            self.scratch = tempfile.TemporaryDirectory(prefix="incentives-uwsgi-")
+        return str(Path(self.scratch.name) / f"{name}.sock")
+
+    def uwsgi_workers(self) -> list[int]:
+        """uWSGI's worker pids, from its stats server (pyuwsgi cannot rename its processes: all read ``uwsgi``)."""
+        try:
+            with socket.socket(socket.AF_UNIX) as sock:
+                sock.settimeout(2)
+                sock.connect(self.uwsgi_socket("stats"))
+                data = b"".join(iter(lambda: sock.recv(65536), b""))
+            return sorted(int(w["pid"]) for w in json.loads(data)["workers"] if w.get("pid"))
+        except (OSError, ValueError, KeyError):
+            return []
 
     def command(self) -> list[str]:
         s = self.setup
-        if s.kind == "nginx":
+        if s.kind == "granian":
+            command = [str(Path(sys.executable).with_name("granian")), "--interface", "wsgi", "--host", HOST,
+                       "--port", str(self.port), "--workers", str(s.workers), "--blocking-threads", str(s.threads),
+                       "--log-level", "warning", "--no-ws"]
+            return [*command, *(["--backpressure", str(s.backpressure)] if s.backpressure else []), TUNED_APP]
+        if s.kind == "uwsgi":
+            return [str(Path(sys.executable).with_name("uwsgi")), "--master", "--processes", str(s.workers),
+                    "--http", f"{HOST}:{self.port}", "--http-keepalive", "--socket", self.uwsgi_socket("workers"),
+                    "--stats", self.uwsgi_socket("stats"), "--module", TUNED_APP, "--need-app", "--die-on-term",
+                    "--disable-logging", "--buffer-size", "16384"]
+        if s.kind in ("nginx", "nginx-granian"):
             if self.app != OUR_APP:
                 raise ValueError("scripts/serve serves the calculator only")
-            return [str(ROOT / "scripts" / "serve"), "--host", HOST, "--port", str(self.port),
-                    "--workers", str(s.workers)]
+            command = [str(ROOT / "scripts" / "serve"), "--host", HOST, "--port", str(self.port),
+                       "--workers", str(s.workers)]
+            return command + (["--server", "granian"] if s.kind == "nginx-granian" else [])
         command = [str(Path(sys.executable).with_name("gunicorn")), "--config", "python:calculator.gunicorn_conf",
                    "--preload", "--workers", str(s.workers), "--bind", f"{HOST}:{self.port}",
                    "--log-level", "warning"]
@@ -94,8 +155,11 @@ class Server:
 
     def start(self, timeout: float = 90.0) -> str:
         out = self.log.open("ab") if self.log else subprocess.DEVNULL
-        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=environment(self.setup.gunicorn_path),
-                                        stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        env = environment(self.setup.gunicorn_path)
+        if self.setup.kind in ("granian", "uwsgi"):
+            env["INCENTIVES_WSGI_TARGET"] = self.app
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -114,9 +178,9 @@ class Server:
 
     def stop(self) -> None:
         """TERM to the process group, KILL after 15 s."""
-        if self.process is None or self.process.poll() is not None:
-            return
         try:
+            if self.process is None or self.process.poll() is not None:
+                return
             os.killpg(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -124,6 +188,10 @@ class Server:
             self.process.wait(timeout=10)
         except ProcessLookupError:
             pass
+        finally:
+            if self.scratch is not None:
+                self.scratch.cleanup()
+                self.scratch = None
 
     def __enter__(self) -> Server:
         self.start()
@@ -140,18 +208,51 @@ class Server:
         group = [pid for pid, (ppid, cmd) in table.items() if descends(pid, self.process.pid, table)]
         return [pid for pid in group if name in table[pid][1] and name not in table.get(table[pid][0], (0, ""))[1]]
 
+    def group(self) -> dict[int, tuple[int, str]]:
+        """pid -> (parent pid, command line) for the server's process and its descendants."""
+        if self.process is None:
+            return {}
+        table = processes()
+        return {pid: row for pid, row in table.items() if descends(pid, self.process.pid, table)}
+
+    @property
+    def backend(self) -> str:
+        """The app server: ``gunicorn``, ``granian`` or ``uwsgi`` (behind nginx for the ``nginx`` kinds)."""
+        kind = self.setup.kind
+        return {"nginx": "gunicorn", "nginx-granian": "granian", "sync": "gunicorn", "gthread": "gunicorn"}.get(kind,
+                                                                                                              kind)
+
     def worker_pids(self) -> list[int]:
+        """The processes that run the app: gunicorn's workers, granian's worker processes, uWSGI's workers."""
         if self.process is None:
             return []
-        table = processes()
-        return sorted(pid for pid, (ppid, _) in table.items() if ppid in self.masters("gunicorn"))
+        if self.setup.kind == "uwsgi":
+            return self.uwsgi_workers()
+        group = self.group()
+        if self.setup.kind in ("nginx", "nginx-granian"):  # the app server started by calculator/front/serve.py
+            masters = {pid for pid, (_, cmd) in group.items() if f" -m {self.backend} " in cmd}
+        else:
+            masters = {self.process.pid}
+        return sorted(pid for pid, (ppid, _) in group.items() if ppid in masters)
 
     def front_pids(self) -> list[int]:
-        """nginx's master and workers (``nginx`` setups only)."""
-        if self.process is None or self.setup.kind != "nginx":
+        """The front's processes: nginx's master and workers (``nginx``), uWSGI's HTTP router (``uwsgi``)."""
+        if self.process is None:
+            return []
+        if self.setup.kind == "uwsgi":
+            workers = set(self.uwsgi_workers())
+            return sorted(pid for pid, (ppid, _) in self.group().items()
+                          if ppid == self.process.pid and workers and pid not in workers)
+        if self.setup.kind not in ("nginx", "nginx-granian"):
             return []
         masters = self.masters("nginx")
         return sorted(masters + [pid for pid, (ppid, _) in processes().items() if ppid in masters])
+
+    def server_pids(self) -> list[int]:
+        """Every process of the server apart from the front's: the workers, and the master or main process that
+        starts them (which may do work per request: counted rather than assumed idle)."""
+        front = set(self.front_pids())
+        return sorted(pid for pid in self.group() if pid not in front)
 
 
 def processes() -> dict[int, tuple[int, str]]:
