@@ -96,7 +96,7 @@ def run_app(spec: tuple[str, Request, list[Measured]], args: argparse.Namespace)
     """Each measured request's figures (and the trivial request's, as ``trivial``) on one server."""
     app, trivial, measured = spec
     kind = args.server if app == servers.OUR_APP or args.server != "nginx" else "sync"
-    server = servers.Server(servers.Setup(kind), app=app, ready_path=trivial.path)
+    server = servers.Server(servers.Setup.of(kind), app=app, ready_path=trivial.path)
     try:
         server.start()
         answers = {row: check(server.base, request, marker) for row, request, marker in measured}
@@ -127,7 +127,7 @@ def main() -> int:
         return 2
     specs = requests()
     runs: dict[str, list[dict[str, dict[str, Any]]]] = {name: [] for name in specs}
-    print(f"peer: {servers.Setup(args.server).label}, 2 workers, calculator/gunicorn_conf.py settings; "
+    print(f"peer: {servers.Setup.of(args.server).label}, 2 workers, calculator/gunicorn_conf.py settings; "
           f"browser-like client, {args.connections} connections, {args.duration} s per figure, {args.rounds} rounds; "
           f"reference loop {servers.reference_loop_us():.0f} us CPU")
     try:

@@ -49,6 +49,12 @@ class Setup:
     gunicorn_path: str | None = None
     backpressure: int | None = None  # granian only: requests at most in one worker at once (granian's default: 512)
 
+    @classmethod
+    def of(cls, kind: str, workers: int = 2) -> Setup:
+        """``kind`` with its default threads: 1 Python thread per granian worker (the app is CPU-bound), 4 for
+        gunicorn's gthread."""
+        return cls(kind, workers, threads=1 if kind == "granian" else 4)
+
     @property
     def label(self) -> str:
         if self.kind == "granian":
