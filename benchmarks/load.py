@@ -1,6 +1,6 @@
 """Load benchmark: the real app under its server, driven by a browser-like client (connections held open).
 
-    python benchmarks/load.py [--server nginx|nginx-granian|sync|gthread|granian|uwsgi] [--duration 10]
+    python benchmarks/load.py [--server nginx|sync|gthread|granian|uwsgi] [--duration 10]
                               [--connections 32] [--workers 2]
                               [--client keepalive|wrk] [--close-delay MS] [--gunicorn-path DIR] [--soak 600]
 
@@ -261,7 +261,7 @@ def soak(server: servers.Server, specs: list[Endpoint], args: argparse.Namespace
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", choices=("nginx", "nginx-granian", "sync", "gthread", "granian", "uwsgi"),
+    parser.add_argument("--server", choices=("nginx", "sync", "gthread", "granian", "uwsgi"),
                         default="nginx")
     parser.add_argument("--duration", type=int, default=10, help="seconds per endpoint (1-300)")
     parser.add_argument("--connections", type=int, default=32, help="concurrent connections (1-256)")

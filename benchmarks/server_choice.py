@@ -34,7 +34,7 @@ from benchmarks import load, servers, wrkload
 
 CLIENTS = {"keepalive": ("keepalive", 0.0), "delay20": ("keepalive", 20.0), "wrk": ("wrk", 0.0)}
 ENDPOINTS = ("trivial", "company", "api")
-KINDS = ("sync", "gthread", "nginx", "nginx-granian", "granian", "uwsgi")
+KINDS = ("sync", "gthread", "nginx", "granian", "uwsgi")
 
 
 def setup_of(name: str, versions: str) -> servers.Setup:

@@ -3,8 +3,6 @@
 * ``sync``: ``make run``'s command (gunicorn with ``calculator/gunicorn_conf.py``, ``--preload``, sync workers);
 * ``gthread``: the same with gunicorn's threaded worker (``--threads``, ``--keep-alive``);
 * ``nginx``: ``scripts/serve``, the production front (nginx in front of gunicorn's sync workers), as shipped;
-* ``nginx-granian``: ``scripts/serve --server granian``: the same front, granian's WSGI workers behind it (one
-  Python thread each, upstream connections kept alive);
 * ``granian``: granian's WSGI interface (Rust: HTTP parsing, keep-alive and I/O on its runtime threads), ``workers``
   processes of ``threads`` Python blocking threads each, ``backpressure`` requests at most in a worker at once;
 * ``uwsgi``: uWSGI (``pyuwsgi``'s wheel): its HTTP router (C, keep-alive to clients) in front of ``workers``
@@ -42,7 +40,7 @@ TUNED_APP = "benchmarks.tuned_app:app"   # granian and uWSGI: the app named by I
 
 @dataclass(frozen=True)
 class Setup:
-    kind: str = "sync"              # sync | gthread | nginx | nginx-granian | granian | uwsgi
+    kind: str = "sync"              # sync | gthread | nginx | granian | uwsgi
     workers: int = 2
     threads: int = 4                # gthread: threads per worker; granian: blocking (Python) threads per worker
     keepalive: int = 2              # gthread only: seconds an idle kept-alive connection is held
@@ -60,8 +58,6 @@ class Setup:
         if self.kind == "granian":
             bp = f" bp{self.backpressure}" if self.backpressure else ""
             return f"granian {module_version('granian')} x{self.threads}{bp}"
-        if self.kind == "nginx-granian":
-            return f"nginx + granian {module_version('granian')} x1"
         if self.kind == "uwsgi":
             return f"uWSGI {module_version('uwsgi')} http router"
         name = {"sync": "gunicorn sync", "gthread": f"gunicorn gthread x{self.threads} ka{self.keepalive}",
@@ -146,12 +142,11 @@ class Server:
                     "--http", f"{HOST}:{self.port}", "--http-keepalive", "--socket", self.uwsgi_socket("workers"),
                     "--stats", self.uwsgi_socket("stats"), "--module", TUNED_APP, "--need-app", "--die-on-term",
                     "--disable-logging", "--buffer-size", "16384"]
-        if s.kind in ("nginx", "nginx-granian"):
+        if s.kind == "nginx":
             if self.app != OUR_APP:
                 raise ValueError("scripts/serve serves the calculator only")
-            command = [str(ROOT / "scripts" / "serve"), "--host", HOST, "--port", str(self.port),
-                       "--workers", str(s.workers)]
-            return command + (["--server", "granian"] if s.kind == "nginx-granian" else [])
+            return [str(ROOT / "scripts" / "serve"), "--host", HOST, "--port", str(self.port),
+                    "--workers", str(s.workers)]
         command = [str(Path(sys.executable).with_name("gunicorn")), "--config", "python:calculator.gunicorn_conf",
                    "--preload", "--workers", str(s.workers), "--bind", f"{HOST}:{self.port}",
                    "--log-level", "warning"]
@@ -223,10 +218,9 @@ class Server:
 
     @property
     def backend(self) -> str:
-        """The app server: ``gunicorn``, ``granian`` or ``uwsgi`` (behind nginx for the ``nginx`` kinds)."""
+        """The app server: ``gunicorn``, ``granian`` or ``uwsgi`` (behind nginx for ``nginx``)."""
         kind = self.setup.kind
-        return {"nginx": "gunicorn", "nginx-granian": "granian", "sync": "gunicorn", "gthread": "gunicorn"}.get(kind,
-                                                                                                              kind)
+        return {"nginx": "gunicorn", "sync": "gunicorn", "gthread": "gunicorn"}.get(kind, kind)
 
     def worker_pids(self) -> list[int]:
         """The processes that run the app: gunicorn's workers, granian's worker processes, uWSGI's workers."""
@@ -235,7 +229,7 @@ class Server:
         if self.setup.kind == "uwsgi":
             return self.uwsgi_workers()
         group = self.group()
-        if self.setup.kind in ("nginx", "nginx-granian"):  # the app server started by calculator/front/serve.py
+        if self.setup.kind == "nginx":  # the app server started by calculator/front/serve.py
             masters = {pid for pid, (_, cmd) in group.items() if f" -m {self.backend} " in cmd}
         else:
             masters = {self.process.pid}
@@ -249,7 +243,7 @@ class Server:
             workers = set(self.uwsgi_workers())
             return sorted(pid for pid, (ppid, _) in self.group().items()
                           if ppid == self.process.pid and workers and pid not in workers)
-        if self.setup.kind not in ("nginx", "nginx-granian"):
+        if self.setup.kind != "nginx":
             return []
         masters = self.masters("nginx")
         return sorted(masters + [pid for pid, (ppid, _) in processes().items() if ppid in masters])
