@@ -18,6 +18,7 @@ from calculator.engine.enums import Outcome, SideKind, Status, Subject
 from calculator.engine.model import (
     AppliedItem,
     Assessment,
+    Figure,
     ProgramResult,
     SelfCheckResult,
     SideFigure,
@@ -78,6 +79,7 @@ class Detail(StrEnum):
 CARD_OMITS = ("criteria", "summary", "issuer", "instrument", "effective", "official_text", "advisories", "documents",
               "sources")
 SELF_CHECK_CARD_OMITS = ("criteria",)
+CONTEXT_KEPT = 4096  # context figure entries kept per language (the tables have far fewer rows; a bound all the same)
 
 
 class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
@@ -170,13 +172,26 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
             if benefit.items:
                 doc["items"] = [self.item_doc(i) for i in benefit.items]
             if benefit.context:
-                doc["context"] = [
-                    {"name": f.name, "value": formatting.value(f.value, f.unit, lang),
-                     "note": f.note[lang] if f.note else None, "confidence": str(f.confidence)}
-                    for f in benefit.context]
+                doc["context"] = [self.context_doc(f) for f in benefit.context]
         if parts.texts["pool"] is not None:
             doc["pool"] = parts.texts["pool"]
         return doc
+
+    def context_doc(self, figure: Figure) -> dict[str, Any]:
+        """A figure shown beside a benefit: a row of the tables (the engine hands out the loaded rows), so its entry is
+        made once per language and shared by every document (read-only, as the item entries)."""
+        entries = self._texts.get(("context",))
+        if entries is None:
+            entries = self._texts[("context",)] = {}
+        known = entries.get(id(figure))
+        if known is None or known[0] is not figure:
+            if len(entries) >= CONTEXT_KEPT:
+                entries.clear()
+            lang = self.lang
+            known = entries[id(figure)] = (figure, {
+                "name": figure.name, "value": formatting.value(figure.value, figure.unit, lang),
+                "note": figure.note[lang] if figure.note else None, "confidence": str(figure.confidence)})
+        return known[1]
 
     def item_doc(self, applied: AppliedItem) -> dict[str, Any]:
         """A non-monetary item's entry: its table texts made once per language; an item without parameters reads the
