@@ -8,12 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from calculator.engine.catalogue import Program
-from calculator.engine.enums import Outcome, SideKind, Subject
+from calculator.engine.enums import Subject
+from calculator.engine.members import IF_CERTIFIED, LATER_YEARS, MONEY
 from calculator.engine.model import ProgramResult, SideFigure, SubjectResult
 from calculator.engine.report_program import ProgramTexts
 from calculator.engine.report_words import TOTAL_WORDS, cents, estimate_doc
 from calculator.engine.texts import SIDE
 from calculator.i18n import formatting, t
+
+PERSON, COMPANY = Subject.PERSON, Subject.COMPANY  # read for every program (a module's name: see .members)
 
 
 class FiguresView(ProgramTexts):
@@ -25,10 +28,10 @@ class FiguresView(ProgramTexts):
     def program_figures(self, subject: SubjectResult, result: ProgramResult, person: int | None) -> dict[str, Any]:
         program, benefit, excluded = result.program, result.benefit, result.excluded_by
         person_ref = None
-        if subject.kind == Subject.PERSON:
-            kind, person_ref = Subject.PERSON, subject.ref
+        if subject.kind == PERSON:
+            kind, person_ref = PERSON, subject.ref
         else:
-            kind = Subject.COMPANY
+            kind = COMPANY
         doc = self.figures_template(program, kind).copy()
         doc["person"] = person
         doc["person_ref"] = person_ref
@@ -39,7 +42,7 @@ class FiguresView(ProgramTexts):
             row = self.row_on(program, result.day) if result.day is not None else None
             doc["money_kind"] = str(result.money_kind_on(row))
         doc["confidence"] = str(result.confidence)
-        if benefit is None or benefit.kind == Outcome.MONEY:
+        if benefit is None or benefit.kind == MONEY:
             doc["estimate"] = estimate_doc(result.estimate, self.lang)
         later, certified = sides(result)
         if later is not None:
@@ -72,7 +75,7 @@ class FiguresView(ProgramTexts):
         if side is None:
             return None
         lang, est = self.lang, side.estimate
-        if side.kind == SideKind.LATER_YEARS:
+        if side.kind == LATER_YEARS:
             amount = formatting.money(est.high, lang)
             text = t(TOTAL_WORDS["later_years"], lang, amount=amount)
         else:
@@ -91,8 +94,8 @@ def sides(result: ProgramResult) -> tuple[SideFigure | None, SideFigure | None]:
         return None, None  # most results: no side figure (without building the empty list)
     later = certified = None
     for side in result.side_figures:
-        if side.kind == SideKind.LATER_YEARS and later is None:
+        if side.kind == LATER_YEARS and later is None:
             later = side
-        elif side.kind == SideKind.IF_CERTIFIED and certified is None:
+        elif side.kind == IF_CERTIFIED and certified is None:
             certified = side
     return later, certified
