@@ -69,12 +69,13 @@ class CriteriaTexts:
             entries = self._texts.get(("missing", subject))
             if entries is None:
                 entries = self._texts[("missing", subject)] = {}
-            found = lists[key] = []
+            made: list[dict[str, str]] = []
             for name in names:
                 entry = entries.get(name)
                 if entry is None:
                     entry = entries[name] = {"field": name, "label": self.label(subject, name)}
-                found.append(entry)
+                made.append(entry)
+            found = lists[key] = made
         return found
 
     def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
