@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,31 @@ from calculator.service import service_for
 from calculator.web import health
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+SYNC_KEPT = 256  # functions whose kind is remembered (the app's hooks and views: a few dozen)
+
+
+class IncentivesApp(Flask):
+    """Flask, remembering which functions are plain ``def`` functions: Flask asks :meth:`ensure_sync` of every hook
+    and view at every request (``inspect.iscoroutinefunction``, about a dozen times a request), and a function does
+    not change kind. A coroutine function is still wrapped by Flask each time (there are none here)."""
+
+    _plain: dict[Any, bool]
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        plain = self.__dict__.get("_plain")
+        if plain is None:
+            plain = self._plain = {}
+        try:
+            if func in plain:
+                return func
+        except TypeError:  # a callable that cannot be a key: asked every time
+            return super().ensure_sync(func)
+        wrapped = super().ensure_sync(func)
+        if wrapped is func:
+            if len(plain) >= SYNC_KEPT:
+                plain.clear()
+            plain[func] = True
+        return wrapped
 
 
 def asset_dir(name: str) -> Path:
@@ -28,7 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     The rule tables are loaded and compiled here, once: a broken table stops start-up, never a request.
     """
-    app = Flask(__name__, template_folder=asset_dir("templates"), static_folder=asset_dir("static"))
+    app = IncentivesApp(__name__, template_folder=asset_dir("templates"), static_folder=asset_dir("static"))
     app.config.from_mapping(settings.DEFAULTS)
     settings.from_environment(app.config)
     if test_config:

@@ -175,9 +175,10 @@ def answer(query: dict[str, Any], profile: dict[str, Any]) -> Any:
 
 
 def doc_only(decorator: Any) -> Any:
-    """flask-smorest's documentation decorator (``alt_response``, ``doc``) without its call at run time: it adds to
-    the function's ``_apidoc`` and wraps the function in a call that only passes the arguments on (through
-    ``ensure_sync``, once per request and decorator); the function keeps that documentation and is not wrapped."""
+    """A flask-smorest decorator (``alt_response``, ``doc``; ``arguments`` and ``response`` for the assessment
+    endpoints, which parse and answer themselves: :func:`parsed`) for the OpenAPI document only: it adds to the
+    function's ``_apidoc`` and wraps the function in a call made at every request (through ``ensure_sync``, once per
+    request and decorator; ``arguments``: webargs' parsing); the function keeps that documentation, unwrapped."""
     def apply(func: Any) -> Any:
         func._apidoc = decorator(func)._apidoc
         return func
@@ -204,57 +205,70 @@ def cacheable_doc(func: Any) -> Any:
 # marshmallow costs about as much CPU as the whole request (benchmarks/api.py). The declared schema stays the
 # contract and is enforced by tests instead: every answer the API tests and schemathesis receive is validated
 # against the served document's schema, including answers to generated profiles (tests/test_api_contract.py).
+def parsed(query_schema: type[Schema], body_schema: type[AssessmentInputSchema]) -> tuple[dict[str, Any], Any]:
+    """The query, then the body, as flask-smorest's ``arguments`` decorators would pass them (the same parser, the
+    same order, the same errors), without their wrappers at run time: the endpoints below declare their arguments
+    for the OpenAPI document only (:func:`doc_only`). The ``Accept-Language`` header is declared and not parsed: its
+    schema takes any string, so it never refuses a request, and :func:`calculator.api.lang.api_lang` reads it."""
+    parser = ApiBlueprint.ARGUMENTS_PARSER
+    return parser.parse(query_schema, request, location="query"), parser.parse(body_schema, request, location="json")
+
+
 @blp.route("/assessments", methods=["POST"], tags=["assessments"])
-@blp.arguments(AssessmentAnswerQuerySchema, location="query")
-@blp.arguments(LanguageHeaderSchema, location="headers")
-@blp.arguments(AssessmentRequestSchema, examples=examples.ASSESSMENT_EXAMPLES,
-               description="A company profile, people, or both (as for `incentives evaluate`).")
-@blp.response(200, ASSESSMENT_ANSWER, description="The assessment document (docs/contract.md; schema Assessment), "
-                                                  "or its figures with `?detail=figures` (schema AssessmentFigures).")
+@doc_only(blp.arguments(AssessmentAnswerQuerySchema, location="query"))
+@doc_only(blp.arguments(LanguageHeaderSchema, location="headers"))
+@doc_only(blp.arguments(AssessmentRequestSchema, examples=examples.ASSESSMENT_EXAMPLES,
+                        description="A company profile, people, or both (as for `incentives evaluate`)."))
+@doc_only(blp.response(200, ASSESSMENT_ANSWER, description="The assessment document (docs/contract.md; schema "
+                                                           "Assessment), or its figures with `?detail=figures` "
+                                                           "(schema AssessmentFigures)."))
 @common_doc(400, 413, 415)
-def post_assessment(query: dict[str, Any], _headers: dict[str, Any], profile: dict[str, Any]) -> Any:
+def post_assessment() -> Any:
     """Assess a company profile (people optional)
 
     Returns the same document the CLI prints for the same input, as of `as_of` (default today), with texts in
     the requested language; the next questions only with `?questions=true`, the figures alone with
     `?detail=figures`. Nothing is stored.
     """
-    return answer(query, profile)
+    return answer(*parsed(AssessmentAnswerQuerySchema, AssessmentRequestSchema))
 
 
 @blp.route("/assessments/people", methods=["POST"], tags=["assessments"])
-@blp.arguments(AssessmentAnswerQuerySchema, location="query")
-@blp.arguments(LanguageHeaderSchema, location="headers")
-@blp.arguments(PeopleRequestSchema, examples=examples.PEOPLE_EXAMPLES,
-               description="People assessed alone, without a company.")
-@blp.response(200, ASSESSMENT_ANSWER, description="The assessment document with `company` null (schema Assessment), "
-                                                  "or its figures with `?detail=figures` (schema AssessmentFigures).")
+@doc_only(blp.arguments(AssessmentAnswerQuerySchema, location="query"))
+@doc_only(blp.arguments(LanguageHeaderSchema, location="headers"))
+@doc_only(blp.arguments(PeopleRequestSchema, examples=examples.PEOPLE_EXAMPLES,
+                        description="People assessed alone, without a company."))
+@doc_only(blp.response(200, ASSESSMENT_ANSWER, description="The assessment document with `company` null (schema "
+                                                           "Assessment), or its figures with `?detail=figures` "
+                                                           "(schema AssessmentFigures)."))
 @common_doc(400, 413, 415)
-def post_people(query: dict[str, Any], _headers: dict[str, Any], profile: dict[str, Any]) -> Any:
+def post_people() -> Any:
     """Assess people alone
 
     Talent and personal-tax programs for each person (an HR roster), without a company: nothing is inherited.
     """
-    return answer(query, profile)
+    return answer(*parsed(AssessmentAnswerQuerySchema, PeopleRequestSchema))
 
 
 @blp.route("/workbooks", methods=["POST"], tags=["assessments"])
-@blp.arguments(AssessmentQuerySchema, location="query")
-@blp.arguments(LanguageHeaderSchema, location="headers")
-@blp.arguments(AssessmentRequestSchema, examples=examples.ASSESSMENT_EXAMPLES,
-               description="The same input as POST /api/v1/assessments.")
-@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE,
-              description="The assessment workbook (.xlsx) in the requested language.",
-              headers={"Content-Disposition": {
-                  "description": "attachment, with the file name in ASCII and in UTF-8 (RFC 6266 / RFC 5987).",
-                  "schema": {"type": "string"}}})
+@doc_only(blp.arguments(AssessmentQuerySchema, location="query"))
+@doc_only(blp.arguments(LanguageHeaderSchema, location="headers"))
+@doc_only(blp.arguments(AssessmentRequestSchema, examples=examples.ASSESSMENT_EXAMPLES,
+                        description="The same input as POST /api/v1/assessments."))
+@doc_only(blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX_MIMETYPE,
+                       description="The assessment workbook (.xlsx) in the requested language.",
+                       headers={"Content-Disposition": {
+                           "description": "attachment, with the file name in ASCII and in UTF-8 (RFC 6266 / RFC "
+                                          "5987).",
+                           "schema": {"type": "string"}}}))
 @common_doc(400, 413, 415)
-def post_workbook(query: dict[str, Any], _headers: dict[str, Any], profile: dict[str, Any]) -> Any:
+def post_workbook() -> Any:
     """Download the assessment as a workbook
 
     The same assessment as POST /api/v1/assessments, as an .xlsx workbook (summary, programs, criteria, gaps,
     people, sources, inputs) with live totals. Nothing is stored.
     """
+    query, profile = parsed(AssessmentQuerySchema, AssessmentRequestSchema)
     lang = api_lang()
     assessment = service().assess(confirmed(profile, query.get("as_of")))
     response = current_app.response_class(build_workbook(catalogue(), assessment, lang), mimetype=XLSX_MIMETYPE)

@@ -14,10 +14,12 @@ from typing import Any
 
 from calculator import __version__
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.enums import Outcome, SideKind, Status, Subject
+from calculator.engine.enums import SideKind, Status, Subject
+from calculator.engine.members import MONEY, NON_MONETARY, UNKNOWN
 from calculator.engine.model import (
     AppliedItem,
     Assessment,
+    Figure,
     ProgramResult,
     SelfCheckResult,
     SideFigure,
@@ -78,10 +80,16 @@ class Detail(StrEnum):
 CARD_OMITS = ("criteria", "summary", "issuer", "instrument", "effective", "official_text", "advisories", "documents",
               "sources")
 SELF_CHECK_CARD_OMITS = ("criteria",)
+PERSON, COMPANY = Subject.PERSON, Subject.COMPANY  # read for every program (a module's name: see .members)
+NO_AMOUNT = (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE)  # the statuses whose amount reads "—"
+CONTEXT_KEPT = 4096  # context figure entries kept per language (the tables have far fewer rows; a bound all the same)
 
 
 class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
     """Renders results for one catalogue in one language."""
+
+    _status: dict[Any, str]
+    _money_kinds: dict[Any, str]
 
     def __init__(self, catalogue: Catalogue, lang: str) -> None:
         self.catalogue = catalogue
@@ -89,10 +97,14 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         self._sentences: dict[tuple[Any, Any, Any], str] = {}
         self._said: dict[tuple[Any, ...], str] = {}
         self._texts = catalogue.texts[self.lang]  # catalogue-only texts, shared by every reporter in this language
-        self._sentence = sentence_pattern(gettext(SENTENCE, self.lang))
-        self._results = {key: gettext(msgid, self.lang) for key, msgid in RESULT.items()}
-        self._status = {key: gettext(msgid, self.lang) for key, msgid in STATUS.items()}
-        self._money_kinds = {key: gettext(msgid, self.lang) for key, msgid in MONEY_KINDS.items()}
+        words: tuple[Any, dict[Any, str], dict[Any, str], dict[Any, str]] | None = self._texts.get(("reporter",))
+        if words is None:  # the fixed words, made once per language
+            words = self._texts[("reporter",)] = (
+                sentence_pattern(gettext(SENTENCE, self.lang)),
+                {key: gettext(msgid, self.lang) for key, msgid in RESULT.items()},
+                {key: gettext(msgid, self.lang) for key, msgid in STATUS.items()},
+                {key: gettext(msgid, self.lang) for key, msgid in MONEY_KINDS.items()})
+        self._sentence, self._results, self._status, self._money_kinds = words
 
 
 
@@ -105,7 +117,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         card = detail == Detail.CARD
         lang, program = self.lang, result.program
         parts = self.program_parts(program)
-        kind = Subject.PERSON if subject.kind == Subject.PERSON else Subject.COMPANY
+        kind = PERSON if subject.kind == PERSON else COMPANY
         if card:  # the sentences of the reasons only (the card shows no conditions table)
             criteria = []
             reasons = [self.reason(self.criterion(kind, c)) for c in result.criteria if c.id in result.reasons]
@@ -123,14 +135,14 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         doc = parts.template.copy()  # the tables' runs in document order; the result's keys are filled in
         doc["subject"] = str(kind)
         doc["person"] = person
-        doc["person_ref"] = subject.ref if kind == Subject.PERSON else None
+        doc["person_ref"] = subject.ref if kind == PERSON else None
         doc["status"] = str(result.status)
         doc["status_text"] = self._status[result.status]
         doc["money_kind"] = str(money_kind)
         doc["money_kind_text"] = self._money_kinds[money_kind]
         doc["confidence"] = str(result.confidence)
         estimate = doc["estimate"] = estimate_doc(result.estimate, lang) \
-            if benefit is None or benefit.kind == Outcome.MONEY else None
+            if benefit is None or benefit.kind == MONEY else None
         doc["amount"] = self.amount_text(result, None if estimate is None else estimate["text"])
         doc["later_years"] = self.side_doc(later)
         doc["if_certified"] = self.side_doc(certified)
@@ -170,13 +182,26 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
             if benefit.items:
                 doc["items"] = [self.item_doc(i) for i in benefit.items]
             if benefit.context:
-                doc["context"] = [
-                    {"name": f.name, "value": formatting.value(f.value, f.unit, lang),
-                     "note": f.note[lang] if f.note else None, "confidence": str(f.confidence)}
-                    for f in benefit.context]
+                doc["context"] = [self.context_doc(f) for f in benefit.context]
         if parts.texts["pool"] is not None:
             doc["pool"] = parts.texts["pool"]
         return doc
+
+    def context_doc(self, figure: Figure) -> dict[str, Any]:
+        """A figure shown beside a benefit: a row of the tables (the engine hands out the loaded rows), so its entry is
+        made once per language and shared by every document (read-only, as the item entries)."""
+        entries = self._texts.get(("context",))
+        if entries is None:
+            entries = self._texts[("context",)] = {}
+        known = entries.get(id(figure))
+        if known is None or known[0] is not figure:
+            if len(entries) >= CONTEXT_KEPT:
+                entries.clear()
+            lang = self.lang
+            known = entries[id(figure)] = (figure, {
+                "name": figure.name, "value": formatting.value(figure.value, figure.unit, lang),
+                "note": figure.note[lang] if figure.note else None, "confidence": str(figure.confidence)})
+        return known[1]
 
     def item_doc(self, applied: AppliedItem) -> dict[str, Any]:
         """A non-monetary item's entry: its table texts made once per language; an item without parameters reads the
@@ -214,11 +239,11 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         """The amount as the program's line reads; ``shown``: its estimate's range as already written (the same
         text), when the entry has one."""
         lang = self.lang
-        if result.status in (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE):
+        if result.status in NO_AMOUNT:
             return "—"
-        if result.benefit is None or result.benefit.kind == Outcome.UNKNOWN:
+        if result.benefit is None or result.benefit.kind == UNKNOWN:
             return formatting.money(None, lang)
-        if result.benefit.kind == Outcome.NON_MONETARY:
+        if result.benefit.kind == NON_MONETARY:
             return gettext(AMOUNT["not_monetary"], lang)
         if result.benefit.estimate is None:
             return gettext(AMOUNT["needs_info"], lang)

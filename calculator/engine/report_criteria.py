@@ -15,6 +15,8 @@ from calculator.engine.texts import GAP, OPS, render_flag
 from calculator.i18n import formatting, gettext, t
 from calculator.i18n.words import clauses, field_label
 
+MISSING_KEPT = 4096  # lists of missing-input entries kept per language and subject kind (a bound: the tables give few)
+
 
 class CriterionHead(NamedTuple):
     """What a criterion's entry in the document takes from the tables alone, in one language."""
@@ -51,20 +53,30 @@ class CriteriaTexts:
         return str(found)
 
     def missing_entries(self, subject: str, names: list[str] | tuple[str, ...]) -> list[dict[str, str]]:
-        """The entries of the inputs a result still needs (``{"field", "label"}``): each made once per language and
-        shared by every document (read-only; input names are the profile's fields and the tables' figures)."""
+        """The entries of the inputs a result still needs (``{"field", "label"}``): the list for each set of names made
+        once per language and shared by every document (read-only, as a program's advisories; input names are the
+        profile's fields and the tables' figures, never an answer)."""
         if not names:
             return []
-        entries = self._texts.get(("missing", subject))
-        if entries is None:
-            entries = self._texts[("missing", subject)] = {}
-        out = []
-        for name in names:
-            entry = entries.get(name)
-            if entry is None:
-                entry = entries[name] = {"field": name, "label": self.label(subject, name)}
-            out.append(entry)
-        return out
+        lists = self._texts.get(("missing lists", subject))
+        if lists is None:
+            lists = self._texts[("missing lists", subject)] = {}
+        key = tuple(names)
+        found: list[dict[str, str]] | None = lists.get(key)
+        if found is None:
+            if len(lists) >= MISSING_KEPT:
+                lists.clear()
+            entries = self._texts.get(("missing", subject))
+            if entries is None:
+                entries = self._texts[("missing", subject)] = {}
+            made: list[dict[str, str]] = []
+            for name in names:
+                entry = entries.get(name)
+                if entry is None:
+                    entry = entries[name] = {"field": name, "label": self.label(subject, name)}
+                made.append(entry)
+            found = lists[key] = made
+        return found
 
     def names(self, subject: str, name: str) -> dict[str, dict[str, str]] | None:
         derived = self.catalogue.derived.get(name)

@@ -9,6 +9,7 @@ from typing import Any
 
 from calculator.engine.model import SubjectResult
 from calculator.engine.report_words import AMOUNT, FAMILY_NAMES, TOTAL_WORDS, cents
+from calculator.engine.totals import ZERO as UNTOUCHED
 from calculator.engine.totals import KindSum, MoneyTotals, Sum, compute_totals
 from calculator.i18n import formatting, gettext, t
 from calculator.i18n.words import clauses
@@ -22,10 +23,13 @@ def empty(values: MoneyTotals) -> bool:
     if values.non_cash or values.obligations or values.needs_info or values.cash.unknown_amounts \
             or values.tax_this_year.unknown_amounts:
         return False
-    return all(not part.programs and part.low == 0 and part.high == 0 and not part.low.is_signed()
-               and not part.high.is_signed()
-               for part in (values.cash.determined, values.cash.competitive, values.tax_this_year.determined,
-                            values.tax_this_year.competitive, values.later_years, values.if_certified))
+    parts = (values.cash.determined, values.cash.competitive, values.tax_this_year.determined,
+             values.tax_this_year.competitive, values.later_years, values.if_certified)
+    for part in parts:
+        if not untouched(part) and (part.programs or part.low != 0 or part.high != 0 or part.low.is_signed()
+                                    or part.high.is_signed()):
+            return False
+    return True
 
 
 class TotalsTexts:
@@ -81,15 +85,30 @@ class TotalsTexts:
 
     def money_doc(self, values: MoneyTotals) -> dict[str, Any]:
         later, certified = values.later_years, values.if_certified
-        later_text = self.said(("money", later.high))
         return {"cash": self.kind_doc(values.cash), "tax_this_year": self.kind_doc(values.tax_this_year),
-                "later_years": {**self.sum_doc(later, later_text),
-                                "text": self.said((TOTAL_WORDS["later_years"], "amount", later_text))},
-                "if_certified": {**self.sum_doc(certified, None),
-                                 "text": self.said((TOTAL_WORDS["if_certified"], "amount",
-                                                    self.said(("range", certified.low, certified.high))))},
+                "later_years": self.nothing("later_doc") if untouched(later) else self.later_doc(later),
+                "if_certified": self.nothing("certified_doc") if untouched(certified)
+                else self.certified_doc(certified),
                 "non_cash": {"programs": values.non_cash}, "obligations": {"programs": values.obligations},
                 "needs_info": values.needs_info}
+
+    def nothing(self, writer: str) -> dict[str, Any]:
+        """The entry of a part of the totals to which nothing was added (most parts of most subjects' totals), by its
+        writer (``kind_entry``, ``later_doc``, ``certified_doc``): it reads the same in every document, so it is
+        written once per language and shared (read-only, as the empty families' totals)."""
+        key = ("nothing", writer)
+        found: dict[str, Any] | None = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = getattr(self, writer)(KindSum() if writer == "kind_entry" else Sum())
+        return found
+
+    def later_doc(self, later: Sum) -> dict[str, Any]:
+        text = self.said(("money", later.high))
+        return {**self.sum_doc(later, text), "text": self.said((TOTAL_WORDS["later_years"], "amount", text))}
+
+    def certified_doc(self, certified: Sum) -> dict[str, Any]:
+        text = self.said(("range", certified.low, certified.high))
+        return {**self.sum_doc(certified, None), "text": self.said((TOTAL_WORDS["if_certified"], "amount", text))}
 
     def sum_doc(self, values: Sum, text: str | None) -> dict[str, Any]:
         return {"low": cents(values.low), "high": cents(values.high),
@@ -98,6 +117,11 @@ class TotalsTexts:
 
     def kind_doc(self, values: KindSum) -> dict[str, Any]:
         """One kind of money: determined and competitive ("up to") apart, and a sentence saying both."""
+        if not values.unknown_amounts and untouched(values.determined) and untouched(values.competitive):
+            return self.nothing("kind_entry")
+        return self.kind_entry(values)
+
+    def kind_entry(self, values: KindSum) -> dict[str, Any]:
         determined = self.sum_doc(values.determined, None)
         up_to = self.said(("money", values.competitive.high))
         competitive = self.sum_doc(values.competitive, self.said((AMOUNT["up_to"], "amount", up_to)))
@@ -110,3 +134,8 @@ class TotalsTexts:
             parts.append(self.said((TOTAL_WORDS["unknown"], "count", values.unknown_amounts)))
         return {"determined": determined, "competitive": competitive, "unknown_amounts": values.unknown_amounts,
                 "text": clauses(parts, self.lang) if parts else self.said(("money", ZERO))}
+
+
+def untouched(values: Sum) -> bool:
+    """Whether nothing was added to a sum (its amounts still the unsigned zero it starts from, no program)."""
+    return values.low is UNTOUCHED and values.high is UNTOUCHED and not values.programs
