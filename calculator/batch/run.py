@@ -157,7 +157,7 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     percents = PercentNotes(mapping, lang)
     for chunk in parallel.assessed(job, percents.watch(_data_rows(rows, max_rows)), caps.processes,
                                    expected_rows=progress.rows_total):
-        xml: dict[str, list[str]] = {key: [] for key in ROW_SHEETS}  # the chunk's rows, per sheet, in order
+        xml: dict[str, list[bytes]] = {key: [] for key in ROW_SHEETS}  # the chunk's rows, per sheet, in order
         for errors, lines, row_departments in chunk.rows:
             summary.rows_in += 1
             if errors is not None:
