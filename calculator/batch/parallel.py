@@ -3,9 +3,9 @@
 The process running the batch reads the rows and writes the one workbook; workers validate and assess::
 
     for chunk in assessed(job, rows, processes):      # chunks come back in the order the rows were read
-        for errors, lines, departments in chunk.rows:  # per row: its errors, or what it writes and its sums
+        for errors, lines in chunk.rows:               # per row: its errors, or what it writes
             ...
-        ...chunk.per_program...                        # the chunk's per-program counts and sums, to add up
+        ...chunk.per_program, chunk.departments...     # the chunk's per-program and per-department sums, to add up
 
 Rows go out in chunks of :data:`CHUNK_ROWS`, and at most :data:`CHUNKS_PER_PROCESS` chunks per worker are out at
 once (read but not yet written), so the rows held never exceed :func:`rows_in_flight`, whatever the file's size.
@@ -45,7 +45,7 @@ PARENT_CHECK = 1.0        # seconds between a worker's checks that the process r
 CHUNKS_PER_PROCESS = 4    # chunks out per worker: one being assessed, three waiting, so no worker idles while the
                           # writing process is off the core or waits for an earlier chunk (rows are written in order)
 
-RowOutcome = tuple[list[RowError] | None, list[tuple[str, Any]], dict[str, list[Any]]]
+RowOutcome = tuple[list[RowError] | None, list[tuple[str, Any]]]
 
 
 def default_processes() -> int:
@@ -91,8 +91,14 @@ class RowJob:
 
 @dataclass
 class Chunk:
+    """A chunk's rows assessed, in order, and its sums: per program, and per department (added up here, in the order
+    the rows came, without ``MAX_DEPARTMENTS``' cap, which the process running the batch applies as it adds the
+    chunks up in order, so the same departments are kept: one dict per chunk rather than one per row to pickle,
+    their amounts being Decimals, which pickle as text)."""
+
     rows: list[RowOutcome] = field(default_factory=list)
     per_program: dict[str, dict[str, Any]] = field(default_factory=dict)
+    departments: dict[str, list[Any]] = field(default_factory=dict)
 
 
 class _Lines:
@@ -132,8 +138,21 @@ class _Assessor:
         for number, cells in rows:
             lines, departments = _Lines(self.programs, self.xml), {}
             errors = assess_row(self.context, number, cells, lines, chunk.per_program, departments)
-            chunk.rows.append((errors, lines.lines if errors is None else [], departments))
+            chunk.rows.append((errors, lines.lines if errors is None else []))
+            if errors is None:
+                add_departments(chunk.departments, departments)
         return chunk
+
+
+def add_departments(total: dict[str, list[Any]], part: dict[str, list[Any]]) -> None:
+    """Add one row's per-department sums into ``total`` (no cap: see :class:`Chunk`)."""
+    for key, values in part.items():
+        entry = total.get(key)
+        if entry is None:
+            total[key] = list(values)
+        else:
+            for i, value in enumerate(values):
+                entry[i] += value
 
 
 _assessor: _Assessor | None = None   # in a worker process: made by its initializer
