@@ -22,6 +22,7 @@ a socket in a folder of its own in the system's temporary folder, and a job make
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -166,6 +167,10 @@ def _start(job: RowJob) -> None:
         threading.Thread(target=_end_when_orphaned, args=(parent.pid, PARENT_CHECK), daemon=True,
                          name="parent-watch").start()
     _assessor = _Assessor(job)
+    # What the worker holds now (the rule tables, inherited or loaded) lives as long as it does: kept out of the
+    # collector's full passes, which would walk it (and, in a forked worker, copy its pages) about once per worker
+    # for nothing (measured: 40 ms per worker for 10,000 roster rows). The process running the batch is not frozen.
+    gc.freeze()
 
 
 def _end_when_orphaned(parent: int, period: float) -> None:
