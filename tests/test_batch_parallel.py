@@ -203,7 +203,7 @@ def test_a_forking_batch_freezes_what_its_workers_share_only_while_they_run(cata
     methods = pools(monkeypatch)
     src = roster(tmp_path / "roster.xlsx", 60)
     during: list[int] = []
-    assert gc.get_freeze_count() == 0
+    gc.unfreeze()  # whatever an earlier test left frozen
     run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF, processes=2,
               on_error=lambda error: during.append(gc.get_freeze_count()))
     assert len(methods) == 1 and during and (min(during) > 0) == (methods == ["fork"])  # fork: no other thread
@@ -213,7 +213,7 @@ def test_a_forking_batch_freezes_what_its_workers_share_only_while_they_run(cata
         frozen, during[:] = gc.get_freeze_count(), []
         run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF, processes=2,
                   on_error=lambda error: during.append(gc.get_freeze_count()))
-        assert set(during) == {frozen} and gc.get_freeze_count() == frozen
+        assert during and max(during) <= frozen and gc.get_freeze_count() > 0  # none added, none thawed (freed: gone)
     finally:
         gc.unfreeze()
 
