@@ -195,6 +195,29 @@ class Sink:
         self.errors.append(message)
 
 
+def test_a_forking_batch_freezes_what_its_workers_share_only_while_they_run(catalogue, tmp_path, monkeypatch):
+    """gc.freeze around a forked pool (no page copied for the collector's sake), undone after; a process that froze
+    objects itself (a server its tables) keeps them frozen, and no more."""
+    import gc
+
+    methods = pools(monkeypatch)
+    src = roster(tmp_path / "roster.xlsx", 60)
+    during: list[int] = []
+    gc.unfreeze()  # whatever an earlier test left frozen
+    run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF, processes=2,
+              on_error=lambda error: during.append(gc.get_freeze_count()))
+    assert len(methods) == 1 and during and (min(during) > 0) == (methods == ["fork"])  # fork: no other thread
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen, during[:] = gc.get_freeze_count(), []
+        run_batch(catalogue, src, tmp_path / "o.xlsx", as_of=AS_OF, processes=2,
+                  on_error=lambda error: during.append(gc.get_freeze_count()))
+        assert during and max(during) <= frozen and gc.get_freeze_count() > 0  # none added, none thawed (freed: gone)
+    finally:
+        gc.unfreeze()
+
+
 def test_a_file_within_the_rows_in_flight_is_assessed_without_starting_workers(catalogue, tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", None)  # starting workers would fail
     src = roster(tmp_path / "roster.xlsx", 60)

@@ -98,7 +98,7 @@ def test_the_deflating_thread_ends_with_the_workbook(catalogue, tmp_path):
     run_batch(catalogue, roster(tmp_path / "roster.xlsx", 60), tmp_path / "out.xlsx", as_of=AS_OF, processes=2)
     assert threading.active_count() == before
     writer = ResultWriter("en", "people", [], scratch=tmp_path, threads=2)
-    writer.rows_xml({"summary": ["<row r=\"\x00\"></row>" * 2000] * 60})  # more than a piece: the thread starts
+    writer.rows_xml({"summary": [b"<row r=\"\x00\"></row>" * 2000] * 60})  # more than a piece: the thread starts
     assert threading.active_count() == before + 1
     writer.discard()
     assert threading.active_count() == before and not os.path.exists(writer.tmpdir)

@@ -180,8 +180,8 @@ def money_columns(totals: MoneyTotals) -> list[Decimal]:
 
 def merge_departments(departments: dict[str, list[Any]], row: dict[str, list[Any]], lang: str) -> None:
     """Add one row's per-department sums (made by ``_write_result`` into an empty dict, so under the row's own
-    department) to the file's, with the same cap as ``_write_result``: past ``MAX_DEPARTMENTS`` the rest go to
-    one line."""
+    department), or a chunk's added up in row order without a cap (``parallel.Chunk``), to the file's, with the
+    same cap as ``_write_result``: past ``MAX_DEPARTMENTS`` the rest go to one line."""
     for key, values in row.items():
         if key not in departments and len(departments) >= MAX_DEPARTMENTS:
             key = w("other_departments", lang)

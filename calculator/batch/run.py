@@ -157,8 +157,8 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
     percents = PercentNotes(mapping, lang)
     for chunk in parallel.assessed(job, percents.watch(_data_rows(rows, max_rows)), caps.processes,
                                    expected_rows=progress.rows_total):
-        xml: dict[str, list[str]] = {key: [] for key in ROW_SHEETS}  # the chunk's rows, per sheet, in order
-        for errors, lines, row_departments in chunk.rows:
+        xml: dict[str, list[bytes]] = {key: [] for key in ROW_SHEETS}  # the chunk's rows, per sheet, in order
+        for errors, lines in chunk.rows:
             summary.rows_in += 1
             if errors is not None:
                 reject(errors)
@@ -169,13 +169,13 @@ def _rows(catalogue: Any, source: Source, out: Path, rows: Any, header_row: int,
                         xml[key].append(values)
                     elif changes is not None:
                         changes.row(*values)
-                merge_departments(departments, row_departments, lang)
             progress.rows_done = summary.rows_in
             progress.rejected = summary.rejected
             if on_progress is not None and summary.rows_in % 200 == 0:
                 on_progress(progress)
         writer.rows_xml(xml)
         parallel.add_into(per_program, chunk.per_program)
+        merge_departments(departments, chunk.departments, lang)  # in order: the same departments kept
     progress.rows_total = summary.rows_in
     summary.notes += percents.all()
     if changes is not None:

@@ -25,13 +25,14 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-PIECE = 1 << 18   # characters of row XML gathered before they are handed to be deflated
+PIECE = 1 << 18   # characters (or bytes) of row XML gathered before they are handed to be deflated
 AHEAD = 2         # pieces handed to the deflating thread and not yet deflated, at most (memory stays flat)
 
 
 class RowSpool:
     """The file XlsxWriter writes one sheet's rows to (it only calls ``write`` and ``close``): the text is
-    encoded, counted (bytes, CRC-32) and deflated into the file ``path``, on ``pool``'s one thread or, without a
+    encoded (rows written by :meth:`~calculator.batch.writer.ResultWriter.rows_xml` come encoded), counted (bytes,
+    CRC-32) and deflated into the file ``path``, on ``pool``'s one thread or, without a
     pool, in the calling thread."""
 
     def __init__(self, path: str, pool: ThreadPoolExecutor | None) -> None:
@@ -39,11 +40,11 @@ class RowSpool:
         self.file = open(path, "wb")  # noqa: SIM115 -- closed by finish() or close()
         self.compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -zlib.MAX_WBITS)
         self.crc = self.size = 0       # of the bytes deflated so far
-        self.texts: list[str] = []
+        self.texts: list[str | bytes] = []
         self.gathered = 0
         self.pending: deque[Future[None]] = deque()
 
-    def write(self, text: str) -> int:
+    def write(self, text: str | bytes) -> int:
         self.texts.append(text)
         self.gathered += len(text)
         if self.gathered >= PIECE:
@@ -59,10 +60,10 @@ class RowSpool:
         while len(self.pending) > AHEAD or (self.pending and self.pending[0].done()):
             self.pending.popleft().result()  # raises what the thread raised (a full disk)
 
-    def _deflate(self, texts: list[str], end: bool) -> None:
+    def _deflate(self, texts: list[str | bytes], end: bool) -> None:
         """On the pool's one thread (so in the order handed over), or in the calling thread."""
         for text in texts:  # one at a time: a chunk of rows is about half a megabyte, a piece holds no more
-            data = text.encode()
+            data = text.encode() if isinstance(text, str) else text
             self.crc = zlib.crc32(data, self.crc)
             self.size += len(data)
             self.file.write(self.compressor.compress(data))

@@ -154,12 +154,13 @@ class ResultWriter:
 
     def row_xml(self, key: str, xml: str) -> None:
         """Append one row made by :class:`calculator.batch.rowxml.RowXml` to sheet ``key`` (:meth:`rows_xml`)."""
-        self.rows_xml({key: [xml]})
+        self.rows_xml({key: [xml.encode()]})
 
-    def rows_xml(self, sheets: dict[str, list[str]]) -> None:
-        """Append rows made by :class:`calculator.batch.rowxml.RowXml`, per sheet key, numbering them: one write per
-        sheet (and what XlsxWriter would do row by row: write out the row it holds, the header, and note how far
-        the sheet reaches)."""
+    def rows_xml(self, sheets: dict[str, list[bytes]]) -> None:
+        """Append rows made by :class:`calculator.batch.rowxml.RowXml` (encoded in UTF-8), per sheet key, numbering
+        them: one write per sheet (and what XlsxWriter would do row by row: write out the row it holds, the header,
+        and note how far the sheet reaches)."""
+        number = NUMBER.encode()
         for key, rows in sheets.items():
             if not rows:
                 continue
@@ -169,8 +170,8 @@ class ResultWriter:
             if last > ws.previous_row:
                 ws._write_single_row(last)
             ws._check_dimensions(last, self.widths[key])
-            ws.row_data_fh.write("".join([xml.replace(NUMBER, str(number))
-                                          for number, xml in enumerate(rows, first + 1)]))
+            ws.row_data_fh.write(b"".join([xml.replace(number, b"%d" % row)
+                                           for row, xml in enumerate(rows, first + 1)]))
 
     def _write_row(self, key: str, values: list[Any], bold: bool = False, kinds: list[str] | None = None) -> None:
         ws, row = self.ws[key], self.next_row[key]
