@@ -36,7 +36,7 @@ from itertools import chain, islice
 from typing import Any
 
 from calculator.batch.columns import Mapping
-from calculator.batch.row import RowContext, assess_row, new_per_program
+from calculator.batch.row import RowContext, add_departments, assess_row, new_per_program
 from calculator.batch.rowxml import ROW_SHEETS, RowXml, StyleKey
 from calculator.batch.sheets import NUMBER_FORMATS, columns, money_format
 from calculator.batch.summary import RowError
@@ -143,17 +143,6 @@ class _Assessor:
             if errors is None:
                 add_departments(chunk.departments, departments)
         return chunk
-
-
-def add_departments(total: dict[str, list[Any]], part: dict[str, list[Any]]) -> None:
-    """Add one row's per-department sums into ``total`` (no cap: see :class:`Chunk`)."""
-    for key, values in part.items():
-        entry = total.get(key)
-        if entry is None:
-            total[key] = list(values)
-        else:
-            for i, value in enumerate(values):
-                entry[i] += value
 
 
 _assessor: _Assessor | None = None   # in a worker process: made by its initializer

@@ -182,12 +182,18 @@ def merge_departments(departments: dict[str, list[Any]], row: dict[str, list[Any
     """Add one row's per-department sums (made by ``_write_result`` into an empty dict, so under the row's own
     department), or a chunk's added up in row order without a cap (``parallel.Chunk``), to the file's, with the
     same cap as ``_write_result``: past ``MAX_DEPARTMENTS`` the rest go to one line."""
-    for key, values in row.items():
-        if key not in departments and len(departments) >= MAX_DEPARTMENTS:
+    add_departments(departments, row, lang)
+
+
+def add_departments(total: dict[str, list[Any]], part: dict[str, list[Any]], lang: str | None = None) -> None:
+    """Add per-department sums ``part`` into ``total``; with ``lang``, past ``MAX_DEPARTMENTS`` departments the
+    rest go to one line (in ``lang``), without it there is no cap (a chunk's own sums: ``parallel.Chunk``)."""
+    for key, values in part.items():
+        if lang is not None and key not in total and len(total) >= MAX_DEPARTMENTS:
             key = w("other_departments", lang)
-        entry = departments.get(key)
+        entry = total.get(key)
         if entry is None:
-            departments[key] = list(values)
+            total[key] = list(values)
         else:
             for i, value in enumerate(values):
                 entry[i] += value
