@@ -24,12 +24,12 @@ class IncentivesApp(Flask):
     and view at every request (``inspect.iscoroutinefunction``, about a dozen times a request), and a function does
     not change kind. A coroutine function is still wrapped by Flask each time (there are none here)."""
 
-    _plain: dict[Any, bool]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._plain: dict[Any, bool] = {}
+        super().__init__(*args, **kwargs)
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        plain = self.__dict__.get("_plain")
-        if plain is None:
-            plain = self._plain = {}
+        plain = self._plain
         try:
             if func in plain:
                 return func

@@ -53,3 +53,21 @@ def test_production_refuses_a_weak_secret_key(monkeypatch):
     monkeypatch.setenv("INCENTIVES_SECRET_KEY", "short")
     with pytest.raises(ConfigError, match="at least 32"):
         create_app()
+
+
+def test_the_app_remembers_plain_views_and_still_refuses_a_coroutine_it_cannot_run():
+    """``ensure_sync`` is asked of every hook and view at every request: a plain function is remembered and handed
+    back as it is; a coroutine function is never taken for plain (without asgiref Flask refuses it, every time)."""
+    app = create_app({"TESTING": True})
+    assert app.test_client().get("/healthz").status_code == 200
+    remembered = set(app._plain)
+    assert app.view_functions["health.healthz"] in remembered
+    assert all(app.ensure_sync(func) is func for func in remembered)
+
+    async def coroutine() -> None:  # pragma: no cover - never run
+        return None
+
+    for _ in range(2):
+        with pytest.raises(RuntimeError):
+            app.ensure_sync(coroutine)
+    assert coroutine not in app._plain
