@@ -82,6 +82,7 @@ CARD_OMITS = ("criteria", "summary", "issuer", "instrument", "effective", "offic
 SELF_CHECK_CARD_OMITS = ("criteria",)
 PERSON, COMPANY = Subject.PERSON, Subject.COMPANY  # read for every program (a module's name: see .members)
 NO_AMOUNT = (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE)  # the statuses whose amount reads "—"
+FIGURES_VIEW, CARD_VIEW = Detail.FIGURES, Detail.CARD  # read for every program (a class's member costs more)
 CONTEXT_KEPT = 4096  # context figure entries kept per language (the tables have far fewer rows; a bound all the same)
 
 
@@ -112,9 +113,9 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
                 detail: Detail = Detail.FULL) -> dict[str, Any]:
         """One program's entry; ``detail`` ``card`` leaves out :data:`CARD_OMITS` (and writes no sentence for a
         condition that is not one of the reasons); ``figures`` is :meth:`program_figures`."""
-        if detail == Detail.FIGURES:
+        if detail == FIGURES_VIEW:
             return self.program_figures(subject, result, person)
-        card = detail == Detail.CARD
+        card = detail == CARD_VIEW
         lang, program = self.lang, result.program
         parts = self.program_parts(program)
         kind = PERSON if subject.kind == PERSON else COMPANY
@@ -141,23 +142,28 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         doc["money_kind"] = str(money_kind)
         doc["money_kind_text"] = self._money_kinds[money_kind]
         doc["confidence"] = str(result.confidence)
-        estimate = doc["estimate"] = estimate_doc(result.estimate, lang) \
-            if benefit is None or benefit.kind == MONEY else None
+        priced = result.estimate if benefit is None or benefit.kind == MONEY else None
+        estimate = doc["estimate"] = None if priced is None else self.estimate_entry(priced)
         doc["amount"] = self.amount_text(result, None if estimate is None else estimate["text"])
-        doc["later_years"] = self.side_doc(later)
-        doc["if_certified"] = self.side_doc(certified)
+        if later is not None:  # (the template's None otherwise, as below)
+            doc["later_years"] = self.side_doc(later)
+        if certified is not None:
+            doc["if_certified"] = self.side_doc(certified)
         doc["benefit"] = self.benefit_doc(result, parts, row)
-        doc["flags"] = [self.flag_doc(kind, f) for f in result.flags]
+        doc["flags"] = [self.flag_doc(kind, f) for f in result.flags] if result.flags else []
         doc["criteria"] = criteria
         doc["reasons"] = reasons
-        doc["not_in_force_reason"] = self.not_in_force(kind, result)
+        if result.reason:
+            doc["not_in_force_reason"] = self.not_in_force(kind, result)
         doc["missing"] = self.missing_entries(kind, result.missing)
-        doc["gaps"] = [self.gap(kind, g, program) for g in result.gaps]
-        doc["self_check"] = None if result.self_check is None else self.self_check(kind, result.self_check, program,
-                                                                                   card)
-        doc["excluded_by"] = None if result.excluded_by is None else {
-            "group": result.excluded_by.group, "kind": str(result.excluded_by.kind),
-            "chosen": result.excluded_by.chosen, "text": result.excluded_by.text[lang]}
+        gaps = result.gaps
+        doc["gaps"] = [self.gap(kind, g, program) for g in gaps] if gaps else []
+        if result.self_check is not None:
+            doc["self_check"] = self.self_check(kind, result.self_check, program, card)
+        excluded = result.excluded_by
+        if excluded is not None:
+            doc["excluded_by"] = {"group": excluded.group, "kind": str(excluded.kind), "chosen": excluded.chosen,
+                                  "text": excluded.text[lang]}
         doc["window"] = self.window(result.window)
         doc["advisories"] = advisories
         if card:
@@ -296,11 +302,13 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         subject_totals: dict[int, dict[str, Any]] = {}  # one subject alone: its totals are the overall totals
         if assessment.company is not None:
             subjects.append(assessment.company)
-            programs += [self.program(assessment.company, r, None, detail) for r in assessment.company.results]
+            programs += self.subject_figures(assessment.company, None) if figures else \
+                [self.program(assessment.company, r, None, detail) for r in assessment.company.results]
         people: list[dict[str, Any]] = []
         for index, person in enumerate(assessment.people):
             subjects.append(person)
-            programs += [self.program(person, r, index, detail) for r in person.results]
+            programs += self.subject_figures(person, index) if figures else \
+                [self.program(person, r, index, detail) for r in person.results]
             head: dict[str, Any] = {"index": index, "ref": person.ref, "department": person.department}
             totals = subject_totals[id(person)] = self.totals([person])
             if figures:

@@ -5,18 +5,22 @@ the full document's (:class:`.report_totals.TotalsTexts`), so every view gives t
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from calculator.engine.catalogue import Program
 from calculator.engine.enums import Subject
-from calculator.engine.members import IF_CERTIFIED, LATER_YEARS, MONEY
-from calculator.engine.model import ProgramResult, SideFigure, SubjectResult
+from calculator.engine.members import IF_CERTIFIED, LATER_YEARS, MONEY, NOT_ELIGIBLE, NOT_IN_FORCE
+from calculator.engine.model import Estimate, ProgramResult, SideFigure, SubjectResult
 from calculator.engine.report_program import ProgramTexts
-from calculator.engine.report_words import TOTAL_WORDS, cents, estimate_doc
+from calculator.engine.report_words import TOTAL_WORDS, cents
 from calculator.engine.texts import SIDE
 from calculator.i18n import formatting, t
 
 PERSON, COMPANY = Subject.PERSON, Subject.COMPANY  # read for every program (a module's name: see .members)
+NO_AMOUNT = (NOT_ELIGIBLE, NOT_IN_FORCE)  # the statuses without an estimate
+FIGURES_KEPT = 512  # days whose figures facts are kept per language and subject kind (a bound: the dates asked are few)
 
 
 class FiguresView(ProgramTexts):
@@ -24,36 +28,88 @@ class FiguresView(ProgramTexts):
 
     lang: str
     _texts: dict[tuple[Any, ...], Any]
+    said: Callable[[tuple[Any, ...]], str]  # :meth:`.report_totals.TotalsTexts.said`
 
     def program_figures(self, subject: SubjectResult, result: ProgramResult, person: int | None) -> dict[str, Any]:
-        program, benefit, excluded = result.program, result.benefit, result.excluded_by
-        person_ref = None
-        if subject.kind == PERSON:
-            kind, person_ref = PERSON, subject.ref
-        else:
-            kind = COMPANY
-        doc = self.figures_template(program, kind).copy()
-        doc["person"] = person
-        doc["person_ref"] = person_ref
-        doc["status"] = str(result.status)
-        if benefit is not None and benefit.money_kind is not None:  # as money_kind_on, without the row when not read
-            doc["money_kind"] = str(benefit.money_kind)
-        else:
-            row = self.row_on(program, result.day) if result.day is not None else None
-            doc["money_kind"] = str(result.money_kind_on(row))
-        doc["confidence"] = str(result.confidence)
-        if benefit is None or benefit.kind == MONEY:
-            doc["estimate"] = estimate_doc(result.estimate, self.lang)
-        later, certified = sides(result)
-        if later is not None:
-            doc["later_years"] = self.side_doc(later, note=False)
-        if certified is not None:
-            doc["if_certified"] = self.side_doc(certified, note=False)
-        doc["flags"] = [flag.code for flag in result.flags]
-        doc["missing"] = list(result.missing)
-        if excluded is not None:
-            doc["excluded_by"] = {"group": excluded.group, "kind": str(excluded.kind), "chosen": excluded.chosen}
-        return doc
+        """One program's figures entry (:meth:`subject_figures` writes a subject's all at once)."""
+        return self.subject_figures(SubjectResult(subject.kind, subject.ref, [result]), person)[0]
+
+    def subject_figures(self, subject: SubjectResult, person: int | None) -> list[dict[str, Any]]:
+        """The figures entries of a subject's programs, in its results' order: each a copy of its program's
+        template for the result's day (:meth:`figures_facts`) with the result's figures assigned."""
+        person_ref = subject.ref if subject.kind == PERSON else None
+        kind = PERSON if subject.kind == PERSON else COMPANY
+        facts = self._texts.get(("figures", kind))
+        if facts is None:
+            facts = self._texts[("figures", kind)] = {}
+        entries = []
+        day: Any = facts  # no day read yet (a result's day is a date or None)
+        on_day: dict[str, tuple[dict[str, Any], str | None]] = {}
+        for result in subject.results:
+            if result.day is not day:
+                day = result.day
+                on_day = facts.get(day) or self.figures_day(facts, day)
+            program, benefit = result.program, result.benefit
+            found = on_day.get(program.spec.id)
+            if found is None:
+                found = on_day[program.spec.id] = self.figures_facts(program, kind, day)
+            doc = found[0].copy()
+            if person_ref is not None or person is not None:
+                doc["person"] = person
+                doc["person_ref"] = person_ref
+            doc["status"] = str(result.status)
+            if benefit is None:
+                doc["money_kind"] = found[1] or str(result.money_kind)  # (None: the tables name no kind)
+            else:
+                money_kind = benefit.money_kind
+                doc["money_kind"] = found[1] or str(result.money_kind) if money_kind is None else str(money_kind)
+                if benefit.kind == MONEY and benefit.estimate is not None and result.status not in NO_AMOUNT:
+                    doc["estimate"] = self.estimate_entry(benefit.estimate)
+            doc["confidence"] = str(result.confidence)
+            check = result.self_check
+            if (benefit is not None and benefit.side) or (check is not None and check.if_certified is not None):
+                later, certified = sides(result)
+                if later is not None:
+                    doc["later_years"] = self.side_doc(later, note=False)
+                if certified is not None:
+                    doc["if_certified"] = self.side_doc(certified, note=False)
+            doc["flags"] = [flag.code for flag in result.flags] if result.flags else []
+            doc["missing"] = [*result.missing]
+            excluded = result.excluded_by
+            if excluded is not None:
+                doc["excluded_by"] = {"group": excluded.group, "kind": str(excluded.kind), "chosen": excluded.chosen}
+            entries.append(doc)
+        return entries
+
+    def figures_day(self, facts: dict[Any, Any], day: Any) -> dict[str, tuple[dict[str, Any], str | None]]:
+        """The figures facts of the programs on ``day`` (a date, or None), filled as programs are met (bounded)."""
+        if len(facts) >= FIGURES_KEPT:
+            facts.clear()
+        found: dict[str, tuple[dict[str, Any], str | None]] = facts.setdefault(day, {})
+        return found
+
+    def figures_facts(self, program: Program, kind: str, day: Any) -> tuple[dict[str, Any], str | None]:
+        """A program's figures entry with what comes from the tables alone (id, family, subject, certainty) and the
+        result's keys in document order (None where a result without it reads None), copied shallowly (it holds
+        strings and None only); and the money kind of a result whose benefit names none (:meth:`money_kind_on`
+        with the row in force on ``day``)."""
+        row = self.row_on(program, day) if day is not None else None
+        money_kind = row.money_kind if row is not None and row.money_kind is not None else \
+            program.spec.benefit.money_kind
+        return self.figures_template(program, kind), None if money_kind is None else str(money_kind)
+
+    def estimate_entry(self, estimate: Estimate) -> dict[str, Any]:
+        """:func:`.report_words.estimate_doc` of a priced result, its text written once per amount and document."""
+        low, high = estimate.low, estimate.high
+        return {"low": cents(low), "high": cents(high), "currency": "CNY",
+                "text": self.range_text(low, high)}
+
+    def range_text(self, low: Decimal, high: Decimal) -> str:
+        """A range's text, written once per document for equal amounts (:meth:`said`; a zero's sign shows in its
+        text, so a range with a zero end is written each time)."""
+        if low and high:
+            return self.said(("range", low, high))
+        return formatting.money_range(low, high, self.lang)
 
     def figures_template(self, program: Program, kind: str) -> dict[str, Any]:
         """A program's figures entry with what comes from the tables alone (id, family, subject, certainty) and the

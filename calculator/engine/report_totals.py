@@ -122,18 +122,37 @@ class TotalsTexts:
         return self.kind_entry(values)
 
     def kind_entry(self, values: KindSum) -> dict[str, Any]:
-        determined = self.sum_doc(values.determined, None)
-        up_to = self.said(("money", values.competitive.high))
-        competitive = self.sum_doc(values.competitive, self.said((AMOUNT["up_to"], "amount", up_to)))
+        determined, competitive = values.determined, values.competitive
+        # most kinds hold one certainty only: the other's entry is shared
+        determined_doc = self.untouched_part("determined") if untouched(determined) else self.sum_doc(determined, None)
+        up_to = ""
+        if untouched(competitive):
+            competitive_doc = self.untouched_part("competitive")
+        else:
+            up_to = self.said(("money", competitive.high))
+            competitive_doc = self.sum_doc(competitive, self.said((AMOUNT["up_to"], "amount", up_to)))
         parts = []
-        if values.determined.programs or values.determined.high:
-            parts.append(self.said((TOTAL_WORDS["determined"], "amount", determined["text"])))
-        if values.competitive.programs or values.competitive.high:
+        if determined.programs or determined.high:
+            parts.append(self.said((TOTAL_WORDS["determined"], "amount", determined_doc["text"])))
+        if competitive.programs or competitive.high:
             parts.append(self.said((TOTAL_WORDS["competitive"], "amount", up_to)))
         if values.unknown_amounts:
             parts.append(self.said((TOTAL_WORDS["unknown"], "count", values.unknown_amounts)))
-        return {"determined": determined, "competitive": competitive, "unknown_amounts": values.unknown_amounts,
+        return {"determined": determined_doc, "competitive": competitive_doc,
+                "unknown_amounts": values.unknown_amounts,
                 "text": clauses(parts, self.lang) if parts else self.said(("money", ZERO))}
+
+    def untouched_part(self, certainty: str) -> dict[str, Any]:
+        """The entry of a certainty (``determined``, ``competitive``) of a kind of money to which nothing was added:
+        the same in every document, written once per language and shared (read-only, as :meth:`nothing`)."""
+        key = ("untouched part", certainty)
+        found: dict[str, Any] | None = self._texts.get(key)
+        if found is None:
+            text = self.write(("range", ZERO, ZERO))
+            if certainty == "competitive":
+                text = self.write((AMOUNT["up_to"], "amount", self.write(("money", ZERO))))
+            found = self._texts[key] = {"low": cents(ZERO), "high": cents(ZERO), "text": text, "programs": 0}
+        return found
 
 
 def untouched(values: Sum) -> bool:
