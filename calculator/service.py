@@ -144,7 +144,7 @@ class Service:
         rank the next questions (the costliest part: leave it off where they are not shown); ``written``: write only
         the first ``written`` questions of each subject whole (the others carry their field and rank). Every view
         gives the same statuses, amounts and totals."""
-        return to_document(self.catalogue, assessment, lang_of(lang), questions, Detail(detail), written)
+        return to_document(self.catalogue, assessment, lang_of(lang), questions, detail, written)
 
     def since(self, earlier: EarlierRun, assessment: Assessment, lang: str) -> list[dict[str, Any]]:
         """The company's programs that moved since an earlier run of the same answers (status or amount, new or

@@ -9,6 +9,7 @@ The words and number forms are in :mod:`.report_words`, criteria/flags/gaps in :
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Any
 
@@ -47,7 +48,7 @@ from calculator.engine.report_words import (
     plain,
     sentence_pattern,
 )
-from calculator.engine.size_class import size_class_doc
+from calculator.engine.size_class import Standard, size_class_code, size_class_doc, size_standard
 from calculator.engine.specs import BenefitSpec
 from calculator.engine.texts import (
     ITEM_TYPES,
@@ -82,6 +83,7 @@ CARD_OMITS = ("criteria", "summary", "issuer", "instrument", "effective", "offic
 SELF_CHECK_CARD_OMITS = ("criteria",)
 PERSON, COMPANY = Subject.PERSON, Subject.COMPANY  # read for every program (a module's name: see .members)
 NO_AMOUNT = (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE)  # the statuses whose amount reads "—"
+VIEWS = {str(view): view for view in Detail}
 FIGURES_VIEW, CARD_VIEW = Detail.FIGURES, Detail.CARD  # read for every program (a class's member costs more)
 CONTEXT_KEPT = 4096  # context figure entries kept per language (the tables have far fewer rows; a bound all the same)
 
@@ -334,16 +336,30 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
             **({} if figures else {"disclaimer": gettext(DISCLAIMER, self.lang)}),
         }
 
+    def size_standard(self, as_of: dt.date) -> Standard | None:
+        """The size standard in force on ``as_of`` (:func:`.size_class.size_standard`), found once per day."""
+        standards = self._texts.get(("size standards",))
+        if standards is None:
+            standards = self._texts[("size standards",)] = {}
+        found = standards.get(as_of, standards)
+        if found is standards:
+            if len(standards) >= CONTEXT_KEPT:
+                standards.clear()
+            found = standards[as_of] = size_standard(self.catalogue, as_of)
+        return found  # type: ignore[no-any-return]
+
     def company_doc(self, assessment: Assessment, asked: AssessmentQuestions, figures: bool,
                     subject_totals: dict[int, dict[str, Any]], written: int | None = None) -> dict[str, Any]:
         """The company's part: its totals, SME size class (the code alone in the figures view) and questions."""
         company = assessment.company
         assert company is not None
         totals = subject_totals[id(company)] = self.totals([company])
-        size = size_class_doc(self.catalogue, assessment.inputs.get("company") or {}, assessment.as_of, self.lang,
-                              why=not figures)
+        inputs = assessment.inputs.get("company") or {}
         if figures:
-            return {"name": company.ref, "totals": totals, "size_class": None if size is None else size["code"]}
+            return {"name": company.ref, "totals": totals,
+                    "size_class": size_class_code(self.catalogue, self.size_standard(assessment.as_of), inputs,
+                                                  assessment.as_of)}
+        size = size_class_doc(self.catalogue, inputs, assessment.as_of, self.lang)
         return {"name": company.ref, "totals": totals, "size_class": size,
                 **questions_doc(self, asked.company, written)}
 
@@ -354,7 +370,8 @@ def to_document(catalogue: Catalogue, assessment: Assessment, lang: str = "en",
     """The assessment as the documented JSON-ready dictionary, in ``lang`` (``zh`` or ``en``) and the view ``detail``
     (``full``, ``card``, ``figures``: :class:`Detail`); ``questions=False`` leaves the next questions out;
     ``written``: only the first ``written`` questions of each subject written whole (the others: field and rank)."""
-    return Reporter(catalogue, lang).document(assessment, questions, Detail(detail), written)
+    view = detail if type(detail) is Detail else VIEWS.get(detail) or Detail(detail)  # (Detail() costs a microsecond)
+    return Reporter(catalogue, lang).document(assessment, questions, view, written)
 
 
 __all__ = [

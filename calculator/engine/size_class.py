@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from calculator.engine.catalogue import Catalogue
-from calculator.engine.derived import size_class_value
+from calculator.engine.derived import Value, size_class_value
 from calculator.engine.enums import DerivedKind, Subject
 from calculator.engine.specs import SizeClassRow
 from calculator.i18n import N_, formatting, gettext, t
@@ -76,3 +76,44 @@ def size_class_doc(catalogue: Catalogue, company: Mapping[str, Any], as_of: dt.d
                 revenue_medium=cny(row.revenue_medium), employees_small=people(row.employees_small),
                 revenue_small=cny(row.revenue_small))
     return doc | {"code": code, "text": names[code][lang], "why": because}
+
+
+class Standard(NamedTuple):
+    """What classifying a company on one day takes from the tables alone (:func:`size_standard`)."""
+
+    inputs: tuple[str, str, str]  # the sector, employees and revenue inputs
+    classified: bool  # the standard has a version in force
+    sectors: tuple[Any, ...]  # the sectors its rows give thresholds for
+    names: Mapping[str, Any]  # the classes' names
+    value: Value
+
+
+def size_standard(catalogue: Catalogue, as_of: dt.date) -> Standard | None:
+    """The size standard in force on ``as_of`` (None: the tables define no size class): catalogue-only, so a caller
+    may keep it per catalogue and day."""
+    spec = next((d for d in catalogue.derived.values()
+                 if d.kind == DerivedKind.SIZE_CLASS and d.subject == Subject.COMPANY), None)
+    if spec is None or spec.table is None:
+        return None
+    version = catalogue.reference[spec.table].version(as_of)
+    sectors = tuple(r.sector for r in version.rows if isinstance(r, SizeClassRow)) if version is not None else ()
+    return Standard((str(spec.sector), str(spec.employees), str(spec.revenue)), version is not None, sectors,
+                    catalogue.reference[str(spec.names_table)].names, size_class_value(spec, catalogue.reference))
+
+
+def size_class_code(catalogue: Catalogue, standard: Standard | None, company: Mapping[str, Any],
+                    as_of: dt.date) -> Any:
+    """``size_class_doc(…, why=False)``'s code (None also when that is None), given :func:`size_standard` of the
+    same catalogue and day: without the entry's texts."""
+    if standard is None:
+        return None
+    sector_in, staff_in, revenue_in = standard.inputs
+    sector = company.get(sector_in)
+    if sector is None or company.get(staff_in) is None or company.get(revenue_in) is None or \
+            not standard.classified or sector not in standard.sectors:
+        return None
+    code = standard.value.get(company, as_of)
+    if str(code) in WHY and code in standard.names:
+        return code
+    doc = size_class_doc(catalogue, company, as_of, "en", why=False)  # (as it does with a class it cannot name)
+    return None if doc is None else doc["code"]
