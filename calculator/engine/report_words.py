@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from calculator.engine.enums import Family
 from calculator.engine.model import Estimate
 from calculator.i18n import N_, formatting
+from calculator.i18n.formatting import HALF_UP
 from schemas.profile import field_catalogue
 
 FAMILIES = tuple(Family)
@@ -61,7 +62,7 @@ def cents(amount: Decimal) -> float:
     """An amount rounded half-up to the cent, as the document's number (hot: every figure and total)."""
     if type(amount) is not Decimal:
         amount = Decimal(amount)
-    return float(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+    return float(HALF_UP.quantize(amount, CENT))
 
 
 def estimate_doc(estimate: Estimate | None, lang: str) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ Chinese readers get large sums in 万元.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from babel.dates import format_date
@@ -24,6 +24,9 @@ WAN = Decimal(10_000)
 SYMBOLS = {lang: (get_group_symbol(locale), get_decimal_symbol(locale)) for lang, locale in LOCALES.items()}
 
 
+# Rounding half-up through a context of its own: ``HALF_UP.quantize(x, q)`` is ``x.quantize(q, rounding=ROUND_HALF_UP)``
+# in the default context (the code never changes it) at about half the cost (no per-call context copy).
+HALF_UP = Context(rounding=ROUND_HALF_UP)
 QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}  # 1, 0.1, 0.01…: the rounding steps
 ONE = Decimal(1)
 
@@ -33,8 +36,7 @@ def grouped(value: Decimal | int, lang: str, max_places: int = 2, min_places: in
     ``min_places`` (the same as Babel's ``#,##0.##`` patterns, without Babel's per-call pattern parsing)."""
     group, decimal = SYMBOLS[lang]
     quantum = QUANTA.get(max_places) or Decimal(1).scaleb(-max_places)
-    text = format((value if type(value) is Decimal else Decimal(value)).quantize(quantum, rounding=ROUND_HALF_UP),
-                  ",f")
+    text = format(HALF_UP.quantize(value if type(value) is Decimal else Decimal(value), quantum), ",f")
     if "." in text:
         whole, fraction = text.split(".")
         fraction = fraction.rstrip("0").ljust(min_places, "0")
@@ -46,7 +48,7 @@ def grouped(value: Decimal | int, lang: str, max_places: int = 2, min_places: in
 
 def round_yuan(amount: Decimal) -> Decimal:
     """Round half-up to whole CNY."""
-    return (amount if type(amount) is Decimal else Decimal(amount)).quantize(ONE, rounding=ROUND_HALF_UP)
+    return HALF_UP.quantize(amount if type(amount) is Decimal else Decimal(amount), ONE)
 
 
 AMOUNT_UNKNOWN = N_("amount unknown")
