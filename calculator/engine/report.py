@@ -36,6 +36,7 @@ from calculator.engine.report_words import (
     AMOUNT,
     CERTAINTY,
     CHECKED,
+    CODES,
     DISCLAIMER,
     FAMILIES,
     FAMILY_NAMES,
@@ -136,14 +137,14 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
         later, certified = sides(result)
         advisories = self.advisories(program, parts, day) if parts.advisories else []
         doc = parts.template.copy()  # the tables' runs in document order; the result's keys are filled in
-        doc["subject"] = str(kind)
+        doc["subject"] = CODES[kind]
         doc["person"] = person
         doc["person_ref"] = subject.ref if kind == PERSON else None
-        doc["status"] = str(result.status)
+        doc["status"] = CODES[result.status]
         doc["status_text"] = self._status[result.status]
-        doc["money_kind"] = str(money_kind)
+        doc["money_kind"] = CODES[money_kind]
         doc["money_kind_text"] = self._money_kinds[money_kind]
-        doc["confidence"] = str(result.confidence)
+        doc["confidence"] = CODES[result.confidence]
         priced = result.estimate if benefit is None or benefit.kind == MONEY else None
         estimate = doc["estimate"] = None if priced is None else self.estimate_entry(priced)
         doc["amount"] = self.amount_text(result, None if estimate is None else estimate["text"])

@@ -10,26 +10,17 @@ from decimal import Decimal
 from typing import Any
 
 from calculator.engine.catalogue import Program
-from calculator.engine.enums import Confidence, MoneyKind, Status, Subject
+from calculator.engine.enums import Subject
 from calculator.engine.members import IF_CERTIFIED, LATER_YEARS, MONEY, NOT_ELIGIBLE, NOT_IN_FORCE
 from calculator.engine.model import Estimate, ProgramResult, SideFigure, SubjectResult
 from calculator.engine.report_program import ProgramTexts
-from calculator.engine.report_words import TOTAL_WORDS, cents
+from calculator.engine.report_words import CODES, TOTAL_WORDS, cents
 from calculator.engine.texts import SIDE
 from calculator.i18n import formatting, t
 
 PERSON, COMPANY = Subject.PERSON, Subject.COMPANY  # read for every program (a module's name: see .members)
 
 
-class Codes(dict[Any, str]):
-    """The code of an enum member (``str(member)``), looked up: about half the cost of ``str()`` on a member; anything
-    else is given its ``str()`` as it is."""
-
-    def __missing__(self, key: Any) -> str:
-        return str(key)
-
-
-CODES = Codes({member: str(member) for kind in (Status, Confidence, MoneyKind) for member in kind})
 NO_AMOUNT = (NOT_ELIGIBLE, NOT_IN_FORCE)  # the statuses without an estimate
 FIGURES_KEPT = 512  # days whose figures facts are kept per language and subject kind (a bound: the dates asked are few)
 

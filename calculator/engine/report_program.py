@@ -54,7 +54,7 @@ class ProgramTexts:
         rows = self._texts.get(("rows",))
         if rows is None:
             rows = self._texts[("rows",)] = {}
-        key = (program.id, day)
+        key = (program.spec.id, day)
         found = rows.get(key, rows)
         if found is rows:
             if len(rows) >= ROWS_KEPT:
@@ -70,7 +70,7 @@ class ProgramTexts:
         shown = self._texts.get(("advisories",))
         if shown is None:
             shown = self._texts[("advisories",)] = {}
-        key = (program.id, day)
+        key = (program.spec.id, day)
         found: list[str] | None = shown.get(key)
         if found is None:
             if len(shown) >= ROWS_KEPT:
@@ -146,7 +146,7 @@ class ProgramTexts:
 
     def program_texts(self, program: Program) -> dict[str, Any]:
         """A program's catalogue texts in this language, made once and shared by every document (read-only)."""
-        key = ("program", program.id)
+        key = ("program", program.spec.id)
         found = self._texts.get(key)
         if found is None:
             lang, spec = self.lang, program.spec
@@ -167,7 +167,7 @@ class ProgramTexts:
     def program_parts(self, program: Program) -> ProgramParts:
         """The runs of a program's entry that come from the tables alone, in document order, made once per language
         (an entry is these runs with the result's keys between them)."""
-        key = ("parts", program.id)
+        key = ("parts", program.spec.id)
         found = self._texts.get(key)
         if found is None:
             spec, static = program.spec, self.program_texts(program)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from calculator.engine.model import SubjectResult
-from calculator.engine.report_words import AMOUNT, FAMILY_NAMES, TOTAL_WORDS, cents
+from calculator.engine.report_words import AMOUNT, CODES, FAMILY_NAMES, TOTAL_WORDS, cents
 from calculator.engine.totals import ZERO as UNTOUCHED
 from calculator.engine.totals import KindSum, MoneyTotals, Sum, compute_totals
 from calculator.i18n import formatting, gettext, t
@@ -64,7 +64,7 @@ class TotalsTexts:
         gives them: see ``docs/contract.md``."""
         lang = self.lang
         found = compute_totals(subjects)
-        by_family = {family.value: self.family_doc(family, values) for family, values in found.by_family.items()}
+        by_family = {CODES[family]: self.family_doc(family, values) for family, values in found.by_family.items()}
         adjustments = [{"group": adj.group, "family": str(adj.family), "kind": str(adj.kind),
                         "certainty": str(adj.certainty), "low": cents(adj.amount.low), "high": cents(adj.amount.high),
                         "text": adj.text[lang]} for adj in found.adjustments]
