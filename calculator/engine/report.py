@@ -18,9 +18,7 @@ from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.enums import SideKind, Status, Subject
 from calculator.engine.members import MONEY, NON_MONETARY, UNKNOWN
 from calculator.engine.model import (
-    AppliedItem,
     Assessment,
-    Figure,
     ProgramResult,
     SelfCheckResult,
     SideFigure,
@@ -28,6 +26,7 @@ from calculator.engine.model import (
 )
 from calculator.engine.question_report import questions_doc
 from calculator.engine.questions import AssessmentQuestions, rank_assessment
+from calculator.engine.report_benefit import BenefitTexts
 from calculator.engine.report_criteria import CriteriaTexts
 from calculator.engine.report_figures import FiguresView, sides
 from calculator.engine.report_program import ProgramParts, ProgramTexts
@@ -52,14 +51,13 @@ from calculator.engine.report_words import (
 from calculator.engine.size_class import Standard, size_class_code, size_class_doc, size_standard
 from calculator.engine.specs import BenefitSpec
 from calculator.engine.texts import (
-    ITEM_TYPES,
     MONEY_KINDS,
     NOT_IN_FORCE,
     RESULT,
     SELF_CHECK_OUTCOMES,
     STATUS,
 )
-from calculator.i18n import fill, formatting, gettext, lang_of, t
+from calculator.i18n import formatting, gettext, lang_of, t
 from calculator.i18n.words import sentences
 
 
@@ -86,10 +84,10 @@ PERSON, COMPANY = Subject.PERSON, Subject.COMPANY  # read for every program (a m
 NO_AMOUNT = (Status.NOT_ELIGIBLE, Status.NOT_IN_FORCE)  # the statuses whose amount reads "—"
 VIEWS = {str(view): view for view in Detail}
 FIGURES_VIEW, CARD_VIEW = Detail.FIGURES, Detail.CARD  # read for every program (a class's member costs more)
-CONTEXT_KEPT = 4096  # context figure entries kept per language (the tables have far fewer rows; a bound all the same)
+STANDARDS_KEPT = 512  # size standards kept per language, one per day asked (a bound: the dates asked are few)
 
 
-class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
+class Reporter(CriteriaTexts, TotalsTexts, FiguresView, BenefitTexts, ProgramTexts):
     """Renders results for one catalogue in one language."""
 
     _status: dict[Any, str]
@@ -189,47 +187,11 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
             if benefit.cap is not None:
                 doc["cap"] = cents(benefit.cap)
             if benefit.items:
-                doc["items"] = [self.item_doc(i) for i in benefit.items]
+                doc["items"] = self.item_docs(benefit.items)
             if benefit.context:
                 doc["context"] = [self.context_doc(f) for f in benefit.context]
         if parts.texts["pool"] is not None:
             doc["pool"] = parts.texts["pool"]
-        return doc
-
-    def context_doc(self, figure: Figure) -> dict[str, Any]:
-        """A figure shown beside a benefit: a row of the tables (the engine hands out the loaded rows), so its entry is
-        made once per language and shared by every document (read-only, as the item entries)."""
-        entries = self._texts.get(("context",))
-        if entries is None:
-            entries = self._texts[("context",)] = {}
-        known = entries.get(id(figure))
-        if known is None or known[0] is not figure:
-            if len(entries) >= CONTEXT_KEPT:
-                entries.clear()
-            lang = self.lang
-            known = entries[id(figure)] = (figure, {
-                "name": figure.name, "value": formatting.value(figure.value, figure.unit, lang),
-                "note": figure.note[lang] if figure.note else None, "confidence": str(figure.confidence)})
-        return known[1]
-
-    def item_doc(self, applied: AppliedItem) -> dict[str, Any]:
-        """A non-monetary item's entry: its table texts made once per language; an item without parameters reads the
-        same in every document for each result (met, not met, unknown), so that entry is shared too (read-only)."""
-        lang, item = self.lang, applied.item
-        items = self._texts.get(("items",))
-        if items is None:
-            items = self._texts[("items",)] = {}
-        known = items.get(id(item))
-        if known is None or known[0] is not item:
-            base = {"type": str(item.type), "type_text": gettext(ITEM_TYPES[item.type], lang), "text": item.text[lang],
-                    "article": item.article, "applies": None,
-                    "confidence": str(item.confidence) if item.confidence else None}
-            known = items[id(item)] = (item, base, {code: {**base, "applies": code} for code in RESULT_CODES.values()})
-        if not applied.params:
-            return known[2][RESULT_CODES[applied.applies]]
-        doc = known[1].copy()
-        doc["text"] = fill(item.text[lang], dict(applied.params), lang)
-        doc["applies"] = RESULT_CODES[applied.applies]
         return doc
 
     def not_in_force(self, kind: str, result: ProgramResult) -> str | None:
@@ -344,7 +306,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, ProgramTexts):
             standards = self._texts[("size standards",)] = {}
         found = standards.get(as_of, standards)
         if found is standards:
-            if len(standards) >= CONTEXT_KEPT:
+            if len(standards) >= STANDARDS_KEPT:
                 standards.clear()
             found = standards[as_of] = size_standard(self.catalogue, as_of)
         return found  # type: ignore[no-any-return]
