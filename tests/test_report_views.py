@@ -75,13 +75,18 @@ def test_a_card_writes_a_sentence_only_for_the_conditions_it_shows(catalogue, as
     conditions = sum(len(r.criteria) + (len(r.self_check.criteria) if r.self_check else 0)
                      for r in assessment.company.results)
     counted = {"calls": 0}
-    original = Reporter.criterion
+    original, each = Reporter.criterion, Reporter.criteria
 
     def counting(self: Reporter, *args: Any) -> Any:
         counted["calls"] += 1
         return original(self, *args)
 
+    def counting_each(self: Reporter, subject: str, results: list[Any]) -> Any:  # a program's list in one call
+        counted["calls"] += len(results)
+        return each(self, subject, results)
+
     monkeypatch.setattr(Reporter, "criterion", counting)
+    monkeypatch.setattr(Reporter, "criteria", counting_each)
     to_document(catalogue, assessment, "en", questions=False, detail=Detail.CARD)
     assert counted["calls"] == reasons < conditions
     counted["calls"] = 0

@@ -124,7 +124,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, BenefitTexts, ProgramTex
             criteria = []
             reasons = [self.reason(self.criterion(kind, c)) for c in result.criteria if c.id in result.reasons]
         else:
-            criteria = [self.criterion(kind, c) for c in result.criteria]
+            criteria = self.criteria(kind, result.criteria)
             reasons = [self.reason(doc) for doc, c in zip(criteria, result.criteria, strict=True)
                        if c.id in result.reasons] if result.reasons else []
         if result.window is None:
