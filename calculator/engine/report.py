@@ -118,7 +118,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, BenefitTexts, ProgramTex
             return self.program_figures(subject, result, person)
         card = detail == CARD_VIEW
         lang, program = self.lang, result.program
-        parts = self.program_parts(program)
+        parts = self._texts.get(("parts", program.spec.id)) or self.program_parts(program)
         kind = PERSON if subject.kind == PERSON else COMPANY
         if card:  # the sentences of the reasons only (the card shows no conditions table)
             criteria = []
@@ -131,7 +131,8 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, BenefitTexts, ProgramTex
             raise ValueError(f"{result.id}: a result without its window state")
         benefit, day = result.benefit, result.day
         row = self.row_on(program, day) if day is not None else None
-        money_kind = result.money_kind_on(row)
+        money_kind = benefit.money_kind if benefit is not None and benefit.money_kind is not None else \
+            row.money_kind if row is not None and row.money_kind is not None else program.money_kind  # money_kind_on
         later, certified = sides(result)
         advisories = self.advisories(program, parts, day) if parts.advisories else []
         doc = parts.template.copy()  # the tables' runs in document order; the result's keys are filled in
@@ -156,7 +157,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, BenefitTexts, ProgramTex
         doc["reasons"] = reasons
         if result.reason:
             doc["not_in_force_reason"] = self.not_in_force(kind, result)
-        doc["missing"] = self.missing_entries(kind, result.missing)
+        doc["missing"] = self.missing_entries(kind, result.missing) if result.missing else []
         gaps = result.gaps
         doc["gaps"] = [self.gap(kind, g, program) for g in gaps] if gaps else []
         if result.self_check is not None:
