@@ -212,6 +212,8 @@ class TriState(fields.Field[bool | None]):
         if isinstance(value, bool):
             return value
         if isinstance(value, str):
+            if value in ANSWERS:  # an answer as written in the sets (each its own capped, stripped, lower form)
+                return ANSWERS[value]
             text = capped(value, MAX_ANSWER_TEXT).strip().lower()
             if text in self.TRUE:
                 return True
@@ -223,6 +225,10 @@ class TriState(fields.Field[bool | None]):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str:
         return {True: "yes", False: "no"}.get(value, "unknown")
+
+
+ANSWERS: dict[str, bool | None] = {**dict.fromkeys(TriState.TRUE, True), **dict.fromkeys(TriState.FALSE, False),
+                                   **dict.fromkeys(TriState.UNKNOWN, None)}
 
 
 def names_of(field: fields.Field[Any], table: str) -> CodeNames:

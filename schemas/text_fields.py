@@ -42,6 +42,8 @@ class Text(fields.String):
         text = value.strip()
         if len(text) > self.max_length:
             raise ValidationError(Msg("too_long", max=self.max_length))
+        if value.isascii() and value.isprintable():  # no control character (ASCII's refused ones are all Cc)
+            return text or None
         for position, ch in enumerate(value, 1):
             if refused_character(ch):
                 raise ValidationError(Msg("bad_character", position=position, code=f"U+{ord(ch):04X}"))

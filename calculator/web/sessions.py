@@ -3,14 +3,17 @@
 Flask builds an ``itsdangerous`` serializer on every request (and saved session), and building one dumps a test
 value through the session's JSON serializer to learn whether it writes text: tens of microseconds of every
 request, the API's included, spent on the same object each time. The serializer keeps no state between calls,
-so one per set of keys (the secret key and its fallbacks, as configured when it is asked for) is shared."""
+so one per set of keys (the secret key and its fallbacks, as configured when it is asked for) is shared. A session
+nobody looked at, left empty (every API request's), is saved as Flask saves it, by doing nothing, without first
+reading the seven cookie settings Flask reads before finding that out."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from flask.wrappers import Response
 from itsdangerous import URLSafeTimedSerializer
 
 
@@ -30,3 +33,8 @@ class SignedCookieSessions(SecureCookieSessionInterface):
                 self._serializers.clear()
             found = self._serializers[keys] = super().get_signing_serializer(app)
         return found
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not session and not session.modified and not session.accessed:
+            return  # Flask's save_session: no Vary, no cookie set or deleted
+        super().save_session(app, session, response)

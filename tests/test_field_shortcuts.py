@@ -1,0 +1,97 @@
+"""The profile fields' shortcuts for the common answer give what the general reading gives: a yes/no answer written
+as in the sets, free text in printable ASCII, a code written as itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from marshmallow import ValidationError
+
+from calculator.service import service_for
+from schemas.bounds import MAX_ANSWER_TEXT, capped
+from schemas.fields import ANSWERS, Text, TriState
+from schemas.messages import Msg
+from schemas.profile import code_names
+from schemas.reading import CodeNames, _key
+from schemas.text_fields import refused_character
+
+SAMPLES = ["yes", "no", "unknown", "", " yes", "YES", "Yes ", "是", "否", "不确定", " 无 ", "y", "n", "1", "0",
+           "true", "maybe", "x" * 40, "yes\n", "nanshan", "Nanshan", "南山区", "南山", "futian", "qianhai", "nanshan ",
+           "nan shan", "nanshan district", "software_it", "no_such_code", "a\tb", "a\x00b", "a\x7fb", "ab\ud800",
+           "名字", "Futian Vision Systems", "  spaced  ", "\ufdd0", "tab\tinside", "line\nend", "é"]
+
+
+def answer(value: Any) -> Any:
+    """TriState's general reading (without the shortcut)."""
+    try:
+        text = capped(value, MAX_ANSWER_TEXT).strip().lower()
+    except ValidationError:
+        return "refused"
+    for answers, result in ((TriState.TRUE, True), (TriState.FALSE, False), (TriState.UNKNOWN, None)):
+        if text in answers:
+            return result
+    return "refused"
+
+
+def outcome(load: Any, value: Any) -> Any:
+    try:
+        return load(value)
+    except ValidationError as error:
+        return "refused", str(error.messages)
+
+
+def test_the_answers_are_their_own_reading():
+    assert len(ANSWERS) == len(TriState.TRUE) + len(TriState.FALSE) + len(TriState.UNKNOWN)
+    for value, result in ANSWERS.items():
+        assert answer(value) == result
+
+
+@pytest.mark.parametrize("value", SAMPLES)
+def test_a_yes_no_answer_reads_as_in_general(value):
+    found = outcome(lambda v: TriState()._deserialize(v, "x", {}), value)
+    assert (found[0] if isinstance(found, tuple) else found) == answer(value)
+
+
+def text_in_general(value: str) -> Any:
+    """Text's general reading (every character looked at)."""
+    text = value.strip()
+    for position, ch in enumerate(value, 1):
+        if refused_character(ch):
+            error = ValidationError(Msg("bad_character", position=position, code=f"U+{ord(ch):04X}"))
+            return "refused", str(error.messages)
+    return text or None
+
+
+@pytest.mark.parametrize("value", SAMPLES)
+def test_free_text_reads_as_in_general(value):
+    field = Text(max_length=200)
+    assert outcome(lambda v: field._deserialize(v, "x", {}), value) == text_in_general(value)
+
+
+def test_no_printable_ascii_character_is_refused():
+    assert not any(refused_character(chr(code)) for code in range(128) if chr(code).isprintable())
+
+
+def code_in_general(names: CodeNames, text: str, prefix: bool) -> str | None:
+    """CodeNames.code's general reading (through _key and _forms)."""
+    key = _key(text)
+    for form in names._forms(key):
+        if form in names.index:
+            return names.index[form]
+    if prefix and len(key) >= 2:
+        starting = {code for label, code in names.labels.items() if label.startswith(key)}
+        if len(starting) == 1:
+            return starting.pop()
+    return None
+
+
+def test_a_code_written_as_itself_reads_as_in_general(catalogue):
+    service = service_for(catalogue)
+    tables = code_names(service.choices, service.names)
+    assert tables
+    assert all(" " in suffix or not suffix.isascii() for suffix in CodeNames.SUFFIXES)  # none ends a plain code
+    for names in tables.values():
+        for text in [*SAMPLES, *names.index, *(code.upper() for code in names.index), *(f"{c}x" for c in names.index)]:
+            for prefix in (False, True):
+                assert names.code(text, prefix) == code_in_general(names, text, prefix), text
