@@ -48,6 +48,7 @@ MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, be
 
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+_PLAIN_OR_GROUPED = re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")  # fullmatch: _PLAIN's or _GROUPED's
 ONE = Decimal(1)
 _UNITS = {"万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(100_000_000), "亿元": Decimal(100_000_000)}
 
@@ -61,7 +62,7 @@ def parse_number(value: Any) -> Decimal:
     elif isinstance(value, float | Decimal):
         number = Decimal(str(value)) if isinstance(value, float) else value
     elif isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT and value.isascii() and (
-            _PLAIN.fullmatch(value) or _GROUPED.fullmatch(value)):  # the common case: what the steps below leave as is
+            _PLAIN_OR_GROUPED.fullmatch(value)):  # the common case: what the steps below leave as is
         number = Decimal(value.replace(",", "")) * ONE
     elif isinstance(value, str):
         text = unicodedata.normalize("NFKC", capped(value, MAX_NUMBER_TEXT)).strip()
@@ -329,6 +330,9 @@ class YearAmounts(tuple[tuple[int, Decimal], ...]):
         return "; ".join(f"{year}: {amount}" for year, amount in self)
 
 
+_ROW_BREAKS = re.compile(r"[;；\n]+")
+
+
 class MoneyByYear(fields.Field[YearAmounts]):
     """Amounts in CNY by calendar year (e.g. unrelieved tax losses): a list of ``{year, amount}``, a mapping
     ``{"2021": 800000}``, or text ``2021: 800000; 2023: 40万``. Years 1980–2100, each once, at most ``max_rows``;
@@ -350,7 +354,7 @@ class MoneyByYear(fields.Field[YearAmounts]):
             if text.lower() in CodeList.NONE:
                 return YearAmounts()
             pairs: list[tuple[Any, Any]] = []
-            for part in (p.strip() for p in re.split(r"[;；\n]+", text) if p.strip()):
+            for part in (p.strip() for p in _ROW_BREAKS.split(text) if p.strip()):
                 match = self.ROW.match(part)
                 if match is None:
                     raise ValidationError(Msg("not_year_amounts"))
@@ -386,6 +390,9 @@ ROW_AMOUNT = Money()  # a row of MoneyByYear: read as a Money answer, a Year (ne
 ROW_YEAR = Year()
 
 
+OLDEST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+
 class Day(fields.Date):
     """A calendar date as people write it (:func:`read_day`: 2020-05-01, 2020/5/1, 2020年5月1日…); ``past_only``
     refuses dates after today."""
@@ -410,10 +417,10 @@ class Day(fields.Date):
             if found is None:
                 raise ValidationError(Msg("not_date"))
             day = found
-        if day < dt.date(1900, 1, 1):
+        if day < OLDEST_DAY:
             raise ValidationError(Msg("date_too_old", min="1900-01-01"))
         if self.past_only and day > dt.date.today():
             raise ValidationError(Msg("date_future", today=dt.date.today().isoformat()))
-        if day > dt.date(2100, 12, 31):
+        if day > LAST_DAY:
             raise ValidationError(Msg("too_large", max="2100-12-31"))
         return day

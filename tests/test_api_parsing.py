@@ -1,6 +1,7 @@
 """The assessment endpoints read their query and body as webargs' ``parse`` would (flask-smorest's ``arguments``):
 the same values, the same errors, in the same order (the query first). Each request below is answered twice, once
-by the app as it is and once with webargs reading the arguments, and the two answers compared byte for byte:
+by the app as it is and once with webargs and marshmallow reading the arguments (without the shortcut of
+:mod:`schemas.absent`), and the two answers compared byte for byte:
 repeated and unknown query parameters, bad values, bodies that are not JSON, not objects, or not valid."""
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from typing import Any
 
 import pytest
 from flask import Flask, request
+from marshmallow import Schema
 
 from calculator.api import views
 from calculator.app import create_app
+from schemas.absent import AbsentDefaults
 from tests.conftest import AS_OF, example
 
 API = "/api/v1"
@@ -42,6 +45,12 @@ def webargs_parsed(query_schema: Any, body_schema: Any) -> tuple[Any, Any]:
     return parser.parse(query_schema, request, location="query"), parser.parse(body_schema, request, location="json")
 
 
+def reference(patched: pytest.MonkeyPatch) -> None:
+    """Read as webargs and marshmallow read (without schemas.absent's shortcut for absent fields)."""
+    patched.setattr(views, "parsed", webargs_parsed)
+    patched.setattr(AbsentDefaults, "_deserialize", Schema._deserialize)
+
+
 @pytest.fixture(scope="module")
 def app() -> Flask:
     return create_app({"TESTING": True})
@@ -63,7 +72,7 @@ def test_the_query_is_read_as_webargs_reads_it(app, monkeypatch, endpoint, query
     for lang in (None, "zh-CN"):
         direct = answered(app, API + endpoint + query, body, JSON, lang)
         with monkeypatch.context() as patched:
-            patched.setattr(views, "parsed", webargs_parsed)
+            reference(patched)
             assert answered(app, API + endpoint + query, body, JSON, lang) == direct
 
 
@@ -73,5 +82,5 @@ def test_the_body_is_read_as_webargs_reads_it(app, monkeypatch, endpoint, body, 
     for query in ("?lang=zh", "?detail=figures", "?lang=fr"):
         direct = answered(app, API + endpoint + query, body, content_type, None)
         with monkeypatch.context() as patched:
-            patched.setattr(views, "parsed", webargs_parsed)
+            reference(patched)
             assert answered(app, API + endpoint + query, body, content_type, None) == direct

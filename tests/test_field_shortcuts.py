@@ -1,8 +1,10 @@
 """The profile fields' shortcuts for the common answer give what the general reading gives: a yes/no answer written
-as in the sets, free text in printable ASCII, a code written as itself."""
+as in the sets, free text in printable ASCII, a code written as itself, a number in digits (with thousands
+separators)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ from marshmallow import ValidationError
 
 from calculator.service import service_for
 from schemas.bounds import MAX_ANSWER_TEXT, capped
-from schemas.fields import ANSWERS, Text, TriState
+from schemas.fields import _GROUPED, _PLAIN, _PLAIN_OR_GROUPED, ANSWERS, Text, TriState
 from schemas.messages import Msg
 from schemas.profile import code_names
 from schemas.reading import CodeNames, _key
@@ -95,3 +97,12 @@ def test_a_code_written_as_itself_reads_as_in_general(catalogue):
         for text in [*SAMPLES, *names.index, *(code.upper() for code in names.index), *(f"{c}x" for c in names.index)]:
             for prefix in (False, True):
                 assert names.code(text, prefix) == code_in_general(names, text, prefix), text
+
+
+def test_a_plain_or_grouped_number_is_recognised_by_one_pattern():
+    alphabet = "-0123456789,.1\n x"
+    texts = ["".join(chars) for size in range(1, 6) for chars in itertools.product(alphabet[:14], repeat=size)
+             if size < 5 or chars[0] in "-1"]
+    texts += ["1,234,567.89", "-12,345", "1,23", "1234,567", "12,345.", ".5", "1,234\n", "1\n", "١٢٣", "00,000"]
+    for text in texts:
+        assert bool(_PLAIN_OR_GROUPED.fullmatch(text)) == bool(_PLAIN.fullmatch(text) or _GROUPED.fullmatch(text)), text
