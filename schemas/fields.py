@@ -376,7 +376,7 @@ class MoneyByYear(fields.Field[YearAmounts]):
             raise ValidationError(Msg("too_many_years", max=self.max_rows))
         rows: dict[int, Decimal] = {}
         for year_text, amount_text in pairs:
-            year = ROW_YEAR._deserialize(year_text, attr, data)
+            year = int(year_text) if plain_year(year_text) else ROW_YEAR._deserialize(year_text, attr, data)
             if year in rows:
                 raise ValidationError(Msg("duplicate_year", year=year))
             rows[year] = ROW_AMOUNT._deserialize(amount_text, attr, data)
@@ -384,6 +384,11 @@ class MoneyByYear(fields.Field[YearAmounts]):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else str(value)
+
+
+def plain_year(text: Any) -> bool:
+    """Four ASCII digits from 1980 to 2100: a year that ROW_YEAR reads as ``int(text)``."""
+    return isinstance(text, str) and len(text) == 4 and text.isascii() and text.isdigit() and "1980" <= text <= "2100"
 
 
 ROW_AMOUNT = Money()  # a row of MoneyByYear: read as a Money answer, a Year (neither keeps state between calls)

@@ -5,6 +5,7 @@ separators)."""
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from typing import Any
 
 import pytest
@@ -12,7 +13,18 @@ from marshmallow import ValidationError
 
 from calculator.service import service_for
 from schemas.bounds import MAX_ANSWER_TEXT, capped
-from schemas.fields import _GROUPED, _PLAIN, _PLAIN_OR_GROUPED, ANSWERS, Text, TriState
+from schemas.fields import (
+    _GROUPED,
+    _PLAIN,
+    _PLAIN_OR_GROUPED,
+    ANSWERS,
+    ROW_YEAR,
+    USCC,
+    USCC_CHARSET,
+    Text,
+    TriState,
+    plain_year,
+)
 from schemas.messages import Msg
 from schemas.profile import code_names
 from schemas.reading import CodeNames, _key
@@ -106,3 +118,24 @@ def test_a_plain_or_grouped_number_is_recognised_by_one_pattern():
     texts += ["1,234,567.89", "-12,345", "1,23", "1234,567", "12,345.", ".5", "1,234\n", "1\n", "١٢٣", "00,000"]
     for text in texts:
         assert bool(_PLAIN_OR_GROUPED.fullmatch(text)) == bool(_PLAIN.fullmatch(text) or _GROUPED.fullmatch(text)), text
+
+
+@pytest.mark.parametrize("text", ["1979", "1980", "2021", "2100", "2101", "0999", "202", "20210", "２０２１", "٢٠٢١",
+                                  " 2021", "2021年", "abcd", 2021, None])
+def test_a_plain_year_reads_as_the_year_field_reads_it(text):
+    if plain_year(text):
+        assert int(text) == ROW_YEAR._deserialize(text, "x", {})
+    else:
+        assert not (isinstance(text, str) and text.isascii() and text.isdigit() and 1980 <= int(text) <= 2100)
+
+
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91350100M000100Y4I", "91350100M000100Y4O", "9135010",
+                                  "91350100M000100Y44", "91350100m000100y43", "ＡＢＣ", "91350100M000100Y4\u0430"])
+def test_a_credit_code_reads_as_every_character_checked(code):
+    field = USCC()
+    found = outcome(lambda v: field._deserialize(v, "x", {}), code)
+    checked = unicodedata.normalize("NFKC", code).strip().upper()
+    if len(checked) != 18 or any(ch not in USCC_CHARSET for ch in checked):
+        assert found == ("refused", str(ValidationError(Msg("uscc_format")).messages))
+    else:
+        assert found == checked or found[0] == "refused"
