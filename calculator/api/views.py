@@ -242,8 +242,10 @@ def cacheable_doc(func: Any) -> Any:
 # contract and is enforced by tests instead: every answer the API tests and schemathesis receive is validated
 # against the served document's schema, including answers to generated profiles (tests/test_api_contract.py).
 def parsed(query_schema: type[Schema], body_schema: type[AssessmentInputSchema]) -> tuple[dict[str, Any], Any]:
-    """The query, then the body, as flask-smorest's ``arguments`` decorators would pass them (the same parser, the
-    same order, the same errors), without their wrappers at run time: the endpoints below declare their arguments
+    """The query, then the body, as flask-smorest's ``arguments`` decorators would pass them (the same parser's
+    schemas, the same order, the same errors: :meth:`ApiParser.read_query`, :meth:`ApiParser.read_body`; compared
+    with webargs' ``parse`` by tests/test_api_parsing.py), without their wrappers at run time: the endpoints below
+    declare their arguments
     for the OpenAPI document only (:func:`doc_only`). The ``Accept-Language`` header is declared and not parsed: its
     schema takes any string, so it never refuses a request, and :func:`calculator.api.lang.api_lang` reads it."""
     parser = ApiBlueprint.ARGUMENTS_PARSER
