@@ -75,7 +75,8 @@ class AbsentDefaults(Schema):
         index = index if self.opts.index_errors else None
         fields = plan.fields
         out = dict(plan.template)
-        given = sorted((fields[key][0], key) for key in {*data, *plan.through} if key in fields)
+        keys = {*data, *plan.through} if plan.through else data  # a mapping's keys are each given once
+        given = sorted([(fields[key][0], key) for key in keys if key in fields])
         for _, data_key in given:
             _, field, attribute, simple = fields[data_key]
             raw = data.get(data_key, missing)

@@ -48,6 +48,7 @@ MAX_MONEY = Decimal("1e15")  # CNY 1,000 trillion: far above any real figure, be
 
 _GROUPED = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _PLAIN = re.compile(r"^-?\d+(\.\d+)?$")
+_PLAIN_OR_GROUPED = re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?")  # fullmatch: _PLAIN's or _GROUPED's
 ONE = Decimal(1)
 _UNITS = {"万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(100_000_000), "亿元": Decimal(100_000_000)}
 
@@ -61,7 +62,7 @@ def parse_number(value: Any) -> Decimal:
     elif isinstance(value, float | Decimal):
         number = Decimal(str(value)) if isinstance(value, float) else value
     elif isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT and value.isascii() and (
-            _PLAIN.fullmatch(value) or _GROUPED.fullmatch(value)):  # the common case: what the steps below leave as is
+            _PLAIN_OR_GROUPED.fullmatch(value)):  # the common case: what the steps below leave as is
         number = Decimal(value.replace(",", "")) * ONE
     elif isinstance(value, str):
         text = unicodedata.normalize("NFKC", capped(value, MAX_NUMBER_TEXT)).strip()
@@ -212,6 +213,8 @@ class TriState(fields.Field[bool | None]):
         if isinstance(value, bool):
             return value
         if isinstance(value, str):
+            if value in ANSWERS:  # an answer as written in the sets (each its own capped, stripped, lower form)
+                return ANSWERS[value]
             text = capped(value, MAX_ANSWER_TEXT).strip().lower()
             if text in self.TRUE:
                 return True
@@ -223,6 +226,10 @@ class TriState(fields.Field[bool | None]):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str:
         return {True: "yes", False: "no"}.get(value, "unknown")
+
+
+ANSWERS: dict[str, bool | None] = {**dict.fromkeys(TriState.TRUE, True), **dict.fromkeys(TriState.FALSE, False),
+                                   **dict.fromkeys(TriState.UNKNOWN, None)}
 
 
 def names_of(field: fields.Field[Any], table: str) -> CodeNames:
@@ -323,6 +330,9 @@ class YearAmounts(tuple[tuple[int, Decimal], ...]):
         return "; ".join(f"{year}: {amount}" for year, amount in self)
 
 
+_ROW_BREAKS = re.compile(r"[;；\n]+")
+
+
 class MoneyByYear(fields.Field[YearAmounts]):
     """Amounts in CNY by calendar year (e.g. unrelieved tax losses): a list of ``{year, amount}``, a mapping
     ``{"2021": 800000}``, or text ``2021: 800000; 2023: 40万``. Years 1980–2100, each once, at most ``max_rows``;
@@ -344,7 +354,7 @@ class MoneyByYear(fields.Field[YearAmounts]):
             if text.lower() in CodeList.NONE:
                 return YearAmounts()
             pairs: list[tuple[Any, Any]] = []
-            for part in (p.strip() for p in re.split(r"[;；\n]+", text) if p.strip()):
+            for part in (p.strip() for p in _ROW_BREAKS.split(text) if p.strip()):
                 match = self.ROW.match(part)
                 if match is None:
                     raise ValidationError(Msg("not_year_amounts"))
@@ -366,7 +376,7 @@ class MoneyByYear(fields.Field[YearAmounts]):
             raise ValidationError(Msg("too_many_years", max=self.max_rows))
         rows: dict[int, Decimal] = {}
         for year_text, amount_text in pairs:
-            year = ROW_YEAR._deserialize(year_text, attr, data)
+            year = int(year_text) if plain_year(year_text) else ROW_YEAR._deserialize(year_text, attr, data)
             if year in rows:
                 raise ValidationError(Msg("duplicate_year", year=year))
             rows[year] = ROW_AMOUNT._deserialize(amount_text, attr, data)
@@ -376,8 +386,16 @@ class MoneyByYear(fields.Field[YearAmounts]):
         return None if value is None else str(value)
 
 
+def plain_year(text: Any) -> bool:
+    """Four ASCII digits from 1980 to 2100: a year that ROW_YEAR reads as ``int(text)``."""
+    return isinstance(text, str) and len(text) == 4 and text.isascii() and text.isdigit() and "1980" <= text <= "2100"
+
+
 ROW_AMOUNT = Money()  # a row of MoneyByYear: read as a Money answer, a Year (neither keeps state between calls)
 ROW_YEAR = Year()
+
+
+OLDEST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 
 class Day(fields.Date):
@@ -404,10 +422,10 @@ class Day(fields.Date):
             if found is None:
                 raise ValidationError(Msg("not_date"))
             day = found
-        if day < dt.date(1900, 1, 1):
+        if day < OLDEST_DAY:
             raise ValidationError(Msg("date_too_old", min="1900-01-01"))
         if self.past_only and day > dt.date.today():
             raise ValidationError(Msg("date_future", today=dt.date.today().isoformat()))
-        if day > dt.date(2100, 12, 31):
+        if day > LAST_DAY:
             raise ValidationError(Msg("too_large", max="2100-12-31"))
         return day

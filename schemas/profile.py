@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
+from marshmallow import RAISE, ValidationError, fields, post_load, validates_schema
 
 from calculator.i18n import N_
 from schemas.absent import AbsentDefaults
@@ -342,7 +342,7 @@ class Part(fields.Nested):
         return self._schema
 
 
-class AssessmentInputSchema(Schema):
+class AssessmentInputSchema(AbsentDefaults):
     """One assessment: a company, its people, or both. Unknown is always allowed: leave a field out, send null, or
     answer "unknown"."""
 

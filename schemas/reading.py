@@ -37,6 +37,9 @@ def read_day(value: str) -> dt.date | None:
     return None
 
 
+_OWN_KEY = re.compile(r"[a-z0-9_]+")  # a text that _key leaves as it is and _forms does not shorten (a code)
+
+
 def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
@@ -70,6 +73,8 @@ class CodeNames:
 
     def code(self, text: str, prefix: bool = False) -> str | None:
         """The code ``text`` names, or None. ``prefix``: the start of exactly one name is enough (lists only)."""
+        if _OWN_KEY.fullmatch(text) and text in self.index:  # its own key (as _key gives it), no suffix to drop
+            return self.index[text]
         key = _key(text)
         for form in self._forms(key):
             if form in self.index:

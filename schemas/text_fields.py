@@ -42,6 +42,8 @@ class Text(fields.String):
         text = value.strip()
         if len(text) > self.max_length:
             raise ValidationError(Msg("too_long", max=self.max_length))
+        if value.isascii() and value.isprintable():  # no control character (ASCII's refused ones are all Cc)
+            return text or None
         for position, ch in enumerate(value, 1):
             if refused_character(ch):
                 raise ValidationError(Msg("bad_character", position=position, code=f"U+{ord(ch):04X}"))
@@ -49,6 +51,7 @@ class Text(fields.String):
 
 
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_SET = frozenset(USCC_CHARSET)
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 
 
@@ -70,7 +73,7 @@ class USCC(Text):
         code = unicodedata.normalize("NFKC", capped(value, MAX_CODE_TEXT)).strip().upper()
         if not code:
             return None
-        if len(code) != 18 or any(ch not in USCC_CHARSET for ch in code):
+        if len(code) != 18 or not USCC_SET.issuperset(code):
             raise ValidationError(Msg("uscc_format"))
         expected = uscc_check_character(code[:17])
         if code[17] != expected:

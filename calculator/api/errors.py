@@ -171,7 +171,8 @@ def json_errors_under(prefix: str):
         if not (request.path.startswith(prefix) or request.path == prefix.rstrip("/")):
             return response
         if response.mimetype == "application/json":
-            response.headers.setdefault("Content-Language", CONTENT_LANGUAGE[api_lang()])
+            if "Content-Language" not in response.headers:  # the language worked out only when it is missing
+                response.headers["Content-Language"] = CONTENT_LANGUAGE[api_lang()]
             return response
         if response.status_code < 400:
             return response

@@ -43,5 +43,6 @@ def api_lang() -> str:
     """The language for this request (computed once per request)."""
     lang = g.get("api_lang")
     if lang is None:
-        lang = g.api_lang = negotiate(request.args.get("lang"), list(request.accept_languages))
+        query = request.args.get("lang")  # when it names a language, Accept-Language is not read
+        lang = g.api_lang = query if query in LANGS else negotiate(query, list(request.accept_languages))
     return lang

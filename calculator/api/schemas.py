@@ -37,6 +37,7 @@ from calculator.engine import (
     WindowMode,
 )
 from calculator.i18n import LANGS
+from schemas.absent import AbsentDefaults
 from schemas.as_of import AS_OF_MAX, AS_OF_MIN, AsOf
 from schemas.fields import BoundedList
 from schemas.profile import MAX_PEOPLE, AssessmentInputSchema, Part, PersonSchema
@@ -833,7 +834,7 @@ def _check_lang(value: str) -> None:
         raise ValidationError(ApiMessage("lang_choice"))
 
 
-class AssessmentQuerySchema(Schema):
+class AssessmentQuerySchema(AbsentDefaults):  # loaded without marshmallow's calls for absent parameters
     as_of = AsOf(metadata={
         "description": f"Assessment date (YYYY-MM-DD, {AS_OF_MIN} to {AS_OF_MAX}; 20261121, 2026/11/21 and "
                        "2026年11月21日 are read too); default today.",

@@ -52,6 +52,7 @@ class ApiParser(FlaskParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._schemas: dict[type[Schema], Schema] = {}
+        self._lists: dict[type[Schema], bool] = {}
 
     def load_json(self, req: Any, schema: Schema) -> Any:
         return read_json()
@@ -71,6 +72,36 @@ class ApiParser(FlaskParser):
         if isinstance(schema, AssessmentInputSchema):
             return service().schema(type(schema))
         return schema
+
+    def _takes_lists(self, argmap: type[Schema], schema: Schema) -> bool:
+        """Whether a field of the schema takes a repeated parameter as a list (webargs' proxy's multiple keys)."""
+        found = self._lists.get(argmap)
+        if found is None:
+            found = self._lists[argmap] = bool(self._makeproxy({}, schema).multiple_keys)
+        return found
+
+    def read_query(self, argmap: type[Schema]) -> Any:
+        """``parse(argmap, request, location="query")`` without webargs' steps per call: the same schema instance,
+        the query's multidict (webargs' proxy only when a field takes a repeated parameter as a list; otherwise
+        both give a parameter's first value), marshmallow's ``unknown`` for a query (EXCLUDE), the same errors."""
+        schema = self._get_schema(argmap, request)
+        data = self._makeproxy(request.args, schema) if self._takes_lists(argmap, schema) else request.args
+        try:
+            return schema.load(data, unknown=self.DEFAULT_UNKNOWN_BY_LOCATION["query"])
+        except ValidationError as error:
+            self._on_validation_error(error, request, schema, "query", error_status_code=None, error_headers=None)
+            raise  # not reached: handle_error raises
+
+    def read_body(self, argmap: type[Schema]) -> Any:
+        """``parse(argmap, request, location="json")`` without webargs' steps per call: :func:`read_json`'s body
+        (never webargs' ``missing``), loaded with the schema's own ``unknown`` (webargs passes none for a body),
+        the same errors."""
+        schema = self._get_schema(argmap, request)
+        try:
+            return schema.load(read_json())
+        except ValidationError as error:
+            self._on_validation_error(error, request, schema, "json", error_status_code=None, error_headers=None)
+            raise  # not reached: handle_error raises
 
     def handle_error(self, error: ValidationError, req: Any, schema: Any, *, error_status_code: int | None,
                      error_headers: Any) -> None:
@@ -114,14 +145,23 @@ class DuplicateName(ValueError):
 
 
 def once_each(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object whose names are all different (a set: linear time)."""
-    found: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in found:
+    """A JSON object whose names are all different (built in C; a name given twice makes it shorter than its
+    pairs, and the first name seen twice is the one named)."""
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    seen: set[str] = set()
+    for name, _ in pairs:
+        if name in seen:
             shown = name if len(name) <= 40 else name[:40] + "…"
             raise DuplicateName(f"the name {json.dumps(shown)} is given twice in one object")
-        found[name] = value
-    return found
+        seen.add(name)
+    raise AssertionError("unreachable: a shorter dict has a repeated name")
+
+
+def no_constants(name: str) -> Any:
+    """``NaN``, ``Infinity`` and ``-Infinity`` are not JSON numbers: refused rather than read as floats."""
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def read_json() -> Any:
@@ -133,12 +173,8 @@ def read_json() -> Any:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ApiError(400, "malformed_json", detail=f"not UTF-8 at byte {exc.start}") from None
-    if not text.strip():
+    if not text or text.isspace():  # what strips to nothing
         raise ApiError(400, "malformed_json", detail="empty body")
-
-    def no_constants(name: str) -> Any:
-        raise ValueError(f"{name} is not a JSON number")
-
     try:
         return json.loads(text, parse_constant=no_constants, object_pairs_hook=once_each)
     except json.JSONDecodeError as exc:
@@ -152,11 +188,11 @@ def read_json() -> Any:
         raise ApiError(400, "malformed_json", detail=detail) from None
 
 
-def confirmed(profile: dict[str, Any], as_of: dt.date | None) -> Checked:
+def confirmed(profile: dict[str, Any], as_of: dt.date | None, lang: str) -> Checked:
     """The checks across the loaded body and the query's ``as_of`` (not before the company's founding date), by the
-    service, as on every surface: the same input gives the same answer."""
+    service, as on every surface: the same input gives the same answer (errors in the request's ``lang``)."""
     try:
-        return service().confirm(profile, as_of, api_lang())
+        return service().confirm(profile, as_of, lang)
     except InputRejected as exc:
         raise rejected(exc.errors) from None
 
@@ -168,9 +204,9 @@ def assessment_answer(doc: dict[str, Any], lang: str) -> Any:
 def answer(query: dict[str, Any], profile: dict[str, Any]) -> Any:
     """Assess and answer in the view asked (``?detail=full|figures``), the next questions only when asked
     (``?questions=true``): ranking them re-evaluates programs, most of a full answer's CPU (docs/performance.md)."""
-    lang = api_lang()
-    assessment = service().assess(confirmed(profile, query.get("as_of")))
-    doc = service().document(assessment, lang, query.get("detail", "full"), query.get("questions") == "true")
+    lang, found = api_lang(), service()
+    assessment = found.assess(confirmed(profile, query.get("as_of"), lang))
+    doc = found.document(assessment, lang, query.get("detail", "full"), query.get("questions") == "true")
     return assessment_answer(doc, lang)
 
 
@@ -206,12 +242,14 @@ def cacheable_doc(func: Any) -> Any:
 # contract and is enforced by tests instead: every answer the API tests and schemathesis receive is validated
 # against the served document's schema, including answers to generated profiles (tests/test_api_contract.py).
 def parsed(query_schema: type[Schema], body_schema: type[AssessmentInputSchema]) -> tuple[dict[str, Any], Any]:
-    """The query, then the body, as flask-smorest's ``arguments`` decorators would pass them (the same parser, the
-    same order, the same errors), without their wrappers at run time: the endpoints below declare their arguments
+    """The query, then the body, as flask-smorest's ``arguments`` decorators would pass them (the same parser's
+    schemas, the same order, the same errors: :meth:`ApiParser.read_query`, :meth:`ApiParser.read_body`; compared
+    with webargs' ``parse`` by tests/test_api_parsing.py), without their wrappers at run time: the endpoints below
+    declare their arguments
     for the OpenAPI document only (:func:`doc_only`). The ``Accept-Language`` header is declared and not parsed: its
     schema takes any string, so it never refuses a request, and :func:`calculator.api.lang.api_lang` reads it."""
     parser = ApiBlueprint.ARGUMENTS_PARSER
-    return parser.parse(query_schema, request, location="query"), parser.parse(body_schema, request, location="json")
+    return parser.read_query(query_schema), parser.read_body(body_schema)
 
 
 @blp.route("/assessments", methods=["POST"], tags=["assessments"])
@@ -270,7 +308,7 @@ def post_workbook() -> Any:
     """
     query, profile = parsed(AssessmentQuerySchema, AssessmentRequestSchema)
     lang = api_lang()
-    assessment = service().assess(confirmed(profile, query.get("as_of")))
+    assessment = service().assess(confirmed(profile, query.get("as_of"), lang))
     response = current_app.response_class(build_workbook(catalogue(), assessment, lang), mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(download_name(assessment, lang))
     response.headers["Content-Language"] = CONTENT_LANGUAGE[lang]
