@@ -26,6 +26,28 @@ def plain(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionR
     return overall, criteria, []
 
 
+def plain_open(criteria: list[CriterionResult], missing: list[str], flags: list[Flag]) -> tuple[bool | None, list[str]]:
+    """:func:`plain` and then :func:`collect_open` over every criterion (when not all are met), in one pass: (the
+    overall result, the failed criteria's ids)."""
+    overall: bool | None = True
+    for crit in criteria:
+        found = crit.result
+        if found is None:
+            if overall is True:
+                overall = None
+            for name in crit.missing:
+                if name not in missing:
+                    missing.append(name)
+            note = crit.note
+            if note is not None and isinstance(note, Flag):
+                flags.append(note)
+        elif found is False:
+            overall = False
+    if overall is False:
+        return False, [c.id for c in criteria if c.result is False]
+    return overall, []
+
+
 def result_confidence(benefit: Confidence, criteria: list[CriterionResult],
                       dates: tuple[Confidence, ...]) -> Confidence:
     """The weakest of the benefit's confidence, the decided criteria's (an UNCONFIRMED one can only have withheld,
@@ -80,9 +102,7 @@ def table_flags(subject: Mapping[str, Any], as_of: dt.date, criteria: list[Crite
     program (``see_also``). ``noting``: the positions of the criteria that may add a flag (:func:`notes`). Both are the
     program's day facts (:func:`calculator.engine.evaluate.day_facts`)."""
     out: list[Flag] = []
-    for item, condition in in_force:
-        if condition is None or condition.holds(subject, as_of):
-            out.append(item)
+    held_flags(subject, as_of, in_force, out)
     for i in noting:
         crit = criteria[i]
         if crit.result is not None:
@@ -93,6 +113,15 @@ def table_flags(subject: Mapping[str, Any], as_of: dt.date, criteria: list[Crite
         if see_also is not None and crit.id in reasons:
             out.append(Flag("see_also", {"program_id": see_also.program}, see_also.text))
     return out
+
+
+def held_flags(subject: Mapping[str, Any], as_of: dt.date, in_force: list[tuple[Flag, CompiledWhen | None]],
+               out: list[Flag]) -> None:
+    """Add to ``out`` the table's flags in force whose ``when`` (if any) holds (the first part of
+    :func:`table_flags`)."""
+    for item, condition in in_force:
+        if condition is None or condition.holds(subject, as_of):
+            out.append(item)
 
 
 def notes(criterion: Compiled) -> bool:
