@@ -40,8 +40,10 @@ from calculator.engine.specs import Text
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
 from calculator.engine.verdict import (
+    add_new,
     collect_open,
     held_flags,
+    indexed_open,
     judge,
     notes,
     plain,
@@ -201,6 +203,12 @@ def decide(program: Program, facts: DayFacts, subject: Mapping[str, Any], as_of:
     run = facts.run
     day = facts.day
     criteria = run(subject, as_of, day) if run is not None else [c.fast(subject, as_of, day) for c in compiled]
+    if not program.soft_criteria and not facts.noting:  # the table's flags, then the open criteria's
+        if full and facts.flags:
+            held_flags(subject, as_of, facts.flags, flags)
+        overall, reasons = plain_open(criteria, missing, flags) if layout is None else indexed_open(
+            criteria, layout[0], layout[1], missing, flags)
+        return criteria, overall, reasons
     if layout is None and not program.soft_criteria:
         overall, relevant, reasons = plain(criteria)
     else:
@@ -210,13 +218,6 @@ def decide(program: Program, facts: DayFacts, subject: Mapping[str, Any], as_of:
     if overall is not True:  # met criteria leave nothing open
         collect_open(relevant, missing, flags)
     return criteria, overall, reasons
-
-
-def add_new(missing: list[str], names: list[str]) -> None:
-    """Add to ``missing`` the ``names`` it does not hold yet, in order."""
-    for name in names:
-        if name not in missing:
-            missing.append(name)
 
 
 def cohort_closed(program: Program, subject: Mapping[str, Any], facts: DayFacts, flags: list[Flag],
