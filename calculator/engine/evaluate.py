@@ -39,7 +39,18 @@ from calculator.engine.self_check import SHOWN_BESIDE, run_self_check
 from calculator.engine.specs import Text
 from calculator.engine.stacking import apply_stacking
 from calculator.engine.texts import flag
-from calculator.engine.verdict import collect_open, judge, notes, plain, result_confidence, table_flags
+from calculator.engine.verdict import (
+    add_new,
+    collect_open,
+    held_flags,
+    indexed_open,
+    judge,
+    notes,
+    plain,
+    plain_open,
+    result_confidence,
+    table_flags,
+)
 from schemas.profile import field_catalogue
 
 log = logging.getLogger(__name__)
@@ -94,8 +105,11 @@ def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, 
     tax_year = default_tax_year(subject, as_of)
     results: dict[str, ProgramResult] = {}
     _, independent, dependent, first, second = catalogue.plan(kind, only)
-    for program in independent:
-        results[program.spec.id] = safe_evaluate(catalogue, program, subject, as_of, tax_year, {})
+    for program in independent:  # as safe_evaluate, without a call more per program
+        try:
+            results[program.spec.id] = evaluate_program(catalogue, program, subject, as_of, tax_year, NO_RESULTS)
+        except Exception as exc:
+            results[program.spec.id] = failed(program, as_of, exc)
     adjustments = apply_stacking(first, results, subject, as_of) if first else []
     if dependent:
         for program in dependent:
@@ -108,20 +122,25 @@ def evaluate_subject(catalogue: Catalogue, kind: Subject, subject: Mapping[str, 
 
 
 def safe_evaluate(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
-                  tax_year: int, resolved: dict[str, ProgramResult]) -> ProgramResult:
+                  tax_year: int, resolved: Mapping[str, ProgramResult]) -> ProgramResult:
     """One program; an unexpected failure is reported on that program (logged, needs-info, flagged) and hides no
     other result."""
     try:
         return evaluate_program(catalogue, program, subject, as_of, tax_year, resolved)
     except Exception as exc:
-        log.exception("evaluation of %s failed", program.id)
-        return ProgramResult(program=program, status=NEEDS_INFO, criteria=[], missing=[],
-                             flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
-                             confidence=UNCONFIRMED, window=program.window(as_of))
+        return failed(program, as_of, exc)
+
+
+def failed(program: Program, as_of: dt.date, exc: Exception) -> ProgramResult:
+    """The result of a program whose evaluation raised ``exc`` (logged): needs-info, flagged."""
+    log.exception("evaluation of %s failed", program.id)
+    return ProgramResult(program=program, status=NEEDS_INFO, criteria=[], missing=[],
+                         flags=[flag("evaluation_failed", error=type(exc).__name__)], benefit=None,
+                         confidence=UNCONFIRMED, window=program.window(as_of))
 
 
 def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date,
-                     tax_year: int, resolved: dict[str, ProgramResult], full: bool = True) -> ProgramResult:
+                     tax_year: int, resolved: Mapping[str, ProgramResult], full: bool = True) -> ProgramResult:
     """One program for one subject. ``full`` False is the lean path of re-evaluations (a near miss's unlock, the next
     questions): the same status, reasons, missing inputs and benefit, without what only a reader of the result
     looks at (the table's flags, the expiry and confidence flags, near misses, the self-check)."""
@@ -134,11 +153,62 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
     day = facts.day
     flags: list[Flag] = [] if not full or facts.expired is None else [Flag("may_have_expired", dict(facts.expired))]
     missing: list[str] = []
-    if program.spec.cohort and (shut := cohort_closed(program, subject, facts, flags, missing)) is not None:
-        return shut
+    run = facts.plain
+    if run is not None:  # every criterion must be met, nothing else to add: decided in one pass
+        if full and facts.flags:
+            held_flags(subject, as_of, facts.flags, flags)
+        criteria = run(subject, as_of, day)
+        overall, reasons = plain_open(criteria, missing, flags)
+    else:
+        if program.spec.cohort and (shut := cohort_closed(program, subject, facts, flags, missing)) is not None:
+            return shut
+        criteria, overall, reasons = decide(program, facts, subject, as_of, full, flags, missing)
+    if overall is False:
+        return not_eligible(catalogue, program, subject, as_of, tax_year, resolved, full,
+                            criteria, flags, reasons, facts.window, day)
+    ctx = facts.context
+    if resolved or ctx.reference is not catalogue.reference:
+        ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
+    benefit = program.benefit.compute(subject, ctx)
+    if benefit.missing:
+        add_new(missing, benefit.missing)
+    if benefit.flags:
+        flags += benefit.flags
+    if facts.plain_status:
+        status = ELIGIBLE if overall is True and not missing else NEEDS_INFO
+    else:
+        status = decided_status(program, overall, criteria, missing, flags)
+    if not full:
+        return ProgramResult(program, status, criteria, missing, flags, benefit, benefit.confidence, [], None,
+                             facts.window, None, [], day)
+    confidence = result_confidence(benefit.confidence, criteria, facts.confidence_used)
+    if program.competitive and benefit.kind == MONEY:
+        flags.append(COMPETITIVE)
+    if confidence != CONFIRMED:  # as confidence_flag
+        flags.insert(0, CONFIDENCE_FLAGS[confidence])
+    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, facts.window,
+                           None, [], day)
+    if program.self_check and status in SHOWN_BESIDE:
+        result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
+                                           _UNITS[program.subject], priced=benefit)
+    return result
+
+
+def decide(program: Program, facts: DayFacts, subject: Mapping[str, Any], as_of: dt.date, full: bool,
+           flags: list[Flag], missing: list[str]) -> tuple[list[CriterionResult], bool | None, list[str]]:
+    """(the criteria's results, the overall result, the failed criteria's ids) of a program with branches, soft
+    criteria, dated criteria or the table's flags; adds the inputs still open to ``missing`` and the flags to
+    ``flags`` (the table's first, then the open criteria's)."""
     compiled, layout = facts.layout
     run = facts.run
+    day = facts.day
     criteria = run(subject, as_of, day) if run is not None else [c.fast(subject, as_of, day) for c in compiled]
+    if not program.soft_criteria and not facts.noting:  # the table's flags, then the open criteria's
+        if full and facts.flags:
+            held_flags(subject, as_of, facts.flags, flags)
+        overall, reasons = plain_open(criteria, missing, flags) if layout is None else indexed_open(
+            criteria, layout[0], layout[1], missing, flags)
+        return criteria, overall, reasons
     if layout is None and not program.soft_criteria:
         overall, relevant, reasons = plain(criteria)
     else:
@@ -147,32 +217,7 @@ def evaluate_program(catalogue: Catalogue, program: Program, subject: Mapping[st
         flags += table_flags(subject, as_of, criteria, reasons, facts.flags, facts.noting)
     if overall is not True:  # met criteria leave nothing open
         collect_open(relevant, missing, flags)
-    if overall is False:
-        return not_eligible(catalogue, program, subject, as_of, tax_year, resolved, full,
-                            criteria, flags, reasons, facts.window, day)
-    ctx = facts.context
-    if resolved or ctx.reference is not catalogue.reference:
-        ctx = Context(as_of, tax_year, day, catalogue.reference, resolved)
-    benefit = program.benefit.compute(subject, ctx)
-    for name in benefit.missing:
-        if name not in missing:
-            missing.append(name)
-    if benefit.flags:
-        flags += benefit.flags
-    status = decided_status(program, overall, criteria, missing, flags)
-    if not full:
-        return ProgramResult(program, status, criteria, missing, flags, benefit, benefit.confidence, [], None,
-                             facts.window, None, [], day)
-    confidence = result_confidence(benefit.confidence, criteria, facts.confidence_used)
-    if program.competitive and benefit.kind == MONEY:
-        flags.append(COMPETITIVE)
-    confidence_flag(flags, confidence)
-    result = ProgramResult(program, status, criteria, missing, flags, benefit, confidence, [], None, facts.window,
-                           None, [], day)
-    if program.self_check and status in SHOWN_BESIDE:
-        result.self_check = run_self_check(catalogue, program, subject, as_of, tax_year, day, resolved,
-                                           _UNITS[program.subject], priced=benefit)
-    return result
+    return criteria, overall, reasons
 
 
 def cohort_closed(program: Program, subject: Mapping[str, Any], facts: DayFacts, flags: list[Flag],
@@ -209,6 +254,9 @@ class DayFacts:
     noting: tuple[int, ...]
     run: Runner | None  # the criteria in force in one generated call (None: called one by one)
     context: Context  # what its formula is computed with when it depends on no other program (no results)
+    plain: Runner | None  # ``run`` when every criterion must be met (no branch, soft criterion or cohort) and no
+    # criterion may add a flag (``noting`` empty)
+    plain_status: bool  # no outcome cap and no branch: eligible when met with nothing missing, else needs-info
 
 
 def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
@@ -223,13 +271,15 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
         expired = {"years": eff.valid_for_years, "start_date": start, "end_date": last_day}
         used.append(eff.valid_for_confidence or UNCONFIRMED)
     layout = program.on_day(day) if program.dated_criteria else program.layout
+    table = [(Flag(item.code, {}, item.text, item.confidence, item.source), when)
+                for item, when in program.flags if item.covers(day)]
+    noting = tuple(i for i, c in enumerate(layout[0]) if notes(c)) if program.notes_criteria else ()
+    run = program.run if layout[0] is program.criteria else None
+    plain_run = None if layout[1] is not None or program.soft_criteria or noting or program.spec.cohort else run
     facts = DayFacts(window, day, None if refused is None else refused.reason,
-                     None if refused is None else refused.confidence, tuple(used), expired, layout,
-                     [(Flag(item.code, {}, item.text, item.confidence, item.source), when)
-                      for item, when in program.flags if item.covers(day)],
-                     tuple(i for i, c in enumerate(layout[0]) if notes(c)) if program.notes_criteria else (),
-                     program.run if layout[0] is program.criteria else None,
-                     Context(as_of, tax_year, day, program.benefit.reference, NO_RESULTS))
+                     None if refused is None else refused.confidence, tuple(used), expired, layout, table, noting,
+                     run, Context(as_of, tax_year, day, program.benefit.reference, NO_RESULTS), plain_run,
+                     not program.spec.outcome and not program.has_branches)
     if len(program.facts) > 512:
         program.facts.clear()
     program.facts[(as_of, tax_year)] = facts
@@ -237,7 +287,7 @@ def day_facts(program: Program, as_of: dt.date, tax_year: int) -> DayFacts:
 
 
 def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, Any], as_of: dt.date, tax_year: int,
-                 resolved: dict[str, ProgramResult], full: bool, criteria: list[CriterionResult],
+                 resolved: Mapping[str, ProgramResult], full: bool, criteria: list[CriterionResult],
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
     """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
     confidence = strongest(*[c.confidence for c in criteria if c.id in reasons])  # as sure as its surest reason

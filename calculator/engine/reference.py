@@ -10,6 +10,8 @@ from calculator.engine.enums import ReferenceKind, TaxMethod
 from calculator.engine.model import Figure, Flag
 from calculator.engine.specs import BandRow, BracketRow, EnumRow, FigureRow, ReferenceTableSpec, VersionSpec
 
+ZERO = Decimal(0)
+
 
 class ReferenceTable:
     """One reference table as loaded; methods answer look-ups for a date."""
@@ -27,6 +29,8 @@ class ReferenceTable:
                 source=row.source, effective_from=row.effective_from, effective_to=row.effective_to,
                 instrument=row.instrument, note=row.note))
         self.codes: set[str] = {row.code for row in spec.enum_rows}
+        self.brackets: dict[int, tuple[VersionSpec, tuple[BracketRow, ...]]] = {}  # by id: a version, its brackets
+        self.quick = spec.method == TaxMethod.QUICK_DEDUCTION
         self.names: dict[str, dict[str, str]] = {row.code: dict(row.name) for row in spec.enum_rows}
 
     @property
@@ -69,13 +73,16 @@ class ReferenceTable:
         version = self.version(day)
         if version is None:
             return None
-        amount = max(Decimal(0), amount)
-        rows = [row for row in version.rows if isinstance(row, BracketRow)]
-        if self.spec.method == TaxMethod.QUICK_DEDUCTION:
+        amount = max(ZERO, amount)
+        found = self.brackets.get(id(version))
+        if found is None or found[0] is not version:
+            found = self.brackets[id(version)] = (version, tuple(r for r in version.rows if isinstance(r, BracketRow)))
+        rows = found[1]
+        if self.quick:
             for row in rows:
                 if row.upto is None or amount <= row.upto:
-                    return amount * row.rate - (row.quick_deduction or Decimal(0)), version
-        tax, lower = Decimal(0), Decimal(0)
+                    return amount * row.rate - (row.quick_deduction or ZERO), version
+        tax, lower = ZERO, ZERO
         for row in rows:
             upper = row.upto
             if upper is None or amount <= upper:

@@ -26,6 +26,35 @@ def plain(criteria: list[CriterionResult]) -> tuple[bool | None, list[CriterionR
     return overall, criteria, []
 
 
+def plain_open(criteria: list[CriterionResult], missing: list[str], flags: list[Flag]) -> tuple[bool | None, list[str]]:
+    """:func:`plain` and then :func:`collect_open` over every criterion (when not all are met), in one pass: (the
+    overall result, the failed criteria's ids)."""
+    overall: bool | None = True
+    for crit in criteria:
+        found = crit.result
+        if found is None:
+            if overall is True:
+                overall = None
+            for name in crit.missing:
+                if name not in missing:
+                    missing.append(name)
+            note = crit.note
+            if note is not None and isinstance(note, Flag):
+                flags.append(note)
+        elif found is False:
+            overall = False
+    if overall is False:
+        return False, [c.id for c in criteria if c.result is False]
+    return overall, []
+
+
+def add_new(missing: list[str], names: list[str]) -> None:
+    """Add to ``missing`` the ``names`` it does not hold yet, in order."""
+    for name in names:
+        if name not in missing:
+            missing.append(name)
+
+
 def result_confidence(benefit: Confidence, criteria: list[CriterionResult],
                       dates: tuple[Confidence, ...]) -> Confidence:
     """The weakest of the benefit's confidence, the decided criteria's (an UNCONFIRMED one can only have withheld,
@@ -80,9 +109,7 @@ def table_flags(subject: Mapping[str, Any], as_of: dt.date, criteria: list[Crite
     program (``see_also``). ``noting``: the positions of the criteria that may add a flag (:func:`notes`). Both are the
     program's day facts (:func:`calculator.engine.evaluate.day_facts`)."""
     out: list[Flag] = []
-    for item, condition in in_force:
-        if condition is None or condition.holds(subject, as_of):
-            out.append(item)
+    held_flags(subject, as_of, in_force, out)
     for i in noting:
         crit = criteria[i]
         if crit.result is not None:
@@ -95,11 +122,57 @@ def table_flags(subject: Mapping[str, Any], as_of: dt.date, criteria: list[Crite
     return out
 
 
+def held_flags(subject: Mapping[str, Any], as_of: dt.date, in_force: list[tuple[Flag, CompiledWhen | None]],
+               out: list[Flag]) -> None:
+    """Add to ``out`` the table's flags in force whose ``when`` (if any) holds (the first part of
+    :func:`table_flags`)."""
+    for item, condition in in_force:
+        if condition is None or condition.holds(subject, as_of):
+            out.append(item)
+
+
 def notes(criterion: Compiled) -> bool:
     """Whether a criterion may add a flag: a pointer to another program (``see_also``), or a value read from a
     stand-in input (a ``first_known`` value with a ``flag``)."""
     spec = criterion.value.spec
     return criterion.spec.see_also is not None or (spec is not None and spec.flag is not None)
+
+
+def indexed_open(criteria: list[CriterionResult], common: list[int], branches: list[list[int]], missing: list[str],
+                 flags: list[Flag]) -> tuple[bool | None, list[str]]:
+    """:func:`decide_indexed`, then :func:`collect_open` over the criteria it finds relevant when not all are met:
+    (the overall result, the failed criteria's ids). For a program with branches and no soft criterion."""
+    met = False
+    pending: list[int] = []  # the positions of the criteria of the branches still open, in order
+    for indexes in branches:
+        outcome: bool | None = True
+        for i in indexes:
+            found = criteria[i].result
+            if found is False:
+                outcome = False
+                break
+            if found is None:
+                outcome = None
+        if outcome is True:
+            met = True
+        elif outcome is None:
+            pending += indexes
+    overall: bool | None = True if met else None if pending else False
+    reasons = []
+    for i in common:
+        found = criteria[i].result
+        if found is False:
+            reasons.append(criteria[i].id)
+        elif found is None and overall is True:
+            overall = None
+    if reasons:
+        overall = False
+    elif overall is True:
+        return True, reasons
+    collect_open([criteria[i] for i in (common if met else common + pending)], missing, flags)
+    if not met and not pending:  # every branch failed
+        reasons += [criteria[i].id for indexes in branches for i in indexes if criteria[i].result is False]
+    return overall, reasons
 
 
 def decide_indexed(criteria: list[CriterionResult], common: list[int],

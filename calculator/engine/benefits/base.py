@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 from calculator.engine import tax
 from calculator.engine.derived import Value
-from calculator.engine.enums import BenefitKind, MoneyKind, weakest
+from calculator.engine.enums import BenefitKind, Confidence, MoneyKind, weakest
 from calculator.engine.members import CONFIRMED, MONEY, UNKNOWN
 from calculator.engine.model import BenefitOutcome, Figure, Flag
 from calculator.engine.specs import (
@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 
 ZERO = Decimal(0)
+# A product of figures worked out for a day: its value, and what using its rows records (names, weakest confidence,
+# the flags of rows carried forward)
+Product = tuple[Decimal, tuple[str, ...], Confidence, tuple[Flag, ...]]
 UNKNOWN_FIGURE = object()  # a figure with no row in force: the amount is unknown, never guessed
 P = TypeVar("P", bound=Params)
 
@@ -80,7 +83,7 @@ class Benefit(ABC, Generic[P]):
         self.reference = built.reference
         self.values = built.values
         self._rows: dict[tuple[str, dt.date], Figure | None] = {}
-        self._products: dict[tuple[str, dt.date], tuple[Decimal, tuple[Figure, ...]] | None] = {}
+        self._products: dict[tuple[str, dt.date], Product | None] = {}
 
     def figure(self, ref: str, day: dt.date) -> Figure | None:
         """The row of a figure in force on ``day`` (tables are immutable once loaded, so look-ups are cached)."""
@@ -112,16 +115,20 @@ class Benefit(ABC, Generic[P]):
             found = self._product_rows(key)
         if found is None:  # a figure without a row in force: its flags are made on each use
             return self._product(ref, day, out)
-        value, rows = found
-        for row in rows:
-            self.use(out, row)
+        value, names, confidence, carried = found  # what use() records for each of its rows, in one step
+        out.figures += names
+        if confidence != CONFIRMED:
+            out.confidence = weakest(out.confidence, confidence)
+        if carried:
+            out.flags += carried
         return value
 
-    def _product_rows(self, key: tuple[str, dt.date]) -> tuple[Decimal, tuple[Figure, ...]] | None:
+    def _product_rows(self, key: tuple[str, dt.date]) -> Product | None:
         ref, day = key
         rows = [self.figure(part, day) for part in ref.split("*")]
-        value = None if None in rows else self._product(ref, day, BenefitOutcome(MONEY))
-        found = None if value is None else (value, tuple(r for r in rows if r is not None))
+        used = BenefitOutcome(MONEY)
+        value = None if None in rows else self._product(ref, day, used)
+        found = None if value is None else (value, tuple(used.figures), used.confidence, tuple(used.flags))
         if len(self._products) > 4096:
             self._products.clear()
         self._products[key] = found
