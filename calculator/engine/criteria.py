@@ -17,8 +17,6 @@ from calculator.engine.conditions import CompiledWhen, WhenResult, combine_all, 
 from calculator.engine.derived import INFINITY, Value
 from calculator.engine.enums import NO_VALUE, Confidence, DerivedKind, Operator
 from calculator.engine.model import CriterionResult
-from calculator.engine.results_code import NAMES as RESULT_NAMES
-from calculator.engine.results_code import in_place
 from calculator.engine.specs import CriterionSpec
 
 if TYPE_CHECKING:
@@ -299,7 +297,7 @@ def specialise(compiled: Compiled) -> None:
             compiled.required is None and not compiled.takes_no_value):
         return
     namespace: dict[str, Any] = {
-        **RESULT_NAMES, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
+        "CR": CriterionResult, "SELF": compiled, "R": compiled.required, "CONF": compiled.confidence,
         "FIELD": compiled.field, "ID": compiled.id, "GET": value.get,
         "INPUTS": value.inputs, "Decimal": Decimal, "ZERO": Decimal(0), "INFINITY": INFINITY,
         "CONFIRMED": Confidence.CONFIRMED, "UNANSWERED": value.unanswered, "EXPLAIN": value.explain,
@@ -311,7 +309,7 @@ def specialise(compiled: Compiled) -> None:
     source = _source(compiled, namespace, threshold)
     if source is None:
         return  # the generic path
-    exec(in_place(source), namespace)  # source built from fixed templates
+    exec(source, namespace)  # source built from fixed templates
     compiled.fast = namespace["evaluate"]
     decide = _decide_source(compiled)
     if decide is not None:

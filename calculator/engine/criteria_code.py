@@ -16,22 +16,18 @@ from typing import Any
 
 from calculator.engine.criteria import Compiled
 from calculator.engine.model import CriterionResult
-from calculator.engine.results_code import NAMES, in_place
 
 Runner = Callable[[Any, dt.date, "dt.date | None"], list[CriterionResult]]
 
 # What the generated check of a profile input does (criteria._TEMPLATE), its result kept in ``c{i}``.
 _INLINE = """    a = subject.get(FIELD{i})
-    if a is None:
-        c{i} = BLANK{i}
-    else:
-        c{i} = CR(SELF{i}, {expression}, a, R{i}, CONF{i}, (), None, ID{i})"""
+    c{i} = BLANK{i} if a is None else CR(SELF{i}, {expression}, a, R{i}, CONF{i}, (), None, ID{i})"""
 _CALL = "    c{i} = CHECK{i}(subject, as_of, day)"
 
 
 def criteria_runner(program_id: str, compiled: Sequence[Compiled]) -> Runner:
     """``[c.fast(subject, as_of, day) for c in compiled]`` as one generated function."""
-    namespace: dict[str, Any] = dict(NAMES)
+    namespace: dict[str, Any] = {"CR": CriterionResult}
     lines = ["def run(subject, as_of, day):"]
     for i, crit in enumerate(compiled):
         if crit.inline is not None:
@@ -44,7 +40,7 @@ def criteria_runner(program_id: str, compiled: Sequence[Compiled]) -> Runner:
     lines.append("    return [" + ", ".join(f"c{i}" for i in range(len(compiled))) + "]")
     source = "\n".join(lines) + "\n"
     filename = f"<criteria of {program_id}>"
-    exec(in_place(source, filename), namespace)  # source built from fixed templates and positions
+    exec(compile(source, filename, "exec"), namespace)  # source built from fixed templates and positions
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
     run: Runner = namespace["run"]
     return run
