@@ -142,36 +142,9 @@ def indexed_open(criteria: list[CriterionResult], common: list[int], branches: l
                  flags: list[Flag]) -> tuple[bool | None, list[str]]:
     """:func:`decide_indexed`, then :func:`collect_open` over the criteria it finds relevant when not all are met:
     (the overall result, the failed criteria's ids). For a program with branches and no soft criterion."""
-    met = False
-    pending: list[int] = []  # the positions of the criteria of the branches still open, in order
-    for indexes in branches:
-        outcome: bool | None = True
-        for i in indexes:
-            found = criteria[i].result
-            if found is False:
-                outcome = False
-                break
-            if found is None:
-                outcome = None
-        if outcome is True:
-            met = True
-        elif outcome is None:
-            pending += indexes
-    overall: bool | None = True if met else None if pending else False
-    reasons = []
-    for i in common:
-        found = criteria[i].result
-        if found is False:
-            reasons.append(criteria[i].id)
-        elif found is None and overall is True:
-            overall = None
-    if reasons:
-        overall = False
-    elif overall is True:
-        return True, reasons
-    collect_open([criteria[i] for i in (common if met else common + pending)], missing, flags)
-    if not met and not pending:  # every branch failed
-        reasons += [criteria[i].id for indexes in branches for i in indexes if criteria[i].result is False]
+    overall, relevant, reasons = decide_indexed(criteria, common, branches)
+    if overall is not True:
+        collect_open(relevant, missing, flags)
     return overall, reasons
 
 
