@@ -44,7 +44,7 @@ WEB_STEPS = {"read the form": ("views", "read_form"), "validate (schema, as_of)"
              "chart": ("views", "support_chart"),
              "cards (group_cards, card_tails, card_view)": ("views", "group_cards", "card_tails", "card_view"),
              "template (render_template)": ("views", "render_template")}
-API_STEPS = {"read the JSON": ("views", "read_json"), "validate (confirm the date)": ("views", "confirmed"),
+API_STEPS = {"read the JSON": ("parsing", "read_json"), "validate (confirm the date)": ("views", "confirmed"),
              "engine (assess)": ("service", "assess"), "report (to_document)": ("service", "to_document"),
              "next questions (rank_assessment)": ("report", "rank_assessment"),
              "JSON answer (orjson, response)": ("views", "assessment_answer")}
@@ -218,6 +218,7 @@ def main() -> int:
     parser.add_argument("--cprofile", type=int, default=0, metavar="N", help="then print cProfile's top N")
     args = parser.parse_args()
     from calculator import service as service_module
+    from calculator.api import parsing as api_parsing
     from calculator.api import views as api_views
     from calculator.app import create_app
     from calculator.engine import report as report_module
@@ -232,7 +233,7 @@ def main() -> int:
                                     ("api-questions", api_views, API_STEPS), ("api-figures", api_views, API_STEPS),
                                     ("trivial", web_views, {})):
             timers = Timers()
-            modules = {"views": module, "service": service_module, "report": report_module}
+            modules = {"views": module, "service": service_module, "report": report_module, "parsing": api_parsing}
             originals = [(modules[where], n, getattr(modules[where], n))
                          for where, *names in steps.values() for n in names]
             for label, (where, *names) in steps.items():
