@@ -75,6 +75,10 @@ class CodeNames:
         """The code ``text`` names, or None. ``prefix``: the start of exactly one name is enough (lists only)."""
         if _OWN_KEY.fullmatch(text) and text in self.index:  # its own key (as _key gives it), no suffix to drop
             return self.index[text]
+        return self.general_code(text, prefix)
+
+    def general_code(self, text: str, prefix: bool = False) -> str | None:
+        """:meth:`code` without its shortcut for a code written as itself: through ``_key`` and ``_forms``."""
         key = _key(text)
         for form in self._forms(key):
             if form in self.index:

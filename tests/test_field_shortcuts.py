@@ -27,7 +27,7 @@ from schemas.fields import (
 )
 from schemas.messages import Msg
 from schemas.profile import code_names
-from schemas.reading import CodeNames, _key
+from schemas.reading import CodeNames
 from schemas.text_fields import refused_character
 
 SAMPLES = ["yes", "no", "unknown", "", " yes", "YES", "Yes ", "是", "否", "不确定", " 无 ", "y", "n", "1", "0",
@@ -87,19 +87,6 @@ def test_no_printable_ascii_character_is_refused():
     assert not any(refused_character(chr(code)) for code in range(128) if chr(code).isprintable())
 
 
-def code_in_general(names: CodeNames, text: str, prefix: bool) -> str | None:
-    """CodeNames.code's general reading (through _key and _forms)."""
-    key = _key(text)
-    for form in names._forms(key):
-        if form in names.index:
-            return names.index[form]
-    if prefix and len(key) >= 2:
-        starting = {code for label, code in names.labels.items() if label.startswith(key)}
-        if len(starting) == 1:
-            return starting.pop()
-    return None
-
-
 def test_a_code_written_as_itself_reads_as_in_general(catalogue):
     service = service_for(catalogue)
     tables = code_names(service.choices, service.names)
@@ -108,7 +95,7 @@ def test_a_code_written_as_itself_reads_as_in_general(catalogue):
     for names in tables.values():
         for text in [*SAMPLES, *names.index, *(code.upper() for code in names.index), *(f"{c}x" for c in names.index)]:
             for prefix in (False, True):
-                assert names.code(text, prefix) == code_in_general(names, text, prefix), text
+                assert names.code(text, prefix) == names.general_code(text, prefix), text
 
 
 def test_a_plain_or_grouped_number_is_recognised_by_one_pattern():

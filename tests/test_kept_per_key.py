@@ -1,6 +1,6 @@
 """What the engine and the report keep between requests is kept under the whole key it depends on: a figure
 threshold per day (calculator.engine.criteria.FigureThreshold), an item's shared entry per result
-(calculator.engine.report.Reporter.item_doc). Neither shows in the golden cases, the examples' documents or the
+(calculator.engine.report.Reporter.item_docs). Neither shows in the golden cases, the examples' documents or the
 rankings' tests when its key is made coarser (no threshold figure in the tables changes between the dates asked;
 no item is shown while its condition is unknown there), so each is checked here directly."""
 
@@ -38,6 +38,6 @@ def test_an_item_entry_shared_between_documents_says_whether_it_applies(catalogu
     for lang in ("en", "zh"):
         reporter = Reporter(catalogue, lang)
         for applies in (True, None, True, None):
-            entry = reporter.item_doc(AppliedItem(items[0], applies))
+            entry = reporter.item_docs([AppliedItem(items[0], applies)])[0]
             assert entry["applies"] == RESULT_CODES[applies]
             assert entry["text"] == items[0].text[lang]

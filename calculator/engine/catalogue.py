@@ -25,6 +25,7 @@ from calculator.engine.model import (
     WindowStatus,
 )
 from calculator.engine.specs import (
+    BenefitSpec,
     DerivedSpec,
     ProgramSpec,
     SourceSpec,
@@ -136,6 +137,11 @@ class Program:
         if kind is None:
             raise ValueError(f"{self.id}: benefit without a money kind (tables not validated)")
         return kind
+
+    def money_kind_on(self, row: BenefitSpec | None) -> MoneyKind:
+        """The kind of money of ``row`` (the benefit row in force on a result's day; None without a day) when it
+        names one, else the program's."""
+        return row.money_kind if row is not None and row.money_kind is not None else self.money_kind
 
     def window(self, as_of: dt.date) -> WindowStatus:
         """Window state on ``as_of`` (cached: it depends on the date only)."""

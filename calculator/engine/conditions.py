@@ -18,25 +18,13 @@ Subject = Mapping[str, Any]  # a validated profile: answers by field name
 
 
 def combine_all(results: list[bool | None]) -> bool | None:
-    """Kleene AND: False wins, then unknown."""
-    combined: bool | None = True
-    for r in results:
-        if r is False:
-            return False
-        if r is None:
-            combined = None
-    return combined
+    """Kleene AND of True / False / None results: False wins, then unknown."""
+    return False if False in results else None if None in results else True
 
 
 def combine_any(results: list[bool | None]) -> bool | None:
-    """Kleene OR: True wins, then unknown."""
-    combined: bool | None = False
-    for r in results:
-        if r is True:
-            return True
-        if r is None:
-            combined = None
-    return combined
+    """Kleene OR of True / False / None results: True wins, then unknown."""
+    return True if True in results else None if None in results else False
 
 
 @dataclass(frozen=True, slots=True)

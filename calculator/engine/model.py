@@ -317,7 +317,7 @@ class ProgramResult:
         """:attr:`money_kind`, given the row in force on its day (None without a day): for a caller that has it."""
         if self.benefit is not None and self.benefit.money_kind is not None:
             return self.benefit.money_kind
-        return row.money_kind if row is not None and row.money_kind is not None else self.program.money_kind
+        return self.program.money_kind_on(row)
 
     @property
     def side_figures(self) -> list[SideFigure]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from calculator.engine.catalogue import Catalogue, Program
+from calculator.engine.conditions import combine_all, combine_any
 from calculator.engine.criteria import Compiled
 from calculator.engine.describe import benefit_fields, criterion_fields, value_inputs
 from calculator.engine.enums import Subject
@@ -67,11 +68,6 @@ def program_reads(catalogue: Catalogue) -> Reads:
         _READS.clear()
     _READS[id(catalogue)] = (catalogue, reads)
     return reads
-
-
-def combined(values: list[bool | None]) -> bool | None:
-    """All of them: False if one fails, else None if one is open, else True (as the engine decides)."""
-    return False if False in values else None if None in values else True
 
 
 def judged(result: CriterionResult, soft: bool) -> bool | None:
@@ -157,7 +153,7 @@ class Plan:
         if values is None:
             return False
         self.values = values
-        self.rest = combined([values[i] for i in self.shape.others])
+        self.rest = combine_all([values[i] for i in self.shape.others])
         return True
 
     def met(self, subject: Mapping[str, Any] | None, as_of: dt.date) -> bool | None:
@@ -182,6 +178,5 @@ class Plan:
         for i, value in zip(shape.reading, own, strict=True):
             values[i] = value
         common, branches = shape.layout
-        outcomes = [combined([values[i] for i in branch]) for branch in branches]
-        either = True if True in outcomes else None if None in outcomes else False
-        return combined([*[values[i] for i in common], either])
+        either = combine_any([combine_all([values[i] for i in branch]) for branch in branches])
+        return combine_all([*[values[i] for i in common], either])

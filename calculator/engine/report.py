@@ -131,8 +131,7 @@ class Reporter(CriteriaTexts, TotalsTexts, FiguresView, BenefitTexts, ProgramTex
             raise ValueError(f"{result.id}: a result without its window state")
         benefit, day = result.benefit, result.day
         row = self.row_on(program, day) if day is not None else None
-        money_kind = benefit.money_kind if benefit is not None and benefit.money_kind is not None else \
-            row.money_kind if row is not None and row.money_kind is not None else program.money_kind  # money_kind_on
+        money_kind = result.money_kind_on(row)
         later, certified = sides(result)
         advisories = self.advisories(program, parts, day) if parts.advisories else []
         doc = parts.template.copy()  # the tables' runs in document order; the result's keys are filled in

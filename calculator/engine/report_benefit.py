@@ -36,10 +36,6 @@ class BenefitTexts:
                 "note": figure.note[lang] if figure.note else None, "confidence": str(figure.confidence)})
         return known[1]
 
-    def item_doc(self, applied: AppliedItem) -> dict[str, Any]:
-        """A non-monetary item's entry (:meth:`item_docs`)."""
-        return self.item_docs([applied])[0]
-
     def item_docs(self, applied: list[AppliedItem]) -> list[dict[str, Any]]:
         """Non-monetary items' entries: each item's table texts made once per language; an item without parameters
         reads the same in every document for each result (met, not met, unknown), so that entry is shared too

@@ -180,25 +180,10 @@ class CriteriaTexts:
         return doc
 
     def criteria(self, subject: str, results: list[CriterionResult]) -> list[dict[str, Any]]:
-        """:meth:`criterion` of each of a program's criteria, in order, in one call (a shared entry found here)."""
+        """:meth:`criterion` of each of a program's criteria, in order, in one call."""
         texts = self._texts
-        docs = []
-        for crit in results:
-            compiled, value = crit.criterion, crit.actual
-            head = texts.get(("head", subject, compiled)) or self.criterion_head(subject, compiled)
-            if crit.note is None and head.see_also is None and (value is None or value is True or value is False or (
-                    type(value) is str and head.names is not None and value in head.names)):
-                key = ("entry", subject, compiled, crit.id, value, crit.result, crit.confidence, crit.required)
-                try:
-                    found = texts.get(key)
-                    if found is None:
-                        found = texts[key] = self.criterion_entry(subject, head, crit)
-                except TypeError:  # (as in criterion)
-                    found = self.criterion_entry(subject, head, crit)
-                docs.append(found)
-            else:
-                docs.append(self.criterion_doc(subject, head, crit))
-        return docs
+        return [self.criterion_doc(subject, texts.get(("head", subject, crit.criterion))
+                                   or self.criterion_head(subject, crit.criterion), crit) for crit in results]
 
     def criterion_entry(self, subject: str, head: CriterionHead, crit: CriterionResult) -> dict[str, Any]:
         """A criterion's entry without its note and pointer."""

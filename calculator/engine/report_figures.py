@@ -46,7 +46,7 @@ class FiguresView(ProgramTexts):
             facts = self._texts[("figures", kind)] = {}
         entries = []
         day: Any = facts  # no day read yet (a result's day is a date or None)
-        on_day: dict[str, tuple[dict[str, Any], str | None]] = {}
+        on_day: dict[str, tuple[dict[str, Any], str]] = {}
         for result in subject.results:
             if result.day is not day:
                 day = result.day
@@ -60,13 +60,11 @@ class FiguresView(ProgramTexts):
                 doc["person"] = person
                 doc["person_ref"] = person_ref
             doc["status"] = CODES[result.status]
-            if benefit is None:
-                doc["money_kind"] = found[1] or str(result.money_kind)  # (None: the tables name no kind)
-            else:
-                money_kind = benefit.money_kind
-                doc["money_kind"] = found[1] or str(result.money_kind) if money_kind is None else CODES[money_kind]
-                if benefit.kind == MONEY and benefit.estimate is not None and result.status not in NO_AMOUNT:
-                    doc["estimate"] = self.estimate_entry(benefit.estimate)
+            money_kind = None if benefit is None else benefit.money_kind  # (as result.money_kind)
+            doc["money_kind"] = found[1] if money_kind is None else CODES[money_kind]
+            if benefit is not None and benefit.kind == MONEY and benefit.estimate is not None and \
+                    result.status not in NO_AMOUNT:
+                doc["estimate"] = self.estimate_entry(benefit.estimate)
             doc["confidence"] = CODES[result.confidence]
             check = result.self_check
             if (benefit is not None and benefit.side) or (check is not None and check.if_certified is not None):
@@ -83,22 +81,20 @@ class FiguresView(ProgramTexts):
             entries.append(doc)
         return entries
 
-    def figures_day(self, facts: dict[Any, Any], day: Any) -> dict[str, tuple[dict[str, Any], str | None]]:
+    def figures_day(self, facts: dict[Any, Any], day: Any) -> dict[str, tuple[dict[str, Any], str]]:
         """The figures facts of the programs on ``day`` (a date, or None), filled as programs are met (bounded)."""
         if len(facts) >= FIGURES_KEPT:
             facts.clear()
-        found: dict[str, tuple[dict[str, Any], str | None]] = facts.setdefault(day, {})
+        found: dict[str, tuple[dict[str, Any], str]] = facts.setdefault(day, {})
         return found
 
-    def figures_facts(self, program: Program, kind: str, day: Any) -> tuple[dict[str, Any], str | None]:
+    def figures_facts(self, program: Program, kind: str, day: Any) -> tuple[dict[str, Any], str]:
         """A program's figures entry with what comes from the tables alone (id, family, subject, certainty) and the
         result's keys in document order (None where a result without it reads None), copied shallowly (it holds
-        strings and None only); and the money kind of a result whose benefit names none (:meth:`money_kind_on`
-        with the row in force on ``day``)."""
+        strings and None only); and the money kind of a result whose benefit names none
+        (:meth:`.Program.money_kind_on` the row in force on ``day``)."""
         row = self.row_on(program, day) if day is not None else None
-        money_kind = row.money_kind if row is not None and row.money_kind is not None else \
-            program.spec.benefit.money_kind
-        return self.figures_template(program, kind), None if money_kind is None else str(money_kind)
+        return self.figures_template(program, kind), CODES[program.money_kind_on(row)]
 
     def estimate_entry(self, estimate: Estimate) -> dict[str, Any]:
         """:func:`.report_words.estimate_doc` of a priced result, its text written once per amount and document."""

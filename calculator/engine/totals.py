@@ -145,13 +145,7 @@ def compute_totals(subjects: Iterable[SubjectResult]) -> Totals:
     adjustments: list[Adjustment] = []
     for subject in subjects:
         for result in subject.results:
-            benefit, check = result.benefit, result.self_check
-            if result.status == ELIGIBLE or (benefit is not None and benefit.side) or (
-                    check is not None and check.if_certified is not None):
-                count_result((overall, by_family[result.program.spec.family]), result)
-            elif result.status == NEEDS_INFO:  # (count_result's for a result with nothing beside it)
-                overall.needs_info += 1
-                by_family[result.program.spec.family].needs_info += 1
+            count_result((overall, by_family[result.program.spec.family]), result)
         for adjustment in subject.adjustments:
             count_adjustment(overall, adjustment)
             count_adjustment(by_family[adjustment.family], adjustment)

@@ -45,10 +45,8 @@ _LOCK = threading.Lock()
 
 def lang_of(value: Any) -> Lang:
     """``zh`` for anything naming Chinese (``zh``, ``zh_Hans_CN``…), else ``en``: the one place a language is picked."""
-    if type(value) is str:
-        if value == "en" or value == "zh":  # (most calls: a language already picked; no slice)
-            return "en" if value == "en" else "zh"
-        return "zh" if value[:2].lower() == "zh" else "en"
+    if value == "en" or value == "zh":  # (most calls: a language already picked; no slice)
+        return "en" if value == "en" else "zh"
     return "zh" if isinstance(value, str) and value[:2].lower() == "zh" else "en"
 
 
