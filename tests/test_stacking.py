@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from types import SimpleNamespace
 
+from calculator.engine.catalogue import Program
 from calculator.engine.enums import Confidence, MoneyKind, Outcome, StackingKind, Status
 from calculator.engine.model import BenefitOutcome, Estimate, ProgramResult
 from calculator.engine.specs import StackingGroupSpec
@@ -13,6 +14,7 @@ from calculator.engine.stacking import apply_stacking
 
 class FakeProgram:
     competitive, money_kind = False, MoneyKind.CASH
+    money_kind_on = Program.money_kind_on  # the real rule: the row's kind, else this program's
 
     def __init__(self, pid: str) -> None:
         self.id, self.family = pid, "talent"
