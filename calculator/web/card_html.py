@@ -22,7 +22,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from calculator.web.markup import escape
+from calculator.web.markup import SPLICED, SPLICED_END, escape
 
 
 class _Undefined:
@@ -45,34 +45,57 @@ class _Undefined:
 
 UNDEFINED: Any = _Undefined()
 
+# The pieces of a card holding a line break that :func:`calculator.web.markup.squeeze` drops (it is between two
+# block-level tags, or at the card's edge, where the results page has block-level tags): (as written, squeezed),
+# indexed by ``squeezed``. The line breaks it keeps (after an inline tag: ``</h4>``, ``</span>``, ``</strong>``) are
+# written in both. Each piece before which a break is dropped follows a block-level closing tag on every card.
+ARTICLE = ('\n<article class="program status-', '<article class="program status-')
+HEADER = ('">\n<header>\n<h4>', '"><header><h4>')
+REASONS = ('\n<div class="reasons"><strong>', '<div class="reasons"><strong>')
+GAPS = ('\n<div class="gaps"><strong>', '<div class="gaps"><strong>')
+SELF_CHECK = ('\n<section class="self-check self-check-', '<section class="self-check self-check-')
+SELF_CHECK_TITLE = ('">\n<h5>', '"><h5>')
+SELF_CHECK_BADGE = ('</h5>\n<p><span class="badge badge-self-check">', '</h5><p><span class="badge badge-self-check">')
+SELF_CHECK_END = ("\n</section>", "</section>")
+MISSING = ('\n<div class="missing"><strong>', '<div class="missing"><strong>')
+ITEMS = ('\n<div class="items items-', '<div class="items items-')
+WINDOW = ('\n<p class="window"><strong>', '<p class="window"><strong>')
+CHECKED = ('\n<p class="checked">', '<p class="checked">')
+MORE = ('\n<p class="more"><button formaction="', '<p class="more"><button formaction="')
+ARTICLE_END = ("\n</article>\n", "</article>")
+
 
 def program_cards(cards: Any, ui: Mapping[str, Any], url: str, lang: str, numbers: Mapping[str, Any]) -> Markup:
     """The cards of one family on the results page, each opening its program's page (``url``: its address up to the
-    program's id), as the template's loop over them wrote them."""
-    out = []
+    program's id), as the template's loop over them wrote them and ``squeeze`` left them, marked as such
+    (:data:`calculator.web.markup.SPLICED`: the template puts them between two block-level tags)."""
+    out = [SPLICED]
     for p in cards:
         person = p["person"]
         more = f"{url}{p['id']}?lang={lang}" if person is None else f"{url}{p['id']}?lang={lang}&person={person}"
-        out.append(program_card(p, ui, None, more, numbers))
+        out.append(program_card(p, ui, None, more, numbers, squeezed=True))
+    out.append(SPLICED_END)
     return Markup("".join(out))
 
 
 def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: Any = None,
-                 numbers: Mapping[str, Any] | None = None) -> Markup:
-    """One card (see the module's docstring), as the ``program_card`` macro wrote it."""
+                 numbers: Mapping[str, Any] | None = None, squeezed: bool = False) -> Markup:
+    """One card (see the module's docstring), as the ``program_card`` macro wrote it; ``squeezed`` (a results page's
+    card, ``more`` given): as :func:`calculator.web.markup.squeeze` leaves it between two block-level tags."""
+    sq = 1 if squeezed else 0
     get = p.get
     card = get("card", UNDEFINED)
     out: list[str] = []
     add = out.append
     status, person = get("status", UNDEFINED), get("person", UNDEFINED)
-    add('\n<article class="program status-')
+    add(ARTICLE[sq])
     add(escape(status))
     add('" id="')
     add(escape(get("id", UNDEFINED)))
     if person is not None:
         add("-")
         add(escape(person))
-    add('">\n<header>\n<h4>')
+    add(HEADER[sq])
     add(escape(get("name", UNDEFINED)))
     add('</h4>\n<span class="badge badge-')
     add(escape(status))
@@ -80,29 +103,29 @@ def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: A
     add(escape(card.get("badge", UNDEFINED)))
     add("</span>\n</header>")
     _amount(get, card, add)
-    _notes(get, ui, add)
+    _notes(get, ui, add, sq)
     if check := get("self_check", UNDEFINED):
-        _self_check(check, get, ui, add)
+        _self_check(check, get, ui, add, sq)
     if missing := get("missing", UNDEFINED):
-        _missing(missing, person, ui, more, numbers, add)
+        _missing(missing, person, ui, more, numbers, add, sq)
     if not more or status == "eligible":
-        _groups(card.get("groups", UNDEFINED), add)
+        _groups(card.get("groups", UNDEFINED), add, sq)
     flags = card.get("flags", UNDEFINED) if more else get("flags", UNDEFINED)
     if flags:
         add('<ul class="flags">')
         _items(flags, "text", add)
         add("</ul>")
     if not more or status not in ("not_eligible", "not_in_force"):
-        add('\n<p class="window"><strong>')
+        add(WINDOW[sq])
         add(escape(ui.get("application", UNDEFINED)))
         add("</strong> ")
         add(escape(get("window", UNDEFINED).get("text", UNDEFINED)))
         add("</p>")
-    add('\n<p class="checked">')
+    add(CHECKED[sq])
     add(escape(get("checked_text", UNDEFINED)))
     add("</p>")
     if more:
-        add('\n<p class="more"><button formaction="')
+        add(MORE[sq])
         add(escape(more))
         add('">')
         items = get("benefit", UNDEFINED).get("items")
@@ -113,7 +136,7 @@ def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: A
         _criteria(get("criteria", UNDEFINED), ui, add)
         add(escape(tail))
         add("\n</details>")
-    add("\n</article>\n")
+    add(ARTICLE_END[sq])
     return Markup("".join(out))
 
 
@@ -157,20 +180,20 @@ def _labelled(add: Callable[[str], None], css: str, label: Any, text: Any) -> No
     add("</p>")
 
 
-def _notes(get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None]) -> None:
+def _notes(get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None], sq: int) -> None:
     """Later years, why it is not counted, why not, what would change it, why it is not in force."""
     if later := get("later_years", UNDEFINED):
         _labelled(add, "side side-later-years", ui.get("later_years", UNDEFINED), later.get("note", UNDEFINED))
     if excluded := get("excluded_by", UNDEFINED):
         _labelled(add, "stacking", ui.get("not_counted", UNDEFINED), excluded.get("text", UNDEFINED))
     if reasons := get("reasons", UNDEFINED):
-        add('\n<div class="reasons"><strong>')
+        add(REASONS[sq])
         add(escape(ui.get("why_not", UNDEFINED)))
         add("</strong>\n<ul>")
         _texts(reasons, add)
         add("</ul></div>")
     if gaps := get("gaps", UNDEFINED):
-        add('\n<div class="gaps"><strong>')
+        add(GAPS[sq])
         add(escape(ui.get("what_would_change", UNDEFINED)))
         add("</strong>\n<ul>")
         _items(gaps, "text", add)
@@ -181,15 +204,16 @@ def _notes(get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], 
         add("</p>")
 
 
-def _self_check(check: Any, get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None]) -> None:
+def _self_check(check: Any, get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None],
+                sq: int) -> None:
     title = escape(check.get("title", UNDEFINED))
-    add('\n<section class="self-check self-check-')
+    add(SELF_CHECK[sq])
     add(escape(check.get("outcome", UNDEFINED)))
     add('" aria-label="')
     add(title)
-    add('">\n<h5>')
+    add(SELF_CHECK_TITLE[sq])
     add(title)
-    add('</h5>\n<p><span class="badge badge-self-check">')
+    add(SELF_CHECK_BADGE[sq])
     add(escape(check.get("outcome_text", UNDEFINED)))
     add("</span> ")
     add(escape(check.get("text", UNDEFINED)))
@@ -207,13 +231,13 @@ def _self_check(check: Any, get: Callable[..., Any], ui: Mapping[str, Any], add:
             add("</strong>\n<ul>")
             _items(entries, key, add)
             add("</ul></div>")
-    add("\n</section>")
+    add(SELF_CHECK_END[sq])
 
 
 def _missing(missing: Any, person: Any, ui: Mapping[str, Any], more: Any, numbers: Mapping[str, Any] | None,
-             add: Callable[[str], None]) -> None:
+             add: Callable[[str], None], sq: int) -> None:
     """What to find out: on the results page each a button naming its question, when it has a number."""
-    add('\n<div class="missing"><strong>')
+    add(MISSING[sq])
     add(escape(ui.get("to_find_out", UNDEFINED)))
     add("</strong>")
     table = None if not (more and numbers) else numbers["company"] if person is None else numbers["person"]
@@ -233,10 +257,10 @@ def _missing(missing: Any, person: Any, ui: Mapping[str, Any], more: Any, number
     add("</ul></div>")
 
 
-def _groups(groups: Any, add: Callable[[str], None]) -> None:
+def _groups(groups: Any, add: Callable[[str], None], sq: int) -> None:
     """The benefit's items, by group."""
     for group in groups:
-        add('\n<div class="items items-')
+        add(ITEMS[sq])
         add(escape(group.get("key", UNDEFINED)))
         add('"><strong>')
         add(escape(group.get("heading", UNDEFINED)))

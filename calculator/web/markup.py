@@ -29,13 +29,35 @@ BLOCKS = ("p|div|ul|ol|li|h[1-6]|header|footer|section|article|nav|dl|dt|dd|deta
 BETWEEN_BLOCKS = re.compile(rf"(<(?=[^>]*>\s)/?(?:{BLOCKS})\b[^>]*>)\s+(?=</?(?:{BLOCKS})\b)")
 
 
+# Around markup written as squeeze leaves it, beginning and ending with a block-level tag, that squeeze need not read
+# (a results page's cards, most of the page): squeeze reads these tags as that markup's first and last tags and
+# drops them. Escaped text cannot hold them (nor any ``<``).
+SPLICED, SPLICED_END = "<article data-squeezed>", "</article data-squeezed>"
+
+
 def squeeze(html: str) -> Markup:
     """The same markup without the whitespace templates leave between tags that a browser renders alike: none
     between two block-level tags, one line break for a run that holds a line break between other tags (no ``pre``
-    or ``textarea`` content is ever between two tags). The block rule splits on the whitespace and joins the rest
-    (the tag before it is the pattern's one group, kept): what ``sub`` with the tag as replacement gives, without a
-    call per match."""
-    return Markup("".join(BETWEEN_BLOCKS.split(BETWEEN_TAGS.sub(">\n<", str(html)))))
+    or ``textarea`` content is ever between two tags). Markup between :data:`SPLICED` and :data:`SPLICED_END` is
+    kept as it is, the marks dropped; the whitespace around it goes as around its first and last tags."""
+    text = str(html)
+    if SPLICED not in text:
+        return Markup(_squeezed(text))
+    head, *pieces = text.split(SPLICED)
+    out = [_squeezed(head + SPLICED)[:-len(SPLICED)]]
+    last = len(pieces) - 1
+    for index, piece in enumerate(pieces):
+        kept, after = piece.split(SPLICED_END, 1)
+        out.append(kept)
+        after = _squeezed(SPLICED_END + after + SPLICED) if index < last else _squeezed(SPLICED_END + after)
+        out.append(after[len(SPLICED_END):-len(SPLICED)] if index < last else after[len(SPLICED_END):])
+    return Markup("".join(out))
+
+
+def _squeezed(text: str) -> str:
+    """The whitespace rules over ``text``. The block rule splits on the whitespace and joins the rest (the tag before
+    it is the pattern's one group, kept): what ``sub`` with the tag as replacement gives, without a call per match."""
+    return "".join(BETWEEN_BLOCKS.split(BETWEEN_TAGS.sub(">\n<", text)))
 
 
 def escape(value: Any) -> str:
