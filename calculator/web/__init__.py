@@ -13,6 +13,7 @@ from calculator.web import (  # noqa: F401  (these add their pages to the bluepr
 )
 from calculator.web.card_html import program_card, program_cards
 from calculator.web.i18n import install_template_gettext
+from calculator.web.links import page_url
 from calculator.web.markup import hidden_inputs, squeeze
 from calculator.web.sessions import SignedCookieSessions
 from calculator.web.views import bp, security_headers
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["program_card"] = program_card  # a program's card (the results page has dozens)
     app.jinja_env.globals["program_cards"] = program_cards  # a family's cards on the results page
     app.jinja_env.globals["hidden_inputs"] = hidden_inputs  # the answers a page carries
+    app.jinja_env.globals["url_for"] = page_url  # a page link built once
     origin.register(app)  # before CSRF: a cross-site post is refused as such
     csrf.init_app(app)
     app.register_blueprint(bp)

@@ -232,12 +232,14 @@ def assessed(kind: str, data: dict[str, Any], raw: dict[str, Any],
                            since=since(assessment, lang) if since else None, **travelling(data, raw, doc, lang)), 200
 
 
-def travelling(data: dict[str, Any], raw: dict[str, Any], doc: dict[str, Any], lang: str) -> dict[str, Any]:
-    """What the results page carries: the next questions with their widgets, the answers as hidden fields (all of
-    them, and all but the questions asked again), the link that keeps them."""
+def travelling(data: dict[str, Any], raw: dict[str, Any], doc: dict[str, Any], lang: str,
+               every: bool = False) -> dict[str, Any]:
+    """What the results page carries: the next questions with their widgets, the answers as hidden fields (all but
+    the questions asked again; ``every``: also all of them, for the page of questions), the link that keeps them."""
     found = next_questions.panels(doc, raw, lang, catalogue(), usage())
     token = travel.link_token(data, raw["as_of"])
-    return {"panels": found, "numbers": next_questions.NUMBERS, "answers": travel.hidden_fields(data, raw["as_of"]),
+    return {"panels": found, "numbers": next_questions.NUMBERS,
+            **({"answers": travel.hidden_fields(data, raw["as_of"])} if every else {}),
             "carried": travel.hidden_fields(data, raw["as_of"], next_questions.asked_again(found)),
             "share_url": url_for("web.shared", a=token, lang=lang, _external=True) if token else None,
             "share_refused": None if token else t(travel.NOT_SHARED, lang, limit=travel.MAX_LINK)}
@@ -252,7 +254,8 @@ def questions_page(kind: str) -> tuple[str, int]:
         return form_page(kind, raw, errors, status=422)
     lang = current_lang()
     doc = service().document(service().assess(checked), lang, "card")
-    return render_template("questions.html", doc=doc, kind=kind, whole=True, **travelling(data, raw, doc, lang)), 200
+    return render_template("questions.html", doc=doc, kind=kind, whole=True,
+                           **travelling(data, raw, doc, lang, every=True)), 200
 
 
 @bp.post("/company/questions")

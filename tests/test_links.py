@@ -1,0 +1,22 @@
+"""Templates' ``url_for`` (calculator.web.links.page_url) builds what Flask's does, under any script root, and keeps
+the links it built apart per script root."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from calculator.web.links import page_url
+
+ASKED = [("web.company", {"lang": "en"}), ("web.company", {"lang": "zh"}), ("web.home", {}),
+         ("static", {"filename": "site.css"}), ("web.changes", {"since": "2026-01-01", "lang": "zh"}),
+         ("web.company_questions", {}), ("web.shared", {"a": "v1.x", "lang": "en", "_external": True}),
+         ("web.company", {"lang": "en", "_anchor": "q-1"}), ("web.talent", {"person": 2, "lang": "en"})]
+
+
+def test_page_links_are_flasks(app):
+    for root in ("", "/calc", "/other/root"):
+        for _ in range(2):  # built, then kept
+            with app.test_request_context("/company", environ_base={"SCRIPT_NAME": root}):
+                for endpoint, values in ASKED:
+                    assert page_url(endpoint, **values) == url_for(endpoint, **values), (root, endpoint, values)
+    assert app.jinja_env.globals["url_for"] is page_url
