@@ -32,6 +32,8 @@ FIELDS = {"company": _ordered(CompanySchema, field_catalogue()["company"]),
 # Per subject and section, its questions in order (a page of a few questions looks at those alone).
 BY_SECTION = {subject: {key: [(name, meta) for name, meta in fields.items() if meta["section"] == key]
                         for key in SECTION_ORDER[subject]} for subject, fields in FIELDS.items()}
+SECTION_NAMES = {subject: {key: frozenset(name for name, _ in fields) for key, fields in sections.items()}
+                 for subject, sections in BY_SECTION.items()}
 SECTION_TITLES = {
     "company": {
         "identity": N_("Identity and location"),
@@ -132,6 +134,8 @@ def build_sections(subject: str, lang: str, catalogue: Any, usage: dict[str, dic
     head = prefix(subject, index)
     sections = []
     for key in SECTION_ORDER[subject]:
+        if names is not None and names.isdisjoint(SECTION_NAMES[subject][key]):
+            continue  # (the next questions: two or three fields of some sixty)
         title = gettext(SECTION_TITLES[subject][key], lang)
         questions = []
         for name, meta in BY_SECTION[subject][key]:

@@ -23,7 +23,7 @@ NUMBERS = {subject: {name: str(number) for number, name in enumerate(fields)}
            for subject, fields in forms.FIELDS.items()}
 
 
-@dataclass
+@dataclass(slots=True)
 class Asked:
     """One ranked question: the engine's entry (what it settles) and the widget that answers it (None for a question
     the page only counts: the document names it, by ``field`` and ``rank``, without writing it)."""
@@ -86,9 +86,8 @@ def panels(doc: dict[str, Any], raw: dict[str, Any], lang: str, catalogue: Any,
             continue
         written = frozenset(q["field"] for q in part["questions"] if "text" in q)
         found = widgets(subject, lang, catalogue, usage, answers, index, written)
-        head = forms.prefix(subject, index)
-        asked = [Asked(q, head + q["field"], found.get(q["field"])) for q in part["questions"]
-                 if q["field"] in forms.FIELDS[subject]]
+        head, fields = forms.prefix(subject, index), forms.FIELDS[subject]
+        asked = [Asked(q, head + q["field"], found.get(q["field"])) for q in part["questions"] if q["field"] in fields]
         out.append(Panel(index, part.get("ref") if index is not None else None,
                          part["questions_summary"]["text"], asked))
     return out
