@@ -46,15 +46,16 @@ def items_of(p: dict[str, Any]) -> list[dict[str, Any]]:
     return list(p["benefit"].get("items") or [])
 
 
-def is_duty(p: dict[str, Any]) -> bool:
-    """A legal duty: it has obligations and grants nothing (no permission or recognition, no money)."""
-    types = {item["type"] for item in items_of(p)}
+def is_duty(p: dict[str, Any], types: set[str] | None = None) -> bool:
+    """A legal duty: it has obligations and grants nothing (no permission or recognition, no money); ``types``: its
+    items' types, when known."""
+    types = {item["type"] for item in items_of(p)} if types is None else types
     return "obligation" in types and not types & {"permission", "label"} and not p.get("estimate")
 
 
 def amount_line(p: dict[str, Any], lang: str) -> tuple[str | None, str | None]:
     """(amount, certainty word) for the card's amount line; (None, None) when the card shows no amount."""
-    if p["status"] in SHOWS_NO_AMOUNT or (items_of(p) and not p.get("estimate")):
+    if p["status"] in SHOWS_NO_AMOUNT or (p["benefit"].get("items") and not p.get("estimate")):
         return None, None
     estimate = p.get("estimate")
     if not estimate:
@@ -74,15 +75,16 @@ def amount_line(p: dict[str, Any], lang: str) -> tuple[str | None, str | None]:
 
 def card_view(p: dict[str, Any], lang: str) -> dict[str, Any]:
     """The head of one card: its badge, amount line, item groups and the flags it shows beside the results."""
-    duty = is_duty(p)
+    items = p["benefit"].get("items") or ()
+    present = {item["type"] for item in items}
+    duty = is_duty(p, present)
     badge = DUTY_BADGE.get(p["status"]) if duty else None
     amount, certainty = amount_line(p, lang)
     groups = []
-    items = items_of(p)
     order = GROUPS if duty else (GROUPS[1], GROUPS[0], *GROUPS[2:])  # what is granted first, unless a duty
-    for key, types, heading in order:
-        chosen = [item for item in items if item["type"] in types]
-        if chosen:
+    for key, types, heading in order if items else ():
+        if not present.isdisjoint(types):
+            chosen = [item for item in items if item["type"] in types]
             groups.append({"key": key, "heading": gettext(heading, lang), "items": chosen})
     said = SAID_BY_AMOUNT if certainty and p["certainty"] == "competitive" else ()
     return {"kind": "duty" if duty else "non_cash" if items else "money",
