@@ -88,20 +88,10 @@ def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: A
     out: list[str] = []
     add = out.append
     status, person = get("status", UNDEFINED), get("person", UNDEFINED)
-    add(ARTICLE[sq])
-    add(escape(status))
-    add('" id="')
-    add(escape(get("id", UNDEFINED)))
-    if person is not None:
-        add("-")
-        add(escape(person))
-    add(HEADER[sq])
-    add(escape(get("name", UNDEFINED)))
-    add('</h4>\n<span class="badge badge-')
-    add(escape(status))
-    add('">')
-    add(escape(card.get("badge", UNDEFINED)))
-    add("</span>\n</header>")
+    code = escape(status)
+    who = escape(get("id", UNDEFINED)) if person is None else f'{escape(get("id", UNDEFINED))}-{escape(person)}'
+    add(f'{ARTICLE[sq]}{code}" id="{who}{HEADER[sq]}{escape(get("name", UNDEFINED))}</h4>\n<span class="badge badge-'
+        f'{code}">{escape(card.get("badge", UNDEFINED))}</span>\n</header>')
     _amount(get, card, add)
     _notes(get, ui, add, sq)
     if check := get("self_check", UNDEFINED):
@@ -116,22 +106,13 @@ def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: A
         _items(flags, "text", add)
         add("</ul>")
     if not more or status not in ("not_eligible", "not_in_force"):
-        add(WINDOW[sq])
-        add(escape(ui.get("application", UNDEFINED)))
-        add("</strong> ")
-        add(escape(get("window", UNDEFINED).get("text", UNDEFINED)))
-        add("</p>")
-    add(CHECKED[sq])
-    add(escape(get("checked_text", UNDEFINED)))
-    add("</p>")
+        add(f'{WINDOW[sq]}{escape(ui.get("application", UNDEFINED))}</strong> '
+            f'{escape(get("window", UNDEFINED).get("text", UNDEFINED))}</p>')
+    add(f'{CHECKED[sq]}{escape(get("checked_text", UNDEFINED))}</p>')
     if more:
-        add(MORE[sq])
-        add(escape(more))
-        add('">')
         items = get("benefit", UNDEFINED).get("items")
         word = "details_items" if items and status != "eligible" else "details"
-        add(escape(ui.get(word, UNDEFINED)))
-        add("</button></p>")
+        add(f'{MORE[sq]}{escape(more)}">{escape(ui.get(word, UNDEFINED))}</button></p>')
     else:
         _criteria(get("criteria", UNDEFINED), ui, add)
         add(escape(tail))
@@ -143,41 +124,28 @@ def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: A
 def _items(entries: Any, key: str, add: Callable[[str], None]) -> None:
     """``<li>`` of each entry's ``key``."""
     for entry in entries:
-        add("<li>")
-        add(escape(entry.get(key, UNDEFINED)))
-        add("</li>")
+        add(f"<li>{escape(entry.get(key, UNDEFINED))}</li>")
 
 
 def _texts(texts: Any, add: Callable[[str], None]) -> None:
     """``<li>`` of each text."""
     for text in texts:
-        add("<li>")
-        add(escape(text))
-        add("</li>")
+        add(f"<li>{escape(text)}</li>")
 
 
 def _amount(get: Callable[..., Any], card: Any, add: Callable[[str], None]) -> None:
     if amount := card.get("amount", UNDEFINED):
-        add('<p class="amount">')
-        add(escape(amount))
+        add(f'<p class="amount">{escape(amount)}')
         if certainty := card.get("certainty", UNDEFINED):
-            add(' <span class="certainty">· ')
-            add(escape(certainty))
-            add("</span>")
+            add(f' <span class="certainty">· {escape(certainty)}</span>')
         if get("estimate", UNDEFINED):
-            add(' <span class="money-kind">· ')
-            add(escape(get("money_kind_text", UNDEFINED)))
-            add("</span>")
+            add(f' <span class="money-kind">· {escape(get("money_kind_text", UNDEFINED))}</span>')
         add("</p>")
 
 
 def _labelled(add: Callable[[str], None], css: str, label: Any, text: Any) -> None:
     """A paragraph of a bold label and its text (a side figure's note, why a program is not counted)."""
-    add(f'<p class="{css}"><strong>')
-    add(escape(label))
-    add("</strong> ")
-    add(escape(text))
-    add("</p>")
+    add(f'<p class="{css}"><strong>{escape(label)}</strong> {escape(text)}</p>')
 
 
 def _notes(get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None], sq: int) -> None:
@@ -187,37 +155,23 @@ def _notes(get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], 
     if excluded := get("excluded_by", UNDEFINED):
         _labelled(add, "stacking", ui.get("not_counted", UNDEFINED), excluded.get("text", UNDEFINED))
     if reasons := get("reasons", UNDEFINED):
-        add(REASONS[sq])
-        add(escape(ui.get("why_not", UNDEFINED)))
-        add("</strong>\n<ul>")
+        add(f'{REASONS[sq]}{escape(ui.get("why_not", UNDEFINED))}</strong>\n<ul>')
         _texts(reasons, add)
         add("</ul></div>")
     if gaps := get("gaps", UNDEFINED):
-        add(GAPS[sq])
-        add(escape(ui.get("what_would_change", UNDEFINED)))
-        add("</strong>\n<ul>")
+        add(f'{GAPS[sq]}{escape(ui.get("what_would_change", UNDEFINED))}</strong>\n<ul>')
         _items(gaps, "text", add)
         add("</ul></div>")
     if reason := get("not_in_force_reason", UNDEFINED):
-        add("<p>")
-        add(escape(reason))
-        add("</p>")
+        add(f"<p>{escape(reason)}</p>")
 
 
 def _self_check(check: Any, get: Callable[..., Any], ui: Mapping[str, Any], add: Callable[[str], None],
                 sq: int) -> None:
     title = escape(check.get("title", UNDEFINED))
-    add(SELF_CHECK[sq])
-    add(escape(check.get("outcome", UNDEFINED)))
-    add('" aria-label="')
-    add(title)
-    add(SELF_CHECK_TITLE[sq])
-    add(title)
-    add(SELF_CHECK_BADGE[sq])
-    add(escape(check.get("outcome_text", UNDEFINED)))
-    add("</span> ")
-    add(escape(check.get("text", UNDEFINED)))
-    add("</p>")
+    add(f'{SELF_CHECK[sq]}{escape(check.get("outcome", UNDEFINED))}" aria-label="{title}{SELF_CHECK_TITLE[sq]}{title}'
+        f'{SELF_CHECK_BADGE[sq]}{escape(check.get("outcome_text", UNDEFINED))}</span> '
+        f'{escape(check.get("text", UNDEFINED))}</p>')
     if certified := get("if_certified", UNDEFINED):
         _labelled(add, "side side-if-certified", ui.get("if_certified", UNDEFINED), certified.get("note", UNDEFINED))
     if reasons := check.get("reasons", UNDEFINED):
@@ -226,9 +180,7 @@ def _self_check(check: Any, get: Callable[..., Any], ui: Mapping[str, Any], add:
         add("</ul>")
     for css, word, key in (("gaps", "what_would_change", "text"), ("missing", "to_find_out", "label")):
         if entries := check.get(css, UNDEFINED):
-            add(f'<div class="{css}"><strong>')
-            add(escape(ui.get(word, UNDEFINED)))
-            add("</strong>\n<ul>")
+            add(f'<div class="{css}"><strong>{escape(ui.get(word, UNDEFINED))}</strong>\n<ul>')
             _items(entries, key, add)
             add("</ul></div>")
     add(SELF_CHECK_END[sq])
@@ -237,42 +189,29 @@ def _self_check(check: Any, get: Callable[..., Any], ui: Mapping[str, Any], add:
 def _missing(missing: Any, person: Any, ui: Mapping[str, Any], more: Any, numbers: Mapping[str, Any] | None,
              add: Callable[[str], None], sq: int) -> None:
     """What to find out: on the results page each a button naming its question, when it has a number."""
-    add(MISSING[sq])
-    add(escape(ui.get("to_find_out", UNDEFINED)))
-    add("</strong>")
+    add(f'{MISSING[sq]}{escape(ui.get("to_find_out", UNDEFINED))}</strong>\n<ul>')
     table = None if not (more and numbers) else numbers["company"] if person is None else numbers["person"]
-    add("\n<ul>")
     for entry in missing:
-        add("<li>")
         field = entry.get("field", UNDEFINED)
         if table and field in table:
-            add("<button name=ask value=")
-            add(escape(table[field] if person is None else f"{person}.{table[field]}"))
-            add(">")
-            add(escape(entry.get("label", UNDEFINED)))
-            add("</button>")
+            number = escape(table[field] if person is None else f"{person}.{table[field]}")
+            add(f'<li><button name=ask value={number}>{escape(entry.get("label", UNDEFINED))}</button></li>')
         else:
-            add(escape(entry.get("label", UNDEFINED)))
-        add("</li>")
+            add(f'<li>{escape(entry.get("label", UNDEFINED))}</li>')
     add("</ul></div>")
 
 
 def _groups(groups: Any, add: Callable[[str], None], sq: int) -> None:
     """The benefit's items, by group."""
     for group in groups:
-        add(ITEMS[sq])
-        add(escape(group.get("key", UNDEFINED)))
-        add('"><strong>')
-        add(escape(group.get("heading", UNDEFINED)))
-        add("</strong>\n<ul>")
+        add(f'{ITEMS[sq]}{escape(group.get("key", UNDEFINED))}"><strong>{escape(group.get("heading", UNDEFINED))}'
+            "</strong>\n<ul>")
         for item in group.get("items", UNDEFINED):
-            add("<li>")
-            add(escape(item.get("text", UNDEFINED)))
+            text = escape(item.get("text", UNDEFINED))
             if article := item.get("article", UNDEFINED):
-                add(' <span class="article">(')
-                add(escape(article))
-                add(")</span>")
-            add("</li>")
+                add(f'<li>{text} <span class="article">({escape(article)})</span></li>')
+            else:
+                add(f"<li>{text}</li>")
         add("</ul></div>")
 
 
