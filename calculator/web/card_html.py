@@ -66,25 +66,28 @@ ARTICLE_END = ("\n</article>\n", "</article>")
 
 
 def program_cards(cards: Any, ui: Mapping[str, Any], url: str, lang: str, numbers: Mapping[str, Any]) -> Markup:
-    """The cards of one family on the results page, each opening its program's page (``url``: its address up to the
-    program's id), as the template's loop over them wrote them and ``squeeze`` left them, marked as such
-    (:data:`calculator.web.markup.SPLICED`: the template puts them between two block-level tags)."""
+    """The cards of one family on the results page (each a program's entry and its head: calculator.web.cards),
+    each opening its program's page (``url``: its address up to the program's id), as the template's loop over them
+    wrote them and ``squeeze`` left them, marked as such (:data:`calculator.web.markup.SPLICED`: the template puts
+    them between two block-level tags)."""
     out = [SPLICED]
-    for p in cards:
+    for p, head in cards:
         person = p["person"]
         more = f"{url}{p['id']}?lang={lang}" if person is None else f"{url}{p['id']}?lang={lang}&person={person}"
-        out.append(program_card(p, ui, None, more, numbers, squeezed=True))
+        out.append(program_card(p, ui, None, more, numbers, squeezed=True, head=head))
     out.append(SPLICED_END)
     return Markup("".join(out))
 
 
 def program_card(p: Mapping[str, Any], ui: Mapping[str, Any], tail: Any, more: Any = None,
-                 numbers: Mapping[str, Any] | None = None, squeezed: bool = False) -> Markup:
+                 numbers: Mapping[str, Any] | None = None, squeezed: bool = False,
+                 head: Mapping[str, Any] | None = None) -> Markup:
     """One card (see the module's docstring), as the ``program_card`` macro wrote it; ``squeezed`` (a results page's
-    card, ``more`` given): as :func:`calculator.web.markup.squeeze` leaves it between two block-level tags."""
+    card, ``more`` given): as :func:`calculator.web.markup.squeeze` leaves it between two block-level tags; ``head``:
+    the card's head (:func:`calculator.web.card_view.card_view`), if not the entry's ``card``."""
     sq = 1 if squeezed else 0
     get = p.get
-    card = get("card", UNDEFINED)
+    card = get("card", UNDEFINED) if head is None else head
     out: list[str] = []
     add = out.append
     status, person = get("status", UNDEFINED), get("person", UNDEFINED)

@@ -22,17 +22,18 @@ STATUS_ORDER = {status.value: index for index, status in enumerate(Status)}
 def group_cards(programs: list[dict[str, Any]], families: dict[str, str], lang: str) -> list[dict[str, Any]]:
     """Per subject (the company, then each person) in document order, the families that have programs, each
     with its programs by status: eligible, needs information, not eligible, not in force (within a status, those
-    with an amount first). Each card carries its head (``card``: :func:`calculator.web.card_view.card_view`)."""
+    with an amount first). Each card is its program's entry and its head (:func:`calculator.web.card_view.card_view`),
+    a pair (the entry is the document's own, not copied)."""
     subjects: dict[Any, dict[str, Any]] = {}
     for program in programs:
         subject = subjects.get(program["person"])
         if subject is None:
             subject = subjects[program["person"]] = {"person": program["person"], "ref": program["person_ref"],
                                                      "by_family": {key: [] for key in families}}
-        subject["by_family"][program["family"]].append({**program, "card": card_view(program, lang)})
+        subject["by_family"][program["family"]].append((program, card_view(program, lang)))
     out = []
     for subject in subjects.values():
-        shown = [(key, families[key], sorted(cards, key=lambda p: (STATUS_ORDER[p["status"]], order_key(p))))
+        shown = [(key, families[key], sorted(cards, key=lambda c: (STATUS_ORDER[c[0]["status"]], order_key(c[0]))))
                  for key, cards in subject["by_family"].items() if cards]
         out.append({"person": subject["person"], "ref": subject["ref"], "families": shown})
     return out
