@@ -20,3 +20,12 @@ def test_page_links_are_flasks(app):
                 for endpoint, values in ASKED:
                     assert page_url(endpoint, **values) == url_for(endpoint, **values), (root, endpoint, values)
     assert app.jinja_env.globals["url_for"] is page_url
+
+
+def test_page_links_outside_a_request_are_flasks(app):
+    app.config["SERVER_NAME"] = "calc.example"
+    try:
+        with app.app_context():
+            assert page_url("web.company", lang="en") == url_for("web.company", lang="en")
+    finally:
+        app.config["SERVER_NAME"] = None

@@ -3,21 +3,23 @@
 A template's link names an endpoint and its language or a static file, never a company's answers, and the URL map
 is fixed once the app runs, so the URL Flask builds for (script root, endpoint, values) is the same on every request:
 it is kept per app. A link asked with one of ``url_for``'s own options (an anchor, a method, a scheme, an external
-address) or with values that cannot be a key, or in an app with ``url_defaults`` functions, is built by Flask as
-it is each time.
+address) or with values that cannot be a key, or outside a request, or in an app with ``url_defaults`` functions, is
+built by Flask as it is each time.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import current_app, has_request_context, request, url_for
 
 KEPT = 512  # links kept per app (a bound: templates build a few dozen kinds)
 
 
 def page_url(endpoint: str, /, **values: Any) -> str:
     """``url_for(endpoint, **values)`` (see the module's docstring)."""
+    if not has_request_context():
+        return url_for(endpoint, **values)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if endpoint[:1] == "." or any(name[:1] == "_" for name in values) or any(app.url_default_functions.values()):
         return url_for(endpoint, **values)
