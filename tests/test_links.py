@@ -22,6 +22,18 @@ def test_page_links_are_flasks(app):
     assert app.jinja_env.globals["url_for"] is page_url
 
 
+def test_a_batch_jobs_link_is_never_kept(app):
+    """A job's id is a secret that ends with its job: its links are built each time, never held by the app."""
+    with app.test_request_context("/batch"):
+        assert page_url("web.company", lang="en") == url_for("web.company", lang="en")
+        for endpoint in ("batch.job", "batch.download", "batch.delete"):
+            assert page_url(endpoint, job_id="secret-job-id", lang="en") == url_for(endpoint, job_id="secret-job-id",
+                                                                                    lang="en")
+        kept = app.extensions["page_urls"]
+        assert any(url == url_for("web.company", lang="en") for url in kept.values())  # links are kept...
+        assert not any("secret-job-id" in repr(key) + url for key, url in kept.items())  # ...but not a job's
+
+
 def test_page_links_outside_a_request_are_flasks(app):
     app.config["SERVER_NAME"] = "calc.example"
     try:

@@ -1,10 +1,11 @@
 """Templates' ``url_for``: Flask's, with each page link built once (a results page builds some 15 of them).
 
-A template's link names an endpoint and its language or a static file, never a company's answers, and the URL map
-is fixed once the app runs, so the URL Flask builds for (script root, endpoint, values) is the same on every request:
-it is kept per app. A link asked with one of ``url_for``'s own options (an anchor, a method, a scheme, an external
-address) or with values that cannot be a key, or outside a request, or in an app with ``url_defaults`` functions, is
-built by Flask as it is each time.
+A link kept names an endpoint with only its language, a subject kind or a static file (:data:`KEYS`), never
+anything of a user's (a batch job's id is a secret that must not outlive its job), and the URL map is fixed once the
+app runs, so the URL Flask builds for (script root, endpoint, values) is the same on every request: it is kept per
+app. Any other link (other values, one of ``url_for``'s own options such as an anchor or an external address, values
+that cannot be a key), a link outside a request, or in an app with ``url_defaults`` functions, is built by Flask as
+it is each time.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from flask import current_app, has_request_context, request, url_for
 
 KEPT = 512  # links kept per app (a bound: templates build a few dozen kinds)
+KEYS = frozenset({"lang", "kind", "filename"})  # the only values a kept link has
 
 
 def page_url(endpoint: str, /, **values: Any) -> str:
@@ -21,7 +23,7 @@ def page_url(endpoint: str, /, **values: Any) -> str:
     if not has_request_context():
         return url_for(endpoint, **values)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if endpoint[:1] == "." or any(name[:1] == "_" for name in values) or any(app.url_default_functions.values()):
+    if endpoint[:1] == "." or not KEYS.issuperset(values) or any(app.url_default_functions.values()):
         return url_for(endpoint, **values)
     try:
         key = (request.script_root, endpoint, *values.items())
