@@ -341,8 +341,8 @@ def api_headers(response: Any) -> Any:
     """Every API answer varies by language; CORS only for configured origins."""
     if any(name.lower() == "vary" for name, _ in response.headers):
         response.vary.add("Accept-Language")
-    else:  # the same header, without parsing an absent one
-        response.headers.set("Vary", "Accept-Language")
+    else:  # the same header, without parsing an absent one (appended: ``set`` would look for it again)
+        response.headers.add("Vary", "Accept-Language")
     origins = current_app.config.get("API_CORS_ORIGINS") or []
     if not origins:
         return response
