@@ -26,7 +26,8 @@ class Plan(NamedTuple):
     """How a schema loads a mapping: the template of defaults, and its fields by data key, in field order."""
 
     template: dict[str, Any]  # attribute -> default (or _UNSET), in field order
-    fields: dict[str, tuple[int, Any, str, bool]]  # data key -> (position, field, attribute, bare(field))
+    fields: dict[str, tuple[int, Any, str, Any]]  # data key -> (position, field, attribute, its _deserialize if bare)
+    positions: dict[str, int]  # data key -> position (the order the given keys are loaded in)
     through: tuple[str, ...]  # the data keys loaded even when absent
     unset: tuple[str, ...]  # the attributes whose place the template keeps without a value
     plain: bool  # no attribute is a dotted path
@@ -50,7 +51,7 @@ class AbsentDefaults(Schema):
         found = self.__dict__.get("_load_plan")
         if found is None:
             template: dict[str, Any] = {}
-            by_key: dict[str, tuple[int, Any, str, bool]] = {}
+            by_key: dict[str, tuple[int, Any, str, Any]] = {}
             through: list[str] = []
             for position, (attr_name, field) in enumerate(self.load_fields.items()):
                 default = field.load_default
@@ -58,12 +59,13 @@ class AbsentDefaults(Schema):
                 attribute = field.attribute or attr_name
                 loaded = field.required or callable(default)
                 template[attribute] = _UNSET if loaded or default is missing else default
-                by_key[data_key] = (position, field, attribute, bare(field))
+                by_key[data_key] = (position, field, attribute, field._deserialize if bare(field) else None)
                 if loaded:
                     through.append(data_key)
             plain = len(template) == len(by_key) and not any("." in name for name in template)
             unset = tuple(name for name, value in template.items() if value is _UNSET)
-            found = self._load_plan = Plan(template, by_key, tuple(through), unset, plain)
+            positions = {key: entry[0] for key, entry in by_key.items()}
+            found = self._load_plan = Plan(template, by_key, positions, tuple(through), unset, plain)
         return found
 
     def _deserialize(self, data: Any, *, error_store: Any, many: bool = False, partial: Any = None,
@@ -76,15 +78,15 @@ class AbsentDefaults(Schema):
         fields = plan.fields
         out = dict(plan.template)
         keys = {*data, *plan.through} if plan.through else data  # a mapping's keys are each given once
-        given = sorted([(fields[key][0], key) for key in keys if key in fields])
-        for _, data_key in given:
-            _, field, attribute, simple = fields[data_key]
+        given = sorted(filter(fields.__contains__, keys), key=plan.positions.__getitem__)  # (in C, by int)
+        for data_key in given:
+            _, field, attribute, read = fields[data_key]
             raw = data.get(data_key, missing)
             try:
-                if not simple or raw is missing:
+                if read is None or raw is missing:
                     value = field.deserialize(raw, data_key, data)
                 elif raw is not None:
-                    value = field._deserialize(raw, data_key, data)
+                    value = read(raw, data_key, data)
                 elif field.allow_none:
                     value = None
                 else:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
+from operator import mul
 from typing import Any
 
 from marshmallow import ValidationError, fields
@@ -53,11 +54,15 @@ class Text(fields.String):
 USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_SET = frozenset(USCC_CHARSET)
 USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
+USCC_VALUES = {ch: USCC_CHARSET.index(ch) for ch in USCC_CHARSET}
 
 
 def uscc_check_character(first17: str) -> str:
-    """The GB 32100-2015 check character for the first 17 characters of a unified social credit code."""
-    total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+    """The GB 32100-2015 check character for the first 17 characters of a unified social credit code (ValueError for
+    another length or a character outside :data:`USCC_CHARSET`)."""
+    if len(first17) != len(USCC_WEIGHTS) or not USCC_SET.issuperset(first17):
+        raise ValueError(f"not the first 17 characters of a credit code: {first17!r}")
+    total = sum(map(mul, map(USCC_VALUES.__getitem__, first17), USCC_WEIGHTS))  # in C: no Python step per character
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 

@@ -13,7 +13,7 @@ import pytest
 from flask import Flask, request
 from marshmallow import Schema
 
-from calculator.api import views
+from calculator.api import parsing, views
 from calculator.app import create_app
 from schemas.absent import AbsentDefaults
 from tests.conftest import AS_OF, example
@@ -84,3 +84,21 @@ def test_the_body_is_read_as_webargs_reads_it(app, monkeypatch, endpoint, body, 
         with monkeypatch.context() as patched:
             reference(patched)
             assert answered(app, API + endpoint + query, body, content_type, None) == direct
+
+
+@pytest.mark.parametrize("text", ['{"a": 1, "b": [1, 2.5, null, true]}', '{"a": 1, "a": 2}', '{"x": NaN}',
+                                  "[1, -Infinity]", "\ufeff{}", "\ufeff\ufeff{}", '{"a": 1} x', '{"a": ',
+                                  "[" * 3000 + "]" * 3000,
+                                  '{"a": {"b": {"b": 1, "c": 2, "b": 3}}}', '"text"', "1" * 5000, " {} "])
+def test_the_body_decodes_as_json_loads_decodes_it(text):
+    """parsing.loads (one decoder, made once) gives json.loads' document or error, twice in a row (nothing kept)."""
+    def outcome(read: Any) -> Any:
+        try:
+            return "read", read(text)
+        except Exception as exc:  # the error itself is compared
+            return type(exc).__name__, str(exc)
+
+    expected = outcome(lambda t: json.loads(t, parse_constant=parsing.no_constants,
+                                            object_pairs_hook=parsing.once_each))
+    assert outcome(parsing.loads) == expected
+    assert outcome(parsing.loads) == expected

@@ -5,6 +5,7 @@ separators)."""
 from __future__ import annotations
 
 import itertools
+import random
 import unicodedata
 from typing import Any
 
@@ -23,12 +24,13 @@ from schemas.fields import (
     USCC_CHARSET,
     Text,
     TriState,
+    parse_number,
     plain_year,
 )
 from schemas.messages import Msg
 from schemas.profile import code_names
 from schemas.reading import CodeNames
-from schemas.text_fields import refused_character
+from schemas.text_fields import USCC_WEIGHTS, refused_character, uscc_check_character
 
 SAMPLES = ["yes", "no", "unknown", "", " yes", "YES", "Yes ", "是", "否", "不确定", " 无 ", "y", "n", "1", "0",
            "true", "maybe", "x" * 40, "yes\n", "nanshan", "Nanshan", "南山区", "南山", "futian", "qianhai", "nanshan ",
@@ -126,3 +128,24 @@ def test_a_credit_code_reads_as_every_character_checked(code):
         assert found == ("refused", str(ValidationError(Msg("uscc_format")).messages))
     else:
         assert found == checked or found[0] == "refused"
+
+
+def test_the_check_character_is_the_weighted_sum_of_the_standard():
+    """uscc_check_character sums in C; GB 32100-2015's sum, one character at a time, gives the same character."""
+    rng = random.Random(16)
+    for _ in range(2000):
+        first17 = "".join(rng.choice(USCC_CHARSET) for _ in range(17))
+        total = sum(USCC_CHARSET.index(ch) * w for ch, w in zip(first17, USCC_WEIGHTS, strict=True))
+        assert uscc_check_character(first17) == USCC_CHARSET[(31 - total % 31) % 31]
+    for wrong in ["", "9135010", "91350100M000100Y43", "91350100M000100YI", "91350100M000100y4"]:
+        with pytest.raises(ValueError):
+            uscc_check_character(wrong)
+
+
+@pytest.mark.parametrize("text", ["0", "7", "-12", "420", "1,234", "180,000,000", "-1,234,567.890", "0.5", "00012",
+                                  "1" * 40, "12,345.0001"])
+def test_a_number_in_digits_reads_as_in_general(text):
+    """The digits' shortcut gives what the general reading (taken here by a trailing space) gives, exponent included."""
+    assert _PLAIN_OR_GROUPED.fullmatch(text)
+    fast, general = parse_number(text), parse_number(text + " ")
+    assert (fast, str(fast)) == (general, str(general))

@@ -173,3 +173,18 @@ def test_the_lean_batch_paths_say_exactly_what_the_document_says(catalogue):
                 for result in subject.results:
                     for crit in result.criteria:
                         assert reporter.sentence(kind, crit) == reporter.criterion(kind, crit)["text"]
+
+
+@pytest.mark.parametrize("base", [D(2_000_000), D(20_000_000), D(100_000), D(0), D("-0"), D("123.456"), None])
+def test_percent_of_base_one_rate_as_the_general_path(base):
+    """A rate named by one figure (priced without rate_refs and the lists of rates) gives what the same figure chosen
+    through rate_refs gives (a choice whose two answers name it): estimate, details, figures, flags, confidence."""
+    figs = {"r": "0.3", "c": 3_000_000, "f": 50_000}
+    one = compute("percent_of_base", {"base": "b", "rate": "r", "cap": "c", "floor": "f"}, {"b": base, "q": True},
+                  figs)
+    chosen = compute("percent_of_base", {"base": "b", "rate": {"by": "q", "when_true": "r", "when_false": "r"},
+                                         "cap": "c", "floor": "f"}, {"b": base, "q": True}, figs)
+    assert (one.estimate, one.details, one.figures, one.flags, one.confidence, one.missing) == (
+        chosen.estimate, chosen.details, chosen.figures, chosen.flags, chosen.confidence, chosen.missing)
+    if one.estimate is not None:
+        assert str(one.estimate.low) == str(chosen.estimate.low) and str(one.estimate.high) == str(chosen.estimate.high)

@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from flask import Response, current_app, request
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from calculator.api.lang import CONTENT_LANGUAGE, api_lang
@@ -101,9 +102,23 @@ def json_response(data: Any, status: int = 200, headers: dict[str, str] | None =
     except TypeError:  # half a surrogate pair (echoed from a JSON escape in a name): written as \\udXXX escapes
         body = json.dumps(data, ensure_ascii=True).encode("ascii")
     response = current_app.response_class(body, status=status, content_type="application/json")  # as the mimetype
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
+    if headers:
+        add_headers(response.headers, headers)
     return response
+
+
+def add_headers(target: Headers, headers: dict[str, str]) -> None:
+    """``target[name] = value`` for each of ``headers``, appending a name not yet in ``target`` with ``add``:
+    werkzeug's ``set`` looks at every header already there (lowering each name) to replace one of the same name,
+    and a new response holds two (tests/test_api_headers.py compares the two ways)."""
+    present = {name.lower() for name, _ in target}
+    for name, value in headers.items():
+        key = name.lower()
+        if key in present:
+            target[name] = value
+        else:
+            target.add(name, value)
+            present.add(key)
 
 
 def error_response(error: ApiError) -> Response:

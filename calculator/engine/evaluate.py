@@ -14,7 +14,7 @@ from calculator.engine.catalogue import Catalogue, Layout, Program
 from calculator.engine.criteria import CompiledWhen
 from calculator.engine.criteria_code import Runner
 from calculator.engine.derived import default_tax_year
-from calculator.engine.enums import Confidence, EffectiveBasis, Status, Subject, strongest
+from calculator.engine.enums import Confidence, EffectiveBasis, Status, Subject
 from calculator.engine.gaps import near_misses
 from calculator.engine.members import (
     CONFIRMED,
@@ -49,6 +49,7 @@ from calculator.engine.verdict import (
     plain,
     plain_open,
     result_confidence,
+    surest,
     table_flags,
 )
 from schemas.profile import field_catalogue
@@ -290,7 +291,7 @@ def not_eligible(catalogue: Catalogue, program: Program, subject: Mapping[str, A
                  resolved: Mapping[str, ProgramResult], full: bool, criteria: list[CriterionResult],
                  flags: list[Flag], reasons: list[str], window: WindowStatus, day: dt.date) -> ProgramResult:
     """A failed program's result, with what would change it (near misses) and the self-check beside it (``full``)."""
-    confidence = strongest(*[c.confidence for c in criteria if c.id in reasons])  # as sure as its surest reason
+    confidence = surest(criteria, reasons)  # as sure as its surest reason
     if full:
         confidence_flag(flags, confidence)
     result = ProgramResult(program, NOT_ELIGIBLE, criteria, [], flags, None, confidence, [], None, window,

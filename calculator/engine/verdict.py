@@ -70,6 +70,20 @@ def result_confidence(benefit: Confidence, criteria: list[CriterionResult],
     return CONFIRMED
 
 
+def surest(criteria: list[CriterionResult], reasons: list[str]) -> Confidence:
+    """``strongest(*[c.confidence for c in criteria if c.id in reasons])`` in one call and one pass, stopping at the
+    first confirmed reason: a failed program is as sure as its surest reason (tests/test_engine_verdict.py)."""
+    found = UNCONFIRMED
+    for crit in criteria:
+        if crit.id in reasons:
+            level = crit.confidence
+            if level == CONFIRMED:
+                return CONFIRMED
+            if level == SECONDARY:
+                found = SECONDARY
+    return found
+
+
 def collect_open(relevant: list[CriterionResult], missing: list[str], flags: list[Flag]) -> None:
     """Add the inputs open criteria still need to `missing`, and their engine sentences to `flags`."""
     for crit in relevant:

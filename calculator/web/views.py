@@ -369,10 +369,10 @@ SECURITY_HEADERS = (
 def security_headers(response: Response) -> Response:
     """Headers on every response: a CSP without inline script, nosniff, no referrer leaks, no framing (each unless
     the response set its own: werkzeug's ``setdefault``, with one look at the headers rather than a failed look-up,
-    an exception, per header)."""
+    an exception, per header; an absent one appended with ``add``, as ``set`` would after looking for it again)."""
     headers = response.headers
     present = {name.lower() for name, _ in headers}
     for name, value in SECURITY_HEADERS:
         if name.lower() not in present:
-            headers.set(name, value)
+            headers.add(name, value)
     return response

@@ -106,7 +106,9 @@ class PercentOfBase(Benefit[PercentOfBaseParams]):
         params = self.params
         out = BenefitOutcome(MONEY)
         base = self.read(params.base, subject, ctx, out)
-        rates = [self.product(ref, ctx.day, out) for ref in self.rate_refs(subject, ctx, out)]
+        rate = params.rate
+        rates = [self.product(rate, ctx.day, out)] if isinstance(rate, str) else [  # one figure: rate_refs' [rate]
+            self.product(ref, ctx.day, out) for ref in self.rate_refs(subject, ctx, out)]
         cap = self.cap_value(params.cap, out, ctx, subject)
         floor = self.optional(params.floor, ctx.day, out)
         if None in rates or (params.cap and cap is None):
@@ -131,6 +133,12 @@ class PercentOfBase(Benefit[PercentOfBaseParams]):
             elif base is not None:
                 base = None
         if base is None:
+            return out
+        first = rates[0]
+        if len(rates) == 1 and first is not None:  # one rate (never None here: refused above), as the lists below
+            amount = clamp(base * first, floor, cap)
+            out.estimate = Estimate(amount, amount)
+            out.details = {"base": base, "rates": rates}
             return out
         known = [r for r in rates if r is not None]
         amounts = [clamp(base * r, floor, cap) for r in known]
