@@ -86,7 +86,7 @@ class Runner:
         self.plans: dict[tuple[str, str], Plan | None] = {}
         self.judged: dict[str, tuple[ProgramResult, list[Any], list[bool | None] | None]] = {}
         self.by_met: dict[str, dict[Any, Any]] = {}  # see worths
-        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.questions.staked
+        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.questions.kept_stake
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:

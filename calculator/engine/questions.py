@@ -23,7 +23,7 @@ counts the benefits priced so), and answers alike are evaluated once (:mod:`calc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -247,79 +247,121 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
     holding each answer in turn."""
     stakes = []
     tried: set[str] = set()
+    last: Answers | None = None
+    values: list[Any] = []
+    codes: list[str] = []
     for program, answers in tries:
-        values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
-        codes = [repr(value) for value in values]
-        tried.update(codes)
+        if answers is not last:  # yes/no and codes: one Answers for all the programs
+            values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
+            codes = [repr(value) for value in values]
+            tried.update(codes)
+            last = answers
+        count = len(answers.values)
         now = baseline[program.id]
-        found = tried_worths(runner, program, name, values, codes, changed, now)
+        plan = runner.direct(program, name, changed, now)
+        if plan is not None and not plan.shape.priced and count:
+            stake = decided_stake(runner, program, name, plan, values, count, changed, now)
+            if stake is not UNKNOWN:
+                if stake is not None:
+                    stakes.append(stake)
+                continue
+        found = tried_worths(runner, program, plan, name, values, codes, changed, now)
         if found is None:  # it could not be evaluated (logged): left out of this question
             continue
-        worths, decided = found
-        count = len(answers.values)
-        outcomes, probe = worths[:count], (worths[count] if len(worths) > count else None)
+        outcomes, probe = found[:count], (found[count] if len(found) > count else None)
         if not outcomes:
             continue
-        stake = staked(runner, program, name, (decided, count), outcomes, probe, now)
+        stake = settled(program, name, spread(outcomes, probe, estimated(now)), now)
         if stake is not None:
             stakes.append(stake)
     return stakes, len(tried)
 
 
-def tried_worths(runner: Runner, program: Program, name: str, values: Sequence[Any], codes: Sequence[str],
-                 changed: dict[str, Any], now: ProgramResult) -> tuple[list[Worth], tuple[Any, ...] | None] | None:
-    """(what ``program`` is worth under each answer to ``name``, ``changed`` holding each in turn; what decided
-    them when that is its criteria's decision alone, see :func:`staked`); None when it could not be evaluated on
-    one of them."""
-    plan = runner.direct(program, name, changed, now)
-    by_met = runner.worths(program) if plan is not None and not plan.shape.priced else {}
-    decided: list[Any] | None = [] if plan is not None and not plan.shape.priced else None
+def estimated(now: ProgramResult) -> bool:
+    """Whether the program has an amount as assessed (see :func:`spread`)."""
+    return now.benefit is not None and now.benefit.estimate is not None
+
+
+def tried_worths(runner: Runner, program: Program, plan: Plan | None, name: str, values: Sequence[Any],
+                 codes: Sequence[str], changed: dict[str, Any], now: ProgramResult) -> list[Worth] | None:
+    """What ``program`` is worth under each answer to ``name`` (``plan``: its :meth:`direct
+    <calculator.engine.question_runner.Runner.direct>` plan, if any), ``changed`` holding each in turn; None when
+    it could not be evaluated on one of them."""
     worths = []
     for value, code in zip(values, codes, strict=True):
         changed[name] = value
         met = runner.met(plan, changed) if plan is not None else UNKNOWN
-        found = worth_tried(runner, program, plan, met, by_met, changed, (name, code), now)
+        found = worth_tried(runner, program, plan, met, changed, (name, code), now)
         if found is None:
             return None
         worths.append(found)
-        if decided is not None:
-            decided.append(met)
-    return worths, None if decided is None or UNKNOWN in decided else tuple(decided)
+    return worths
 
 
-def worth_tried(runner: Runner, program: Program, plan: Plan | None, met: Any,
-                by_met: dict[bool | None, Worth | None], changed: Mapping[str, Any], key: tuple[str, str],
-                now: ProgramResult) -> Worth | None:
+def worth_tried(runner: Runner, program: Program, plan: Plan | None, met: Any, changed: Mapping[str, Any],
+                key: tuple[str, str], now: ProgramResult) -> Worth | None:
     """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``): from its :meth:`direct
-    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``met``: its criteria's decision there;
-    ``by_met``: the worths found so far by that decision, while its benefit reads no answer), else evaluated."""
+    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``met``: its criteria's decision
+    there), else evaluated."""
     if plan is None or met is UNKNOWN:
         return worth(runner.run(program, changed, key))
-    if met in by_met:
-        return by_met[met]
+    if not plan.shape.priced:
+        return worth_by_met(runner, plan, program, met, changed, now)
     outcome = runner.outcome(plan, program, met, changed, now)
     if outcome is None:
         return worth(runner.run(program, changed, key))
-    found = worth_of(*outcome)
-    if not plan.shape.priced:
-        by_met[met] = found
+    return worth_of(*outcome)
+
+
+def worth_by_met(runner: Runner, plan: Plan, program: Program, met: bool | None, changed: Mapping[str, Any],
+                 now: ProgramResult) -> Worth | None:
+    """What the program of a :meth:`direct <calculator.engine.question_runner.Runner.direct>` plan whose benefit
+    reads no answer is worth where its criteria's decision is ``met``: kept by :meth:`Runner.worths
+    <calculator.engine.question_runner.Runner.worths>`, the same for all its questions."""
+    by_met = runner.worths(program)
+    if met in by_met:
+        return by_met[met]  # type: ignore[no-any-return]
+    outcome = runner.outcome(plan, program, met, changed, now)  # never None: nothing is priced
+    found = by_met[met] = worth_of(*outcome) if outcome is not None else None
     return found
 
 
-def staked(runner: Runner, program: Program, name: str, decided: tuple[tuple[Any, ...] | None, int],
-           outcomes: list[Worth], probe: Worth | None, now: ProgramResult) -> Stake | None:
-    """The stake of one program in question ``name`` (:func:`settled`). Where its criteria's decisions alone gave
-    its outcomes (``decided``: those per answer, or None; and how many answers there are before the probe), the
-    worths come from :meth:`Runner.worths`, the same for all its questions: a stake the :func:`spread` of its
-    outcomes gives (it names no question) is found once a runner per decisions."""
-    key = (program.id, *decided) if decided[0] is not None else None
-    if key is not None and (known := runner.spreads.get(key)) is not None:
-        return known  # type: ignore[no-any-return]
-    found = spread(outcomes, probe, now.benefit is not None and now.benefit.estimate is not None)
-    stake = settled(program, name, found, now)
-    if key is not None and found is not None:
-        runner.spreads[key] = stake
-    return stake
+NO_PROBE: Any = object()  # a question without a probe (see decided_stake)
+
+
+def decided_stake(runner: Runner, program: Program, name: str, plan: Plan, values: Sequence[Any], count: int,
+                  changed: dict[str, Any], now: ProgramResult) -> Stake | None:
+    """The stake of one program in question ``name`` where its :meth:`direct
+    <calculator.engine.question_runner.Runner.direct>` plan's benefit reads no answer (``values``: the answers, the
+    first ``count`` of them not the probe): its outcomes follow from its criteria's decisions alone, and their
+    :func:`spread` from the decisions met in the order first met (and the probe's), which name no question: that
+    stake is found once a runner per such decisions. UNKNOWN when deciding them failed (left to
+    :func:`tried_worths`)."""
+    decided = []
+    for value in values:
+        changed[name] = value
+        met = runner.met(plan, changed)
+        if met is UNKNOWN:
+            return UNKNOWN  # type: ignore[no-any-return]
+        decided.append(met)
+    probe = decided[count] if len(decided) > count else NO_PROBE
+    return kept_stake(runner, program, name, (tuple(dict.fromkeys(decided[:count])), probe),
+                      lambda met: worth_by_met(runner, plan, program, met, changed, now), now)
+
+
+def kept_stake(runner: Runner, program: Program, name: str, decisions: tuple[tuple[Any, ...], Any],
+               worth_at: Callable[[Any], Worth | None], now: ProgramResult) -> Stake | None:
+    """The stake of one program in question ``name`` from its criteria's ``decisions`` (those of the answers in
+    the order first met, and the probe's or NO_PROBE; ``worth_at``: what it is worth by decision), kept a runner
+    per program and decisions when some answer changes it (it names no question then)."""
+    key = (program.id, *decisions)
+    known = runner.spreads.get(key)
+    if known is None:
+        met, probe = decisions
+        found = spread([worth_at(m) for m in met], worth_at(probe) if probe is not NO_PROBE else None,  # type: ignore[misc]
+                       estimated(now))
+        known = runner.spreads[key] = (found, settled(program, name, found, now) if found is not None else None)
+    return known[1] if known[0] is not None else settled(program, name, None, now)
 
 
 def settled(program: Program, name: str, found: tuple[Estimate, bool] | None, now: ProgramResult) -> Stake | None:
