@@ -96,6 +96,22 @@ def answers_for(name: str, meta: Mapping[str, Any], subject_kind: str, programs:
     return Answers(name, kind, tuple(as_input(v, meta) for v in values), as_input(high, meta) if probe else None)
 
 
+_SHARED: dict[tuple[Any, ...], tuple[Mapping[str, ReferenceTable], Answers | None]] = {}
+
+
+def same_answers(name: str, meta: Mapping[str, Any], subject_kind: str,
+                 reference: Mapping[str, ReferenceTable]) -> Answers | None:
+    """:func:`answers_for` a yes/no or code question: the same whatever the programs asking, the subject and the
+    date (read from the tables alone), so made once per tables (not a list of codes: its answers are lists)."""
+    key = (id(reference), name, meta["type"], meta.get("table"))
+    found = _SHARED.get(key)
+    if found is None or found[0] is not reference:
+        if len(_SHARED) > 4096:
+            _SHARED.clear()
+        found = _SHARED[key] = (reference, answers_for(name, meta, subject_kind, (), reference, {}, OLDEST))
+    return found[1]
+
+
 def code_answers(codes: list[str], many: bool) -> tuple[Any, ...]:
     """Each code; for a list of codes also none of them and all of them."""
     if not many:

@@ -73,8 +73,9 @@ class Runner:
     (:mod:`calculator.engine.question_alike`): answers alike are evaluated once (:meth:`alike`), and a program
     depending on no other is priced without being evaluated (:meth:`direct`, :meth:`outcome`)."""
 
-    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date) -> None:
+    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date, tax_year: int | None = None) -> None:
         self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
+        self.tax_year = tax_year  # the subject's (the ranking never asks it); None: read from each subject
         self.groups = exclusive_groups(catalogue)
         self.evaluations = 0
         self.priced = 0  # benefits priced on an answer without evaluating their program (see outcome)
@@ -108,7 +109,7 @@ class Runner:
         self.evaluations += 1
         try:
             found = evaluate_program(self.catalogue, program, subject, self.as_of,
-                                     default_tax_year(subject, self.as_of), resolved, full=False)
+                                     self.year(subject), resolved, full=False)
         except Exception:
             log.exception("re-evaluating %s for the next questions failed", program.id)
             found = None
@@ -120,13 +121,17 @@ class Runner:
             plan.found[alike] = found
         return found
 
+    def year(self, subject: Mapping[str, Any]) -> int:
+        """The tax year of ``subject`` (see :func:`~calculator.engine.derived.default_tax_year`)."""
+        return self.tax_year if self.tax_year is not None else default_tax_year(subject, self.as_of)
+
     def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
         """The program's :class:`~calculator.engine.question_alike.Plan` for question ``name`` (None: answers alike
         are not known without evaluating it)."""
         plan = self.plans.get((program.id, name), MISSING_PLAN)
         if plan is MISSING_PLAN:
             found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of,
-                          default_tax_year(subject, self.as_of))
+                          self.year(subject))
             plan = self.plans[program.id, name] = None if found is None else Plan(found)
         return plan  # type: ignore[no-any-return]
 
@@ -136,7 +141,9 @@ class Runner:
         answer to ``name``; None otherwise. ``now``: its result on ``subject`` as given."""
         if program.spec.depends_on or now.benefit is None:
             return None
-        plan = self.plan(program, name, subject)
+        plan: Plan | None = self.plans.get((program.id, name), MISSING_PLAN)
+        if plan is MISSING_PLAN:
+            plan = self.plan(program, name, subject)
         if plan is None or (plan.values is None and not plan.take(self.judged_now(plan, now))):
             return None
         return plan
@@ -178,7 +185,7 @@ class Runner:
             return Status.NOT_ELIGIBLE, None
         benefit = now.benefit
         if plan.shape.priced:
-            context = Context(self.as_of, default_tax_year(subject, self.as_of), plan.shape.day,
+            context = Context(self.as_of, self.year(subject), plan.shape.day,
                               self.catalogue.reference, {})
             self.priced += 1
             try:

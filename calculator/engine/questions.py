@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for
+from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for, same_answers
 from calculator.engine.catalogue import Catalogue, Program
+from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Status, Subject
 from calculator.engine.evaluate import inherit
 from calculator.engine.model import Assessment, BenefitOutcome, Estimate, ProgramResult, SubjectResult
@@ -41,6 +42,7 @@ ZERO = Decimal(0)
 IN_PLAY = frozenset({Status.ELIGIBLE, Status.NEEDS_INFO})
 DEFAULTED = frozenset({"tax_year"})  # never unanswered: the engine falls back to the year before the as-of date
 SAME_ANSWERS = frozenset({AnswerKind.YES_NO, AnswerKind.CODE, AnswerKind.CODES})  # whatever the programs asking
+KEPT_ANSWERS = frozenset({AnswerKind.YES_NO, AnswerKind.CODE})  # and answers that cannot change: kept per tables
 MONEY = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)  # the kinds a stake is counted in (never later years)
 # What kind of money a benefit is, until every program declares it (the money contract in notes/wave2.md).
 DEFAULT_MONEY_KINDS = {BenefitKind.CIT_RATE_DIFFERENTIAL: MoneyKind.TAX_THIS_YEAR,
@@ -236,7 +238,9 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
         return None
     if len(stakes) > 1:
         stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
-    counted = together(stakes, runner.groups)
+        counted = together(stakes, runner.groups)
+    else:
+        counted = stakes
     return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
                     open_ended=any(s.open_ended for s in stakes), answers=tried)
 
@@ -338,12 +342,13 @@ def decided_stake(runner: Runner, program: Program, name: str, plan: Plan, value
     stake is found once a runner per such decisions. UNKNOWN when deciding them failed (left to
     :func:`tried_worths`)."""
     decided = []
-    for value in values:
-        changed[name] = value
-        met = runner.met(plan, changed)
-        if met is UNKNOWN:
-            return UNKNOWN  # type: ignore[no-any-return]
-        decided.append(met)
+    as_of = runner.as_of
+    try:
+        for value in values:
+            changed[name] = value
+            decided.append(plan.met(changed, as_of))  # as Runner.met decides, UNKNOWN where it fails
+    except Exception:
+        return UNKNOWN  # type: ignore[no-any-return]
     probe = decided[count] if len(decided) > count else NO_PROBE
     return kept_stake(runner, program, name, (tuple(dict.fromkeys(decided[:count])), probe),
                       lambda met: worth_by_met(runner, plan, program, met, changed, now), now)
@@ -376,6 +381,25 @@ def settled(program: Program, name: str, found: tuple[Estimate, bool] | None, no
     return None
 
 
+def question_tries(runner: Runner, name: str, takes: AnswerKind, programs: list[Program],
+                   subject: Mapping[str, Any]) -> list[tuple[Program, Answers]]:
+    """Each program asking ``name`` with the answers it is tried with: for yes/no and codes the same answers for
+    every program (no threshold of theirs in them), else its own thresholds (and those of its dependencies)."""
+    meta, kind, reference, as_of = FIELDS[runner.kind][name], runner.kind, runner.catalogue.reference, runner.as_of
+    if takes in KEPT_ANSWERS:
+        same = same_answers(name, meta, kind, reference)
+    elif takes in SAME_ANSWERS:
+        same = answers_for(name, meta, kind, (), reference, subject, as_of)
+    else:
+        tries = []
+        for program in programs:
+            answers = answers_for(name, meta, kind, runner.dependencies_of(program), reference, subject, as_of)
+            if answers is not None:
+                tries.append((program, answers))
+        return tries
+    return [(program, same) for program in programs] if same is not None else []
+
+
 def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping[str, Any],
                    as_of: dt.date) -> Ranking:
     """The next questions for one assessed subject (``subject``: the answers it was assessed on), best first."""
@@ -388,22 +412,14 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
         for name in inputs.get(program_result.id, ()):
             if name in fields and name not in DEFAULTED and subject.get(name) is None:
                 asked.setdefault(name, []).append(program_result.program)
-    runner = Runner(catalogue, kind, as_of)
+    runner = Runner(catalogue, kind, as_of, default_tax_year(subject, as_of))
     ranking = Ranking(subject=kind, candidates=len(asked), groups=runner.groups)
     changed = dict(subject)  # each question's answers set in it in turn (see ask)
     for name in sorted(asked, key=ORDER[kind].__getitem__):
         takes = answer_kind(fields[name])
         if takes is None:
             continue
-        tries = []
-        # yes/no and codes: the same answers for every program (no threshold of theirs in them)
-        same = answers_for(name, fields[name], kind, (), catalogue.reference, subject, as_of) \
-            if takes in SAME_ANSWERS else None
-        for program in asked[name]:  # each program tried at its own thresholds (and those of its dependencies)
-            answers = same or answers_for(name, fields[name], kind, runner.dependencies_of(program),
-                                          catalogue.reference, subject, as_of)
-            if answers is not None:
-                tries.append((program, answers))
+        tries = question_tries(runner, name, takes, asked[name], subject)
         question = ask(runner, name, takes, tries, subject, baseline, changed)
         if question is not None:
             ranking.questions.append(question)
