@@ -136,13 +136,14 @@ class Plan:
     evaluated, every criterion's judged result on it (those that do not read the input stand for every answer);
     and the results found so far by what they differ in (:meth:`calculator.engine.question_runner.Runner.alike`)."""
 
-    __slots__ = ("found", "rest", "shape", "values")
+    __slots__ = ("found", "parts", "rest", "shape", "values")
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         self.values: list[bool | None] | None = None
         self.rest: bool | None = True  # without branches: the criteria that do not read the input, combined
-        self.found: dict[Any, ProgramResult | None] = {}
+        self.parts: tuple[Part, list[Part]] = ((True, []), [])  # with branches: the same for the common criteria
+        self.found: dict[Any, ProgramResult | None] = {}  # and each branch (see part)
 
     def learn(self, result: ProgramResult | None) -> bool:
         """Take the criteria's results from an evaluation (False: it tells nothing, e.g. it failed)."""
@@ -153,7 +154,12 @@ class Plan:
         if values is None:
             return False
         self.values = values
-        self.rest = combine_all([values[i] for i in self.shape.others])
+        layout = self.shape.layout
+        if layout is None:
+            self.rest = combine_all([values[i] for i in self.shape.others])
+        else:
+            at = {i: k for k, i in enumerate(self.shape.reading)}
+            self.parts = (part(values, layout[0], at), [part(values, branch, at) for branch in layout[1]])
         return True
 
     def met(self, subject: Mapping[str, Any] | None, as_of: dt.date) -> bool | None:
@@ -174,9 +180,15 @@ class Plan:
         if shape.layout is None:
             rest = self.rest
             return False if rest is False or False in own else None if rest is None or None in own else True
-        values = values.copy()
-        for i, value in zip(shape.reading, own, strict=True):
-            values[i] = value
-        common, branches = shape.layout
-        either = combine_any([combine_all([values[i] for i in branch]) for branch in branches])
-        return combine_all([*[values[i] for i in common], either])
+        (rest, reads), branches = self.parts
+        either = combine_any([combine_all([other, *[own[k] for k in ks]]) for other, ks in branches])
+        return combine_all([rest, *[own[k] for k in reads], either])
+
+
+Part = tuple[bool | None, list[int]]
+
+
+def part(values: list[bool | None], positions: list[int], at: Mapping[int, int]) -> Part:
+    """(the judged results at ``positions`` of the criteria that do not read the input, combined; where those that
+    read it are among the input's own, ``at``): Kleene "all" groups, so a branch is decided from these two."""
+    return combine_all([values[i] for i in positions if i not in at]), [at[i] for i in positions if i in at]

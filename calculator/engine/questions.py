@@ -26,7 +26,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for, same_answers
 from calculator.engine.catalogue import Catalogue, Program
@@ -117,9 +117,9 @@ class AssessmentQuestions:
     people: list[Ranking]
 
 
-@dataclass(frozen=True, slots=True)
-class Worth:
-    """One program's outcome under one answer: what tells outcomes apart, and its worth (hi None: unknown)."""
+class Worth(NamedTuple):
+    """One program's outcome under one answer: what tells outcomes apart, and its worth (hi None: unknown); a
+    named tuple, made for every answer tried."""
 
     signature: tuple[Any, ...]
     low: Decimal
