@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for, same_answers
+from calculator.engine.answers import AnswerKind, Answers, Shared, answer_kind, answers_for, same_answers
 from calculator.engine.catalogue import Catalogue, Program
 from calculator.engine.derived import default_tax_year
 from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Status, Subject
@@ -391,13 +391,31 @@ def question_tries(runner: Runner, name: str, takes: AnswerKind, programs: list[
     elif takes in SAME_ANSWERS:
         same = answers_for(name, meta, kind, (), reference, subject, as_of)
     else:
-        tries = []
+        tries, shared = [], Shared()
         for program in programs:
-            answers = answers_for(name, meta, kind, runner.dependencies_of(program), reference, subject, as_of)
+            answers = answers_for(name, meta, kind, runner.dependencies_of(program), reference, subject, as_of, shared)
             if answers is not None:
                 tries.append((program, answers))
         return tries
     return [(program, same) for program in programs] if same is not None else []
+
+
+_ASKABLE: dict[tuple[int, Subject], tuple[Catalogue, dict[str, tuple[str, ...]]]] = {}
+
+
+def askable(catalogue: Catalogue, kind: Subject) -> dict[str, tuple[str, ...]]:
+    """Per program, the inputs of a ``kind`` subject that can be asked of it (:func:`program_inputs
+    <calculator.engine.question_runner.program_inputs>` that are that subject's fields, but the tax year), once per
+    catalogue."""
+    found = _ASKABLE.get((id(catalogue), kind))
+    if found is None or found[0] is not catalogue:
+        fields = FIELDS[kind]
+        inputs = {pid: tuple(n for n in names if n in fields and n not in DEFAULTED)
+                  for pid, names in program_inputs(catalogue).items()}
+        if len(_ASKABLE) > 16:
+            _ASKABLE.clear()
+        found = _ASKABLE[id(catalogue), kind] = (catalogue, inputs)
+    return found[1]
 
 
 def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping[str, Any],
@@ -405,12 +423,12 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
     """The next questions for one assessed subject (``subject``: the answers it was assessed on), best first."""
     kind = result.kind
     fields = FIELDS[kind]
-    inputs = program_inputs(catalogue)
+    inputs = askable(catalogue, kind)
     asked: dict[str, list[Program]] = {}
     baseline = {r.id: r for r in result.results if r.status in IN_PLAY}
     for program_result in baseline.values():
         for name in inputs.get(program_result.id, ()):
-            if name in fields and name not in DEFAULTED and subject.get(name) is None:
+            if subject.get(name) is None:
                 asked.setdefault(name, []).append(program_result.program)
     runner = Runner(catalogue, kind, as_of, default_tax_year(subject, as_of))
     ranking = Ranking(subject=kind, candidates=len(asked), groups=runner.groups)
