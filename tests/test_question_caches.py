@@ -1,6 +1,6 @@
-"""The ranking's caches within one runner (calculator.engine.question_runner.Runner.judged_now, Runner.spreads via
-questions.kept_stake) give what the uncached path gives. The generated profiles of test_questions_alike.py do not reach
-every case these keys tell apart, so each key is checked here directly."""
+"""The ranking's caches within one runner (calculator.engine.question_runner.Runner.judged_now, Runner.spreads
+via question_stakes.kept_stake) give what the uncached path gives. The generated profiles of
+test_questions_alike.py do not reach every case these keys tell apart, so each key is checked here directly."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from calculator.engine.enums import Subject
 from calculator.engine.question_runner import Runner
-from calculator.engine.questions import NO_PROBE, Worth, kept_stake
+from calculator.engine.question_stakes import NO_PROBE, Worth, kept_stake
 from tests.conftest import AS_OF
 
 ZERO = Decimal(0)

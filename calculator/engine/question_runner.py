@@ -87,7 +87,7 @@ class Runner:
         self.plans: dict[tuple[str, str], Plan | None] = {}
         self.judged: dict[str, tuple[ProgramResult, list[Any], list[bool | None] | None]] = {}
         self.by_met: dict[str, dict[Any, Any]] = {}  # see worths
-        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.questions.kept_stake
+        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.question_stakes.kept_stake
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
@@ -185,8 +185,11 @@ class Runner:
             return Status.NOT_ELIGIBLE, None
         benefit = now.benefit
         if plan.shape.priced:
-            context = Context(self.as_of, self.year(subject), plan.shape.day,
-                              self.catalogue.reference, {})
+            year = self.year(subject)
+            facts = program.facts.get((self.as_of, year))  # its context with no results, as the engine takes it
+            context = facts.context if facts is not None and facts.day == plan.shape.day and \
+                facts.context.reference is self.catalogue.reference else \
+                Context(self.as_of, year, plan.shape.day, self.catalogue.reference, {})
             self.priced += 1
             try:
                 benefit = program.benefit.compute(subject, context)
