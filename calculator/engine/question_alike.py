@@ -142,8 +142,8 @@ class Plan:
         self.shape = shape
         self.values: list[bool | None] | None = None
         self.rest: bool | None = True  # without branches: the criteria that do not read the input, combined
-        self.parts: tuple[Part, list[Part]] = ((True, []), [])  # with branches: the same for the common criteria
-        self.found: dict[Any, ProgramResult | None] = {}  # and each branch (see part)
+        self.parts: tuple[Part, list[Part]] | None = None  # with branches: the same for the common criteria and
+        self.found: dict[Any, ProgramResult | None] = {}  # each branch (see part), once an answer is decided
 
     def learn(self, result: ProgramResult | None) -> bool:
         """Take the criteria's results from an evaluation (False: it tells nothing, e.g. it failed)."""
@@ -154,12 +154,8 @@ class Plan:
         if values is None:
             return False
         self.values = values
-        layout = self.shape.layout
-        if layout is None:
-            self.rest = combine_all([values[i] for i in self.shape.others])
-        else:
-            at = {i: k for k, i in enumerate(self.shape.reading)}
-            self.parts = (part(values, layout[0], at), [part(values, branch, at) for branch in layout[1]])
+        self.rest = combine_all([values[i] for i in self.shape.others])
+        self.parts = None
         return True
 
     def met(self, subject: Mapping[str, Any] | None, as_of: dt.date) -> bool | None:
@@ -180,6 +176,9 @@ class Plan:
         if shape.layout is None:
             rest = self.rest
             return False if rest is False or False in own else None if rest is None or None in own else True
+        if self.parts is None:
+            at = {i: k for k, i in enumerate(shape.reading)}
+            self.parts = (part(values, shape.layout[0], at), [part(values, branch, at) for branch in shape.layout[1]])
         (rest, reads), branches = self.parts
         either = combine_any([combine_all([other, *[own[k] for k in ks]]) for other, ks in branches])
         return combine_all([rest, *[own[k] for k in reads], either])
