@@ -136,14 +136,22 @@ class Plan:
     evaluated, every criterion's judged result on it (those that do not read the input stand for every answer);
     and the results found so far by what they differ in (:meth:`calculator.engine.question_runner.Runner.alike`)."""
 
-    __slots__ = ("found", "parts", "rest", "shape", "values")
+    __slots__ = ("fixed", "found", "rest", "shape", "values")
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         self.values: list[bool | None] | None = None
         self.rest: bool | None = True  # without branches: the criteria that do not read the input, combined
-        self.parts: tuple[Part, list[Part]] | None = None  # with branches: the same for the common criteria and
-        self.found: dict[Any, ProgramResult | None] = {}  # each branch (see part), once an answer is decided
+        self.found: dict[Any, ProgramResult | None] = {}
+        self.fixed: Any = MISSING_PLAN  # with branches and no criterion reading the input: whether they are met
+
+    def fix(self, values: list[bool | None]) -> bool | None:
+        """Whether the criteria with branches are met on ``values``, kept while no criterion reads the input."""
+        layout = self.shape.layout
+        assert layout is not None
+        either = combine_any([combine_all([values[i] for i in branch]) for branch in layout[1]])
+        self.fixed = fixed = combine_all([*[values[i] for i in layout[0]], either])
+        return fixed
 
     def learn(self, result: ProgramResult | None) -> bool:
         """Take the criteria's results from an evaluation (False: it tells nothing, e.g. it failed)."""
@@ -155,7 +163,7 @@ class Plan:
             return False
         self.values = values
         self.rest = combine_all([values[i] for i in self.shape.others])
-        self.parts = None
+        self.fixed = MISSING_PLAN
         return True
 
     def met(self, subject: Mapping[str, Any] | None, as_of: dt.date) -> bool | None:
@@ -176,18 +184,11 @@ class Plan:
         if shape.layout is None:
             rest = self.rest
             return False if rest is False or False in own else None if rest is None or None in own else True
-        if self.parts is None:
-            at = {i: k for k, i in enumerate(shape.reading)}
-            self.parts = (part(values, shape.layout[0], at), [part(values, branch, at) for branch in shape.layout[1]])
-        (rest, reads), branches = self.parts
-        either = combine_any([combine_all([other, *[own[k] for k in ks]]) for other, ks in branches])
-        return combine_all([rest, *[own[k] for k in reads], either])
-
-
-Part = tuple[bool | None, list[int]]
-
-
-def part(values: list[bool | None], positions: list[int], at: Mapping[int, int]) -> Part:
-    """(the judged results at ``positions`` of the criteria that do not read the input, combined; where those that
-    read it are among the input's own, ``at``): Kleene "all" groups, so a branch is decided from these two."""
-    return combine_all([values[i] for i in positions if i not in at]), [at[i] for i in positions if i in at]
+        if not own:  # no criterion reads the input: as learnt
+            return self.fixed if self.fixed is not MISSING_PLAN else self.fix(values)
+        values = values.copy()
+        for i, value in zip(shape.reading, own, strict=True):
+            values[i] = value
+        common, branches = shape.layout
+        either = combine_any([combine_all([values[i] for i in branch]) for branch in branches])
+        return combine_all([*[values[i] for i in common], either])
