@@ -110,7 +110,7 @@ def shape(catalogue: Catalogue, reads: Reads, inputs: Mapping[str, frozenset[str
     program's outcome reads, :func:`calculator.engine.question_runner.program_inputs`); None when ``name`` is read
     by its cohort or by stacking between the dependencies that read it, or the program is not in force. Kept per
     catalogue: it holds no answer."""
-    key = (program.id, name, kind, as_of, tax_year)
+    key = (program.spec.id, name, kind, as_of, tax_year)
     found = reads.shapes.get(key, MISSING_PLAN)
     if found is not MISSING_PLAN:
         return found  # type: ignore[no-any-return]

@@ -93,7 +93,7 @@ class Runner:
             key: tuple[str, str] | None = None) -> ProgramResult | None:
         """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
         evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`copied` copy."""
-        slot = (program.id, *key) if key is not None else None
+        slot = (program.spec.id, *key) if key is not None else None
         if slot is not None and slot in self.seen:
             return self.seen[slot]
         plan = self.plan(program, key[0], subject) if key is not None and key != BASE else None
@@ -128,11 +128,11 @@ class Runner:
     def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
         """The program's :class:`~calculator.engine.question_alike.Plan` for question ``name`` (None: answers alike
         are not known without evaluating it)."""
-        plan = self.plans.get((program.id, name), MISSING_PLAN)
+        plan = self.plans.get((program.spec.id, name), MISSING_PLAN)
         if plan is MISSING_PLAN:
             found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of,
                           self.year(subject))
-            plan = self.plans[program.id, name] = None if found is None else Plan(found)
+            plan = self.plans[program.spec.id, name] = None if found is None else Plan(found)
         return plan  # type: ignore[no-any-return]
 
     def direct(self, program: Program, name: str, subject: Mapping[str, Any], now: ProgramResult) -> Plan | None:
@@ -141,7 +141,7 @@ class Runner:
         answer to ``name``; None otherwise. ``now``: its result on ``subject`` as given."""
         if program.spec.depends_on or now.benefit is None:
             return None
-        plan: Plan | None = self.plans.get((program.id, name), MISSING_PLAN)
+        plan: Plan | None = self.plans.get((program.spec.id, name), MISSING_PLAN)
         if plan is MISSING_PLAN:
             plan = self.plan(program, name, subject)
         if plan is None or (plan.values is None and not plan.take(self.judged_now(plan, now))):
@@ -160,9 +160,9 @@ class Runner:
         """What a program of :meth:`direct` plans whose benefit reads no answer is worth, by its criteria's decision
         (met, open, failed: :meth:`outcome` gives the same status and benefit for any of its questions, as its
         cohort reads none of them): filled by the ranking, shared by its questions."""
-        found = self.by_met.get(program.id)
+        found = self.by_met.get(program.spec.id)
         if found is None:
-            found = self.by_met[program.id] = {}
+            found = self.by_met[program.spec.id] = {}
         return found
 
     def met(self, plan: Plan, subject: Mapping[str, Any] | None) -> Any:

@@ -127,7 +127,7 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
             tried.update(codes)
             last = answers
         count = len(answers.values)
-        now = baseline[program.id]
+        now = baseline[program.spec.id]
         plan = runner.direct(program, name, changed, now)
         if plan is not None and not plan.shape.priced and count:
             stake = decided_stake(runner, program, name, plan, values, count, changed, now)
@@ -225,7 +225,7 @@ def kept_stake(runner: Runner, program: Program, name: str, decisions: tuple[tup
     """The stake of one program in question ``name`` from its criteria's ``decisions`` (those of the answers in
     the order first met, and the probe's or NO_PROBE; ``worth_at``: what it is worth by decision), kept a runner
     per program and decisions when some answer changes it (it names no question then)."""
-    key = (program.id, *decisions)
+    key = (program.spec.id, *decisions)
     known = runner.spreads.get(key)
     if known is None:
         met, probe = decisions
