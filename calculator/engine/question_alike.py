@@ -162,7 +162,8 @@ class Plan:
         if values is None:
             return False
         self.values = values
-        self.rest = combine_all([values[i] for i in self.shape.others])
+        if self.shape.layout is None:  # with branches: decided on a copy of the results (see met)
+            self.rest = combine_all([values[i] for i in self.shape.others])
         self.fixed = MISSING_PLAN
         return True
 

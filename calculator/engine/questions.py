@@ -201,9 +201,9 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
     fields = FIELDS[kind]
     inputs = askable(catalogue, kind)
     asked: dict[str, list[Program]] = {}
-    baseline = {r.id: r for r in result.results if r.status in IN_PLAY}
-    for program_result in baseline.values():
-        for name in inputs.get(program_result.id, ()):
+    baseline = {r.program.spec.id: r for r in result.results if r.status in IN_PLAY}
+    for pid, program_result in baseline.items():
+        for name in inputs.get(pid, ()):
             if subject.get(name) is None:
                 asked.setdefault(name, []).append(program_result.program)
     runner = Runner(catalogue, kind, as_of, default_tax_year(subject, as_of))
