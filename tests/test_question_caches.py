@@ -1,6 +1,6 @@
-"""The ranking's caches within one runner (calculator.engine.question_runner.Runner.judged_now, Runner.spreads via
-questions.staked) give what the uncached path gives. The generated profiles of test_questions_alike.py do not reach
-every case these keys tell apart, so each key is checked here directly."""
+"""The ranking's caches within one runner (calculator.engine.question_runner.Runner.judged_now, Runner.spreads
+via question_stakes.kept_stake) give what the uncached path gives. The generated profiles of
+test_questions_alike.py do not reach every case these keys tell apart, so each key is checked here directly."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from calculator.engine.enums import Subject
 from calculator.engine.question_runner import Runner
-from calculator.engine.questions import Worth, staked
+from calculator.engine.question_stakes import NO_PROBE, Worth, kept_stake
 from tests.conftest import AS_OF
 
 ZERO = Decimal(0)
@@ -41,10 +41,10 @@ def test_a_stake_kept_by_decisions_tells_the_probe_apart(catalogue):
     program = next(iter(catalogue.programs.values()))
     now: Any = SimpleNamespace(benefit=None, missing=[])
     failed, met = Worth(("failed",), ZERO, ZERO, False), Worth(("met",), ZERO, Decimal(100), False)
-    decisions = (False, False, True)
-    cases = [((decisions, 2), [failed, failed], met), ((decisions, 3), [failed, failed, met], None)]
+    worths = {False: failed, True: met}.__getitem__
+    cases = [((False,), True), ((False, True), NO_PROBE)]  # answers (False, False) and probe True; (False, False, True)
     runner = Runner(catalogue, Subject.COMPANY, AS_OF)
-    for decided, outcomes, probe in cases:
-        alone = staked(Runner(catalogue, Subject.COMPANY, AS_OF), program, "x", decided, outcomes, probe, now)
-        assert staked(runner, program, "x", decided, outcomes, probe, now) == alone
+    for decisions in cases:
+        alone = kept_stake(Runner(catalogue, Subject.COMPANY, AS_OF), program, "x", decisions, worths, now)
+        assert kept_stake(runner, program, "x", decisions, worths, now) == alone
     assert len(runner.spreads) == 2

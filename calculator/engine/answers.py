@@ -16,7 +16,7 @@ bounded (the program's cap); an amount that grows without bound is reported as o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -73,9 +73,22 @@ def answer_kind(meta: Mapping[str, Any]) -> AnswerKind | None:
     return KINDS.get(meta["type"])
 
 
+class Shared:
+    """What one question's answers are made from, shared by the programs asking it (one subject and date): each
+    program's points (:func:`number_points`, :func:`date_points`) and the answers by the programs that have any."""
+
+    __slots__ = ("answers", "points")
+
+    def __init__(self) -> None:
+        self.points: dict[str, set[Any]] = {}
+        self.answers: dict[tuple[str, ...], Answers] = {}
+
+
 def answers_for(name: str, meta: Mapping[str, Any], subject_kind: str, programs: Sequence[Program],
-                reference: Mapping[str, ReferenceTable], subject: Subject, as_of: dt.date) -> Answers | None:
-    """The answers to try for field ``name``, as ``programs`` (and their criteria) can tell them apart."""
+                reference: Mapping[str, ReferenceTable], subject: Subject, as_of: dt.date,
+                shared: Shared | None = None) -> Answers | None:
+    """The answers to try for field ``name``, as ``programs`` (and their criteria) can tell them apart (``shared``:
+    made once a question for programs whose points come from the same programs, e.g. sharing dependencies)."""
     kind = answer_kind(meta)
     if kind is None:
         return None
@@ -85,15 +98,62 @@ def answers_for(name: str, meta: Mapping[str, Any], subject_kind: str, programs:
         codes = sorted(reference[meta["table"]].codes) if meta.get("table") in reference else []
         return Answers(name, kind, code_answers(codes, kind == AnswerKind.CODES))
     if kind == AnswerKind.DATE:
-        days = date_points(name, programs, reference, subject, as_of) | {OLDEST, as_of}
+        def find(program: Program) -> set[Any]:
+            return date_points(name, [program], reference, subject, as_of)
+    else:
+        def find(program: Program) -> set[Any]:
+            return number_points(name, meta["unit"], [program], reference, subject, as_of)
+    shared = shared or Shared()
+    key, found = each_points(find, programs, shared)
+    made = shared.answers.get(key)
+    if made is None:
+        made = shared.answers[key] = made_answers(name, meta, subject_kind, kind, found, as_of)
+    return made
+
+
+def each_points(find: Callable[[Program], set[Any]], programs: Sequence[Program],
+                shared: Shared) -> tuple[tuple[str, ...], set[Any]]:
+    """(the programs of ``programs`` with points, in order; the union of their points, each program's found once a
+    question): the same union as finding them for all ``programs`` at once (a point met twice kept as first met)."""
+    ids, out = [], set()
+    for program in programs:
+        found = shared.points.get(program.id)
+        if found is None:
+            found = shared.points[program.id] = find(program)
+        if found:
+            ids.append(program.id)
+            out |= found
+    return tuple(ids), out
+
+
+def made_answers(name: str, meta: Mapping[str, Any], subject_kind: str, kind: AnswerKind, found: set[Any],
+                 as_of: dt.date) -> Answers:
+    """The answers to a date or number question whose programs turn at ``found``."""
+    if kind == AnswerKind.DATE:
+        days = found | {OLDEST, as_of}
         return Answers(name, kind, thinned(sorted(d for d in days if OLDEST <= d <= as_of)))
     field = SCHEMAS[subject_kind]._declared_fields[name]
     low, high, probe = input_bounds(meta, field)
     unit = meta["unit"]
-    found = number_points(name, unit, programs, reference, subject, as_of)
     points = {rounded(p, unit) for p in found if p.is_finite()} | {low} | (set() if probe else {high})
     values = thinned(sorted(p for p in points if low <= p < high or (p == high and not probe)))
     return Answers(name, kind, tuple(as_input(v, meta) for v in values), as_input(high, meta) if probe else None)
+
+
+_SHARED: dict[tuple[Any, ...], tuple[Mapping[str, ReferenceTable], Answers | None]] = {}
+
+
+def same_answers(name: str, meta: Mapping[str, Any], subject_kind: str,
+                 reference: Mapping[str, ReferenceTable]) -> Answers | None:
+    """:func:`answers_for` a yes/no or code question: the same whatever the programs asking, the subject and the
+    date (read from the tables alone), so made once per tables (not a list of codes: its answers are lists)."""
+    key = (id(reference), name, meta["type"], meta.get("table"))
+    found = _SHARED.get(key)
+    if found is None or found[0] is not reference:
+        if len(_SHARED) > 4096:
+            _SHARED.clear()
+        found = _SHARED[key] = (reference, answers_for(name, meta, subject_kind, (), reference, {}, OLDEST))
+    return found[1]
 
 
 def code_answers(codes: list[str], many: bool) -> tuple[Any, ...]:

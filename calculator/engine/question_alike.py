@@ -110,7 +110,7 @@ def shape(catalogue: Catalogue, reads: Reads, inputs: Mapping[str, frozenset[str
     program's outcome reads, :func:`calculator.engine.question_runner.program_inputs`); None when ``name`` is read
     by its cohort or by stacking between the dependencies that read it, or the program is not in force. Kept per
     catalogue: it holds no answer."""
-    key = (program.id, name, kind, as_of, tax_year)
+    key = (program.spec.id, name, kind, as_of, tax_year)
     found = reads.shapes.get(key, MISSING_PLAN)
     if found is not MISSING_PLAN:
         return found  # type: ignore[no-any-return]
@@ -136,13 +136,22 @@ class Plan:
     evaluated, every criterion's judged result on it (those that do not read the input stand for every answer);
     and the results found so far by what they differ in (:meth:`calculator.engine.question_runner.Runner.alike`)."""
 
-    __slots__ = ("found", "rest", "shape", "values")
+    __slots__ = ("fixed", "found", "rest", "shape", "values")
 
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         self.values: list[bool | None] | None = None
         self.rest: bool | None = True  # without branches: the criteria that do not read the input, combined
         self.found: dict[Any, ProgramResult | None] = {}
+        self.fixed: Any = MISSING_PLAN  # with branches and no criterion reading the input: whether they are met
+
+    def fix(self, values: list[bool | None]) -> bool | None:
+        """Whether the criteria with branches are met on ``values``, kept while no criterion reads the input."""
+        layout = self.shape.layout
+        assert layout is not None
+        either = combine_any([combine_all([values[i] for i in branch]) for branch in layout[1]])
+        self.fixed = fixed = combine_all([*[values[i] for i in layout[0]], either])
+        return fixed
 
     def learn(self, result: ProgramResult | None) -> bool:
         """Take the criteria's results from an evaluation (False: it tells nothing, e.g. it failed)."""
@@ -153,7 +162,9 @@ class Plan:
         if values is None:
             return False
         self.values = values
-        self.rest = combine_all([values[i] for i in self.shape.others])
+        if self.shape.layout is None:  # with branches: decided on a copy of the results (see met)
+            self.rest = combine_all([values[i] for i in self.shape.others])
+        self.fixed = MISSING_PLAN
         return True
 
     def met(self, subject: Mapping[str, Any] | None, as_of: dt.date) -> bool | None:
@@ -174,6 +185,8 @@ class Plan:
         if shape.layout is None:
             rest = self.rest
             return False if rest is False or False in own else None if rest is None or None in own else True
+        if not own:  # no criterion reads the input: as learnt
+            return self.fixed if self.fixed is not MISSING_PLAN else self.fix(values)
         values = values.copy()
         for i, value in zip(shape.reading, own, strict=True):
             values[i] = value

@@ -13,7 +13,8 @@ from typing import Any, Protocol
 from calculator.engine.catalogue import Program
 from calculator.engine.enums import MoneyKind
 from calculator.engine.model import Estimate
-from calculator.engine.questions import Question, Ranking, Stake
+from calculator.engine.question_stakes import Stake
+from calculator.engine.questions import Question, Ranking
 from calculator.i18n import N_, formatting, t
 
 # By (money at stake, open-ended) and by whether one or several programs are settled.

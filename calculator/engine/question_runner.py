@@ -73,8 +73,9 @@ class Runner:
     (:mod:`calculator.engine.question_alike`): answers alike are evaluated once (:meth:`alike`), and a program
     depending on no other is priced without being evaluated (:meth:`direct`, :meth:`outcome`)."""
 
-    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date) -> None:
+    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date, tax_year: int | None = None) -> None:
         self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
+        self.tax_year = tax_year  # the subject's (the ranking never asks it); None: read from each subject
         self.groups = exclusive_groups(catalogue)
         self.evaluations = 0
         self.priced = 0  # benefits priced on an answer without evaluating their program (see outcome)
@@ -86,13 +87,13 @@ class Runner:
         self.plans: dict[tuple[str, str], Plan | None] = {}
         self.judged: dict[str, tuple[ProgramResult, list[Any], list[bool | None] | None]] = {}
         self.by_met: dict[str, dict[Any, Any]] = {}  # see worths
-        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.questions.staked
+        self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.question_stakes.kept_stake
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
         """The program's result on ``subject`` (the engine's lean path: no flags, near misses or self-check); None if
         evaluating it failed. Shared with later calls: a caller that changes it takes a :func:`copied` copy."""
-        slot = (program.id, *key) if key is not None else None
+        slot = (program.spec.id, *key) if key is not None else None
         if slot is not None and slot in self.seen:
             return self.seen[slot]
         plan = self.plan(program, key[0], subject) if key is not None and key != BASE else None
@@ -108,7 +109,7 @@ class Runner:
         self.evaluations += 1
         try:
             found = evaluate_program(self.catalogue, program, subject, self.as_of,
-                                     default_tax_year(subject, self.as_of), resolved, full=False)
+                                     self.year(subject), resolved, full=False)
         except Exception:
             log.exception("re-evaluating %s for the next questions failed", program.id)
             found = None
@@ -120,14 +121,18 @@ class Runner:
             plan.found[alike] = found
         return found
 
+    def year(self, subject: Mapping[str, Any]) -> int:
+        """The tax year of ``subject`` (see :func:`~calculator.engine.derived.default_tax_year`)."""
+        return self.tax_year if self.tax_year is not None else default_tax_year(subject, self.as_of)
+
     def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
         """The program's :class:`~calculator.engine.question_alike.Plan` for question ``name`` (None: answers alike
         are not known without evaluating it)."""
-        plan = self.plans.get((program.id, name), MISSING_PLAN)
+        plan = self.plans.get((program.spec.id, name), MISSING_PLAN)
         if plan is MISSING_PLAN:
             found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of,
-                          default_tax_year(subject, self.as_of))
-            plan = self.plans[program.id, name] = None if found is None else Plan(found)
+                          self.year(subject))
+            plan = self.plans[program.spec.id, name] = None if found is None else Plan(found)
         return plan  # type: ignore[no-any-return]
 
     def direct(self, program: Program, name: str, subject: Mapping[str, Any], now: ProgramResult) -> Plan | None:
@@ -136,7 +141,9 @@ class Runner:
         answer to ``name``; None otherwise. ``now``: its result on ``subject`` as given."""
         if program.spec.depends_on or now.benefit is None:
             return None
-        plan = self.plan(program, name, subject)
+        plan: Plan | None = self.plans.get((program.spec.id, name), MISSING_PLAN)
+        if plan is MISSING_PLAN:
+            plan = self.plan(program, name, subject)
         if plan is None or (plan.values is None and not plan.take(self.judged_now(plan, now))):
             return None
         return plan
@@ -153,9 +160,9 @@ class Runner:
         """What a program of :meth:`direct` plans whose benefit reads no answer is worth, by its criteria's decision
         (met, open, failed: :meth:`outcome` gives the same status and benefit for any of its questions, as its
         cohort reads none of them): filled by the ranking, shared by its questions."""
-        found = self.by_met.get(program.id)
+        found = self.by_met.get(program.spec.id)
         if found is None:
-            found = self.by_met[program.id] = {}
+            found = self.by_met[program.spec.id] = {}
         return found
 
     def met(self, plan: Plan, subject: Mapping[str, Any] | None) -> Any:
@@ -178,8 +185,11 @@ class Runner:
             return Status.NOT_ELIGIBLE, None
         benefit = now.benefit
         if plan.shape.priced:
-            context = Context(self.as_of, default_tax_year(subject, self.as_of), plan.shape.day,
-                              self.catalogue.reference, {})
+            year = self.year(subject)
+            facts = program.facts.get((self.as_of, year))  # its context with no results, as the engine takes it
+            context = facts.context if facts is not None and facts.day == plan.shape.day and \
+                facts.context.reference is self.catalogue.reference else \
+                Context(self.as_of, year, plan.shape.day, self.catalogue.reference, {})
             self.priced += 1
             try:
                 benefit = program.benefit.compute(subject, context)

@@ -17,7 +17,9 @@ answers (plus one probe), those at its own thresholds (a program's outcome canno
 its formula, whose range the bounds give); :attr:`Ranking.evaluations` counts them. A program is not evaluated
 again at all where its outcome under an answer follows from the criteria reading the answer and its benefit (it
 depends on no other program, :meth:`~calculator.engine.question_runner.Runner.outcome`; :attr:`Ranking.priced`
-counts the benefits priced so), and answers alike are evaluated once (:mod:`calculator.engine.question_alike`).
+counts the benefits priced so; where its benefit reads no answer, its stake follows from its criteria's decisions
+and is found once per program and decisions), and answers alike are evaluated once
+(:mod:`calculator.engine.question_alike`). Each program's stake in a question: :mod:`calculator.engine.question_stakes`.
 """
 
 from __future__ import annotations
@@ -25,41 +27,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from calculator.engine.answers import AnswerKind, Answers, answer_kind, answers_for
+from calculator.engine.answers import AnswerKind, Answers, Shared, answer_kind, answers_for, same_answers
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.enums import BenefitKind, MoneyKind, Outcome, Status, Subject
+from calculator.engine.derived import default_tax_year
+from calculator.engine.enums import MoneyKind, Subject
 from calculator.engine.evaluate import inherit
-from calculator.engine.model import Assessment, BenefitOutcome, Estimate, ProgramResult, SubjectResult
-from calculator.engine.question_alike import Plan
-from calculator.engine.question_runner import UNKNOWN, Runner, program_inputs
+from calculator.engine.model import Assessment, Estimate, ProgramResult, SubjectResult
+from calculator.engine.question_runner import Runner, program_inputs
+from calculator.engine.question_stakes import IN_PLAY, ZERO, Stake, price
 from schemas.profile import field_catalogue
 
-ZERO = Decimal(0)
-IN_PLAY = frozenset({Status.ELIGIBLE, Status.NEEDS_INFO})
 DEFAULTED = frozenset({"tax_year"})  # never unanswered: the engine falls back to the year before the as-of date
 SAME_ANSWERS = frozenset({AnswerKind.YES_NO, AnswerKind.CODE, AnswerKind.CODES})  # whatever the programs asking
+KEPT_ANSWERS = frozenset({AnswerKind.YES_NO, AnswerKind.CODE})  # and answers that cannot change: kept per tables
 MONEY = (MoneyKind.CASH, MoneyKind.TAX_THIS_YEAR)  # the kinds a stake is counted in (never later years)
-# What kind of money a benefit is, until every program declares it (the money contract in notes/wave2.md).
-DEFAULT_MONEY_KINDS = {BenefitKind.CIT_RATE_DIFFERENTIAL: MoneyKind.TAX_THIS_YEAR,
-                       BenefitKind.RD_SUPER_DEDUCTION: MoneyKind.TAX_THIS_YEAR,
-                       BenefitKind.IIT_EXCESS_OVER_HK_BURDEN: MoneyKind.TAX_THIS_YEAR,
-                       BenefitKind.NON_MONETARY: MoneyKind.NON_CASH}
 FIELDS = field_catalogue()
 ORDER = {subject: {name: index for index, name in enumerate(fields)} for subject, fields in FIELDS.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class Stake:
-    """What one question settles for one program: the spread of its outcomes over the question's answers."""
-
-    program: Program
-    at_stake: Estimate
-    money_kind: MoneyKind
-    open_ended: bool  # the spread can be larger: an amount grows with the figure given, or rests on other answers
-    together_with: tuple[str, ...] = ()  # other inputs the program still needs: this answer settles it with them
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,77 +100,6 @@ class AssessmentQuestions:
     people: list[Ranking]
 
 
-@dataclass(frozen=True, slots=True)
-class Worth:
-    """One program's outcome under one answer: what tells outcomes apart, and its worth (hi None: unknown)."""
-
-    signature: tuple[Any, ...]
-    low: Decimal
-    high: Decimal | None
-    capped: bool
-
-
-OUT_OF_PLAY = {status: Worth((status,), ZERO, ZERO, False) for status in Status if status not in IN_PLAY}
-
-
-def money_kind(program: Program) -> MoneyKind:
-    """The program's money kind (declared by its benefit once the money contract lands; a default till then)."""
-    declared = getattr(program, "money_kind", None)
-    if isinstance(declared, MoneyKind):
-        return declared
-    return DEFAULT_MONEY_KINDS.get(program.spec.benefit.kind, MoneyKind.CASH)
-
-
-def worth(result: ProgramResult | None) -> Worth | None:
-    """What a result is worth, for comparing answers (None: it could not be evaluated)."""
-    if result is None:
-        return None
-    return worth_of(result.status, result.benefit)
-
-
-def worth_of(status: Status, benefit: BenefitOutcome | None) -> Worth | None:
-    """What a result of ``status`` and ``benefit`` is worth (see :func:`worth`)."""
-    if status not in IN_PLAY:
-        return OUT_OF_PLAY[status]
-    if benefit is None:
-        return None
-    items = tuple([(id(item.item), item.applies) for item in benefit.items]) if benefit.items else ()
-    estimate = benefit.estimate
-    low, high = ZERO, None
-    if benefit.kind == Outcome.NON_MONETARY:
-        high = ZERO
-    elif benefit.kind == Outcome.MONEY and estimate is not None:
-        low = estimate.low if status == Status.ELIGIBLE else ZERO
-        high = estimate.high
-    elif benefit.kind == Outcome.MONEY and benefit.cap is not None:
-        high = benefit.cap
-    signature = (status, benefit.kind, estimate, items)
-    return Worth(signature, low, high, benefit.cap is not None)
-
-
-def spread(worths: list[Worth], probe: Worth | None, priced: bool) -> tuple[Estimate, bool] | None:
-    """(the spread between the best and worst outcome, whether it is open-ended); None when no answer changes
-    anything. The probe (an amount's largest accepted value) gives the formula's range only while the program has
-    no amount yet (``priced`` False) and its cap bounds it, or when it gives no more than the other answers;
-    otherwise the amount grows with the answer (or a figure already priced would only be refined): open-ended."""
-    signatures = {w.signature for w in worths} | ({probe.signature} if probe else set())
-    if len(signatures) < 2:
-        return None
-    counted = list(worths)
-    known = [w.high for w in worths if w.high is not None]
-    open_ended = len(known) < len(worths)
-    if probe is not None:
-        if probe.high is None or (probe.capped and not priced) or probe.high <= max(known, default=ZERO):
-            counted.append(probe)
-            open_ended = open_ended or probe.high is None
-        else:
-            open_ended = True
-    lows = [w.low for w in counted]
-    highs = [w.high for w in counted if w.high is not None]
-    worst = min(lows)
-    return Estimate(max(lows) - worst, max([*highs, max(lows)]) - worst), open_ended
-
-
 def together(stakes: Sequence[Stake], groups: Sequence[frozenset[str]]) -> list[Stake]:
     """The stakes that can be had together, largest first: of programs in one exclusive group only the largest
     counts (what is at stake is never more than the best legal combination)."""
@@ -236,102 +150,48 @@ def ask(runner: Runner, name: str, kind: AnswerKind, tries: Sequence[tuple[Progr
         return None
     if len(stakes) > 1:
         stakes.sort(key=lambda s: (-s.at_stake.high, -s.at_stake.low, s.program.id))
-    counted = together(stakes, runner.groups)
+        counted = together(stakes, runner.groups)
+    else:
+        counted = stakes
     return Question(field=name, kind=kind, stakes=tuple(stakes), at_stake=summed(counted), by_kind=by_kind(counted),
                     open_ended=any(s.open_ended for s in stakes), answers=tried)
 
 
-def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
-          baseline: Mapping[str, ProgramResult], changed: dict[str, Any]) -> tuple[list[Stake], int]:
-    """(the stake of each program of ``tries`` in question ``name`` that has one, the answers tried), ``changed``
-    holding each answer in turn."""
-    stakes = []
-    tried: set[str] = set()
-    for program, answers in tries:
-        values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
-        codes = [repr(value) for value in values]
-        tried.update(codes)
-        now = baseline[program.id]
-        found = tried_worths(runner, program, name, values, codes, changed, now)
-        if found is None:  # it could not be evaluated (logged): left out of this question
-            continue
-        worths, decided = found
-        count = len(answers.values)
-        outcomes, probe = worths[:count], (worths[count] if len(worths) > count else None)
-        if not outcomes:
-            continue
-        stake = staked(runner, program, name, (decided, count), outcomes, probe, now)
-        if stake is not None:
-            stakes.append(stake)
-    return stakes, len(tried)
+def question_tries(runner: Runner, name: str, takes: AnswerKind, programs: list[Program],
+                   subject: Mapping[str, Any]) -> list[tuple[Program, Answers]]:
+    """Each program asking ``name`` with the answers it is tried with: for yes/no and codes the same answers for
+    every program (no threshold of theirs in them), else its own thresholds (and those of its dependencies)."""
+    meta, kind, reference, as_of = FIELDS[runner.kind][name], runner.kind, runner.catalogue.reference, runner.as_of
+    if takes in KEPT_ANSWERS:
+        same = same_answers(name, meta, kind, reference)
+    elif takes in SAME_ANSWERS:
+        same = answers_for(name, meta, kind, (), reference, subject, as_of)
+    else:
+        tries, shared = [], Shared()
+        for program in programs:
+            answers = answers_for(name, meta, kind, runner.dependencies_of(program), reference, subject, as_of, shared)
+            if answers is not None:
+                tries.append((program, answers))
+        return tries
+    return [(program, same) for program in programs] if same is not None else []
 
 
-def tried_worths(runner: Runner, program: Program, name: str, values: Sequence[Any], codes: Sequence[str],
-                 changed: dict[str, Any], now: ProgramResult) -> tuple[list[Worth], tuple[Any, ...] | None] | None:
-    """(what ``program`` is worth under each answer to ``name``, ``changed`` holding each in turn; what decided
-    them when that is its criteria's decision alone, see :func:`staked`); None when it could not be evaluated on
-    one of them."""
-    plan = runner.direct(program, name, changed, now)
-    by_met = runner.worths(program) if plan is not None and not plan.shape.priced else {}
-    decided: list[Any] | None = [] if plan is not None and not plan.shape.priced else None
-    worths = []
-    for value, code in zip(values, codes, strict=True):
-        changed[name] = value
-        met = runner.met(plan, changed) if plan is not None else UNKNOWN
-        found = worth_tried(runner, program, plan, met, by_met, changed, (name, code), now)
-        if found is None:
-            return None
-        worths.append(found)
-        if decided is not None:
-            decided.append(met)
-    return worths, None if decided is None or UNKNOWN in decided else tuple(decided)
+_ASKABLE: dict[tuple[int, Subject], tuple[Catalogue, dict[str, tuple[str, ...]]]] = {}
 
 
-def worth_tried(runner: Runner, program: Program, plan: Plan | None, met: Any,
-                by_met: dict[bool | None, Worth | None], changed: Mapping[str, Any], key: tuple[str, str],
-                now: ProgramResult) -> Worth | None:
-    """What ``program`` is worth on ``changed`` (the subject with the answer of ``key``): from its :meth:`direct
-    <calculator.engine.question_runner.Runner.direct>` plan when it has one (``met``: its criteria's decision there;
-    ``by_met``: the worths found so far by that decision, while its benefit reads no answer), else evaluated."""
-    if plan is None or met is UNKNOWN:
-        return worth(runner.run(program, changed, key))
-    if met in by_met:
-        return by_met[met]
-    outcome = runner.outcome(plan, program, met, changed, now)
-    if outcome is None:
-        return worth(runner.run(program, changed, key))
-    found = worth_of(*outcome)
-    if not plan.shape.priced:
-        by_met[met] = found
-    return found
-
-
-def staked(runner: Runner, program: Program, name: str, decided: tuple[tuple[Any, ...] | None, int],
-           outcomes: list[Worth], probe: Worth | None, now: ProgramResult) -> Stake | None:
-    """The stake of one program in question ``name`` (:func:`settled`). Where its criteria's decisions alone gave
-    its outcomes (``decided``: those per answer, or None; and how many answers there are before the probe), the
-    worths come from :meth:`Runner.worths`, the same for all its questions: a stake the :func:`spread` of its
-    outcomes gives (it names no question) is found once a runner per decisions."""
-    key = (program.id, *decided) if decided[0] is not None else None
-    if key is not None and (known := runner.spreads.get(key)) is not None:
-        return known  # type: ignore[no-any-return]
-    found = spread(outcomes, probe, now.benefit is not None and now.benefit.estimate is not None)
-    stake = settled(program, name, found, now)
-    if key is not None and found is not None:
-        runner.spreads[key] = stake
-    return stake
-
-
-def settled(program: Program, name: str, found: tuple[Estimate, bool] | None, now: ProgramResult) -> Stake | None:
-    """The stake of one program in question ``name`` from the :func:`spread` of its outcomes (None: no answer
-    changes it, and it does not need it)."""
-    if found is not None:
-        return Stake(program, found[0], money_kind(program), found[1])
-    if name in now.missing and (current := worth(now)) is not None:
-        others = tuple(n for n in now.missing if n != name)
-        return Stake(program, Estimate(ZERO, current.high or ZERO), money_kind(program), current.high is None,
-                     others)
-    return None
+def askable(catalogue: Catalogue, kind: Subject) -> dict[str, tuple[str, ...]]:
+    """Per program, the inputs of a ``kind`` subject that can be asked of it (:func:`program_inputs
+    <calculator.engine.question_runner.program_inputs>` that are that subject's fields, but the tax year), once per
+    catalogue."""
+    found = _ASKABLE.get((id(catalogue), kind))
+    if found is None or found[0] is not catalogue:
+        fields = FIELDS[kind]
+        inputs = {pid: tuple(n for n in names if n in fields and n not in DEFAULTED)
+                  for pid, names in program_inputs(catalogue).items()}
+        if len(_ASKABLE) > 16:
+            _ASKABLE.clear()
+        found = _ASKABLE[id(catalogue), kind] = (catalogue, inputs)
+    return found[1]
 
 
 def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping[str, Any],
@@ -339,29 +199,21 @@ def rank_questions(catalogue: Catalogue, result: SubjectResult, subject: Mapping
     """The next questions for one assessed subject (``subject``: the answers it was assessed on), best first."""
     kind = result.kind
     fields = FIELDS[kind]
-    inputs = program_inputs(catalogue)
+    inputs = askable(catalogue, kind)
     asked: dict[str, list[Program]] = {}
-    baseline = {r.id: r for r in result.results if r.status in IN_PLAY}
-    for program_result in baseline.values():
-        for name in inputs.get(program_result.id, ()):
-            if name in fields and name not in DEFAULTED and subject.get(name) is None:
+    baseline = {r.program.spec.id: r for r in result.results if r.status in IN_PLAY}
+    for pid, program_result in baseline.items():
+        for name in inputs.get(pid, ()):
+            if subject.get(name) is None:
                 asked.setdefault(name, []).append(program_result.program)
-    runner = Runner(catalogue, kind, as_of)
+    runner = Runner(catalogue, kind, as_of, default_tax_year(subject, as_of))
     ranking = Ranking(subject=kind, candidates=len(asked), groups=runner.groups)
     changed = dict(subject)  # each question's answers set in it in turn (see ask)
     for name in sorted(asked, key=ORDER[kind].__getitem__):
         takes = answer_kind(fields[name])
         if takes is None:
             continue
-        tries = []
-        # yes/no and codes: the same answers for every program (no threshold of theirs in them)
-        same = answers_for(name, fields[name], kind, (), catalogue.reference, subject, as_of) \
-            if takes in SAME_ANSWERS else None
-        for program in asked[name]:  # each program tried at its own thresholds (and those of its dependencies)
-            answers = same or answers_for(name, fields[name], kind, runner.dependencies_of(program),
-                                          catalogue.reference, subject, as_of)
-            if answers is not None:
-                tries.append((program, answers))
+        tries = question_tries(runner, name, takes, asked[name], subject)
         question = ask(runner, name, takes, tries, subject, baseline, changed)
         if question is not None:
             ranking.questions.append(question)
