@@ -29,6 +29,7 @@ DEFAULT_MONEY_KINDS = {BenefitKind.CIT_RATE_DIFFERENTIAL: MoneyKind.TAX_THIS_YEA
                        BenefitKind.IIT_EXCESS_OVER_HK_BURDEN: MoneyKind.TAX_THIS_YEAR,
                        BenefitKind.NON_MONETARY: MoneyKind.NON_CASH}
 
+
 @dataclass(frozen=True, slots=True)
 class Stake:
     """What one question settles for one program: the spread of its outcomes over the question's answers."""
