@@ -55,7 +55,7 @@ _UNITS = {"万": Decimal(10_000), "万元": Decimal(10_000), "亿": Decimal(100_
 
 def parse_number(value: Any) -> Decimal:
     """Parse a user's number: ``1234567``, ``"1,234,567"``, full-width ``"１，２３４"``, ``"120万"``."""
-    if type(value) is str and len(value) <= MAX_NUMBER_TEXT and value.isascii() and (
+    if isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT and value.isascii() and (
             _PLAIN_OR_GROUPED.fullmatch(value)):  # the common case, what the steps below leave as is: finite digits
         return Decimal(value.replace(",", "")) * ONE
     if isinstance(value, bool):
@@ -64,9 +64,6 @@ def parse_number(value: Any) -> Decimal:
         number = Decimal(value)
     elif isinstance(value, float | Decimal):
         number = Decimal(str(value)) if isinstance(value, float) else value
-    elif isinstance(value, str) and len(value) <= MAX_NUMBER_TEXT and value.isascii() and (
-            _PLAIN_OR_GROUPED.fullmatch(value)):  # a subclass of str written so
-        number = Decimal(value.replace(",", "")) * ONE
     elif isinstance(value, str):
         text = unicodedata.normalize("NFKC", capped(value, MAX_NUMBER_TEXT)).strip()
         text = text.replace(" ", "").replace("\u00a0", "")

@@ -18,7 +18,7 @@ ZERO = Decimal(0)
 
 def test_judged_now_follows_the_result_and_the_shape_it_is_given(catalogue):
     """Kept per program id, but only for the very result (and criteria) it was worked out from."""
-    runner = Runner(catalogue, Subject.COMPANY, AS_OF)
+    runner = Runner(catalogue, Subject.COMPANY, AS_OF, AS_OF.year - 1)
     first, second = object(), object()
     shape = SimpleNamespace(compiled=[first], soft=[False])
     plan: Any = SimpleNamespace(shape=shape)
@@ -43,8 +43,9 @@ def test_a_stake_kept_by_decisions_tells_the_probe_apart(catalogue):
     failed, met = Worth(("failed",), ZERO, ZERO, False), Worth(("met",), ZERO, Decimal(100), False)
     worths = {False: failed, True: met}.__getitem__
     cases = [((False,), True), ((False, True), NO_PROBE)]  # answers (False, False) and probe True; (False, False, True)
-    runner = Runner(catalogue, Subject.COMPANY, AS_OF)
+    runner = Runner(catalogue, Subject.COMPANY, AS_OF, AS_OF.year - 1)
     for decisions in cases:
-        alone = kept_stake(Runner(catalogue, Subject.COMPANY, AS_OF), program, "x", decisions, worths, now)
+        fresh = Runner(catalogue, Subject.COMPANY, AS_OF, AS_OF.year - 1)
+        alone = kept_stake(fresh, program, "x", decisions, worths, now)
         assert kept_stake(runner, program, "x", decisions, worths, now) == alone
     assert len(runner.spreads) == 2

@@ -16,7 +16,6 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.derived import default_tax_year
 from calculator.engine.describe import field_usage
 from calculator.engine.enums import EXCLUSIVE, Status, Subject
 from calculator.engine.evaluate import capped_status, evaluate_program
@@ -73,9 +72,10 @@ class Runner:
     (:mod:`calculator.engine.question_alike`): answers alike are evaluated once (:meth:`alike`), and a program
     depending on no other is priced without being evaluated (:meth:`direct`, :meth:`outcome`)."""
 
-    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date, tax_year: int | None = None) -> None:
+    def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date, tax_year: int) -> None:
         self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
-        self.tax_year = tax_year  # the subject's (the ranking never asks it); None: read from each subject
+        self.tax_year = tax_year  # the subject's (:func:`~calculator.engine.derived.default_tax_year`: the ranking
+        # never asks it, so every answer tried has it)
         self.groups = exclusive_groups(catalogue)
         self.evaluations = 0
         self.priced = 0  # benefits priced on an answer without evaluating their program (see outcome)
@@ -96,7 +96,7 @@ class Runner:
         slot = (program.spec.id, *key) if key is not None else None
         if slot is not None and slot in self.seen:
             return self.seen[slot]
-        plan = self.plan(program, key[0], subject) if key is not None and key != BASE else None
+        plan = self.plan(program, key[0]) if key is not None and key != BASE else None
         if plan is not None and plan.shape.priced:  # its benefit reads the answer: answers alike are not known
             plan = None
         alike = UNKNOWN
@@ -109,7 +109,7 @@ class Runner:
         self.evaluations += 1
         try:
             found = evaluate_program(self.catalogue, program, subject, self.as_of,
-                                     self.year(subject), resolved, full=False)
+                                     self.tax_year, resolved, full=False)
         except Exception:
             log.exception("re-evaluating %s for the next questions failed", program.id)
             found = None
@@ -121,29 +121,23 @@ class Runner:
             plan.found[alike] = found
         return found
 
-    def year(self, subject: Mapping[str, Any]) -> int:
-        """The tax year of ``subject`` (see :func:`~calculator.engine.derived.default_tax_year`)."""
-        return self.tax_year if self.tax_year is not None else default_tax_year(subject, self.as_of)
-
-    def plan(self, program: Program, name: str, subject: Mapping[str, Any]) -> Plan | None:
+    def plan(self, program: Program, name: str) -> Plan | None:
         """The program's :class:`~calculator.engine.question_alike.Plan` for question ``name`` (None: answers alike
         are not known without evaluating it)."""
         plan = self.plans.get((program.spec.id, name), MISSING_PLAN)
         if plan is MISSING_PLAN:
             found = shape(self.catalogue, self.reads, self.inputs, self.kind, program, name, self.as_of,
-                          self.year(subject))
+                          self.tax_year)
             plan = self.plans[program.spec.id, name] = None if found is None else Plan(found)
         return plan  # type: ignore[no-any-return]
 
-    def direct(self, program: Program, name: str, subject: Mapping[str, Any], now: ProgramResult) -> Plan | None:
+    def direct(self, program: Program, name: str, now: ProgramResult) -> Plan | None:
         """The program's plan for question ``name`` when its outcome under any answer follows from its criteria and
         its benefit alone, without evaluating it (:meth:`outcome`): it depends on no program and its cohort reads no
-        answer to ``name``; None otherwise. ``now``: its result on ``subject`` as given."""
+        answer to ``name``; None otherwise. ``now``: its result on the subject's answers as given."""
         if program.spec.depends_on or now.benefit is None:
             return None
-        plan: Plan | None = self.plans.get((program.spec.id, name), MISSING_PLAN)
-        if plan is MISSING_PLAN:
-            plan = self.plan(program, name, subject)
+        plan = self.plan(program, name)
         if plan is None or (plan.values is None and not plan.take(self.judged_now(plan, now))):
             return None
         return plan
@@ -185,7 +179,7 @@ class Runner:
             return Status.NOT_ELIGIBLE, None
         benefit = now.benefit
         if plan.shape.priced:
-            year = self.year(subject)
+            year = self.tax_year
             facts = program.facts.get((self.as_of, year))  # its context with no results, as the engine takes it
             context = facts.context if facts is not None and facts.day == plan.shape.day and \
                 facts.context.reference is self.catalogue.reference else \

@@ -129,7 +129,7 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
             last = answers
         count = len(answers.values)
         now = baseline[program.spec.id]
-        plan = runner.direct(program, name, changed, now)
+        plan = runner.direct(program, name, now)
         if plan is not None and not plan.shape.priced and count:
             stake = decided_stake(runner, program, name, plan, values, count, changed, now)
             if stake is not UNKNOWN:
