@@ -2,7 +2,9 @@
 
 A :class:`Runner` counts every evaluation and keeps each program's result under one answer, so a program tried for
 itself and as another program's dependency is evaluated once; :func:`program_inputs` says which inputs can
-change a program's outcome at all.
+change a program's outcome at all. A program that depends on others and reads nothing of their results but their
+status and exclusion (:data:`READS_STATUS`) is evaluated once per such facts of its dependencies for every answer
+it does not read itself (:func:`own_reads`, :meth:`Runner.shared`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from typing import Any
 
 from calculator.engine.benefits import Context
 from calculator.engine.catalogue import Catalogue, Program
-from calculator.engine.describe import field_usage
-from calculator.engine.enums import EXCLUSIVE, Status, Subject
+from calculator.engine.describe import field_usage, value_inputs
+from calculator.engine.enums import EXCLUSIVE, BenefitKind, Status, Subject
 from calculator.engine.evaluate import capped_status, evaluate_program
 from calculator.engine.model import BenefitOutcome, ProgramResult
 from calculator.engine.question_alike import MISSING_PLAN, Plan, judged_all, program_reads, shape
@@ -64,13 +66,49 @@ def program_inputs(catalogue: Catalogue) -> dict[str, frozenset[str]]:
     return inputs
 
 
+# Benefits that read of their dependencies' results (``Context.resolved``) only whether each is there, its status and
+# whether stacking excluded it (RegimeRates.regime_rates and taxes.qualification); a kind not here may read more.
+READS_STATUS = frozenset({BenefitKind.RD_SUPER_DEDUCTION, BenefitKind.LOSS_CARRY_FORWARD})
+_OWN: dict[int, tuple[Catalogue, dict[str, frozenset[str]]]] = {}
+
+
+def own_reads(catalogue: Catalogue) -> dict[str, frozenset[str]]:
+    """Per program that depends on others and whose benefits are all of :data:`READS_STATUS` kinds, every profile
+    input its own evaluation may read (not its dependencies'): its criteria, cohort, flags, input limits,
+    self-check and benefit inputs (:func:`~calculator.engine.describe.field_usage`, outcome or not), the yes/no
+    inputs of its carry-forward rule (read for a side figure only, so not listed there) and the tax year (never
+    asked; read through derived values); once per catalogue."""
+    found = _OWN.get(id(catalogue))
+    if found is not None and found[0] is catalogue:
+        return found[1]
+    names: dict[str, set[str]] = {}
+    for fields in field_usage(catalogue).values():
+        for name, pids in fields.items():
+            for pid in pids:
+                names.setdefault(pid, set()).add(name)
+    inputs = value_inputs(catalogue)
+    own: dict[str, frozenset[str]] = {}
+    for pid, program in catalogue.programs.items():
+        nodes = program.spec.benefit_nodes()
+        if not program.spec.depends_on or any(node.kind not in READS_STATUS for node in nodes):
+            continue
+        rules = [rule for node in nodes if (rule := getattr(node.params, "carry_forward", None)) is not None]
+        qualified = {n for rule in rules for name in rule.qualified_inputs for n in inputs(name)}
+        own[pid] = frozenset(names.get(pid, set()) | qualified | {"tax_year"})
+    if len(_OWN) > 8:
+        _OWN.clear()
+    _OWN[id(catalogue)] = (catalogue, own)
+    return own
+
+
 class Runner:
     """Evaluates programs again on changed answers, counting every evaluation. The subject's other answers stay the
     same for a runner's life, so a program's result under one answer (``key``: the field and the answer) is kept
     and reused, whether it is tried for itself or as another program's dependency; a dependency that does not use
     the field is evaluated once, on those other answers (``BASE``). Each program and question has a plan
     (:mod:`calculator.engine.question_alike`): answers alike are evaluated once (:meth:`alike`), and a program
-    depending on no other is priced without being evaluated (:meth:`direct`, :meth:`outcome`)."""
+    depending on no other is priced without being evaluated (:meth:`direct`, :meth:`outcome`); a program reading only
+    its dependencies' status and exclusion is evaluated once for the answers it does not read (:meth:`shared`)."""
 
     def __init__(self, catalogue: Catalogue, kind: Subject, as_of: dt.date, tax_year: int) -> None:
         self.catalogue, self.kind, self.as_of = catalogue, kind, as_of
@@ -88,6 +126,8 @@ class Runner:
         self.judged: dict[str, tuple[ProgramResult, list[Any], list[bool | None] | None]] = {}
         self.by_met: dict[str, dict[Any, Any]] = {}  # see worths
         self.spreads: dict[tuple[Any, ...], Any] = {}  # calculator.engine.question_stakes.kept_stake
+        self.own = own_reads(catalogue)
+        self.dependents: dict[tuple[Any, ...], ProgramResult] = {}  # see shared
 
     def run(self, program: Program, subject: Mapping[str, Any],
             key: tuple[str, str] | None = None) -> ProgramResult | None:
@@ -106,13 +146,13 @@ class Runner:
                 found = self.seen[slot] = plan.found[alike]  # type: ignore[index]
                 return found
         resolved = self.dependencies(program, subject, key) if program.spec.depends_on else {}
-        self.evaluations += 1
-        try:
-            found = evaluate_program(self.catalogue, program, subject, self.as_of,
-                                     self.tax_year, resolved, full=False)
-        except Exception:
-            log.exception("re-evaluating %s for the next questions failed", program.id)
-            found = None
+        common = self.shared(program, key, resolved) if resolved else None
+        if common is not None and common in self.dependents:
+            found = self.dependents[common]
+        else:
+            found = self.evaluated(program, subject, resolved)
+            if common is not None and found is not None:
+                self.dependents[common] = found
         if slot is not None:
             self.seen[slot] = found
         if plan is not None and plan.values is None and plan.learn(found):
@@ -120,6 +160,28 @@ class Runner:
         if plan is not None and alike is not UNKNOWN:
             plan.found[alike] = found
         return found
+
+    def evaluated(self, program: Program, subject: Mapping[str, Any],
+                  resolved: Mapping[str, ProgramResult]) -> ProgramResult | None:
+        """The program evaluated on ``subject`` (lean), counted; None if it failed (logged)."""
+        self.evaluations += 1
+        try:
+            return evaluate_program(self.catalogue, program, subject, self.as_of, self.tax_year, resolved, full=False)
+        except Exception:
+            log.exception("re-evaluating %s for the next questions failed", program.id)
+            return None
+
+    def shared(self, program: Program, key: tuple[str, str] | None,
+               resolved: Mapping[str, ProgramResult]) -> tuple[Any, ...] | None:
+        """What the program's result on the subject with the answer of ``key`` rests on when it is one of
+        :func:`own_reads` and does not read that answer itself: its dependencies' presence, status and whether
+        stacking excluded them (all its benefit reads of them), the subject's other answers and the runner's dates being
+        the same for every key; None otherwise (evaluated per answer)."""
+        own = self.own.get(program.spec.id)
+        if own is None or key is None or key == BASE or key[0] in own:  # BASE: its subject's answer is not known
+            return None
+        return (program.spec.id,
+                *[(pid, result.status, result.excluded_by is None) for pid, result in resolved.items()])
 
     def plan(self, program: Program, name: str) -> Plan | None:
         """The program's :class:`~calculator.engine.question_alike.Plan` for question ``name`` (None: answers alike
