@@ -20,19 +20,14 @@ from calculator.engine.evaluate import evaluate_program
 from calculator.engine.question_runner import BASE, Runner, copied, own_reads
 from schemas.profile import AssessmentInputSchema
 from tests.conftest import AS_OF, EXAMPLES
-from tests.test_questions_alike import rankings, seen
+from tests.test_questions_alike import compare_without, rankings
 
 RD = "cn-rd-super-deduction"
 
 
 def compare(catalogue: Any, monkeypatch: pytest.MonkeyPatch, assessment: Any) -> tuple[int, int]:
     """(evaluations with dependents shared, without); the rankings must agree."""
-    shared = rankings(catalogue, assessment)
-    with monkeypatch.context() as patch:
-        patch.setattr(Runner, "shared", lambda *args: None)
-        every = rankings(catalogue, assessment)
-    assert [seen(r) for r in shared] == [seen(r) for r in every]
-    return sum(r.evaluations for r in shared), sum(r.evaluations for r in every)
+    return compare_without(catalogue, monkeypatch, assessment, "shared")
 
 
 def test_the_programs_shared_are_those_reading_the_regime_programs(catalogue):

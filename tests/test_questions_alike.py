@@ -29,14 +29,20 @@ def rankings(catalogue: Any, assessment: Any) -> list[Ranking]:
     return ([asked.company] if asked.company else []) + asked.people
 
 
+def compare_without(catalogue: Any, monkeypatch: pytest.MonkeyPatch, assessment: Any, saving: str) -> tuple[int, int]:
+    """(evaluations with the runner's ``saving`` method, with it answering None: no saving); the rankings must
+    agree."""
+    saved = rankings(catalogue, assessment)
+    with monkeypatch.context() as patch:
+        patch.setattr(Runner, saving, lambda *args: None)
+        every = rankings(catalogue, assessment)
+    assert [seen(r) for r in saved] == [seen(r) for r in every]
+    return sum(r.evaluations for r in saved), sum(r.evaluations for r in every)
+
+
 def compare(catalogue: Any, monkeypatch: pytest.MonkeyPatch, assessment: Any) -> tuple[int, int]:
     """(evaluations with answers alike evaluated once, with every answer evaluated); the rankings must agree."""
-    grouped = rankings(catalogue, assessment)
-    with monkeypatch.context() as patch:
-        patch.setattr(Runner, "plan", lambda *args: None)
-        every = rankings(catalogue, assessment)
-    assert [seen(r) for r in grouped] == [seen(r) for r in every]
-    return sum(r.evaluations for r in grouped), sum(r.evaluations for r in every)
+    return compare_without(catalogue, monkeypatch, assessment, "plan")
 
 
 @pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.json")))
