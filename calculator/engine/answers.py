@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -66,6 +67,13 @@ class Answers:
     kind: AnswerKind
     values: tuple[Any, ...]
     probe: Any | None = None
+    tried: tuple[Any, ...] = dataclass_field(init=False, repr=False, compare=False)  # the values, then the probe if any
+    codes: tuple[str, ...] = dataclass_field(init=False, repr=False, compare=False)  # the repr of each of ``tried``
+
+    def __post_init__(self) -> None:
+        tried = (*self.values, self.probe) if self.probe is not None else tuple(self.values)
+        object.__setattr__(self, "tried", tried)
+        object.__setattr__(self, "codes", tuple([repr(value) for value in tried]))
 
 
 def answer_kind(meta: Mapping[str, Any]) -> AnswerKind | None:
@@ -107,7 +115,8 @@ def answers_for(name: str, meta: Mapping[str, Any], subject_kind: str, programs:
     key, found = each_points(find, programs, shared)
     made = shared.answers.get(key)
     if made is None:
-        made = shared.answers[key] = made_answers(name, meta, subject_kind, kind, found, as_of)
+        made = shared.answers[key] = made_answers(name, meta, subject_kind, kind, found, as_of) if key else \
+            bounds_answers(name, meta, subject_kind, kind, as_of)
     return made
 
 
@@ -124,6 +133,22 @@ def each_points(find: Callable[[Program], set[Any]], programs: Sequence[Program]
             ids.append(program.id)
             out |= found
     return tuple(ids), out
+
+
+_BOUNDS: dict[tuple[Any, ...], tuple[Mapping[str, Any], Answers]] = {}
+
+
+def bounds_answers(name: str, meta: Mapping[str, Any], subject_kind: str, kind: AnswerKind,
+                   as_of: dt.date) -> Answers:
+    """:func:`made_answers` where no program turns at any point: the input's bounds (a date's, up to ``as_of``),
+    read from its schema alone, so made once per field and date (no answer of a subject in it)."""
+    key = (name, id(meta), subject_kind, kind, as_of)
+    found = _BOUNDS.get(key)
+    if found is None or found[0] is not meta:
+        if len(_BOUNDS) > 4096:
+            _BOUNDS.clear()
+        found = _BOUNDS[key] = (meta, made_answers(name, meta, subject_kind, kind, set(), as_of))
+    return found[1]
 
 
 def made_answers(name: str, meta: Mapping[str, Any], subject_kind: str, kind: AnswerKind, found: set[Any],
@@ -223,16 +248,37 @@ def required_value(crit: Compiled, subject: Subject, as_of: dt.date) -> Any:
     return required
 
 
+_READING: dict[tuple[int, str], tuple[Program, tuple[tuple[Compiled, bool, bool], ...]]] = {}
+
+
+def reading(program: Program, name: str) -> tuple[tuple[Compiled, bool, bool], ...]:
+    """The criteria of ``program`` that read input ``name``, in order, each with whether it reads it as a band key
+    (its threshold's) and as its value (what :func:`number_points` looks at; the others add no point); once per
+    program and input (catalogue facts only)."""
+    found = _READING.get((id(program), name))
+    if found is None or found[0] is not program:
+        crits = []
+        for crit in program.criteria:
+            required = crit.required
+            band = isinstance(required, Threshold) and name in required.key.inputs
+            valued = name in crit.value.inputs
+            if band or valued:
+                crits.append((crit, band, valued))
+        if len(_READING) > 20_000:
+            _READING.clear()
+        found = _READING[id(program), name] = (program, tuple(crits))
+    return found[1]
+
+
 def number_points(name: str, unit: str, programs: Iterable[Program], reference: Mapping[str, ReferenceTable],
                   subject: Subject, as_of: dt.date) -> set[Decimal]:
     """Where the criteria that read input ``name`` (directly, through a derived value, or as a band key) change."""
     points: set[Decimal] = set()
     for program in programs:
-        for crit in program.criteria:
-            required = crit.required
-            if isinstance(required, Threshold) and name in required.key.inputs:
-                points |= band_edges(required.table, as_of, unit)
-            if name in crit.value.inputs:
+        for crit, band, valued in reading(program, name):
+            if band:
+                points |= band_edges(crit.required.table, as_of, unit)
+            if valued:
                 points |= criterion_points(crit, name, unit, required_value(crit, subject, as_of), subject,
                                            reference, as_of)
     return points

@@ -119,12 +119,11 @@ def price(runner: Runner, name: str, tries: Sequence[tuple[Program, Answers]],
     stakes = []
     tried: set[str] = set()
     last: Answers | None = None
-    values: list[Any] = []
-    codes: list[str] = []
+    values: tuple[Any, ...] = ()
+    codes: tuple[str, ...] = ()
     for program, answers in tries:
         if answers is not last:  # yes/no and codes: one Answers for all the programs
-            values = [*answers.values, *([answers.probe] if answers.probe is not None else [])]
-            codes = [repr(value) for value in values]
+            values, codes = answers.tried, answers.codes
             tried.update(codes)
             last = answers
         count = len(answers.values)
