@@ -16,6 +16,7 @@ from calculator.web.i18n import install_template_gettext
 from calculator.web.links import page_url
 from calculator.web.markup import hidden_inputs, squeeze
 from calculator.web.sessions import SignedCookieSessions
+from calculator.web.templating import install_template_globals
 from calculator.web.views import bp, security_headers
 
 
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
     """Bind page words (calculator.i18n), the origin check and CSRF protection, and add the pages."""
     app.extensions.setdefault("service", service_for(app.extensions["catalogue"]))
     app.session_interface = SignedCookieSessions()
+    install_template_globals(app.jinja_env)  # before any template is loaded
     install_template_gettext(app)
     app.jinja_env.filters["squeeze"] = squeeze
     app.jinja_env.globals["program_card"] = program_card  # a program's card (the results page has dozens)

@@ -10,8 +10,8 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, g, request
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from calculator.i18n import TRANSLATIONS, Translations, formatting
@@ -87,14 +87,16 @@ def install_template_gettext(app: Flask) -> None:
 _WORDS: dict[tuple[str, str], Markup] = {}  # page words said without variables, by language (templates' literals)
 
 
-@pass_context
-def page_gettext(context: Context, message: str, /, **variables: Any) -> str:
+@pass_eval_context
+def page_gettext(eval_ctx: EvalContext, message: str, /, **variables: Any) -> str:
     """Templates' ``_()`` and ``gettext()``: what the i18n extension's newstyle ``gettext`` (and its ``_`` alias)
     return (the word in the request's language, markup when the template escapes, always formatted with
     ``variables``), in one call instead of three (a results page says some 50 words); a word without variables
-    in an escaping template is made once per language (the templates say only literal words)."""
+    in an escaping template is made once per language (the templates say only literal words). It reads only the
+    evaluation context (whether the template escapes), not the template's context: Jinja derives a new context
+    (a copy of every variable) for each call of a ``pass_context`` function inside a loop or a macro."""
     lang = current_lang()
-    escapes = context.eval_ctx.autoescape
+    escapes = eval_ctx.autoescape
     if escapes and not variables:
         found = _WORDS.get((lang, message))
         if found is None:
