@@ -145,6 +145,13 @@ def compute_totals(subjects: Iterable[SubjectResult]) -> Totals:
     adjustments: list[Adjustment] = []
     for subject in subjects:
         for result in subject.results:
+            status, benefit, check = result.status, result.benefit, result.self_check
+            if status != ELIGIBLE and (benefit is None or not benefit.side) and (
+                    check is None or check.if_certified is None):  # most results: as count_result, without its call
+                if status == NEEDS_INFO:
+                    overall.needs_info += 1
+                    by_family[result.program.spec.family].needs_info += 1
+                continue
             count_result((overall, by_family[result.program.spec.family]), result)
         for adjustment in subject.adjustments:
             count_adjustment(overall, adjustment)
